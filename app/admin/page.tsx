@@ -1,0 +1,90 @@
+import type { Metadata } from "next";
+import { ApplicationDecision } from "@/components/admin/application-decision";
+import { RoleControl, StatusControl } from "@/components/admin/user-controls";
+import { Badge, Card, EmptyState } from "@/components/ui/card";
+import { requirePageRole } from "@/lib/auth/session";
+import { listPendingApplications } from "@/lib/creators/queries";
+import { listUsers } from "@/lib/users/queries";
+
+export const metadata: Metadata = { title: "Admin" };
+
+type Props = { searchParams: Promise<{ q?: string }> };
+
+export default async function AdminPage({ searchParams }: Props) {
+  const admin = await requirePageRole("/admin", "admin");
+  const q = (await searchParams).q?.trim() || undefined;
+  const [users, applications] = await Promise.all([listUsers({ q }), listPendingApplications()]);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">Admin</h1>
+
+      <Card title={`Creator applications (${applications.length})`}>
+        {applications.length ? (
+          <ul className="space-y-4">
+            {applications.map((a) => (
+              <li key={a.id} className="rounded-lg border border-slate-200 p-4" data-testid="application">
+                <p className="font-medium">
+                  {a.displayName} <span className="text-sm font-normal text-slate-500">({a.user.email})</span>
+                </p>
+                <p className="mt-1 whitespace-pre-line text-sm text-slate-700">{a.pitch}</p>
+                <div className="mt-3">
+                  <ApplicationDecision applicationId={a.id} name={a.displayName} />
+                </div>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <EmptyState title="No applications waiting" />
+        )}
+      </Card>
+
+      <Card title="Users">
+        <form className="mb-4 flex gap-2" role="search">
+          <label htmlFor="q" className="sr-only">
+            Search users
+          </label>
+          <input id="q" name="q" defaultValue={q} placeholder="Search by email or name" className="w-full max-w-sm rounded-md border border-slate-300 px-3 py-2 text-sm" />
+          <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium">
+            Search
+          </button>
+        </form>
+        {users.length ? (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="border-b border-slate-200 text-slate-600">
+                <tr>
+                  <th className="py-2 pr-3 font-medium">User</th>
+                  <th className="py-2 pr-3 font-medium">Status</th>
+                  <th className="py-2 pr-3 font-medium">Role</th>
+                  <th className="py-2 font-medium">Access</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {users.map((u) => (
+                  <tr key={u.id} data-testid={`user-${u.email}`}>
+                    <td className="py-2 pr-3">
+                      <p className="font-medium">{u.name}</p>
+                      <p className="text-slate-500">{u.email}</p>
+                    </td>
+                    <td className="py-2 pr-3">
+                      <Badge tone={u.status === "active" ? "good" : "bad"}>{u.status}</Badge>
+                      {u.suspendedReason ? <p className="mt-1 text-xs text-slate-500">{u.suspendedReason}</p> : null}
+                    </td>
+                    <td className="py-2 pr-3">
+                      <RoleControl user={u} disabled={u.id === admin.id} />
+                    </td>
+                    <td className="py-2">
+                      <StatusControl user={u} disabled={u.id === admin.id} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <EmptyState title={q ? `No user matches “${q}”` : "No users yet"} />
+        )}
+      </Card>
+    </div>
+  );
+}

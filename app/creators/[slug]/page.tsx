@@ -1,0 +1,74 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Avatar } from "@/components/creators/creator-card";
+import { Badge, Card, EmptyState } from "@/components/ui/card";
+import { summariseWeek } from "@/lib/creators/availability";
+import { getPublicProfile } from "@/lib/creators/queries";
+import { formatMoney } from "@/lib/money";
+
+type Props = { params: Promise<{ slug: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const profile = await getPublicProfile((await params).slug);
+  return { title: profile?.displayName ?? "Creator not found" };
+}
+
+export default async function CreatorProfilePage({ params }: Props) {
+  const profile = await getPublicProfile((await params).slug);
+  if (!profile) notFound();
+  const week = summariseWeek(profile.availability);
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-5">
+        <Avatar name={profile.displayName} url={profile.avatarUrl} size="lg" />
+        <div>
+          <h1 className="text-3xl font-bold">{profile.displayName}</h1>
+          <p className="text-sm text-slate-600">Based in the {profile.timeZone} time zone</p>
+        </div>
+      </div>
+      {profile.bio ? <p className="max-w-3xl whitespace-pre-line text-slate-800" data-testid="creator-bio">{profile.bio}</p> : null}
+
+      <Card title="Offerings">
+        {profile.offerings.length ? (
+          <ul className="divide-y divide-slate-100">
+            {profile.offerings.map((o) => (
+              <li key={o.id} className="flex flex-wrap items-start justify-between gap-3 py-3" data-testid="offering">
+                <div>
+                  <p className="font-semibold">
+                    {o.title} <Badge>{o.kind === "private_session" ? "Private 1:1" : `Group room · ${o.capacity} seats`}</Badge>
+                  </p>
+                  {o.description ? <p className="mt-1 text-sm text-slate-600">{o.description}</p> : null}
+                  <p className="mt-1 text-sm text-slate-500">{o.durationMinutes} minutes</p>
+                </div>
+                <p className="text-lg font-semibold" data-testid="offering-price">
+                  {formatMoney(o.priceCents, o.currency)}
+                  {o.kind === "group_room" ? <span className="text-sm font-normal text-slate-500"> / ticket</span> : null}
+                </p>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <EmptyState title="Nothing to book yet">This creator hasn't added an offering.</EmptyState>
+        )}
+      </Card>
+
+      <Card title="Usual hours">
+        {week.length ? (
+          <>
+            <p className="mb-3 text-sm text-slate-600">In the creator's time zone ({profile.timeZone}).</p>
+            <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm" data-testid="weekly-hours">
+              {week.map((d) => (
+                <div key={d.day} className="contents">
+                  <dt className="font-medium">{d.day}</dt>
+                  <dd>{d.ranges.join(", ")}</dd>
+                </div>
+              ))}
+            </dl>
+          </>
+        ) : (
+          <EmptyState title="No regular hours set">Check back later for open times.</EmptyState>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { CreatorCard } from "@/components/creators/creator-card";
+import { EmptyState } from "@/components/ui/card";
+import { listPublishedCreators } from "@/lib/creators/queries";
+
+export const metadata: Metadata = { title: "Creators" };
+
+export default async function CreatorsPage() {
+  const creators = await listPublishedCreators();
+  return (
+    <div>
+      <h1 className="text-2xl font-bold">Creators</h1>
+      <p className="mt-1 text-slate-600">Book a private session or join a live room.</p>
+      {creators.length ? (
+        <ul className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          {creators.map((c) => (
+            <li key={c.slug}>
+              <CreatorCard creator={c} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <div className="mt-6">
+          <EmptyState title="No creators yet">Creators appear here once they publish their profile.</EmptyState>
+        </div>
+      )}
+    </div>
+  );
+}

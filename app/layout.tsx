@@ -1,0 +1,31 @@
+import type { Metadata, Viewport } from "next";
+import { SiteFooter } from "@/components/site/footer";
+import { SiteHeader } from "@/components/site/header";
+import { getBrand } from "@/lib/branding/queries";
+import { brandCssVariables } from "@/lib/branding/theme";
+import "./globals.css";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const brand = await getBrand();
+  return { title: { default: brand.name, template: `%s · ${brand.name}` }, description: `${brand.name}: private video sessions and live rooms with creators.` };
+}
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const brand = await getBrand();
+  return (
+    <html lang="en" style={brandCssVariables(brand) as React.CSSProperties}>
+      <body className="flex min-h-screen flex-col bg-slate-50 font-sans text-slate-900 antialiased">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+          Skip to content
+        </a>
+        <SiteHeader brand={brand} />
+        <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
+          {children}
+        </main>
+        <SiteFooter brand={brand} />
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,28 @@
+"use client";
+import { useActionState } from "react";
+import { FormMessage, SubmitButton } from "@/components/ui/form";
+import { initialActionState } from "@/lib/action-state";
+import { decideApplicationAction } from "@/lib/creators/actions";
+
+export function ApplicationDecision({ applicationId, name }: { applicationId: string; name: string }) {
+  const [state, action] = useActionState(decideApplicationAction, initialActionState);
+  if (state.ok) return <FormMessage state={state} />;
+  return (
+    <form action={action} className="space-y-2">
+      <FormMessage state={state} />
+      <input type="hidden" name="applicationId" value={applicationId} />
+      <label className="sr-only" htmlFor={`note-${applicationId}`}>
+        Note to {name}
+      </label>
+      <input id={`note-${applicationId}`} name="note" placeholder="Note to the applicant (optional)" className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
+      <div className="flex gap-2">
+        <button type="submit" name="decision" value="approve" className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand">
+          Approve {name}
+        </button>
+        <button type="submit" name="decision" value="decline" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-semibold">
+          Decline
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,49 @@
+import Link from "next/link";
+import { signOutAction } from "@/lib/auth/actions";
+import { getCurrentUser } from "@/lib/auth/session";
+import type { Brand } from "@/lib/branding/theme";
+
+export async function SiteHeader({ brand }: { brand: Brand }) {
+  const user = await getCurrentUser();
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <nav aria-label="Main" className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+        <Link href="/" className="flex items-center gap-2 text-lg font-bold text-slate-900">
+          {brand.logoUrl ? <img src={brand.logoUrl} alt="" className="h-8 w-8 rounded" /> : <span aria-hidden className="h-8 w-8 rounded bg-brand" />}
+          {brand.name}
+        </Link>
+        <Link href="/creators" className="text-sm font-medium text-slate-700 hover:text-slate-900">
+          Creators
+        </Link>
+        <div className="ml-auto flex items-center gap-4 text-sm">
+          {user ? (
+            <>
+              {user.role === "admin" ? <Link href="/admin" className="font-medium text-slate-700 hover:text-slate-900">Admin</Link> : null}
+              {user.role === "creator" ? <Link href="/studio" className="font-medium text-slate-700 hover:text-slate-900">Studio</Link> : null}
+              <Link href="/dashboard" className="font-medium text-slate-700 hover:text-slate-900">
+                My bookings
+              </Link>
+              <span className="hidden text-slate-500 sm:inline" data-testid="signed-in-as">
+                {user.name}
+              </span>
+              <form action={signOutAction}>
+                <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-50">
+                  Sign out
+                </button>
+              </form>
+            </>
+          ) : (
+            <>
+              <Link href="/signin" className="font-medium text-slate-700 hover:text-slate-900">
+                Sign in
+              </Link>
+              <Link href="/signup" className="rounded-md bg-brand px-3 py-1.5 font-semibold text-on-brand hover:opacity-90">
+                Sign up
+              </Link>
+            </>
+          )}
+        </div>
+      </nav>
+    </header>
+  );
+}

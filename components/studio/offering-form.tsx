@@ -1,0 +1,88 @@
+"use client";
+import { useActionState, useState } from "react";
+import { Field, FieldError, FormMessage, SubmitButton, inputClass } from "@/components/ui/form";
+import { initialActionState } from "@/lib/action-state";
+import { saveOfferingAction } from "@/lib/creators/actions";
+import { centsToAmount, currencies } from "@/lib/money";
+
+export type OfferingDraft = {
+  id?: string;
+  kind: "private_session" | "group_room";
+  title: string;
+  description: string;
+  durationMinutes: number;
+  priceCents: number;
+  currency: string;
+  capacity: number | null;
+  minNoticeMinutes: number;
+  horizonDays: number;
+  freeCancellationHours: number;
+  active: boolean;
+};
+
+export const newOffering: OfferingDraft = {
+  kind: "private_session", title: "", description: "", durationMinutes: 30, priceCents: 0, currency: "USD", capacity: null,
+  minNoticeMinutes: 120, horizonDays: 60, freeCancellationHours: 24, active: true,
+};
+
+/** Adds an offering (no id) or edits one. The same form serves both so the rules cannot drift apart. */
+export function OfferingForm({ offering }: { offering: OfferingDraft }) {
+  const [state, action] = useActionState(saveOfferingAction, initialActionState);
+  const v = state.values;
+  const [kind, setKind] = useState(v?.kind ?? offering.kind);
+  const editing = Boolean(offering.id);
+  const name = editing ? `Edit ${offering.title}` : "New offering";
+  return (
+    <form action={action} className="space-y-4" noValidate aria-label={name}>
+      <FormMessage state={state} />
+      {offering.id ? <input type="hidden" name="id" value={offering.id} /> : null}
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Title" name="title" defaultValue={offering.title} required state={state} />
+        <div>
+          <label htmlFor={`kind-${offering.id ?? "new"}`} className="block text-sm font-medium text-slate-800">
+            Kind
+          </label>
+          <select id={`kind-${offering.id ?? "new"}`} name="kind" value={kind} onChange={(e) => setKind(e.target.value as OfferingDraft["kind"])} className={inputClass}>
+            <option value="private_session">Private 1:1 session</option>
+            <option value="group_room">Group room (tickets)</option>
+          </select>
+        </div>
+      </div>
+      <div>
+        <label htmlFor={`desc-${offering.id ?? "new"}`} className="block text-sm font-medium text-slate-800">
+          Description
+        </label>
+        <textarea id={`desc-${offering.id ?? "new"}`} name="description" rows={2} defaultValue={v?.description ?? offering.description} className={inputClass} />
+        <FieldError message={state.fieldErrors?.description?.[0]} />
+      </div>
+      <div className="grid gap-4 sm:grid-cols-4">
+        <Field label={kind === "group_room" ? "Ticket price" : "Price"} name="price" inputMode="decimal" defaultValue={offering.priceCents ? centsToAmount(offering.priceCents) : ""} placeholder="25.00" state={state} />
+        <div>
+          <label htmlFor={`cur-${offering.id ?? "new"}`} className="block text-sm font-medium text-slate-800">
+            Currency
+          </label>
+          <select id={`cur-${offering.id ?? "new"}`} name="currency" defaultValue={v?.currency ?? offering.currency} className={inputClass}>
+            {currencies.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </div>
+        <Field label="Minutes" name="durationMinutes" type="number" min={10} max={240} step={5} defaultValue={offering.durationMinutes} state={state} />
+        {kind === "group_room" ? <Field label="Seats" name="capacity" type="number" min={2} max={1000} defaultValue={offering.capacity ?? ""} state={state} /> : null}
+      </div>
+      <details className="text-sm">
+        <summary className="cursor-pointer text-slate-700">Booking rules</summary>
+        <div className="mt-3 grid gap-4 sm:grid-cols-3">
+          <Field label="Minimum notice (minutes)" name="minNoticeMinutes" type="number" min={0} defaultValue={offering.minNoticeMinutes} state={state} />
+          <Field label="Bookable up to (days ahead)" name="horizonDays" type="number" min={1} max={365} defaultValue={offering.horizonDays} state={state} />
+          <Field label="Free cancellation until (hours before)" name="freeCancellationHours" type="number" min={0} defaultValue={offering.freeCancellationHours} state={state} />
+        </div>
+      </details>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="active" defaultChecked={v ? v.active === "on" : offering.active} className="h-4 w-4" />
+        Active: viewers can book it
+      </label>
+      <SubmitButton>{editing ? "Save offering" : "Add offering"}</SubmitButton>
+    </form>
+  );
+}

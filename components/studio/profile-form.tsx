@@ -1,0 +1,57 @@
+"use client";
+import { useActionState } from "react";
+import { Field, FieldError, FormMessage, SubmitButton, inputClass } from "@/components/ui/form";
+import { initialActionState } from "@/lib/action-state";
+import { updateProfileAction } from "@/lib/creators/actions";
+
+type Profile = { slug: string; displayName: string; bio: string; avatarUrl: string | null; timeZone: string; published: boolean };
+
+export function ProfileForm({ profile, timeZones }: { profile: Profile; timeZones: string[] }) {
+  const [state, action] = useActionState(updateProfileAction, initialActionState);
+  const v = state.values;
+  return (
+    <form action={action} className="space-y-4" noValidate aria-label="Profile">
+      <FormMessage state={state} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Display name" name="displayName" defaultValue={profile.displayName} required state={state} />
+        <Field label="Profile address" name="slug" defaultValue={profile.slug} required hint={`Your page: /creators/${profile.slug}`} state={state} />
+      </div>
+      <div>
+        <label htmlFor="f-bio" className="block text-sm font-medium text-slate-800">
+          Bio
+        </label>
+        <textarea id="f-bio" name="bio" rows={4} defaultValue={v?.bio ?? profile.bio} key={v?.bio ?? profile.bio} className={inputClass} aria-describedby="f-bio-error" />
+        <FieldError id="f-bio-error" message={state.fieldErrors?.bio?.[0]} />
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Photo address (https://…)" name="avatarUrl" type="url" defaultValue={profile.avatarUrl ?? ""} state={state} />
+        <div>
+          <label htmlFor="f-timeZone" className="block text-sm font-medium text-slate-800">
+            Time zone
+          </label>
+          <input
+            id="f-timeZone"
+            name="timeZone"
+            list="time-zones"
+            defaultValue={v?.timeZone ?? profile.timeZone}
+            key={v?.timeZone ?? profile.timeZone}
+            aria-invalid={state.fieldErrors?.timeZone ? true : undefined}
+            aria-describedby="f-timeZone-error"
+            className={inputClass}
+          />
+          <datalist id="time-zones">
+            {timeZones.map((tz) => (
+              <option key={tz} value={tz} />
+            ))}
+          </datalist>
+          <FieldError id="f-timeZone-error" message={state.fieldErrors?.timeZone?.[0]} />
+        </div>
+      </div>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="published" defaultChecked={v ? v.published === "on" : profile.published} className="h-4 w-4" />
+        Published: show my profile in the directory
+      </label>
+      <SubmitButton>Save profile</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+"use client";
+import { clsx } from "clsx";
+import { useFormStatus } from "react-dom";
+import type { ActionState } from "@/lib/action";
+
+export const inputClass =
+  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm focus:border-brand focus:outline-none focus:ring-2 focus:ring-brand/40 aria-[invalid=true]:border-red-600";
+
+type FieldProps = {
+  label: string;
+  name: string;
+  state?: ActionState;
+  hint?: string;
+  className?: string;
+} & Omit<React.InputHTMLAttributes<HTMLInputElement>, "name">;
+
+/** A labelled input that shows the server's error for its name and keeps the submitted value. */
+export function Field({ label, name, state, hint, className, defaultValue, ...rest }: FieldProps) {
+  const error = state?.fieldErrors?.[name]?.[0];
+  const id = `f-${name}`;
+  const value = state?.values?.[name] ?? defaultValue;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <input
+        id={id}
+        name={name}
+        defaultValue={value}
+        key={String(value ?? "")}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        className={inputClass}
+        {...rest}
+      />
+      {hint && !error ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError id={`${id}-error`} message={error} />
+    </div>
+  );
+}
+
+export function FieldError({ id, message }: { id?: string; message?: string }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="mt-1 text-sm text-red-700">
+      {message}
+    </p>
+  );
+}
+
+/** The form's overall outcome, announced to screen readers. */
+export function FormMessage({ state }: { state: ActionState }) {
+  if (!state.message) return null;
+  return (
+    <p
+      role={state.ok ? "status" : "alert"}
+      className={clsx("rounded-md px-3 py-2 text-sm", state.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800")}
+    >
+      {state.message}
+    </p>
+  );
+}
+
+export function SubmitButton({ children, pendingText, variant = "primary", className }: { children: React.ReactNode; pendingText?: string; variant?: "primary" | "secondary" | "danger"; className?: string }) {
+  const { pending } = useFormStatus();
+  return (
+    <button
+      type="submit"
+      disabled={pending}
+      aria-disabled={pending}
+      className={clsx(
+        "inline-flex items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60",
+        variant === "primary" && "bg-brand text-on-brand hover:opacity-90",
+        variant === "secondary" && "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50",
+        variant === "danger" && "bg-red-700 text-white hover:bg-red-800",
+        className,
+      )}
+    >
+      {pending ? (pendingText ?? "Saving…") : children}
+    </button>
+  );
+}

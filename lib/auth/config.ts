@@ -1,0 +1,69 @@
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { env } from "@/lib/env";
+import { clientIp } from "@/lib/request";
+import { signInInput } from "./schemas";
+import { SignInRefused, authenticate } from "./service";
+
+// The code travels in the URL to the sign-in page: it names the kind of refusal, never the account.
+class InvalidCredentials extends CredentialsSignin {
+  override code = "invalid";
+}
+class RateLimited extends CredentialsSignin {
+  override code = "rate_limited";
+}
+class Suspended extends CredentialsSignin {
+  override code = "suspended";
+}
+
+declare module "next-auth" {
+  interface User {
+    role?: string;
+    tokenVersion?: number;
+  }
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  secret: env.AUTH_SECRET,
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  pages: { signIn: "/signin", error: "/signin" },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, request) {
+        const parsed = signInInput.safeParse(credentials);
+        if (!parsed.success) throw new InvalidCredentials();
+        try {
+          const user = await authenticate(parsed.data, clientIp(request.headers));
+          return { id: user.id, email: user.email, name: user.name, role: user.role, tokenVersion: user.tokenVersion };
+        } catch (err) {
+          if (err instanceof SignInRefused) {
+            if (err.reason === "rate_limited") throw new RateLimited();
+            if (err.reason === "suspended") throw new Suspended();
+            throw new InvalidCredentials();
+          }
+          throw err;
+        }
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id;
+        token.role = user.role;
+        token.tv = user.tokenVersion;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      // The role here is a hint for the UI; every check reads the user row (lib/auth/session.ts).
+      return {
+        ...session,
+        user: { ...session.user, id: String(token.uid ?? ""), role: String(token.role ?? "") },
+        tokenVersion: typeof token.tv === "number" ? token.tv : -1,
+      };
+    },
+  },
+});

@@ -1,0 +1,12 @@
+/** What the sign-in page says for each refusal code next-auth carries. Generic on purpose. */
+export const signInMessages = {
+  invalid: "That email and password don't match an account. Check both and try again.",
+  rate_limited: "Too many failed sign-in attempts. Wait a few minutes, then try again.",
+  suspended: "This account is suspended. Contact support if you think this is a mistake.",
+} as Record<string, string> & { invalid: string };
+
+/** Why the user was sent back to the sign-in page (/signin?reason=…). */
+export const endedMessages: Record<string, string> = {
+  suspended: "You have been signed out because your account was suspended. Contact support if you think this is a mistake.",
+  revoked: "You have been signed out. Please sign in again.",
+};

@@ -1,0 +1,21 @@
+import { AppError } from "@/lib/errors";
+import type { Role, UserStatus } from "@/lib/generated/prisma/enums";
+
+/** The acting user every service receives, loaded fresh from the database on each request. */
+export type Actor = { id: string; email: string; name: string; role: Role; status: UserStatus };
+
+export function hasRole(actor: Pick<Actor, "role">, roles: readonly Role[]) {
+  return roles.includes(actor.role);
+}
+
+/** Throws 403 unless the actor is active and holds one of `roles`. Services call this next to the data. */
+export function assertRole(actor: Actor | null | undefined, roles: readonly Role[]): asserts actor is Actor {
+  if (!actor) throw new AppError("unauthorized", "Sign in to continue.");
+  if (actor.status !== "active") throw new AppError("suspended", "Your account is suspended. Contact support if you think this is a mistake.");
+  if (!hasRole(actor, roles)) throw new AppError("forbidden", "You don't have permission to do that.");
+}
+
+/** Where each role lands after signing in. */
+export function homeFor(role: Role) {
+  return role === "admin" ? "/admin" : role === "creator" ? "/studio" : "/dashboard";
+}

@@ -1,0 +1,81 @@
+/** White-label brand: defaults from the environment, overridden by the brand_settings row. No I/O here. */
+export type Brand = {
+  name: string;
+  logoUrl: string | null;
+  primaryColor: string;
+  accentColor: string;
+  domain: string | null;
+  legalName: string;
+  supportEmail: string | null;
+  termsText: string | null;
+  privacyText: string | null;
+};
+
+type BrandEnv = {
+  BRAND_NAME: string;
+  BRAND_LOGO_URL?: string;
+  BRAND_PRIMARY_COLOR: string;
+  BRAND_ACCENT_COLOR: string;
+  BRAND_DOMAIN?: string;
+  BRAND_LEGAL_NAME?: string;
+  BRAND_SUPPORT_EMAIL?: string;
+  BRAND_TERMS_TEXT?: string;
+  BRAND_PRIVACY_TEXT?: string;
+};
+
+export function brandFromEnv(e: BrandEnv): Brand {
+  return {
+    name: e.BRAND_NAME,
+    logoUrl: e.BRAND_LOGO_URL ?? null,
+    primaryColor: e.BRAND_PRIMARY_COLOR,
+    accentColor: e.BRAND_ACCENT_COLOR,
+    domain: e.BRAND_DOMAIN ?? null,
+    legalName: e.BRAND_LEGAL_NAME ?? e.BRAND_NAME,
+    supportEmail: e.BRAND_SUPPORT_EMAIL ?? null,
+    termsText: e.BRAND_TERMS_TEXT ?? null,
+    privacyText: e.BRAND_PRIVACY_TEXT ?? null,
+  };
+}
+
+/** Non-empty values of the stored row win over the defaults. */
+export function mergeBrand(defaults: Brand, row: Partial<Record<keyof Brand, string | null>> | null): Brand {
+  if (!row) return defaults;
+  const out = { ...defaults };
+  for (const key of Object.keys(defaults) as (keyof Brand)[]) {
+    const v = row[key];
+    if (typeof v === "string" && v.trim() !== "") (out as Record<string, unknown>)[key] = v;
+  }
+  return out;
+}
+
+function channel(c: number) {
+  const s = c / 255;
+  return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+}
+
+/** WCAG 2 relative luminance of "#rrggbb". */
+export function luminance(hex: string) {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return 0.2126 * channel((n >> 16) & 255) + 0.7152 * channel((n >> 8) & 255) + 0.0722 * channel(n & 255);
+}
+
+/** WCAG 2 contrast ratio, 1 to 21. AA needs 4.5 for body text. */
+export function contrastRatio(a: string, b: string) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** White or near-black, whichever reads better on `background`. */
+export function readableOn(background: string) {
+  return contrastRatio(background, "#ffffff") >= contrastRatio(background, "#111827") ? "#ffffff" : "#111827";
+}
+
+/** The CSS custom properties the Tailwind theme reads (app/globals.css). */
+export function brandCssVariables(brand: Brand): Record<string, string> {
+  return {
+    "--brand-primary": brand.primaryColor,
+    "--brand-on-primary": readableOn(brand.primaryColor),
+    "--brand-accent": brand.accentColor,
+    "--brand-on-accent": readableOn(brand.accentColor),
+  };
+}

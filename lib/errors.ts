@@ -1,0 +1,43 @@
+/** The one error type domain code throws on purpose. Its message is written for the user. */
+export const errorStatus = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  suspended: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid: 422,
+  rate_limited: 429,
+} as const;
+
+export type AppErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly fieldErrors?: Record<string, string[]>;
+
+  constructor(code: AppErrorCode, message: string, fieldErrors?: Record<string, string[]>) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.fieldErrors = fieldErrors;
+  }
+
+  get status() {
+    return errorStatus[this.code];
+  }
+}
+
+/** A field-level error, shown next to the field that caused it. */
+export function fieldError(field: string, message: string) {
+  return new AppError("invalid", message, { [field]: [message] });
+}
+
+/** True when `err` is PostgreSQL refusing a duplicate on a unique key (Prisma P2002). */
+export function isUniqueViolation(err: unknown, field?: string): boolean {
+  const e = err as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
+  if (e?.code !== "P2002") return false;
+  if (!field) return true;
+  const fields = e.meta?.driverAdapterError?.cause?.constraint?.fields ?? (Array.isArray(e.meta?.target) ? e.meta?.target : []);
+  return (fields as string[]).some((f) => f.replace(/"/g, "") === field);
+}

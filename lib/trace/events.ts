@@ -1,0 +1,36 @@
+/**
+ * Every kind of event a session's trace may hold. Append-only, versioned by schemaVersion;
+ * later issues add their events here rather than inventing strings at call sites.
+ */
+export const traceEventTypes = [
+  "booking.held",
+  "booking.confirmed",
+  "booking.expired",
+  "booking.cancelled",
+  "checkout.created",
+  "payment.succeeded",
+  "payment.failed",
+  "payment.flagged",
+  "refund.requested",
+  "refund.issued",
+  "dispute.opened",
+  "token.issued",
+  "token.refused",
+  "room.started",
+  "room.finished",
+  "participant.joined",
+  "participant.left",
+  "participant.connection_aborted",
+  "track.published",
+  "track.unpublished",
+  "client.signal_connected",
+  "client.ice_selected",
+  "client.first_media",
+  "client.reconnecting",
+  "client.device_error",
+  "recording.started",
+  "recording.finished",
+] as const;
+
+export type TraceEventType = (typeof traceEventTypes)[number];
+export type TraceSourceName = "app" | "stripe" | "livekit" | "client";

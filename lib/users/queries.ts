@@ -1,0 +1,25 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { listUsersInput } from "./schemas";
+
+export async function getRoleByEmail(email: string) {
+  const row = await db.user.findUnique({ where: { email }, select: { role: true } });
+  return row?.role ?? null;
+}
+
+/** The admin's user list. Never selects password hashes. */
+export async function listUsers(raw: unknown = {}) {
+  const f = listUsersInput.parse(raw);
+  const where: Prisma.UserWhereInput = {
+    ...(f.role ? { role: f.role } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.q ? { OR: [{ email: { contains: f.q, mode: "insensitive" } }, { name: { contains: f.q, mode: "insensitive" } }] } : {}),
+  };
+  return db.user.findMany({
+    where,
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    select: { id: true, email: true, name: true, role: true, status: true, suspendedReason: true, createdAt: true, creatorProfile: { select: { slug: true, published: true } } },
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * Demo data for `npm run dev` (and the end-to-end tests): one admin, two creators with published
+ * profiles, offerings and weekly hours, and one viewer. Safe to run again: it upserts by email
+ * and slug and leaves edits made since alone.
+ */
+import { hashPassword } from "@/lib/auth/password";
+import type { Db } from "@/lib/db";
+
+export const DEMO_PASSWORD = "booth-demo-pass";
+
+export const demoAccounts = [
+  { email: "admin@booth.test", name: "Ada Admin", role: "admin" },
+  { email: "maya@booth.test", name: "Maya Chen", role: "creator" },
+  { email: "leo@booth.test", name: "Leo Park", role: "creator" },
+  { email: "viewer@booth.test", name: "Vic Viewer", role: "viewer" },
+] as const;
+
+const h = (hh: number, mm = 0) => hh * 60 + mm;
+
+const creators = {
+  "maya@booth.test": {
+    slug: "maya-chen",
+    displayName: "Maya Chen",
+    timeZone: "Europe/Lisbon",
+    bio: "Illustrator and art director. I review portfolios and run live sketch nights.",
+    offerings: [
+      { kind: "private_session", title: "Portfolio review", description: "A focused 1:1 on your portfolio.", durationMinutes: 30, priceCents: 4000, currency: "EUR", capacity: null },
+      { kind: "group_room", title: "Live sketch night", description: "Draw along, ask questions.", durationMinutes: 60, priceCents: 1200, currency: "EUR", capacity: 50 },
+    ],
+    availability: [1, 2, 3, 4].flatMap((d) => [
+      { weekday: d, startMinute: h(9), endMinute: h(12) },
+      { weekday: d, startMinute: h(14), endMinute: h(18) },
+    ]),
+  },
+  "leo@booth.test": {
+    slug: "leo-park",
+    displayName: "Leo Park",
+    timeZone: "America/New_York",
+    bio: "Session guitarist. Lessons for every level, and a weekly Q&A.",
+    offerings: [
+      { kind: "private_session", title: "Guitar lesson", description: "Technique, theory or a song you love.", durationMinutes: 45, priceCents: 5500, currency: "USD", capacity: null },
+      { kind: "group_room", title: "Friday Q&A", description: "Bring your questions.", durationMinutes: 60, priceCents: 800, currency: "USD", capacity: 100 },
+    ],
+    availability: [
+      ...[2, 4].map((d) => ({ weekday: d, startMinute: h(17), endMinute: h(21) })),
+      { weekday: 6, startMinute: h(10), endMinute: h(16) },
+    ],
+  },
+} as const;
+
+export async function seedDemo(db: Db) {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const account of demoAccounts) {
+    const user = await db.user.upsert({
+      where: { email: account.email },
+      create: { email: account.email, name: account.name, role: account.role, passwordHash },
+      update: {},
+      select: { id: true },
+    });
+    const spec = creators[account.email as keyof typeof creators];
+    if (!spec) continue;
+    const existing = await db.creatorProfile.findUnique({ where: { userId: user.id }, select: { id: true } });
+    if (existing) continue;
+    await db.creatorProfile.create({
+      data: {
+        userId: user.id,
+        slug: spec.slug,
+        displayName: spec.displayName,
+        bio: spec.bio,
+        timeZone: spec.timeZone,
+        published: true,
+        offerings: { create: spec.offerings.map((o) => ({ ...o })) },
+        availability: { create: spec.availability.map((r) => ({ ...r })) },
+      },
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { db } = await import("@/lib/db");
+  await seedDemo(db);
+  await db.$disconnect();
+  console.log(`demo data ready; every demo account's password is ${DEMO_PASSWORD}`);
+}

@@ -1,0 +1,103 @@
+/**
+ * npm run dev: prepares what is missing (Prisma client, embedded PostgreSQL, migrations, demo
+ * data, livekit-server), starts everything, prints the URL and the demo logins, and stops it all
+ * on Ctrl-C.
+ */
+import path from "node:path";
+import { applyMigrations } from "./db/migrate";
+import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
+import { httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
+import { devSecrets, loadDotEnv } from "./services/secrets";
+import { ensureGoTool, ensurePrismaClient, goMissingHelp, root } from "./services/tools";
+
+const started = Date.now();
+const dataDir = path.join(root, ".data");
+const services: Service[] = [];
+let pg: Postgres | null = null;
+let stopping = false;
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  console.log("\n› stopping…");
+  for (const s of services.reverse()) await s.stop();
+  if (pg) await pg.stop().catch(() => {});
+  process.exit(code);
+}
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => void shutdown(0));
+
+async function main() {
+  loadDotEnv(root);
+  const port = Number(process.env.PORT ?? 3000);
+  if (await portOpen(port)) throw new Error(`Port ${port} is already in use. Stop what is using it, or set PORT in .env.`);
+  const secrets = devSecrets(dataDir);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "development",
+    NEXT_TELEMETRY_DISABLED: "1",
+    APP_URL: process.env.APP_URL ?? `http://localhost:${port}`,
+    AUTH_SECRET: process.env.AUTH_SECRET ?? secrets.AUTH_SECRET,
+    LIVEKIT_URL: process.env.LIVEKIT_URL ?? "ws://127.0.0.1:7880",
+    LIVEKIT_API_KEY: process.env.LIVEKIT_API_KEY ?? "devkey",
+    LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET ?? secrets.LIVEKIT_API_SECRET,
+  };
+
+  ensurePrismaClient();
+
+  if (!env.DATABASE_URL) {
+    pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), port: Number(process.env.BOOTH_PG_PORT ?? 54329), persistent: true });
+    await pg.createDatabase("booth");
+    env.DATABASE_URL = pg.url("booth");
+  }
+  Object.assign(process.env, env);
+  const applied = await applyMigrations(env.DATABASE_URL!);
+  if (applied.length) console.log(`› applied ${applied.length} migration(s)`);
+
+  const { db } = await import("@/lib/db");
+  const { seedDemo, demoAccounts, DEMO_PASSWORD } = await import("../prisma/seed");
+  if ((await db.user.count()) === 0) {
+    console.log("› adding demo data…");
+    await seedDemo(db);
+  }
+  await db.$disconnect();
+
+  const livekitBin = ensureGoTool("livekit-server");
+  if (livekitBin) {
+    const lk = startService("livekit-server", livekitBin, ["--config", path.join(root, "livekit/livekit.yaml")], {
+      env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
+      logFile: path.join(dataDir, "livekit.log"),
+    });
+    services.push(lk);
+    await waitFor("livekit-server", () => portOpen(7880), 15000, lk);
+  } else {
+    console.warn(`\n! Media is off: ${goMissingHelp("livekit-server")}\n  Every page that does not need media still works.\n`);
+  }
+
+  const next = startService("next", path.join(root, "node_modules/.bin/next"), ["dev", "--port", String(port), "--hostname", "127.0.0.1"], {
+    env,
+  });
+  services.push(next);
+  const url = `http://localhost:${port}`;
+  await waitFor("next dev", () => httpOk(`${url}/api/health`), 120000, next);
+
+  const pad = Math.max(...demoAccounts.map((a) => a.email.length));
+  console.log(`
+  Booth is running at ${url}   (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
+
+  Demo logins (password for all: ${DEMO_PASSWORD})
+${demoAccounts.map((a) => `    ${a.email.padEnd(pad)}  ${a.role}`).join("\n")}
+
+  livekit-server log: .data/livekit.log     Stop: Ctrl-C
+`);
+  next.child.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`next dev exited (code ${code})`);
+      void shutdown(1);
+    }
+  });
+}
+
+main().catch(async (err) => {
+  console.error(`\n✗ ${err instanceof Error ? err.message : err}`);
+  await shutdown(1);
+});

