@@ -1,51 +1,8 @@
 /**
  * The environment, parsed once. next.config.ts imports this file, so a bad value stops
  * `next dev`, `next build` and `next start` with a message naming the variable.
- * Every variable is documented in .env.example.
  */
-import { z } from "zod";
+import { parseEnv, type Env } from "./env-schema";
 
-const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #4f46e5");
-const int = (def: number) => z.coerce.number().int().positive().default(def);
-
-const schema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL"),
-  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 32`)"),
-  APP_URL: z.url("must be the public URL of the app, like https://booth.example.com").default("http://localhost:3000"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-
-  LIVEKIT_URL: z.string().regex(/^wss?:\/\//, "must be a ws:// or wss:// URL").default("ws://127.0.0.1:7880"),
-  LIVEKIT_API_KEY: z.string().min(1, "is required"),
-  LIVEKIT_API_SECRET: z.string().min(32, "must be at least 32 characters"),
-
-  SIGNIN_MAX_FAILURES_PER_ACCOUNT: int(5),
-  SIGNIN_MAX_FAILURES_PER_IP: int(30),
-  SIGNIN_BLOCK_MINUTES: int(15),
-
-  BRAND_NAME: z.string().min(1).default("Booth"),
-  BRAND_LOGO_URL: z.string().optional(),
-  BRAND_PRIMARY_COLOR: hexColor.default("#4f46e5"),
-  BRAND_ACCENT_COLOR: hexColor.default("#db2777"),
-  BRAND_DOMAIN: z.string().optional(),
-  BRAND_LEGAL_NAME: z.string().optional(),
-  BRAND_SUPPORT_EMAIL: z.email("must be an email address").optional(),
-  BRAND_TERMS_TEXT: z.string().optional(),
-  BRAND_PRIVACY_TEXT: z.string().optional(),
-});
-
-export type Env = z.infer<typeof schema>;
-
-/** Parses `source`; throws one error listing every bad variable by name. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
-  // An empty string means "not set" (docker-compose and .env files produce them).
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
-  const result = schema.safeParse(cleaned);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.code === "invalid_type" && i.input === undefined ? "is required" : i.message}`);
-    throw new Error(`Invalid environment (see .env.example):\n${lines.join("\n")}`);
-  }
-  return result.data;
-}
-
+export type { Env };
 export const env: Env = parseEnv(process.env);

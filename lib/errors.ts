@@ -33,11 +33,16 @@ export function fieldError(field: string, message: string) {
   return new AppError("invalid", message, { [field]: [message] });
 }
 
-/** True when `err` is PostgreSQL refusing a duplicate on a unique key (Prisma P2002). */
+/**
+ * True when `err` is PostgreSQL refusing a duplicate on a unique key (Prisma P2002), optionally
+ * only for the key on `field`. Prisma 7 with the pg adapter names either the fields or the index.
+ */
 export function isUniqueViolation(err: unknown, field?: string): boolean {
-  const e = err as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
+  const e = err as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } } } };
   if (e?.code !== "P2002") return false;
   if (!field) return true;
-  const fields = e.meta?.driverAdapterError?.cause?.constraint?.fields ?? (Array.isArray(e.meta?.target) ? e.meta?.target : []);
-  return (fields as string[]).some((f) => f.replace(/"/g, "") === field);
+  const constraint = e.meta?.driverAdapterError?.cause?.constraint;
+  const fields = constraint?.fields ?? (Array.isArray(e.meta?.target) ? (e.meta.target as string[]) : []);
+  if (fields.some((f) => f.replace(/"/g, "") === field)) return true;
+  return typeof constraint?.index === "string" && constraint.index.endsWith(`_${field}_key`);
 }

@@ -14,7 +14,9 @@ export function timeZoneOptions(): string[] {
   return Intl.supportedValuesOf("timeZone");
 }
 
-/** "Mon, 3 Mar 2026, 14:00 CET" in `timeZone`, always with the zone shown. */
+/** "Sun, 29 Mar 2026, 14:00 CEST" in `timeZone`, always with the zone shown. */
 export function formatDateTime(date: Date, timeZone: string, locale = "en-GB") {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" }).format(date);
+  return new Intl.DateTimeFormat(locale, {
+    weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone, timeZoneName: "short",
+  }).format(date);
 }

@@ -1,5 +1,6 @@
 "use client";
 import { clsx } from "clsx";
+import { useId } from "react";
 import { useFormStatus } from "react-dom";
 import type { ActionState } from "@/lib/action";
 
@@ -17,7 +18,8 @@ type FieldProps = {
 /** A labelled input that shows the server's error for its name and keeps the submitted value. */
 export function Field({ label, name, state, hint, className, defaultValue, ...rest }: FieldProps) {
   const error = state?.fieldErrors?.[name]?.[0];
-  const id = `f-${name}`;
+  // Unique per instance: a page can hold several forms with the same field names.
+  const id = `f-${name}-${useId()}`;
   const value = state?.values?.[name] ?? defaultValue;
   return (
     <div className={className}>

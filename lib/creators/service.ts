@@ -43,7 +43,14 @@ export async function saveOffering(actor: Actor, raw: unknown) {
 /** Creator: replace the whole weekly schedule at once (the editor shows all seven days). */
 export async function replaceAvailability(actor: Actor, rules: WeeklyRule[]) {
   assertRole(actor, ["creator"]);
-  const input = replaceAvailabilityInput.parse({ rules });
+  const parsed = replaceAvailabilityInput.safeParse({ rules });
+  if (!parsed.success) {
+    // Report each problem against its day (the editor shows errors per weekday row).
+    const byDay: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (byDay[String(issue.path[1] ?? "rules")] ??= []).push(issue.message);
+    throw new AppError("invalid", "Please fix the highlighted days.", byDay);
+  }
+  const input = parsed.data;
   const creatorId = await profileIdOf(actor);
   await db.$transaction([
     db.availabilityRule.deleteMany({ where: { creatorId } }),

@@ -13,6 +13,7 @@ const PASSWORD = "booth";
  * directory across runs (development); otherwise it is deleted on stop (tests).
  */
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; persistent: boolean }): Promise<Postgres> {
+  const recent: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     user: USER,
@@ -21,7 +22,13 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     persistent: opts.persistent,
     // initdb refuses to run as root; the package then creates and uses a "postgres" system user.
     createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
+    // TCP on loopback only: no Unix socket in /tmp to collide with another server.
+    postgresFlags: ["-c", "unix_socket_directories=", "-c", "listen_addresses=127.0.0.1"],
+    // Kept only to explain a failed start.
+    onLog: (m) => {
+      recent.push(...String(m).trim().split("\n"));
+      recent.splice(0, Math.max(0, recent.length - 8));
+    },
     onError: (e) => {
       const line = String(e).trim();
       if (line && !/database system is (ready|shut down)|received fast shutdown/.test(line)) console.error(`[postgres] ${line}`);
@@ -36,7 +43,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     await server.start();
   } catch (err) {
     throw new Error(
-      `PostgreSQL did not start on port ${opts.port} (${(err as Error).message}). ` +
+      `PostgreSQL did not start on port ${opts.port}: ${(err as Error | undefined)?.message ?? recent.join("\n  ")}\n` +
         `Another server may be using the port or the data folder ${opts.dataDir}.`,
     );
   }

@@ -1,0 +1,161 @@
+/**
+ * npm test: prepares everything the suites need on a throwaway stack (embedded PostgreSQL in a
+ * temp folder, livekit-server, stripe-mock, a production build of the app, Debian's Chromium),
+ * runs the unit, integration and end-to-end suites with Vitest, and tears it all down.
+ * Extra arguments go to Vitest, e.g. `npm test -- --project unit`.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { applyMigrations } from "./db/migrate";
+import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
+import { freePort, httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
+import { ensureChromium, ensureGoTool, ensurePrismaClient, goMissingHelp, root } from "./services/tools";
+
+const t0 = Date.now();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "booth-test-"));
+// As root, PostgreSQL runs as the "postgres" user, which must be able to reach its data folder in here.
+fs.chmodSync(tmp, 0o755);
+const services: Service[] = [];
+let pg: Postgres | null = null;
+let stopping = false;
+const phase = (name: string) => console.log(`› ${name} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+
+async function teardown() {
+  if (stopping) return;
+  stopping = true;
+  for (const s of services.reverse()) await s.stop();
+  if (pg) await pg.stop().catch(() => {});
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => void teardown().then(() => process.exit(130)));
+
+function need(tool: "livekit-server" | "stripe-mock") {
+  const bin = ensureGoTool(tool);
+  if (!bin) throw new Error(goMissingHelp(tool));
+  return bin;
+}
+
+/** livekit/livekit.yaml with this run's ports, so tests never collide with a running `npm run dev`. */
+function livekitTestConfig(ports: { http: number; tcp: number; udp: number; turn: number; app: number }) {
+  const yaml = fs
+    .readFileSync(path.join(root, "livekit/livekit.yaml"), "utf8")
+    .replace(/^port: \d+/m, `port: ${ports.http}`)
+    .replace(/tcp_port: \d+/, `tcp_port: ${ports.tcp}`)
+    .replace(/  udp_port: 7882/, `  udp_port: ${ports.udp}`)
+    .replace(/udp_port: 3478/, `udp_port: ${ports.turn}`)
+    .replace(/127\.0\.0\.1:3000/, `127.0.0.1:${ports.app}`);
+  const file = path.join(tmp, "livekit.yaml");
+  fs.writeFileSync(file, yaml);
+  return file;
+}
+
+async function main() {
+  const vitestArgs = process.argv.slice(2);
+  phase("preparing tools");
+  ensurePrismaClient();
+  const livekitBin = need("livekit-server");
+  const stripeMockBin = need("stripe-mock");
+  const chromium = ensureChromium();
+
+  phase("starting PostgreSQL");
+  pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: await freePort(), persistent: false });
+  await pg.createDatabase("booth_test");
+  const databaseUrl = pg.url("booth_test");
+  await applyMigrations(databaseUrl);
+
+  const ports = { http: await freePort(), tcp: await freePort(), udp: await freePort(), turn: await freePort(), app: await freePort(), stripe: await freePort() };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    TZ: "UTC",
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXT_DIST_DIR: ".next-test",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
+    APP_URL: `http://127.0.0.1:${ports.app}`,
+    LIVEKIT_URL: `ws://127.0.0.1:${ports.http}`,
+    LIVEKIT_API_KEY: "devkey",
+    LIVEKIT_API_SECRET: "test-livekit-secret-test-livekit-secret",
+    // Low limits so the throttling tests need few attempts.
+    SIGNIN_MAX_FAILURES_PER_ACCOUNT: "5",
+    SIGNIN_MAX_FAILURES_PER_IP: "30",
+  };
+  for (const k of ["DATABASE_URL", "AUTH_SECRET", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"]) process.env[k] = env[k];
+  const { db } = await import("@/lib/db");
+  const { seedDemo } = await import("../prisma/seed");
+  await seedDemo(db);
+  await db.$disconnect();
+
+  phase("starting livekit-server and stripe-mock");
+  const lk = startService("livekit-server", livekitBin, ["--config", livekitTestConfig(ports)], {
+    env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
+    logFile: path.join(tmp, "livekit.log"),
+  });
+  services.push(lk);
+  const sm = startService("stripe-mock", stripeMockBin, ["-http-addr", `127.0.0.1:${ports.stripe}`], { logFile: path.join(tmp, "stripe-mock.log") });
+  services.push(sm);
+
+  phase("building the app (next build)");
+  const build = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  if (build.status !== 0) {
+    process.stdout.write(build.stdout);
+    process.stderr.write(build.stderr);
+    throw new Error("next build failed");
+  }
+  const app = startService("next", path.join(root, "node_modules/.bin/next"), ["start", "--port", String(ports.app), "--hostname", "127.0.0.1"], {
+    env,
+    logFile: path.join(tmp, "next.log"),
+  });
+  services.push(app);
+  await waitFor("livekit-server", () => portOpen(ports.http), 20000, lk);
+  await waitFor("stripe-mock", () => portOpen(ports.stripe), 20000, sm);
+  await waitFor("next start", () => httpOk(`${env.APP_URL}/api/health`), 60000, app);
+
+  phase("running the suites");
+  const report = path.join(tmp, "vitest.json");
+  const vitest = spawnSync(
+    path.join(root, "node_modules/.bin/vitest"),
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...vitestArgs],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: {
+        ...env,
+        NODE_ENV: "test",
+        BOOTH_TEST: "1",
+        BOOTH_BASE_URL: env.APP_URL,
+        BOOTH_PG_URL_PREFIX: pg.url(""),
+        STRIPE_MOCK_URL: `http://127.0.0.1:${ports.stripe}`,
+        CHROMIUM_PATH: chromium,
+      },
+    },
+  );
+  let summary = "";
+  if (fs.existsSync(report)) {
+    const r = JSON.parse(fs.readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
+  }
+  if (vitest.status !== 0) {
+    for (const log of ["next.log", "livekit.log"]) {
+      const p = path.join(tmp, log);
+      if (fs.existsSync(p)) console.log(`\n--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-40).join("\n")}`);
+    }
+  }
+  console.log(`\nnpm test finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (summary) console.log(summary);
+  return vitest.status ?? 1;
+}
+
+main()
+  .then(async (code) => {
+    await teardown();
+    process.exit(code);
+  })
+  .catch(async (err) => {
+    console.error(`\n✗ ${err instanceof Error ? err.message : err}`);
+    await teardown();
+    process.exit(1);
+  });

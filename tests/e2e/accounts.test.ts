@@ -1,0 +1,103 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../prisma/seed";
+import { launchBrowser, newContext, screenshotOnFailure, signInThroughForm } from "../helpers/browser";
+import { TEST_PASSWORD, createUser, uniqueEmail } from "../helpers/factories";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("in Chromium", () => {
+  it("a visitor signs up as a viewer and sees their dashboard", async () => {
+    const page = await (await newContext(browser)).newPage();
+    await screenshotOnFailure(page, "signup", async () => {
+      await page.goto("/");
+      await page.getByRole("link", { name: "Sign up" }).click();
+      await page.getByLabel("Your name").fill("Erin Example");
+      await page.getByLabel("Email").fill(uniqueEmail("e2e-signup"));
+      await page.getByLabel("Password").fill("short");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await expect.poll(() => page.getByText("Use at least 10 characters for your password").isVisible()).toBe(true);
+      // The form keeps what was typed, except the password.
+      expect(await page.getByLabel("Your name").inputValue()).toBe("Erin Example");
+
+      await page.getByLabel("Password").fill("a long enough password");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.waitForURL(/\/dashboard$/);
+      expect(await page.getByRole("heading", { name: "Hi, Erin Example" }).isVisible()).toBe(true);
+      expect(await page.getByText("No bookings yet").isVisible()).toBe(true);
+      expect(await page.getByRole("button", { name: "Apply to become a creator" }).isVisible()).toBe(true);
+    });
+  });
+
+  it("a seeded creator edits profile, offering and availability, and the public profile shows it", async () => {
+    const page = await (await newContext(browser)).newPage();
+    const bio = `Now teaching figure drawing too (${Date.now()}).`;
+    await screenshotOnFailure(page, "creator-edit", async () => {
+      await signInThroughForm(page, "maya@booth.test", DEMO_PASSWORD, /\/studio$/);
+
+      const profile = page.getByRole("form", { name: "Profile" });
+      await profile.getByLabel("Bio").fill(bio);
+      await profile.getByRole("button", { name: "Save profile" }).click();
+      await expect.poll(() => profile.getByRole("status").textContent()).toMatch(/Profile saved and published/);
+
+      const offering = page.getByRole("form", { name: "New offering" });
+      await offering.getByLabel("Title", { exact: true }).fill("Figure drawing clinic");
+      await offering.getByLabel("Price", { exact: true }).fill("-5");
+      await offering.getByRole("button", { name: "Add offering" }).click();
+      await expect.poll(() => offering.getByText("The price can't be negative").isVisible()).toBe(true);
+      await offering.getByLabel("Price", { exact: true }).fill("33.00");
+      await offering.getByLabel("Minutes", { exact: true }).fill("45");
+      await offering.getByLabel("Currency").selectOption("EUR");
+      await offering.getByRole("button", { name: "Add offering" }).click();
+      await expect.poll(() => offering.getByRole("status").textContent()).toMatch(/Offering added/);
+
+      const week = page.getByRole("form", { name: "Weekly availability" });
+      await week.getByLabel("Saturday first range start").fill("10:00");
+      await week.getByLabel("Saturday first range end").fill("13:00");
+      await week.getByRole("button", { name: "Save availability" }).click();
+      await expect.poll(() => week.getByRole("status").textContent()).toMatch(/Weekly availability saved/);
+
+      await page.goto("/creators/maya-chen");
+      expect(await page.getByTestId("creator-bio").textContent()).toBe(bio);
+      const added = page.getByTestId("offering").filter({ hasText: "Figure drawing clinic" });
+      expect(await added.getByTestId("offering-price").textContent()).toBe("€33.00");
+      expect(await added.textContent()).toMatch(/45 minutes/);
+      expect(await page.getByTestId("weekly-hours").textContent()).toMatch(/Saturday10:00–13:00/);
+    });
+  });
+
+  it("an admin suspends a viewer, and the viewer's next page load signs them out with a clear message", async () => {
+    const viewer = await createUser({ name: "Sam Suspendme" });
+    const viewerPage = await (await newContext(browser)).newPage();
+    const adminPage = await (await newContext(browser)).newPage();
+    await screenshotOnFailure(viewerPage, "suspension-viewer", async () => {
+      await signInThroughForm(viewerPage, viewer.email, TEST_PASSWORD, /\/dashboard$/);
+      await signInThroughForm(adminPage, "admin@booth.test", DEMO_PASSWORD, /\/admin$/);
+
+      await adminPage.getByLabel("Search users").fill(viewer.email);
+      await adminPage.getByRole("button", { name: "Search" }).click();
+      const row = adminPage.getByTestId(`user-${viewer.email}`);
+      await row.getByLabel(`Reason for suspending ${viewer.email}`).fill("Abusive messages");
+      await row.getByRole("button", { name: `Suspend ${viewer.email}` }).click();
+      await expect.poll(() => row.getByRole("status").textContent()).toMatch(/User suspended/);
+
+      await viewerPage.reload();
+      await viewerPage.waitForURL(/\/signin\?reason=suspended$/);
+      expect(await viewerPage.getByTestId("signin-notice").textContent()).toMatch(/signed out because your account was suspended/);
+      // The session is gone, not just hidden: the dashboard now asks for a sign-in.
+      await viewerPage.goto("/dashboard");
+      await viewerPage.waitForURL(/\/signin\?callbackUrl=%2Fdashboard$/);
+      // And signing in again is refused with the same clarity.
+      await viewerPage.getByLabel("Email").fill(viewer.email);
+      await viewerPage.getByLabel("Password").fill(TEST_PASSWORD);
+      await viewerPage.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => viewerPage.getByRole("alert").first().textContent()).toMatch(/This account is suspended/);
+    });
+  });
+});

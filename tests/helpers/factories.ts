@@ -1,0 +1,38 @@
+import { hashPassword } from "@/lib/auth/password";
+import type { Actor } from "@/lib/auth/permissions";
+import { db } from "@/lib/db";
+import type { Role } from "@/lib/generated/prisma/enums";
+
+let n = 0;
+/** An address no other test uses. */
+export function uniqueEmail(tag = "user") {
+  return `${tag}-${process.pid}-${Date.now().toString(36)}-${n++}@test.booth`;
+}
+
+export const TEST_PASSWORD = "correct horse battery";
+let hashed: Promise<string> | undefined;
+
+/** A user row; returns the acting-user shape services take. */
+export async function createUser(opts: { role?: Role; name?: string; email?: string; suspended?: boolean } = {}): Promise<Actor> {
+  hashed ??= hashPassword(TEST_PASSWORD);
+  return db.user.create({
+    data: {
+      email: opts.email ?? uniqueEmail(opts.role ?? "viewer"),
+      name: opts.name ?? "Test User",
+      role: opts.role ?? "viewer",
+      status: opts.suspended ? "suspended" : "active",
+      passwordHash: await hashed,
+    },
+    select: { id: true, email: true, name: true, role: true, status: true },
+  });
+}
+
+/** A creator with a published profile in `timeZone`. */
+export async function createCreator(opts: { timeZone?: string; published?: boolean } = {}) {
+  const user = await createUser({ role: "creator", name: "Test Creator" });
+  const profile = await db.creatorProfile.create({
+    data: { userId: user.id, slug: `c-${user.id.slice(-10)}`, displayName: "Test Creator", timeZone: opts.timeZone ?? "Europe/Berlin", published: opts.published ?? true },
+    select: { id: true, slug: true },
+  });
+  return { user, profile };
+}

@@ -1,0 +1,49 @@
+/** HTTP against the running app (`next start` from npm test), with a cookie jar per client. */
+export const baseUrl = () => process.env.BOOTH_BASE_URL!;
+
+export class HttpClient {
+  private cookies = new Map<string, string>();
+
+  private store(res: Response) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair!.indexOf("=");
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (value === "" || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  hasSession() {
+    return this.cookies.has("authjs.session-token");
+  }
+
+  async fetch(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
+    const res = await fetch(baseUrl() + path, {
+      redirect: "manual",
+      ...init,
+      headers: { ...(init.headers ?? {}), cookie: this.cookieHeader() },
+    });
+    this.store(res);
+    return res;
+  }
+
+  json(path: string, method: string, body: unknown) {
+    return this.fetch(path, { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  }
+
+  /** Signs in through next-auth's own credentials endpoint, as a browser form post would. */
+  async signIn(email: string, password: string, ip = "203.0.113.10") {
+    const { csrfToken } = (await (await this.fetch("/api/auth/csrf")).json()) as { csrfToken: string };
+    return this.fetch("/api/auth/callback/credentials", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": ip },
+      body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/dashboard" }).toString(),
+    });
+  }
+}

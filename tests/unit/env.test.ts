@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "@/lib/env-schema";
+
+const good = { DATABASE_URL: "postgresql://u:p@localhost:5432/booth", AUTH_SECRET: "x".repeat(32), LIVEKIT_API_KEY: "devkey", LIVEKIT_API_SECRET: "y".repeat(32) };
+
+describe("parseEnv", () => {
+  it("fills defaults for optional settings", () => {
+    const env = parseEnv(good);
+    expect(env).toMatchObject({ BRAND_NAME: "Booth", LIVEKIT_URL: "ws://127.0.0.1:7880", SIGNIN_MAX_FAILURES_PER_ACCOUNT: 5, APP_URL: "http://localhost:3000" });
+  });
+
+  it("names every missing or bad variable in one error", () => {
+    const { DATABASE_URL: _d, ...rest } = good;
+    expect(() => parseEnv({ ...rest, AUTH_SECRET: "short", BRAND_PRIMARY_COLOR: "blue" })).toThrowError(
+      /DATABASE_URL: is required[\s\S]*AUTH_SECRET: must be at least 32[\s\S]*BRAND_PRIMARY_COLOR: must be a colour like #4f46e5/,
+    );
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseEnv({ ...good, BRAND_NAME: "" }).BRAND_NAME).toBe("Booth");
+    expect(() => parseEnv({ ...good, DATABASE_URL: "" })).toThrowError(/DATABASE_URL: is required/);
+  });
+
+  it("rejects a database URL that is not PostgreSQL", () => {
+    expect(() => parseEnv({ ...good, DATABASE_URL: "mysql://x" })).toThrowError(/DATABASE_URL: must be a postgresql:\/\/ connection URL/);
+  });
+});
