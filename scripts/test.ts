@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import { spawnSync } from "node:child_process";
 import { applyMigrations } from "./db/migrate";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
@@ -29,7 +30,8 @@ async function teardown() {
   if (pg) await pg.stop().catch(() => {});
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => void teardown().then(() => process.exit(130)));
+// Ctrl-C and SIGTERM run the same teardown (see scripts/dev.ts for why through async-exit-hook).
+exitHook((done) => void teardown().finally(done));
 
 function need(tool: "livekit-server" | "stripe-mock") {
   const bin = ensureGoTool(tool);
