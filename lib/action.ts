@@ -2,7 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { ZodError, z } from "zod";
 import { AppError } from "@/lib/errors";
-import { logger } from "@/lib/logger";
+import { requestLogger } from "@/lib/request";
 
 /** What every form's server action returns to useActionState. */
 export type ActionState = {
@@ -37,7 +37,7 @@ export async function runAction(form: FormData | undefined, body: () => Promise<
       return { ok: false, message: "Please fix the highlighted fields.", fieldErrors: z.flattenError(err).fieldErrors as Record<string, string[]>, values };
     }
     if (err instanceof AppError) return { ok: false, message: err.message, fieldErrors: err.fieldErrors, values };
-    logger.error({ err }, "unhandled error in server action");
+    (await requestLogger()).error({ err }, "unhandled error in server action");
     return { ok: false, message: "Something went wrong on our side. Try again in a moment.", values };
   }
 }

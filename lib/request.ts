@@ -10,6 +10,11 @@ export async function requestLogger(extra: Record<string, unknown> = {}) {
   return logger.child({ requestId: h.get(REQUEST_ID_HEADER) ?? crypto.randomUUID(), ...extra });
 }
 
+/** A logger for a route handler, carrying the request id and the route. */
+export function routeLogger(req: Request, route: string) {
+  return logger.child({ requestId: req.headers.get(REQUEST_ID_HEADER) ?? crypto.randomUUID(), route });
+}
+
 /**
  * The caller's IP for rate limiting.
  * SECURITY: x-forwarded-for is trusted; production must run behind a proxy that overwrites it.

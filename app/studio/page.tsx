@@ -52,7 +52,7 @@ export default async function StudioPage() {
             ))}
             <div className="rounded-lg border border-dashed border-slate-300 p-4">
               <h3 className="mb-3 font-medium">Add an offering</h3>
-              <OfferingForm offering={newOffering} />
+              <OfferingForm offering={{ ...newOffering, currency: studio.offerings[0]?.currency ?? newOffering.currency }} />
             </div>
           </div>
         ) : (

@@ -1,7 +1,8 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { env } from "@/lib/env";
-import { clientIp } from "@/lib/request";
+import { logger } from "@/lib/logger";
+import { REQUEST_ID_HEADER, clientIp } from "@/lib/request";
 import { signInInput } from "./schemas";
 import { SignInRefused, authenticate } from "./service";
 
@@ -35,7 +36,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = signInInput.safeParse(credentials);
         if (!parsed.success) throw new InvalidCredentials();
         try {
-          const user = await authenticate(parsed.data, clientIp(request.headers));
+          const log = logger.child({ requestId: request.headers.get(REQUEST_ID_HEADER), route: "sign-in" });
+          const user = await authenticate(parsed.data, clientIp(request.headers), log);
           return { id: user.id, email: user.email, name: user.name, role: user.role, tokenVersion: user.tokenVersion };
         } catch (err) {
           if (err instanceof SignInRefused) {

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { fieldError, isUniqueViolation } from "@/lib/errors";
-import { logger } from "@/lib/logger";
+import { logger, type Logger } from "@/lib/logger";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
 import { clearSignInFailures, recordSignInFailure, signInBlockedFor } from "./rate-limit";
 import { signUpInput, type SignInInput } from "./schemas";
@@ -10,10 +10,12 @@ import { signUpInput, type SignInInput } from "./schemas";
 export async function registerUser(raw: unknown) {
   const input = signUpInput.parse(raw);
   try {
-    return await db.user.create({
+    const user = await db.user.create({
       data: { email: input.email, name: input.name, passwordHash: await hashPassword(input.password) },
       select: { id: true, email: true, role: true },
     });
+    logger.info({ userId: user.id }, "account created");
+    return user;
   } catch (err) {
     if (isUniqueViolation(err)) throw fieldError("email", "An account with this email already exists. Sign in instead.");
     throw err;
@@ -35,9 +37,12 @@ export class SignInRefused extends Error {
  * Checks credentials for next-auth's Credentials provider. Wrong email and wrong password fail
  * the same way, in the same time. A blocked account or IP is refused before the password is read.
  */
-export async function authenticate(input: SignInInput, ip: string) {
+export async function authenticate(input: SignInInput, ip: string, log: Logger = logger) {
   const blocked = await signInBlockedFor(input.email, ip);
-  if (blocked > 0) throw new SignInRefused("rate_limited", blocked);
+  if (blocked > 0) {
+    log.warn({ ip, retryAfterMs: blocked }, "sign-in refused: too many failures");
+    throw new SignInRefused("rate_limited", blocked);
+  }
 
   const user = await db.user.findUnique({
     where: { email: input.email },
@@ -46,11 +51,15 @@ export async function authenticate(input: SignInInput, ip: string) {
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password);
   if (!user || !ok) {
     await recordSignInFailure(input.email, ip);
-    logger.info({ ip }, "sign-in failed");
+    log.info({ ip, knownAccount: Boolean(user) }, "sign-in failed");
     throw new SignInRefused("invalid");
   }
-  if (user.status === "suspended") throw new SignInRefused("suspended");
+  if (user.status === "suspended") {
+    log.info({ userId: user.id }, "sign-in refused: account suspended");
+    throw new SignInRefused("suspended");
+  }
   await clearSignInFailures(input.email);
+  log.info({ userId: user.id }, "signed in");
   const { passwordHash: _omit, ...safe } = user;
   return safe;
 }

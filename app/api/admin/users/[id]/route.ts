@@ -1,12 +1,12 @@
 import { requireRole } from "@/lib/auth/session";
 import { readJson, toErrorResponse } from "@/lib/http";
-import { logger } from "@/lib/logger";
+import { routeLogger } from "@/lib/request";
 import { updateUserInput } from "@/lib/users/schemas";
 import { changeUserRole, setUserStatus } from "@/lib/users/service";
 
 // PATCH /api/admin/users/:id – admin changes a user's role and/or suspends or reinstates them
 export async function PATCH(req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const log = logger.child({ requestId: req.headers.get("x-request-id"), route: "PATCH /api/admin/users/:id" });
+  const log = routeLogger(req, "PATCH /api/admin/users/:id");
   try {
     const admin = await requireRole("admin");
     const { id } = await params;
