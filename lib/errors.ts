@@ -6,6 +6,7 @@ export const errorStatus = {
   suspended: 403,
   not_found: 404,
   conflict: 409,
+  unsupported_media_type: 415,
   invalid: 422,
   rate_limited: 429,
 } as const;

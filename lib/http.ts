@@ -17,8 +17,14 @@ export function toErrorResponse(err: unknown, log: Logger) {
   return Response.json({ error: "Something went wrong on our side. Try again in a moment." }, { status: 500 });
 }
 
-/** Reads a JSON body, answering 400 (not 500) when it is not JSON. */
+/**
+ * Reads a JSON body, answering 415 for another content type (a cross-site form cannot send JSON)
+ * and 400 (not 500) when it is not JSON.
+ */
 export async function readJson(req: Request): Promise<unknown> {
+  if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
+    throw new AppError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
+  }
   const text = await req.text();
   if (!text) throw new AppError("bad_request", "The request body is empty; send JSON.");
   return JSON.parse(text);

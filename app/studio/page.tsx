@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AvailabilityForm, BlackoutForm, RemoveBlackoutButton } from "@/components/studio/availability-form";
-import { OfferingForm, newOffering, type OfferingDraft } from "@/components/studio/offering-form";
+import { OfferingForm, type OfferingDraft } from "@/components/studio/offering-form";
 import { ProfileForm } from "@/components/studio/profile-form";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { requirePageRole } from "@/lib/auth/session";
 import { getStudio } from "@/lib/creators/queries";
+import { newOfferingDefaults } from "@/lib/creators/schemas";
 import { slugify } from "@/lib/creators/slug";
 import { formatMoney } from "@/lib/money";
 import { timeZoneOptions } from "@/lib/time";
@@ -52,7 +53,7 @@ export default async function StudioPage() {
             ))}
             <div className="rounded-lg border border-dashed border-slate-300 p-4">
               <h3 className="mb-3 font-medium">Add an offering</h3>
-              <OfferingForm offering={{ ...newOffering, currency: studio.offerings[0]?.currency ?? newOffering.currency }} />
+              <OfferingForm offering={{ ...newOfferingDefaults, currency: studio.offerings[0]?.currency ?? newOfferingDefaults.currency }} />
             </div>
           </div>
         ) : (

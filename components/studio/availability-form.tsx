@@ -5,6 +5,7 @@ import { initialActionState } from "@/lib/action-state";
 import { dayName, formatTimeOfDay, weekdayOrder, type WeeklyRule } from "@/lib/creators/availability";
 import { addBlackoutAction, removeBlackoutAction, saveAvailabilityAction } from "@/lib/creators/actions";
 import { Field } from "@/components/ui/form";
+import { cn } from "@/lib/cn";
 
 /** Seven days, up to two time ranges each, in the creator's own time zone. */
 export function AvailabilityForm({ rules, timeZone }: { rules: WeeklyRule[]; timeZone: string }) {
@@ -40,9 +41,9 @@ export function AvailabilityForm({ rules, timeZone }: { rules: WeeklyRule[]; tim
                 {([1, 2] as const).map((slot) => (
                   <td key={slot} className="py-1 pr-3">
                     <div className="flex items-center gap-1">
-                      <input type="time" aria-label={`${name} ${slot === 1 ? "first" : "second"} range start`} name={`day${day}_start${slot}`} defaultValue={value(day, slot, "start")} key={`s${value(day, slot, "start")}`} className={inputClass + " mt-0"} />
+                      <input type="time" aria-label={`${name} ${slot === 1 ? "first" : "second"} range start`} name={`day${day}_start${slot}`} defaultValue={value(day, slot, "start")} key={`s${value(day, slot, "start")}`} className={cn(inputClass, "mt-0")} />
                       <span aria-hidden>–</span>
-                      <input type="time" aria-label={`${name} ${slot === 1 ? "first" : "second"} range end`} name={`day${day}_end${slot}`} defaultValue={value(day, slot, "end")} key={`e${value(day, slot, "end")}`} className={inputClass + " mt-0"} />
+                      <input type="time" aria-label={`${name} ${slot === 1 ? "first" : "second"} range end`} name={`day${day}_end${slot}`} defaultValue={value(day, slot, "end")} key={`e${value(day, slot, "end")}`} className={cn(inputClass, "mt-0")} />
                     </div>
                   </td>
                 ))}

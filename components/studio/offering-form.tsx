@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useState } from "react";
-import { Field, FieldError, FormMessage, SubmitButton, inputClass } from "@/components/ui/form";
+import { Checkbox, Field, FieldError, FormMessage, SubmitButton, inputClass } from "@/components/ui/form";
 import { initialActionState } from "@/lib/action-state";
 import { saveOfferingAction } from "@/lib/creators/actions";
 import { centsToAmount, currencies } from "@/lib/money";
@@ -18,11 +18,6 @@ export type OfferingDraft = {
   horizonDays: number;
   freeCancellationHours: number;
   active: boolean;
-};
-
-export const newOffering: OfferingDraft = {
-  kind: "private_session", title: "", description: "", durationMinutes: 30, priceCents: 0, currency: "USD", capacity: null,
-  minNoticeMinutes: 120, horizonDays: 60, freeCancellationHours: 24, active: true,
 };
 
 /** Adds an offering (no id) or edits one. The same form serves both so the rules cannot drift apart. */
@@ -70,7 +65,8 @@ export function OfferingForm({ offering }: { offering: OfferingDraft }) {
         <Field label="Minutes" name="durationMinutes" type="number" min={10} max={240} step={5} defaultValue={offering.durationMinutes} state={state} />
         {kind === "group_room" ? <Field label="Seats" name="capacity" type="number" min={2} max={1000} defaultValue={offering.capacity ?? ""} state={state} /> : null}
       </div>
-      <details className="text-sm">
+      {/* Opened when one of its fields has an error, so no problem hides in a closed section. */}
+      <details className="text-sm" open={["minNoticeMinutes", "horizonDays", "freeCancellationHours"].some((f) => state.fieldErrors?.[f]) || undefined}>
         <summary className="cursor-pointer text-slate-700">Booking rules</summary>
         <div className="mt-3 grid gap-4 sm:grid-cols-3">
           <Field label="Minimum notice (minutes)" name="minNoticeMinutes" type="number" min={0} defaultValue={offering.minNoticeMinutes} state={state} />
@@ -78,10 +74,7 @@ export function OfferingForm({ offering }: { offering: OfferingDraft }) {
           <Field label="Free cancellation until (hours before)" name="freeCancellationHours" type="number" min={0} defaultValue={offering.freeCancellationHours} state={state} />
         </div>
       </details>
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="active" defaultChecked={v ? v.active === "on" : offering.active} className="h-4 w-4" />
-        Active: viewers can book it
-      </label>
+      <Checkbox label="Active: viewers can book it" name="active" defaultChecked={offering.active} state={state} />
       <SubmitButton>{editing ? "Save offering" : "Add offering"}</SubmitButton>
     </form>
   );

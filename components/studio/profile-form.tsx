@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { Field, FieldError, FormMessage, SubmitButton, inputClass } from "@/components/ui/form";
+import { Checkbox, Field, FieldError, FormMessage, SubmitButton, inputClass } from "@/components/ui/form";
 import { initialActionState } from "@/lib/action-state";
 import { updateProfileAction } from "@/lib/creators/actions";
 
@@ -47,10 +47,7 @@ export function ProfileForm({ profile, timeZones }: { profile: Profile; timeZone
           <FieldError id="f-timeZone-error" message={state.fieldErrors?.timeZone?.[0]} />
         </div>
       </div>
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="published" defaultChecked={v ? v.published === "on" : profile.published} className="h-4 w-4" />
-        Published: show my profile in the directory
-      </label>
+      <Checkbox label="Published: show my profile in the directory" name="published" defaultChecked={profile.published} state={state} />
       <SubmitButton>Save profile</SubmitButton>
     </form>
   );

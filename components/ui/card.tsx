@@ -1,8 +1,8 @@
-import { clsx } from "clsx";
+import { cn } from "@/lib/cn";
 
 export function Card({ title, children, className, actions }: { title?: string; children: React.ReactNode; className?: string; actions?: React.ReactNode }) {
   return (
-    <section className={clsx("rounded-xl border border-slate-200 bg-white p-5 shadow-sm", className)}>
+    <section className={cn("rounded-xl border border-slate-200 bg-white p-5 shadow-sm", className)}>
       {title ? (
         <div className="mb-4 flex items-center justify-between gap-4">
           <h2 className="text-lg font-semibold text-slate-900">{title}</h2>
@@ -26,7 +26,7 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 export function Badge({ children, tone = "neutral" }: { children: React.ReactNode; tone?: "neutral" | "good" | "warn" | "bad" }) {
   return (
     <span
-      className={clsx(
+      className={cn(
         "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium",
         tone === "neutral" && "bg-slate-100 text-slate-700",
         tone === "good" && "bg-green-100 text-green-800",

@@ -1,5 +1,5 @@
 "use client";
-import { clsx } from "clsx";
+import { cn } from "@/lib/cn";
 import { useId } from "react";
 import { useFormStatus } from "react-dom";
 import type { ActionState } from "@/lib/action";
@@ -61,7 +61,7 @@ export function FormMessage({ state }: { state: ActionState }) {
   return (
     <p
       role={state.ok ? "status" : "alert"}
-      className={clsx("rounded-md px-3 py-2 text-sm", state.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800")}
+      className={cn("rounded-md px-3 py-2 text-sm", state.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800")}
     >
       {state.message}
     </p>
@@ -75,7 +75,7 @@ export function SubmitButton({ children, pendingText, variant = "primary", class
       type="submit"
       disabled={pending}
       aria-disabled={pending}
-      className={clsx(
+      className={cn(
         "inline-flex items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60",
         variant === "primary" && "bg-brand text-on-brand hover:opacity-90",
         variant === "secondary" && "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50",
@@ -85,5 +85,16 @@ export function SubmitButton({ children, pendingText, variant = "primary", class
     >
       {pending ? (pendingText ?? "Saving…") : children}
     </button>
+  );
+}
+
+/** A labelled checkbox that keeps the submitted state after a failed submission. */
+export function Checkbox({ label, name, defaultChecked, state }: { label: string; name: string; defaultChecked: boolean; state?: ActionState }) {
+  const checked = state?.values ? state.values[name] === "on" : defaultChecked;
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <input type="checkbox" name={name} defaultChecked={checked} key={String(checked)} className="h-4 w-4" />
+      {label}
+    </label>
   );
 }

@@ -133,3 +133,18 @@ export const decideApplicationInput = z.object({
   decision: z.enum(["approve", "decline"], "Choose approve or decline"),
   note: z.string().trim().max(500, "Keep the note under 500 characters").optional().transform((v) => v || null),
 });
+
+/** What the "add an offering" form starts with. (Kept out of the client component so server pages can read it.) */
+export const newOfferingDefaults = {
+  kind: "private_session" as "private_session" | "group_room",
+  title: "",
+  description: "",
+  durationMinutes: 30,
+  priceCents: 0,
+  currency: "USD",
+  capacity: null as number | null,
+  minNoticeMinutes: 120,
+  horizonDays: 60,
+  freeCancellationHours: 24,
+  active: true,
+};

@@ -5,7 +5,7 @@ import { applyAsCreator, decideApplication } from "@/lib/creators/applications";
 import { saveOffering, updateProfile } from "@/lib/creators/service";
 import { changeUserRole, setUserStatus } from "@/lib/users/service";
 import { TEST_PASSWORD, createCreator, createUser } from "../helpers/factories";
-import { HttpClient } from "../helpers/http";
+import { HttpClient, callServerAction } from "../helpers/http";
 
 async function statusOf(p: Promise<unknown>) {
   const err = await p.then(
@@ -152,6 +152,49 @@ describe("role and suspension rules over HTTP (route handlers and pages)", () =>
     await db.user.update({ where: { id: user.id }, data: { tokenVersion: { increment: 1 } } });
     const page = await client.fetch("/dashboard");
     expect(page.headers.get("location")).toMatch(/\/auth\/ended\?reason=revoked$/);
+  });
+});
+
+describe("server actions over HTTP, as the browser calls them", () => {
+  it("a viewer calling the admin's change-role and suspend actions is refused (403) and nothing changes", async () => {
+    const target = await createUser();
+    const viewer = await signedIn(await createUser());
+    const role = await callServerAction(viewer, "lib/users/actions.ts", "changeRoleAction", { userId: target.id, role: "admin" }, "/admin");
+    expect(role.text).toMatch(/You don't have permission to do that/);
+    const status = await callServerAction(viewer, "lib/users/actions.ts", "setStatusAction", { userId: target.id, status: "suspended" }, "/admin");
+    expect(status.text).toMatch(/You don't have permission to do that/);
+    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual({ role: "viewer", status: "active" });
+  });
+
+  it("the same action works for an admin, and refuses anyone signed out", async () => {
+    const target = await createUser();
+    const admin = await signedIn(await createUser({ role: "admin" }));
+    const ok = await callServerAction(admin, "lib/users/actions.ts", "changeRoleAction", { userId: target.id, role: "creator" }, "/admin");
+    expect(ok.text).toMatch(/Role changed to creator/);
+    expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe("creator");
+    // proxy.ts sends cookie-less requests to /signin before they reach the action; a forged cookie
+    // gets past that convenience, so this checks the action's own refusal.
+    const forged = new HttpClient();
+    forged.setCookie("authjs.session-token", "forged");
+    const anonymous = await callServerAction(forged, "lib/users/actions.ts", "changeRoleAction", { userId: target.id, role: "admin" }, "/admin");
+    expect(anonymous.text).toMatch(/Sign in to continue/);
+    expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe("creator");
+  });
+
+  it("a creator's studio actions refuse a viewer", async () => {
+    const viewer = await signedIn(await createUser());
+    const res = await callServerAction(viewer, "lib/creators/actions.ts", "saveOfferingAction", { kind: "private_session", title: "x", durationMinutes: "30", price: "10", currency: "USD" }, "/studio");
+    expect(res.text).toMatch(/You don't have permission to do that/);
+  });
+});
+
+describe("health", () => {
+  it("reports a missing livekit-server as degraded, naming the failed check", async () => {
+    const { checkHealth } = await import("@/lib/ops/health");
+    const health = await checkHealth({ url: "ws://127.0.0.1:9", key: "devkey", secret: "x".repeat(32) });
+    expect(health.status).toBe("degraded");
+    expect(health.checks.database.ok).toBe(true);
+    expect(health.checks.livekit).toMatchObject({ ok: false, error: expect.any(String) });
   });
 });
 

@@ -18,10 +18,18 @@ describe("toErrorResponse", () => {
     expect((await res.json()).error).toBe("This slot was just taken; pick another.");
   });
   it("answers a body that is not JSON with 400", async () => {
-    const err = await readJson(new Request("http://x", { method: "POST", body: "{nope" })).catch((e) => e);
+    const json = { "content-type": "application/json" };
+    const err = await readJson(new Request("http://x", { method: "POST", body: "{nope", headers: json })).catch((e) => e);
     expect(toErrorResponse(err, log).status).toBe(400);
-    const empty = await readJson(new Request("http://x", { method: "POST", body: "" })).catch((e) => e);
+    const empty = await readJson(new Request("http://x", { method: "POST", body: "", headers: json })).catch((e) => e);
     expect(toErrorResponse(empty, log).status).toBe(400);
+    expect(await readJson(new Request("http://x", { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json; charset=utf-8" } }))).toEqual({ a: 1 });
+  });
+  it("refuses a body that is not declared as JSON with 415 (a cross-site form post)", async () => {
+    const err = await readJson(new Request("http://x", { method: "POST", body: '{"role":"admin"}', headers: { "content-type": "text/plain" } })).catch((e) => e);
+    const res = toErrorResponse(err, log);
+    expect(res.status).toBe(415);
+    expect((await res.json()).error).toMatch(/Content-Type: application\/json/);
   });
   it("hides unexpected errors behind a generic 500 and logs them", async () => {
     const spy = vi.spyOn(log, "error").mockImplementation(() => undefined as never);
