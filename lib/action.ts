@@ -1,8 +1,8 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
-import { ZodError, z } from "zod";
-import { AppError } from "@/lib/errors";
-import { requestLogger } from "@/lib/request";
+import { GENERIC_FAULT, describeError } from "@/lib/errors";
+import { logger, withLogContext } from "@/lib/logger";
+import { currentRequestId } from "@/lib/request";
 
 /** What every form's server action returns to useActionState. */
 export type ActionState = {
@@ -13,7 +13,6 @@ export type ActionState = {
   values?: Record<string, string>;
 };
 
-
 function formValues(form?: FormData) {
   if (!form) return undefined;
   const values: Record<string, string> = {};
@@ -22,24 +21,23 @@ function formValues(form?: FormData) {
 }
 
 /**
- * Runs a server action body and turns its failure into something a form can show:
- * field errors for invalid input, the message of an AppError, or a generic apology (logged).
- * Redirects and other Next.js control flow pass through.
+ * Runs a server action body with the request id on every log line, and turns its failure into
+ * something a form can show: field errors for invalid input, the message of an AppError, or a
+ * generic apology (logged). Redirects and other Next.js control flow pass through.
  */
 export async function runAction(form: FormData | undefined, body: () => Promise<string | void>): Promise<ActionState> {
-  try {
-    const message = await body();
-    return { ok: true, message: message ?? undefined };
-  } catch (err) {
-    unstable_rethrow(err);
-    const values = formValues(form);
-    if (err instanceof ZodError) {
-      return { ok: false, message: "Please fix the highlighted fields.", fieldErrors: z.flattenError(err).fieldErrors as Record<string, string[]>, values };
+  return withLogContext(await currentRequestId(), async () => {
+    try {
+      const message = await body();
+      return { ok: true, message: message ?? undefined };
+    } catch (err) {
+      unstable_rethrow(err);
+      const known = describeError(err);
+      if (known) return { ok: false, message: known.message, fieldErrors: known.fieldErrors, values: formValues(form) };
+      logger.error({ err }, "unhandled error in server action");
+      return { ok: false, message: GENERIC_FAULT, values: formValues(form) };
     }
-    if (err instanceof AppError) return { ok: false, message: err.message, fieldErrors: err.fieldErrors, values };
-    (await requestLogger()).error({ err }, "unhandled error in server action");
-    return { ok: false, message: "Something went wrong on our side. Try again in a moment.", values };
-  }
+  });
 }
 
 /** FormData as a plain object for zod (checkboxes absent when unchecked). */

@@ -18,6 +18,8 @@ const schema = z.object({
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: int(5),
   SIGNIN_MAX_FAILURES_PER_IP: int(30),
   SIGNIN_BLOCK_MINUTES: int(15),
+  SIGNUP_MAX_PER_IP_PER_HOUR: int(10),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
 
   BRAND_NAME: z.string().min(1).default("Booth"),
   BRAND_LOGO_URL: z.string().optional(),

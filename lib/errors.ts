@@ -1,3 +1,5 @@
+import { ZodError, z } from "zod";
+
 /** The one error type domain code throws on purpose. Its message is written for the user. */
 export const errorStatus = {
   bad_request: 400,
@@ -47,3 +49,14 @@ export function isUniqueViolation(err: unknown, field?: string): boolean {
   if (fields.some((f) => f.replace(/"/g, "") === field)) return true;
   return typeof constraint?.index === "string" && constraint.index.endsWith(`_${field}_key`);
 }
+
+/** What the caller is told about an error it caused; null for a fault of ours (log it, apologise). */
+export function describeError(err: unknown): { status: number; message: string; code?: AppErrorCode; fieldErrors?: Record<string, string[] | undefined> } | null {
+  if (err instanceof ZodError) {
+    return { status: 422, message: "Please fix the highlighted fields.", code: "invalid", fieldErrors: z.flattenError(err).fieldErrors as Record<string, string[]> };
+  }
+  if (err instanceof AppError) return { status: err.status, message: err.message, code: err.code, fieldErrors: err.fieldErrors };
+  return null;
+}
+
+export const GENERIC_FAULT = "Something went wrong on our side. Try again in a moment.";

@@ -1,25 +1,17 @@
-import { ZodError, z } from "zod";
-import { AppError } from "@/lib/errors";
-import type { Logger } from "@/lib/logger";
+import { AppError, GENERIC_FAULT, describeError } from "@/lib/errors";
+import { logger, withLogContext, type Logger } from "@/lib/logger";
 
 /** Maps any error thrown in a route handler to a JSON answer that says what was wrong. */
 export function toErrorResponse(err: unknown, log: Logger) {
-  if (err instanceof ZodError) {
-    return Response.json({ error: "Some fields are not valid.", fieldErrors: z.flattenError(err).fieldErrors }, { status: 422 });
-  }
-  if (err instanceof AppError) {
-    return Response.json({ error: err.message, code: err.code, fieldErrors: err.fieldErrors }, { status: err.status });
-  }
-  if (err instanceof SyntaxError) {
-    return Response.json({ error: "The request body must be valid JSON." }, { status: 400 });
-  }
+  const known = describeError(err);
+  if (known) return Response.json({ error: known.message, code: known.code, fieldErrors: known.fieldErrors }, { status: known.status });
   log.error({ err }, "unhandled error in route");
-  return Response.json({ error: "Something went wrong on our side. Try again in a moment." }, { status: 500 });
+  return Response.json({ error: GENERIC_FAULT }, { status: 500 });
 }
 
 /**
  * Reads a JSON body, answering 415 for another content type (a cross-site form cannot send JSON)
- * and 400 (not 500) when it is not JSON.
+ * and 400 (not 500) when it is empty or not JSON.
  */
 export async function readJson(req: Request): Promise<unknown> {
   if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
@@ -27,5 +19,24 @@ export async function readJson(req: Request): Promise<unknown> {
   }
   const text = await req.text();
   if (!text) throw new AppError("bad_request", "The request body is empty; send JSON.");
-  return JSON.parse(text);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The request body must be valid JSON.");
+  }
+}
+
+/**
+ * Wraps a route handler: every log line inside carries the request id, and any error becomes a
+ * clear JSON answer (4xx for the caller's mistakes, a logged 500 for ours).
+ */
+export function route<A extends unknown[]>(name: string, handler: (req: Request, ...rest: A) => Promise<Response>) {
+  return (req: Request, ...rest: A) =>
+    withLogContext(req.headers.get("x-request-id") ?? crypto.randomUUID(), async () => {
+      try {
+        return await handler(req, ...rest);
+      } catch (err) {
+        return toErrorResponse(err, logger.child({ route: name }));
+      }
+    });
 }

@@ -1,16 +1,28 @@
-import pino from "pino";
+import { AsyncLocalStorage } from "node:async_hooks";
+import pino, { type DestinationStream } from "pino";
 
-/**
- * Structured JSON logs. Request-scoped loggers (lib/request.ts) add the request id.
- * Secrets are redacted by key wherever they appear.
- */
-export const logger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
-  base: { app: "booth" },
-  redact: {
-    paths: ["password", "passwordHash", "token", "secret", "authorization", "cookie", "*.password", "*.passwordHash", "*.token", "*.secret", "*.authorization", "*.cookie"],
-    censor: "[redacted]",
-  },
-});
+/** Per-request fields (the request id) that every log line written inside the request carries. */
+export const logContext = new AsyncLocalStorage<{ requestId: string }>();
 
+/** Runs `fn` with `requestId` attached to every log line it writes, in any domain module. */
+export function withLogContext<T>(requestId: string, fn: () => T): T {
+  return logContext.run({ requestId }, fn);
+}
+
+const redactPaths = ["password", "passwordHash", "token", "secret", "authorization", "cookie"];
+
+/** Structured JSON logs; secrets are redacted by key wherever they appear, one level deep. */
+export function createLogger(destination?: DestinationStream, level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info")) {
+  return pino(
+    {
+      level,
+      base: { app: "booth" },
+      mixin: () => logContext.getStore() ?? {},
+      redact: { paths: [...redactPaths, ...redactPaths.map((p) => `*.${p}`)], censor: "[redacted]" },
+    },
+    destination,
+  );
+}
+
+export const logger = createLogger();
 export type Logger = pino.Logger;

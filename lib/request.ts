@@ -1,24 +1,28 @@
 import "server-only";
 import { headers } from "next/headers";
-import { logger } from "@/lib/logger";
 
 export const REQUEST_ID_HEADER = "x-request-id";
 
-/** A logger carrying the request id that proxy.ts put on the request (or a fresh one). */
-export async function requestLogger(extra: Record<string, unknown> = {}) {
-  const h = await headers();
-  return logger.child({ requestId: h.get(REQUEST_ID_HEADER) ?? crypto.randomUUID(), ...extra });
+/** The id proxy.ts put on the request, or a fresh one. */
+export function requestIdOf(h: Headers) {
+  return h.get(REQUEST_ID_HEADER) ?? crypto.randomUUID();
 }
 
-/** A logger for a route handler, carrying the request id and the route. */
-export function routeLogger(req: Request, route: string) {
-  return logger.child({ requestId: req.headers.get(REQUEST_ID_HEADER) ?? crypto.randomUUID(), route });
+export async function currentRequestId() {
+  return requestIdOf(await headers());
 }
 
 /**
- * The caller's IP for rate limiting.
- * SECURITY: x-forwarded-for is trusted; production must run behind a proxy that overwrites it.
+ * The caller's IP for rate limiting. X-Forwarded-For is only as honest as the proxies that append to
+ * it: with TRUSTED_PROXY_HOPS = n we take the n-th address from the right (what the outermost of
+ * our own proxies saw). With 0 we take the rightmost, which Next.js fills from the socket when the
+ * client sent none. SECURITY: in production set TRUSTED_PROXY_HOPS to the number of proxies in front.
  */
-export function clientIp(h: Headers) {
-  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "unknown";
+export function clientIp(h: Headers, trustedHops = Number(process.env.TRUSTED_PROXY_HOPS ?? 0)) {
+  const chain = (h.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const index = chain.length - Math.max(1, trustedHops);
+  return chain[Math.max(0, index)] ?? h.get("x-real-ip") ?? "unknown";
 }

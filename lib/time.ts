@@ -9,6 +9,15 @@ export function isValidTimeZone(tz: string) {
   }
 }
 
+/** The zone's canonical spelling ("europe/berlin" → "Europe/Berlin"); the input when unknown. */
+export function canonicalTimeZone(tz: string) {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    return tz;
+  }
+}
+
 /** The zones offered in pickers. */
 export function timeZoneOptions(): string[] {
   return Intl.supportedValuesOf("timeZone");

@@ -81,9 +81,11 @@ async function main() {
     LIVEKIT_URL: `ws://127.0.0.1:${ports.http}`,
     LIVEKIT_API_KEY: "devkey",
     LIVEKIT_API_SECRET: "test-livekit-secret-test-livekit-secret",
-    // Low limits so the throttling tests need few attempts.
+    // The documented defaults, stated so the throttling tests do not depend on a developer's .env.
     SIGNIN_MAX_FAILURES_PER_ACCOUNT: "5",
     SIGNIN_MAX_FAILURES_PER_IP: "30",
+    // Tests play the part of one reverse proxy that appends the client's address.
+    TRUSTED_PROXY_HOPS: "1",
   };
   for (const k of ["DATABASE_URL", "AUTH_SECRET", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"]) process.env[k] = env[k];
   const { db } = await import("@/lib/db");

@@ -14,7 +14,15 @@ export function ApplicationDecision({ applicationId, name }: { applicationId: st
       <label className="sr-only" htmlFor={`note-${applicationId}`}>
         Note to {name}
       </label>
-      <input id={`note-${applicationId}`} name="note" placeholder="Note to the applicant (optional)" className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm" />
+      <input
+        id={`note-${applicationId}`}
+        name="note"
+        placeholder="Note to the applicant (optional)"
+        defaultValue={state.values?.note}
+        key={state.values?.note ?? ""}
+        className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
+      />
+      {state.fieldErrors?.note ? <p className="text-sm text-red-700">{state.fieldErrors.note[0]}</p> : null}
       <div className="flex gap-2">
         <button type="submit" name="decision" value="approve" className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand">
           Approve {name}

@@ -6,7 +6,9 @@ import { changeRoleAction, setStatusAction } from "@/lib/users/actions";
 
 type User = { id: string; email: string; role: string; status: string };
 
-function Outcome({ ok, message }: { ok: boolean; message?: string }) {
+function Outcome({ ok, message: summary, fieldErrors }: { ok: boolean; message?: string; fieldErrors?: Record<string, string[] | undefined> }) {
+  // Small inline forms: show the specific field problem rather than "fix the highlighted fields".
+  const message = Object.values(fieldErrors ?? {})[0]?.[0] ?? summary;
   if (!message) return null;
   return (
     <span role={ok ? "status" : "alert"} className={ok ? "text-xs text-green-800" : "text-xs text-red-700"}>
@@ -51,7 +53,14 @@ export function StatusControl({ user, disabled }: { user: User; disabled: boolea
           <label className="sr-only" htmlFor={`reason-${user.id}`}>
             Reason for suspending {user.email}
           </label>
-          <input id={`reason-${user.id}`} name="reason" placeholder="Reason (optional)" className="w-36 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+          <input
+            id={`reason-${user.id}`}
+            name="reason"
+            placeholder="Reason (optional)"
+            defaultValue={state.values?.reason}
+            key={state.values?.reason ?? ""}
+            className="w-36 rounded-md border border-slate-300 px-2 py-1 text-sm"
+          />
         </>
       ) : null}
       <SubmitButton variant={suspending ? "danger" : "secondary"} pendingText="…" className="px-2 py-1">

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useState } from "react";
-import { Checkbox, Field, FieldError, FormMessage, SubmitButton, inputClass } from "@/components/ui/form";
+import { Checkbox, Field, FormMessage, SubmitButton, TextArea, inputClass } from "@/components/ui/form";
 import { initialActionState } from "@/lib/action-state";
 import { saveOfferingAction } from "@/lib/creators/actions";
 import { centsToAmount, currencies } from "@/lib/money";
@@ -43,20 +43,14 @@ export function OfferingForm({ offering }: { offering: OfferingDraft }) {
           </select>
         </div>
       </div>
-      <div>
-        <label htmlFor={`desc-${offering.id ?? "new"}`} className="block text-sm font-medium text-slate-800">
-          Description
-        </label>
-        <textarea id={`desc-${offering.id ?? "new"}`} name="description" rows={2} defaultValue={v?.description ?? offering.description} className={inputClass} />
-        <FieldError message={state.fieldErrors?.description?.[0]} />
-      </div>
+      <TextArea label="Description" name="description" rows={2} defaultValue={offering.description} state={state} />
       <div className="grid gap-4 sm:grid-cols-4">
         <Field label={kind === "group_room" ? "Ticket price" : "Price"} name="price" inputMode="decimal" defaultValue={offering.priceCents ? centsToAmount(offering.priceCents) : ""} placeholder="25.00" state={state} />
         <div>
           <label htmlFor={`cur-${offering.id ?? "new"}`} className="block text-sm font-medium text-slate-800">
             Currency
           </label>
-          <select id={`cur-${offering.id ?? "new"}`} name="currency" defaultValue={v?.currency ?? offering.currency} className={inputClass}>
+          <select id={`cur-${offering.id ?? "new"}`} name="currency" defaultValue={v?.currency ?? offering.currency} key={v?.currency ?? offering.currency} className={inputClass}>
             {currencies.map((c) => (
               <option key={c}>{c}</option>
             ))}

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { Checkbox, Field, FieldError, FormMessage, SubmitButton, inputClass } from "@/components/ui/form";
+import { Checkbox, Field, FieldError, FormMessage, SubmitButton, TextArea, inputClass } from "@/components/ui/form";
 import { initialActionState } from "@/lib/action-state";
 import { updateProfileAction } from "@/lib/creators/actions";
 
@@ -16,13 +16,7 @@ export function ProfileForm({ profile, timeZones }: { profile: Profile; timeZone
         <Field label="Display name" name="displayName" defaultValue={profile.displayName} required state={state} />
         <Field label="Profile address" name="slug" defaultValue={profile.slug} required hint={`Your page: /creators/${profile.slug}`} state={state} />
       </div>
-      <div>
-        <label htmlFor="f-bio" className="block text-sm font-medium text-slate-800">
-          Bio
-        </label>
-        <textarea id="f-bio" name="bio" rows={4} defaultValue={v?.bio ?? profile.bio} key={v?.bio ?? profile.bio} className={inputClass} aria-describedby="f-bio-error" />
-        <FieldError id="f-bio-error" message={state.fieldErrors?.bio?.[0]} />
-      </div>
+      <TextArea label="Bio" name="bio" rows={4} defaultValue={profile.bio} state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Photo address (https://…)" name="avatarUrl" type="url" defaultValue={profile.avatarUrl ?? ""} state={state} />
         <div>

@@ -98,3 +98,29 @@ export function Checkbox({ label, name, defaultChecked, state }: { label: string
     </label>
   );
 }
+
+/** A labelled textarea with the same error and kept-value behaviour as Field. */
+export function TextArea({ label, name, state, defaultValue, rows = 3, required }: { label: string; name: string; state?: ActionState; defaultValue?: string; rows?: number; required?: boolean }) {
+  const error = state?.fieldErrors?.[name]?.[0];
+  const id = `f-${name}-${useId()}`;
+  const value = state?.values?.[name] ?? defaultValue;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        required={required}
+        defaultValue={value}
+        key={value ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        className={inputClass}
+      />
+      <FieldError id={`${id}-error`} message={error} />
+    </div>
+  );
+}

@@ -1,11 +1,13 @@
 "use server";
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { runAction, formObject, type ActionState } from "@/lib/action";
 import { AppError } from "@/lib/errors";
+import { clientIp } from "@/lib/request";
 import { getRoleByEmail } from "@/lib/users/queries";
 import { signIn, signOut } from "./config";
-import { signInMessages } from "./messages";
+import { messageFor, signInMessages } from "./messages";
 import { homeFor } from "./permissions";
 import { safeCallbackPath, signInInput } from "./schemas";
 import { registerUser } from "./service";
@@ -17,7 +19,7 @@ async function signInWithCredentials(email: string, password: string) {
   } catch (err) {
     if (err instanceof AuthError) {
       const code = (err as AuthError & { code?: string }).code ?? "invalid";
-      throw new AppError(code === "rate_limited" ? "rate_limited" : "unauthorized", signInMessages[code] ?? signInMessages.invalid);
+      throw new AppError(code === "rate_limited" ? "rate_limited" : "unauthorized", messageFor(signInMessages, code) ?? signInMessages.invalid);
     }
     throw err;
   }
@@ -27,7 +29,7 @@ async function signInWithCredentials(email: string, password: string) {
 export async function signUpAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   let destination = "/dashboard";
   const state = await runAction(form, async () => {
-    const user = await registerUser(formObject(form));
+    const user = await registerUser(formObject(form), clientIp(await headers()));
     await signInWithCredentials(user.email, String(form.get("password")));
     destination = safeCallbackPath(form.get("callbackUrl")) ?? homeFor(user.role);
   });

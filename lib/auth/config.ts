@@ -1,8 +1,8 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { env } from "@/lib/env";
-import { logger } from "@/lib/logger";
-import { REQUEST_ID_HEADER, clientIp } from "@/lib/request";
+import { logger, withLogContext } from "@/lib/logger";
+import { clientIp, requestIdOf } from "@/lib/request";
 import { signInInput } from "./schemas";
 import { SignInRefused, authenticate } from "./service";
 
@@ -29,6 +29,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
   pages: { signIn: "/signin", error: "/signin" },
+  // next-auth's own messages go through our structured logger; a refused sign-in is expected, not an error.
+  logger: {
+    error: (error) => {
+      if (error instanceof CredentialsSignin) logger.debug({ code: error.code }, "next-auth refused credentials");
+      else logger.error({ err: error }, "next-auth error");
+    },
+    warn: (code) => logger.warn({ code }, "next-auth warning"),
+    debug: (message) => logger.debug({ message }, "next-auth"),
+  },
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
@@ -36,8 +45,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = signInInput.safeParse(credentials);
         if (!parsed.success) throw new InvalidCredentials();
         try {
-          const log = logger.child({ requestId: request.headers.get(REQUEST_ID_HEADER), route: "sign-in" });
-          const user = await authenticate(parsed.data, clientIp(request.headers), log);
+          const user = await withLogContext(requestIdOf(request.headers), () => authenticate(parsed.data!, clientIp(request.headers)));
           return { id: user.id, email: user.email, name: user.name, role: user.role, tokenVersion: user.tokenVersion };
         } catch (err) {
           if (err instanceof SignInRefused) {

@@ -1,3 +1,8 @@
+/** The message for `code` in `table`, never an inherited property ("__proto__"). */
+export function messageFor(table: Record<string, string>, code: string | undefined): string | undefined {
+  return code !== undefined && Object.hasOwn(table, code) ? table[code] : undefined;
+}
+
 /** What the sign-in page says for each refusal code next-auth carries. Generic on purpose. */
 export const signInMessages = {
   invalid: "That email and password don't match an account. Check both and try again.",

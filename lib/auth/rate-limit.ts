@@ -1,34 +1,43 @@
 import "server-only";
 import pg from "pg";
-import { RateLimiterPostgres, type RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
 
 /**
- * Sign-in throttling, stored in PostgreSQL (table rate_limits) so it holds across app servers
- * and restarts. Failures count per account and per IP; a success clears the account's count.
+ * Sign-in and sign-up throttling, stored in PostgreSQL (table rate_limits) so it holds across app
+ * servers and restarts. An attempt is taken from the budget *before* the password is checked, so a
+ * burst of parallel guesses cannot all slip through; a successful sign-in gives it back.
  */
 const g = globalThis as unknown as { boothLimiterPool?: pg.Pool };
 const pool = (g.boothLimiterPool ??= new pg.Pool({ connectionString: env.DATABASE_URL, max: 3 }));
 
-const common = { storeClient: pool, storeType: "pool", tableName: "rate_limits", tableCreated: true, duration: env.SIGNIN_BLOCK_MINUTES * 60 };
-const perAccount = new RateLimiterPostgres({ ...common, keyPrefix: "signin:account", points: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT });
-const perIp = new RateLimiterPostgres({ ...common, keyPrefix: "signin:ip", points: env.SIGNIN_MAX_FAILURES_PER_IP });
+const block = env.SIGNIN_BLOCK_MINUTES * 60;
+const common = { storeClient: pool, storeType: "pool", tableName: "rate_limits", tableCreated: true } as const;
+const perAccount = new RateLimiterPostgres({ ...common, keyPrefix: "signin:account", points: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT, duration: block, blockDuration: block });
+const perIp = new RateLimiterPostgres({ ...common, keyPrefix: "signin:ip", points: env.SIGNIN_MAX_FAILURES_PER_IP, duration: block, blockDuration: block });
+const signUpsPerIp = new RateLimiterPostgres({ ...common, keyPrefix: "signup:ip", points: env.SIGNUP_MAX_PER_IP_PER_HOUR, duration: 3600 });
 
-function blockedMs(res: RateLimiterRes | null, points: number) {
-  return res && res.consumedPoints >= points ? res.msBeforeNext : 0;
+/** Consumes one point from each limiter; returns the longest wait (ms) when any budget is spent. */
+async function take(...attempts: Promise<RateLimiterRes>[]) {
+  let wait = 0;
+  for (const r of await Promise.allSettled(attempts)) {
+    if (r.status === "fulfilled") continue;
+    if (r.reason instanceof RateLimiterRes) wait = Math.max(wait, r.reason.msBeforeNext || 1);
+    else throw r.reason; // the store failed: refuse loudly rather than let guesses through
+  }
+  return wait;
 }
 
-/** Milliseconds until this email/IP may try again; 0 when not blocked. */
-export async function signInBlockedFor(email: string, ip: string) {
-  const [a, i] = await Promise.all([perAccount.get(email), perIp.get(ip)]);
-  return Math.max(blockedMs(a, env.SIGNIN_MAX_FAILURES_PER_ACCOUNT), blockedMs(i, env.SIGNIN_MAX_FAILURES_PER_IP));
+/** Milliseconds until this email/IP may try again; 0 when the attempt may go ahead. */
+export function takeSignInAttempt(email: string, ip: string) {
+  return take(perAccount.consume(email), perIp.consume(ip));
 }
 
-export async function recordSignInFailure(email: string, ip: string) {
-  // consume() rejects once the budget is spent; that is the state we are recording, not an error.
-  await Promise.allSettled([perAccount.consume(email), perIp.consume(ip)]);
+export async function signInSucceeded(email: string, ip: string) {
+  await Promise.all([perAccount.delete(email), perIp.reward(ip, 1)]);
 }
 
-export async function clearSignInFailures(email: string) {
-  await perAccount.delete(email);
+/** Milliseconds until this IP may create another account; 0 when it may. */
+export function takeSignUpAttempt(ip: string) {
+  return take(signUpsPerIp.consume(ip));
 }

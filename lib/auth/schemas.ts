@@ -22,8 +22,20 @@ export const signInInput = z.object({
 });
 export type SignInInput = z.infer<typeof signInInput>;
 
-/** Only same-site paths may be a post-sign-in destination (no open redirects). */
+/**
+ * Only same-site paths may be a post-sign-in destination (no open redirects). Browsers strip tabs
+ * and newlines and read "\\" as "/", so "/\t/evil.com" and "/\\evil.com" mean "//evil.com":
+ * anything with whitespace, control characters or backslashes is refused, and what is left must
+ * resolve to our own origin.
+ */
 export function safeCallbackPath(value: unknown): string | null {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return null;
-  return value;
+  if (typeof value !== "string" || value.length > 2000 || !value.startsWith("/")) return null;
+  if (/[\s\\]|[\u0000-\u001f\u007f]/.test(value)) return null;
+  const base = "http://booth.invalid";
+  try {
+    const url = new URL(value, base);
+    return url.origin === base ? url.pathname + url.search + url.hash : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,14 +1,18 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { fieldError, isUniqueViolation } from "@/lib/errors";
-import { logger, type Logger } from "@/lib/logger";
+import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
+import { logger } from "@/lib/logger";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
-import { clearSignInFailures, recordSignInFailure, signInBlockedFor } from "./rate-limit";
+import { signInSucceeded, takeSignInAttempt, takeSignUpAttempt } from "./rate-limit";
 import { signUpInput, type SignInInput } from "./schemas";
 
-/** Creates a viewer account. A taken email is a field error, not a crash. */
-export async function registerUser(raw: unknown) {
+/** Creates a viewer account. A taken email is a field error; sign-ups are throttled per IP. */
+export async function registerUser(raw: unknown, ip: string) {
   const input = signUpInput.parse(raw);
+  if ((await takeSignUpAttempt(ip)) > 0) {
+    logger.warn({ ip }, "sign-up refused: too many from this address");
+    throw new AppError("rate_limited", "Too many new accounts from your network. Try again in an hour.");
+  }
   try {
     const user = await db.user.create({
       data: { email: input.email, name: input.name, passwordHash: await hashPassword(input.password) },
@@ -35,31 +39,30 @@ export class SignInRefused extends Error {
 
 /**
  * Checks credentials for next-auth's Credentials provider. Wrong email and wrong password fail
- * the same way, in the same time. A blocked account or IP is refused before the password is read.
+ * the same way, in the same time. Each attempt spends one point of the account's and the IP's
+ * budget first; a spent budget is refused before the password is read.
  */
-export async function authenticate(input: SignInInput, ip: string, log: Logger = logger) {
-  const blocked = await signInBlockedFor(input.email, ip);
-  if (blocked > 0) {
-    log.warn({ ip, retryAfterMs: blocked }, "sign-in refused: too many failures");
-    throw new SignInRefused("rate_limited", blocked);
+export async function authenticate(input: SignInInput, ip: string) {
+  const wait = await takeSignInAttempt(input.email, ip);
+  if (wait > 0) {
+    logger.warn({ ip, retryAfterMs: wait }, "sign-in refused: too many attempts");
+    throw new SignInRefused("rate_limited", wait);
   }
-
   const user = await db.user.findUnique({
     where: { email: input.email },
     select: { id: true, email: true, name: true, role: true, status: true, tokenVersion: true, passwordHash: true },
   });
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password);
   if (!user || !ok) {
-    await recordSignInFailure(input.email, ip);
-    log.info({ ip, knownAccount: Boolean(user) }, "sign-in failed");
+    logger.info({ ip, knownAccount: Boolean(user) }, "sign-in failed");
     throw new SignInRefused("invalid");
   }
   if (user.status === "suspended") {
-    log.info({ userId: user.id }, "sign-in refused: account suspended");
+    logger.info({ userId: user.id }, "sign-in refused: account suspended");
     throw new SignInRefused("suspended");
   }
-  await clearSignInFailures(input.email);
-  log.info({ userId: user.id }, "signed in");
+  await signInSucceeded(input.email, ip);
+  logger.info({ userId: user.id }, "signed in");
   const { passwordHash: _omit, ...safe } = user;
   return safe;
 }

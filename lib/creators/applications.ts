@@ -44,7 +44,10 @@ export async function decideApplication(actor: Actor, raw: unknown) {
     });
     if (count === 0) throw new AppError("conflict", "This application was already decided.");
     if (approve) {
-      await tx.user.update({ where: { id: app.userId }, data: { role: "creator" } });
+      // Only a viewer is promoted: an applicant made admin meanwhile must not be demoted by this click.
+      const applicant = await tx.user.findUniqueOrThrow({ where: { id: app.userId }, select: { role: true } });
+      if (applicant.role === "admin") throw new AppError("conflict", "This applicant is an admin now; change their role on the users list instead.");
+      await tx.user.updateMany({ where: { id: app.userId, role: "viewer" }, data: { role: "creator" } });
       const exists = await tx.creatorProfile.findUnique({ where: { userId: app.userId }, select: { id: true } });
       if (!exists) {
         await tx.creatorProfile.create({

@@ -1,15 +1,18 @@
 import { z } from "zod";
 import { currencies, parseAmountToCents } from "@/lib/money";
-import { isValidTimeZone } from "@/lib/time";
+import { canonicalTimeZone, isValidTimeZone } from "@/lib/time";
 import { dayName, parseTimeOfDay, validateWeeklyRules, type WeeklyRule } from "./availability";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
 const intField = (label: string, min: number, max: number) =>
   z.coerce
-    .number(`${label} must be a whole number`)
+    .number(`Enter ${label.toLowerCase()} as a whole number`)
     .int(`${label} must be a whole number`)
     .min(min, `${label} must be at least ${min}`)
     .max(max, `${label} must be at most ${max}`);
+
+/** An empty form field is "not given" (so a default applies, or "required" is said), never 0. */
+const blankAsMissing = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema);
 
 export const slugField = z
   .string()
@@ -23,7 +26,8 @@ export const timeZoneField = z
   .string()
   .trim()
   .min(1, "Choose your time zone")
-  .refine(isValidTimeZone, "That is not a time zone we know. Pick one from the list, like Europe/Berlin");
+  .refine(isValidTimeZone, "That is not a time zone we know. Pick one from the list, like Europe/Berlin")
+  .transform(canonicalTimeZone);
 
 export const updateProfileInput = z.object({
   slug: slugField,
@@ -60,19 +64,34 @@ const priceField = z
     return cents;
   });
 
+/** What the "add an offering" form starts with. (Kept out of the client component so server pages can read it.) */
+export const newOfferingDefaults = {
+  kind: "private_session" as "private_session" | "group_room",
+  title: "",
+  description: "",
+  durationMinutes: 30,
+  priceCents: 0,
+  currency: "USD",
+  capacity: null as number | null,
+  minNoticeMinutes: 120,
+  horizonDays: 60,
+  freeCancellationHours: 24,
+  active: true,
+};
+
 export const saveOfferingInput = z
   .object({
     id: z.string().optional().transform((v) => v || undefined),
     kind: z.enum(["private_session", "group_room"], "Choose a private session or a group room"),
     title: z.string().trim().min(1, "Give the offering a title").max(100, "Keep the title under 100 characters"),
     description: z.string().trim().max(1000, "Keep the description under 1,000 characters").default(""),
-    durationMinutes: intField("Duration", 10, 240).refine((n) => n % 5 === 0, "Use a duration in steps of 5 minutes"),
+    durationMinutes: blankAsMissing(intField("Duration", 10, 240).refine((n) => n % 5 === 0, "Use a duration in steps of 5 minutes")),
     price: priceField,
     currency: z.enum(currencies, `Choose one of ${currencies.join(", ")}`),
-    capacity: z.preprocess((v) => (v === "" || v === undefined ? undefined : v), intField("Capacity", 2, 1000).optional()),
-    minNoticeMinutes: intField("Minimum notice", 0, 10080).default(120),
-    horizonDays: intField("Booking horizon", 1, 365).default(60),
-    freeCancellationHours: intField("Free cancellation window", 0, 720).default(24),
+    capacity: blankAsMissing(intField("Capacity", 2, 1000).optional()),
+    minNoticeMinutes: blankAsMissing(intField("Minimum notice", 0, 10080).default(newOfferingDefaults.minNoticeMinutes)),
+    horizonDays: blankAsMissing(intField("Booking horizon", 1, 365).default(newOfferingDefaults.horizonDays)),
+    freeCancellationHours: blankAsMissing(intField("Free cancellation window", 0, 720).default(newOfferingDefaults.freeCancellationHours)),
     active: checkbox,
   })
   .superRefine((v, ctx) => {
@@ -133,18 +152,3 @@ export const decideApplicationInput = z.object({
   decision: z.enum(["approve", "decline"], "Choose approve or decline"),
   note: z.string().trim().max(500, "Keep the note under 500 characters").optional().transform((v) => v || null),
 });
-
-/** What the "add an offering" form starts with. (Kept out of the client component so server pages can read it.) */
-export const newOfferingDefaults = {
-  kind: "private_session" as "private_session" | "group_room",
-  title: "",
-  description: "",
-  durationMinutes: 30,
-  priceCents: 0,
-  currency: "USD",
-  capacity: null as number | null,
-  minNoticeMinutes: 120,
-  horizonDays: 60,
-  freeCancellationHours: 24,
-  active: true,
-};

@@ -15,15 +15,14 @@ async function profileIdOf(actor: Actor) {
 export async function updateProfile(actor: Actor, raw: unknown) {
   assertRole(actor, ["creator"]);
   const input = updateProfileInput.parse(raw);
+  const save = () =>
+    db.creatorProfile.upsert({ where: { userId: actor.id }, create: { userId: actor.id, ...input }, update: input, select: { slug: true, published: true } });
   try {
-    return await db.creatorProfile.upsert({
-      where: { userId: actor.id },
-      create: { userId: actor.id, ...input },
-      update: input,
-      select: { slug: true, published: true },
-    });
+    return await save();
   } catch (err) {
     if (isUniqueViolation(err, "slug")) throw fieldError("slug", "That address is taken. Try another, like adding your city.");
+    // Two first saves at once (a double click): the loser finds the row the winner created.
+    if (isUniqueViolation(err, "userId")) return save();
     throw err;
   }
 }

@@ -10,7 +10,9 @@ export async function getRoleByEmail(email: string) {
 
 /** The admin's user list. Never selects password hashes. */
 export async function listUsers(raw: unknown = {}) {
-  const f = listUsersInput.parse(raw);
+  // A search box: an over-long or odd query is shortened, not an error page.
+  const parsed = listUsersInput.safeParse(raw);
+  const f = parsed.success ? parsed.data : listUsersInput.parse({ q: String((raw as { q?: unknown })?.q ?? "").slice(0, 200) });
   const where: Prisma.UserWhereInput = {
     ...(f.role ? { role: f.role } : {}),
     ...(f.status ? { status: f.status } : {}),

@@ -2,55 +2,78 @@ import "server-only";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Role, UserStatus } from "@/lib/generated/prisma/enums";
 import { logger } from "@/lib/logger";
-import { changeRoleInput, setStatusInput } from "./schemas";
+import { changeRoleInput, setStatusInput, updateUserInput } from "./schemas";
 
-async function getTarget(userId: string) {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true, status: true } });
+type Tx = Prisma.TransactionClient;
+const userSummary = { id: true, role: true, status: true } as const;
+
+function refuseSelf(actor: Actor, userId: string) {
+  if (userId === actor.id) throw new AppError("conflict", "You can't change your own role or access; ask another admin.");
+}
+
+async function findTarget(tx: Tx, userId: string) {
+  const user = await tx.user.findUnique({ where: { id: userId }, select: userSummary });
   if (!user) throw new AppError("not_found", "That user no longer exists.");
   return user;
+}
+
+// Each change is a conditional update, so two admins (or a double click) change and log it once.
+async function applyRole(tx: Tx, actor: Actor, userId: string, role: Role) {
+  const before = await findTarget(tx, userId);
+  const { count } = await tx.user.updateMany({ where: { id: userId, role: { not: role } }, data: { role } });
+  if (count === 0) return;
+  await tx.moderationAction.create({ data: { actorId: actor.id, targetUserId: userId, type: "change_role", details: { from: before.role, to: role } } });
+  logger.info({ actorId: actor.id, userId, role }, "role changed");
+}
+
+/** Suspension bumps the token version: every session the user holds stops at its next request. */
+async function applyStatus(tx: Tx, actor: Actor, userId: string, status: UserStatus, reason?: string) {
+  await findTarget(tx, userId);
+  const suspending = status === "suspended";
+  const { count } = await tx.user.updateMany({
+    where: { id: userId, status: { not: status } },
+    data: suspending
+      ? { status, suspendedAt: new Date(), suspendedReason: reason || null, tokenVersion: { increment: 1 } }
+      : { status, suspendedAt: null, suspendedReason: null },
+  });
+  if (count === 0) return;
+  await tx.moderationAction.create({ data: { actorId: actor.id, targetUserId: userId, type: suspending ? "suspend" : "reinstate", reason: reason || null } });
+  logger.info({ actorId: actor.id, userId, status }, suspending ? "user suspended" : "user reinstated");
 }
 
 /** Admin: set a user's role. Recorded as a moderation action. */
 export async function changeUserRole(actor: Actor, raw: unknown) {
   assertRole(actor, ["admin"]);
   const input = changeRoleInput.parse(raw);
-  if (input.userId === actor.id) throw new AppError("conflict", "You can't change your own role; ask another admin.");
-  const target = await getTarget(input.userId);
-  if (target.role === input.role) return target;
-  const [updated] = await db.$transaction([
-    db.user.update({ where: { id: target.id }, data: { role: input.role }, select: { id: true, role: true, status: true } }),
-    db.moderationAction.create({
-      data: { actorId: actor.id, targetUserId: target.id, type: "change_role", details: { from: target.role, to: input.role } },
-    }),
-  ]);
-  logger.info({ actorId: actor.id, userId: target.id, role: input.role }, "role changed");
-  return updated;
+  refuseSelf(actor, input.userId);
+  return db.$transaction(async (tx) => {
+    await applyRole(tx, actor, input.userId, input.role);
+    return findTarget(tx, input.userId);
+  });
 }
 
-/**
- * Admin: suspend or reinstate. Suspension bumps the token version, so every session the user
- * holds stops working at its next request, and a reinstated user signs in afresh.
- */
+/** Admin: suspend or reinstate a user. Recorded as a moderation action. */
 export async function setUserStatus(actor: Actor, raw: unknown) {
   assertRole(actor, ["admin"]);
   const input = setStatusInput.parse(raw);
-  if (input.userId === actor.id) throw new AppError("conflict", "You can't suspend or reinstate yourself.");
-  const target = await getTarget(input.userId);
-  if (target.status === input.status) return target;
-  const suspending = input.status === "suspended";
-  const [updated] = await db.$transaction([
-    db.user.update({
-      where: { id: target.id },
-      data: suspending
-        ? { status: "suspended", suspendedAt: new Date(), suspendedReason: input.reason || null, tokenVersion: { increment: 1 } }
-        : { status: "active", suspendedAt: null, suspendedReason: null },
-      select: { id: true, role: true, status: true },
-    }),
-    db.moderationAction.create({
-      data: { actorId: actor.id, targetUserId: target.id, type: suspending ? "suspend" : "reinstate", reason: input.reason || null },
-    }),
-  ]);
-  logger.info({ actorId: actor.id, userId: target.id, status: input.status }, suspending ? "user suspended" : "user reinstated");
-  return updated;
+  refuseSelf(actor, input.userId);
+  return db.$transaction(async (tx) => {
+    await applyStatus(tx, actor, input.userId, input.status, input.reason);
+    return findTarget(tx, input.userId);
+  });
+}
+
+/** Admin (API): change role and/or status together; both or neither. */
+export async function updateUser(actor: Actor, userId: string, raw: unknown) {
+  assertRole(actor, ["admin"]);
+  const input = updateUserInput.parse(raw);
+  refuseSelf(actor, userId);
+  return db.$transaction(async (tx) => {
+    if (input.role) await applyRole(tx, actor, userId, input.role);
+    if (input.status) await applyStatus(tx, actor, userId, input.status, input.reason);
+    return findTarget(tx, userId);
+  });
 }

@@ -5,7 +5,9 @@ import { AppError } from "@/lib/errors";
 import { TEST_PASSWORD, createUser, uniqueEmail } from "../helpers/factories";
 import { HttpClient } from "../helpers/http";
 
-const ip = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+// A new address for every use, so no two tests share a per-IP budget.
+let ipCount = 0;
+const ip = () => `198.51.${100 + Math.floor(ipCount / 250)}.${(ipCount++ % 250) + 1}`;
 
 async function refusal(p: Promise<unknown>) {
   try {
@@ -20,7 +22,7 @@ async function refusal(p: Promise<unknown>) {
 describe("sign-up", () => {
   it("creates a viewer with an argon2id hash and a lower-cased email", async () => {
     const email = uniqueEmail("Signup").toUpperCase();
-    const user = await registerUser({ name: "New Person", email, password: "long enough password" });
+    const user = await registerUser({ name: "New Person", email, password: "long enough password" }, ip());
     expect(user.role).toBe("viewer");
     const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { email: true, passwordHash: true } });
     expect(row.email).toBe(email.toLowerCase());
@@ -29,11 +31,20 @@ describe("sign-up", () => {
 
   it("answers a duplicate email with a field error that says what to do", async () => {
     const email = uniqueEmail("dup");
-    await registerUser({ name: "First", email, password: "long enough password" });
-    const err = await registerUser({ name: "Second", email, password: "long enough password" }).catch((e) => e);
+    await registerUser({ name: "First", email, password: "long enough password" }, ip());
+    const err = await registerUser({ name: "Second", email, password: "long enough password" }, ip()).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err.fieldErrors.email[0]).toMatch(/already exists.*Sign in/);
   });
+});
+
+it("throttles sign-ups per IP (10 an hour)", async () => {
+  const addr = ip();
+  for (let i = 0; i < 10; i++) await registerUser({ name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password" }, addr);
+  const err = await registerUser({ name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password" }, addr).catch((e) => e);
+  expect(err).toBeInstanceOf(AppError);
+  expect(err.status).toBe(429);
+  await expect(registerUser({ name: "Other", email: uniqueEmail("other"), password: "long enough password" }, ip())).resolves.toBeTruthy();
 });
 
 describe("sign-in", () => {
@@ -52,6 +63,14 @@ describe("sign-in", () => {
     // The count lives in PostgreSQL, so every app server sees it.
     const row = await db.rateLimit.findUnique({ where: { key: `signin:account:${user.email}` } });
     expect(row?.points).toBeGreaterThanOrEqual(5);
+  });
+
+  it("a burst of 20 parallel guesses gets at most 5 password checks; the rest are refused", async () => {
+    const user = await createUser();
+    const results = await Promise.all(Array.from({ length: 20 }, () => refusal(authenticate({ email: user.email, password: "guess" }, ip()))));
+    expect(results.filter((r) => r === "invalid")).toHaveLength(5);
+    expect(results.filter((r) => r === "rate_limited")).toHaveLength(15);
+    expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, ip()))).toBe("rate_limited");
   });
 
   it("blocks an IP after 30 failures across many accounts", async () => {
@@ -82,10 +101,25 @@ describe("sign-in", () => {
     expect(res.headers.get("location")).toMatch(/\/signin\?error=CredentialsSignin&code=invalid/);
     expect(bad.hasSession()).toBe(false);
 
+    const stranger = new HttpClient();
+    const unknown = await stranger.signIn(uniqueEmail("nobody"), "wrong password", ip());
+    expect(unknown.headers.get("location")).toBe(res.headers.get("location"));
+
     const good = new HttpClient();
     await good.signIn(user.email, TEST_PASSWORD, ip());
     expect(good.hasSession()).toBe(true);
     const session = await (await good.fetch("/api/auth/session")).json();
     expect(session.user).toMatchObject({ id: user.id, role: "viewer" });
+  });
+
+  it("over HTTP: the per-IP budget follows the address our proxy appended, not what the client wrote", async () => {
+    // npm test runs the app with TRUSTED_PROXY_HOPS=1: the rightmost X-Forwarded-For entry is the proxy's.
+    const real = ip();
+    const client = new HttpClient();
+    for (let i = 0; i < 30; i++) await client.signIn(uniqueEmail("spray"), "wrong password", `10.9.${i}.1, ${real}`);
+    const user = await createUser();
+    const res = await client.signIn(user.email, TEST_PASSWORD, `10.9.99.1, ${real}`);
+    expect(res.headers.get("location")).toMatch(/code=rate_limited/);
+    expect(client.hasSession()).toBe(false);
   });
 });

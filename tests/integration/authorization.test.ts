@@ -56,6 +56,15 @@ describe("role rules in the services (what every action and route calls)", () =>
     expect(await statusOf(changeUserRole(admin, { userId: admin.id, role: "viewer" }))).toBe(409);
   });
 
+  it("two admins suspending at once change and log it once", async () => {
+    const a = await createUser({ role: "admin" });
+    const b = await createUser({ role: "admin" });
+    const target = await createUser();
+    await Promise.all([setUserStatus(a, { userId: target.id, status: "suspended" }), setUserStatus(b, { userId: target.id, status: "suspended" })]);
+    expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).tokenVersion).toBe(1);
+    expect(await db.moderationAction.count({ where: { targetUserId: target.id, type: "suspend" } })).toBe(1);
+  });
+
   it("suspension bumps the token version and is logged as a moderation action; reinstating clears it", async () => {
     const admin = await createUser({ role: "admin" });
     const target = await createUser();
@@ -85,6 +94,15 @@ describe("creator applications", () => {
     expect(user.role).toBe("creator");
     expect(user.creatorProfile).toMatchObject({ published: false });
     expect(user.creatorProfile!.slug).toMatch(/^ann-paints/);
+  });
+
+  it("approving does not demote an applicant who was made admin meanwhile", async () => {
+    const viewer = await createUser();
+    const admin = await createUser({ role: "admin" });
+    const app = await applyAsCreator(viewer, { displayName: "Cara", pitch: "Pottery for complete beginners." });
+    await changeUserRole(admin, { userId: viewer.id, role: "admin" });
+    expect(await statusOf(decideApplication(admin, { applicationId: app.id, decision: "approve" }))).toBe(409);
+    expect((await db.user.findUniqueOrThrow({ where: { id: viewer.id } })).role).toBe("admin");
   });
 
   it("a declined applicant stays a viewer and may apply again", async () => {
@@ -133,7 +151,9 @@ describe("role and suspension rules over HTTP (route handlers and pages)", () =>
     const target = await createUser();
     expect((await client.json(`/api/admin/users/${target.id}`, "PATCH", { status: "suspended" })).status).toBe(200);
 
-    await db.user.update({ where: { id: user.id }, data: { status: "suspended", tokenVersion: { increment: 1 } } });
+    // Another admin suspends this one, through the same API.
+    const other = await signedIn(await createUser({ role: "admin" }));
+    expect((await other.json(`/api/admin/users/${user.id}`, "PATCH", { status: "suspended", reason: "compromised" })).status).toBe(200);
     const api = await client.json(`/api/admin/users/${target.id}`, "PATCH", { status: "active" });
     expect(api.status).toBe(403);
     expect((await api.json()).error).toMatch(/suspended/);
@@ -144,6 +164,43 @@ describe("role and suspension rules over HTTP (route handlers and pages)", () =>
     const ended = await client.fetch("/auth/ended?reason=suspended");
     expect(ended.headers.get("location")).toMatch(/\/signin\?reason=suspended$/);
     expect(client.hasSession()).toBe(false);
+  });
+
+  it("a role change applies at the next request, whatever the session cookie says", async () => {
+    const user = await createUser({ role: "admin" });
+    const client = await signedIn(user);
+    const target = await createUser();
+    await db.user.update({ where: { id: user.id }, data: { role: "viewer" } });
+    expect((await client.json(`/api/admin/users/${target.id}`, "PATCH", { role: "creator" })).status).toBe(403);
+    expect((await client.fetch("/admin")).status).toBe(403);
+  });
+
+  it("PATCH changes role and status together or not at all", async () => {
+    const admin = await signedIn(await createUser({ role: "admin" }));
+    const target = await createUser();
+    const res = await admin.json(`/api/admin/users/${target.id}`, "PATCH", { role: "creator", status: "suspended", reason: "x".repeat(501) });
+    expect(res.status).toBe(422);
+    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual({ role: "viewer", status: "active" });
+    const ok = await admin.json(`/api/admin/users/${target.id}`, "PATCH", { role: "creator", status: "suspended", reason: "spam" });
+    expect(await ok.json()).toMatchObject({ user: { id: target.id, role: "creator", status: "suspended" } });
+  });
+
+  it("sign-in never redirects off-site, however the callback is disguised", async () => {
+    const client = await signedIn(await createUser());
+    for (const callbackUrl of ["//evil.example", "/\t/evil.example", "/\\evil.example", "https://evil.example/"]) {
+      const res = await client.fetch(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+      expect(res.status).toBe(307);
+      expect(res.headers.get("location"), callbackUrl).toBe("/dashboard");
+    }
+    expect((await client.fetch(`/signin?callbackUrl=${encodeURIComponent("/creators?x=1")}`)).headers.get("location")).toBe("/creators?x=1");
+  });
+
+  it("/auth/ended leaves a live session alone (a link elsewhere cannot sign you out)", async () => {
+    const client = await signedIn(await createUser());
+    const res = await client.fetch("/auth/ended?reason=suspended");
+    expect(res.headers.get("location")).toBe("/");
+    expect(client.hasSession()).toBe(true);
+    expect((await client.fetch("/dashboard")).status).toBe(200);
   });
 
   it("revoking sessions (token version bump) signs out an active user too", async () => {
@@ -181,6 +238,23 @@ describe("server actions over HTTP, as the browser calls them", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe("creator");
   });
 
+  it("a viewer applies and an admin approves, through the actions the pages use", async () => {
+    const user = await createUser({ name: "Action Applicant" });
+    const viewer = await signedIn(user);
+    const applied = await callServerAction(viewer, "lib/creators/actions.ts", "applyAsCreatorAction", { displayName: "Action Applicant", pitch: "Live cooking classes, twice a week." }, "/dashboard");
+    expect(applied.text).toMatch(/Application sent/);
+    const app = await db.creatorApplication.findFirstOrThrow({ where: { userId: user.id }, select: { id: true } });
+
+    // A viewer cannot decide their own application.
+    expect((await callServerAction(viewer, "lib/creators/actions.ts", "decideApplicationAction", { applicationId: app.id, decision: "approve" }, "/admin")).text).toMatch(
+      /You don't have permission to do that/,
+    );
+    const admin = await signedIn(await createUser({ role: "admin" }));
+    const decided = await callServerAction(admin, "lib/creators/actions.ts", "decideApplicationAction", { applicationId: app.id, decision: "approve" }, "/admin");
+    expect(decided.text).toMatch(/Approved/);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("creator");
+  });
+
   it("a creator's studio actions refuse a viewer", async () => {
     const viewer = await signedIn(await createUser());
     const res = await callServerAction(viewer, "lib/creators/actions.ts", "saveOfferingAction", { kind: "private_session", title: "x", durationMinutes: "30", price: "10", currency: "USD" }, "/studio");
@@ -191,10 +265,10 @@ describe("server actions over HTTP, as the browser calls them", () => {
 describe("health", () => {
   it("reports a missing livekit-server as degraded, naming the failed check", async () => {
     const { checkHealth } = await import("@/lib/ops/health");
-    const health = await checkHealth({ url: "ws://127.0.0.1:9", key: "devkey", secret: "x".repeat(32) });
+    const health = await checkHealth({ url: "ws://127.0.0.1:65535", key: "devkey", secret: "x".repeat(32) });
     expect(health.status).toBe("degraded");
     expect(health.checks.database.ok).toBe(true);
-    expect(health.checks.livekit).toMatchObject({ ok: false, error: expect.any(String) });
+    expect(health.checks.livekit).toMatchObject({ ok: false, error: "unreachable" });
   });
 });
 

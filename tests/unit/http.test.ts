@@ -10,7 +10,7 @@ describe("toErrorResponse", () => {
     const err = z.object({ price: z.number().min(0, "The price can't be negative") }).safeParse({ price: -1 }).error!;
     const res = toErrorResponse(err, log);
     expect(res.status).toBe(422);
-    expect(await res.json()).toEqual({ error: "Some fields are not valid.", fieldErrors: { price: ["The price can't be negative"] } });
+    expect(await res.json()).toEqual({ error: "Please fix the highlighted fields.", code: "invalid", fieldErrors: { price: ["The price can't be negative"] } });
   });
   it("uses an AppError's own status and message", async () => {
     const res = toErrorResponse(new AppError("conflict", "This slot was just taken; pick another."), log);

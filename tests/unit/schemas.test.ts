@@ -35,6 +35,9 @@ describe("profile input", () => {
   ])("explains what is wrong with the slug %j", (slug, message) => {
     expect(errorsOf(updateProfileInput, { ...base, slug }).slug?.[0]).toMatch(message);
   });
+  it("stores a time zone in its canonical spelling", () => {
+    expect(updateProfileInput.parse({ ...base, timeZone: "europe/berlin" }).timeZone).toBe("Europe/Berlin");
+  });
   it("rejects an unknown time zone and a non-http avatar", () => {
     const errors = errorsOf(updateProfileInput, { ...base, timeZone: "Europe/Atlantis", avatarUrl: "javascript:alert(1)" });
     expect(errors.timeZone?.[0]).toMatch(/not a time zone we know/);
@@ -54,6 +57,11 @@ describe("offering input", () => {
     ["", /Enter a price/],
   ])("explains a bad price %j", (price, message) => {
     expect(errorsOf(saveOfferingInput, { ...base, price }).price?.[0]).toMatch(message);
+  });
+  it("treats an emptied field as not given: defaults apply, a required one says so, never a silent 0", () => {
+    expect(saveOfferingInput.parse({ ...base, minNoticeMinutes: "", horizonDays: " ", freeCancellationHours: "" })).toMatchObject({ minNoticeMinutes: 120, horizonDays: 60, freeCancellationHours: 24 });
+    expect(errorsOf(saveOfferingInput, { ...base, durationMinutes: "" }).durationMinutes?.[0]).toBe("Enter duration as a whole number");
+    expect(errorsOf(saveOfferingInput, { ...base, kind: "group_room", capacity: "" }).capacity?.[0]).toMatch(/how many viewers/);
   });
   it("asks for whole, 5-minute durations within limits and a known currency", () => {
     expect(errorsOf(saveOfferingInput, { ...base, durationMinutes: "33" }).durationMinutes?.[0]).toMatch(/steps of 5/);
@@ -87,6 +95,8 @@ describe("admin user update", () => {
 describe("safeCallbackPath", () => {
   it("allows same-site paths only", () => {
     expect(safeCallbackPath("/studio?tab=1")).toBe("/studio?tab=1");
-    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "studio", 42, undefined]) expect(safeCallbackPath(bad)).toBeNull();
+    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "/ /evil.example", "studio", 42, undefined]) {
+      expect(safeCallbackPath(bad), String(bad)).toBeNull();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
-import { endedMessages, signInMessages } from "@/lib/auth/messages";
+import { endedMessages, messageFor, signInMessages } from "@/lib/auth/messages";
 import { homeFor } from "@/lib/auth/permissions";
 import { safeCallbackPath } from "@/lib/auth/schemas";
 import { getCurrentUser } from "@/lib/auth/session";
@@ -16,7 +16,7 @@ export default async function SignInPage({ searchParams }: Props) {
   const user = await getCurrentUser();
   if (user) redirect(callbackUrl ?? homeFor(user.role));
   // reason: we signed the user out (suspension); code: next-auth refused a sign-in posted to its own route.
-  const notice = (sp.reason && endedMessages[sp.reason]) || (sp.error ? (signInMessages[sp.code ?? "invalid"] ?? signInMessages.invalid) : null);
+  const notice = messageFor(endedMessages, sp.reason) ?? (sp.error ? (messageFor(signInMessages, sp.code) ?? signInMessages.invalid) : null);
   return (
     <div className="mx-auto max-w-md">
       <h1 className="text-2xl font-bold">Sign in</h1>

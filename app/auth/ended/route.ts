@@ -1,7 +1,11 @@
+import { redirect } from "next/navigation";
 import { signOut } from "@/lib/auth/config";
+import { getSessionState } from "@/lib/auth/session";
 
-// GET /auth/ended?reason=suspended|revoked – clears a session the server no longer honours, then explains on the sign-in page
-export async function GET(req: Request) {
-  const reason = new URL(req.url).searchParams.get("reason") === "suspended" ? "suspended" : "revoked";
-  await signOut({ redirectTo: `/signin?reason=${reason}` });
+// GET /auth/ended – clears a session the server no longer honours (suspended or revoked), then explains on the sign-in page.
+// A live session is left alone, so a link or image elsewhere cannot sign anyone out.
+export async function GET() {
+  const state = await getSessionState();
+  if (state.kind !== "revoked") redirect("/");
+  await signOut({ redirectTo: `/signin?reason=${state.reason}` });
 }
