@@ -6,7 +6,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { listViewerBookings } from "@/lib/bookings/queries";
 import { getLatestApplication } from "@/lib/creators/queries";
 import { formatMoney } from "@/lib/money";
-import { formatDateTime } from "@/lib/time";
+import { LocalTime } from "@/components/ui/local-time";
 
 export const metadata: Metadata = { title: "My bookings" };
 
@@ -38,8 +38,9 @@ export default async function DashboardPage() {
                       {b.creator.displayName}
                     </Link>
                   </p>
-                  {/* Times show in UTC with the zone named until the viewer's own zone is known (bookings issue). */}
-                  <p className="text-sm text-slate-600">{formatDateTime(b.startsAt, "UTC")}</p>
+                  <p className="text-sm text-slate-600">
+                    <LocalTime iso={b.startsAt.toISOString()} />
+                  </p>
                 </div>
                 <div className="flex items-center gap-3">
                   <span className="text-sm">{formatMoney(b.priceCents, b.currency)}</span>
