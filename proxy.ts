@@ -25,4 +25,5 @@ export function proxy(req: NextRequest) {
   return res;
 }
 
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
+// Never Next.js internals: running the proxy on the dev HMR socket breaks it and reloads pages in a loop.
+export const config = { matcher: ["/((?!_next/|favicon.ico).*)"] };

@@ -32,13 +32,20 @@ const schema = z.object({
   BRAND_PRIVACY_TEXT: z.string().optional(),
 });
 
+const checked = schema.superRefine((e, ctx) => {
+  // Without a proxy that appends the client's address, X-Forwarded-For is whatever the client wrote.
+  if (e.NODE_ENV === "production" && e.TRUSTED_PROXY_HOPS < 1) {
+    ctx.addIssue({ code: "custom", path: ["TRUSTED_PROXY_HOPS"], message: "must be 1 or more in production: run Booth behind a proxy that appends the client address to X-Forwarded-For" });
+  }
+});
+
 export type Env = z.infer<typeof schema>;
 
 /** Parses `source`; throws one error listing every bad variable by name. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // An empty string means "not set" (docker-compose and .env files produce them).
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
-  const result = schema.safeParse(cleaned);
+  const result = checked.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.code === "invalid_type" && i.input === undefined ? "is required" : i.message}`);
     throw new Error(`Invalid environment (see .env.example):\n${lines.join("\n")}`);

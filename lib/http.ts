@@ -1,3 +1,4 @@
+import { unstable_rethrow } from "next/navigation";
 import { AppError, GENERIC_FAULT, describeError } from "@/lib/errors";
 import { logger, withLogContext, type Logger } from "@/lib/logger";
 
@@ -36,6 +37,7 @@ export function route<A extends unknown[]>(name: string, handler: (req: Request,
       try {
         return await handler(req, ...rest);
       } catch (err) {
+        unstable_rethrow(err); // redirect(), notFound() and friends are answers, not failures
         return toErrorResponse(err, logger.child({ route: name }));
       }
     });

@@ -84,6 +84,8 @@ async function main() {
     // The documented defaults, stated so the throttling tests do not depend on a developer's .env.
     SIGNIN_MAX_FAILURES_PER_ACCOUNT: "5",
     SIGNIN_MAX_FAILURES_PER_IP: "30",
+    SIGNIN_BLOCK_MINUTES: "15",
+    SIGNUP_MAX_PER_IP_PER_HOUR: "10",
     // Tests play the part of one reverse proxy that appends the client's address.
     TRUSTED_PROXY_HOPS: "1",
   };
@@ -129,6 +131,8 @@ async function main() {
       env: {
         ...env,
         NODE_ENV: "test",
+        // Tests provoke failures on purpose; only errors are worth printing from the test process.
+        LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
         BOOTH_TEST: "1",
         BOOTH_BASE_URL: env.APP_URL,
         BOOTH_PG_URL_PREFIX: pg.url(""),

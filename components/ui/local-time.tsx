@@ -9,5 +9,10 @@ import { formatDateTime } from "@/lib/time";
 export function LocalTime({ iso }: { iso: string }) {
   const [zone, setZone] = useState("UTC");
   useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
-  return <time dateTime={iso}>{formatDateTime(new Date(iso), zone)}</time>;
+  // The browser's ICU may word a zone differently from Node's; the local render replaces it anyway.
+  return (
+    <time dateTime={iso} suppressHydrationWarning>
+      {formatDateTime(new Date(iso), zone)}
+    </time>
+  );
 }

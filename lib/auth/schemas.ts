@@ -31,10 +31,11 @@ export type SignInInput = z.infer<typeof signInInput>;
 export function safeCallbackPath(value: unknown): string | null {
   if (typeof value !== "string" || value.length > 2000 || !value.startsWith("/")) return null;
   if (/[\s\\]|[\u0000-\u001f\u007f]/.test(value)) return null;
+  if (value.startsWith("//")) return null;
+  // Return the value as given: normalising it ("/.//evil" → "//evil") would create the very thing refused above.
   const base = "http://booth.invalid";
   try {
-    const url = new URL(value, base);
-    return url.origin === base ? url.pathname + url.search + url.hash : null;
+    return new URL(value, base).origin === base ? value : null;
   } catch {
     return null;
   }

@@ -14,6 +14,12 @@ function refuseSelf(actor: Actor, userId: string) {
   if (userId === actor.id) throw new AppError("conflict", "You can't change your own role or access; ask another admin.");
 }
 
+/** Locks the user row for the rest of the transaction, so what we read is what we change. */
+async function lockTarget(tx: Tx, userId: string) {
+  await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${userId} FOR UPDATE`;
+  return findTarget(tx, userId);
+}
+
 async function findTarget(tx: Tx, userId: string) {
   const user = await tx.user.findUnique({ where: { id: userId }, select: userSummary });
   if (!user) throw new AppError("not_found", "That user no longer exists.");
@@ -22,7 +28,7 @@ async function findTarget(tx: Tx, userId: string) {
 
 // Each change is a conditional update, so two admins (or a double click) change and log it once.
 async function applyRole(tx: Tx, actor: Actor, userId: string, role: Role) {
-  const before = await findTarget(tx, userId);
+  const before = await lockTarget(tx, userId);
   const { count } = await tx.user.updateMany({ where: { id: userId, role: { not: role } }, data: { role } });
   if (count === 0) return;
   await tx.moderationAction.create({ data: { actorId: actor.id, targetUserId: userId, type: "change_role", details: { from: before.role, to: role } } });
@@ -31,7 +37,7 @@ async function applyRole(tx: Tx, actor: Actor, userId: string, role: Role) {
 
 /** Suspension bumps the token version: every session the user holds stops at its next request. */
 async function applyStatus(tx: Tx, actor: Actor, userId: string, status: UserStatus, reason?: string) {
-  await findTarget(tx, userId);
+  await lockTarget(tx, userId);
   const suspending = status === "suspended";
   const { count } = await tx.user.updateMany({
     where: { id: userId, status: { not: status } },

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { applyAsCreator, decideApplication } from "@/lib/creators/applications";
 import { saveOffering, updateProfile } from "@/lib/creators/service";
-import { changeUserRole, setUserStatus } from "@/lib/users/service";
+import { changeUserRole, setUserStatus, updateUser } from "@/lib/users/service";
 import { TEST_PASSWORD, createCreator, createUser } from "../helpers/factories";
 import { HttpClient, callServerAction } from "../helpers/http";
 
@@ -54,6 +54,23 @@ describe("role rules in the services (what every action and route calls)", () =>
     const admin = await createUser({ role: "admin" });
     expect(await statusOf(setUserStatus(admin, { userId: admin.id, status: "suspended" }))).toBe(409);
     expect(await statusOf(changeUserRole(admin, { userId: admin.id, role: "viewer" }))).toBe(409);
+  });
+
+  it("updateUser is all or nothing: a failure in the status step undoes the role change", async () => {
+    const admin = await createUser({ role: "admin" });
+    const target = await createUser();
+    const marker = `fail-${target.id}`;
+    // Make the database refuse the suspension's audit row (only this test's), after the role step succeeded.
+    await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION test_refuse_marked() RETURNS trigger AS $$
+      BEGIN IF NEW.reason = '${marker}' THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`);
+    await db.$executeRawUnsafe(`CREATE OR REPLACE TRIGGER test_refuse_marked BEFORE INSERT ON moderation_actions FOR EACH ROW EXECUTE FUNCTION test_refuse_marked()`);
+    try {
+      await expect(updateUser(admin, target.id, { role: "creator", status: "suspended", reason: marker })).rejects.toThrow(/refused for the test/);
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER test_refuse_marked ON moderation_actions`);
+    }
+    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual({ role: "viewer", status: "active" });
+    expect(await db.moderationAction.count({ where: { targetUserId: target.id } })).toBe(0);
   });
 
   it("two admins suspending at once change and log it once", async () => {
@@ -191,6 +208,11 @@ describe("role and suspension rules over HTTP (route handlers and pages)", () =>
       const res = await client.fetch(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
       expect(res.status).toBe(307);
       expect(res.headers.get("location"), callbackUrl).toBe("/dashboard");
+    }
+    // Wherever it goes, it stays on our origin.
+    for (const callbackUrl of ["/.//evil.example", "/x/..//evil.example"]) {
+      const location = (await client.fetch(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`)).headers.get("location")!;
+      expect(new URL(location, "http://booth.test").origin, callbackUrl).toBe("http://booth.test");
     }
     expect((await client.fetch(`/signin?callbackUrl=${encodeURIComponent("/creators?x=1")}`)).headers.get("location")).toBe("/creators?x=1");
   });

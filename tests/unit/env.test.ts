@@ -21,6 +21,11 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...good, DATABASE_URL: "" })).toThrowError(/DATABASE_URL: is required/);
   });
 
+  it("refuses to run in production without a proxy that vouches for client addresses", () => {
+    expect(() => parseEnv({ ...good, NODE_ENV: "production" })).toThrowError(/TRUSTED_PROXY_HOPS: must be 1 or more in production/);
+    expect(parseEnv({ ...good, NODE_ENV: "production", TRUSTED_PROXY_HOPS: "1" }).TRUSTED_PROXY_HOPS).toBe(1);
+  });
+
   it("rejects a database URL that is not PostgreSQL", () => {
     expect(() => parseEnv({ ...good, DATABASE_URL: "mysql://x" })).toThrowError(/DATABASE_URL: must be a postgresql:\/\/ connection URL/);
   });

@@ -95,6 +95,11 @@ describe("admin user update", () => {
 describe("safeCallbackPath", () => {
   it("allows same-site paths only", () => {
     expect(safeCallbackPath("/studio?tab=1")).toBe("/studio?tab=1");
+    // Dot segments stay as given, so they can never be normalised into "//evil.example".
+    for (const tricky of ["/.//evil.example", "/%2e//evil.example", "/x/..//evil.example"]) {
+      const out = safeCallbackPath(tricky);
+      expect(out === null || !/^\/[\/\\]/.test(out), tricky).toBe(true);
+    }
     for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "/ /evil.example", "studio", 42, undefined]) {
       expect(safeCallbackPath(bad), String(bad)).toBeNull();
     }
