@@ -6,13 +6,15 @@
 import path from "node:path";
 import exitHook from "async-exit-hook";
 import { applyMigrations } from "./db/migrate";
+import { livekitConfigPath } from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
 import { devSecrets, loadDotEnv } from "./services/secrets";
 import { ensureGoTool, ensurePrismaClient, goMissingHelp, root } from "./services/tools";
 
 const started = Date.now();
-const dataDir = path.join(root, ".data");
+// BOOTH_DATA_DIR and LIVEKIT_CONFIG_FILE let the test of this command run beside a real one.
+const dataDir = process.env.BOOTH_DATA_DIR ?? path.join(root, ".data");
 const services: Service[] = [];
 let pg: Postgres | null = null;
 let stopping = false;
@@ -70,12 +72,12 @@ async function main() {
 
   const livekitBin = ensureGoTool("livekit-server");
   if (livekitBin) {
-    const lk = startService("livekit-server", livekitBin, ["--config", path.join(root, "livekit/livekit.yaml")], {
+    const lk = startService("livekit-server", livekitBin, ["--config", process.env.LIVEKIT_CONFIG_FILE ?? livekitConfigPath], {
       env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
       logFile: path.join(dataDir, "livekit.log"),
     });
     services.push(lk);
-    await waitFor("livekit-server", () => portOpen(7880), 15000, lk);
+    await waitFor("livekit-server", () => portOpen(Number(new URL(env.LIVEKIT_URL!).port || 7880)), 15000, lk);
   } else {
     console.warn(`\n! Media is off: ${goMissingHelp("livekit-server")}\n  Every page that does not need media still works.\n`);
   }
@@ -94,7 +96,7 @@ async function main() {
   Demo logins (password for all: ${DEMO_PASSWORD})
 ${demoAccounts.map((a) => `    ${a.email.padEnd(pad)}  ${a.role}`).join("\n")}
 
-  livekit-server log: .data/livekit.log     Stop: Ctrl-C
+  livekit-server log: ${path.relative(root, path.join(dataDir, "livekit.log"))}     Stop: Ctrl-C
 `);
   next.child.on("exit", (code) => {
     if (!stopping) {

@@ -10,6 +10,7 @@ import path from "node:path";
 import exitHook from "async-exit-hook";
 import { spawnSync } from "node:child_process";
 import { applyMigrations } from "./db/migrate";
+import { writeLivekitConfig } from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { freePort, httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
 import { ensureChromium, ensureGoTool, ensurePrismaClient, goMissingHelp, root } from "./services/tools";
@@ -37,20 +38,6 @@ function need(tool: "livekit-server" | "stripe-mock") {
   const bin = ensureGoTool(tool);
   if (!bin) throw new Error(goMissingHelp(tool));
   return bin;
-}
-
-/** livekit/livekit.yaml with this run's ports, so tests never collide with a running `npm run dev`. */
-function livekitTestConfig(ports: { http: number; tcp: number; udp: number; turn: number; app: number }) {
-  const yaml = fs
-    .readFileSync(path.join(root, "livekit/livekit.yaml"), "utf8")
-    .replace(/^port: \d+/m, `port: ${ports.http}`)
-    .replace(/tcp_port: \d+/, `tcp_port: ${ports.tcp}`)
-    .replace(/  udp_port: 7882/, `  udp_port: ${ports.udp}`)
-    .replace(/udp_port: 3478/, `udp_port: ${ports.turn}`)
-    .replace(/127\.0\.0\.1:3000/, `127.0.0.1:${ports.app}`);
-  const file = path.join(tmp, "livekit.yaml");
-  fs.writeFileSync(file, yaml);
-  return file;
 }
 
 async function main() {
@@ -96,7 +83,7 @@ async function main() {
   await db.$disconnect();
 
   phase("starting livekit-server and stripe-mock");
-  const lk = startService("livekit-server", livekitBin, ["--config", livekitTestConfig(ports)], {
+  const lk = startService("livekit-server", livekitBin, ["--config", writeLivekitConfig(tmp, ports)], {
     env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
     logFile: path.join(tmp, "livekit.log"),
   });
