@@ -15,27 +15,34 @@ type FieldProps = {
   className?: string;
 } & Omit<React.InputHTMLAttributes<HTMLInputElement>, "name">;
 
-/** A labelled input that shows the server's error for its name and keeps the submitted value. */
-export function Field({ label, name, state, hint, className, defaultValue, ...rest }: FieldProps) {
-  const error = state?.fieldErrors?.[name]?.[0];
-  // Unique per instance: a page can hold several forms with the same field names.
+/**
+ * What a labelled control needs to show the server's answer for `name`: a unique id (a page can
+ * hold several forms with the same field names), its error, the submitted value to keep, and the
+ * accessibility attributes tying them together. `key` remounts the control when that value changes.
+ */
+function useFieldState(name: string, state: ActionState | undefined, defaultValue: unknown, hint?: string) {
   const id = `f-${name}-${useId()}`;
-  const value = state?.values?.[name] ?? defaultValue;
+  const error = state?.fieldErrors?.[name]?.[0];
+  const value = (state?.values?.[name] ?? defaultValue) as string | number | undefined;
+  const control = {
+    id,
+    name,
+    defaultValue: value,
+    key: String(value ?? ""),
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+    className: inputClass,
+  } as const;
+  return { id, error, control };
+}
+
+function Labelled({ id, label, error, hint, className, children }: { id: string; label: string; error?: string; hint?: string; className?: string; children: React.ReactNode }) {
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <input
-        id={id}
-        name={name}
-        defaultValue={value}
-        key={String(value ?? "")}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        className={inputClass}
-        {...rest}
-      />
+      {children}
       {hint && !error ? (
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
           {hint}
@@ -43,6 +50,17 @@ export function Field({ label, name, state, hint, className, defaultValue, ...re
       ) : null}
       <FieldError id={`${id}-error`} message={error} />
     </div>
+  );
+}
+
+/** A labelled input that shows the server's error for its name and keeps the submitted value. */
+export function Field({ label, name, state, hint, className, defaultValue, ...rest }: FieldProps) {
+  const { id, error, control } = useFieldState(name, state, defaultValue, hint);
+  const { key, ...props } = control;
+  return (
+    <Labelled id={id} label={label} error={error} hint={hint} className={className}>
+      <input key={key} {...props} {...rest} />
+    </Labelled>
   );
 }
 
@@ -101,26 +119,11 @@ export function Checkbox({ label, name, defaultChecked, state }: { label: string
 
 /** A labelled textarea with the same error and kept-value behaviour as Field. */
 export function TextArea({ label, name, state, defaultValue, rows = 3, required }: { label: string; name: string; state?: ActionState; defaultValue?: string; rows?: number; required?: boolean }) {
-  const error = state?.fieldErrors?.[name]?.[0];
-  const id = `f-${name}-${useId()}`;
-  const value = state?.values?.[name] ?? defaultValue;
+  const { id, error, control } = useFieldState(name, state, defaultValue);
+  const { key, ...props } = control;
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        required={required}
-        defaultValue={value}
-        key={value ?? ""}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        className={inputClass}
-      />
-      <FieldError id={`${id}-error`} message={error} />
-    </div>
+    <Labelled id={id} label={label} error={error}>
+      <textarea key={key} rows={rows} required={required} {...props} />
+    </Labelled>
   );
 }
