@@ -7,7 +7,12 @@ import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
   const brand = await getBrand();
-  return { title: { default: brand.name, template: `%s · ${brand.name}` }, description: `${brand.name}: private video sessions and live rooms with creators.` };
+  return {
+    title: { default: brand.name, template: `%s · ${brand.name}` },
+    description: `${brand.name}: private video sessions and live rooms with creators.`,
+    // The operator's logo doubles as the tab icon; the neutral default otherwise.
+    icons: { icon: brand.logoUrl ?? "/favicon.svg" },
+  };
 }
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };

@@ -2,12 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { root } from "./tools";
 
-export const livekitConfigPath = path.join(root, "livekit/livekit.yaml");
+export const livekitConfigPath = path.join(root, "scripts/services/livekit.yaml");
 
 export type LivekitPorts = { http: number; tcp: number; udp: number; turn: number; app: number };
 
 /**
- * livekit/livekit.yaml with other ports, written to `dir`: the tests run their own livekit-server
+ * scripts/services/livekit.yaml with other ports, written to `dir`: the tests run their own livekit-server
  * beside a developer's `npm run dev` without colliding.
  */
 export function writeLivekitConfig(dir: string, ports: LivekitPorts) {
