@@ -1,0 +1,41 @@
+/**
+ * The booking state machine (pure). Every status change in lib/bookings and lib/payments goes
+ * through `assertTransition`, so an event that would move a booking illegally is caught, not applied.
+ *
+ *   pending_payment ──paid──▶ confirmed ──▶ completed
+ *        │                      │  └──▶ cancelled (viewer, creator or admin)
+ *        ├─hold lapsed / checkout expired / payment failed──▶ expired ──late payment, slot still free──▶ confirmed
+ *        └─buyer gave up──▶ cancelled
+ *   any paid state ──dispute──▶ disputed
+ */
+import type { BookingStatus } from "@/lib/generated/prisma/enums";
+
+const transitions: Record<BookingStatus, readonly BookingStatus[]> = {
+  pending_payment: ["confirmed", "expired", "cancelled"],
+  expired: ["confirmed"],
+  confirmed: ["completed", "cancelled", "disputed"],
+  completed: ["disputed"],
+  cancelled: ["disputed"],
+  disputed: [],
+};
+
+export function canTransition(from: BookingStatus, to: BookingStatus) {
+  return transitions[from].includes(to);
+}
+
+export class IllegalTransition extends Error {
+  constructor(readonly from: BookingStatus, readonly to: BookingStatus) {
+    super(`booking cannot go from ${from} to ${to}`);
+    this.name = "IllegalTransition";
+  }
+}
+
+export function assertTransition(from: BookingStatus, to: BookingStatus) {
+  if (!canTransition(from, to)) throw new IllegalTransition(from, to);
+}
+
+/** True while a booking occupies its time on the creator's calendar. */
+export function occupiesSlot(status: BookingStatus, holdExpiresAt: Date | null, now: Date) {
+  if (status === "confirmed") return true;
+  return status === "pending_payment" && holdExpiresAt !== null && holdExpiresAt > now;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { cancellationRefund, earnings, refundableCents } from "@/lib/bookings/policy";
+import { IllegalTransition, assertTransition, canTransition, occupiesSlot } from "@/lib/bookings/state";
+import { checkoutMismatches } from "@/lib/payments/checks";
+
+describe("booking state machine", () => {
+  it("allows the paths a booking can take", () => {
+    expect(canTransition("pending_payment", "confirmed")).toBe(true);
+    expect(canTransition("pending_payment", "expired")).toBe(true);
+    expect(canTransition("expired", "confirmed")).toBe(true); // a late payment while the time is still free
+    expect(canTransition("confirmed", "cancelled")).toBe(true);
+    expect(canTransition("confirmed", "disputed")).toBe(true);
+    expect(canTransition("confirmed", "completed")).toBe(true);
+  });
+  it("refuses the ones it cannot", () => {
+    expect(canTransition("cancelled", "confirmed")).toBe(false);
+    expect(canTransition("expired", "cancelled")).toBe(false);
+    expect(canTransition("completed", "confirmed")).toBe(false);
+    expect(canTransition("confirmed", "pending_payment")).toBe(false);
+    expect(() => assertTransition("cancelled", "confirmed")).toThrow(IllegalTransition);
+  });
+  it("knows when a booking occupies its time", () => {
+    const now = new Date("2027-01-01T12:00:00Z");
+    expect(occupiesSlot("confirmed", null, now)).toBe(true);
+    expect(occupiesSlot("pending_payment", new Date("2027-01-01T12:10:00Z"), now)).toBe(true);
+    expect(occupiesSlot("pending_payment", new Date("2027-01-01T11:59:00Z"), now)).toBe(false);
+    expect(occupiesSlot("expired", null, now)).toBe(false);
+  });
+});
+
+describe("cancellation policy and refunds", () => {
+  const startsAt = new Date("2027-01-10T12:00:00Z");
+  const at = (h: number) => new Date(startsAt.getTime() - h * 3_600_000);
+  it("refunds a viewer in full at least N hours before, nothing later", () => {
+    expect(cancellationRefund({ actor: "viewer", paidCents: 5000, alreadyRefundedCents: 0, startsAt, freeCancellationHours: 24, now: at(24) })).toEqual({ refundCents: 5000, reason: "viewer_cancelled_in_time" });
+    expect(cancellationRefund({ actor: "viewer", paidCents: 5000, alreadyRefundedCents: 0, startsAt, freeCancellationHours: 24, now: at(23.9) })).toEqual({ refundCents: 0, reason: "viewer_cancelled_late" });
+  });
+  it("refunds in full when the creator or an admin cancels, even late, minus what was already refunded", () => {
+    expect(cancellationRefund({ actor: "creator", paidCents: 5000, alreadyRefundedCents: 1000, startsAt, freeCancellationHours: 24, now: at(1) }).refundCents).toBe(4000);
+    expect(cancellationRefund({ actor: "admin", paidCents: 5000, alreadyRefundedCents: 0, startsAt, freeCancellationHours: 24, now: at(1) }).refundCents).toBe(5000);
+  });
+  it("never lets refunds exceed the payment; failed refunds free their amount again", () => {
+    expect(refundableCents(5000, [{ amountCents: 3000, status: "succeeded" }, { amountCents: 1500, status: "requested" }])).toBe(500);
+    expect(refundableCents(5000, [{ amountCents: 5000, status: "failed" }])).toBe(5000);
+    expect(refundableCents(5000, [{ amountCents: 6000, status: "succeeded" }])).toBe(0);
+  });
+  it("computes earnings: gross, refunds, fee on what was kept, net", () => {
+    expect(earnings({ grossCents: 10000, refundedCents: 2500, feePercent: 20 })).toEqual({ grossCents: 10000, refundedCents: 2500, feeCents: 1500, netCents: 6000 });
+  });
+});
+
+describe("a paid checkout must match its booking", () => {
+  const expected = { bookingId: "b1", amountCents: 4500, currency: "EUR" };
+  it("accepts an exact match (currency in Stripe's lower case)", () => {
+    expect(checkoutMismatches({ amount_total: 4500, currency: "eur", client_reference_id: "b1", metadata: { bookingId: "b1" } }, expected)).toEqual([]);
+  });
+  it("names every mismatch", () => {
+    const problems = checkoutMismatches({ amount_total: 100, currency: "usd", client_reference_id: "b2", metadata: {} }, expected);
+    expect(problems).toHaveLength(3);
+    expect(problems.join(" ")).toMatch(/amount 100/);
+  });
+});
