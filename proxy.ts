@@ -9,7 +9,7 @@ export function proxy(req: NextRequest) {
   const incoming = req.headers.get("x-request-id");
   const requestId = incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
 
-  const privatePage = /^\/(dashboard|studio|admin)(\/|$)/.test(req.nextUrl.pathname);
+  const privatePage = /^\/(dashboard|studio|admin|bookings|checkout)(\/|$)/.test(req.nextUrl.pathname);
   const hasSession = req.cookies.has("authjs.session-token") || req.cookies.has("__Secure-authjs.session-token");
   if (privatePage && !hasSession) {
     const url = req.nextUrl.clone();

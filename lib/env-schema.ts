@@ -21,6 +21,20 @@ const schema = z.object({
   SIGNUP_MAX_PER_IP_PER_HOUR: int(10),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
 
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "must be a Stripe secret key (sk_test_…, sk_live_…)").optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(16, "must be the webhook signing secret (whsec_…)").optional(),
+  /** Another Stripe API host, e.g. http://127.0.0.1:12111 for stripe-mock. */
+  STRIPE_API_BASE: z.url("must be a URL like http://127.0.0.1:12111").optional(),
+  /** Booth's own test checkout in production mode (the test suite); never in a real deployment. */
+  BOOTH_TEST_CHECKOUT: z.enum(["0", "1"]).default("0"),
+  BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+  PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(20),
+
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  MAIL_FROM: z.string().min(3).default("Booth <no-reply@booth.test>"),
+  /** Keep mail in the outbox (listed at /dev/outbox) in production mode (the test suite). */
+  MAIL_OUTBOX: z.enum(["0", "1"]).default("0"),
+
   BRAND_NAME: z.string().min(1).default("Booth"),
   BRAND_LOGO_URL: z.string().optional(),
   BRAND_PRIMARY_COLOR: hexColor.default("#4f46e5"),
@@ -36,6 +50,16 @@ const checked = schema.superRefine((e, ctx) => {
   // Without a proxy that appends the client's address, X-Forwarded-For is whatever the client wrote.
   if (e.NODE_ENV === "production" && e.TRUSTED_PROXY_HOPS < 1) {
     ctx.addIssue({ code: "custom", path: ["TRUSTED_PROXY_HOPS"], message: "must be 1 or more in production: run Booth behind a proxy that appends the client address to X-Forwarded-For" });
+  }
+  // Without a key, checkout is Booth's test page: in production that would sell sessions for nothing.
+  if (e.NODE_ENV === "production" && !e.STRIPE_SECRET_KEY && e.BOOTH_TEST_CHECKOUT !== "1") {
+    ctx.addIssue({ code: "custom", path: ["STRIPE_SECRET_KEY"], message: "is required in production (BOOTH_TEST_CHECKOUT=1 enables the test checkout for test runs only)" });
+  }
+  if (!e.STRIPE_WEBHOOK_SECRET && (e.STRIPE_SECRET_KEY || e.NODE_ENV === "production")) {
+    ctx.addIssue({ code: "custom", path: ["STRIPE_WEBHOOK_SECRET"], message: "is required: the signing secret of the webhook endpoint (whsec_…)" });
+  }
+  if (e.NODE_ENV === "production" && !e.SMTP_URL && e.MAIL_OUTBOX !== "1") {
+    ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "is required in production (MAIL_OUTBOX=1 keeps mail in the outbox for test runs only)" });
   }
 });
 

@@ -11,6 +11,7 @@ export const errorStatus = {
   unsupported_media_type: 415,
   invalid: 422,
   rate_limited: 429,
+  unavailable: 503,
 } as const;
 
 export type AppErrorCode = keyof typeof errorStatus;
@@ -48,6 +49,18 @@ export function isUniqueViolation(err: unknown, field?: string): boolean {
   const fields = constraint?.fields ?? (Array.isArray(e.meta?.target) ? (e.meta.target as string[]) : []);
   if (fields.some((f) => f.replace(/"/g, "") === field)) return true;
   return typeof constraint?.index === "string" && constraint.index.endsWith(`_${field}_key`);
+}
+
+/** The PostgreSQL error code under a Prisma error raised through the pg adapter, when there is one. */
+export function postgresCode(err: unknown): string | undefined {
+  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string; code?: string; kind?: string } } }; cause?: { code?: string } };
+  const cause = e?.meta?.driverAdapterError?.cause;
+  return cause?.originalCode ?? (cause?.kind === "postgres" ? cause.code : undefined) ?? e?.cause?.code ?? (typeof e?.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined);
+}
+
+/** True when PostgreSQL refused a row by an exclusion constraint (23P01), e.g. an overlapping booking. */
+export function isExclusionViolation(err: unknown): boolean {
+  return postgresCode(err) === "23P01" || /23P01|exclusion constraint/i.test(String((err as Error)?.message ?? ""));
 }
 
 /** What the caller is told about an error it caused; null for a fault of ours (log it, apologise). */

@@ -49,6 +49,8 @@ async function main() {
     LIVEKIT_URL: process.env.LIVEKIT_URL ?? "ws://127.0.0.1:7880",
     LIVEKIT_API_KEY: process.env.LIVEKIT_API_KEY ?? "devkey",
     LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET ?? secrets.LIVEKIT_API_SECRET,
+    // Without STRIPE_SECRET_KEY, checkout is Booth's test page, signing its events with this secret.
+    STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? secrets.STRIPE_WEBHOOK_SECRET,
   };
 
   ensurePrismaClient();

@@ -75,8 +75,15 @@ async function main() {
     SIGNUP_MAX_PER_IP_PER_HOUR: "10",
     // Tests play the part of one reverse proxy that appends the client's address.
     TRUSTED_PROXY_HOPS: "1",
+    // The app under test runs Booth's test checkout (no Stripe key) and keeps mail in the outbox;
+    // the Stripe API itself is exercised against stripe-mock from the test process.
+    BOOTH_TEST_CHECKOUT: "1",
+    STRIPE_WEBHOOK_SECRET: "whsec_test_booth_webhook_secret_0123456789",
+    MAIL_OUTBOX: "1",
+    BOOKING_HOLD_MINUTES: "15",
+    PLATFORM_FEE_PERCENT: "20",
   };
-  for (const k of ["DATABASE_URL", "AUTH_SECRET", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"]) process.env[k] = env[k];
+  for (const k of ["DATABASE_URL", "AUTH_SECRET", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "STRIPE_WEBHOOK_SECRET", "BOOTH_TEST_CHECKOUT", "MAIL_OUTBOX"]) process.env[k] = env[k];
   const { db } = await import("@/lib/db");
   const { seedDemo } = await import("../prisma/seed");
   await seedDemo(db);

@@ -33,7 +33,7 @@ export default async function DashboardPage() {
               <li key={b.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
                 <div>
                   <p className="font-medium">
-                    {b.offering.title} with{" "}
+                    <Link href={`/bookings/${b.id}`} className="underline">{b.offering.title}</Link> with{" "}
                     <Link href={`/creators/${b.creator.slug}`} className="underline">
                       {b.creator.displayName}
                     </Link>

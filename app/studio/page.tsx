@@ -23,6 +23,9 @@ export default async function StudioPage() {
         <div>
           <h1 className="text-2xl font-bold">Studio</h1>
           <p className="text-slate-600">Your public profile, what you sell, and when.</p>
+          <Link href="/studio/bookings" className="text-sm font-medium text-brand underline">
+            Bookings and earnings
+          </Link>
         </div>
         {studio?.published ? (
           <Link href={`/creators/${studio.slug}`} className="text-sm font-medium text-brand underline">

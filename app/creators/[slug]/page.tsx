@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Avatar } from "@/components/creators/creator-card";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
@@ -40,10 +41,17 @@ export default async function CreatorProfilePage({ params }: Props) {
                   {o.description ? <p className="mt-1 text-sm text-slate-600">{o.description}</p> : null}
                   <p className="mt-1 text-sm text-slate-500">{o.durationMinutes} minutes</p>
                 </div>
-                <p className="text-lg font-semibold" data-testid="offering-price">
-                  {formatMoney(o.priceCents, o.currency)}
-                  {o.kind === "group_room" ? <span className="text-sm font-normal text-slate-500"> / ticket</span> : null}
-                </p>
+                <div className="flex flex-col items-end gap-2">
+                  <p className="text-lg font-semibold" data-testid="offering-price">
+                    {formatMoney(o.priceCents, o.currency)}
+                    {o.kind === "group_room" ? <span className="text-sm font-normal text-slate-500"> / ticket</span> : null}
+                  </p>
+                  {o.kind === "private_session" ? (
+                    <Link href={`/book/${o.id}`} className="rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand hover:opacity-90">
+                      Book a time
+                    </Link>
+                  ) : null}
+                </div>
               </li>
             ))}
           </ul>

@@ -1,0 +1,134 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AdminRefundForm, CancelBookingForm } from "@/components/bookings/booking-forms";
+import { RefreshWhile } from "@/components/bookings/refresh-while";
+import { Badge, Card } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
+import { requirePageUser } from "@/lib/auth/session";
+import { cancellationPolicyText, cancellationRefund, refundableCents } from "@/lib/bookings/policy";
+import { getBookingForActor } from "@/lib/bookings/queries";
+import { AppError } from "@/lib/errors";
+import { formatMoney } from "@/lib/money";
+
+export const metadata: Metadata = { title: "Booking" };
+export const dynamic = "force-dynamic";
+
+const statusText = {
+  pending_payment: "Awaiting payment",
+  confirmed: "Confirmed",
+  expired: "Not booked (the hold ran out)",
+  cancelled: "Cancelled",
+  completed: "Completed",
+  disputed: "Disputed",
+} as const;
+const statusTone = { confirmed: "good", pending_payment: "warn", cancelled: "neutral", completed: "neutral", disputed: "bad", expired: "neutral" } as const;
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ checkout?: string }> };
+
+export default async function BookingPage({ params, searchParams }: Props) {
+  const { id } = await params;
+  const { checkout } = await searchParams;
+  const user = await requirePageUser(`/bookings/${id}`);
+  const view = await getBookingForActor(user, id).catch((err) => {
+    if (err instanceof AppError && err.code === "not_found") notFound();
+    throw err;
+  });
+  const { booking: b, role, trace } = view;
+  const payment = b.payments.find((p) => p.status !== "expired" && p.status !== "failed") ?? b.payments.at(-1);
+  const money = (c: number) => formatMoney(c, b.currency);
+  const now = new Date();
+  // Back from checkout, the webhook may not have arrived yet: say so and keep looking.
+  const confirming = checkout === "success" && b.status === "pending_payment" && payment?.status === "pending";
+  const paidPayment = b.payments.find((p) => ["paid", "partially_refunded"].includes(p.status));
+  const canCancel = b.status === "confirmed" && (role === "viewer" ? b.startsAt > now : b.endsAt > now);
+  const viewerRefund = paidPayment
+    ? cancellationRefund({ actor: role === "viewer" ? "viewer" : role === "creator" ? "creator" : "admin", paidCents: paidPayment.amountCents, alreadyRefundedCents: paidPayment.refundedCents, startsAt: b.startsAt, freeCancellationHours: b.freeCancellationHours, now })
+    : null;
+
+  return (
+    <div className="space-y-6">
+      <RefreshWhile active={confirming} />
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold">{b.offering.title}</h1>
+          <p className="text-slate-600">
+            {role === "creator" ? <>with {b.viewer.name}</> : <>with <Link className="underline" href={`/creators/${b.creator.slug}`}>{b.creator.displayName}</Link></>} ·{" "}
+            <LocalTime iso={b.startsAt.toISOString()} /> · {b.offering.durationMinutes} minutes
+          </p>
+        </div>
+        <Badge tone={statusTone[b.status]}><span data-testid="booking-status">{statusText[b.status]}</span></Badge>
+      </div>
+
+      {confirming ? (
+        <p role="status" className="rounded-md bg-amber-50 px-4 py-3 text-amber-900" data-testid="confirming">
+          Confirming your payment… This page updates by itself as soon as the payment provider tells us.
+        </p>
+      ) : null}
+      {checkout === "cancelled" && b.status !== "confirmed" ? (
+        <p role="status" className="rounded-md bg-slate-100 px-4 py-3 text-slate-800">
+          Payment cancelled; nothing was charged. <Link className="underline" href={`/book/${b.offeringId}`}>Pick a time again</Link>.
+        </p>
+      ) : null}
+      {b.status === "pending_payment" && payment?.checkoutUrl && checkout !== "success" && role === "viewer" ? (
+        <p className="rounded-md bg-amber-50 px-4 py-3 text-amber-900">
+          Your time is held until <LocalTime iso={(b.holdExpiresAt ?? now).toISOString()} />.{" "}
+          <a className="font-semibold underline" href={payment.checkoutUrl}>Complete the payment</a>
+        </p>
+      ) : null}
+
+      <Card title="Receipt">
+        {payment ? (
+          <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm" data-testid="receipt">
+            <dt className="font-medium">Amount</dt><dd>{money(payment.amountCents)}</dd>
+            <dt className="font-medium">Payment</dt><dd data-testid="payment-status">{payment.status.replace("_", " ")}</dd>
+            {payment.paidAt ? (<><dt className="font-medium">Paid</dt><dd><LocalTime iso={payment.paidAt.toISOString()} /></dd></>) : null}
+            {payment.refundedCents > 0 ? (<><dt className="font-medium">Refunded</dt><dd data-testid="refunded">{money(payment.refundedCents)}</dd></>) : null}
+            <dt className="font-medium">Reference</dt><dd className="font-mono text-xs">{b.id}</dd>
+          </dl>
+        ) : (
+          <p className="text-sm text-slate-600">No payment yet.</p>
+        )}
+        {b.payments.flatMap((p) => p.refunds).length ? (
+          <ul className="mt-3 space-y-1 text-sm" data-testid="refund-list">
+            {b.payments.flatMap((p) => p.refunds).map((r) => (
+              <li key={r.id}>Refund {money(r.amountCents)} · {r.status} · {r.reason.replaceAll("_", " ")}</li>
+            ))}
+          </ul>
+        ) : null}
+        <p className="mt-3 text-xs text-slate-500">{cancellationPolicyText(b.freeCancellationHours)}</p>
+      </Card>
+
+      {canCancel && viewerRefund ? (
+        <Card title="Cancel">
+          <CancelBookingForm
+            bookingId={b.id}
+            consequence={viewerRefund.refundCents > 0 ? `${role === "viewer" ? "You get" : "The viewer gets"} a refund of ${money(viewerRefund.refundCents)}.` : "It is less than the free-cancellation window before the start: there is no refund."}
+          />
+        </Card>
+      ) : null}
+
+      {role === "admin" ? (
+        <>
+          {paidPayment || b.payments.some((p) => ["disputed", "needs_review"].includes(p.status)) ? (
+            <Card title="Refund (admin)">
+              <AdminRefundForm bookingId={b.id} maxLabel={money(payment ? refundableCents(payment.amountCents, payment.refunds) : 0)} />
+            </Card>
+          ) : null}
+          <Card title="Trace">
+            <p className="mb-2 font-mono text-xs text-slate-500">trace {b.traceId}</p>
+            <ol className="space-y-1 text-sm" data-testid="trace">
+              {trace.map((e) => (
+                <li key={String(e.id)} className="grid grid-cols-[12rem_12rem_1fr] gap-2">
+                  <LocalTime iso={e.occurredAt.toISOString()} />
+                  <span className="font-medium">{e.type} <span className="text-slate-500">({e.source})</span></span>
+                  <code className="truncate text-xs text-slate-600">{JSON.stringify(e.payload)}</code>
+                </li>
+              ))}
+            </ol>
+          </Card>
+        </>
+      ) : null}
+    </div>
+  );
+}

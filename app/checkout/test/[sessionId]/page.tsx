@@ -1,0 +1,49 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { TestCheckoutForms } from "@/components/bookings/test-checkout-forms";
+import { Card } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
+import { requirePageUser } from "@/lib/auth/session";
+import { cancellationPolicyText } from "@/lib/bookings/policy";
+import { AppError } from "@/lib/errors";
+import { formatMoney } from "@/lib/money";
+import { getTestCheckout, testCheckoutEnabled } from "@/lib/payments/test-checkout";
+
+export const metadata: Metadata = { title: "Test checkout" };
+export const dynamic = "force-dynamic";
+
+/** Booth's own checkout for development and tests; absent when real Stripe keys are configured. */
+export default async function TestCheckoutPage({ params }: { params: Promise<{ sessionId: string }> }) {
+  if (!testCheckoutEnabled()) notFound();
+  const { sessionId } = await params;
+  const user = await requirePageUser(`/checkout/test/${sessionId}`);
+  const c = await getTestCheckout(user.id, sessionId).catch((err) => {
+    if (err instanceof AppError && err.code === "not_found") notFound();
+    throw err;
+  });
+  const open = c.status === "pending" && (!c.checkoutExpiresAt || c.checkoutExpiresAt > new Date());
+  return (
+    <div className="mx-auto max-w-lg space-y-6">
+      <p className="rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-4 py-3 text-center font-semibold text-amber-900" data-testid="test-mode-banner">
+        TEST MODE — no real money moves. Payments here are simulated by {""}
+        <span className="whitespace-nowrap">Booth&apos;s test checkout</span>, which sends the same signed events as Stripe.
+      </p>
+      <Card title="Your order">
+        <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
+          <dt className="font-medium">Session</dt><dd>{c.booking.offering.title} with {c.booking.creator.displayName}</dd>
+          <dt className="font-medium">When</dt><dd><LocalTime iso={c.booking.startsAt.toISOString()} /> ({c.booking.offering.durationMinutes} min)</dd>
+          <dt className="font-medium">Total</dt><dd className="text-lg font-semibold" data-testid="checkout-total">{formatMoney(c.amountCents, c.currency)}</dd>
+          {c.checkoutExpiresAt ? (<><dt className="font-medium">Held until</dt><dd><LocalTime iso={c.checkoutExpiresAt.toISOString()} /></dd></>) : null}
+        </dl>
+        <p className="mt-3 text-xs text-slate-500">{cancellationPolicyText(c.booking.freeCancellationHours)}</p>
+      </Card>
+      {open ? (
+        <TestCheckoutForms sessionId={sessionId} />
+      ) : (
+        <p className="rounded-md bg-slate-100 px-4 py-3 text-slate-800">
+          This checkout is {c.status === "pending" ? "expired" : c.status.replace("_", " ")}. <a className="underline" href={`/bookings/${c.booking.id}`}>See the booking</a>.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Badge, Card, EmptyState } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
+import { requirePageRole } from "@/lib/auth/session";
+import { getCreatorMoney } from "@/lib/bookings/queries";
+import { formatMoney } from "@/lib/money";
+
+export const metadata: Metadata = { title: "Bookings and earnings" };
+export const dynamic = "force-dynamic";
+
+const tone = { confirmed: "good", cancelled: "neutral", completed: "neutral", disputed: "bad", pending_payment: "warn", expired: "neutral" } as const;
+
+export default async function StudioBookingsPage() {
+  const creator = await requirePageRole("/studio/bookings", "creator");
+  const money = await getCreatorMoney(creator);
+  if (!money) {
+    return <EmptyState title="No profile yet"><Link className="underline" href="/studio">Set up your profile</Link> to take bookings.</EmptyState>;
+  }
+  const list = (items: typeof money.upcoming, testId: string) =>
+    items.length ? (
+      <ul className="divide-y divide-slate-100" data-testid={testId}>
+        {items.map((b) => (
+          <li key={b.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
+            <div>
+              <Link href={`/bookings/${b.id}`} className="font-medium underline">{b.offering.title} with {b.viewer.name}</Link>
+              <p className="text-sm text-slate-600"><LocalTime iso={b.startsAt.toISOString()} /></p>
+            </div>
+            <div className="flex items-center gap-3 text-sm">
+              <span>{formatMoney(b.priceCents, b.currency)}</span>
+              <Badge tone={tone[b.status]}>{b.status.replace("_", " ")}</Badge>
+            </div>
+          </li>
+        ))}
+      </ul>
+    ) : (
+      <p className="text-sm text-slate-600">None.</p>
+    );
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">Bookings and earnings</h1>
+      <Card title="Earnings">
+        {money.earnings.length ? (
+          <table className="w-full text-sm" data-testid="earnings">
+            <thead><tr className="text-left text-slate-500"><th>Currency</th><th>Gross</th><th>Refunds</th><th>Platform fee ({money.feePercent}%)</th><th>Net</th></tr></thead>
+            <tbody>
+              {money.earnings.map((e) => (
+                <tr key={e.currency}>
+                  <td>{e.currency}</td><td>{formatMoney(e.grossCents, e.currency)}</td><td>−{formatMoney(e.refundedCents, e.currency)}</td>
+                  <td>−{formatMoney(e.feeCents, e.currency)}</td><td className="font-semibold" data-testid="net">{formatMoney(e.netCents, e.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="text-sm text-slate-600">No paid bookings yet.</p>
+        )}
+      </Card>
+      <Card title="Upcoming">{list(money.upcoming, "upcoming-bookings")}</Card>
+      <Card title="Past and cancelled">{list(money.past, "past-bookings")}</Card>
+    </div>
+  );
+}

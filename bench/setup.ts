@@ -1,0 +1,54 @@
+/**
+ * Shared bench setup: a throwaway embedded PostgreSQL (the same server `npm run dev` uses), migrated,
+ * and the environment Booth's modules read, set before any of them is imported.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { applyMigrations } from "../scripts/db/migrate";
+import { freePort } from "../scripts/services/proc";
+import { startEmbeddedPostgres } from "../scripts/services/postgres";
+import { ensurePrismaClient } from "../scripts/services/tools";
+
+export async function benchDatabase() {
+  ensurePrismaClient();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "booth-bench-"));
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: await freePort(), persistent: false });
+  await pg.createDatabase("bench");
+  const url = pg.url("bench");
+  await applyMigrations(url);
+  Object.assign(process.env, {
+    NODE_ENV: "development",
+    LOG_LEVEL: "silent",
+    DATABASE_URL: url,
+    AUTH_SECRET: "bench-secret-bench-secret-bench-secret-00",
+    LIVEKIT_API_KEY: "devkey",
+    LIVEKIT_API_SECRET: "bench-livekit-secret-bench-livekit-secret",
+    STRIPE_WEBHOOK_SECRET: "whsec_bench_bench_bench_bench_0123",
+    APP_URL: "http://127.0.0.1:3000",
+  });
+  return {
+    url,
+    async stop() {
+      const { db } = await import("@/lib/db");
+      await db.$disconnect();
+      await pg.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A creator with a private 60-minute offering, open every day all day, in Europe/Lisbon. */
+export async function benchCreator() {
+  const { db } = await import("@/lib/db");
+  const user = await db.user.create({ data: { email: `creator-${Date.now()}@bench.test`, name: "Bench Creator", passwordHash: "x", role: "creator" } });
+  const profile = await db.creatorProfile.create({ data: { userId: user.id, slug: `bench-${Date.now()}`, displayName: "Bench Creator", timeZone: "Europe/Lisbon", published: true } });
+  const offering = await db.offering.create({ data: { creatorId: profile.id, kind: "private_session", title: "Bench session", durationMinutes: 60, priceCents: 4500, currency: "EUR", minNoticeMinutes: 60, horizonDays: 365 } });
+  await db.availabilityRule.createMany({ data: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ creatorId: profile.id, weekday, startMinute: 0, endMinute: 1440 })) });
+  const viewer = await db.user.create({ data: { email: `viewer-${Date.now()}@bench.test`, name: "Bench Viewer", passwordHash: "x" } });
+  return { profile, offering, viewer };
+}

@@ -1,0 +1,70 @@
+/**
+ * npm run bench:webhooks — Stripe webhook events processed per second on the embedded PostgreSQL.
+ * Each event is signed, verified, deduplicated and applied exactly as /api/stripe/webhook does
+ * (processStripeWebhook, in process, so HTTP is not measured). A share of deliveries are duplicates,
+ * mixed in at random, as Stripe's at-least-once delivery produces.
+ */
+import { benchCreator, benchDatabase, percentile } from "./setup";
+
+const BOOKINGS = Number(process.env.BENCH_EVENTS ?? 600);
+const DUPLICATE_SHARE = 0.25;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+const database = await benchDatabase();
+const { db } = await import("@/lib/db");
+const { processStripeWebhook } = await import("@/lib/payments/webhook");
+const { signedTestEvent } = await import("@/lib/payments/test-checkout");
+const { offering, profile, viewer } = await benchCreator();
+
+// Pending bookings with open checkouts, one hour apart, starting tomorrow.
+const start = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000;
+const ids = Array.from({ length: BOOKINGS }, (_, i) => i);
+await db.booking.createMany({
+  data: ids.map((i) => ({ id: `bk_${i}`, offeringId: offering.id, creatorId: profile.id, viewerId: viewer.id, startsAt: new Date(start + i * 3_600_000), endsAt: new Date(start + (i + 1) * 3_600_000), status: "pending_payment" as const, holdsSlot: true, holdExpiresAt: new Date(Date.now() + 3_600_000), priceCents: 4500, currency: "EUR", traceId: `tr_${i}` })),
+});
+await db.payment.createMany({
+  data: ids.map((i) => ({ id: `pay_${i}`, traceId: `tr_${i}`, kind: "booking" as const, bookingId: `bk_${i}`, payerId: viewer.id, amountCents: 4500, currency: "EUR", stripeCheckoutSessionId: `cs_bench_${i}` })),
+});
+
+const events = ids.map((i) =>
+  signedTestEvent("checkout.session.completed", {
+    id: `cs_bench_${i}`, object: "checkout.session", payment_status: "paid", status: "complete", amount_total: 4500, currency: "eur",
+    client_reference_id: `bk_${i}`, metadata: { bookingId: `bk_${i}`, traceId: `tr_${i}`, paymentId: `pay_${i}` }, payment_intent: `pi_bench_${i}`,
+  }),
+);
+// Duplicates are delivered after their original, somewhere later in the stream.
+const deliveries: { payload: string; signature: string }[] = events.map((e) => ({ payload: e.payload, signature: e.signature }));
+for (const i of ids) {
+  if (Math.random() < DUPLICATE_SHARE / (1 - DUPLICATE_SHARE)) {
+    const at = Math.floor(i + 1 + Math.random() * (deliveries.length - i));
+    deliveries.splice(Math.min(at, deliveries.length), 0, deliveries[i]!);
+  }
+}
+
+const latencies: number[] = [];
+const results = { processed: 0, duplicate: 0, ignored: 0 };
+let next = 0;
+const t0 = performance.now();
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    while (next < deliveries.length) {
+      const d = deliveries[next++]!;
+      const s = performance.now();
+      const outcome = await processStripeWebhook(d.payload, d.signature);
+      latencies.push(performance.now() - s);
+      results[outcome.result]++;
+    }
+  }),
+);
+const seconds = (performance.now() - t0) / 1000;
+latencies.sort((a, b) => a - b);
+
+const confirmed = await db.booking.count({ where: { status: "confirmed" } });
+const succeeded = await db.traceEvent.count({ where: { type: "payment.succeeded" } });
+const mails = await db.emailMessage.count();
+console.log(`webhook bench: ${deliveries.length} deliveries (${results.processed} fresh, ${results.duplicate} duplicates = ${((results.duplicate / deliveries.length) * 100).toFixed(0)}%), concurrency ${CONCURRENCY}`);
+console.log(`  throughput: ${(deliveries.length / seconds).toFixed(0)} events/s overall, ${(results.processed / seconds).toFixed(0)} fresh events/s applied`);
+console.log(`  latency per event: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+console.log(`  ledger check: ${confirmed}/${BOOKINGS} bookings confirmed, ${succeeded} payment.succeeded trace events, ${mails} emails queued (expect ${BOOKINGS}, ${BOOKINGS}, ${BOOKINGS * 2})`);
+if (confirmed !== BOOKINGS || succeeded !== BOOKINGS || mails !== BOOKINGS * 2) process.exitCode = 1;
+await database.stop();

@@ -1,0 +1,75 @@
+import "server-only";
+import { getBrand } from "@/lib/branding/queries";
+import { env } from "@/lib/env";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { bookingIcs, icsFilename } from "@/lib/mail/ics";
+import { enqueueEmails, type OutgoingEmail } from "@/lib/mail/service";
+import { formatMoney } from "@/lib/money";
+import { formatDateTime } from "@/lib/time";
+import { cancellationPolicyText } from "./policy";
+
+type Tx = Prisma.TransactionClient;
+
+export type BookingEmailKind =
+  | { kind: "confirmed" }
+  | { kind: "cancelled"; by: "viewer" | "creator" | "admin"; refundCents: number }
+  | { kind: "refunded"; refundId: string; amountCents: number };
+
+/**
+ * Writes the emails about a booking change to both sides, in the caller's transaction, each with a
+ * calendar file in the recipient's own time zone. The dedupe key makes a repeated event mail nothing.
+ */
+export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: BookingEmailKind) {
+  const b = await tx.booking.findUniqueOrThrow({
+    where: { id: bookingId },
+    include: {
+      offering: { select: { title: true } },
+      viewer: { select: { name: true, email: true } },
+      creator: { select: { displayName: true, timeZone: true, user: { select: { email: true, name: true } } } },
+    },
+  });
+  const brand = await getBrand();
+  const title = `${b.offering.title}: ${b.viewer.name} with ${b.creator.displayName}`;
+  const url = `${env.APP_URL}/bookings/${b.id}`;
+  const money = (cents: number) => formatMoney(cents, b.currency);
+  const cancelled = what.kind === "cancelled" || b.status === "cancelled";
+  const recipients = [
+    { side: "viewer", email: b.viewer.email, name: b.viewer.name, timeZone: b.viewerTimeZone, other: b.creator.displayName },
+    { side: "creator", email: b.creator.user.email, name: b.creator.user.name, timeZone: b.creator.timeZone, other: b.viewer.name },
+  ] as const;
+
+  const emails: OutgoingEmail[] = recipients.map((r) => {
+    const when = formatDateTime(b.startsAt, r.timeZone);
+    const lines: string[] = [`Hi ${r.name},`, ""];
+    let subject: string;
+    let key: string;
+    if (what.kind === "confirmed") {
+      subject = `Booked: ${b.offering.title} with ${r.other}, ${when}`;
+      key = `booking:${b.id}:confirmed:${r.side}`;
+      lines.push(`Your private session "${b.offering.title}" with ${r.other} is confirmed for ${when} (${r.timeZone}).`);
+      if (r.side === "viewer") lines.push(`You paid ${money(b.priceCents)}.`, "", cancellationPolicyText(b.freeCancellationHours));
+    } else if (what.kind === "cancelled") {
+      subject = `Cancelled: ${b.offering.title} with ${r.other}, ${when}`;
+      key = `booking:${b.id}:cancelled:${r.side}`;
+      const by = what.by === r.side ? "You cancelled" : what.by === "admin" ? `${brand.name} support cancelled` : `${r.other} cancelled`;
+      lines.push(`${by} the session "${b.offering.title}" on ${when} (${r.timeZone}).`);
+      if (r.side === "viewer") lines.push(what.refundCents > 0 ? `${money(what.refundCents)} is being refunded to you.` : "Under the cancellation policy shown at checkout, this late cancellation is not refunded.");
+    } else {
+      subject = `Refund: ${money(what.amountCents)} for ${b.offering.title}`;
+      key = `refund:${what.refundId}:${r.side}`;
+      lines.push(r.side === "viewer" ? `We refunded ${money(what.amountCents)} for "${b.offering.title}" on ${when}. Your bank usually shows it within 5–10 days.` : `${money(what.amountCents)} of ${r.other}'s payment for "${b.offering.title}" on ${when} was refunded.`);
+    }
+    lines.push("", `Details: ${url}`, "", `— ${brand.name}`);
+    const ics = bookingIcs({
+      uid: `booking-${b.id}@${new URL(env.APP_URL).hostname}`, title, description: `${b.offering.title} on ${brand.name}. ${url}`,
+      startsAt: b.startsAt, endsAt: b.endsAt, timeZone: r.timeZone, url, organizer: { name: brand.name, email: addressOf(env.MAIL_FROM) },
+      status: cancelled ? "cancelled" : "confirmed", sequence: cancelled ? 1 : 0, productId: brand.name,
+    });
+    return { dedupeKey: key, traceId: b.traceId, to: r.email, subject, text: lines.join("\n"), ics: { filename: icsFilename(b.offering.title), content: ics } };
+  });
+  return enqueueEmails(tx, emails);
+}
+
+function addressOf(from: string) {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from;
+}

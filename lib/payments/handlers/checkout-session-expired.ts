@@ -1,0 +1,7 @@
+import type Stripe from "stripe";
+import { expireCheckout, type HandlerContext } from "../checkout-events";
+
+/** Releases the hold; a no-op when the session was paid first (events arrive in any order). */
+export default async function checkoutSessionExpired(ctx: HandlerContext) {
+  await expireCheckout(ctx, ctx.event.data.object as Stripe.Checkout.Session);
+}

@@ -1,0 +1,19 @@
+import type { HandlerContext } from "../checkout-events";
+import chargeDisputeCreated from "./charge-dispute-created";
+import chargeRefunded from "./charge-refunded";
+import checkoutSessionAsyncPaymentFailed from "./checkout-session-async-payment-failed";
+import checkoutSessionAsyncPaymentSucceeded from "./checkout-session-async-payment-succeeded";
+import checkoutSessionCompleted from "./checkout-session-completed";
+import checkoutSessionExpired from "./checkout-session-expired";
+import refundUpdated from "./refund-updated";
+
+/** One handler per Stripe event type Booth acts on; every other type is acknowledged and ignored. */
+export const stripeHandlers: Partial<Record<string, (ctx: HandlerContext) => Promise<void>>> = {
+  "checkout.session.completed": checkoutSessionCompleted,
+  "checkout.session.async_payment_succeeded": checkoutSessionAsyncPaymentSucceeded,
+  "checkout.session.async_payment_failed": checkoutSessionAsyncPaymentFailed,
+  "checkout.session.expired": checkoutSessionExpired,
+  "charge.refunded": chargeRefunded,
+  "refund.updated": refundUpdated,
+  "charge.dispute.created": chargeDisputeCreated,
+};

@@ -1,0 +1,38 @@
+import "server-only";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export type Tx = Prisma.TransactionClient;
+
+/** Locks a payment row for the rest of the transaction (serialises concurrent events about it). */
+export async function lockPayment(tx: Tx, where: { id?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null }) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM payments
+    WHERE id = ${where.id ?? null} OR "stripeCheckoutSessionId" = ${where.checkoutSessionId ?? null} OR "stripePaymentIntentId" = ${where.paymentIntentId ?? null}
+    ORDER BY "createdAt" LIMIT 1 FOR UPDATE`;
+  if (!rows[0]) return null;
+  return tx.payment.findUniqueOrThrow({ where: { id: rows[0].id } });
+}
+
+export async function lockBooking(tx: Tx, id: string) {
+  await tx.$queryRaw`SELECT id FROM bookings WHERE id = ${id} FOR UPDATE`;
+  return tx.booking.findUniqueOrThrow({ where: { id } });
+}
+
+/**
+ * Brings payment.refundedCents up to date: the larger of what Booth's refunds add up to and what
+ * Stripe last reported for the charge, never more than was paid (a database check enforces that too).
+ */
+export async function syncRefundedAmount(tx: Tx, paymentId: string, reportedByStripe = 0) {
+  const [row] = await tx.$queryRaw<{ refundedCents: number; amountCents: number; status: string }[]>`
+    UPDATE payments p SET
+      "refundedCents" = LEAST(p."amountCents", GREATEST(p."refundedCents", ${reportedByStripe}::int,
+        (SELECT COALESCE(SUM(r."amountCents"), 0)::int FROM refunds r WHERE r."paymentId" = p.id AND r.status = 'succeeded'))),
+      "updatedAt" = timezone('utc', now())
+    WHERE p.id = ${paymentId}
+    RETURNING "refundedCents", "amountCents", status::text`;
+  if (!row) return null;
+  if (row.refundedCents > 0 && ["paid", "partially_refunded", "refunded"].includes(row.status)) {
+    await tx.payment.update({ where: { id: paymentId }, data: { status: row.refundedCents >= row.amountCents ? "refunded" : "partially_refunded" } });
+  }
+  return row;
+}

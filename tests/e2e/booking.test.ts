@@ -1,0 +1,77 @@
+import ical, { type VEvent } from "node-ical";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { DEMO_PASSWORD } from "../../prisma/seed";
+import { launchBrowser, screenshotOnFailure, signInThroughForm } from "../helpers/browser";
+import { baseUrl } from "../helpers/http";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const context = (timezoneId: string) => browser.newContext({ baseURL: baseUrl(), viewport: { width: 1100, height: 900 }, timezoneId });
+
+describe("booking and paying in Chromium", () => {
+  it("a viewer books a time, pays in the test checkout and sees it confirmed; the creator sees it; both get mail with a calendar file", async () => {
+    const viewerCtx = await context("Asia/Tokyo");
+    viewerCtx.setDefaultTimeout(20000);
+    const page = await viewerCtx.newPage();
+    let bookingId = "";
+    await screenshotOnFailure(page, "booking-viewer", async () => {
+      await signInThroughForm(page, "viewer@booth.test", DEMO_PASSWORD, /\/dashboard$/);
+      await page.goto("/creators/leo-park");
+      await page.getByRole("link", { name: "Book a time" }).click();
+      await page.waitForURL(/\/book\//);
+      // Times are offered in the viewer's own zone, not the creator's.
+      await expect.poll(() => page.getByTestId("viewer-zone").textContent()).toBe("Asia/Tokyo");
+      const slot = page.getByTestId("slot").first();
+      const startsAt = await slot.getAttribute("data-starts-at");
+      await slot.click();
+      await page.getByRole("button", { name: "Continue to payment" }).click();
+      await page.waitForURL(/\/checkout\/test\/cs_test_booth_/);
+      expect(await page.getByTestId("test-mode-banner").textContent()).toMatch(/TEST MODE/);
+      expect(await page.getByTestId("checkout-total").textContent()).toBe("$55.00");
+
+      await page.getByRole("button", { name: "Pay (test mode)" }).click();
+      await page.waitForURL(/\/bookings\/[^/?]+\?checkout=success/);
+      bookingId = new URL(page.url()).pathname.split("/").pop()!;
+      await expect.poll(() => page.getByTestId("booking-status").textContent(), { timeout: 15000 }).toBe("Confirmed");
+      expect(await page.getByTestId("payment-status").textContent()).toBe("paid");
+      const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId } });
+      expect(booking.startsAt.toISOString()).toBe(startsAt);
+      expect(booking.viewerTimeZone).toBe("Asia/Tokyo");
+    });
+
+    const creatorPage = await (await context("America/New_York")).newPage();
+    await screenshotOnFailure(creatorPage, "booking-creator", async () => {
+      await signInThroughForm(creatorPage, "leo@booth.test", DEMO_PASSWORD, /\/studio$/);
+      await creatorPage.goto("/studio/bookings");
+      const upcoming = creatorPage.getByTestId("upcoming-bookings");
+      expect(await upcoming.getByRole("link", { name: /Guitar lesson with/ }).first().isVisible()).toBe(true);
+      expect(await upcoming.locator(`a[href="/bookings/${bookingId}"]`).count()).toBe(1);
+      expect(await creatorPage.getByTestId("net").first().textContent()).toMatch(/\$\d/);
+    });
+
+    // The development outbox holds one email to each side, each with a valid calendar file in the
+    // recipient's own time zone.
+    const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId } });
+    const mails = await db.emailMessage.findMany({ where: { traceId: booking.traceId }, orderBy: { toAddress: "asc" } });
+    expect(mails.map((m) => m.toAddress)).toEqual(["leo@booth.test", "viewer@booth.test"]);
+    await page.goto("/dev/outbox");
+    for (const m of mails) expect(await page.getByText(m.subject).first().isVisible()).toBe(true);
+    for (const [m, zone] of [[mails[0]!, "America/New_York"], [mails[1]!, "Asia/Tokyo"]] as const) {
+      const res = await fetch(`${baseUrl()}/dev/outbox/${m.id}/ics`);
+      expect(res.headers.get("content-type")).toMatch(/text\/calendar/);
+      const parsed = ical.sync.parseICS(await res.text());
+      const event = Object.values(parsed).find((c) => c?.type === "VEVENT") as VEvent;
+      expect(new Date(event.start).toISOString()).toBe(booking.startsAt.toISOString());
+      expect(new Date(event.end!).toISOString()).toBe(booking.endsAt.toISOString());
+      expect(event.start.tz).toBe(zone);
+    }
+  });
+});

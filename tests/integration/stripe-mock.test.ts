@@ -1,0 +1,55 @@
+import { vi, describe, expect, it } from "vitest";
+
+// This file talks to Stripe's API as production does, with stripe-mock standing in for Stripe
+// (stripe-mock validates every request against Stripe's OpenAPI spec; it keeps no state, so the
+// webhook events that follow are signed by the test, as Stripe would sign them).
+vi.hoisted(() => {
+  process.env.STRIPE_SECRET_KEY = "sk_test_booth_stripe_mock";
+  process.env.STRIPE_API_BASE = process.env.STRIPE_MOCK_URL;
+});
+
+const { db } = await import("@/lib/db");
+const { paymentGateway, stripeGateway } = await import("@/lib/payments/gateway");
+const { processStripeWebhook } = await import("@/lib/payments/webhook");
+const { cancelBooking } = await import("@/lib/bookings/service");
+const { bookableOffering, hold, sessionFor, signedEvent } = await import("../helpers/bookings");
+
+describe("Stripe API through stripe-mock", () => {
+  it("uses Stripe when a secret key is configured", () => {
+    expect(paymentGateway().mode).toBe("stripe");
+  });
+
+  it("creates a Checkout Session Stripe accepts, with the booking id, trace id, idempotency key and expiry", async () => {
+    const { offering, slots } = await bookableOffering();
+    const { bookingId, payment } = await hold(offering.id, slots[0]!);
+    expect(payment.stripeCheckoutSessionId).toMatch(/^cs_test_/);
+    expect(payment.checkoutUrl).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+    // Stripe keeps a session open at least 30 minutes; the 15-minute hold is enforced by Booth.
+    expect(payment.checkoutExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+    const trace = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "checkout.created" } });
+    expect(trace.payload).toMatchObject({ checkoutSessionId: payment.stripeCheckoutSessionId, mode: "stripe" });
+    expect((await db.booking.findUniqueOrThrow({ where: { id: bookingId } })).status).toBe("pending_payment");
+  });
+
+  it("refuses a request Stripe would refuse (stripe-mock validates parameters)", async () => {
+    await expect(
+      stripeGateway.createCheckout({
+        paymentId: "p", bookingId: "b", traceId: "t", title: "x", description: "", amountCents: 1.5, currency: "EUR", customerEmail: "a@b.test",
+        expiresAt: new Date(), successUrl: "http://x/s", cancelUrl: "http://x/c", idempotencyKey: "k-invalid",
+      }),
+    ).rejects.toThrow(/validation/i);
+  });
+
+  it("refunds through Stripe when a creator cancels a paid booking", async () => {
+    const { offering, slots, creator } = await bookableOffering();
+    const { bookingId, payment } = await hold(offering.id, slots[1]!);
+    const ev = signedEvent("checkout.session.completed", sessionFor(payment));
+    expect((await processStripeWebhook(ev.payload, ev.signature)).result).toBe("processed");
+    expect(await cancelBooking(creator.user, bookingId)).toEqual({ status: "cancelled", refundCents: 4500 });
+    const refund = await db.refund.findFirstOrThrow({ where: { paymentId: payment.id } });
+    expect(refund.stripeRefundId).toMatch(/^re_/);
+    expect(refund.idempotencyKey).toBe(`cancel:${bookingId}`);
+    expect(refund.status).toBe("succeeded");
+    expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedCents).toBe(4500);
+  });
+});
