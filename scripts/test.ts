@@ -54,7 +54,7 @@ async function main() {
   const databaseUrl = pg.url("booth_test");
   await applyMigrations(databaseUrl);
 
-  const ports = { http: await freePort(), tcp: await freePort(), udp: await freePort(), turn: await freePort(), app: await freePort(), stripe: await freePort() };
+  const ports = { http: await freePort(), tcp: await freePort(), udp: await freePort(), turn: await freePort(), app: await freePort(), stripe: await freePort(), stripeTls: await freePort() };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -95,7 +95,7 @@ async function main() {
     logFile: path.join(tmp, "livekit.log"),
   });
   services.push(lk);
-  const sm = startService("stripe-mock", stripeMockBin, ["-http-addr", `127.0.0.1:${ports.stripe}`], { logFile: path.join(tmp, "stripe-mock.log") });
+  const sm = startService("stripe-mock", stripeMockBin, ["-http-addr", `127.0.0.1:${ports.stripe}`, "-https-addr", `127.0.0.1:${ports.stripeTls}`], { logFile: path.join(tmp, "stripe-mock.log") });
   services.push(sm);
 
   phase("building the app (next build)");

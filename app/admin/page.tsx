@@ -2,7 +2,10 @@ import type { Metadata } from "next";
 import { ApplicationDecision } from "@/components/admin/application-decision";
 import { RoleControl, StatusControl } from "@/components/admin/user-controls";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
+import Link from "next/link";
 import { requirePageRole } from "@/lib/auth/session";
+import { getAdminMoneyOverview } from "@/lib/bookings/queries";
+import { formatMoney } from "@/lib/money";
 import { listPendingApplications } from "@/lib/creators/queries";
 import { listUsers } from "@/lib/users/queries";
 
@@ -13,10 +16,30 @@ type Props = { searchParams: Promise<{ q?: string }> };
 export default async function AdminPage({ searchParams }: Props) {
   const admin = await requirePageRole("/admin", "admin");
   const q = (await searchParams).q?.trim() || undefined;
-  const [users, applications] = await Promise.all([listUsers({ q }), listPendingApplications()]);
+  const [users, applications, money] = await Promise.all([listUsers({ q }), listPendingApplications(), getAdminMoneyOverview(admin)]);
+  const paymentList = (items: typeof money.review, testId: string) => (
+    <ul className="divide-y divide-slate-100 text-sm" data-testid={testId}>
+      {items.map((p) => (
+        <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+          <span>
+            {p.bookingId ? <Link className="font-medium underline" href={`/bookings/${p.bookingId}`}>{formatMoney(p.amountCents, p.currency)} from {p.payer.email}</Link> : `${formatMoney(p.amountCents, p.currency)} from ${p.payer.email}`}
+            {p.reviewReason ? <span className="block text-xs text-slate-500">{p.reviewReason}</span> : null}
+          </span>
+          <Badge tone={p.status === "paid" ? "good" : p.status === "needs_review" || p.status === "disputed" ? "bad" : "neutral"}>{p.status.replace("_", " ")}</Badge>
+        </li>
+      ))}
+    </ul>
+  );
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Admin</h1>
+
+      <Card title={`Payments needing review (${money.review.length})`}>
+        {money.review.length ? paymentList(money.review, "payments-review") : <EmptyState title="Nothing to review" />}
+      </Card>
+      <Card title="Latest payments">
+        {money.recent.length ? paymentList(money.recent, "payments-recent") : <EmptyState title="No payments yet" />}
+      </Card>
 
       <Card title={`Creator applications (${applications.length})`}>
         {applications.length ? (

@@ -115,3 +115,17 @@ export async function getCreatorMoney(actor: Actor, now = new Date()) {
     earnings: [...byCurrency.entries()].map(([currency, s]) => ({ currency, ...earnings({ ...s, feePercent: env.PLATFORM_FEE_PERCENT }) })),
   };
 }
+
+/** Admin: payments a human must look at (mismatches, disputes) and the latest paid bookings. */
+export async function getAdminMoneyOverview(actor: Actor) {
+  if (actor.role !== "admin") throw new AppError("forbidden", "You don't have permission to do that.");
+  const select = {
+    id: true, status: true, amountCents: true, currency: true, refundedCents: true, reviewReason: true, createdAt: true, bookingId: true,
+    payer: { select: { email: true } },
+  } as const;
+  const [review, recent] = await Promise.all([
+    db.payment.findMany({ where: { status: { in: ["needs_review", "disputed"] } }, orderBy: { updatedAt: "desc" }, take: 50, select }),
+    db.payment.findMany({ where: { status: { in: ["paid", "partially_refunded", "refunded"] } }, orderBy: { paidAt: "desc" }, take: 20, select }),
+  ]);
+  return { review, recent };
+}

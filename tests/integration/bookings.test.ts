@@ -72,8 +72,8 @@ describe("slots and holds", () => {
     const viewer = await createUser();
     const half = new Date(b.startsAt.getTime() + 30 * 60_000);
     await expect(
-      execSql(process.env.DATABASE_URL!, `INSERT INTO bookings (id, "offeringId", "creatorId", "viewerId", "startsAt", "endsAt", status, "holdsSlot", "priceCents", currency, "updatedAt")
-        VALUES ('overlap-${bookingId}', '${offering.id}', '${b.creatorId}', '${viewer.id}', '${half.toISOString()}', '${new Date(half.getTime() + 3_600_000).toISOString()}', 'confirmed', true, 100, 'EUR', now())`),
+      execSql(process.env.DATABASE_URL!, `INSERT INTO bookings (id, "traceId", "offeringId", "creatorId", "viewerId", "startsAt", "endsAt", status, "holdsSlot", "priceCents", currency, "updatedAt")
+        VALUES ('overlap-${bookingId}', 'trace-overlap-${bookingId}', '${offering.id}', '${b.creatorId}', '${viewer.id}', '${half.toISOString()}', '${new Date(half.getTime() + 3_600_000).toISOString()}', 'confirmed', true, 100, 'EUR', now())`),
     ).rejects.toThrow(/bookings_no_overlap_guard/);
   });
 });

@@ -4,7 +4,7 @@ import { vi, describe, expect, it } from "vitest";
 // (stripe-mock validates every request against Stripe's OpenAPI spec; it keeps no state, so the
 // webhook events that follow are signed by the test, as Stripe would sign them).
 vi.hoisted(() => {
-  process.env.STRIPE_SECRET_KEY = "sk_test_booth_stripe_mock";
+  process.env.STRIPE_SECRET_KEY = "sk_test_BoothStripeMock0123456789";
   process.env.STRIPE_API_BASE = process.env.STRIPE_MOCK_URL;
 });
 
