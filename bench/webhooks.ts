@@ -42,6 +42,7 @@ for (const i of ids) {
 }
 
 const latencies: number[] = [];
+const byOutcome: Record<string, number[]> = { processed: [], duplicate: [], ignored: [] };
 const results = { processed: 0, duplicate: 0, ignored: 0 };
 let next = 0;
 const t0 = performance.now();
@@ -52,6 +53,7 @@ await Promise.all(
       const s = performance.now();
       const outcome = await processStripeWebhook(d.payload, d.signature);
       latencies.push(performance.now() - s);
+      byOutcome[outcome.result]!.push(performance.now() - s);
       results[outcome.result]++;
     }
   }),
@@ -65,6 +67,8 @@ const mails = await db.emailMessage.count();
 console.log(`webhook bench: ${deliveries.length} deliveries (${results.processed} fresh, ${results.duplicate} duplicates = ${((results.duplicate / deliveries.length) * 100).toFixed(0)}%), concurrency ${CONCURRENCY}`);
 console.log(`  throughput: ${(deliveries.length / seconds).toFixed(0)} events/s overall, ${(results.processed / seconds).toFixed(0)} fresh events/s applied`);
 console.log(`  latency per event: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+console.log(`  a duplicate costs ${(median(byOutcome.duplicate!) / median(byOutcome.processed!)).toFixed(2)}× a fresh event (p50 ${median(byOutcome.duplicate!).toFixed(1)} ms vs ${median(byOutcome.processed!).toFixed(1)} ms)`);
 console.log(`  ledger check: ${confirmed}/${BOOKINGS} bookings confirmed, ${succeeded} payment.succeeded trace events, ${mails} emails queued (expect ${BOOKINGS}, ${BOOKINGS}, ${BOOKINGS * 2})`);
 if (confirmed !== BOOKINGS || succeeded !== BOOKINGS || mails !== BOOKINGS * 2) process.exitCode = 1;
 await database.stop();

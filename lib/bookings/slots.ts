@@ -39,7 +39,7 @@ export function expandSlots(input: SlotInput): Interval[] {
   if (!(latest > earliest) || durationMinutes <= 0) return [];
 
   const blackout = new Set(input.blackoutDates);
-  const busy = [...input.busy].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  const busy = mergeIntervals(input.busy);
   const byWeekday = new Map<number, WeeklyRule[]>();
   for (const r of rules) byWeekday.set(r.weekday, [...(byWeekday.get(r.weekday) ?? []), r]);
 
@@ -49,24 +49,57 @@ export function expandSlots(input: SlotInput): Interval[] {
   const lastDay = DateTime.fromMillis(latest, { zone: timeZone }).startOf("day");
   while (day <= lastDay) {
     const dayRules = blackout.has(day.toISODate()!) ? [] : (byWeekday.get(day.weekday % 7) ?? []);
+    // On the usual day the offset is the same at both ends: a wall time is midnight plus minutes.
+    // Only a day on which the clocks change needs the zone rules for every slot.
+    const midnight = day.toMillis();
+    const steady = day.offset === day.endOf("day").offset;
     for (const rule of [...dayRules].sort((a, b) => a.startMinute - b.startMinute)) {
       for (let m = rule.startMinute; m + durationMinutes <= rule.endMinute; m += durationMinutes) {
-        const wall = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(m / 60), minute: m % 60 }, { zone: timeZone });
-        // A wall time that does not exist today (skipped by a DST change) is shifted by luxon: skip it.
-        if (wall.hour * 60 + wall.minute !== m || !wall.hasSame(day, "day")) continue;
-        // A wall time that happens twice (clocks fall back): take the first occurrence, as calendars do.
-        const local = wall.getPossibleOffsets().reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), wall);
-        const startsAt = local.toJSDate();
-        const t = startsAt.getTime();
-        if (t < earliest || t >= latest) continue;
-        const slot = { startsAt, endsAt: new Date(t + durationMinutes * 60_000) };
-        if (busy.some((b) => overlaps(b, slot))) continue;
+        const t = steady ? midnight + m * 60_000 : instantOfWallTime(day, m, timeZone);
+        if (t === null || t < earliest || t >= latest) continue;
+        const slot = { startsAt: new Date(t), endsAt: new Date(t + durationMinutes * 60_000) };
+        if (isBusy(busy, slot)) continue;
         out.push(slot);
       }
     }
     day = day.plus({ days: 1 });
   }
   return out.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+}
+
+/**
+ * The instant of wall time `minute` on `day` in `timeZone` on a day the clocks change; null when that
+ * wall time does not exist (skipped), the first occurrence when it happens twice (as calendars do).
+ */
+function instantOfWallTime(day: DateTime, minute: number, timeZone: string): number | null {
+  const wall = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minute / 60), minute: minute % 60 }, { zone: timeZone });
+  if (wall.hour * 60 + wall.minute !== minute || !wall.hasSame(day, "day")) return null; // luxon shifted a skipped time
+  return Math.min(...wall.getPossibleOffsets().map((d) => d.toMillis()), wall.toMillis());
+}
+
+/** Sorted, non-overlapping intervals covering the same time. */
+function mergeIntervals(list: Interval[]): Interval[] {
+  const sorted = [...list].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  const out: Interval[] = [];
+  for (const i of sorted) {
+    const last = out.at(-1);
+    if (last && i.startsAt <= last.endsAt) {
+      if (i.endsAt > last.endsAt) out[out.length - 1] = { startsAt: last.startsAt, endsAt: i.endsAt };
+    } else out.push(i);
+  }
+  return out;
+}
+
+/** Binary search in merged busy time: does `slot` overlap any of it? */
+function isBusy(busy: Interval[], slot: Interval) {
+  let lo = 0;
+  let hi = busy.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (busy[mid]!.endsAt <= slot.startsAt) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < busy.length && overlaps(busy[lo]!, slot);
 }
 
 /** Slots grouped by the calendar day they fall on in `timeZone` (the viewer's), in order. */
