@@ -183,3 +183,46 @@ describe("cancellation and refunds", () => {
     expect(res.status).toBe(201);
   });
 });
+
+describe("faults lose nothing", () => {
+  it("a refund recorded before a crash (Stripe never called) is sent by the retry sweep, once", async () => {
+    const { offering, slots } = await bookableOffering();
+    const { payment } = await confirmedHold(offering.id, slots[0]!);
+    const { createRefundInTx, retryPendingRefunds } = await import("@/lib/payments/refunds");
+    const { AfterCommit } = await import("@/lib/payments/after-commit");
+    // The transaction commits the refund row; the process "dies" before AfterCommit runs.
+    const refund = await db.$transaction((tx) => createRefundInTx(tx, { paymentId: payment.id, amountCents: 1500, reason: "crash-test", idempotencyKey: `crash:${payment.id}` }, new AfterCommit()));
+    expect(refund.status).toBe("requested");
+    await retryPendingRefunds(0);
+    await retryPendingRefunds(0);
+    const after = await db.refund.findUniqueOrThrow({ where: { id: refund.id } });
+    expect(after.status).toBe("succeeded");
+    expect(after.stripeRefundId).toMatch(/^re_/);
+    expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedCents).toBe(1500);
+    expect((await traceTypes(payment.traceId)).filter((t) => t === "refund.issued")).toHaveLength(1);
+  });
+
+  it("sends queued mail into the development outbox with the calendar file attached", async () => {
+    const { offering, slots } = await bookableOffering();
+    const { payment } = await confirmedHold(offering.id, slots[0]!);
+    const { deliverPendingEmails } = await import("@/lib/mail/service");
+    await deliverPendingEmails(500);
+    const mails = await db.emailMessage.findMany({ where: { traceId: payment.traceId } });
+    expect(mails).toHaveLength(2);
+    for (const m of mails) {
+      expect(m.status).toBe("sent");
+      expect(m.raw).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=PUBLISH/);
+      expect(m.raw).toContain(`To: ${m.toAddress}`);
+    }
+  });
+
+  it("answers bad booking input with 422 and says which field", async () => {
+    const viewer = await createUser();
+    const c = new HttpClient();
+    await c.signIn(viewer.email, TEST_PASSWORD, "198.51.100.230");
+    const res = await c.json("/api/bookings", "POST", { offeringId: "x", startsAt: "tomorrow" });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors.startsAt).toEqual(["Pick a time from the list"]);
+    expect((await new HttpClient().json("/api/bookings", "POST", { offeringId: "x" })).status).toBe(401);
+  });
+});

@@ -1,4 +1,4 @@
-import { vi, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 
 // This file talks to Stripe's API as production does, with stripe-mock standing in for Stripe
 // (stripe-mock validates every request against Stripe's OpenAPI spec; it keeps no state, so the
@@ -8,15 +8,30 @@ vi.hoisted(() => {
   process.env.STRIPE_API_BASE = process.env.STRIPE_MOCK_URL;
 });
 
+afterAll(() => {
+  // process.env outlives this file's modules.
+  delete process.env.STRIPE_SECRET_KEY;
+  delete process.env.STRIPE_API_BASE;
+});
+
 const { db } = await import("@/lib/db");
 const { paymentGateway, stripeGateway } = await import("@/lib/payments/gateway");
 const { processStripeWebhook } = await import("@/lib/payments/webhook");
 const { cancelBooking } = await import("@/lib/bookings/service");
+const { payTestCheckout, testCheckoutEnabled } = await import("@/lib/payments/test-checkout");
 const { bookableOffering, hold, sessionFor, signedEvent } = await import("../helpers/bookings");
 
 describe("Stripe API through stripe-mock", () => {
   it("uses Stripe when a secret key is configured", () => {
     expect(paymentGateway().mode).toBe("stripe");
+  });
+
+  it("closes Booth's test checkout: with real keys it cannot be reached", async () => {
+    expect(testCheckoutEnabled()).toBe(false);
+    const { offering, slots } = await bookableOffering();
+    const { viewer, payment } = await hold(offering.id, slots[2]!);
+    await expect(payTestCheckout(viewer.id, payment.stripeCheckoutSessionId!)).rejects.toMatchObject({ status: 404 });
+    expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status).toBe("pending");
   });
 
   it("creates a Checkout Session Stripe accepts, with the booking id, trace id, idempotency key and expiry", async () => {
