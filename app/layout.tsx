@@ -3,6 +3,7 @@ import { SiteFooter } from "@/components/site/footer";
 import { SiteHeader } from "@/components/site/header";
 import { getBrand } from "@/lib/branding/queries";
 import { brandCssVariables } from "@/lib/branding/theme";
+import { outboxEnabled } from "@/lib/mail/service";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -29,7 +30,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
           {children}
         </main>
-        <SiteFooter brand={brand} />
+        <SiteFooter brand={brand} outbox={outboxEnabled()} />
       </body>
     </html>
   );

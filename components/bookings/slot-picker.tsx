@@ -23,7 +23,7 @@ export function SlotPicker({ offeringId, slots, signedIn, priceLabel }: { offeri
   const [state, action] = useActionState(startBookingAction, initialActionState);
   const current = days.find((d) => d.date === day) ?? days[0];
 
-  if (!days.length) return <p className="text-slate-600">No open times in the next two weeks. Check back later.</p>;
+  if (!days.length) return <p className="text-slate-600">No open times in these two weeks. Try later dates, or check back soon.</p>;
   return (
     <div className="space-y-4" data-testid="slot-picker">
       <p className="text-sm text-slate-600">

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { Brand } from "@/lib/branding/theme";
 
-export function SiteFooter({ brand }: { brand: Brand }) {
+export function SiteFooter({ brand, outbox = false }: { brand: Brand; outbox?: boolean }) {
   return (
     <footer className="border-t border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-4 px-4 py-6 text-sm text-slate-600">
@@ -10,6 +10,7 @@ export function SiteFooter({ brand }: { brand: Brand }) {
         </span>
         {brand.termsText ? <Link href="/legal/terms" className="hover:text-slate-900">Terms</Link> : null}
         {brand.privacyText ? <Link href="/legal/privacy" className="hover:text-slate-900">Privacy</Link> : null}
+        {outbox ? <Link href="/dev/outbox" className="hover:text-slate-900">Dev outbox</Link> : null}
         {brand.supportEmail ? (
           <a href={`mailto:${brand.supportEmail}`} className="hover:text-slate-900">
             {brand.supportEmail}

@@ -57,7 +57,7 @@ export async function getOpenSlots(offeringId: string, range: { from?: Date; day
 export async function getBookableOffering(offeringId: string) {
   const o = await db.offering.findUnique({
     where: { id: offeringId },
-    select: { id: true, title: true, description: true, kind: true, active: true, durationMinutes: true, priceCents: true, currency: true, freeCancellationHours: true, creator: { select: { displayName: true, slug: true, timeZone: true, published: true, userId: true } } },
+    select: { id: true, title: true, description: true, kind: true, active: true, durationMinutes: true, horizonDays: true, priceCents: true, currency: true, freeCancellationHours: true, creator: { select: { displayName: true, slug: true, timeZone: true, published: true, userId: true } } },
   });
   if (!o || !o.active || !o.creator.published || o.kind !== "private_session") return null;
   return o;
