@@ -172,3 +172,30 @@ describe("Stripe webhook: payments", () => {
     expect(res).toEqual({ status: 200, body: expect.objectContaining({ result: "processed" }) });
   });
 });
+
+describe("the return page", () => {
+  it("says 'confirming your payment…' until the webhook confirms, and never marks anything paid itself", async () => {
+    const { HttpClient } = await import("../helpers/http");
+    const { TEST_PASSWORD } = await import("../helpers/factories");
+    const { offering, slots } = await bookableOffering();
+    const { viewer, bookingId, payment } = await hold(offering.id, slots[0]!);
+    const c = new HttpClient();
+    await c.signIn(viewer.email, TEST_PASSWORD, "198.51.100.240");
+    const page = async () => (await c.fetch(`/bookings/${bookingId}?checkout=success`)).text();
+    for (let i = 0; i < 2; i++) {
+      const html = await page();
+      expect(html).toContain("Confirming your payment…");
+      expect(html).toMatch(/data-testid="booking-status">Awaiting payment/);
+    }
+    expect((await booking(bookingId)).payments[0]!.status).toBe("pending");
+    await paid(payment);
+    const html = await page();
+    expect(html).not.toContain("Confirming your payment…");
+    expect(html).toMatch(/data-testid="booking-status">Confirmed/);
+    // Somebody else's booking page is a 404, not a leak.
+    const stranger = await createUser();
+    const s = new HttpClient();
+    await s.signIn(stranger.email, TEST_PASSWORD, "198.51.100.241");
+    expect((await s.fetch(`/bookings/${bookingId}`)).status).toBe(404);
+  });
+});
