@@ -10,7 +10,8 @@ const config: NextConfig = {
     // forbidden() renders app/forbidden.tsx with status 403.
     authInterrupts: true,
   },
-  serverExternalPackages: ["@node-rs/argon2", "pino", "livekit-server-sdk"],
+  // Loaded from node_modules as they are: @touch4it/ical-timezones reads its zone files next to itself.
+  serverExternalPackages: ["@node-rs/argon2", "pino", "livekit-server-sdk", "@touch4it/ical-timezones", "nodemailer"],
 };
 
 export default config;

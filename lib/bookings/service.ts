@@ -129,6 +129,8 @@ export async function cancelBooking(actor: Actor, bookingId: string, raw: unknow
     if (booking.status === "pending_payment") {
       if (who !== "viewer" && who !== "admin") throw new AppError("conflict", "This booking is not paid yet; it will be released if the viewer does not pay.");
       await tx.booking.update({ where: { id: bookingId }, data: { status: "cancelled", holdsSlot: false, cancelledAt: now, cancelledById: actor.id, cancelReason: reason ?? "released before payment" } });
+      // The checkout may still be paid; the webhook then refunds it (the booking is cancelled).
+      await tx.payment.updateMany({ where: { bookingId, status: "pending" }, data: { status: "expired" } });
       await appendTrace({ traceId: booking.traceId, type: "booking.cancelled", source: "app", actorId: actor.id, payload: { bookingId, by: who, before: "payment", refundCents: 0 } }, tx);
       return { status: "cancelled" as const, refundCents: 0 };
     }

@@ -22,19 +22,23 @@ export type BookingIcsInput = {
 };
 
 export function bookingIcs(input: BookingIcsInput): string {
+  const zone = calendarZone(input.timeZone);
   const calendar = ical({
     prodId: { company: input.productId, product: "bookings", language: "EN" },
     method: input.status === "cancelled" ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH,
-    timezone: { name: input.timeZone, generator: getVtimezoneComponent },
+    // No calendar-wide zone: with one, ical-generator writes DTSTAMP as a zone-less local time instead of
+    // UTC. The generator still adds a VTIMEZONE for each event's own zone.
+    timezone: { name: null, generator: () => zone?.vtimezone ?? null },
   });
   calendar.createEvent({
     id: input.uid,
     sequence: input.sequence,
-    // Luxon values in the zone: ical-generator writes them as wall times with TZID (a bare Date would be
-    // written as UTC digits under a TZID, which is wrong).
-    start: DateTime.fromJSDate(input.startsAt, { zone: input.timeZone }),
-    end: DateTime.fromJSDate(input.endsAt, { zone: input.timeZone }),
-    timezone: input.timeZone,
+    // Luxon values in the zone: ical-generator writes them as that zone's wall times under the TZID
+    // (a bare Date would be written in the server process's own zone under the TZID, which is wrong).
+    // Without a known zone, plain Dates are written in UTC ("…Z"): the right instant, shown in local time.
+    start: zone ? DateTime.fromJSDate(input.startsAt, { zone: zone.tzid }) : input.startsAt,
+    end: zone ? DateTime.fromJSDate(input.endsAt, { zone: zone.tzid }) : input.endsAt,
+    timezone: zone?.tzid ?? null,
     stamp: DateTime.utc(),
     summary: input.title,
     description: input.description,
@@ -45,8 +49,24 @@ export function bookingIcs(input: BookingIcsInput): string {
   return calendar.toString();
 }
 
+/**
+ * The zone's VTIMEZONE and the name it declares, or null when there is none for it. Aliases
+ * resolve to the canonical name (browsers still report Asia/Calcutta for Asia/Kolkata): a TZID on
+ * DTSTART that names no VTIMEZONE in the file is invalid.
+ */
+function calendarZone(timeZone: string): { tzid: string; vtimezone: string } | null {
+  let vtimezone: string | null;
+  try {
+    vtimezone = getVtimezoneComponent(timeZone);
+  } catch {
+    return null; // it looks names up in a plain object: "constructor" throws
+  }
+  const tzid = vtimezone && /^TZID:(.+?)\r?$/m.exec(vtimezone)?.[1];
+  return vtimezone && tzid && DateTime.now().setZone(tzid).isValid ? { tzid, vtimezone } : null;
+}
+
 /** "Portfolio review" → "portfolio-review.ics" (ASCII, safe in a Content-Disposition header). */
-export function icsFilename(title: string) {
+export function icsFilename(title: string): string {
   const base = title.normalize("NFKD").replace(/[^\w\s-]/g, "").trim().toLowerCase().replace(/[\s_]+/g, "-").slice(0, 60);
   return `${base || "session"}.ics`;
 }

@@ -1,13 +1,19 @@
 import "server-only";
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer";
+import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { EmailMessage, Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 
 const log = logger.child({ module: "mail" });
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+/** Backoff after the n-th failed attempt: 1, 2, 4, … 64 minutes (about two hours in all). */
+export const retryDelayMs = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1);
+// A row stays locked while its message is sent, so SMTP must give up well before the transaction does.
+const CLAIM_TIMEOUT_MS = 60_000;
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as const;
 
 export type OutgoingEmail = {
   /** Same key, same email: a repeated event (a webhook redelivery) mails nothing twice. */
@@ -20,79 +26,121 @@ export type OutgoingEmail = {
 };
 
 /** True when mail is kept in the development outbox (/dev/outbox) instead of being sent. */
-export function outboxEnabled() {
+export function outboxEnabled(): boolean {
   return !env.SMTP_URL && (env.NODE_ENV !== "production" || env.MAIL_OUTBOX === "1");
 }
 
 /** Writes emails in the caller's transaction (atomic with the change they announce); sent later. */
-export async function enqueueEmails(client: Pick<Prisma.TransactionClient, "emailMessage">, emails: OutgoingEmail[]) {
-  const { count } = await client.emailMessage.createMany({
-    data: emails.map((e) => ({ dedupeKey: e.dedupeKey, traceId: e.traceId ?? null, toAddress: e.to, subject: e.subject, textBody: e.text, icsFilename: e.ics?.filename ?? null, icsContent: e.ics?.content ?? null })),
-    skipDuplicates: true,
-  });
+export async function enqueueEmails(client: Pick<Prisma.TransactionClient, "emailMessage">, emails: OutgoingEmail[]): Promise<number> {
+  if (!emails.length) return 0;
+  const { count } = await client.emailMessage.createMany({ data: emails.map(toRow), skipDuplicates: true });
   return count;
 }
 
-let smtp: nodemailer.Transporter | undefined;
-const renderer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
-
-function message(row: { toAddress: string; subject: string; textBody: string; icsFilename: string | null; icsContent: string | null }): Mail.Options {
-  const method = row.icsContent && /^METHOD:CANCEL/m.test(row.icsContent) ? "CANCEL" : "PUBLISH";
+function toRow(e: OutgoingEmail): Prisma.EmailMessageCreateManyInput {
   return {
-    from: env.MAIL_FROM,
-    to: row.toAddress,
-    subject: row.subject,
-    text: row.textBody,
-    attachments: row.icsContent ? [{ filename: row.icsFilename ?? "session.ics", content: row.icsContent, contentType: `text/calendar; charset=utf-8; method=${method}` }] : [],
+    dedupeKey: e.dedupeKey,
+    traceId: e.traceId ?? null,
+    toAddress: e.to,
+    subject: e.subject,
+    textBody: e.text,
+    icsFilename: e.ics?.filename ?? null,
+    icsContent: e.ics?.content ?? null,
   };
 }
 
+type Queued = Pick<EmailMessage, "toAddress" | "subject" | "textBody" | "icsFilename" | "icsContent">;
+
+/** The iTIP method the calendar file declares; mail clients need it repeated on the attachment. */
+function calendarMethod(ics: string): "PUBLISH" | "CANCEL" {
+  return /^METHOD:CANCEL\r?$/m.test(ics) ? "CANCEL" : "PUBLISH";
+}
+
+function composeMessage(row: Queued): Mail.Options {
+  const attachments: Mail.Attachment[] = row.icsContent
+    ? [{ filename: row.icsFilename ?? "session.ics", content: row.icsContent, contentType: `text/calendar; charset=utf-8; method=${calendarMethod(row.icsContent)}` }]
+    : [];
+  return { from: env.MAIL_FROM, to: row.toAddress, subject: row.subject, text: row.textBody, attachments };
+}
+
+const renderer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+let smtp: nodemailer.Transporter<SMTPTransport.SentMessageInfo> | undefined;
+
+function smtpTransport(url: string) {
+  smtp ??= nodemailer.createTransport({ url, ...SMTP_TIMEOUTS });
+  return smtp;
+}
+
 /**
- * Sends pending mail. Rows are claimed with SKIP LOCKED, so two sweepers never send one email twice;
- * a failure is retried up to MAX_ATTEMPTS times. Without SMTP_URL the rendered message is kept
- * in the row (the development outbox).
+ * Renders the message once (RFC 822) and, with SMTP_URL set, sends those very bytes, so the stored
+ * copy is what the recipient got (same Message-ID). Without SMTP_URL the stored copy is the outbox.
  */
-export async function deliverPendingEmails(limit = 25): Promise<{ sent: number; failed: number }> {
-  let sent = 0;
-  let failed = 0;
-  const rows = await db.$queryRaw<{ id: string }[]>`SELECT id FROM email_messages WHERE status = 'pending' ORDER BY "createdAt" LIMIT ${limit}`;
-  for (const { id } of rows) {
-    await db.$transaction(async (tx) => {
+async function send(row: Queued): Promise<{ raw: string; messageId: string }> {
+  const rendered = await renderer.sendMail(composeMessage(row));
+  if (!Buffer.isBuffer(rendered.message)) throw new Error("mail renderer returned a stream, not a buffer");
+  const raw = rendered.message.toString("utf8");
+  if (env.SMTP_URL) await smtpTransport(env.SMTP_URL).sendMail({ envelope: rendered.envelope, raw });
+  return { raw, messageId: rendered.messageId };
+}
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : "unknown error").slice(0, 500);
+}
+
+type Outcome = "sent" | "failed" | "skipped";
+
+/**
+ * Sends one pending row while holding its row lock (SKIP LOCKED: another sweeper passes over it), so
+ * two processes never send it twice. A send that succeeds but whose commit fails is sent again later:
+ * delivery is at least once.
+ */
+async function deliverOne(id: string): Promise<Outcome> {
+  return db.$transaction(
+    async (tx): Promise<Outcome> => {
       const claimed = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM email_messages WHERE id = ${id} AND status = 'pending' FOR UPDATE SKIP LOCKED`;
-      if (!claimed.length) return;
+      if (!claimed.length) return "skipped";
       const row = await tx.emailMessage.findUniqueOrThrow({ where: { id } });
+      const attempts = row.attempts + 1;
       try {
-        const rendered = await renderer.sendMail(message(row));
-        const raw = Buffer.isBuffer(rendered.message) ? rendered.message.toString("utf8") : String(rendered.message);
-        if (env.SMTP_URL) {
-          smtp ??= nodemailer.createTransport(env.SMTP_URL);
-          await smtp.sendMail(message(row));
-        }
-        await tx.emailMessage.update({ where: { id }, data: { status: "sent", sentAt: new Date(), attempts: { increment: 1 }, raw, lastError: null } });
-        sent++;
+        const { raw, messageId } = await send(row);
+        await tx.emailMessage.update({ where: { id }, data: { status: "sent", sentAt: new Date(), attempts, raw, lastError: null } });
+        log.info({ emailId: id, traceId: row.traceId, messageId, outbox: !env.SMTP_URL }, "email sent");
+        return "sent";
       } catch (err) {
-        const attempts = row.attempts + 1;
-        await tx.emailMessage.update({ where: { id }, data: { attempts, lastError: err instanceof Error ? err.message.slice(0, 500) : "unknown error", status: attempts >= MAX_ATTEMPTS ? "failed" : "pending" } });
-        log.error({ err, emailId: id, attempts }, "email not sent");
-        failed++;
+        const status = attempts >= MAX_ATTEMPTS ? "failed" : "pending";
+        await tx.emailMessage.update({ where: { id }, data: { attempts, lastError: errorText(err), status, nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts)) } });
+        log.error({ err, emailId: id, traceId: row.traceId, attempts, status }, "email not sent");
+        return "failed";
       }
-    }, { timeout: 60_000, maxWait: 10_000 });
+    },
+    { timeout: CLAIM_TIMEOUT_MS, maxWait: 10_000 },
+  );
+}
+
+/** Sends up to `limit` pending emails that are due, oldest first; failures back off and stay pending until MAX_ATTEMPTS. */
+export async function deliverPendingEmails(limit = 25): Promise<{ sent: number; failed: number }> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM email_messages WHERE status = 'pending' AND "nextAttemptAt" <= timezone('utc', now()) ORDER BY "createdAt" LIMIT ${limit}`;
+  const totals = { sent: 0, failed: 0 };
+  for (const { id } of rows) {
+    const outcome = await deliverOne(id);
+    if (outcome !== "skipped") totals[outcome]++;
   }
-  return { sent, failed };
+  return totals;
 }
 
 let running = false;
 let again = false;
 
 /** Starts delivery in the background (never throws); the sweeper retries anything left pending. */
-export function deliverSoon() {
+export function deliverSoon(): void {
   if (running) {
     again = true; // mail queued during a pass gets its own pass
     return;
   }
   running = true;
   void deliverPendingEmails()
-    .catch((err) => log.error({ err }, "mail delivery pass failed"))
+    .catch((err: unknown) => log.error({ err }, "mail delivery pass failed"))
     .finally(() => {
       running = false;
       if (again) {

@@ -67,7 +67,12 @@ describe("mail through SMTP (SMTP_URL set)", () => {
     const row = await db.emailMessage.findUniqueOrThrow({ where: { dedupeKey: a.dedupeKey } });
     expect([row.status, row.attempts]).toEqual(["pending", 1]);
     expect(row.lastError).toMatch(/mailbox busy/);
+    // It backs off (a minute after the first failure) instead of hammering the server.
+    expect(row.nextAttemptAt.getTime() - Date.now()).toBeGreaterThan(50_000);
+    await deliverPendingEmails(500);
+    expect((await db.emailMessage.findUniqueOrThrow({ where: { dedupeKey: a.dedupeKey } })).status).toBe("pending");
 
+    await db.emailMessage.update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() - 1000) } }); // the minute has passed
     await deliverPendingEmails(500);
     const sent = await db.emailMessage.findUniqueOrThrow({ where: { dedupeKey: a.dedupeKey } });
     expect(sent.status).toBe("sent");
