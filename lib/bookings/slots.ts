@@ -49,10 +49,11 @@ export function expandSlots(input: SlotInput): Interval[] {
   const lastDay = DateTime.fromMillis(latest, { zone: timeZone }).startOf("day");
   while (day <= lastDay) {
     const dayRules = blackout.has(day.toISODate()!) ? [] : (byWeekday.get(day.weekday % 7) ?? []);
-    // On the usual day the offset is the same at both ends: a wall time is midnight plus minutes.
-    // Only a day on which the clocks change needs the zone rules for every slot.
+    // On the usual day the day starts at 00:00 and the offset is the same at both ends: a wall time is
+    // midnight plus minutes. A day on which the clocks change (in some zones at midnight itself, so
+    // the day starts at 01:00) needs the zone rules for every slot.
     const midnight = day.toMillis();
-    const steady = day.offset === day.endOf("day").offset;
+    const steady = day.hour === 0 && day.minute === 0 && day.offset === day.endOf("day").offset;
     for (const rule of [...dayRules].sort((a, b) => a.startMinute - b.startMinute)) {
       for (let m = rule.startMinute; m + durationMinutes <= rule.endMinute; m += durationMinutes) {
         const t = steady ? midnight + m * 60_000 : instantOfWallTime(day, m, timeZone);
@@ -62,7 +63,8 @@ export function expandSlots(input: SlotInput): Interval[] {
         out.push(slot);
       }
     }
-    day = day.plus({ days: 1 });
+    // startOf again: adding a day to a day that began at 01:00 would otherwise keep the 01:00.
+    day = day.plus({ days: 1 }).startOf("day");
   }
   return out.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }

@@ -42,6 +42,33 @@ describe("slot expansion across daylight saving (creator's side)", () => {
   });
 });
 
+describe("zones whose clocks change at midnight (America/Santiago)", () => {
+  const santiago = (rules: SlotInput["rules"]) => base({ timeZone: "America/Santiago", now: new Date("2026-03-01T00:00:00Z"), rules });
+  const labels = (slots: { startsAt: Date }[]) => slots.map((s) => localTimeLabel(s.startsAt, "America/Santiago"));
+
+  it("spring forward at midnight (2026-09-06 00:00 → 01:00): no 00:00 slot, and the day's later hours are not shifted", () => {
+    const slots = on("2026-09-06", santiago([{ weekday: 0, startMinute: 0, endMinute: 180 }, { weekday: 0, startMinute: 540, endMinute: 600 }]));
+    expect(slots.map((s) => iso(s.startsAt))).toEqual(["2026-09-06T04:00:00.000Z", "2026-09-06T05:00:00.000Z", "2026-09-06T12:00:00.000Z"]);
+    expect(labels(slots)).toEqual(["01:00", "02:00", "09:00"]);
+  });
+
+  it("the days after a midnight change keep their wall-clock hours (09:00 stays 09:00 all week)", () => {
+    const rules = [0, 1, 2, 3].map((weekday) => ({ weekday, startMinute: 540, endMinute: 600 }));
+    const slots = expandSlots({ ...santiago(rules), from: new Date("2026-09-05T00:00:00Z"), to: new Date("2026-09-10T00:00:00Z") });
+    expect(labels(slots)).toEqual(["09:00", "09:00", "09:00", "09:00"]);
+    expect(slots.map((s) => iso(s.startsAt))).toEqual(["2026-09-06T12:00:00.000Z", "2026-09-07T12:00:00.000Z", "2026-09-08T12:00:00.000Z", "2026-09-09T12:00:00.000Z"]);
+  });
+
+  it("fall back at midnight (2026-04-05 00:00 → 2026-04-04 23:00): the repeated 23:00 is offered once", () => {
+    const slots = expandSlots({
+      ...santiago([{ weekday: 6, startMinute: 1320, endMinute: 1440 }, { weekday: 0, startMinute: 0, endMinute: 60 }, { weekday: 0, startMinute: 540, endMinute: 600 }]),
+      from: new Date("2026-04-04T12:00:00Z"), to: new Date("2026-04-06T00:00:00Z"),
+    });
+    expect(labels(slots)).toEqual(["22:00", "23:00", "00:00", "09:00"]);
+    expect(slots.map((s) => iso(s.startsAt))).toEqual(["2026-04-05T01:00:00.000Z", "2026-04-05T02:00:00.000Z", "2026-04-05T04:00:00.000Z", "2026-04-05T13:00:00.000Z"]);
+  });
+});
+
 describe("the viewer's side: the same slots in the viewer's zone", () => {
   it("a Lisbon 09:00 slot reads 04:00, 05:00 then 04:00 in New York as the US and then the EU change clocks", () => {
     const input = base({ timeZone: "Europe/Lisbon", rules: [{ weekday: 1, startMinute: 540, endMinute: 600 }] });
