@@ -25,6 +25,8 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(16, "must be the webhook signing secret (whsec_…)").optional(),
   /** Another Stripe API host, e.g. http://127.0.0.1:12111 for stripe-mock. */
   STRIPE_API_BASE: z.url("must be a URL like http://127.0.0.1:12111").optional(),
+  /** A payment method configuration (Stripe dashboard) for Checkout: enable only methods that settle at once. */
+  STRIPE_PAYMENT_METHOD_CONFIGURATION: z.string().regex(/^pmc_\w+$/, "must be a payment method configuration id like pmc_1AbC…").optional(),
   /** Booth's own test checkout in production mode (the test suite); never in a real deployment. */
   BOOTH_TEST_CHECKOUT: z.enum(["0", "1"]).default("0"),
   BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),

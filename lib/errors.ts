@@ -63,12 +63,24 @@ export function isExclusionViolation(err: unknown): boolean {
   return postgresCode(err) === "23P01" || /23P01|exclusion constraint/i.test(String((err as Error)?.message ?? ""));
 }
 
+/**
+ * True when PostgreSQL aborted a transaction to break a deadlock (40P01) or a serialization
+ * conflict (40001; Prisma's P2034): nothing was written, and the same request can simply be sent again.
+ */
+export function isRetryableConflict(err: unknown): boolean {
+  const code = postgresCode(err);
+  return code === "40P01" || code === "40001" || (err as { code?: string })?.code === "P2034";
+}
+
+export const CONFLICT_RETRY = "Someone else changed this at the same moment, so nothing was saved. Please try again.";
+
 /** What the caller is told about an error it caused; null for a fault of ours (log it, apologise). */
 export function describeError(err: unknown): { status: number; message: string; code?: AppErrorCode; fieldErrors?: Record<string, string[] | undefined> } | null {
   if (err instanceof ZodError) {
     return { status: 422, message: "Please fix the highlighted fields.", code: "invalid", fieldErrors: z.flattenError(err).fieldErrors as Record<string, string[]> };
   }
   if (err instanceof AppError) return { status: err.status, message: err.message, code: err.code, fieldErrors: err.fieldErrors };
+  if (isRetryableConflict(err)) return { status: 409, message: CONFLICT_RETRY, code: "conflict" };
   return null;
 }
 

@@ -19,8 +19,14 @@ export function CancelBookingForm({ bookingId, consequence }: { bookingId: strin
 
 export function AdminRefundForm({ bookingId, maxLabel }: { bookingId: string; maxLabel: string }) {
   const [state, action] = useActionState(adminRefundAction, initialActionState);
-  // One key per form instance: a retried submit refunds once.
-  const [key] = useState(() => crypto.randomUUID());
+  // One key per request: a submit retried before the server answered refunds once; once the server has
+  // answered that a refund went through, the next refund from this form is a new request.
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  const [answered, setAnswered] = useState(state);
+  if (state !== answered) {
+    setAnswered(state);
+    if (state.ok) setKey(crypto.randomUUID());
+  }
   return (
     <form action={action} className="space-y-3" data-testid="admin-refund-form">
       <input type="hidden" name="bookingId" value={bookingId} />

@@ -1,5 +1,5 @@
 import "server-only";
-import { getBrand } from "@/lib/branding/queries";
+import { brandFrom } from "@/lib/branding/queries";
 import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { bookingIcs, icsFilename } from "@/lib/mail/ics";
@@ -28,11 +28,14 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
       creator: { select: { displayName: true, timeZone: true, user: { select: { email: true, name: true } } } },
     },
   });
-  const brand = await getBrand();
+  const brand = await brandFrom(tx);
   const title = `${b.offering.title}: ${b.viewer.name} with ${b.creator.displayName}`;
   const url = `${env.APP_URL}/bookings/${b.id}`;
   const money = (cents: number) => formatMoney(cents, b.currency);
   const cancelled = what.kind === "cancelled" || b.status === "cancelled";
+  // A calendar file only for a booking that is (or was) on the calendars: a refund for a booking that
+  // was never confirmed (paid after the time was gone, or after the viewer released it) carries none.
+  const onCalendars = what.kind === "confirmed" || (await tx.emailMessage.count({ where: { dedupeKey: { startsWith: `booking:${b.id}:confirmed:` } } })) > 0;
   const recipients = [
     { side: "viewer", email: b.viewer.email, name: b.viewer.name, timeZone: b.viewerTimeZone, other: b.creator.displayName },
     { side: "creator", email: b.creator.user.email, name: b.creator.user.name, timeZone: b.creator.timeZone, other: b.viewer.name },
@@ -60,12 +63,12 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
       lines.push(r.side === "viewer" ? `We refunded ${money(what.amountCents)} for "${b.offering.title}" on ${when}. Your bank usually shows it within 5–10 days.` : `${money(what.amountCents)} of ${r.other}'s payment for "${b.offering.title}" on ${when} was refunded.`);
     }
     lines.push("", `Details: ${url}`, "", `— ${brand.name}`);
-    const ics = bookingIcs({
+    const ics = onCalendars && bookingIcs({
       uid: `booking-${b.id}@${new URL(env.APP_URL).hostname}`, title, description: `${b.offering.title} on ${brand.name}. ${url}`,
       startsAt: b.startsAt, endsAt: b.endsAt, timeZone: r.timeZone, url, organizer: { name: brand.name, email: addressOf(env.MAIL_FROM) },
       status: cancelled ? "cancelled" : "confirmed", sequence: cancelled ? 1 : 0, productId: brand.name,
     });
-    return { dedupeKey: key, traceId: b.traceId, to: r.email, subject, text: lines.join("\n"), ics: { filename: icsFilename(b.offering.title), content: ics } };
+    return { dedupeKey: key, traceId: b.traceId, to: r.email, subject, text: lines.join("\n"), ...(ics ? { ics: { filename: icsFilename(b.offering.title), content: ics } } : {}) };
   });
   return enqueueEmails(tx, emails);
 }

@@ -26,10 +26,14 @@ export function cancellationPolicyText(freeCancellationHours: number) {
   return `Free cancellation up to ${freeCancellationHours} hours before the start: you get a full refund. Later cancellations are not refunded. If the creator cancels, you always get a full refund.`;
 }
 
-/** What may still be refunded of a payment (never negative). */
-export function refundableCents(amountCents: number, refunds: { amountCents: number; status: "requested" | "succeeded" | "failed" }[]) {
+/**
+ * What may still be refunded of a payment (never negative): the ceiling (what was captured) less the
+ * larger of Booth's own live refunds and what Stripe last reported refunded (which also counts
+ * refunds made in Stripe's dashboard that Booth has not heard about refund by refund).
+ */
+export function refundableCents(ceilingCents: number, refunds: { amountCents: number; status: "requested" | "pending" | "succeeded" | "failed" }[], reportedRefundedCents = 0) {
   const committed = refunds.filter((r) => r.status !== "failed").reduce((sum, r) => sum + r.amountCents, 0);
-  return Math.max(0, amountCents - committed);
+  return Math.max(0, ceilingCents - Math.max(committed, reportedRefundedCents));
 }
 
 /** Creator earnings: gross paid, refunds, the platform's fee on what was kept, and net. */

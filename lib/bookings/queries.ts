@@ -98,13 +98,17 @@ export async function getCreatorMoney(actor: Actor, now = new Date()) {
       payments: { select: { amountCents: true, refundedCents: true, status: true, currency: true } },
     },
   });
-  const byCurrency = new Map<string, { grossCents: number; refundedCents: number }>();
+  // A disputed payment is held out of earnings until the dispute is won (the bank may take it back).
+  const byCurrency = new Map<string, { grossCents: number; refundedCents: number; disputedCents: number }>();
   for (const b of bookings) {
     for (const p of b.payments) {
       if (!["paid", "partially_refunded", "refunded", "disputed"].includes(p.status)) continue;
-      const sums = byCurrency.get(p.currency) ?? { grossCents: 0, refundedCents: 0 };
-      sums.grossCents += p.amountCents;
-      sums.refundedCents += p.refundedCents;
+      const sums = byCurrency.get(p.currency) ?? { grossCents: 0, refundedCents: 0, disputedCents: 0 };
+      if (p.status === "disputed") sums.disputedCents += p.amountCents - p.refundedCents;
+      else {
+        sums.grossCents += p.amountCents;
+        sums.refundedCents += p.refundedCents;
+      }
       byCurrency.set(p.currency, sums);
     }
   }
@@ -112,7 +116,7 @@ export async function getCreatorMoney(actor: Actor, now = new Date()) {
     upcoming: bookings.filter((b) => b.endsAt > now && b.status === "confirmed"),
     past: bookings.filter((b) => !(b.endsAt > now && b.status === "confirmed")).reverse(),
     feePercent: env.PLATFORM_FEE_PERCENT,
-    earnings: [...byCurrency.entries()].map(([currency, s]) => ({ currency, ...earnings({ ...s, feePercent: env.PLATFORM_FEE_PERCENT }) })),
+    earnings: [...byCurrency.entries()].map(([currency, s]) => ({ currency, disputedCents: s.disputedCents, ...earnings({ grossCents: s.grossCents, refundedCents: s.refundedCents, feePercent: env.PLATFORM_FEE_PERCENT }) })),
   };
 }
 

@@ -7,6 +7,7 @@ import { AppError, isExclusionViolation } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { AfterCommit } from "@/lib/payments/after-commit";
 import { paymentGateway } from "@/lib/payments/gateway";
+import { refundCeiling } from "@/lib/payments/ledger";
 import { createRefundInTx } from "@/lib/payments/refunds";
 import { appendTrace } from "@/lib/trace/service";
 import { enqueueBookingEmails } from "./emails";
@@ -131,6 +132,7 @@ export async function cancelBooking(actor: Actor, bookingId: string, raw: unknow
       await tx.booking.update({ where: { id: bookingId }, data: { status: "cancelled", holdsSlot: false, cancelledAt: now, cancelledById: actor.id, cancelReason: reason ?? "released before payment" } });
       // The checkout may still be paid; the webhook then refunds it (the booking is cancelled).
       await tx.payment.updateMany({ where: { bookingId, status: "pending" }, data: { status: "expired" } });
+      for (const p of booking.payments) if (p.status === "pending" && p.stripeCheckoutSessionId) after.closeCheckout(p.stripeCheckoutSessionId, booking.traceId);
       await appendTrace({ traceId: booking.traceId, type: "booking.cancelled", source: "app", actorId: actor.id, payload: { bookingId, by: who, before: "payment", refundCents: 0 } }, tx);
       return { status: "cancelled" as const, refundCents: 0 };
     }
@@ -140,8 +142,8 @@ export async function cancelBooking(actor: Actor, bookingId: string, raw: unknow
     assertTransition(booking.status, "cancelled");
 
     const paid = booking.payments.find((p) => ["paid", "partially_refunded"].includes(p.status));
-    const refunded = paid ? paid.refunds.filter((r) => r.status !== "failed").reduce((s, r) => s + r.amountCents, 0) : 0;
-    const decision = cancellationRefund({ actor: who, paidCents: paid?.amountCents ?? 0, alreadyRefundedCents: refunded, startsAt: booking.startsAt, freeCancellationHours: booking.freeCancellationHours, now });
+    const refunded = paid ? Math.max(paid.refundedCents, paid.refunds.filter((r) => r.status !== "failed").reduce((s, r) => s + r.amountCents, 0)) : 0;
+    const decision = cancellationRefund({ actor: who, paidCents: paid ? refundCeiling(paid) : 0, alreadyRefundedCents: refunded, startsAt: booking.startsAt, freeCancellationHours: booking.freeCancellationHours, now });
     await tx.booking.update({ where: { id: bookingId }, data: { status: "cancelled", holdsSlot: false, cancelledAt: now, cancelledById: actor.id, cancelReason: reason ?? decision.reason } });
     await appendTrace({ traceId: booking.traceId, type: "booking.cancelled", source: "app", actorId: actor.id, payload: { bookingId, by: who, policy: decision.reason, refundCents: decision.refundCents, ...(reason ? { reason } : {}) } }, tx);
     if (paid && decision.refundCents > 0) {

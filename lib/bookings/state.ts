@@ -6,7 +6,7 @@
  *        │                      │  └──▶ cancelled (viewer, creator or admin)
  *        ├─hold lapsed / checkout expired / payment failed──▶ expired ──late payment, slot still free──▶ confirmed
  *        └─buyer gave up──▶ cancelled
- *   any paid state ──dispute──▶ disputed
+ *   any paid state ──dispute──▶ disputed ──dispute won──▶ the state it had before
  */
 import type { BookingStatus } from "@/lib/generated/prisma/enums";
 
@@ -16,7 +16,8 @@ const transitions: Record<BookingStatus, readonly BookingStatus[]> = {
   confirmed: ["completed", "cancelled", "disputed"],
   completed: ["disputed"],
   cancelled: ["disputed"],
-  disputed: [],
+  // A dispute the platform wins puts the booking back where it was.
+  disputed: ["confirmed", "completed", "cancelled"],
 };
 
 export function canTransition(from: BookingStatus, to: BookingStatus) {

@@ -6,7 +6,8 @@ import { releaseLapsedHolds } from "@/lib/bookings/holds";
 import { logger } from "@/lib/logger";
 import { appendTrace } from "@/lib/trace/service";
 import type { AfterCommit } from "./after-commit";
-import { lockBooking, lockPayment, type Tx } from "./ledger";
+import { lockBooking, lockBookingThenPayment, type Tx } from "./ledger";
+import { idOf } from "./resolve";
 import { checkoutMismatches } from "./checks";
 import { createRefundInTx } from "./refunds";
 
@@ -14,10 +15,8 @@ const log = logger.child({ module: "stripe-checkout" });
 
 export type HandlerContext = { tx: Tx; event: Stripe.Event; after: AfterCommit };
 
-const idOf = (v: string | { id: string } | null | undefined) => (typeof v === "string" ? v : (v?.id ?? null));
-
 async function paymentForSession(tx: Tx, session: Stripe.Checkout.Session) {
-  const payment = await lockPayment(tx, { checkoutSessionId: session.id, id: session.metadata?.paymentId ?? null });
+  const payment = await lockBookingThenPayment(tx, { checkoutSessionId: session.id, id: session.metadata?.paymentId ?? null });
   if (!payment?.bookingId) log.warn({ checkoutSessionId: session.id }, "checkout session unknown to Booth; ignored");
   return payment?.bookingId ? { ...payment, bookingId: payment.bookingId } : null;
 }
@@ -34,7 +33,7 @@ export async function settlePaidCheckout({ tx, event, after }: HandlerContext, s
 
   const problems = checkoutMismatches(session, { bookingId: booking.id, amountCents: payment.amountCents, currency: payment.currency });
   if (problems.length) {
-    await tx.payment.update({ where: { id: payment.id }, data: { status: "needs_review", reviewReason: problems.join("; "), stripePaymentIntentId: paymentIntentId } });
+    await tx.payment.update({ where: { id: payment.id }, data: { status: "needs_review", reviewReason: problems.join("; "), stripePaymentIntentId: paymentIntentId, capturedCents: session.amount_total ?? null } });
     await appendTrace({ traceId: payment.traceId, type: "payment.flagged", source: "stripe", occurredAt, payload: { ...base, reasons: problems, amountTotal: session.amount_total ?? null, currency: session.currency ?? null } }, tx);
     log.warn({ paymentId: payment.id, problems }, "paid checkout does not match its booking; flagged for review");
     return;

@@ -2,9 +2,13 @@ import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 export type Tx = Prisma.TransactionClient;
+type PaymentWhere = { id?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null };
+
+/** The most Booth may refund of a payment: what Stripe captured when that differs from the price. */
+export const refundCeiling = (p: { amountCents: number; capturedCents: number | null }) => p.capturedCents ?? p.amountCents;
 
 /** Locks a payment row for the rest of the transaction (serialises concurrent events about it). */
-export async function lockPayment(tx: Tx, where: { id?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null }) {
+export async function lockPayment(tx: Tx, where: PaymentWhere) {
   const rows = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM payments
     WHERE id = ${where.id ?? null} OR "stripeCheckoutSessionId" = ${where.checkoutSessionId ?? null} OR "stripePaymentIntentId" = ${where.paymentIntentId ?? null}
@@ -19,17 +23,31 @@ export async function lockBooking(tx: Tx, id: string) {
 }
 
 /**
+ * Locks a payment's booking first, then the payment: the order every path takes (cancellation,
+ * refunds, webhooks), so two transactions about one booking never wait on each other in a cycle.
+ */
+export async function lockBookingThenPayment(tx: Tx, where: PaymentWhere) {
+  const found = await tx.payment.findFirst({
+    where: { OR: [where.id ? { id: where.id } : null, where.checkoutSessionId ? { stripeCheckoutSessionId: where.checkoutSessionId } : null, where.paymentIntentId ? { stripePaymentIntentId: where.paymentIntentId } : null].filter((w) => w !== null) },
+    orderBy: { createdAt: "asc" }, select: { id: true, bookingId: true },
+  });
+  if (!found) return null;
+  if (found.bookingId) await lockBooking(tx, found.bookingId);
+  return lockPayment(tx, { id: found.id });
+}
+
+/**
  * Brings payment.refundedCents up to date: the larger of what Booth's refunds add up to and what
  * Stripe last reported for the charge, never more than was paid (a database check enforces that too).
  */
 export async function syncRefundedAmount(tx: Tx, paymentId: string, reportedByStripe = 0) {
   const [row] = await tx.$queryRaw<{ refundedCents: number; amountCents: number; status: string }[]>`
     UPDATE payments p SET
-      "refundedCents" = LEAST(p."amountCents", GREATEST(p."refundedCents", ${reportedByStripe}::int,
+      "refundedCents" = LEAST(COALESCE(p."capturedCents", p."amountCents"), GREATEST(p."refundedCents", ${reportedByStripe}::int,
         (SELECT COALESCE(SUM(r."amountCents"), 0)::int FROM refunds r WHERE r."paymentId" = p.id AND r.status = 'succeeded'))),
       "updatedAt" = timezone('utc', now())
     WHERE p.id = ${paymentId}
-    RETURNING "refundedCents", "amountCents", status::text`;
+    RETURNING "refundedCents", COALESCE("capturedCents", "amountCents") AS "amountCents", status::text`;
   if (!row) return null;
   if (row.refundedCents > 0 && ["paid", "partially_refunded", "refunded"].includes(row.status)) {
     await tx.payment.update({ where: { id: paymentId }, data: { status: row.refundedCents >= row.amountCents ? "refunded" : "partially_refunded" } });

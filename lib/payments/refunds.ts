@@ -7,8 +7,8 @@ import { refundableCents } from "@/lib/bookings/policy";
 import { enqueueBookingEmails } from "@/lib/bookings/emails";
 import { appendTrace } from "@/lib/trace/service";
 import { AfterCommit } from "./after-commit";
-import { paymentGateway } from "./gateway";
-import { lockPayment, syncRefundedAmount, type Tx } from "./ledger";
+import { paymentGateway, RefundRejected, type RefundCreated } from "./gateway";
+import { lockBookingThenPayment, lockPayment, refundCeiling, syncRefundedAmount, type Tx } from "./ledger";
 
 const log = logger.child({ module: "refunds" });
 
@@ -34,15 +34,21 @@ export async function createRefundInTx(tx: Tx, input: RefundInput, after: AfterC
   if (!payment) throw new AppError("not_found", "No such payment.");
   // Checked under the payment's lock, so two requests with one key cannot both pass.
   const existing = await tx.refund.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-  if (existing) return existing;
+  if (existing) {
+    if (existing.paymentId !== payment.id || existing.amountCents !== input.amountCents) {
+      throw new AppError("conflict", `This refund request was already used for ${formatMoney(existing.amountCents, payment.currency)}. Reload the page to make another refund.`);
+    }
+    return existing;
+  }
   if (!refundableStatuses.has(payment.status) || !payment.stripePaymentIntentId) {
     throw new AppError("conflict", "Only a payment that went through can be refunded.");
   }
   if (!Number.isInteger(input.amountCents) || input.amountCents <= 0) throw new AppError("invalid", "The refund must be a positive amount.");
   const refunds = await tx.refund.findMany({ where: { paymentId: payment.id }, select: { amountCents: true, status: true } });
-  const left = refundableCents(payment.amountCents, refunds);
+  const ceiling = refundCeiling(payment);
+  const left = refundableCents(ceiling, refunds, payment.refundedCents);
   if (input.amountCents > left) {
-    throw new AppError("conflict", `At most ${formatMoney(left, payment.currency)} of this payment can still be refunded (paid ${formatMoney(payment.amountCents, payment.currency)}).`);
+    throw new AppError("conflict", `At most ${formatMoney(left, payment.currency)} of this payment can still be refunded (paid ${formatMoney(ceiling, payment.currency)}).`);
   }
   const refund = await tx.refund.create({
     data: { paymentId: payment.id, amountCents: input.amountCents, reason: input.reason, idempotencyKey: input.idempotencyKey, requestedById: input.requestedById ?? null },
@@ -59,44 +65,89 @@ export async function createRefundInTx(tx: Tx, input: RefundInput, after: AfterC
 }
 
 /**
- * Applies what Stripe said about a refund (API answer or refund.updated), exactly once per change:
- * a refund turns succeeded (or failed) at most once, and only that turn writes the trace and the mail.
+ * Applies what Stripe said about a refund (API answer or refund.* event), exactly once per change:
+ * requested → pending → succeeded | failed. Only the turn into succeeded or failed writes the trace
+ * and the mail, so repeated and reordered events change nothing twice.
  */
-export async function applyRefundResult(tx: Tx, refundId: string, stripeRefundId: string, status: "succeeded" | "pending" | "failed", after: AfterCommit, source: "app" | "stripe") {
+export async function applyRefundResult(tx: Tx, refundId: string, stripeRefundId: string, status: RefundCreated["status"], after: AfterCommit, source: "app" | "stripe", detail?: string) {
+  const row = await tx.refund.findUniqueOrThrow({ where: { id: refundId }, select: { paymentId: true } });
+  await lockBookingThenPayment(tx, { id: row.paymentId }); // the order every path locks in
   const refund = await tx.refund.findUniqueOrThrow({ where: { id: refundId }, include: { payment: { select: { traceId: true, bookingId: true, currency: true } } } });
-  if (!refund.stripeRefundId) await tx.refund.update({ where: { id: refundId }, data: { stripeRefundId } });
-  if (status === "succeeded") {
-    const turned = await tx.refund.updateMany({ where: { id: refundId, status: { not: "succeeded" } }, data: { status: "succeeded" } });
+  if (!refund.stripeRefundId && stripeRefundId) await tx.refund.update({ where: { id: refundId }, data: { stripeRefundId } });
+  const trace = { traceId: refund.payment.traceId, source } as const;
+  if (status === "pending") {
+    await tx.refund.updateMany({ where: { id: refundId, status: "requested" }, data: { status: "pending" } });
+  } else if (status === "succeeded") {
+    const turned = await tx.refund.updateMany({ where: { id: refundId, status: { in: ["requested", "pending"] } }, data: { status: "succeeded" } });
     if (turned.count === 0) return;
     await syncRefundedAmount(tx, refund.paymentId);
-    await appendTrace({ traceId: refund.payment.traceId, type: "refund.issued", source, payload: { refundId, stripeRefundId, amountCents: refund.amountCents, currency: refund.payment.currency, reason: refund.reason } }, tx);
+    await appendTrace({ ...trace, type: "refund.issued", payload: { refundId, stripeRefundId, amountCents: refund.amountCents, currency: refund.payment.currency, reason: refund.reason } }, tx);
     if (refund.payment.bookingId) {
       await enqueueBookingEmails(tx, refund.payment.bookingId, { kind: "refunded", refundId, amountCents: refund.amountCents });
       after.mail = true;
     }
-  } else if (status === "failed") {
-    const turned = await tx.refund.updateMany({ where: { id: refundId, status: "requested" }, data: { status: "failed" } });
-    if (turned.count === 1) await appendTrace({ traceId: refund.payment.traceId, type: "refund.failed", source, payload: { refundId, stripeRefundId, reason: refund.reason } }, tx);
+  } else {
+    const wasSucceeded = refund.status === "succeeded";
+    const turned = await tx.refund.updateMany({ where: { id: refundId, status: { not: "failed" } }, data: { status: "failed" } });
+    if (turned.count === 0) return;
+    const explanation = wasSucceeded
+      ? "Stripe reported this refund failed after it had succeeded (the viewer's card could not take it back); the money stays with the platform and needs a person."
+      : "The refund did not go through; the money stays with the platform until someone refunds it again.";
+    await appendTrace({ ...trace, type: "refund.failed", payload: { refundId, stripeRefundId: stripeRefundId || null, amountCents: refund.amountCents, reason: refund.reason, explanation, ...(detail ? { detail: detail.slice(0, 300) } : {}) } }, tx);
+    if (wasSucceeded) {
+      await tx.payment.update({ where: { id: refund.paymentId }, data: { reviewReason: `refund ${stripeRefundId} failed after succeeding` } });
+      log.warn({ refundId, paymentId: refund.paymentId }, "refund failed after it had succeeded; flagged for review");
+    }
   }
 }
 
-/** Sends a recorded refund to Stripe (idempotently) and records the answer. Safe to call repeatedly. */
+/**
+ * Moves one refund forward with the payment provider. A refund Booth recorded but never got an
+ * answer for is sent (again, same idempotency key); one the provider already has (stripeRefundId set)
+ * is never sent again, only looked up. A refusal for good marks it failed on the trace.
+ */
 export async function executeRefund(refundId: string) {
   const refund = await db.refund.findUnique({ where: { id: refundId }, include: { payment: true } });
-  if (!refund || refund.status !== "requested" || !refund.payment.stripePaymentIntentId) return;
-  const result = await paymentGateway().createRefund({
-    refundId: refund.id, paymentId: refund.paymentId, traceId: refund.payment.traceId,
-    paymentIntentId: refund.payment.stripePaymentIntentId, amountCents: refund.amountCents, idempotencyKey: refund.idempotencyKey,
-  });
+  if (!refund || !refund.payment.stripePaymentIntentId) return;
+  const gateway = paymentGateway();
+  let result: RefundCreated;
+  if (refund.stripeRefundId) {
+    if (refund.status !== "requested" && refund.status !== "pending") return;
+    result = await gateway.getRefund(refund.stripeRefundId);
+  } else {
+    if (refund.status !== "requested") return;
+    try {
+      result = await gateway.createRefund({
+        refundId: refund.id, paymentId: refund.paymentId, traceId: refund.payment.traceId,
+        paymentIntentId: refund.payment.stripePaymentIntentId, amountCents: refund.amountCents, idempotencyKey: refund.idempotencyKey,
+      });
+    } catch (err) {
+      if (!(err instanceof RefundRejected)) throw err;
+      log.warn({ refundId, code: err.code }, "refund refused by the payment provider; marked failed");
+      const after = new AfterCommit();
+      await db.$transaction((tx) => applyRefundResult(tx, refund.id, "", "failed", after, "app", `${err.code ?? "refused"}: ${err.message}`));
+      return;
+    }
+  }
   const after = new AfterCommit();
   await db.$transaction((tx) => applyRefundResult(tx, refund.id, result.id, result.status, after, "app"));
   await after.run();
 }
 
-/** Refunds recorded but not yet confirmed by Stripe (a crash, a timeout): asks again, same idempotency key. */
-export async function retryPendingRefunds(olderThanMs = 60_000) {
-  const due = await db.refund.findMany({ where: { status: "requested", createdAt: { lt: new Date(Date.now() - olderThanMs) } }, select: { id: true }, take: 50, orderBy: { createdAt: "asc" } });
-  for (const r of due) await executeRefund(r.id).catch((err) => log.error({ err, refundId: r.id }, "refund retry failed"));
+/**
+ * Refunds not yet final: `requested` ones (a crash or timeout before Stripe answered) are sent again
+ * with the same key; `pending` ones Stripe already has are looked up, never re-sent.
+ */
+export async function retryPendingRefunds(olderThanMs = 60_000, pendingOlderThanMs = 60 * 60_000) {
+  const now = Date.now();
+  const due = await db.refund.findMany({
+    where: { OR: [{ status: "requested", updatedAt: { lt: new Date(now - olderThanMs) } }, { status: "pending", updatedAt: { lt: new Date(now - pendingOlderThanMs) } }] },
+    select: { id: true }, take: 50, orderBy: { updatedAt: "asc" },
+  });
+  for (const r of due) {
+    await executeRefund(r.id).catch((err) => log.error({ err, refundId: r.id }, "refund retry failed"));
+    await db.refund.updateMany({ where: { id: r.id, status: { in: ["requested", "pending"] } }, data: { updatedAt: new Date() } });
+  }
   return due.length;
 }
 
@@ -104,10 +155,14 @@ export async function retryPendingRefunds(olderThanMs = 60_000) {
 export async function refundBookingPayment(input: { bookingId: string; amountCents?: number; reason: string; requestedById: string; idempotencyKey: string }) {
   const after = new AfterCommit();
   const refund = await db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM bookings WHERE id = ${input.bookingId} FOR UPDATE`; // booking before payment, as every path locks them
+    // A repeated "refund all that is left" with the same key is the same request, not a new one.
+    const repeated = input.amountCents === undefined ? await tx.refund.findUnique({ where: { idempotencyKey: input.idempotencyKey } }) : null;
+    if (repeated) return repeated;
     const payment = await tx.payment.findFirst({ where: { bookingId: input.bookingId, status: { in: ["paid", "partially_refunded", "disputed", "needs_review"] } }, orderBy: { paidAt: "asc" } });
     if (!payment) throw new AppError("conflict", "This booking has no payment that can be refunded.");
     const refunds = await tx.refund.findMany({ where: { paymentId: payment.id }, select: { amountCents: true, status: true } });
-    const amount = input.amountCents ?? refundableCents(payment.amountCents, refunds);
+    const amount = input.amountCents ?? refundableCents(refundCeiling(payment), refunds, payment.refundedCents);
     return createRefundInTx(tx, { paymentId: payment.id, amountCents: amount, reason: input.reason, idempotencyKey: input.idempotencyKey, requestedById: input.requestedById }, after);
   });
   await after.run();

@@ -43,6 +43,17 @@ export const testGateway: PaymentGateway = {
     }).catch((err) => log.error({ err, refundId: req.refundId }, "test charge.refunded event failed"));
     return { id, status: "succeeded" };
   },
+  async getRefund(stripeRefundId) {
+    // Test refunds settle as they are made.
+    return { id: stripeRefundId, status: "succeeded" };
+  },
+  async expireCheckout() {
+    // Nothing is open anywhere else: the test checkout page reads the payment's status from the database.
+  },
+  async paymentIdForIntent() {
+    // Test payment intents carry no metadata outside Booth's own rows.
+    return null;
+  },
 };
 
 /** A Stripe event as Stripe would deliver it, signed with the endpoint's secret. */

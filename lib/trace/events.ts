@@ -18,6 +18,8 @@ export const traceEventTypes = [
   "refund.issued",
   "refund.failed",
   "dispute.opened",
+  "dispute.closed",
+  "checkout.closed",
   "token.issued",
   "token.refused",
   "room.started",

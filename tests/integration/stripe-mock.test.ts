@@ -15,7 +15,7 @@ afterAll(() => {
 });
 
 const { db } = await import("@/lib/db");
-const { paymentGateway, stripeGateway } = await import("@/lib/payments/gateway");
+const { RefundRejected, paymentGateway, stripeGateway } = await import("@/lib/payments/gateway");
 const { processStripeWebhook } = await import("@/lib/payments/webhook");
 const { cancelBooking } = await import("@/lib/bookings/service");
 const { payTestCheckout, testCheckoutEnabled } = await import("@/lib/payments/test-checkout");
@@ -66,5 +66,21 @@ describe("Stripe API through stripe-mock", () => {
     expect(refund.idempotencyKey).toBe(`cancel:${bookingId}`);
     expect(refund.status).toBe("succeeded");
     expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedCents).toBe(4500);
+  });
+
+  it("closes the open Checkout Session when the viewer releases the hold before paying", async () => {
+    const { offering, slots } = await bookableOffering();
+    const { viewer, bookingId, payment } = await hold(offering.id, slots[3]!);
+    await cancelBooking(viewer, bookingId);
+    const closed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "checkout.closed" } });
+    expect(closed.payload).toEqual({ checkoutSessionId: payment.stripeCheckoutSessionId, result: "closed" });
+  });
+
+  it("tells a refund Stripe refuses for good from a fault worth retrying", async () => {
+    const req = { refundId: "r", paymentId: "p", traceId: "t", paymentIntentId: "pi_123", idempotencyKey: "k-refused" };
+    await expect(stripeGateway.createRefund({ ...req, amountCents: 1.5 })).rejects.toBeInstanceOf(RefundRejected);
+    const ok = await stripeGateway.createRefund({ ...req, amountCents: 100, idempotencyKey: "k-ok" });
+    expect(ok.id).toMatch(/^re_/);
+    expect(await stripeGateway.getRefund(ok.id)).toMatchObject({ id: expect.stringMatching(/^re_/), status: expect.stringMatching(/^(succeeded|pending|failed)$/) });
   });
 });

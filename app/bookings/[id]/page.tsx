@@ -112,7 +112,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
         <>
           {paidPayment || b.payments.some((p) => ["disputed", "needs_review"].includes(p.status)) ? (
             <Card title="Refund (admin)">
-              <AdminRefundForm bookingId={b.id} maxLabel={money(payment ? refundableCents(payment.amountCents, payment.refunds) : 0)} />
+              <AdminRefundForm bookingId={b.id} maxLabel={money(payment ? refundableCents(payment.capturedCents ?? payment.amountCents, payment.refunds, payment.refundedCents) : 0)} />
             </Card>
           ) : null}
           <Card title="Trace">

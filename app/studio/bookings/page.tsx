@@ -52,7 +52,14 @@ export default async function StudioBookingsPage() {
               ))}
             </tbody>
           </table>
-        ) : (
+        ) : null}
+        {money.earnings.some((e) => e.disputedCents > 0) ? (
+          <p className="mt-3 text-sm text-amber-800" data-testid="disputed-held">
+            Held while disputed (not in the figures above until the dispute is won):{" "}
+            {money.earnings.filter((e) => e.disputedCents > 0).map((e) => formatMoney(e.disputedCents, e.currency)).join(", ")}
+          </p>
+        ) : null}
+        {money.earnings.length ? null : (
           <p className="text-sm text-slate-600">No paid bookings yet.</p>
         )}
       </Card>

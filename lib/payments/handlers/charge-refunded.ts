@@ -1,13 +1,13 @@
 import type Stripe from "stripe";
 import { appendTrace } from "@/lib/trace/service";
 import type { HandlerContext } from "../checkout-events";
-import { lockPayment, syncRefundedAmount } from "../ledger";
+import { syncRefundedAmount } from "../ledger";
+import { idOf, resolvePayment } from "../resolve";
 
 /** Records the charge's refunded total (monotonic: an older event never lowers it). */
 export default async function chargeRefunded({ tx, event }: HandlerContext) {
   const charge = event.data.object as Stripe.Charge;
-  const paymentIntentId = typeof charge.payment_intent === "string" ? charge.payment_intent : (charge.payment_intent?.id ?? null);
-  const payment = await lockPayment(tx, { paymentIntentId, id: charge.metadata?.paymentId ?? null });
+  const payment = await resolvePayment(tx, { paymentId: charge.metadata?.paymentId ?? null, paymentIntentId: idOf(charge.payment_intent) });
   if (!payment) return;
   const before = payment.refundedCents;
   const row = await syncRefundedAmount(tx, payment.id, charge.amount_refunded);

@@ -1,10 +1,13 @@
 import type { HandlerContext } from "../checkout-events";
+import chargeDisputeClosed from "./charge-dispute-closed";
 import chargeDisputeCreated from "./charge-dispute-created";
 import chargeRefunded from "./charge-refunded";
 import checkoutSessionAsyncPaymentFailed from "./checkout-session-async-payment-failed";
 import checkoutSessionAsyncPaymentSucceeded from "./checkout-session-async-payment-succeeded";
 import checkoutSessionCompleted from "./checkout-session-completed";
 import checkoutSessionExpired from "./checkout-session-expired";
+import refundCreated from "./refund-created";
+import refundFailed from "./refund-failed";
 import refundUpdated from "./refund-updated";
 
 /** One handler per Stripe event type Booth acts on; every other type is acknowledged and ignored. */
@@ -14,6 +17,9 @@ export const stripeHandlers: Partial<Record<string, (ctx: HandlerContext) => Pro
   "checkout.session.async_payment_failed": checkoutSessionAsyncPaymentFailed,
   "checkout.session.expired": checkoutSessionExpired,
   "charge.refunded": chargeRefunded,
+  "refund.created": refundCreated,
   "refund.updated": refundUpdated,
+  "refund.failed": refundFailed,
   "charge.dispute.created": chargeDisputeCreated,
+  "charge.dispute.closed": chargeDisputeClosed,
 };

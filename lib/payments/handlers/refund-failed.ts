@@ -1,0 +1,7 @@
+import type { HandlerContext } from "../checkout-events";
+import { recordRefundEvent } from "../refund-events";
+
+/** refund.failed: records the refund's status (adopting one made in Stripe's dashboard). */
+export default async function refundFailed(ctx: HandlerContext) {
+  await recordRefundEvent(ctx);
+}

@@ -1,0 +1,237 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { adminRefundBooking, cancelBooking } from "@/lib/bookings/service";
+import { getCreatorMoney } from "@/lib/bookings/queries";
+import { db } from "@/lib/db";
+import { AppError, describeError } from "@/lib/errors";
+import { RefundRejected } from "@/lib/payments/gateway";
+import { executeRefund, refundBookingPayment, retryPendingRefunds } from "@/lib/payments/refunds";
+import { testGateway } from "@/lib/payments/test-checkout";
+import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
+import { createUser } from "../helpers/factories";
+
+// The payment gateway here is Booth's test gateway (no Stripe key), which sends the same signed
+// events through the same webhook code as Stripe. Where a test needs Stripe to answer in a way only
+// the real Stripe can (a refund refused, a refund still pending, an intent's metadata), it replaces
+// that one gateway call with vi.spyOn and says so; everything else runs for real on PostgreSQL.
+
+const appError = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
+const paymentOf = (bookingId: string) => db.payment.findFirstOrThrow({ where: { bookingId }, include: { refunds: { orderBy: { createdAt: "asc" } } } });
+
+async function paidBooking(opts: Parameters<typeof bookableOffering>[0] = {}) {
+  const { offering, slots, creator } = await bookableOffering(opts);
+  const h = await hold(offering.id, slots[0]!);
+  await deliver(signedEvent("checkout.session.completed", sessionFor(h.payment)));
+  return { ...h, creator, admin: await createUser({ role: "admin" }) };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("refunds Stripe already has are never sent again", () => {
+  it("a pending refund is looked up by the retry sweep, never created a second time", async () => {
+    const { bookingId, admin, payment } = await paidBooking();
+    // Stripe answers "pending" (a bank that settles refunds later): only the real Stripe does that.
+    const create = vi.spyOn(testGateway, "createRefund").mockResolvedValue({ id: `re_pending_${payment.id}`, status: "pending" });
+    const lookup = vi.spyOn(testGateway, "getRefund").mockResolvedValue({ id: `re_pending_${payment.id}`, status: "pending" });
+    await adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "sound problems", idempotencyKey: "pending-1" });
+    let refund = (await paymentOf(bookingId)).refunds[0]!;
+    expect([refund.status, refund.stripeRefundId]).toEqual(["pending", `re_pending_${payment.id}`]);
+
+    await retryPendingRefunds(0, 0);
+    await retryPendingRefunds(0, 0);
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(lookup).toHaveBeenCalledTimes(2);
+    lookup.mockResolvedValue({ id: `re_pending_${payment.id}`, status: "succeeded" });
+    await retryPendingRefunds(0, 0);
+    refund = (await paymentOf(bookingId)).refunds[0]!;
+    expect(refund.status).toBe("succeeded");
+    expect(create).toHaveBeenCalledTimes(1);
+    expect((await paymentOf(bookingId)).refundedCents).toBe(1000);
+  });
+
+  it("a refund made in Stripe's dashboard is adopted with its real status and is never sent by Booth", async () => {
+    const { bookingId, payment } = await paidBooking();
+    const create = vi.spyOn(testGateway, "createRefund");
+    const dash = { id: `re_dash_${payment.id}`, object: "refund", amount: 2000, currency: "eur", payment_intent: `pi_${payment.id}`, metadata: {} };
+    await deliver(signedEvent("refund.created", { ...dash, status: "pending" }));
+    let refund = (await paymentOf(bookingId)).refunds[0]!;
+    expect([refund.status, refund.reason, refund.amountCents]).toEqual(["pending", "refunded_in_stripe", 2000]);
+    await retryPendingRefunds(0, 0); // looks the refund up (it is Stripe's), never creates it
+    expect(create).not.toHaveBeenCalled();
+    await deliver(signedEvent("refund.updated", { ...dash, status: "succeeded" }));
+    await deliver(signedEvent("refund.updated", { ...dash, status: "succeeded" })); // again, new event id
+    refund = (await paymentOf(bookingId)).refunds[0]!;
+    expect(refund.status).toBe("succeeded");
+    const p = await paymentOf(bookingId);
+    expect([p.refundedCents, p.status, p.refunds.length]).toEqual([2000, "partially_refunded", 1]);
+    const trace = await traceTypes(payment.traceId);
+    expect(trace.filter((t) => t === "refund.issued")).toHaveLength(1);
+    expect(trace).toContain("refund.requested");
+  });
+
+  it("caps Booth's refunds by what Stripe reports refunded, even for refunds Booth never saw one by one", async () => {
+    const { bookingId, admin, payment } = await paidBooking();
+    // Only charge.refunded arrives (say, a dashboard refund whose refund.* events were not subscribed).
+    await deliver(signedEvent("charge.refunded", { id: `ch_${payment.id}`, object: "charge", amount: 4500, amount_refunded: 4000, currency: "eur", payment_intent: `pi_${payment.id}` }));
+    const err = await appError(adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "goodwill" }));
+    expect(err?.status).toBe(409);
+    expect(err?.message).toMatch(/At most €5\.00/);
+    await adminRefundBooking(admin, bookingId, { reason: "rest" }); // "all that is left"
+    expect((await paymentOf(bookingId)).refunds.map((r) => r.amountCents)).toEqual([500]);
+  });
+});
+
+describe("refunds that fail", () => {
+  it("a refund Stripe refuses for good is marked failed on the trace, and the sweep does not send it again", async () => {
+    const { bookingId, admin, payment } = await paidBooking();
+    // Stripe refusing a refund (invalid request, e.g. the charge is disputed) cannot be provoked here.
+    const create = vi.spyOn(testGateway, "createRefund").mockRejectedValue(new RefundRejected("Charge ch_1 has been charged back.", "charge_disputed"));
+    await adminRefundBooking(admin, bookingId, { amountCents: 1500, reason: "goodwill", idempotencyKey: "refused-1" });
+    const refund = (await paymentOf(bookingId)).refunds[0]!;
+    expect(refund.status).toBe("failed");
+    const failed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "refund.failed" } });
+    expect(failed.payload).toMatchObject({ refundId: refund.id, detail: expect.stringMatching(/charge_disputed/) });
+    await retryPendingRefunds(0, 0);
+    await executeRefund(refund.id);
+    expect(create).toHaveBeenCalledTimes(1);
+    // The failed refund no longer counts against what is left.
+    create.mockRestore();
+    await adminRefundBooking(admin, bookingId, { reason: "second try" });
+    expect((await paymentOf(bookingId)).refundedCents).toBe(4500);
+  });
+
+  it("a network fault leaves the refund requested for the sweep (same key), never failed", async () => {
+    const { bookingId, admin } = await paidBooking();
+    const create = vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("socket hang up"));
+    await adminRefundBooking(admin, bookingId, { amountCents: 700, reason: "goodwill" });
+    expect((await paymentOf(bookingId)).refunds[0]!.status).toBe("requested");
+    await retryPendingRefunds(0);
+    expect(create).toHaveBeenCalledTimes(2);
+    expect(create.mock.calls[0]![0].idempotencyKey).toBe(create.mock.calls[1]![0].idempotencyKey);
+    expect((await paymentOf(bookingId)).refunds[0]!.status).toBe("succeeded");
+  });
+
+  it("refund.failed after success puts the refund back to failed and flags the payment", async () => {
+    const { bookingId, admin, payment } = await paidBooking();
+    await adminRefundBooking(admin, bookingId, { amountCents: 900, reason: "goodwill" });
+    const refund = (await paymentOf(bookingId)).refunds[0]!;
+    expect(refund.status).toBe("succeeded");
+    await deliver(signedEvent("refund.failed", { id: refund.stripeRefundId, object: "refund", amount: 900, status: "failed", failure_reason: "expired_or_canceled_card", payment_intent: `pi_${payment.id}`, metadata: { refundId: refund.id, paymentId: payment.id } }));
+    const p = await paymentOf(bookingId);
+    expect(p.refunds[0]!.status).toBe("failed");
+    expect(p.reviewReason).toMatch(/failed after succeeding/);
+    const failed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "refund.failed" } });
+    expect(failed.payload).toMatchObject({ detail: "expired_or_canceled_card" });
+  });
+});
+
+describe("idempotency keys from the admin form", () => {
+  it("a key reused for a different amount is refused with 409 instead of silently returning the first refund", async () => {
+    const { bookingId, admin } = await paidBooking();
+    await adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "first", idempotencyKey: "form-key-1" });
+    const again = await adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "first", idempotencyKey: "form-key-1" });
+    expect(again.amountCents).toBe(1000);
+    const err = await appError(adminRefundBooking(admin, bookingId, { amountCents: 2000, reason: "second", idempotencyKey: "form-key-1" }));
+    expect(err?.status).toBe(409);
+    expect(err?.message).toMatch(/already used for €10\.00/);
+    expect((await paymentOf(bookingId)).refunds).toHaveLength(1);
+  });
+});
+
+describe("a payment that did not match its booking", () => {
+  it("refunds at most what Stripe actually captured", async () => {
+    const { offering, slots } = await bookableOffering();
+    const h = await hold(offering.id, slots[0]!);
+    await deliver(signedEvent("checkout.session.completed", sessionFor(h.payment, { amount_total: 3000 })));
+    const p = await paymentOf(h.bookingId);
+    expect([p.status, p.capturedCents]).toEqual(["needs_review", 3000]);
+    const admin = await createUser({ role: "admin" });
+    const err = await appError(adminRefundBooking(admin, h.bookingId, { amountCents: 3001, reason: "mismatch" }));
+    expect(err?.message).toMatch(/At most €30\.00/);
+    await refundBookingPayment({ bookingId: h.bookingId, reason: "mismatch", requestedById: admin.id, idempotencyKey: "mismatch-1" });
+    expect((await paymentOf(h.bookingId)).refundedCents).toBe(3000);
+  });
+});
+
+describe("disputes", () => {
+  const dispute = (paymentId: string, status: string) => ({ id: `dp_${paymentId}`, object: "dispute", amount: 4500, reason: "fraudulent", status, payment_intent: `pi_${paymentId}`, charge: `ch_${paymentId}` });
+
+  it("a dispute holds the payment out of earnings; won, the booking and payment return to where they were", async () => {
+    const { bookingId, payment, creator } = await paidBooking();
+    await deliver(signedEvent("charge.dispute.created", dispute(payment.id, "needs_response")));
+    let money = (await getCreatorMoney(creator.user))!;
+    expect(money.earnings[0]).toMatchObject({ grossCents: 0, disputedCents: 4500 });
+    await deliver(signedEvent("charge.dispute.closed", dispute(payment.id, "won")));
+    await deliver(signedEvent("charge.dispute.closed", dispute(payment.id, "won")));
+    const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: true } });
+    expect([b.status, b.payments[0]!.status]).toEqual(["confirmed", "paid"]);
+    money = (await getCreatorMoney(creator.user))!;
+    expect(money.earnings[0]).toMatchObject({ grossCents: 4500, disputedCents: 0 });
+    expect((await traceTypes(payment.traceId)).filter((t) => t === "dispute.closed")).toHaveLength(1);
+  });
+
+  it("a lost dispute keeps the payment out of earnings and says why on the trace", async () => {
+    const { bookingId, payment, creator } = await paidBooking();
+    await deliver(signedEvent("charge.dispute.created", dispute(payment.id, "needs_response")));
+    await deliver(signedEvent("charge.dispute.closed", dispute(payment.id, "lost")));
+    const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: true } });
+    expect([b.status, b.payments[0]!.status]).toEqual(["disputed", "disputed"]);
+    expect(b.payments[0]!.reviewReason).toMatch(/lost/);
+    expect((await getCreatorMoney(creator.user))!.earnings[0]).toMatchObject({ grossCents: 0, netCents: 0 });
+    const closed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "dispute.closed" } });
+    expect(closed.payload).toMatchObject({ status: "lost", explanation: expect.stringMatching(/bank returned the money/) });
+  });
+
+  it("a dispute for an intent Booth has not linked yet is found through the intent's metadata", async () => {
+    const { offering, slots } = await bookableOffering();
+    const h = await hold(offering.id, slots[0]!);
+    const { processStripeWebhook } = await import("@/lib/payments/webhook");
+    // Stripe's PaymentIntent lookup (its metadata names Booth's payment) is replaced: no Stripe here.
+    vi.spyOn(testGateway, "paymentIdForIntent").mockResolvedValue(h.payment.id);
+    const ev = signedEvent("charge.dispute.created", { ...dispute(h.payment.id, "needs_response"), payment_intent: "pi_not_linked_yet" });
+    expect((await processStripeWebhook(ev.payload, ev.signature)).result).toBe("processed");
+    const p = await paymentOf(h.bookingId);
+    expect([p.status, p.stripePaymentIntentId]).toEqual(["disputed", "pi_not_linked_yet"]);
+  });
+});
+
+describe("cancelling before payment", () => {
+  it("closes the open checkout after commit and records it on the trace", async () => {
+    const { offering, slots } = await bookableOffering();
+    const h = await hold(offering.id, slots[0]!);
+    const expire = vi.spyOn(testGateway, "expireCheckout");
+    await cancelBooking(h.viewer, h.bookingId);
+    expect(expire).toHaveBeenCalledWith(h.payment.stripeCheckoutSessionId);
+    const closed = await db.traceEvent.findFirstOrThrow({ where: { traceId: h.payment.traceId, type: "checkout.closed" } });
+    expect(closed.payload).toMatchObject({ checkoutSessionId: h.payment.stripeCheckoutSessionId, result: "closed" });
+  });
+
+  it("a payment that still arrives is refunded, and its refund mail carries no calendar invite", async () => {
+    const { offering, slots } = await bookableOffering();
+    const h = await hold(offering.id, slots[0]!);
+    await cancelBooking(h.viewer, h.bookingId);
+    await deliver(signedEvent("checkout.session.completed", sessionFor(h.payment)));
+    await expect.poll(async () => (await paymentOf(h.bookingId)).status, { timeout: 10_000 }).toBe("refunded");
+    const mails = await db.emailMessage.findMany({ where: { traceId: h.payment.traceId } });
+    expect(mails.length).toBeGreaterThanOrEqual(2);
+    expect(mails.every((m) => m.icsContent === null)).toBe(true);
+  });
+});
+
+describe("two transactions that deadlock", () => {
+  it("the one PostgreSQL aborts is answered 409 'try again', not 500", async () => {
+    const a = await createUser();
+    const b = await createUser();
+    const lock = (first: string, second: string) =>
+      db.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT id FROM users WHERE id = ${first} FOR UPDATE`;
+        await new Promise((r) => setTimeout(r, 300));
+        await tx.$queryRaw`SELECT id FROM users WHERE id = ${second} FOR UPDATE`;
+      });
+    const results = await Promise.allSettled([lock(a.id, b.id), lock(b.id, a.id)]);
+    const failed = results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined;
+    expect(failed).toBeDefined();
+    expect(describeError(failed!.reason)).toMatchObject({ status: 409, message: expect.stringMatching(/try again/) });
+  });
+});
