@@ -32,7 +32,7 @@ export async function lockBookingThenPayment(tx: Tx, where: PaymentWhere) {
     orderBy: { createdAt: "asc" }, select: { id: true, bookingId: true },
   });
   if (!found) return null;
-  if (found.bookingId) await lockBooking(tx, found.bookingId);
+  if (found.bookingId) await tx.$queryRaw`SELECT id FROM bookings WHERE id = ${found.bookingId} FOR UPDATE`;
   return lockPayment(tx, { id: found.id });
 }
 
