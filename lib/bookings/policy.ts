@@ -26,14 +26,33 @@ export function cancellationPolicyText(freeCancellationHours: number) {
   return `Free cancellation up to ${freeCancellationHours} hours before the start: you get a full refund. Later cancellations are not refunded. If the creator cancels, you always get a full refund.`;
 }
 
+export type RefundRow = { amountCents: number; status: "requested" | "pending" | "succeeded" | "failed"; stripeRefundId: string | null };
+export type PaymentMoney = { amountCents: number; capturedCents: number | null; refundedCents: number; refunds: RefundRow[] };
+
+/** The most that can be refunded of a payment: what Stripe captured when that differs from the price. */
+export const refundCeiling = (p: { amountCents: number; capturedCents: number | null }) => p.capturedCents ?? p.amountCents;
+
 /**
- * What may still be refunded of a payment (never negative): the ceiling (what was captured) less the
- * larger of Booth's own live refunds and what Stripe last reported refunded (which also counts
- * refunds made in Stripe's dashboard that Booth has not heard about refund by refund).
+ * What of a payment is refunded or on its way back: the larger of Booth's live refund rows and what
+ * Stripe last reported refunded (which also counts refunds made in Stripe's dashboard) plus Booth's
+ * rows Stripe has not seen yet (no Stripe id, so certainly not in Stripe's figure).
  */
-export function refundableCents(ceilingCents: number, refunds: { amountCents: number; status: "requested" | "pending" | "succeeded" | "failed" }[], reportedRefundedCents = 0) {
-  const committed = refunds.filter((r) => r.status !== "failed").reduce((sum, r) => sum + r.amountCents, 0);
-  return Math.max(0, ceilingCents - Math.max(committed, reportedRefundedCents));
+export function committedRefundCents(p: PaymentMoney) {
+  const live = p.refunds.filter((r) => r.status !== "failed");
+  const rows = live.reduce((sum, r) => sum + r.amountCents, 0);
+  const unseen = live.filter((r) => !r.stripeRefundId).reduce((sum, r) => sum + r.amountCents, 0);
+  return Math.max(rows, p.refundedCents + unseen);
+}
+
+/** What may still be refunded of a payment (never negative). */
+export function refundableCents(p: PaymentMoney) {
+  return Math.max(0, refundCeiling(p) - committedRefundCents(p));
+}
+
+/** A refund's reason as the viewer and creator see it: codes in words, an admin's own note withheld. */
+export function publicRefundReason(reason: string) {
+  if (reason.startsWith("admin:")) return "refund by support";
+  return reason.replaceAll("_", " ");
 }
 
 /** Creator earnings: gross paid, refunds, the platform's fee on what was kept, and net. */

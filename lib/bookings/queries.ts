@@ -3,7 +3,7 @@ import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { earnings } from "./policy";
+import { earnings, publicRefundReason } from "./policy";
 import { expandSlots, type Interval } from "./slots";
 
 /** The viewer's own bookings, soonest first; only ever the signed-in user's. */
@@ -81,6 +81,11 @@ export async function getBookingForActor(actor: Actor, bookingId: string) {
   const role = booking.viewerId === actor.id ? "viewer" : booking.creator.userId === actor.id ? "creator" : actor.role === "admin" ? "admin" : null;
   if (!role) throw new AppError("not_found", "No such booking.");
   const trace = role === "admin" ? await db.traceEvent.findMany({ where: { traceId: booking.traceId }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] }) : [];
+  if (role !== "admin") {
+    // What an admin wrote as the reason for a refund is for the platform's staff, not for the two sides.
+    for (const p of booking.payments) for (const r of p.refunds) r.reason = publicRefundReason(r.reason);
+    for (const p of booking.payments) p.reviewReason = null;
+  }
   return { booking, role, trace };
 }
 
@@ -128,7 +133,7 @@ export async function getAdminMoneyOverview(actor: Actor) {
     payer: { select: { email: true } },
   } as const;
   const [review, recent] = await Promise.all([
-    db.payment.findMany({ where: { status: { in: ["needs_review", "disputed"] } }, orderBy: { updatedAt: "desc" }, take: 50, select }),
+    db.payment.findMany({ where: { OR: [{ status: { in: ["needs_review", "disputed"] } }, { reviewReason: { not: null } }] }, orderBy: { updatedAt: "desc" }, take: 50, select }),
     db.payment.findMany({ where: { status: { in: ["paid", "partially_refunded", "refunded"] } }, orderBy: { paidAt: "desc" }, take: 20, select }),
   ]);
   return { review, recent };

@@ -7,12 +7,11 @@ import { AppError, isExclusionViolation } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { AfterCommit } from "@/lib/payments/after-commit";
 import { paymentGateway } from "@/lib/payments/gateway";
-import { refundCeiling } from "@/lib/payments/ledger";
 import { createRefundInTx } from "@/lib/payments/refunds";
 import { appendTrace } from "@/lib/trace/service";
 import { enqueueBookingEmails } from "./emails";
 import { releaseLapsedHolds } from "./holds";
-import { cancellationRefund, type CancelActor } from "./policy";
+import { cancellationRefund, committedRefundCents, refundCeiling, type CancelActor } from "./policy";
 import { bookSlotInput, cancelBookingInput } from "./schemas";
 import { expandSlots } from "./slots";
 import { assertTransition } from "./state";
@@ -142,8 +141,7 @@ export async function cancelBooking(actor: Actor, bookingId: string, raw: unknow
     assertTransition(booking.status, "cancelled");
 
     const paid = booking.payments.find((p) => ["paid", "partially_refunded"].includes(p.status));
-    const refunded = paid ? Math.max(paid.refundedCents, paid.refunds.filter((r) => r.status !== "failed").reduce((s, r) => s + r.amountCents, 0)) : 0;
-    const decision = cancellationRefund({ actor: who, paidCents: paid ? refundCeiling(paid) : 0, alreadyRefundedCents: refunded, startsAt: booking.startsAt, freeCancellationHours: booking.freeCancellationHours, now });
+    const decision = cancellationRefund({ actor: who, paidCents: paid ? refundCeiling(paid) : 0, alreadyRefundedCents: paid ? committedRefundCents(paid) : 0, startsAt: booking.startsAt, freeCancellationHours: booking.freeCancellationHours, now });
     await tx.booking.update({ where: { id: bookingId }, data: { status: "cancelled", holdsSlot: false, cancelledAt: now, cancelledById: actor.id, cancelReason: reason ?? decision.reason } });
     await appendTrace({ traceId: booking.traceId, type: "booking.cancelled", source: "app", actorId: actor.id, payload: { bookingId, by: who, policy: decision.reason, refundCents: decision.refundCents, ...(reason ? { reason } : {}) } }, tx);
     if (paid && decision.refundCents > 0) {

@@ -3,9 +3,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 
 export type Tx = Prisma.TransactionClient;
 type PaymentWhere = { id?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null };
-
-/** The most Booth may refund of a payment: what Stripe captured when that differs from the price. */
-export const refundCeiling = (p: { amountCents: number; capturedCents: number | null }) => p.capturedCents ?? p.amountCents;
+export { refundCeiling } from "@/lib/bookings/policy";
 
 /** Locks a payment row for the rest of the transaction (serialises concurrent events about it). */
 export async function lockPayment(tx: Tx, where: PaymentWhere) {
@@ -50,7 +48,26 @@ export async function syncRefundedAmount(tx: Tx, paymentId: string, reportedBySt
     RETURNING "refundedCents", COALESCE("capturedCents", "amountCents") AS "amountCents", status::text`;
   if (!row) return null;
   if (row.refundedCents > 0 && ["paid", "partially_refunded", "refunded"].includes(row.status)) {
-    await tx.payment.update({ where: { id: paymentId }, data: { status: row.refundedCents >= row.amountCents ? "refunded" : "partially_refunded" } });
+    await tx.payment.update({ where: { id: paymentId }, data: { status: refundStatus(row.refundedCents, row.amountCents) } });
   }
   return row;
+}
+
+/** The status a settled payment has for its refunded amount. */
+export function refundStatus(refundedCents: number, ceilingCents: number) {
+  return refundedCents <= 0 ? ("paid" as const) : refundedCents >= ceilingCents ? ("refunded" as const) : ("partially_refunded" as const);
+}
+
+/**
+ * A refund that had succeeded failed after all (the card could not take it back): the money is the
+ * platform's again, so the refunded total drops by it and the payment can be refunded again.
+ */
+export async function releaseRefundedAmount(tx: Tx, paymentId: string, cents: number) {
+  const [row] = await tx.$queryRaw<{ refundedCents: number; ceiling: number; status: string }[]>`
+    UPDATE payments SET "refundedCents" = GREATEST(0, "refundedCents" - ${cents}::int), "updatedAt" = timezone('utc', now())
+    WHERE id = ${paymentId}
+    RETURNING "refundedCents", COALESCE("capturedCents", "amountCents") AS ceiling, status::text`;
+  if (row && ["paid", "partially_refunded", "refunded"].includes(row.status)) {
+    await tx.payment.update({ where: { id: paymentId }, data: { status: refundStatus(row.refundedCents, row.ceiling) } });
+  }
 }

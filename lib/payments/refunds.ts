@@ -8,7 +8,7 @@ import { enqueueBookingEmails } from "@/lib/bookings/emails";
 import { appendTrace } from "@/lib/trace/service";
 import { AfterCommit } from "./after-commit";
 import { paymentGateway, RefundRejected, type RefundCreated } from "./gateway";
-import { lockBookingThenPayment, lockPayment, refundCeiling, syncRefundedAmount, type Tx } from "./ledger";
+import { lockBookingThenPayment, lockPayment, refundCeiling, releaseRefundedAmount, syncRefundedAmount, type Tx } from "./ledger";
 
 const log = logger.child({ module: "refunds" });
 
@@ -22,6 +22,9 @@ export type RefundInput = {
   /** Why, in words, for the trace. */
   explanation?: string;
 };
+
+/** How a payment's review reason starts when a refund of it failed. */
+export const REFUND_FAILED = "refund failed:";
 
 const refundableStatuses = new Set(["paid", "partially_refunded", "refunded", "disputed", "needs_review"]);
 
@@ -44,9 +47,9 @@ export async function createRefundInTx(tx: Tx, input: RefundInput, after: AfterC
     throw new AppError("conflict", "Only a payment that went through can be refunded.");
   }
   if (!Number.isInteger(input.amountCents) || input.amountCents <= 0) throw new AppError("invalid", "The refund must be a positive amount.");
-  const refunds = await tx.refund.findMany({ where: { paymentId: payment.id }, select: { amountCents: true, status: true } });
+  const refunds = await tx.refund.findMany({ where: { paymentId: payment.id }, select: { amountCents: true, status: true, stripeRefundId: true } });
   const ceiling = refundCeiling(payment);
-  const left = refundableCents(ceiling, refunds, payment.refundedCents);
+  const left = refundableCents({ ...payment, refunds });
   if (input.amountCents > left) {
     throw new AppError("conflict", `At most ${formatMoney(left, payment.currency)} of this payment can still be refunded (paid ${formatMoney(ceiling, payment.currency)}).`);
   }
@@ -81,6 +84,8 @@ export async function applyRefundResult(tx: Tx, refundId: string, stripeRefundId
     const turned = await tx.refund.updateMany({ where: { id: refundId, status: { in: ["requested", "pending"] } }, data: { status: "succeeded" } });
     if (turned.count === 0) return;
     await syncRefundedAmount(tx, refund.paymentId);
+    // A refund that goes through settles an earlier failed one's review flag.
+    await tx.payment.updateMany({ where: { id: refund.paymentId, reviewReason: { startsWith: REFUND_FAILED } }, data: { reviewReason: null } });
     await appendTrace({ ...trace, type: "refund.issued", payload: { refundId, stripeRefundId, amountCents: refund.amountCents, currency: refund.payment.currency, reason: refund.reason } }, tx);
     if (refund.payment.bookingId) {
       await enqueueBookingEmails(tx, refund.payment.bookingId, { kind: "refunded", refundId, amountCents: refund.amountCents });
@@ -90,14 +95,14 @@ export async function applyRefundResult(tx: Tx, refundId: string, stripeRefundId
     const wasSucceeded = refund.status === "succeeded";
     const turned = await tx.refund.updateMany({ where: { id: refundId, status: { not: "failed" } }, data: { status: "failed" } });
     if (turned.count === 0) return;
+    if (wasSucceeded) await releaseRefundedAmount(tx, refund.paymentId, refund.amountCents);
     const explanation = wasSucceeded
-      ? "Stripe reported this refund failed after it had succeeded (the viewer's card could not take it back); the money stays with the platform and needs a person."
+      ? "Stripe reported this refund failed after it had succeeded (the viewer's card could not take it back): the money is with the platform again and can be refunded again."
       : "The refund did not go through; the money stays with the platform until someone refunds it again.";
     await appendTrace({ ...trace, type: "refund.failed", payload: { refundId, stripeRefundId: stripeRefundId || null, amountCents: refund.amountCents, reason: refund.reason, explanation, ...(detail ? { detail: detail.slice(0, 300) } : {}) } }, tx);
-    if (wasSucceeded) {
-      await tx.payment.update({ where: { id: refund.paymentId }, data: { reviewReason: `refund ${stripeRefundId} failed after succeeding` } });
-      log.warn({ refundId, paymentId: refund.paymentId }, "refund failed after it had succeeded; flagged for review");
-    }
+    // Someone must act on money that was meant to go back: the payment shows in the admin review list.
+    await tx.payment.update({ where: { id: refund.paymentId }, data: { reviewReason: `${REFUND_FAILED} ${formatMoney(refund.amountCents, refund.payment.currency)} (${refund.reason})${detail ? `: ${detail.slice(0, 120)}` : ""}` } });
+    log.warn({ refundId, paymentId: refund.paymentId, wasSucceeded }, "refund failed; payment flagged for review");
   }
 }
 
@@ -138,17 +143,50 @@ export async function executeRefund(refundId: string) {
  * Refunds not yet final: `requested` ones (a crash or timeout before Stripe answered) are sent again
  * with the same key; `pending` ones Stripe already has are looked up, never re-sent.
  */
-export async function retryPendingRefunds(olderThanMs = 60_000, pendingOlderThanMs = 60 * 60_000) {
+export async function retryPendingRefunds(opts: { olderThanMs?: number; pendingOlderThanMs?: number; paymentIds?: string[] } = {}) {
+  const { olderThanMs = 60_000, pendingOlderThanMs = 60 * 60_000 } = opts;
   const now = Date.now();
+  const scope = opts.paymentIds ? { paymentId: { in: opts.paymentIds } } : {};
   const due = await db.refund.findMany({
-    where: { OR: [{ status: "requested", updatedAt: { lt: new Date(now - olderThanMs) } }, { status: "pending", updatedAt: { lt: new Date(now - pendingOlderThanMs) } }] },
+    where: {
+      ...scope,
+      OR: [
+        // Stripe keeps idempotency keys for 24 hours: past that, sending again could refund twice.
+        { status: "requested", updatedAt: { lt: new Date(now - olderThanMs) }, createdAt: { gt: new Date(now - IDEMPOTENCY_WINDOW_MS) } },
+        { status: "requested", stripeRefundId: { not: null }, updatedAt: { lt: new Date(now - olderThanMs) } },
+        { status: "pending", updatedAt: { lt: new Date(now - pendingOlderThanMs) } },
+      ],
+    },
     select: { id: true }, take: 50, orderBy: { updatedAt: "asc" },
   });
   for (const r of due) {
     await executeRefund(r.id).catch((err) => log.error({ err, refundId: r.id }, "refund retry failed"));
     await db.refund.updateMany({ where: { id: r.id, status: { in: ["requested", "pending"] } }, data: { updatedAt: new Date() } });
   }
+  await flagUnconfirmedRefunds(scope, now);
   return due.length;
+}
+
+/** Resending with the same idempotency key is safe for this long (Stripe keeps keys 24 hours). */
+export const IDEMPOTENCY_WINDOW_MS = 23 * 60 * 60_000;
+const REFUND_UNCONFIRMED = "refund unconfirmed:";
+
+/**
+ * A refund Booth recorded but never got Stripe's answer for within the idempotency window is not sent
+ * again (Stripe may have made it): its payment goes on the admin review list to check in Stripe.
+ */
+async function flagUnconfirmedRefunds(scope: { paymentId?: { in: string[] } }, now: number) {
+  const stale = await db.refund.findMany({
+    where: { ...scope, status: "requested", stripeRefundId: null, createdAt: { lte: new Date(now - IDEMPOTENCY_WINDOW_MS) }, payment: { reviewReason: null } },
+    select: { id: true, paymentId: true, amountCents: true, payment: { select: { currency: true } } }, take: 50,
+  });
+  for (const r of stale) {
+    await db.payment.updateMany({
+      where: { id: r.paymentId, reviewReason: null },
+      data: { reviewReason: `${REFUND_UNCONFIRMED} ${formatMoney(r.amountCents, r.payment.currency)} (refund ${r.id}) got no answer from Stripe for 23 hours; check Stripe before refunding again` },
+    });
+    log.warn({ refundId: r.id, paymentId: r.paymentId }, "refund unconfirmed past the idempotency window; flagged for review");
+  }
 }
 
 /** A refund requested by a person (admin or cancellation) for a booking's paid payment. */
@@ -161,8 +199,8 @@ export async function refundBookingPayment(input: { bookingId: string; amountCen
     if (repeated) return repeated;
     const payment = await tx.payment.findFirst({ where: { bookingId: input.bookingId, status: { in: ["paid", "partially_refunded", "disputed", "needs_review"] } }, orderBy: { paidAt: "asc" } });
     if (!payment) throw new AppError("conflict", "This booking has no payment that can be refunded.");
-    const refunds = await tx.refund.findMany({ where: { paymentId: payment.id }, select: { amountCents: true, status: true } });
-    const amount = input.amountCents ?? refundableCents(refundCeiling(payment), refunds, payment.refundedCents);
+    const refunds = await tx.refund.findMany({ where: { paymentId: payment.id }, select: { amountCents: true, status: true, stripeRefundId: true } });
+    const amount = input.amountCents ?? refundableCents({ ...payment, refunds });
     return createRefundInTx(tx, { paymentId: payment.id, amountCents: amount, reason: input.reason, idempotencyKey: input.idempotencyKey, requestedById: input.requestedById }, after);
   });
   await after.run();

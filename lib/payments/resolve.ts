@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "@/lib/errors";
 import { paymentGateway } from "./gateway";
 import { lockBookingThenPayment, type Tx } from "./ledger";
 
@@ -23,3 +24,13 @@ export async function resolvePayment(tx: Tx, ref: { paymentId?: string | null; p
 }
 
 export const idOf = (v: string | { id: string } | null | undefined) => (typeof v === "string" ? v : (v?.id ?? null));
+
+/**
+ * A refund or dispute about a payment Booth has not yet recorded as paid (its checkout event is
+ * late or being retried) must wait: answering 5xx makes Stripe deliver it again after the payment.
+ */
+export function assertPaymentRecorded(payment: { id: string; status: string }, what: string) {
+  if (payment.status === "pending" || payment.status === "expired" || payment.status === "failed") {
+    throw new AppError("unavailable", `${what} arrived before payment ${payment.id} was recorded as paid; retry later.`);
+  }
+}

@@ -181,6 +181,9 @@ describe("cancellation and refunds", () => {
     expect(bad.status).toBe(422);
     const res = await a.json(`/api/admin/bookings/${bookingId}/refunds`, "POST", { amountCents: 500, reason: "late start" });
     expect(res.status).toBe(201);
+    // The admin's note is for staff: the viewer sees that support refunded, not what was written.
+    const seen = (await (await c.fetch(`/api/bookings/${bookingId}`)).json()) as { payments: { refunds: { reason: string }[] }[] };
+    expect(seen.payments[0]!.refunds.map((r) => r.reason)).toEqual(["refund by support"]);
   });
 });
 
@@ -193,8 +196,8 @@ describe("faults lose nothing", () => {
     // The transaction commits the refund row; the process "dies" before AfterCommit runs.
     const refund = await db.$transaction((tx) => createRefundInTx(tx, { paymentId: payment.id, amountCents: 1500, reason: "crash-test", idempotencyKey: `crash:${payment.id}` }, new AfterCommit()));
     expect(refund.status).toBe("requested");
-    await retryPendingRefunds(0);
-    await retryPendingRefunds(0);
+    await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
+    await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
     const after = await db.refund.findUniqueOrThrow({ where: { id: refund.id } });
     expect(after.status).toBe("succeeded");
     expect(after.stripeRefundId).toMatch(/^re_/);

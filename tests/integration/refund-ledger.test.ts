@@ -38,12 +38,13 @@ describe("refunds Stripe already has are never sent again", () => {
     let refund = (await paymentOf(bookingId)).refunds[0]!;
     expect([refund.status, refund.stripeRefundId]).toEqual(["pending", `re_pending_${payment.id}`]);
 
-    await retryPendingRefunds(0, 0);
-    await retryPendingRefunds(0, 0);
+    const sweep = () => retryPendingRefunds({ olderThanMs: 0, pendingOlderThanMs: 0, paymentIds: [payment.id] });
+    await sweep();
+    await sweep();
     expect(create).toHaveBeenCalledTimes(1);
     expect(lookup).toHaveBeenCalledTimes(2);
     lookup.mockResolvedValue({ id: `re_pending_${payment.id}`, status: "succeeded" });
-    await retryPendingRefunds(0, 0);
+    await sweep();
     refund = (await paymentOf(bookingId)).refunds[0]!;
     expect(refund.status).toBe("succeeded");
     expect(create).toHaveBeenCalledTimes(1);
@@ -53,12 +54,16 @@ describe("refunds Stripe already has are never sent again", () => {
   it("a refund made in Stripe's dashboard is adopted with its real status and is never sent by Booth", async () => {
     const { bookingId, payment } = await paidBooking();
     const create = vi.spyOn(testGateway, "createRefund");
+    // Stripe still says "pending" when the sweep asks (the test gateway would say "succeeded").
+    const lookup = vi.spyOn(testGateway, "getRefund").mockResolvedValue({ id: `re_dash_${payment.id}`, status: "pending" });
     const dash = { id: `re_dash_${payment.id}`, object: "refund", amount: 2000, currency: "eur", payment_intent: `pi_${payment.id}`, metadata: {} };
     await deliver(signedEvent("refund.created", { ...dash, status: "pending" }));
     let refund = (await paymentOf(bookingId)).refunds[0]!;
     expect([refund.status, refund.reason, refund.amountCents]).toEqual(["pending", "refunded_in_stripe", 2000]);
-    await retryPendingRefunds(0, 0); // looks the refund up (it is Stripe's), never creates it
+    await retryPendingRefunds({ olderThanMs: 0, pendingOlderThanMs: 0, paymentIds: [payment.id] }); // looks it up (it is Stripe's), never creates it
     expect(create).not.toHaveBeenCalled();
+    expect(lookup).toHaveBeenCalledTimes(1);
+    expect((await paymentOf(bookingId)).refunds[0]!.status).toBe("pending");
     await deliver(signedEvent("refund.updated", { ...dash, status: "succeeded" }));
     await deliver(signedEvent("refund.updated", { ...dash, status: "succeeded" })); // again, new event id
     refund = (await paymentOf(bookingId)).refunds[0]!;
@@ -92,21 +97,26 @@ describe("refunds that fail", () => {
     expect(refund.status).toBe("failed");
     const failed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "refund.failed" } });
     expect(failed.payload).toMatchObject({ refundId: refund.id, detail: expect.stringMatching(/charge_disputed/) });
-    await retryPendingRefunds(0, 0);
+    // The money meant to go back shows on the admin review list.
+    expect((await paymentOf(bookingId)).reviewReason).toMatch(/^refund failed: €15\.00/);
+    const { getAdminMoneyOverview } = await import("@/lib/bookings/queries");
+    expect((await getAdminMoneyOverview(admin)).review.map((p) => p.id)).toContain(payment.id);
+    await retryPendingRefunds({ olderThanMs: 0, pendingOlderThanMs: 0, paymentIds: [payment.id] });
     await executeRefund(refund.id);
     expect(create).toHaveBeenCalledTimes(1);
     // The failed refund no longer counts against what is left.
     create.mockRestore();
     await adminRefundBooking(admin, bookingId, { reason: "second try" });
-    expect((await paymentOf(bookingId)).refundedCents).toBe(4500);
+    const after = await paymentOf(bookingId);
+    expect([after.refundedCents, after.reviewReason]).toEqual([4500, null]); // a refund that went through settles the flag
   });
 
   it("a network fault leaves the refund requested for the sweep (same key), never failed", async () => {
-    const { bookingId, admin } = await paidBooking();
+    const { bookingId, admin, payment } = await paidBooking();
     const create = vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("socket hang up"));
     await adminRefundBooking(admin, bookingId, { amountCents: 700, reason: "goodwill" });
     expect((await paymentOf(bookingId)).refunds[0]!.status).toBe("requested");
-    await retryPendingRefunds(0);
+    await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
     expect(create).toHaveBeenCalledTimes(2);
     expect(create.mock.calls[0]![0].idempotencyKey).toBe(create.mock.calls[1]![0].idempotencyKey);
     expect((await paymentOf(bookingId)).refunds[0]!.status).toBe("succeeded");
@@ -120,9 +130,28 @@ describe("refunds that fail", () => {
     await deliver(signedEvent("refund.failed", { id: refund.stripeRefundId, object: "refund", amount: 900, status: "failed", failure_reason: "expired_or_canceled_card", payment_intent: `pi_${payment.id}`, metadata: { refundId: refund.id, paymentId: payment.id } }));
     const p = await paymentOf(bookingId);
     expect(p.refunds[0]!.status).toBe("failed");
-    expect(p.reviewReason).toMatch(/failed after succeeding/);
+    // The money is the platform's again: the refunded total drops back and the payment can be refunded anew.
+    expect([p.refundedCents, p.status]).toEqual([0, "paid"]);
+    expect(p.reviewReason).toMatch(/^refund failed: €9\.00/);
     const failed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "refund.failed" } });
-    expect(failed.payload).toMatchObject({ detail: "expired_or_canceled_card" });
+    expect(failed.payload).toMatchObject({ detail: "expired_or_canceled_card", explanation: expect.stringMatching(/after it had succeeded/) });
+    await adminRefundBooking(admin, bookingId, { reason: "to another card" });
+    expect((await paymentOf(bookingId)).refundedCents).toBe(4500);
+  });
+});
+
+describe("refunds Stripe never answered", () => {
+  it("past Stripe's 24-hour idempotency window a refund is not sent again; the payment is flagged instead", async () => {
+    const { bookingId, payment, admin } = await paidBooking();
+    const create = vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("timeout"));
+    await adminRefundBooking(admin, bookingId, { amountCents: 1200, reason: "goodwill" });
+    const refund = (await paymentOf(bookingId)).refunds[0]!;
+    await db.refund.update({ where: { id: refund.id }, data: { createdAt: new Date(Date.now() - 24 * 3_600_000), updatedAt: new Date(Date.now() - 3_600_000) } });
+    await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
+    expect(create).toHaveBeenCalledTimes(1);
+    const p = await paymentOf(bookingId);
+    expect(p.refunds[0]!.status).toBe("requested");
+    expect(p.reviewReason).toMatch(/^refund unconfirmed: €12\.00 .* check Stripe/);
   });
 });
 
@@ -183,16 +212,43 @@ describe("disputes", () => {
     expect(closed.payload).toMatchObject({ status: "lost", explanation: expect.stringMatching(/bank returned the money/) });
   });
 
-  it("a dispute for an intent Booth has not linked yet is found through the intent's metadata", async () => {
+  it("a dispute that arrives before the payment is recorded gets 5xx, and Stripe's retry applies it after", async () => {
     const { offering, slots } = await bookableOffering();
     const h = await hold(offering.id, slots[0]!);
     const { processStripeWebhook } = await import("@/lib/payments/webhook");
     // Stripe's PaymentIntent lookup (its metadata names Booth's payment) is replaced: no Stripe here.
     vi.spyOn(testGateway, "paymentIdForIntent").mockResolvedValue(h.payment.id);
-    const ev = signedEvent("charge.dispute.created", { ...dispute(h.payment.id, "needs_response"), payment_intent: "pi_not_linked_yet" });
+    const ev = signedEvent("charge.dispute.created", dispute(h.payment.id, "needs_response"));
+    await expect(processStripeWebhook(ev.payload, ev.signature)).rejects.toMatchObject({ status: 503 });
+    expect(await db.processedWebhookEvent.count({ where: { eventId: ev.id } })).toBe(0);
+    expect((await paymentOf(h.bookingId)).status).toBe("pending");
+    await deliver(signedEvent("checkout.session.completed", sessionFor(h.payment)));
     expect((await processStripeWebhook(ev.payload, ev.signature)).result).toBe("processed");
-    const p = await paymentOf(h.bookingId);
-    expect([p.status, p.stripePaymentIntentId]).toEqual(["disputed", "pi_not_linked_yet"]);
+    const b = await db.booking.findUniqueOrThrow({ where: { id: h.bookingId }, include: { payments: true } });
+    expect([b.status, b.payments[0]!.status]).toEqual(["disputed", "disputed"]);
+  });
+
+  it("a closing processed before its opening leaves the payment as it was", async () => {
+    const { bookingId, payment } = await paidBooking();
+    await deliver(signedEvent("charge.dispute.closed", dispute(payment.id, "won")));
+    await deliver(signedEvent("charge.dispute.created", dispute(payment.id, "needs_response")));
+    const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: true } });
+    expect([b.status, b.payments[0]!.status]).toEqual(["confirmed", "paid"]);
+    expect(await traceTypes(payment.traceId)).toEqual(expect.arrayContaining(["dispute.closed", "dispute.opened"]));
+  });
+
+  it("with two disputes, winning one restores nothing while the other is open, and losing it keeps the money out", async () => {
+    const { bookingId, payment, creator } = await paidBooking();
+    const second = { ...dispute(payment.id, "needs_response"), id: `dp2_${payment.id}` };
+    await deliver(signedEvent("charge.dispute.created", dispute(payment.id, "needs_response")));
+    await deliver(signedEvent("charge.dispute.created", second));
+    expect((await traceTypes(payment.traceId)).filter((t) => t === "dispute.opened")).toHaveLength(2);
+    await deliver(signedEvent("charge.dispute.closed", dispute(payment.id, "won")));
+    expect((await paymentOf(bookingId)).status).toBe("disputed");
+    await deliver(signedEvent("charge.dispute.closed", { ...second, status: "lost" }));
+    const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: true } });
+    expect([b.status, b.payments[0]!.status]).toEqual(["disputed", "disputed"]);
+    expect((await getCreatorMoney(creator.user))!.earnings[0]).toMatchObject({ grossCents: 0 });
   });
 });
 
@@ -200,9 +256,14 @@ describe("cancelling before payment", () => {
   it("closes the open checkout after commit and records it on the trace", async () => {
     const { offering, slots } = await bookableOffering();
     const h = await hold(offering.id, slots[0]!);
-    const expire = vi.spyOn(testGateway, "expireCheckout");
+    // Records what another connection sees when the checkout is closed: the cancellation must be committed.
+    let seenByOthers: string | undefined;
+    const expire = vi.spyOn(testGateway, "expireCheckout").mockImplementation(async () => {
+      seenByOthers = (await db.booking.findUniqueOrThrow({ where: { id: h.bookingId } })).status;
+    });
     await cancelBooking(h.viewer, h.bookingId);
     expect(expire).toHaveBeenCalledWith(h.payment.stripeCheckoutSessionId);
+    expect(seenByOthers).toBe("cancelled");
     const closed = await db.traceEvent.findFirstOrThrow({ where: { traceId: h.payment.traceId, type: "checkout.closed" } });
     expect(closed.payload).toMatchObject({ checkoutSessionId: h.payment.stripeCheckoutSessionId, result: "closed" });
   });

@@ -6,7 +6,7 @@ import { RefreshWhile } from "@/components/bookings/refresh-while";
 import { Badge, Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageUser } from "@/lib/auth/session";
-import { cancellationPolicyText, cancellationRefund, refundableCents } from "@/lib/bookings/policy";
+import { cancellationPolicyText, cancellationRefund, committedRefundCents, refundCeiling, refundableCents } from "@/lib/bookings/policy";
 import { getBookingForActor } from "@/lib/bookings/queries";
 import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
@@ -43,7 +43,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
   const paidPayment = b.payments.find((p) => ["paid", "partially_refunded"].includes(p.status));
   const canCancel = b.status === "confirmed" && (role === "viewer" ? b.startsAt > now : b.endsAt > now);
   const viewerRefund = paidPayment
-    ? cancellationRefund({ actor: role === "viewer" ? "viewer" : role === "creator" ? "creator" : "admin", paidCents: paidPayment.amountCents, alreadyRefundedCents: paidPayment.refundedCents, startsAt: b.startsAt, freeCancellationHours: b.freeCancellationHours, now })
+    ? cancellationRefund({ actor: role === "viewer" ? "viewer" : role === "creator" ? "creator" : "admin", paidCents: refundCeiling(paidPayment), alreadyRefundedCents: committedRefundCents(paidPayment), startsAt: b.startsAt, freeCancellationHours: b.freeCancellationHours, now })
     : null;
 
   return (
@@ -112,7 +112,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
         <>
           {paidPayment || b.payments.some((p) => ["disputed", "needs_review"].includes(p.status)) ? (
             <Card title="Refund (admin)">
-              <AdminRefundForm bookingId={b.id} maxLabel={money(payment ? refundableCents(payment.capturedCents ?? payment.amountCents, payment.refunds, payment.refundedCents) : 0)} />
+              <AdminRefundForm bookingId={b.id} maxLabel={money(payment ? refundableCents(payment) : 0)} />
             </Card>
           ) : null}
           <Card title="Trace">

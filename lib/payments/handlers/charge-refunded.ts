@@ -2,13 +2,14 @@ import type Stripe from "stripe";
 import { appendTrace } from "@/lib/trace/service";
 import type { HandlerContext } from "../checkout-events";
 import { syncRefundedAmount } from "../ledger";
-import { idOf, resolvePayment } from "../resolve";
+import { assertPaymentRecorded, idOf, resolvePayment } from "../resolve";
 
 /** Records the charge's refunded total (monotonic: an older event never lowers it). */
 export default async function chargeRefunded({ tx, event }: HandlerContext) {
   const charge = event.data.object as Stripe.Charge;
   const payment = await resolvePayment(tx, { paymentId: charge.metadata?.paymentId ?? null, paymentIntentId: idOf(charge.payment_intent) });
   if (!payment) return;
+  assertPaymentRecorded(payment, `Refund of charge ${charge.id}`);
   const before = payment.refundedCents;
   const row = await syncRefundedAmount(tx, payment.id, charge.amount_refunded);
   if (row && row.refundedCents !== before) {
