@@ -14,14 +14,16 @@ type Slot = { startsAt: string; endsAt: string };
  * renders UTC first; once mounted the browser's zone takes over. Choosing a time and confirming holds
  * it and goes to checkout.
  */
-export function SlotPicker({ offeringId, slots, signedIn, priceLabel }: { offeringId: string; slots: Slot[]; signedIn: boolean; priceLabel: string }) {
+export function SlotPicker({ offeringId, slots, signedIn, priceLabel, week = 0, initialSlot = null }: { offeringId: string; slots: Slot[]; signedIn: boolean; priceLabel: string; week?: number; initialSlot?: string | null }) {
   const [zone, setZone] = useState("UTC");
   useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
   const days = useMemo(() => groupByLocalDay(slots.map((s) => ({ startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) })), zone), [slots, zone]);
   const [day, setDay] = useState<string | null>(null);
-  const [chosen, setChosen] = useState<string | null>(null);
+  // A time picked before signing in comes back through the sign-in page (?slot=…), still chosen.
+  const [chosen, setChosen] = useState<string | null>(initialSlot);
   const [state, action] = useActionState(startBookingAction, initialActionState);
-  const current = days.find((d) => d.date === day) ?? days[0];
+  const current = days.find((d) => d.date === day) ?? days.find((d) => d.slots.some((s) => s.startsAt.toISOString() === chosen)) ?? days[0];
+  const back = `/book/${offeringId}?${new URLSearchParams({ ...(week ? { week: String(week) } : {}), ...(chosen ? { slot: chosen } : {}) }).toString()}`.replace(/\?$/, "");
 
   if (!days.length) return <p className="text-slate-600">No open times in these two weeks. Try later dates, or check back soon.</p>;
   return (
@@ -74,8 +76,8 @@ export function SlotPicker({ offeringId, slots, signedIn, priceLabel }: { offeri
         {signedIn ? (
           <SubmitButton pendingText="Holding your time…">{chosen ? "Continue to payment" : "Pick a time first"}</SubmitButton>
         ) : (
-          <a href={`/signin?callbackUrl=${encodeURIComponent(`/book/${offeringId}`)}`} className="inline-block rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand">
-            Sign in to book
+          <a href={`/signin?callbackUrl=${encodeURIComponent(back)}`} className="inline-block rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand" data-testid="signin-to-book">
+            {chosen ? "Sign in or create an account to book this time" : "Sign in to book"}
           </a>
         )}
       </form>

@@ -29,7 +29,6 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
     },
   });
   const brand = await brandFrom(tx);
-  const title = `${b.offering.title}: ${b.viewer.name} with ${b.creator.displayName}`;
   const url = `${env.APP_URL}/bookings/${b.id}`;
   const money = (cents: number) => formatMoney(cents, b.currency);
   const cancelled = what.kind === "cancelled" || b.status === "cancelled";
@@ -63,16 +62,30 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
       lines.push(r.side === "viewer" ? `We refunded ${money(what.amountCents)} for "${b.offering.title}" on ${when}. Your bank usually shows it within 5–10 days.` : `${money(what.amountCents)} of ${r.other}'s payment for "${b.offering.title}" on ${when} was refunded.`);
     }
     lines.push("", `Details: ${url}`, "", `— ${brand.name}`);
-    const ics = onCalendars && bookingIcs({
-      uid: `booking-${b.id}@${new URL(env.APP_URL).hostname}`, title, description: `${b.offering.title} on ${brand.name}. ${url}`,
-      startsAt: b.startsAt, endsAt: b.endsAt, timeZone: r.timeZone, url, organizer: { name: brand.name, email: addressOf(env.MAIL_FROM) },
-      status: cancelled ? "cancelled" : "confirmed", sequence: cancelled ? 1 : 0, productId: brand.name,
-    });
-    return { dedupeKey: key, traceId: b.traceId, to: r.email, subject, text: lines.join("\n"), ...(ics ? { ics: { filename: icsFilename(b.offering.title), content: ics } } : {}) };
+    const ics = onCalendars ? bookingCalendarFile({ ...b, viewerName: b.viewer.name, creatorName: b.creator.displayName }, brand.name, r.timeZone, cancelled) : null;
+    return { dedupeKey: key, traceId: b.traceId, to: r.email, subject, text: lines.join("\n"), ...(ics ? { ics } : {}) };
   });
   return enqueueEmails(tx, emails);
 }
 
 function addressOf(from: string) {
   return /<([^>]+)>/.exec(from)?.[1] ?? from;
+}
+
+/**
+ * A booking's calendar file in `timeZone` (one UID per booking, so a later CANCEL replaces the
+ * event): attached to the emails and offered as "Add to calendar" on the booking page.
+ */
+export function bookingCalendarFile(
+  b: { id: string; startsAt: Date; endsAt: Date; offering: { title: string }; viewerName: string; creatorName: string },
+  brandName: string, timeZone: string, cancelled: boolean,
+) {
+  const url = `${env.APP_URL}/bookings/${b.id}`;
+  const content = bookingIcs({
+    uid: `booking-${b.id}@${new URL(env.APP_URL).hostname}`, title: `${b.offering.title}: ${b.viewerName} with ${b.creatorName}`,
+    description: `${b.offering.title} on ${brandName}. ${url}`, startsAt: b.startsAt, endsAt: b.endsAt, timeZone, url,
+    organizer: { name: brandName, email: addressOf(env.MAIL_FROM) },
+    status: cancelled ? "cancelled" : "confirmed", sequence: cancelled ? 1 : 0, productId: brandName,
+  });
+  return { filename: icsFilename(b.offering.title), content };
 }

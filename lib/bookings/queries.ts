@@ -138,3 +138,17 @@ export async function getAdminMoneyOverview(actor: Actor) {
   ]);
   return { review, recent };
 }
+
+/**
+ * "Add to calendar": the booking's calendar file in the asker's own zone (the viewer's from the
+ * booking, the creator's from their profile), for a booking that is or was on the calendar.
+ */
+export async function getBookingCalendar(actor: Actor, bookingId: string) {
+  const { booking, role } = await getBookingForActor(actor, bookingId);
+  if (!["confirmed", "completed", "cancelled", "disputed"].includes(booking.status) || (booking.status === "cancelled" && !booking.payments.some((p) => p.paidAt))) {
+    throw new AppError("conflict", "This booking is not on the calendar: it was never confirmed.");
+  }
+  const [{ getBrand }, { bookingCalendarFile }] = await Promise.all([import("@/lib/branding/queries"), import("./emails")]);
+  const zone = role === "creator" ? booking.creator.timeZone : booking.viewerTimeZone;
+  return bookingCalendarFile({ ...booking, viewerName: booking.viewer.name, creatorName: booking.creator.displayName }, (await getBrand()).name, zone, booking.status === "cancelled");
+}

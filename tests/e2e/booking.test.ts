@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import ical, { type VEvent } from "node-ical";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,15 +24,23 @@ describe("booking and paying in Chromium", () => {
     const page = await viewerCtx.newPage();
     let bookingId = "";
     await screenshotOnFailure(page, "booking-viewer", async () => {
-      await signInThroughForm(page, "viewer@booth.test", DEMO_PASSWORD, /\/dashboard$/);
+      // Signed out: pick a time first, then sign in; the time is still picked afterwards.
       await page.goto("/creators/leo-park");
       await page.getByRole("link", { name: "Book a time" }).click();
       await page.waitForURL(/\/book\//);
       // Times are offered in the viewer's own zone, not the creator's.
       await expect.poll(() => page.getByTestId("viewer-zone").textContent()).toBe("Asia/Tokyo");
-      const slot = page.getByTestId("slot").first();
+      const slot = page.getByTestId("slot").nth(1);
       const startsAt = await slot.getAttribute("data-starts-at");
       await slot.click();
+      await page.getByTestId("signin-to-book").click();
+      await page.waitForURL(/\/signin\?/);
+      await page.getByLabel("Email").fill("viewer@booth.test");
+      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(/\/book\/[^?]+\?slot=/);
+      await expect.poll(() => page.locator('[data-testid="slot"][aria-pressed="true"]').getAttribute("data-starts-at")).toBe(startsAt);
+      expect(await page.getByTestId("chosen-slot").textContent()).toMatch(/\(Asia\/Tokyo\)/);
       await page.getByRole("button", { name: "Continue to payment" }).click();
       await page.waitForURL(/\/checkout\/test\/cs_test_booth_/);
       expect(await page.getByTestId("test-mode-banner").textContent()).toMatch(/TEST MODE/);
@@ -45,6 +54,10 @@ describe("booking and paying in Chromium", () => {
       const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId } });
       expect(booking.startsAt.toISOString()).toBe(startsAt);
       expect(booking.viewerTimeZone).toBe("Asia/Tokyo");
+      // "Add to calendar" downloads the booking in the viewer's zone.
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("add-to-calendar").click()]);
+      const event = Object.values(ical.sync.parseICS(fs.readFileSync((await download.path())!, "utf8"))).find((c) => c?.type === "VEVENT") as VEvent;
+      expect([new Date(event.start).toISOString(), event.start.tz]).toEqual([startsAt, "Asia/Tokyo"]);
     });
 
     const creatorPage = await (await context("America/New_York")).newPage();

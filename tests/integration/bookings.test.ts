@@ -187,6 +187,24 @@ describe("cancellation and refunds", () => {
   });
 });
 
+describe("add to calendar", () => {
+  it("gives each side the booking in their own zone, only once it is confirmed, and nobody else anything", async () => {
+    const { offering, slots, creator } = await bookableOffering({ timeZone: "Europe/Lisbon" });
+    const h = await hold(offering.id, slots[0]!);
+    const { getBookingCalendar } = await import("@/lib/bookings/queries");
+    expect((await appError(getBookingCalendar(h.viewer, h.bookingId)))?.status).toBe(409);
+    await deliver(signedEvent("checkout.session.completed", sessionFor(h.payment)));
+    expect((await getBookingCalendar(h.viewer, h.bookingId)).content).toMatch(/DTSTART;TZID=America\/New_York:/);
+    expect((await getBookingCalendar(creator.user, h.bookingId)).content).toMatch(/DTSTART;TZID=Europe\/Lisbon:/);
+    expect((await appError(getBookingCalendar(await createUser(), h.bookingId)))?.status).toBe(404);
+    const c = new HttpClient();
+    await c.signIn(h.viewer.email, TEST_PASSWORD, "198.51.100.202");
+    const res = await c.fetch(`/bookings/${h.bookingId}/calendar`);
+    expect([res.status, res.headers.get("content-type")]).toEqual([200, "text/calendar; charset=utf-8"]);
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="portfolio-review\.ics"$/);
+  });
+});
+
 describe("faults lose nothing", () => {
   it("a refund recorded before a crash (Stripe never called) is sent by the retry sweep, once", async () => {
     const { offering, slots } = await bookableOffering();

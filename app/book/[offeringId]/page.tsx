@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 
 const WINDOW_DAYS = 14;
 
-type Props = { params: Promise<{ offeringId: string }>; searchParams: Promise<{ week?: string }> };
+type Props = { params: Promise<{ offeringId: string }>; searchParams: Promise<{ week?: string; slot?: string }> };
 
 export default async function BookPage({ params, searchParams }: Props) {
   const { offeringId } = await params;
@@ -22,10 +22,15 @@ export default async function BookPage({ params, searchParams }: Props) {
   if (!offering) notFound();
   // ?week=N shows the N-th two-week window (0 = from now), up to the offering's horizon.
   const maxWeek = Math.max(0, Math.ceil(offering.horizonDays / WINDOW_DAYS) - 1);
-  const week = Math.min(maxWeek, Math.max(0, Number.parseInt((await searchParams).week ?? "0", 10) || 0));
+  const query = await searchParams;
+  const week = Math.min(maxWeek, Math.max(0, Number.parseInt(query.week ?? "0", 10) || 0));
   const from = new Date(Date.now() + week * WINDOW_DAYS * 86_400_000);
   const [user, open] = await Promise.all([getCurrentUser(), getOpenSlots(offeringId, { from, days: WINDOW_DAYS })]);
   const price = formatMoney(offering.priceCents, offering.currency);
+  const slots = (open?.slots ?? []).map((s) => ({ startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() }));
+  // The time picked before signing in, if it is still open (someone may have booked it meanwhile).
+  const requested = query.slot && !Number.isNaN(Date.parse(query.slot)) ? new Date(query.slot).toISOString() : null;
+  const initialSlot = requested && slots.some((s) => s.startsAt === requested) ? requested : null;
   return (
     <div className="space-y-6">
       <div>
@@ -47,7 +52,14 @@ export default async function BookPage({ params, searchParams }: Props) {
         {user?.id === offering.creator.userId ? (
           <p className="text-slate-600">This is your own offering; viewers book it here.</p>
         ) : (
-          <SlotPicker key={week} offeringId={offering.id} signedIn={Boolean(user)} priceLabel={price} slots={(open?.slots ?? []).map((s) => ({ startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() }))} />
+          <>
+            {requested && !initialSlot ? (
+              <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="slot-gone">
+                The time you picked is no longer open. Please pick another.
+              </p>
+            ) : null}
+            <SlotPicker key={week} offeringId={offering.id} signedIn={Boolean(user)} priceLabel={price} week={week} initialSlot={initialSlot} slots={slots} />
+          </>
         )}
       </Card>
       <Card title="Before you pay">

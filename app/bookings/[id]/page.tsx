@@ -57,7 +57,14 @@ export default async function BookingPage({ params, searchParams }: Props) {
             <LocalTime iso={b.startsAt.toISOString()} /> · {b.offering.durationMinutes} minutes
           </p>
         </div>
-        <Badge tone={statusTone[b.status]}><span data-testid="booking-status">{statusText[b.status]}</span></Badge>
+        <div className="flex items-center gap-3">
+          {(b.status === "confirmed" || b.status === "completed") && role !== "admin" ? (
+            <a className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50" href={`/bookings/${b.id}/calendar`} data-testid="add-to-calendar" download>
+              Add to calendar
+            </a>
+          ) : null}
+          <Badge tone={statusTone[b.status]}><span data-testid="booking-status">{statusText[b.status]}</span></Badge>
+        </div>
       </div>
 
       {confirming ? (
