@@ -91,7 +91,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
             <dt className="font-medium">Payment</dt><dd data-testid="payment-status">{payment.status.replace("_", " ")}</dd>
             {payment.paidAt ? (<><dt className="font-medium">Paid</dt><dd><LocalTime iso={payment.paidAt.toISOString()} /></dd></>) : null}
             {payment.refundedCents > 0 ? (<><dt className="font-medium">Refunded</dt><dd data-testid="refunded">{money(payment.refundedCents)}</dd></>) : null}
-            <dt className="font-medium">Reference</dt><dd className="font-mono text-xs">{b.id}</dd>
+            <dt className="font-medium">Reference</dt><dd className="break-all font-mono text-xs">{b.id}</dd>
           </dl>
         ) : (
           <p className="text-sm text-slate-600">No payment yet.</p>
@@ -123,13 +123,13 @@ export default async function BookingPage({ params, searchParams }: Props) {
             </Card>
           ) : null}
           <Card title="Trace">
-            <p className="mb-2 font-mono text-xs text-slate-500">trace {b.traceId}</p>
+            <p className="mb-2 break-all font-mono text-xs text-slate-500">trace {b.traceId}</p>
             <ol className="space-y-1 text-sm" data-testid="trace">
               {trace.map((e) => (
-                <li key={String(e.id)} className="grid grid-cols-[12rem_12rem_1fr] gap-2">
+                <li key={String(e.id)} className="grid min-w-0 grid-cols-1 gap-x-2 border-b border-slate-100 pb-1 sm:grid-cols-[12rem_12rem_minmax(0,1fr)]">
                   <LocalTime iso={e.occurredAt.toISOString()} />
                   <span className="font-medium">{e.type} <span className="text-slate-500">({e.source})</span></span>
-                  <code className="truncate text-xs text-slate-600">{JSON.stringify(e.payload)}</code>
+                  <code className="break-all text-xs text-slate-600 sm:truncate">{JSON.stringify(e.payload)}</code>
                 </li>
               ))}
             </ol>

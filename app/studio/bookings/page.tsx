@@ -41,17 +41,16 @@ export default async function StudioBookingsPage() {
       <h1 className="text-2xl font-bold">Bookings and earnings</h1>
       <Card title="Earnings">
         {money.earnings.length ? (
-          <table className="w-full text-sm" data-testid="earnings">
-            <thead><tr className="text-left text-slate-500"><th>Currency</th><th>Gross</th><th>Refunds</th><th>Platform fee ({money.feePercent}%)</th><th>Net</th></tr></thead>
-            <tbody>
-              {money.earnings.map((e) => (
-                <tr key={e.currency}>
-                  <td>{e.currency}</td><td>{formatMoney(e.grossCents, e.currency)}</td><td>−{formatMoney(e.refundedCents, e.currency)}</td>
-                  <td>−{formatMoney(e.feeCents, e.currency)}</td><td className="font-semibold" data-testid="net">{formatMoney(e.netCents, e.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="grid gap-4 sm:grid-cols-2" data-testid="earnings">
+            {money.earnings.map((e) => (
+              <dl key={e.currency} className="grid grid-cols-[1fr_auto] gap-x-6 gap-y-1 text-sm" aria-label={`Earnings in ${e.currency}`}>
+                <dt className="text-slate-600">Gross ({e.currency})</dt><dd className="text-right tabular-nums">{formatMoney(e.grossCents, e.currency)}</dd>
+                <dt className="text-slate-600">Refunds</dt><dd className="text-right tabular-nums">−{formatMoney(e.refundedCents, e.currency)}</dd>
+                <dt className="text-slate-600">Platform fee ({money.feePercent}%)</dt><dd className="text-right tabular-nums">−{formatMoney(e.feeCents, e.currency)}</dd>
+                <dt className="border-t border-slate-200 pt-1 font-semibold">Net</dt><dd className="border-t border-slate-200 pt-1 text-right font-semibold tabular-nums" data-testid="net">{formatMoney(e.netCents, e.currency)}</dd>
+              </dl>
+            ))}
+          </div>
         ) : null}
         {money.earnings.some((e) => e.disputedCents > 0) ? (
           <p className="mt-3 text-sm text-amber-800" data-testid="disputed-held">

@@ -25,8 +25,8 @@ export default async function TestCheckoutPage({ params }: { params: Promise<{ s
   return (
     <div className="mx-auto max-w-lg space-y-6">
       <p className="rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-4 py-3 text-center font-semibold text-amber-900" data-testid="test-mode-banner">
-        TEST MODE — no real money moves. Payments here are simulated by {""}
-        <span className="whitespace-nowrap">Booth&apos;s test checkout</span>, which sends the same signed events as Stripe.
+        TEST MODE — no real money moves. This page stands in for the payment provider and sends the same
+        signed events it would.
       </p>
       <Card title="Your order">
         <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
