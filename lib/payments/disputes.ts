@@ -5,7 +5,7 @@ import { canTransition } from "@/lib/bookings/state";
 import { appendTrace } from "@/lib/trace/service";
 import type { HandlerContext } from "./checkout-events";
 import { refundCeiling, refundStatus, type Tx } from "./ledger";
-import { assertPaymentRecorded, idOf, resolvePayment } from "./resolve";
+import { awaitPaymentRecorded, idOf, resolvePayment } from "./resolve";
 
 type Opened = { disputeId: string; paymentStatusBefore?: string; reviewReasonBefore?: string | null; bookingStatusBefore?: string | null };
 
@@ -28,7 +28,7 @@ export async function openDispute({ tx, event }: HandlerContext) {
   const dispute = event.data.object as Stripe.Dispute;
   const payment = await resolvePayment(tx, { paymentIntentId: idOf(dispute.payment_intent) });
   if (!payment) return;
-  assertPaymentRecorded(payment, `Dispute ${dispute.id}`);
+  if (!(await awaitPaymentRecorded(tx, payment, `Dispute ${dispute.id}`, event))) return;
   const history = await disputeHistory(tx, payment.traceId);
   if (history.opened.some((o) => o.disputeId === dispute.id)) return; // the same dispute again
   const occurredAt = new Date(event.created * 1000);
@@ -59,7 +59,7 @@ export async function closeDispute({ tx, event }: HandlerContext) {
   const dispute = event.data.object as Stripe.Dispute;
   const payment = await resolvePayment(tx, { paymentIntentId: idOf(dispute.payment_intent) });
   if (!payment) return;
-  assertPaymentRecorded(payment, `Dispute ${dispute.id}`);
+  if (!(await awaitPaymentRecorded(tx, payment, `Closing of dispute ${dispute.id}`, event))) return;
   const history = await disputeHistory(tx, payment.traceId);
   if (history.closed.has(dispute.id)) return; // the same closing again
   const won = closedForPlatform(dispute.status);
@@ -84,9 +84,11 @@ export async function closeDispute({ tx, event }: HandlerContext) {
   const lost = await tx.traceEvent.count({ where: { traceId: payment.traceId, type: "dispute.closed", payload: { path: ["status"], equals: "lost" } } });
   if (stillOpen || lost > 0 || payment.status !== "disputed") return;
   // The states before the first dispute of this run (later ones saw "disputed" as their before).
-  const before = history.opened.find((o) => o.paymentStatusBefore && o.paymentStatusBefore !== "disputed");
+  const before = history.opened.findLast((o) => o.paymentStatusBefore && o.paymentStatusBefore !== "disputed");
   const status = before?.paymentStatusBefore === "needs_review" ? "needs_review" : refundStatus(payment.refundedCents, refundCeiling(payment));
-  await tx.payment.update({ where: { id: payment.id }, data: { status, reviewReason: before?.reviewReasonBefore ?? null } });
+  // Put back the reason the dispute replaced, but keep one raised during the dispute (a failed refund).
+  const reviewReason = payment.reviewReason?.startsWith("dispute ") ? (before?.reviewReasonBefore ?? null) : payment.reviewReason;
+  await tx.payment.update({ where: { id: payment.id }, data: { status, reviewReason } });
   const to = before?.bookingStatusBefore as BookingStatus | null | undefined;
   if (payment.bookingId && to) {
     const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId } });

@@ -49,6 +49,8 @@ export interface PaymentGateway {
   createRefund(req: RefundRequest): Promise<RefundCreated>;
   /** Asks where a refund the provider already has stands (a pending refund the sweep reconciles). */
   getRefund(stripeRefundId: string): Promise<RefundCreated>;
+  /** Booth's refund `refundId` as the provider has it, looked up by its metadata; null when it has none. */
+  findRefund(paymentIntentId: string, refundId: string): Promise<RefundCreated | null>;
   /** Closes an open checkout so it can no longer be paid (the booking was cancelled first). */
   expireCheckout(checkoutSessionId: string): Promise<void>;
   /** The Booth payment a provider payment intent belongs to, from its metadata (null when not Booth's). */
@@ -99,6 +101,12 @@ export const stripeGateway: PaymentGateway = {
   async getRefund(stripeRefundId) {
     const refund = await stripe().refunds.retrieve(stripeRefundId);
     return { id: refund.id, status: refundStatusOf(refund.status) };
+  },
+  async findRefund(paymentIntentId, refundId) {
+    for await (const refund of stripe().refunds.list({ payment_intent: paymentIntentId, limit: 100 })) {
+      if (refund.metadata?.refundId === refundId) return { id: refund.id, status: refundStatusOf(refund.status) };
+    }
+    return null;
   },
   async expireCheckout(checkoutSessionId) {
     await stripe().checkout.sessions.expire(checkoutSessionId);

@@ -4,7 +4,7 @@ import { appendTrace } from "@/lib/trace/service";
 import type { HandlerContext } from "./checkout-events";
 import { refundStatusOf } from "./gateway";
 import { applyRefundResult } from "./refunds";
-import { assertPaymentRecorded, idOf, resolvePayment } from "./resolve";
+import { awaitPaymentRecorded, idOf, resolvePayment } from "./resolve";
 
 /**
  * refund.created, refund.updated and refund.failed: records where a refund stands. A refund Booth
@@ -15,7 +15,7 @@ export async function recordRefundEvent({ tx, event, after }: HandlerContext) {
   const r = event.data.object as Stripe.Refund;
   const payment = await resolvePayment(tx, { paymentId: r.metadata?.paymentId ?? null, paymentIntentId: idOf(r.payment_intent) });
   if (!payment) return;
-  assertPaymentRecorded(payment, `Refund ${r.id}`);
+  if (!(await awaitPaymentRecorded(tx, payment, `Refund ${r.id}`, event))) return;
   const status = refundStatusOf(r.status);
   let refund = await tx.refund.findFirst({ where: { OR: [{ stripeRefundId: r.id }, ...(r.metadata?.refundId ? [{ id: r.metadata.refundId }] : [])] } });
   if (!refund) {

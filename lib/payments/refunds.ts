@@ -84,8 +84,14 @@ export async function applyRefundResult(tx: Tx, refundId: string, stripeRefundId
     const turned = await tx.refund.updateMany({ where: { id: refundId, status: { in: ["requested", "pending"] } }, data: { status: "succeeded" } });
     if (turned.count === 0) return;
     await syncRefundedAmount(tx, refund.paymentId);
-    // A refund that goes through settles an earlier failed one's review flag.
-    await tx.payment.updateMany({ where: { id: refund.paymentId, reviewReason: { startsWith: REFUND_FAILED } }, data: { reviewReason: null } });
+    // A refund that goes through settles a failed one's review flag only if it makes up for it: nothing
+    // is left to refund, or it came after the latest failed refund and is at least as large.
+    const p = await tx.payment.findUniqueOrThrow({ where: { id: refund.paymentId }, include: { refunds: { select: { amountCents: true, status: true, stripeRefundId: true, createdAt: true } } } });
+    if (p.reviewReason?.startsWith(REFUND_FAILED)) {
+      const lastFailed = p.refunds.filter((r) => r.status === "failed").sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+      const madeUp = !lastFailed || (refund.createdAt > lastFailed.createdAt && refund.amountCents >= lastFailed.amountCents);
+      if (madeUp || refundableCents(p) === 0) await tx.payment.update({ where: { id: p.id }, data: { reviewReason: null } });
+    }
     await appendTrace({ ...trace, type: "refund.issued", payload: { refundId, stripeRefundId, amountCents: refund.amountCents, currency: refund.payment.currency, reason: refund.reason } }, tx);
     if (refund.payment.bookingId) {
       await enqueueBookingEmails(tx, refund.payment.bookingId, { kind: "refunded", refundId, amountCents: refund.amountCents });
@@ -163,29 +169,38 @@ export async function retryPendingRefunds(opts: { olderThanMs?: number; pendingO
     await executeRefund(r.id).catch((err) => log.error({ err, refundId: r.id }, "refund retry failed"));
     await db.refund.updateMany({ where: { id: r.id, status: { in: ["requested", "pending"] } }, data: { updatedAt: new Date() } });
   }
-  await flagUnconfirmedRefunds(scope, now);
+  await reconcileUnansweredRefunds(scope, now);
   return due.length;
 }
 
 /** Resending with the same idempotency key is safe for this long (Stripe keeps keys 24 hours). */
 export const IDEMPOTENCY_WINDOW_MS = 23 * 60 * 60_000;
-const REFUND_UNCONFIRMED = "refund unconfirmed:";
 
 /**
  * A refund Booth recorded but never got Stripe's answer for within the idempotency window is not sent
- * again (Stripe may have made it): its payment goes on the admin review list to check in Stripe.
+ * again (a new request could refund twice). Stripe is asked whether it has it (by Booth's refund id in
+ * its metadata): if so it joins the ledger; if not, nothing was refunded, so it is marked failed, which
+ * frees its amount and puts the payment on the review list to refund again.
  */
-async function flagUnconfirmedRefunds(scope: { paymentId?: { in: string[] } }, now: number) {
+async function reconcileUnansweredRefunds(scope: { paymentId?: { in: string[] } }, now: number) {
   const stale = await db.refund.findMany({
-    where: { ...scope, status: "requested", stripeRefundId: null, createdAt: { lte: new Date(now - IDEMPOTENCY_WINDOW_MS) }, payment: { reviewReason: null } },
-    select: { id: true, paymentId: true, amountCents: true, payment: { select: { currency: true } } }, take: 50,
+    where: { ...scope, status: "requested", stripeRefundId: null, createdAt: { lte: new Date(now - IDEMPOTENCY_WINDOW_MS) } },
+    select: { id: true, payment: { select: { stripePaymentIntentId: true } } }, take: 50,
   });
   for (const r of stale) {
-    await db.payment.updateMany({
-      where: { id: r.paymentId, reviewReason: null },
-      data: { reviewReason: `${REFUND_UNCONFIRMED} ${formatMoney(r.amountCents, r.payment.currency)} (refund ${r.id}) got no answer from Stripe for 23 hours; check Stripe before refunding again` },
-    });
-    log.warn({ refundId: r.id, paymentId: r.paymentId }, "refund unconfirmed past the idempotency window; flagged for review");
+    if (!r.payment.stripePaymentIntentId) continue;
+    try {
+      const found = await paymentGateway().findRefund(r.payment.stripePaymentIntentId, r.id);
+      const after = new AfterCommit();
+      await db.$transaction((tx) =>
+        found
+          ? applyRefundResult(tx, r.id, found.id, found.status, after, "app")
+          : applyRefundResult(tx, r.id, "", "failed", after, "app", "Stripe has no record of this refund a day after it was asked for: nothing was refunded."),
+      );
+      await after.run();
+    } catch (err) {
+      log.error({ err, refundId: r.id }, "unanswered refund could not be reconciled; next sweep tries again");
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { paymentGateway } from "./gateway";
+import { appendTrace } from "@/lib/trace/service";
 import { lockBookingThenPayment, type Tx } from "./ledger";
 
 /**
@@ -25,12 +26,21 @@ export async function resolvePayment(tx: Tx, ref: { paymentId?: string | null; p
 
 export const idOf = (v: string | { id: string } | null | undefined) => (typeof v === "string" ? v : (v?.id ?? null));
 
+/** How long a refund or dispute waits (5xx, Stripe retries) for its payment's success to be recorded. */
+export const AWAIT_PAYMENT_MS = 6 * 60 * 60_000;
+
 /**
- * A refund or dispute about a payment Booth has not yet recorded as paid (its checkout event is
- * late or being retried) must wait: answering 5xx makes Stripe deliver it again after the payment.
+ * A refund or dispute about a payment Booth has not recorded as paid (its checkout event is late or
+ * being retried) waits: answering 5xx makes Stripe deliver it again after the payment. Past
+ * AWAIT_PAYMENT_MS it stops waiting (the checkout event may never come): the payment is flagged for a
+ * person and the event is acknowledged. True when the caller should apply the event.
  */
-export function assertPaymentRecorded(payment: { id: string; status: string }, what: string) {
-  if (payment.status === "pending" || payment.status === "expired" || payment.status === "failed") {
+export async function awaitPaymentRecorded(tx: Tx, payment: { id: string; status: string; traceId: string }, what: string, event: { id: string; created: number }) {
+  if (payment.status !== "pending" && payment.status !== "expired" && payment.status !== "failed") return true;
+  if (Date.now() - event.created * 1000 < AWAIT_PAYMENT_MS) {
     throw new AppError("unavailable", `${what} arrived before payment ${payment.id} was recorded as paid; retry later.`);
   }
+  await tx.payment.update({ where: { id: payment.id }, data: { reviewReason: `${what} for a payment Booth has as ${payment.status}, never paid: check it in Stripe` } });
+  await appendTrace({ traceId: payment.traceId, type: "payment.flagged", source: "stripe", payload: { paymentId: payment.id, reasons: [`${what} (event ${event.id}) for a payment never recorded as paid`] } }, tx);
+  return false;
 }

@@ -47,6 +47,10 @@ export const testGateway: PaymentGateway = {
     // Test refunds settle as they are made.
     return { id: stripeRefundId, status: "succeeded" };
   },
+  async findRefund() {
+    // A test refund is made (and recorded) in the same call that asks for it: an unanswered one was never made.
+    return null;
+  },
   async expireCheckout() {
     // Nothing is open anywhere else: the test checkout page reads the payment's status from the database.
   },

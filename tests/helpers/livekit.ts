@@ -38,10 +38,11 @@ export async function publishSyntheticCamera(room: Room) {
   return { stop: async () => { clearInterval(timer); await source.close(); } };
 }
 
-/** Resolves with the first decoded remote video frame's size. */
+/** Resolves with the first decoded remote video frame's size; cancel() stops waiting (no stray timer). */
 export function firstRemoteFrame(room: Room, timeoutMs = 20_000) {
-  return new Promise<{ width: number; height: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no remote video frame within ${timeoutMs} ms`)), timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const frame = new Promise<{ width: number; height: number }>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no remote video frame within ${timeoutMs} ms`)), timeoutMs);
     room.on(RoomEvent.TrackSubscribed, async (track) => {
       if (track.kind !== TrackKind.KIND_VIDEO) return;
       const reader = new VideoStream(track).getReader();
@@ -52,6 +53,7 @@ export function firstRemoteFrame(room: Room, timeoutMs = 20_000) {
       resolve({ width: value.frame.width, height: value.frame.height });
     });
   });
+  return { frame, cancel: () => clearTimeout(timer) };
 }
 
 export type IcePath = { localType: string; protocol: string; relayProtocol: string | null; url: string | null; remoteType: string };

@@ -13,16 +13,18 @@ async function call(relay: boolean) {
   const room = `media-${relay ? "relay" : "direct"}-${Date.now()}`;
   const publisher = new Room();
   const viewer = new Room();
+  const first = firstRemoteFrame(viewer);
   try {
     await publisher.connect(livekitUrl(), await joinToken(room, "creator"), roomOptions(relay));
     const camera = await publishSyntheticCamera(publisher);
-    const frame = firstRemoteFrame(viewer);
     await viewer.connect(livekitUrl(), await joinToken(room, "viewer"), roomOptions(relay));
-    const got = await frame;
+    const got = await first.frame;
     const path = await selectedPath(viewer);
     await camera.stop();
     return { got, path };
   } finally {
+    first.cancel();
+    first.frame.catch(() => {});
     await viewer.disconnect();
     await publisher.disconnect();
   }
@@ -32,7 +34,8 @@ describe("media through livekit-server", () => {
   it("a viewer receives the creator's video on the direct path", async () => {
     const { got, path } = await call(false);
     expect(got).toEqual({ width: 320, height: 240 });
-    expect(path?.localType).not.toBe("RELAY");
+    expect(path).not.toBeNull();
+    expect(path!.localType).toMatch(/^(HOST|SRFLX|PRFLX)$/);
   });
 
   it("with only relay allowed, the embedded TURN carries it over UDP (TURN listens on loopback, so its replies come from the address clients sent to)", async () => {

@@ -106,9 +106,12 @@ describe("refunds that fail", () => {
     expect(create).toHaveBeenCalledTimes(1);
     // The failed refund no longer counts against what is left.
     create.mockRestore();
+    // A smaller refund does not make up for the failed one: the flag stays.
+    await adminRefundBooking(admin, bookingId, { amountCents: 500, reason: "goodwill" });
+    expect((await paymentOf(bookingId)).reviewReason).toMatch(/^refund failed/);
     await adminRefundBooking(admin, bookingId, { reason: "second try" });
     const after = await paymentOf(bookingId);
-    expect([after.refundedCents, after.reviewReason]).toEqual([4500, null]); // a refund that went through settles the flag
+    expect([after.refundedCents, after.reviewReason]).toEqual([4500, null]); // everything went back: the flag is settled
   });
 
   it("a network fault leaves the refund requested for the sweep (same key), never failed", async () => {
@@ -135,13 +138,17 @@ describe("refunds that fail", () => {
     expect(p.reviewReason).toMatch(/^refund failed: €9\.00/);
     const failed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "refund.failed" } });
     expect(failed.payload).toMatchObject({ detail: "expired_or_canceled_card", explanation: expect.stringMatching(/after it had succeeded/) });
+    // charge.refunded sent before the failure (a late or retried delivery) does not put the 900 back.
+    const sentBefore = Math.floor(Date.now() / 1000) - 60;
+    await deliver(signedEvent("charge.refunded", { id: `ch_${payment.id}`, object: "charge", amount: 4500, amount_refunded: 900, currency: "eur", payment_intent: `pi_${payment.id}` }, { created: sentBefore }));
+    expect((await paymentOf(bookingId)).refundedCents).toBe(0);
     await adminRefundBooking(admin, bookingId, { reason: "to another card" });
     expect((await paymentOf(bookingId)).refundedCents).toBe(4500);
   });
 });
 
 describe("refunds Stripe never answered", () => {
-  it("past Stripe's 24-hour idempotency window a refund is not sent again; the payment is flagged instead", async () => {
+  it("past Stripe's 24-hour idempotency window a refund is not sent again; Stripe is asked, and one it never made is marked failed and flagged", async () => {
     const { bookingId, payment, admin } = await paidBooking();
     const create = vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("timeout"));
     await adminRefundBooking(admin, bookingId, { amountCents: 1200, reason: "goodwill" });
@@ -150,8 +157,27 @@ describe("refunds Stripe never answered", () => {
     await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
     expect(create).toHaveBeenCalledTimes(1);
     const p = await paymentOf(bookingId);
-    expect(p.refunds[0]!.status).toBe("requested");
-    expect(p.reviewReason).toMatch(/^refund unconfirmed: €12\.00 .* check Stripe/);
+    expect(p.refunds[0]!.status).toBe("failed");
+    expect(p.reviewReason).toMatch(/^refund failed: €12\.00/);
+    const failed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "refund.failed" } });
+    expect(failed.payload).toMatchObject({ detail: expect.stringMatching(/no record of this refund/) });
+    // Its amount is free again.
+    await adminRefundBooking(admin, bookingId, { reason: "refund again" });
+    expect((await paymentOf(bookingId)).refundedCents).toBe(4500);
+  });
+
+  it("one Stripe did make (its answer was lost) joins the ledger as succeeded", async () => {
+    const { bookingId, payment, admin } = await paidBooking();
+    vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("timeout"));
+    await adminRefundBooking(admin, bookingId, { amountCents: 1300, reason: "goodwill" });
+    const refund = (await paymentOf(bookingId)).refunds[0]!;
+    await db.refund.update({ where: { id: refund.id }, data: { createdAt: new Date(Date.now() - 24 * 3_600_000), updatedAt: new Date(Date.now() - 3_600_000) } });
+    // Stripe's refund list (which would hold it, with Booth's refund id in its metadata) is replaced: no Stripe here.
+    const find = vi.spyOn(testGateway, "findRefund").mockResolvedValue({ id: `re_found_${refund.id}`, status: "succeeded" });
+    await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
+    expect(find).toHaveBeenCalledWith(`pi_${payment.id}`, refund.id);
+    const p = await paymentOf(bookingId);
+    expect([p.refunds[0]!.status, p.refunds[0]!.stripeRefundId, p.refundedCents]).toEqual(["succeeded", `re_found_${refund.id}`, 1300]);
   });
 });
 
@@ -226,6 +252,30 @@ describe("disputes", () => {
     expect((await processStripeWebhook(ev.payload, ev.signature)).result).toBe("processed");
     const b = await db.booking.findUniqueOrThrow({ where: { id: h.bookingId }, include: { payments: true } });
     expect([b.status, b.payments[0]!.status]).toEqual(["disputed", "disputed"]);
+  });
+
+  it("a dispute, or a refund, for a payment Booth never recorded as paid stops waiting after 6 hours and flags the payment", async () => {
+    const { offering, slots } = await bookableOffering();
+    const h = await hold(offering.id, slots[0]!);
+    await deliver(signedEvent("checkout.session.expired", sessionFor(h.payment, { status: "expired", payment_status: "unpaid" })));
+    vi.spyOn(testGateway, "paymentIdForIntent").mockResolvedValue(h.payment.id); // Stripe's intent lookup, replaced
+    const { processStripeWebhook } = await import("@/lib/payments/webhook");
+    const old = signedEvent("charge.dispute.created", dispute(h.payment.id, "needs_response"), { created: Math.floor(Date.now() / 1000) - 7 * 3600 });
+    expect((await processStripeWebhook(old.payload, old.signature)).result).toBe("processed");
+    const p = await paymentOf(h.bookingId);
+    expect([p.status, p.reviewReason]).toEqual(["expired", expect.stringMatching(/^Dispute dp_.* never paid: check it in Stripe/)]);
+  });
+
+  it("winning a dispute keeps a refund failure raised during it on the review list", async () => {
+    const { bookingId, payment, admin } = await paidBooking();
+    await deliver(signedEvent("charge.dispute.created", dispute(payment.id, "needs_response")));
+    // Stripe refuses refunds of a disputed charge; that refusal cannot be provoked here.
+    vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new RefundRejected("Charge has been disputed.", "charge_disputed"));
+    await adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "goodwill" });
+    expect((await paymentOf(bookingId)).reviewReason).toMatch(/^refund failed/);
+    await deliver(signedEvent("charge.dispute.closed", dispute(payment.id, "won")));
+    const p = await paymentOf(bookingId);
+    expect([p.status, p.reviewReason]).toEqual(["paid", expect.stringMatching(/^refund failed: €10\.00/)]);
   });
 
   it("a closing processed before its opening leaves the payment as it was", async () => {

@@ -81,6 +81,8 @@ describe("Stripe API through stripe-mock", () => {
     await expect(stripeGateway.createRefund({ ...req, amountCents: 1.5 })).rejects.toBeInstanceOf(RefundRejected);
     const ok = await stripeGateway.createRefund({ ...req, amountCents: 100, idempotencyKey: "k-ok" });
     expect(ok.id).toMatch(/^re_/);
+    // Stripe's refund list for the intent is read (and paged) without error; stripe-mock's refunds carry no Booth id.
+    expect(await stripeGateway.findRefund("pi_123", "booth-refund-id")).toBeNull();
     expect(await stripeGateway.getRefund(ok.id)).toMatchObject({ id: expect.stringMatching(/^re_/), status: expect.stringMatching(/^(succeeded|pending|failed)$/) });
   });
 });
