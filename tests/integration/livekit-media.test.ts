@@ -4,10 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { IcePath } from "../helpers/livekit";
 
 // Two real WebRTC participants (@livekit/rtc-node) on the suite's livekit-server, configured from
-// scripts/services/livekit.yaml: media flows through the SFU. Each call runs in its own Node process.
-// Relay-only calls through the embedded TURN connect in plain Node scripts against a fresh server
-// (`node --import tsx tests/helpers/media-probe.ts relay`), but time out in some runs of this suite;
-// until that is understood they are not asserted here (README, "Production", livekit-server).
+// scripts/services/livekit.yaml: media flows through the SFU, directly or through its embedded TURN.
+// Each call runs in its own Node process, as real participants do.
 
 type Probe = { ok: boolean; error?: string; frame?: { width: number; height: number }; path?: IcePath | null; joinToFirstFrameMs?: number };
 
@@ -21,5 +19,11 @@ describe("media through livekit-server", () => {
     const probe = await call("direct");
     expect(probe).toMatchObject({ ok: true, frame: { width: 320, height: 240 } });
     expect(probe.path?.localType).toMatch(/^(HOST|SRFLX|PRFLX)$/);
+  }, 70_000);
+
+  it("with only relay allowed, the embedded TURN carries it over UDP", async () => {
+    const probe = await call("relay");
+    expect(probe).toMatchObject({ ok: true, frame: { width: 320, height: 240 } });
+    expect(probe.path).toMatchObject({ localType: "RELAY", protocol: "udp", relayProtocol: "TRANSPORT_UDP", url: expect.stringMatching(/^turn:127\.0\.0\.1:\d+\?transport=udp$/) });
   }, 70_000);
 });
