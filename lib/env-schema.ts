@@ -14,6 +14,30 @@ const schema = z.object({
   LIVEKIT_URL: z.string().regex(/^wss?:\/\//, "must be a ws:// or wss:// URL").default("ws://127.0.0.1:7880"),
   LIVEKIT_API_KEY: z.string().min(1, "is required"),
   LIVEKIT_API_SECRET: z.string().min(32, "must be at least 32 characters"),
+  /** Where browsers reach livekit-server, when it differs from LIVEKIT_URL (which Booth's server uses). */
+  LIVEKIT_PUBLIC_URL: z.string().regex(/^wss?:\/\//, "must be a ws:// or wss:// URL").optional(),
+
+  /** A session's room opens this many minutes before the start… */
+  SESSION_JOIN_EARLY_MINUTES: z.coerce.number().int().min(0).max(120).default(10),
+  /** …and stays open this many minutes after the end (then the server closes it). */
+  SESSION_GRACE_MINUTES: z.coerce.number().int().min(0).max(120).default(10),
+  /** Both sides are warned this many minutes before the room closes. */
+  SESSION_WARNING_MINUTES: z.coerce.number().int().min(1).max(30).default(2),
+  /** Lifetime of a LiveKit join token (seconds): enough to connect, not to share. */
+  SESSION_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** The direct path gets this long to carry media before the client retries through TURN only. */
+  SESSION_DIRECT_WINDOW_MS: z.coerce.number().int().min(500).max(60_000).default(5000),
+  /** The relay retry gets this long before the client gives up and says so. */
+  SESSION_RELAY_WINDOW_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+  /** Diagnostics batches a participant may send per minute. */
+  DIAGNOSTICS_MAX_BATCHES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(30),
+
+  /** Session metric thresholds (/admin/metrics): a breach is shown in red and logged as a warning. */
+  METRIC_MIN_SETUP_SUCCESS: z.coerce.number().min(0).max(1).default(0.95),
+  METRIC_MAX_RELAY_SHARE: z.coerce.number().min(0).max(1).default(0.3),
+  METRIC_MAX_RETRY_RATE: z.coerce.number().min(0).max(1).default(0.2),
+  METRIC_MAX_JOIN_TO_MEDIA_P50_MS: z.coerce.number().int().positive().default(3000),
+  METRIC_MAX_JOIN_TO_MEDIA_P95_MS: z.coerce.number().int().positive().default(8000),
 
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: int(5),
   SIGNIN_MAX_FAILURES_PER_IP: int(30),

@@ -8,6 +8,7 @@ export const errorStatus = {
   suspended: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
   unsupported_media_type: 415,
   invalid: 422,
   rate_limited: 429,
@@ -19,12 +20,19 @@ export type AppErrorCode = keyof typeof errorStatus;
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly fieldErrors?: Record<string, string[]>;
+  /** Machine-readable detail for clients (e.g. why a session token was refused), sent beside the message. */
+  details?: Record<string, unknown>;
 
   constructor(code: AppErrorCode, message: string, fieldErrors?: Record<string, string[]>) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.fieldErrors = fieldErrors;
+  }
+
+  withDetails(details: Record<string, unknown>) {
+    this.details = details;
+    return this;
   }
 
   get status() {
@@ -75,11 +83,11 @@ export function isRetryableConflict(err: unknown): boolean {
 export const CONFLICT_RETRY = "Someone else changed this at the same moment, so nothing was saved. Please try again.";
 
 /** What the caller is told about an error it caused; null for a fault of ours (log it, apologise). */
-export function describeError(err: unknown): { status: number; message: string; code?: AppErrorCode; fieldErrors?: Record<string, string[] | undefined> } | null {
+export function describeError(err: unknown): { status: number; message: string; code?: AppErrorCode; fieldErrors?: Record<string, string[] | undefined>; details?: Record<string, unknown> } | null {
   if (err instanceof ZodError) {
     return { status: 422, message: "Please fix the highlighted fields.", code: "invalid", fieldErrors: z.flattenError(err).fieldErrors as Record<string, string[]> };
   }
-  if (err instanceof AppError) return { status: err.status, message: err.message, code: err.code, fieldErrors: err.fieldErrors };
+  if (err instanceof AppError) return { status: err.status, message: err.message, code: err.code, fieldErrors: err.fieldErrors, details: err.details };
   if (isRetryableConflict(err)) return { status: 409, message: CONFLICT_RETRY, code: "conflict" };
   return null;
 }

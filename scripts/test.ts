@@ -60,7 +60,8 @@ async function main() {
     NODE_ENV: "production",
     TZ: "UTC",
     NEXT_TELEMETRY_DISABLED: "1",
-    NEXT_DIST_DIR: ".next-test",
+    // BOOTH_TEST_DIST_DIR lets two test runs build side by side in one checkout.
+    NEXT_DIST_DIR: process.env.BOOTH_TEST_DIST_DIR ?? ".next-test",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: "test-secret-test-secret-test-secret-0123",

@@ -1,0 +1,63 @@
+import "server-only";
+import { AccessToken, DataPacket_Kind, RoomServiceClient, TrackSource, WebhookReceiver } from "livekit-server-sdk";
+import { env } from "@/lib/env";
+import { SERVER_TOPIC, type ParticipantMetadata, type ServerMessage } from "./schemas";
+
+/** Booth's side of livekit-server: join tokens, webhook verification and room control. */
+
+const g = globalThis as unknown as { boothRoomService?: RoomServiceClient; boothWebhookReceiver?: WebhookReceiver };
+
+export function roomService() {
+  return (g.boothRoomService ??= new RoomServiceClient(env.LIVEKIT_URL.replace(/^ws/, "http"), env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET));
+}
+
+export function webhookReceiver() {
+  return (g.boothWebhookReceiver ??= new WebhookReceiver(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET));
+}
+
+/** Where browsers connect. */
+export const publicLivekitUrl = () => env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL;
+
+/**
+ * A join token for one room: join it, publish camera and microphone (the creator may also share the
+ * screen), subscribe, send data. Identity is the user id; the metadata says which side they are on.
+ */
+export async function signJoinToken(input: { roomName: string; identity: string; name: string; metadata: ParticipantMetadata; ttlSeconds: number }) {
+  const at = new AccessToken(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET, {
+    identity: input.identity,
+    name: input.name,
+    ttl: input.ttlSeconds,
+    metadata: JSON.stringify(input.metadata),
+  });
+  const sources = [TrackSource.CAMERA, TrackSource.MICROPHONE];
+  if (input.metadata.role === "creator") sources.push(TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO);
+  at.addGrant({
+    room: input.roomName,
+    roomJoin: true,
+    roomCreate: false,
+    roomList: false,
+    roomAdmin: false,
+    roomRecord: false,
+    canPublish: true,
+    canPublishSources: sources,
+    canSubscribe: true,
+    canPublishData: true,
+    canUpdateOwnMetadata: false,
+  });
+  return at.toJwt();
+}
+
+/** Sends a server message to everyone in the room (reliable data, topic SERVER_TOPIC). */
+export async function sendServerMessage(roomName: string, message: ServerMessage) {
+  await roomService().sendData(roomName, new TextEncoder().encode(JSON.stringify(message)), DataPacket_Kind.RELIABLE, { topic: SERVER_TOPIC });
+}
+
+/** Ends the room for everyone. A room that is already gone counts as closed. */
+export async function closeRoom(roomName: string) {
+  try {
+    await roomService().deleteRoom(roomName);
+  } catch (err) {
+    if (/not.?found|does not exist|404/i.test(String((err as Error)?.message ?? err))) return;
+    throw err;
+  }
+}
