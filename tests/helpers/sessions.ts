@@ -1,0 +1,37 @@
+import crypto from "node:crypto";
+import type { BookingStatus } from "@/lib/generated/prisma/enums";
+import { db } from "@/lib/db";
+import { createCreator, createUser } from "./factories";
+
+/**
+ * A paid private session written straight to the database: a creator, a viewer, a confirmed booking
+ * (startsAt = now + startsInMinutes) and its paid payment, as the Stripe webhook would have left them.
+ * The payment intent id is unique per call so refunds and searches can find it.
+ */
+export async function paidSession(opts: { startsInMinutes?: number; durationMinutes?: number; status?: BookingStatus; priceCents?: number } = {}) {
+  const creator = await createCreator({ timeZone: "Europe/Lisbon" });
+  const viewer = await createUser({ name: "Session Viewer" });
+  const duration = opts.durationMinutes ?? 30;
+  const offering = await db.offering.create({
+    data: { creatorId: creator.profile.id, kind: "private_session", title: "Live review", durationMinutes: duration, priceCents: opts.priceCents ?? 4000, currency: "EUR", minNoticeMinutes: 0, horizonDays: 30 },
+  });
+  const startsAt = new Date(Date.now() + (opts.startsInMinutes ?? 1) * 60_000);
+  startsAt.setMilliseconds(0);
+  const endsAt = new Date(startsAt.getTime() + duration * 60_000);
+  const status = opts.status ?? "confirmed";
+  const booking = await db.booking.create({
+    data: {
+      offeringId: offering.id, creatorId: creator.profile.id, viewerId: viewer.id, startsAt, endsAt, status,
+      holdsSlot: status === "confirmed", priceCents: offering.priceCents, currency: "EUR", viewerTimeZone: "Asia/Tokyo",
+    },
+  });
+  const tag = crypto.randomBytes(6).toString("hex");
+  const payment = await db.payment.create({
+    data: {
+      traceId: booking.traceId, kind: "booking", bookingId: booking.id, payerId: viewer.id, amountCents: offering.priceCents, currency: "EUR",
+      status: status === "pending_payment" ? "pending" : "paid", paidAt: status === "pending_payment" ? null : new Date(),
+      stripeCheckoutSessionId: `cs_test_${tag}`, stripePaymentIntentId: status === "pending_payment" ? null : `pi_test_${tag}`,
+    },
+  });
+  return { creator, viewer, offering, booking, payment };
+}
