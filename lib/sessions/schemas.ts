@@ -110,6 +110,8 @@ export const MAX_DIAGNOSTICS_BODY = 16_384;
 
 /** POST /api/sessions/:id/diagnostics */
 export const diagnosticsBatch = z.object({
+  /** The client's id for this batch: a batch sent again (a retry after a lost answer) is stored once. */
+  batchId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _").optional(),
   events: z.array(diagnosticEvent).min(1, "send at least one event").max(MAX_DIAGNOSTIC_EVENTS, `send at most ${MAX_DIAGNOSTIC_EVENTS} events per batch`),
 });
 export type DiagnosticsBatch = z.infer<typeof diagnosticsBatch>;

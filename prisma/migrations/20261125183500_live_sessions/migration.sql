@@ -1,3 +1,6 @@
+-- AlterEnum
+ALTER TYPE "WebhookSource" ADD VALUE 'client';
+
 -- AlterTable
 ALTER TABLE "participant_connections" ADD COLUMN     "failedAfterMs" INTEGER,
 ADD COLUMN     "failure" TEXT,

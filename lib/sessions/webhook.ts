@@ -1,0 +1,169 @@
+import "server-only";
+import type { WebhookEvent } from "livekit-server-sdk";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { logger } from "@/lib/logger";
+import { appendTrace } from "@/lib/trace/service";
+import type { TraceEventType } from "@/lib/trace/events";
+import { webhookReceiver } from "./livekit";
+import { bookingIdFromRoom, roomNameFor } from "./policy";
+import { participantMetadata, type ParticipantMetadata } from "./schemas";
+
+const log = logger.child({ module: "livekit-webhook" });
+type Tx = Prisma.TransactionClient;
+
+export type LivekitWebhookOutcome = { eventId: string; type: string; result: "processed" | "duplicate" | "ignored" };
+
+const traceTypes: Record<string, TraceEventType> = {
+  room_started: "room.started",
+  room_finished: "room.finished",
+  participant_joined: "participant.joined",
+  participant_left: "participant.left",
+  participant_connection_aborted: "participant.connection_aborted",
+  track_published: "track.published",
+  track_unpublished: "track.unpublished",
+};
+
+/** The parts of a LiveKit event Booth uses, as JSON (enum names as strings; created_at in seconds). */
+type EventJson = {
+  event?: string;
+  id?: string;
+  createdAt?: string;
+  room?: { sid?: string; name?: string };
+  participant?: { sid?: string; identity?: string; metadata?: string; disconnectReason?: string };
+  track?: { sid?: string; type?: string; source?: string };
+};
+
+function readMetadata(raw: string | undefined): ParticipantMetadata | null {
+  if (!raw) return null;
+  try {
+    const parsed = participantMetadata.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Verifies, deduplicates and records one LiveKit webhook. A missing or forged signature is a 401.
+ * The dedupe row (source livekit, event id) commits with the changes, so a redelivery does nothing;
+ * every change is order-independent (earliest join, latest leave), so events may arrive in any order.
+ */
+export async function processLivekitWebhook(body: string, authorization: string | null): Promise<LivekitWebhookOutcome> {
+  if (!authorization) throw new AppError("unauthorized", "Missing Authorization header: LiveKit webhooks are signed.");
+  let event: WebhookEvent;
+  try {
+    event = await webhookReceiver().receive(body, authorization);
+  } catch (err) {
+    throw new AppError("unauthorized", `Invalid LiveKit webhook signature: ${err instanceof Error ? err.message : "rejected"}.`);
+  }
+  const json = event.toJson() as EventJson;
+  const type = json.event ?? "";
+  const eventId = json.id ?? "";
+  const traceType = Object.hasOwn(traceTypes, type) ? traceTypes[type] : undefined;
+  const roomName = json.room?.name ?? "";
+  const bookingId = bookingIdFromRoom(roomName);
+  if (!traceType || !bookingId || !eventId) {
+    log.info({ eventId, type, roomName }, "livekit event not about a session; acknowledged");
+    return { eventId, type, result: "ignored" };
+  }
+  const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { id: true, traceId: true, viewerId: true } });
+  if (!booking || roomNameFor(booking.id) !== roomName) return { eventId, type, result: "ignored" };
+
+  const occurredAt = json.createdAt ? new Date(Number(json.createdAt) * 1000) : new Date();
+  const fresh = await db.$transaction(async (tx) => {
+    const inserted = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO processed_webhook_events (id, source, "eventId", type, "receivedAt", "processedAt")
+      VALUES (gen_random_uuid()::text, 'livekit', ${eventId}, ${type}, timezone('utc', now()), timezone('utc', now()))
+      ON CONFLICT (source, "eventId") DO NOTHING RETURNING id`;
+    if (inserted.length === 0) return false;
+    const roomSession = await tx.roomSession.upsert({
+      where: { bookingId: booking.id },
+      create: { bookingId: booking.id, traceId: booking.traceId, roomName },
+      update: {},
+    });
+    // Serialises events about one room: the read-then-write below never races another delivery.
+    await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
+    const payload = await apply(tx, roomSession.id, booking, json, type, occurredAt);
+    await appendTrace({ traceId: booking.traceId, type: traceType, source: "livekit", actorId: payload.identity ?? null, occurredAt, payload: { ...payload.trace, webhookId: eventId } }, tx);
+    return true;
+  });
+  if (!fresh) {
+    log.info({ eventId, type }, "duplicate livekit event ignored");
+    return { eventId, type, result: "duplicate" };
+  }
+  return { eventId, type, result: "processed" };
+}
+
+async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string }, json: EventJson, type: string, at: Date): Promise<{ identity?: string; trace: Prisma.InputJsonObject }> {
+  if (type === "room_started" || type === "room_finished") {
+    const rs = await tx.roomSession.findUniqueOrThrow({ where: { id: roomSessionId } });
+    const sid = json.room?.sid || null;
+    const data: Prisma.RoomSessionUpdateInput = {};
+    if (sid && !rs.livekitRoomSid) {
+      const taken = await tx.roomSession.findUnique({ where: { livekitRoomSid: sid }, select: { id: true } });
+      if (!taken) data.livekitRoomSid = sid;
+    }
+    if (type === "room_started") {
+      if (!rs.startedAt || at < rs.startedAt) data.startedAt = at;
+      // A start newer than the last finish means the room is live again (someone rejoined).
+      if (!rs.endedAt || at > rs.endedAt) data.status = "active";
+    } else {
+      if (!rs.endedAt || at > rs.endedAt) {
+        data.endedAt = at;
+        data.status = "ended";
+      }
+    }
+    await tx.roomSession.update({ where: { id: roomSessionId }, data });
+    return { trace: { roomName: json.room?.name ?? "", roomSid: sid } };
+  }
+
+  const p = json.participant ?? {};
+  const identity = p.identity ?? "";
+  const participantSid = p.sid ?? "";
+  const meta = readMetadata(p.metadata);
+  const role = meta?.role ?? (identity === booking.viewerId ? "viewer" : "creator");
+  const ref = { role, seq: meta?.seq ?? null, attempt: meta?.attempt ?? null, policy: meta?.policy ?? null, joinId: meta?.joinId ?? null };
+
+  if (type.startsWith("track_")) {
+    const source = (json.track?.source ?? "UNKNOWN").toLowerCase();
+    const kind = (json.track?.type ?? "").toLowerCase();
+    return { identity, trace: { ...ref, identity, participantSid, trackSid: json.track?.sid ?? "", source, kind } };
+  }
+
+  // participant_joined / participant_left / participant_connection_aborted: the connection row.
+  const row = await findConnection(tx, roomSessionId, identity, participantSid, meta?.seq ?? null, role, meta?.policy ?? "all", meta?.joinId ?? null);
+  const reason = p.disconnectReason && p.disconnectReason !== "UNKNOWN_REASON" ? p.disconnectReason : null;
+  const data: Prisma.ParticipantConnectionUpdateInput = {};
+  if (participantSid && !row.livekitParticipantSid) data.livekitParticipantSid = participantSid;
+  if (type === "participant_joined") {
+    if (!row.joinedAt || at < row.joinedAt) data.joinedAt = at;
+  } else {
+    if (!row.leftAt || at > row.leftAt) data.leftAt = at;
+    if (type === "participant_connection_aborted") data.disconnectReason = "CONNECTION_ABORTED";
+    else if (reason && !row.disconnectReason) data.disconnectReason = reason;
+  }
+  await tx.participantConnection.update({ where: { id: row.id }, data });
+  return {
+    identity,
+    trace: { ...ref, identity, participantSid, ...(type === "participant_joined" ? {} : { disconnectReason: type === "participant_connection_aborted" ? "CONNECTION_ABORTED" : reason }) },
+  };
+}
+
+/** The row of this connection: by participant SID, else by the token's seq, else a new row (a token Booth did not record). */
+async function findConnection(tx: Tx, roomSessionId: string, identity: string, participantSid: string, seq: number | null, role: "viewer" | "creator", policy: "all" | "relay", joinId: string | null) {
+  if (participantSid) {
+    const bySid = await tx.participantConnection.findUnique({ where: { livekitParticipantSid: participantSid } });
+    if (bySid) return bySid;
+  }
+  if (seq) {
+    const bySeq = await tx.participantConnection.findUnique({ where: { roomSessionId_identity_attempt: { roomSessionId, identity, attempt: seq } } });
+    if (bySeq) return bySeq;
+  }
+  const last = await tx.participantConnection.findFirst({ where: { roomSessionId, identity }, orderBy: { attempt: "desc" }, select: { attempt: true } });
+  const user = await tx.user.findUnique({ where: { id: identity }, select: { id: true } });
+  return tx.participantConnection.create({
+    data: { roomSessionId, identity, userId: user?.id ?? null, role, attempt: Math.max(seq ?? 0, (last?.attempt ?? 0) + 1), iceTransportPolicy: policy, joinId },
+  });
+}
