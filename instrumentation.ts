@@ -8,4 +8,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startSweeper } = await import("@/lib/ops/sweeper");
   startSweeper();
+  // Live sessions: the closing warning, the room's closing at the end plus grace, and the settlement
+  // (completed or no-show) a minute later; each is recorded once, so a restart repeats nothing.
+  const { startSessionSweeper } = await import("@/lib/sessions/lifecycle");
+  startSessionSweeper();
 }

@@ -35,3 +35,25 @@ export async function paidSession(opts: { startsInMinutes?: number; durationMinu
   });
   return { creator, viewer, offering, booking, payment };
 }
+
+/**
+ * A LiveKit webhook as livekit-server sends it: the JSON body, and a JWT signed with the API secret
+ * whose sha256 claim is the body's SHA-256 (base64). `secret` other than the server's forges it.
+ */
+export async function signedLivekitWebhook(event: Record<string, unknown>, opts: { secret?: string } = {}) {
+  const { AccessToken } = await import("livekit-server-sdk");
+  const body = JSON.stringify({ id: `EV_${crypto.randomBytes(8).toString("hex")}`, createdAt: String(Math.floor(Date.now() / 1000)), ...event });
+  const at = new AccessToken(process.env.LIVEKIT_API_KEY!, opts.secret ?? process.env.LIVEKIT_API_SECRET!);
+  at.sha256 = crypto.createHash("sha256").update(body).digest("base64");
+  return { body, authorization: await at.toJwt() };
+}
+
+/** Posts a signed (or forged) LiveKit webhook to the running app. */
+export async function deliverLivekit(hook: { body: string; authorization?: string }) {
+  const { baseUrl } = await import("./http");
+  return fetch(`${baseUrl()}/api/livekit/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/webhook+json", ...(hook.authorization ? { authorization: hook.authorization } : {}) },
+    body: hook.body,
+  });
+}

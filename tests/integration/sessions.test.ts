@@ -1,0 +1,273 @@
+import { TokenVerifier } from "livekit-server-sdk";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { settleSession } from "@/lib/sessions/lifecycle";
+import { appendTrace } from "@/lib/trace/service";
+import { TEST_PASSWORD, createUser } from "../helpers/factories";
+import { HttpClient } from "../helpers/http";
+import { deliverLivekit, paidSession, signedLivekitWebhook } from "../helpers/sessions";
+
+// Against the running app and PostgreSQL: the token rules, LiveKit webhooks (signed as livekit-server
+// signs them), client diagnostics, and the no-show settlement.
+
+async function signedIn(email: string) {
+  const c = new HttpClient();
+  await c.signIn(email, TEST_PASSWORD);
+  expect(c.hasSession()).toBe(true);
+  return c;
+}
+
+const askToken = (c: HttpClient, bookingId: string, body: Record<string, unknown> = {}) => c.json(`/api/sessions/${bookingId}/token`, "POST", body);
+
+describe("POST /api/sessions/:id/token", () => {
+  it("gives the viewer and the creator a short-lived token for this room only, and records the attempt", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const viewer = await signedIn(s.viewer.email);
+    const res = await askToken(viewer, s.booking.id, { attempt: 1, joinId: "join-abc-123" });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { token: string; roomName: string; role: string; seq: number; policy: string; identity: string };
+    expect(body).toMatchObject({ roomName: `booth-${s.booking.id}`, role: "viewer", seq: 1, policy: "all", identity: s.viewer.id });
+    const claims = await new TokenVerifier(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).verify(body.token);
+    expect(claims.sub).toBe(s.viewer.id);
+    expect(claims.video).toMatchObject({ room: `booth-${s.booking.id}`, roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true });
+    expect(claims.video?.roomAdmin).toBeFalsy();
+    expect(claims.video?.canPublishSources).toEqual(["camera", "microphone"]);
+    expect(JSON.parse(claims.metadata!)).toMatchObject({ role: "viewer", bookingId: s.booking.id, attempt: 1, seq: 1, policy: "all" });
+    expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(300);
+
+    const creator = await signedIn((await db.user.findUniqueOrThrow({ where: { id: s.creator.user.id } })).email);
+    const relay = (await (await askToken(creator, s.booking.id, { attempt: 2, joinId: "join-def-456" })).json()) as { token: string; role: string; policy: string };
+    expect(relay).toMatchObject({ role: "creator", policy: "relay" });
+    const creatorClaims = await new TokenVerifier(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).verify(relay.token);
+    expect(creatorClaims.video?.canPublishSources).toEqual(expect.arrayContaining(["camera", "microphone", "screen_share"]));
+
+    const rows = await db.participantConnection.findMany({ where: { roomSession: { bookingId: s.booking.id } }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => [r.role, r.iceTransportPolicy, r.attempt, r.joinId])).toEqual([["viewer", "all", 1, "join-abc-123"], ["creator", "relay", 1, "join-def-456"]]);
+    const issued = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, type: "token.issued" } });
+    expect(issued).toHaveLength(2);
+  });
+
+  it("refuses with a 403 that says why: someone else, not paid, not open yet, ended, suspended", async () => {
+    const stranger = await createUser();
+    const s = await paidSession({ startsInMinutes: 5 });
+    const r1 = await askToken(await signedIn(stranger.email), s.booking.id);
+    expect(r1.status).toBe(403);
+    expect(await r1.json()).toMatchObject({ details: { reason: "not_participant" } });
+
+    const unpaid = await paidSession({ startsInMinutes: 5, status: "pending_payment" });
+    const r2 = await askToken(await signedIn(unpaid.viewer.email), unpaid.booking.id);
+    expect(r2.status).toBe(403);
+    expect(await r2.json()).toMatchObject({ details: { reason: "not_paid" }, error: expect.stringMatching(/not paid/) });
+
+    const later = await paidSession({ startsInMinutes: 90 });
+    const r3 = await askToken(await signedIn(later.viewer.email), later.booking.id, { timeZone: "Asia/Tokyo" });
+    expect(r3.status).toBe(403);
+    const opensAt = new Date(later.booking.startsAt.getTime() - 10 * 60_000);
+    const hhmm = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(opensAt);
+    const b3 = (await r3.json()) as { error: string; details: { reason: string } };
+    expect(b3.details.reason).toBe("not_open_yet");
+    expect(b3.error).toContain(`opens at`);
+    expect(b3.error).toContain(hhmm);
+    expect(b3.error).toContain("Asia/Tokyo");
+
+    const past = await paidSession({ startsInMinutes: -60, durationMinutes: 30 });
+    const r4 = await askToken(await signedIn(past.viewer.email), past.booking.id);
+    expect(r4.status).toBe(403);
+    expect(await r4.json()).toMatchObject({ details: { reason: "ended" }, error: expect.stringMatching(/ended/) });
+
+    const open = await paidSession({ startsInMinutes: 5 });
+    const viewer = await signedIn(open.viewer.email);
+    await db.user.update({ where: { id: open.viewer.id }, data: { status: "suspended" } });
+    const r5 = await askToken(viewer, open.booking.id);
+    expect(r5.status).toBe(403);
+    expect(await r5.json()).toMatchObject({ details: { reason: "suspended" }, error: expect.stringMatching(/suspended/) });
+
+    const refused = await db.traceEvent.findMany({ where: { traceId: { in: [unpaid.booking.traceId, later.booking.traceId, past.booking.traceId] }, type: "token.refused" } });
+    expect(refused.map((e) => (e.payload as { reason: string }).reason).sort()).toEqual(["ended", "not_open_yet", "not_paid"]);
+  });
+
+  it("answers a malformed request with 422 and the field, and a signed-out caller with 401", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const res = await askToken(await signedIn(s.viewer.email), s.booking.id, { attempt: 7 });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ fieldErrors: { attempt: expect.any(Array) } });
+    expect((await askToken(new HttpClient(), s.booking.id)).status).toBe(401);
+  });
+});
+
+describe("POST /api/livekit/webhook", () => {
+  const participant = (identity: string, sid: string, meta: Record<string, unknown>) => ({ sid, identity, metadata: JSON.stringify(meta) });
+
+  it("refuses a forged or missing signature with 401 and records nothing", async () => {
+    const s = await paidSession();
+    const event = { event: "room_started", room: { name: `booth-${s.booking.id}`, sid: "RM_forged" } };
+    const forged = await signedLivekitWebhook(event, { secret: "another-secret-another-secret-another-secret" });
+    expect((await deliverLivekit(forged)).status).toBe(401);
+    const real = await signedLivekitWebhook(event);
+    expect((await deliverLivekit({ body: real.body })).status).toBe(401);
+    // A body altered after signing no longer matches the signature's checksum.
+    expect((await deliverLivekit({ body: real.body.replace("RM_forged", "RM_altered"), authorization: real.authorization })).status).toBe(401);
+    expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId } })).toBe(0);
+  });
+
+  it("records each event once, in any order: a leave before its join, a finish before its start", async () => {
+    const s = await paidSession();
+    const room = { name: `booth-${s.booking.id}`, sid: `RM_${s.booking.id}` };
+    const t0 = Math.floor(Date.now() / 1000);
+    const meta = { role: "viewer", bookingId: s.booking.id, attempt: 1, seq: 1, policy: "all", joinId: "join-xyz-123" };
+    const left = await signedLivekitWebhook({ event: "participant_left", createdAt: String(t0 + 30), room, participant: { ...participant(s.viewer.id, `PA_${s.booking.id}`, meta), disconnectReason: "CLIENT_INITIATED" } });
+    const joined = await signedLivekitWebhook({ event: "participant_joined", createdAt: String(t0 + 2), room, participant: participant(s.viewer.id, `PA_${s.booking.id}`, meta) });
+    const finished = await signedLivekitWebhook({ event: "room_finished", createdAt: String(t0 + 60), room });
+    const started = await signedLivekitWebhook({ event: "room_started", createdAt: String(t0), room });
+    for (const hook of [left, finished, joined, started, joined, left]) expect((await deliverLivekit(hook)).status).toBe(200);
+    const dup = (await (await deliverLivekit(started)).json()) as { result: string };
+    expect(dup.result).toBe("duplicate");
+
+    const rs = await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id }, include: { connections: true } });
+    expect(rs).toMatchObject({ status: "ended", livekitRoomSid: room.sid, startedAt: new Date(t0 * 1000), endedAt: new Date((t0 + 60) * 1000) });
+    expect(rs.connections).toHaveLength(1);
+    expect(rs.connections[0]).toMatchObject({ role: "viewer", attempt: 1, livekitParticipantSid: `PA_${s.booking.id}`, joinedAt: new Date((t0 + 2) * 1000), leftAt: new Date((t0 + 30) * 1000), disconnectReason: "CLIENT_INITIATED" });
+    const types = (await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, source: "livekit" }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] })).map((e) => e.type);
+    expect(types).toEqual(["room.started", "participant.joined", "participant.left", "room.finished"]);
+  });
+
+  it("acknowledges events about rooms that are not sessions without recording them", async () => {
+    const res = await deliverLivekit(await signedLivekitWebhook({ event: "room_started", room: { name: "some-other-room", sid: "RM_other" } }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ result: "ignored" });
+  });
+});
+
+describe("POST /api/sessions/:id/diagnostics", () => {
+  const now = () => new Date().toISOString();
+
+  it("stores a participant's batch on the trace and the connection row, once per batch id", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const viewer = await signedIn(s.viewer.email);
+    const { seq } = (await (await askToken(viewer, s.booking.id, { joinId: "join-diag-001" })).json()) as { seq: number };
+    const batch = {
+      batchId: "batch-0001-abcd",
+      events: [
+        { type: "signal_connected", at: now(), seq, attempt: 1, joinId: "join-diag-001" },
+        { type: "ice_selected", at: now(), seq, attempt: 1, joinId: "join-diag-001", localCandidateType: "relay", remoteCandidateType: "host", protocol: "udp", relayProtocol: "udp", relayUrl: "turn:127.0.0.1:3478?transport=udp" },
+        { type: "first_media", at: now(), seq, attempt: 1, joinId: "join-diag-001", msFromJoin: 812 },
+        { type: "reconnecting", at: now(), seq, attempt: 1 },
+      ],
+    };
+    const res = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", batch);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ accepted: 4, duplicate: false });
+    const again = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", batch);
+    expect(await again.json()).toMatchObject({ duplicate: true });
+
+    const row = await db.participantConnection.findFirstOrThrow({ where: { roomSession: { bookingId: s.booking.id }, identity: s.viewer.id, attempt: seq } });
+    expect(row).toMatchObject({ localCandidateType: "relay", remoteCandidateType: "host", protocol: "udp", relayProtocol: "udp", firstMediaMs: 812, reconnects: 1 });
+    expect(row.signalConnectedAt).not.toBeNull();
+    const client = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, source: "client" }, orderBy: { id: "asc" } });
+    expect(client.map((e) => e.type)).toEqual(["client.signal_connected", "client.ice_selected", "client.first_media", "client.reconnecting"]);
+    expect(client[1]!.payload).toMatchObject({ role: "viewer", localCandidateType: "relay", relayProtocol: "udp" });
+    expect(client.every((e) => e.actorId === s.viewer.id)).toBe(true);
+  });
+
+  it("accepts reports only from the session's participants", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const stranger = await createUser();
+    const res = await (await signedIn(stranger.email)).json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "signal_connected", at: now() }] });
+    expect(res.status).toBe(403);
+    expect((await new HttpClient().json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "signal_connected", at: now() }] })).status).toBe(401);
+    expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, source: "client" } })).toBe(0);
+  });
+
+  it("says what is wrong with a malformed, oversized or too-long batch", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const viewer = await signedIn(s.viewer.email);
+    const bad = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "ice_selected", at: now(), localCandidateType: "carrier-pigeon", protocol: "udp" }] });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(await bad.json())).toContain("events");
+    const many = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: Array.from({ length: 51 }, () => ({ type: "reconnected", at: now() })) });
+    expect(many.status).toBe(422);
+    expect(JSON.stringify(await many.json())).toMatch(/at most 50/);
+    const big = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "disconnected", at: now(), reason: "x" }], padding: "x".repeat(20_000) });
+    expect(big.status).toBe(413);
+    const notJson = await viewer.fetch(`/api/sessions/${s.booking.id}/diagnostics`, { method: "POST", body: "{oops", headers: { "content-type": "application/json" } });
+    expect(notJson.status).toBe(400);
+    expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, source: "client" } })).toBe(0);
+  });
+
+  it("limits each participant to DIAGNOSTICS_MAX_BATCHES_PER_MINUTE batches (30) a minute", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const viewer = await signedIn(s.viewer.email);
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "reconnected", at: now() }] })).status);
+    expect(statuses.filter((x) => x === 202)).toHaveLength(30);
+    expect(statuses.slice(30)).toEqual([429, 429]);
+    // The creator's budget is their own.
+    const creatorEmail = (await db.user.findUniqueOrThrow({ where: { id: s.creator.user.id } })).email;
+    expect((await (await signedIn(creatorEmail)).json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "reconnected", at: now() }] })).status).toBe(202);
+  });
+});
+
+describe("settling an ended session", () => {
+  /** LiveKit's record of a session (as its webhooks leave it on the trace). */
+  async function presence(s: Awaited<ReturnType<typeof paidSession>>, events: { type: string; role: "viewer" | "creator"; atMin: number; source?: string }[]) {
+    for (const [i, e] of events.entries()) {
+      const identity = e.role === "viewer" ? s.viewer.id : s.creator.user.id;
+      await appendTrace({
+        traceId: s.booking.traceId, type: e.type as "participant.joined", source: "livekit", actorId: identity,
+        occurredAt: new Date(s.booking.startsAt.getTime() + e.atMin * 60_000),
+        payload: { role: e.role, identity, participantSid: `PA_${e.role}_${s.booking.id}`, ...(e.source ? { trackSid: `TR_${e.role}_${i}`, source: e.source, kind: e.source === "camera" ? "video" : "audio" } : {}) },
+      });
+    }
+  }
+  const ended = () => paidSession({ startsInMinutes: -60, durationMinutes: 30 });
+
+  it("refunds the viewer in full, once, when the creator never published media while the viewer was there", async () => {
+    const s = await ended();
+    await presence(s, [
+      { type: "participant.joined", role: "viewer", atMin: 0 },
+      { type: "participant.joined", role: "creator", atMin: 1 },
+      { type: "participant.left", role: "viewer", atMin: 20 },
+      // The camera came on only after the viewer had gone.
+      { type: "track.published", role: "creator", atMin: 25, source: "camera" },
+    ]);
+    const results = await Promise.allSettled([settleSession(s.booking.id), settleSession(s.booking.id), settleSession(s.booking.id)]);
+    expect(results.filter((r) => r.status === "fulfilled" && r.value === true)).toHaveLength(1);
+    expect(await settleSession(s.booking.id)).toBe(false);
+
+    const refunds = await db.refund.findMany({ where: { paymentId: s.payment.id } });
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ amountCents: 4000, idempotencyKey: `no-show:${s.booking.id}` });
+    const booking = await db.booking.findUniqueOrThrow({ where: { id: s.booking.id }, include: { roomSession: true } });
+    expect(booking).toMatchObject({ status: "cancelled", roomSession: { outcome: "creator_no_show" } });
+    const settled = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, type: "session.settled" } });
+    expect(settled).toHaveLength(1);
+    expect(settled[0]!.payload).toMatchObject({ outcome: "creator_no_show", explanation: expect.stringMatching(/never published camera or microphone/), refundId: refunds[0]!.id });
+  });
+
+  it("keeps the payment with the creator when the viewer never came, and says so", async () => {
+    const s = await ended();
+    await presence(s, [{ type: "participant.joined", role: "creator", atMin: 0 }, { type: "track.published", role: "creator", atMin: 0, source: "camera" }]);
+    expect(await settleSession(s.booking.id)).toBe(true);
+    expect(await db.refund.count({ where: { paymentId: s.payment.id } })).toBe(0);
+    const booking = await db.booking.findUniqueOrThrow({ where: { id: s.booking.id }, include: { roomSession: true } });
+    expect(booking).toMatchObject({ status: "completed", roomSession: { outcome: "viewer_no_show" } });
+    const settled = await db.traceEvent.findFirstOrThrow({ where: { traceId: s.booking.traceId, type: "session.settled" } });
+    expect(settled.payload).toMatchObject({ outcome: "viewer_no_show", explanation: expect.stringMatching(/creator keeps the payment/) });
+  });
+
+  it("completes a session where the creator's media reached the viewer, and leaves a session not yet over alone", async () => {
+    const s = await ended();
+    await presence(s, [
+      { type: "track.published", role: "creator", atMin: -2, source: "microphone" },
+      { type: "participant.joined", role: "creator", atMin: -3 },
+      { type: "participant.joined", role: "viewer", atMin: 1 },
+    ]);
+    expect(await settleSession(s.booking.id)).toBe(true);
+    expect(await db.booking.findUniqueOrThrow({ where: { id: s.booking.id } })).toMatchObject({ status: "completed" });
+    expect(await db.refund.count({ where: { paymentId: s.payment.id } })).toBe(0);
+
+    const live = await paidSession({ startsInMinutes: -5 });
+    expect(await settleSession(live.booking.id)).toBe(false);
+    expect(await db.booking.findUniqueOrThrow({ where: { id: live.booking.id } })).toMatchObject({ status: "confirmed" });
+  });
+});
