@@ -1,0 +1,172 @@
+import "server-only";
+import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { logger } from "@/lib/logger";
+import { computeSessionMetrics, evaluateThresholds, metricEventTypes, type MetricThresholds } from "./metrics";
+import { bookingIdFromRoom } from "./policy";
+import { metricsPeriod, sessionSearch } from "./schemas";
+import { buildSessionStory } from "./story";
+
+const log = logger.child({ module: "sessions.queries" });
+
+/**
+ * Admin: everything support needs about one session on one page — the booking, who paid, payments
+ * and refunds, the room and its connections, recordings, and the story built from the trace.
+ */
+export async function getSessionStory(actor: Actor, bookingId: string) {
+  assertRole(actor, ["admin"]);
+  const booking = await db.booking.findUnique({
+    where: { id: bookingId },
+    select: {
+      id: true, traceId: true, status: true, startsAt: true, endsAt: true, priceCents: true, currency: true, createdAt: true,
+      offering: { select: { title: true, durationMinutes: true } },
+      viewer: { select: { id: true, name: true, email: true } },
+      creator: { select: { displayName: true, userId: true, user: { select: { email: true } } } },
+      payments: {
+        orderBy: { createdAt: "asc" },
+        select: {
+          id: true, status: true, amountCents: true, currency: true, refundedCents: true, paidAt: true, createdAt: true, reviewReason: true,
+          stripeCheckoutSessionId: true, stripePaymentIntentId: true,
+          payer: { select: { name: true, email: true } },
+          refunds: { orderBy: { createdAt: "asc" }, select: { id: true, amountCents: true, status: true, reason: true, stripeRefundId: true, createdAt: true, updatedAt: true } },
+        },
+      },
+      roomSession: {
+        select: {
+          id: true, roomName: true, livekitRoomSid: true, status: true, startedAt: true, endedAt: true, closedAt: true, settledAt: true, outcome: true,
+          connections: { orderBy: [{ createdAt: "asc" }, { attempt: "asc" }] },
+          recordings: { orderBy: { createdAt: "asc" }, select: { id: true, status: true, startedAt: true, endedAt: true, durationMs: true, error: true } },
+        },
+      },
+    },
+  });
+  if (!booking) throw new AppError("not_found", "No session with this booking id.");
+  const trace = await db.traceEvent.findMany({
+    where: { traceId: booking.traceId },
+    orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+    take: 5000,
+    select: { id: true, type: true, source: true, actorId: true, payload: true, occurredAt: true },
+  });
+  const story = buildSessionStory({
+    events: trace,
+    connections: booking.roomSession?.connections ?? [],
+    payments: booking.payments,
+    people: {
+      viewer: { userId: booking.viewer.id, name: booking.viewer.name },
+      creator: { userId: booking.creator.userId, name: booking.creator.displayName },
+    },
+  });
+  const { roomSession, ...rest } = booking;
+  const room = roomSession ? (({ connections: _c, ...r }) => r)(roomSession) : null;
+  return {
+    booking: rest,
+    viewer: booking.viewer,
+    creator: { userId: booking.creator.userId, name: booking.creator.displayName, email: booking.creator.user.email },
+    room,
+    story,
+  };
+}
+
+export type SessionSearchResult = Awaited<ReturnType<typeof searchSessions>>;
+
+/**
+ * Admin: sessions matching what support was handed — an email (part of it is enough), a booking id,
+ * a Stripe checkout (cs_…) or payment-intent (pi_…) id, a LiveKit room name, room SID (RM_…) or
+ * participant SID (PA_…). At most 50, the latest session first. A too-short query is a 422.
+ */
+export async function searchSessions(actor: Actor, raw: string | undefined) {
+  assertRole(actor, ["admin"]);
+  const { q } = sessionSearch.parse({ q: raw ?? "" });
+  const ids = [q, bookingIdFromRoom(q)].filter((s): s is string => !!s);
+  const where: Prisma.BookingWhereInput = {
+    OR: [
+      { id: { in: ids } },
+      { viewer: { email: { contains: q, mode: "insensitive" } } },
+      { creator: { user: { email: { contains: q, mode: "insensitive" } } } },
+      { payments: { some: { OR: [{ stripeCheckoutSessionId: q }, { stripePaymentIntentId: q }] } } },
+      { roomSession: { is: { OR: [{ roomName: q }, { livekitRoomSid: q }, { connections: { some: { livekitParticipantSid: q } } }] } } },
+    ],
+  };
+  const rows = await db.booking.findMany({
+    where,
+    orderBy: [{ startsAt: "desc" }, { id: "desc" }],
+    take: 50,
+    select: {
+      id: true, status: true, startsAt: true, endsAt: true, priceCents: true, currency: true,
+      offering: { select: { title: true } },
+      viewer: { select: { name: true, email: true } },
+      creator: { select: { displayName: true, user: { select: { email: true } } } },
+      payments: { select: { status: true, stripeCheckoutSessionId: true, stripePaymentIntentId: true } },
+      roomSession: { select: { roomName: true, livekitRoomSid: true, status: true, outcome: true } },
+    },
+  });
+  const lower = q.toLowerCase();
+  return {
+    q,
+    results: rows.map((b) => ({
+      ...b,
+      // Which key found it, so support sees at once why a row is in the list.
+      matchedBy:
+        ids.includes(b.id) ? "booking id"
+        : b.payments.some((p) => p.stripeCheckoutSessionId === q) ? "Stripe checkout"
+        : b.payments.some((p) => p.stripePaymentIntentId === q) ? "Stripe payment intent"
+        : b.roomSession?.roomName === q ? "room name"
+        : b.roomSession?.livekitRoomSid === q ? "room SID"
+        : b.viewer.email.toLowerCase().includes(lower) ? "viewer email"
+        : b.creator.user.email.toLowerCase().includes(lower) ? "creator email"
+        : "participant SID",
+    })),
+  };
+}
+
+const DAY = 86_400_000;
+/** The longest period the metrics page reads at once (the trace of a year is enough to judge a trend). */
+export const MAX_METRICS_DAYS = 366;
+
+export function metricThresholds(): MetricThresholds {
+  return {
+    minSetupSuccess: env.METRIC_MIN_SETUP_SUCCESS,
+    maxRelayShare: env.METRIC_MAX_RELAY_SHARE,
+    maxRetryRate: env.METRIC_MAX_RETRY_RATE,
+    maxJoinToMediaP50Ms: env.METRIC_MAX_JOIN_TO_MEDIA_P50_MS,
+    maxJoinToMediaP95Ms: env.METRIC_MAX_JOIN_TO_MEDIA_P95_MS,
+  };
+}
+
+/**
+ * The period of the metrics page: UTC dates, both inclusive; by default the last 7 days up to today.
+ * Throws a 422 the page can show for a reversed or too-long period.
+ */
+export function resolveMetricsPeriod(raw: { from?: string; to?: string }, now = new Date()) {
+  const input = metricsPeriod.parse({ from: raw.from || undefined, to: raw.to || undefined });
+  const today = now.toISOString().slice(0, 10);
+  const to = input.to ?? today;
+  const from = input.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 6 * DAY).toISOString().slice(0, 10);
+  const start = new Date(`${from}T00:00:00Z`);
+  const end = new Date(Date.parse(`${to}T00:00:00Z`) + DAY);
+  if (start >= end) throw new AppError("invalid", "The period starts after it ends: pick a “from” date on or before the “to” date.", { from: ["must be on or before “to”"] });
+  if (end.getTime() - start.getTime() > MAX_METRICS_DAYS * DAY) throw new AppError("invalid", `Pick a period of at most ${MAX_METRICS_DAYS} days.`, { from: [`at most ${MAX_METRICS_DAYS} days before “to”`] });
+  return { from, to, start, end };
+}
+
+/**
+ * Admin: the session metrics of a period, computed from the trace, each beside its threshold from the
+ * environment. Every breach is logged as a warning, so an alert can follow the log.
+ */
+export async function getSessionMetrics(actor: Actor, raw: { from?: string; to?: string }, now = new Date()) {
+  assertRole(actor, ["admin"]);
+  const period = resolveMetricsPeriod(raw, now);
+  const events = await db.traceEvent.findMany({
+    where: { type: { in: [...metricEventTypes] }, occurredAt: { gte: period.start, lt: period.end } },
+    select: { id: true, traceId: true, type: true, actorId: true, payload: true, occurredAt: true },
+  });
+  const metrics = computeSessionMetrics(events);
+  const evaluations = evaluateThresholds(metrics, metricThresholds());
+  for (const e of evaluations) {
+    if (e.breached) log.warn({ metric: e.key, value: e.value, threshold: e.threshold, from: period.from, to: period.to }, "session metric breached threshold");
+  }
+  return { period: { from: period.from, to: period.to }, metrics, evaluations, events: events.length };
+}
