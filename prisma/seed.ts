@@ -12,6 +12,7 @@ export const demoAccounts = [
   { email: "admin@booth.test", name: "Ada Admin", role: "admin" },
   { email: "maya@booth.test", name: "Maya Chen", role: "creator" },
   { email: "leo@booth.test", name: "Leo Park", role: "creator" },
+  { email: "sam@booth.test", name: "Sam Rivera", role: "creator" },
   { email: "viewer@booth.test", name: "Vic Viewer", role: "viewer" },
 ] as const;
 
@@ -45,6 +46,18 @@ const creators = {
       ...[2, 4].map((d) => ({ weekday: d, startMinute: h(17), endMinute: h(21) })),
       { weekday: 6, startMinute: h(10), endMinute: h(16) },
     ],
+  },
+  // Open around the clock with no notice: a newcomer can book a call a few minutes away and join it
+  // at once (npm run dev opens rooms 15 minutes early).
+  "sam@booth.test": {
+    slug: "sam-rivera",
+    displayName: "Sam Rivera",
+    timeZone: "UTC",
+    bio: "Always on call for a quick test: book the next slot and meet in the room.",
+    offerings: [
+      { kind: "private_session", title: "Quick test call", description: "Fifteen minutes to try a live session end to end.", durationMinutes: 15, priceCents: 500, currency: "EUR", capacity: null, minNoticeMinutes: 0 },
+    ],
+    availability: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ weekday: d, startMinute: 0, endMinute: h(24) })),
   },
 } as const;
 

@@ -6,7 +6,7 @@
 import path from "node:path";
 import exitHook from "async-exit-hook";
 import { applyMigrations } from "./db/migrate";
-import { livekitConfigPath } from "./services/livekit";
+import { writeLivekitConfig } from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
 import { devSecrets, loadDotEnv } from "./services/secrets";
@@ -51,6 +51,9 @@ async function main() {
     LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET ?? secrets.LIVEKIT_API_SECRET,
     // Without STRIPE_SECRET_KEY, checkout is Booth's test page, signing its events with this secret.
     STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? secrets.STRIPE_WEBHOOK_SECRET,
+    // The demo's "Quick test call" slots start within 15 minutes: open rooms that early so a newcomer
+    // can book one and join at once.
+    SESSION_JOIN_EARLY_MINUTES: process.env.SESSION_JOIN_EARLY_MINUTES ?? "15",
   };
 
   ensurePrismaClient();
@@ -74,7 +77,7 @@ async function main() {
 
   const livekitBin = ensureGoTool("livekit-server");
   if (livekitBin) {
-    const lk = startService("livekit-server", livekitBin, ["--config", process.env.LIVEKIT_CONFIG_FILE ?? livekitConfigPath], {
+    const lk = startService("livekit-server", livekitBin, ["--config", process.env.LIVEKIT_CONFIG_FILE ?? writeLivekitConfig(dataDir, { app: port })], {
       env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
       logFile: path.join(dataDir, "livekit.log"),
     });
@@ -97,6 +100,10 @@ async function main() {
 
   Demo logins (password for all: ${DEMO_PASSWORD})
 ${demoAccounts.map((a) => `    ${a.email.padEnd(pad)}  ${a.role}`).join("\n")}
+
+  Try a live session: sign in as viewer@booth.test, book Sam Rivera's "Quick test call", pay in the
+  test checkout and press "Join session". In a private window sign in as sam@booth.test and join the
+  same session from Studio → Bookings. Admins see its whole story at /admin/sessions.
 
   livekit-server log: ${path.relative(root, path.join(dataDir, "livekit.log"))}     Stop: Ctrl-C
 `);
