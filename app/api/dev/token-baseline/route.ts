@@ -1,0 +1,27 @@
+import { randomUUID } from "node:crypto";
+import { signJoinToken } from "@/lib/sessions/livekit";
+
+export const dynamic = "force-dynamic";
+
+// GET|POST /api/dev/token-baseline – bench only (npm run bench:sessions): signs a LiveKit join token
+// exactly as POST /api/sessions/:id/token does (same signJoinToken, grants and TTL), with no sign-in,
+// no database and no rules, so the bench can say what the real endpoint costs on top of the signing.
+// It exists only while BOOTH_BENCH_ROUTES=1 (read at request time, not at build); otherwise 404,
+// in development and production alike.
+const enabled = () => process.env["BOOTH_BENCH_ROUTES"] === "1";
+
+async function handler() {
+  if (!enabled()) return Response.json({ error: "Not found.", code: "not_found" }, { status: 404 });
+  const id = randomUUID();
+  const token = await signJoinToken({
+    roomName: `bench-${id}`,
+    identity: id,
+    name: "Bench",
+    ttlSeconds: 300,
+    metadata: { role: "viewer", bookingId: id, attempt: 1, seq: 1, policy: "all", joinId: null },
+  });
+  return Response.json({ token }, { headers: { "cache-control": "no-store" } });
+}
+
+export const GET = handler;
+export const POST = handler;
