@@ -21,7 +21,7 @@ const schema = z.object({
   SESSION_JOIN_EARLY_MINUTES: z.coerce.number().int().min(0).max(120).default(10),
   /** …and stays open this many minutes after the end (then the server closes it). */
   SESSION_GRACE_MINUTES: z.coerce.number().int().min(0).max(120).default(10),
-  /** Both sides are warned this many minutes before the room closes. */
+  /** Both sides are warned this many minutes before the session's end. */
   SESSION_WARNING_MINUTES: z.coerce.number().int().min(1).max(30).default(2),
   /** Lifetime of a LiveKit join token (seconds): enough to connect, not to share. */
   SESSION_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
@@ -29,6 +29,8 @@ const schema = z.object({
   SESSION_DIRECT_WINDOW_MS: z.coerce.number().int().min(500).max(60_000).default(5000),
   /** The relay retry gets this long before the client gives up and says so. */
   SESSION_RELAY_WINDOW_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+  /** How often the server checks for rooms to warn, close and settle (ms); 0 turns it off (the test app). */
+  SESSION_SWEEP_MS: z.coerce.number().int().min(0).default(10_000),
   /** Diagnostics batches a participant may send per minute. */
   DIAGNOSTICS_MAX_BATCHES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(30),
 

@@ -83,6 +83,9 @@ async function main() {
     MAIL_OUTBOX: "1",
     BOOKING_HOLD_MINUTES: "15",
     PLATFORM_FEE_PERCENT: "20",
+    // Tests run the session sweep themselves (sweepSessions with a chosen clock); the app's own timer
+    // would settle their ended fixtures under them.
+    SESSION_SWEEP_MS: "0",
   };
   for (const k of ["DATABASE_URL", "AUTH_SECRET", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "STRIPE_WEBHOOK_SECRET", "BOOTH_TEST_CHECKOUT", "MAIL_OUTBOX"]) process.env[k] = env[k];
   const { db } = await import("@/lib/db");

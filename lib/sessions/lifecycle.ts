@@ -21,24 +21,27 @@ const minutes = (n: number) => n * 60_000;
 
 /**
  * The server's part of a session's end, run by the sweeper every few seconds:
- * 1. warn both sides SESSION_WARNING_MINUTES before the room closes (once);
+ * 1. warn both sides SESSION_WARNING_MINUTES before the session's end (once);
  * 2. close the room at the end plus grace (once);
  * 3. a minute later, settle it once: completed, or a no-show (a creator no-show refunds the viewer).
  */
-export async function sweepSessions(now = new Date()) {
+export async function sweepSessions(now = new Date(), scope: { bookingIds?: string[] } = {}) {
   const c = windowConfig();
-  const warned = await warnClosingRooms(now, c.graceMinutes, c.warningMinutes);
-  const closed = await closeEndedRooms(now, c.graceMinutes);
-  const settled = await settleEndedSessions(now);
+  const only = scope.bookingIds ? { in: scope.bookingIds } : undefined;
+  const warned = await warnClosingRooms(now, c.graceMinutes, c.warningMinutes, only);
+  const closed = await closeEndedRooms(now, c.graceMinutes, only);
+  const settled = await settleEndedSessions(now, only);
   return { warned, closed, settled };
 }
 
-async function warnClosingRooms(now: Date, grace: number, warning: number) {
-  // warningAt = endsAt + grace - warning <= now < endsAt + grace = closesAt
+type Only = { in: string[] } | undefined;
+
+async function warnClosingRooms(now: Date, grace: number, warning: number, only: Only) {
+  // warningAt = endsAt - warning <= now < endsAt + grace = closesAt
   const due = await db.roomSession.findMany({
     where: {
-      warnedAt: null, closedAt: null, status: "active",
-      booking: { status: "confirmed", endsAt: { lte: new Date(now.getTime() - minutes(grace - warning)), gt: new Date(now.getTime() - minutes(grace)) } },
+      warnedAt: null, closedAt: null, status: "active", ...(only ? { bookingId: only } : {}),
+      booking: { status: "confirmed", endsAt: { lte: new Date(now.getTime() + minutes(warning)), gt: new Date(now.getTime() - minutes(grace)) } },
     },
     select: { id: true, roomName: true, traceId: true, booking: { select: { endsAt: true } } },
     take: 100,
@@ -49,19 +52,19 @@ async function warnClosingRooms(now: Date, grace: number, warning: number) {
     const claimed = await db.roomSession.updateMany({ where: { id: rs.id, warnedAt: null }, data: { warnedAt: now } });
     if (claimed.count === 0) continue;
     const closesAt = new Date(rs.booking!.endsAt.getTime() + minutes(grace));
-    const result = await sendServerMessage(rs.roomName, { type: "closing_soon", closesAt: closesAt.toISOString() }).then(
+    const result = await sendServerMessage(rs.roomName, { type: "closing_soon", endsAt: rs.booking!.endsAt.toISOString(), closesAt: closesAt.toISOString() }).then(
       () => "sent",
       (err: unknown) => `not sent: ${err instanceof Error ? err.message.slice(0, 200) : "unknown error"}`,
     );
-    await appendTrace({ traceId: rs.traceId, type: "session.warned", source: "app", occurredAt: now, payload: { closesAt: closesAt.toISOString(), roomName: rs.roomName, result } });
+    await appendTrace({ traceId: rs.traceId, type: "session.warned", source: "app", occurredAt: now, payload: { endsAt: rs.booking!.endsAt.toISOString(), closesAt: closesAt.toISOString(), roomName: rs.roomName, result } });
     n++;
   }
   return n;
 }
 
-async function closeEndedRooms(now: Date, grace: number) {
+async function closeEndedRooms(now: Date, grace: number, only: Only) {
   const due = await db.roomSession.findMany({
-    where: { closedAt: null, bookingId: { not: null }, booking: { endsAt: { lte: new Date(now.getTime() - minutes(grace)) } } },
+    where: { closedAt: null, bookingId: only ?? { not: null }, booking: { endsAt: { lte: new Date(now.getTime() - minutes(grace)) } } },
     select: { id: true, roomName: true, traceId: true, status: true },
     take: 100,
   });
@@ -82,11 +85,11 @@ async function closeEndedRooms(now: Date, grace: number) {
   return n;
 }
 
-async function settleEndedSessions(now: Date) {
+async function settleEndedSessions(now: Date, only: Only) {
   const c = windowConfig();
   const due = await db.booking.findMany({
     where: {
-      status: "confirmed",
+      status: "confirmed", ...(only ? { id: only } : {}),
       endsAt: { lte: new Date(now.getTime() - minutes(c.graceMinutes) - SETTLE_DELAY_MS) },
       OR: [{ roomSession: null }, { roomSession: { settledAt: null } }],
     },
@@ -164,9 +167,9 @@ export async function settleSession(bookingId: string, now = new Date()) {
 
 const g = globalThis as unknown as { boothSessionSweeper?: NodeJS.Timeout };
 
-/** Every 10 s: the warning and the closing should land within seconds of their time. */
-export function startSessionSweeper(everyMs = 10_000) {
-  if (g.boothSessionSweeper || !env.LIVEKIT_API_KEY) return;
+/** Every SESSION_SWEEP_MS (10 s): the warning and the closing land within seconds of their time. */
+export function startSessionSweeper(everyMs = env.SESSION_SWEEP_MS) {
+  if (g.boothSessionSweeper || everyMs <= 0) return;
   let running = false;
   g.boothSessionSweeper = setInterval(() => {
     if (running) return;

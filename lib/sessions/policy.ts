@@ -8,11 +8,14 @@ export type SessionWindowConfig = { joinEarlyMinutes: number; graceMinutes: numb
 
 export type SessionWindow = { opensAt: Date; closesAt: Date; warningAt: Date };
 
-/** The room is open from `joinEarlyMinutes` before the start until `graceMinutes` after the end. */
+/**
+ * The room is open from `joinEarlyMinutes` before the start until `graceMinutes` after the end; both
+ * sides are warned `warningMinutes` before the end.
+ */
 export function sessionWindow(s: { startsAt: Date; endsAt: Date }, c: SessionWindowConfig): SessionWindow {
   const opensAt = new Date(s.startsAt.getTime() - c.joinEarlyMinutes * 60_000);
   const closesAt = new Date(s.endsAt.getTime() + c.graceMinutes * 60_000);
-  const warningAt = new Date(closesAt.getTime() - c.warningMinutes * 60_000);
+  const warningAt = new Date(s.endsAt.getTime() - c.warningMinutes * 60_000);
   return { opensAt, closesAt, warningAt };
 }
 

@@ -56,7 +56,7 @@ export type ParticipantMetadata = z.infer<typeof participantMetadata>;
 
 /** Data messages the server sends into a room, on this topic. */
 export const SERVER_TOPIC = "booth.session";
-export type ServerMessage = { type: "closing_soon"; closesAt: string } | { type: "closed" };
+export type ServerMessage = { type: "closing_soon"; endsAt: string; closesAt: string } | { type: "closed" };
 
 // ---------------------------------------------------------------- client diagnostics
 

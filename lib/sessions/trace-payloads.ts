@@ -35,7 +35,7 @@ export type SessionTracePayloads = {
   "client.disconnected": ClientPayload<"disconnected">;
   "client.device_error": ClientPayload<"device_error">;
   /** app: the server's closing of the room */
-  "session.warned": { closesAt: string; roomName: string };
+  "session.warned": { endsAt: string; closesAt: string; roomName: string; result: string };
   "session.closed": { roomName: string; closedAt: string };
   /**
    * app: the session settled once after it closed. outcome: completed | creator_no_show | viewer_no_show |

@@ -271,3 +271,43 @@ describe("settling an ended session", () => {
     expect(await db.booking.findUniqueOrThrow({ where: { id: live.booking.id } })).toMatchObject({ status: "confirmed" });
   });
 });
+
+describe("the server's closing of a room (livekit-server)", () => {
+  it("warns once 2 minutes before the end, closes the room once at the end plus grace, then settles", async () => {
+    const { RoomServiceClient } = await import("livekit-server-sdk");
+    const { sweepSessions, SETTLE_DELAY_MS } = await import("@/lib/sessions/lifecycle");
+    const rooms = new RoomServiceClient(process.env.LIVEKIT_URL!.replace(/^ws/, "http"), process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!);
+    const s = await paidSession({ startsInMinutes: -29, durationMinutes: 30 });
+    const roomName = `booth-${s.booking.id}`;
+    await rooms.createRoom({ name: roomName, emptyTimeout: 600 });
+    // livekit-server's room_started webhook marks the room live.
+    for (let i = 0; i < 80 && (await db.roomSession.findUnique({ where: { bookingId: s.booking.id } }))?.status !== "active"; i++) await new Promise((r) => setTimeout(r, 250));
+
+    const endsAt = s.booking.endsAt.getTime();
+    // Swept with a chosen clock, for this booking only: other tests' sessions are left alone.
+    const only = { bookingIds: [s.booking.id] };
+    const early = await sweepSessions(new Date(endsAt - 3 * 60_000), only);
+    expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, type: "session.warned" } })).toBe(0);
+    expect(early.warned).toBe(0);
+    await sweepSessions(new Date(endsAt - 2 * 60_000 + 1000), only);
+    await sweepSessions(new Date(endsAt - 60_000), only);
+    const warned = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, type: "session.warned" } });
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.payload).toMatchObject({ result: "sent", endsAt: s.booking.endsAt.toISOString() });
+    expect((await rooms.listRooms([roomName])).map((r) => r.name)).toEqual([roomName]);
+
+    // Inside the grace period the room stays open; at its end it is closed, once.
+    await sweepSessions(new Date(endsAt + 9 * 60_000), only);
+    expect((await rooms.listRooms([roomName])).length).toBe(1);
+    await sweepSessions(new Date(endsAt + 10 * 60_000), only);
+    await sweepSessions(new Date(endsAt + 10 * 60_000 + 5000), only);
+    expect(await rooms.listRooms([roomName])).toEqual([]);
+    expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, type: "session.closed" } })).toBe(1);
+    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({ closedAt: expect.any(Date), settledAt: null });
+
+    // A minute later it is settled: nobody joined, so the payment is kept and flagged for a person.
+    await sweepSessions(new Date(endsAt + 10 * 60_000 + SETTLE_DELAY_MS), only);
+    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({ outcome: "nobody_joined", settledAt: expect.any(Date) });
+    expect(await db.payment.findUniqueOrThrow({ where: { id: s.payment.id } })).toMatchObject({ status: "paid", reviewReason: expect.stringMatching(/nobody joined/) });
+  });
+});
