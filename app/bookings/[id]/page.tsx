@@ -58,6 +58,11 @@ export default async function BookingPage({ params, searchParams }: Props) {
           </p>
         </div>
         <div className="flex items-center gap-3">
+          {b.status === "confirmed" && role !== "admin" ? (
+            <Link className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand hover:opacity-90" href={`/sessions/${b.id}`} data-testid="join-session">
+              Join session
+            </Link>
+          ) : null}
           {(b.status === "confirmed" || b.status === "completed") && role !== "admin" ? (
             <a className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50" href={`/bookings/${b.id}/calendar`} data-testid="add-to-calendar" download>
               Add to calendar
@@ -122,7 +127,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
               <AdminRefundForm bookingId={b.id} maxLabel={money(payment ? refundableCents(payment) : 0)} />
             </Card>
           ) : null}
-          <Card title="Trace">
+          <Card title="Trace" actions={<Link className="text-sm font-medium text-brand underline" href={`/admin/sessions/${b.id}`} data-testid="support-view">Support view</Link>}>
             <p className="mb-2 break-all font-mono text-xs text-slate-500">trace {b.traceId}</p>
             <ol className="space-y-1 text-sm" data-testid="trace">
               {trace.map((e) => (

@@ -1,0 +1,148 @@
+"use client";
+import { RoomAudioRenderer, useLocalParticipant, useRemoteParticipants, useTracks, VideoTrack } from "@livekit/components-react";
+import { Track } from "livekit-client";
+import { useEffect, useState } from "react";
+import { cn } from "@/lib/cn";
+
+/** Calls `onFirst` once, at the first decoded frame the element presents. */
+function useFirstFrame(el: HTMLVideoElement | null, key: string | undefined, onFirst: () => void) {
+  useEffect(() => {
+    if (!el || !key) return;
+    let done = false;
+    const fire = () => {
+      if (done) return;
+      done = true;
+      onFirst();
+    };
+    if (typeof el.requestVideoFrameCallback === "function") {
+      const id = el.requestVideoFrameCallback(fire);
+      return () => {
+        done = true;
+        el.cancelVideoFrameCallback(id);
+      };
+    }
+    // No requestVideoFrameCallback: the first frame with a size is close enough.
+    const video: HTMLVideoElement = el;
+    const t = setInterval(() => {
+      if (video.videoWidth > 0 && video.readyState >= 2) fire();
+    }, 50);
+    return () => {
+      done = true;
+      clearInterval(t);
+    };
+  }, [el, key, onFirst]);
+}
+
+function formatLeft(ms: number) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+}
+
+export function useNow(everyMs = 1000) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+  return now;
+}
+
+const timeLabel = (iso: string) => new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+
+/** The call, inside a RoomContext: the other side large, you small, controls, time left and banners. */
+export function CallView({
+  otherName, closesAt, warningAt, closingSoonAt, reconnecting, onLeave, onFirstRemoteFrame,
+}: {
+  otherName: string;
+  closesAt: string;
+  warningAt: string;
+  /** closesAt from the server's closing_soon message, when it came. */
+  closingSoonAt: string | null;
+  reconnecting: boolean;
+  onLeave: () => void;
+  onFirstRemoteFrame: () => void;
+}) {
+  const remotes = useRemoteParticipants();
+  const cameras = useTracks([Track.Source.Camera], { onlySubscribed: true });
+  const remoteCam = cameras.find((t) => !t.participant.isLocal && t.publication && !t.publication.isMuted);
+  const localCam = cameras.find((t) => t.participant.isLocal);
+  const { localParticipant, isMicrophoneEnabled, isCameraEnabled } = useLocalParticipant();
+  const [remoteEl, setRemoteEl] = useState<HTMLVideoElement | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [controlError, setControlError] = useState<string | null>(null);
+  const now = useNow();
+  useFirstFrame(remoteEl, remoteCam?.publication?.trackSid, onFirstRemoteFrame);
+
+  const closes = closingSoonAt ?? closesAt;
+  const warn = closingSoonAt !== null || now >= new Date(warningAt).getTime();
+  const present = remotes.length > 0;
+  const status = reconnecting ? "Reconnecting…" : present ? `Connected with ${otherName}` : "Waiting for the other side…";
+
+  const toggle = async (what: "mic" | "camera") => {
+    setBusy(true);
+    setControlError(null);
+    try {
+      if (what === "mic") await localParticipant.setMicrophoneEnabled(!isMicrophoneEnabled);
+      else await localParticipant.setCameraEnabled(!isCameraEnabled);
+    } catch {
+      setControlError(what === "mic" ? "Your microphone could not be switched on: check that the browser may use it." : "Your camera could not be switched on: check that the browser may use it and no other app holds it.");
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
+        <p role="status" aria-live="polite" data-testid="room-status" className="font-medium">{status}</p>
+        <p data-testid="time-left" className="tabular-nums text-slate-300">
+          Time left <span className="font-semibold text-slate-100">{formatLeft(new Date(closes).getTime() - now)}</span>
+        </p>
+      </div>
+      {reconnecting ? (
+        <p role="alert" data-testid="reconnecting-banner" className="rounded-md bg-amber-500/20 px-3 py-2 text-sm text-amber-100">
+          Your connection dropped. Reconnecting… stay on this page.
+        </p>
+      ) : null}
+      {warn ? (
+        <p role="alert" data-testid="closing-banner" className="rounded-md bg-amber-500/20 px-3 py-2 text-sm text-amber-100">
+          The session closes at {timeLabel(closes)} (in {formatLeft(new Date(closes).getTime() - now)}). Wrap up; the call ends by itself then.
+        </p>
+      ) : null}
+      <div className="relative aspect-video overflow-hidden rounded-xl bg-black">
+        {remoteCam ? (
+          <VideoTrack trackRef={remoteCam} ref={setRemoteEl} data-testid="remote-video" className="h-full w-full object-contain" aria-label={`${otherName}'s camera`} />
+        ) : (
+          <div className="flex h-full flex-col items-center justify-center gap-2 p-6 text-center text-slate-300" data-testid="remote-placeholder">
+            {present ? <p>{otherName} has joined with the camera off.</p> : <><p className="text-lg">Waiting for the other side…</p><p className="text-sm text-slate-400">{otherName} has not joined yet. You will see them here as soon as they do.</p></>}
+          </div>
+        )}
+        <div className="absolute bottom-3 right-3 aspect-video w-1/4 min-w-28 overflow-hidden rounded-lg border border-white/20 bg-slate-900 shadow-lg">
+          {localCam && isCameraEnabled ? (
+            <VideoTrack trackRef={localCam} data-testid="local-video" className="h-full w-full object-cover" style={{ transform: "scaleX(-1)" }} aria-label="Your camera" />
+          ) : (
+            <div className="flex h-full items-center justify-center text-xs text-slate-400">Camera off</div>
+          )}
+        </div>
+      </div>
+      <RoomAudioRenderer />
+      {controlError ? <p role="alert" className="text-sm text-red-200">{controlError}</p> : null}
+      <div className="flex flex-wrap justify-center gap-3" role="toolbar" aria-label="Call controls">
+        <button type="button" disabled={busy} onClick={() => void toggle("mic")} aria-pressed={!isMicrophoneEnabled} data-testid="toggle-mic"
+          className={cn("rounded-full px-4 py-2 text-sm font-medium", isMicrophoneEnabled ? "bg-slate-700 hover:bg-slate-600" : "bg-amber-600 text-white")}>
+          {isMicrophoneEnabled ? "Mute" : "Unmute"}
+        </button>
+        <button type="button" disabled={busy} onClick={() => void toggle("camera")} aria-pressed={!isCameraEnabled} data-testid="toggle-camera"
+          className={cn("rounded-full px-4 py-2 text-sm font-medium", isCameraEnabled ? "bg-slate-700 hover:bg-slate-600" : "bg-amber-600 text-white")}>
+          {isCameraEnabled ? "Stop camera" : "Start camera"}
+        </button>
+        <button type="button" onClick={onLeave} data-testid="leave" className="rounded-full bg-red-600 px-5 py-2 text-sm font-semibold text-white hover:bg-red-500">
+          Leave
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,208 @@
+"use client";
+import { createLocalAudioTrack, createLocalTracks, createLocalVideoTrack, Track, type LocalAudioTrack, type LocalTrack, type LocalVideoTrack } from "livekit-client";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { ReportedEvent } from "@/lib/sessions/diagnostics-client";
+import { classifyDeviceError, detectBrowser, deviceHelp, type DeviceErrorKind, type DeviceKind } from "./device-help";
+
+export type DeviceProblem = { device: DeviceKind; error: DeviceErrorKind; name: string };
+export type Preview = {
+  state: "asking" | "ready";
+  video?: LocalVideoTrack;
+  audio?: LocalAudioTrack;
+  problems: DeviceProblem[];
+};
+
+const VIDEO = { resolution: { width: 1280, height: 720, frameRate: 30 } };
+
+/** Opens camera and microphone together (one permission prompt); on failure, each alone to learn which one failed and why. */
+async function openDevices(): Promise<Omit<Preview, "state">> {
+  if (typeof navigator === "undefined" || !navigator.mediaDevices?.getUserMedia) {
+    // Insecure origin (plain http on a public address) or a very old browser: there is no getUserMedia at all.
+    const p = (device: DeviceKind): DeviceProblem => ({ device, error: "other", name: "NoMediaDevices" });
+    return { problems: [p("camera"), p("microphone")] };
+  }
+  try {
+    const tracks = await createLocalTracks({ audio: { echoCancellation: true, noiseSuppression: true }, video: VIDEO });
+    return {
+      video: tracks.find((t): t is LocalVideoTrack => t.kind === Track.Kind.Video),
+      audio: tracks.find((t): t is LocalAudioTrack => t.kind === Track.Kind.Audio),
+      problems: [],
+    };
+  } catch {
+    const problems: DeviceProblem[] = [];
+    const video = await createLocalVideoTrack(VIDEO).catch((err: unknown) => void problems.push({ device: "camera", ...classifyDeviceError(err) }));
+    const audio = await createLocalAudioTrack({ echoCancellation: true, noiseSuppression: true }).catch((err: unknown) => void problems.push({ device: "microphone", ...classifyDeviceError(err) }));
+    return { video: video ?? undefined, audio: audio ?? undefined, problems };
+  }
+}
+
+/**
+ * The camera and microphone preview, owned by the room (the same tracks are published on join).
+ * Each device that fails is reported once as a device_error diagnostic.
+ */
+export function useLocalPreview(report: (e: ReportedEvent) => void) {
+  const [preview, setPreview] = useState<Preview>({ state: "asking", problems: [] });
+  const tracks = useRef<LocalTrack[]>([]);
+  const generation = useRef(0);
+
+  const release = useCallback(() => {
+    generation.current++;
+    for (const t of tracks.current) t.stop();
+    tracks.current = [];
+  }, []);
+
+  const acquire = useCallback(async () => {
+    release();
+    const gen = generation.current;
+    setPreview({ state: "asking", problems: [] });
+    const result = await openDevices();
+    if (gen !== generation.current) {
+      // A newer request (Try again, or React's double effect in development) replaced this one.
+      result.video?.stop();
+      result.audio?.stop();
+      return;
+    }
+    tracks.current = [result.video, result.audio].filter((t): t is LocalVideoTrack | LocalAudioTrack => !!t);
+    for (const p of result.problems) report({ type: "device_error", device: p.device, error: p.error, name: p.name });
+    setPreview({ state: "ready", ...result });
+  }, [release, report]);
+
+  useEffect(() => {
+    void acquire();
+    return release;
+  }, [acquire, release]);
+
+  /** The tracks handed to the room: the room stops them when it disconnects. */
+  const handOver = useCallback(() => {
+    const handed = tracks.current;
+    tracks.current = [];
+    return handed;
+  }, []);
+
+  return { preview, acquire, release, handOver };
+}
+
+/** A local track shown in a <video>, mirrored like a mirror. */
+export function LocalPreviewVideo({ track, className }: { track?: LocalVideoTrack; className?: string }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !track) return;
+    track.attach(el);
+    return () => void track.detach(el);
+  }, [track]);
+  return <video ref={ref} data-testid="local-video" className={className} style={{ transform: "scaleX(-1)" }} muted playsInline autoPlay aria-label="Your camera preview" />;
+}
+
+function DeviceSelect({ kind, track }: { kind: "videoinput" | "audioinput"; track?: LocalVideoTrack | LocalAudioTrack }) {
+  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  const [current, setCurrent] = useState<string>("");
+  useEffect(() => {
+    if (!track) return;
+    let live = true;
+    void navigator.mediaDevices.enumerateDevices().then((all) => {
+      if (!live) return;
+      setDevices(all.filter((d) => d.kind === kind && d.deviceId));
+      setCurrent(track.mediaStreamTrack.getSettings().deviceId ?? "");
+    });
+    return () => {
+      live = false;
+    };
+  }, [kind, track]);
+  if (!track || devices.length < 2) return null;
+  const label = kind === "videoinput" ? "Camera" : "Microphone";
+  return (
+    <label className="block text-sm">
+      <span className="text-slate-300">{label}</span>
+      <select
+        className="mt-1 block w-full rounded-md border border-slate-600 bg-slate-900 px-2 py-1.5 text-slate-100"
+        value={current}
+        onChange={(e) => {
+          setCurrent(e.target.value);
+          void track.setDeviceId(e.target.value);
+        }}
+      >
+        {devices.map((d, i) => (
+          <option key={d.deviceId} value={d.deviceId}>{d.label || `${label} ${i + 1}`}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function PreJoin({
+  preview, onRetry, onJoin, error, otherName,
+}: {
+  preview: Preview;
+  onRetry: () => void;
+  onJoin: () => void;
+  error: string | null;
+  otherName: string;
+}) {
+  const [browser, setBrowser] = useState<ReturnType<typeof detectBrowser>>("other");
+  useEffect(() => setBrowser(detectBrowser(navigator.userAgent)), []);
+  const byKind = new Map<DeviceErrorKind, DeviceKind[]>();
+  for (const p of preview.problems) byKind.set(p.error, [...(byKind.get(p.error) ?? []), p.device]);
+  const asking = preview.state === "asking";
+  const cameraOk = !!preview.video;
+  const micOk = !!preview.audio;
+
+  return (
+    <div className="grid gap-6 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="relative aspect-video overflow-hidden rounded-xl bg-black">
+        {cameraOk ? (
+          <LocalPreviewVideo track={preview.video} className="h-full w-full object-cover" />
+        ) : (
+          <div className="flex h-full items-center justify-center p-6 text-center text-slate-400">
+            {asking ? "Starting your camera… If your browser asks, choose Allow." : "Your camera is off."}
+          </div>
+        )}
+      </div>
+      <div className="space-y-4">
+        <h2 className="text-lg font-semibold">Check your camera and microphone</h2>
+        <p className="text-sm text-slate-300">
+          Only you see this preview. {otherName} sees you once you press Join.
+        </p>
+        <ul className="space-y-1 text-sm" aria-live="polite">
+          <li>Camera: <span className={cameraOk ? "text-green-300" : "text-amber-300"}>{asking ? "checking…" : cameraOk ? "working" : "not available"}</span></li>
+          <li>Microphone: <span className={micOk ? "text-green-300" : "text-amber-300"}>{asking ? "checking…" : micOk ? "working" : "not available"}</span></li>
+        </ul>
+        <DeviceSelect kind="videoinput" track={preview.video} />
+        <DeviceSelect kind="audioinput" track={preview.audio} />
+        {[...byKind].map(([kind, devices]) => {
+          const help = deviceHelp(kind, devices, browser);
+          return (
+            <div key={kind} role="alert" data-testid="device-help" data-error={kind} className="rounded-lg border border-amber-400/40 bg-amber-950/60 p-3 text-sm text-amber-100">
+              <p className="font-semibold">{help.title}</p>
+              <ol className="mt-1 list-decimal space-y-1 pl-5">
+                {help.steps.map((s) => <li key={s}>{s}</li>)}
+              </ol>
+            </div>
+          );
+        })}
+        {error ? <p role="alert" data-testid="join-error" className="rounded-lg bg-red-950/70 p-3 text-sm text-red-100">{error}</p> : null}
+        <div className="flex flex-wrap gap-3">
+          <button
+            type="button"
+            data-testid="join"
+            onClick={onJoin}
+            disabled={asking}
+            className="rounded-md bg-brand px-5 py-2 font-semibold text-on-brand hover:opacity-90 disabled:cursor-not-allowed disabled:opacity-50"
+          >
+            Join
+          </button>
+          {preview.problems.length ? (
+            <button type="button" onClick={onRetry} className="rounded-md border border-slate-500 px-4 py-2 text-sm font-medium hover:bg-slate-800">
+              Try again
+            </button>
+          ) : null}
+        </div>
+        {!asking && (!cameraOk || !micOk) ? (
+          <p className="text-xs text-slate-400">
+            You can still join: you will join {!cameraOk && !micOk ? "without camera and microphone" : !cameraOk ? "with your camera off" : "muted"}.
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,261 @@
+"use client";
+import { RoomContext } from "@livekit/components-react";
+import { ConnectionState, DisconnectReason, Room, RoomEvent, type RemoteParticipant } from "livekit-client";
+import Link from "next/link";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { FatalConnectError, runConnectPolicy, STATUS_TEXT, type AttemptNumber } from "@/lib/sessions/connect-policy";
+import { DiagnosticsReporter, fetchTransport, randomId, selectedPathFromStats, type ReportedEvent } from "@/lib/sessions/diagnostics-client";
+import { SERVER_TOPIC, type IcePolicy, type ServerMessage, type TokenResponse } from "@/lib/sessions/schemas";
+import { CallView } from "./call-view";
+import { PreJoin, useLocalPreview } from "./pre-join";
+
+export type SessionRoomProps = {
+  bookingId: string;
+  otherName: string;
+  closesAt: string;
+  warningAt: string;
+};
+
+type Ended = { reason: string; text: string; canRejoin: boolean };
+type Phase =
+  | { kind: "prejoin"; error: string | null }
+  | { kind: "connecting"; text: string }
+  | { kind: "call"; room: Room }
+  | { kind: "failed"; message: string }
+  | { kind: "ended"; ended: Ended };
+
+/** One press of Join: both attempts share its id and start time. */
+type Join = { id: string; startedAt: number; tokens: Partial<Record<AttemptNumber, TokenResponse>>; firstMediaSent: boolean; connected?: TokenResponse; cancel: AbortController };
+
+class TokenError extends Error {}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Why the call ended, in words, and whether joining again can help. */
+function endedFor(reason: DisconnectReason | undefined, closed: boolean, closesAt: string): Ended {
+  const name = reason === undefined ? "UNKNOWN_REASON" : (DisconnectReason[reason] ?? String(reason));
+  const open = Date.now() < new Date(closesAt).getTime();
+  if (closed || reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.ROOM_CLOSED) return { reason: name, text: "The session has ended. Thank you!", canRejoin: false };
+  if (reason === DisconnectReason.CLIENT_INITIATED) return { reason: name, text: "You left the session.", canRejoin: open };
+  if (reason === DisconnectReason.DUPLICATE_IDENTITY) return { reason: name, text: "You joined this session from another tab or device, so this one was disconnected.", canRejoin: open };
+  if (reason === DisconnectReason.PARTICIPANT_REMOVED) return { reason: name, text: "You were removed from the session.", canRejoin: false };
+  return { reason: name, text: "The call was disconnected and could not reconnect. Check your connection, then join again.", canRejoin: open };
+}
+
+/**
+ * The room of one private session: the device check, the connect policy (direct, then one relay
+ * retry), the call and the end screen, reporting what happens to POST /api/sessions/:id/diagnostics.
+ */
+export function SessionRoom({ bookingId, otherName, closesAt, warningAt }: SessionRoomProps) {
+  const [reporter] = useState(() => new DiagnosticsReporter(fetchTransport(`/api/sessions/${bookingId}/diagnostics`)));
+  const report = useCallback((e: ReportedEvent) => reporter.report(e), [reporter]);
+  const { preview, acquire, handOver } = useLocalPreview(report);
+  const [phase, setPhase] = useState<Phase>({ kind: "prejoin", error: null });
+  const [reconnecting, setReconnecting] = useState(false);
+  const [closingSoonAt, setClosingSoonAt] = useState<string | null>(null);
+  const join = useRef<Join | null>(null);
+  const roomRef = useRef<Room | null>(null);
+
+  useEffect(() => {
+    reporter.start();
+    return () => {
+      reporter.stop();
+      void reporter.flush({ keepalive: true });
+    };
+  }, [reporter]);
+
+  // Leaving the page mid-call or mid-connect: cancel and hang up (LiveKit also hangs up on pagehide).
+  useEffect(() => () => {
+    join.current?.cancel.abort();
+    void roomRef.current?.disconnect();
+  }, []);
+
+  const ref = (t: TokenResponse | undefined, j: Join) => ({ joinId: j.id, ...(t ? { seq: t.seq, attempt: t.attempt } : {}) });
+
+  async function fetchToken(j: Join, attempt: AttemptNumber, policy: IcePolicy): Promise<TokenResponse> {
+    let res: Response;
+    try {
+      res = await fetch(`/api/sessions/${bookingId}/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ attempt, policy, joinId: j.id, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }),
+        signal: j.cancel.signal,
+      });
+    } catch {
+      throw new TokenError("We could not reach the server. Check your internet connection and press Join again.");
+    }
+    const body = (await res.json().catch(() => ({}))) as Partial<TokenResponse> & { error?: string };
+    if (!res.ok) {
+      // The server's own words: "The room opens at 14:50 in your time zone…", "This session ended…".
+      const text = body.error ?? "Something went wrong on our side. Press Join again in a moment.";
+      if (res.status === 401 || res.status === 403) throw new FatalConnectError(text);
+      throw new TokenError(text);
+    }
+    const t = body as TokenResponse;
+    j.tokens[attempt] = t;
+    report({ type: "token_received", policy: t.policy, ...ref(t, j) });
+    return t;
+  }
+
+  /** Polls the peer connection's stats until a candidate pair is selected, then reports it once. */
+  async function reportSelectedPath(room: Room, t: TokenResponse, j: Join) {
+    for (let i = 0; i < 40 && room.state !== ConnectionState.Disconnected; i++) {
+      const pcm = room.engine?.pcManager;
+      for (const stats of [pcm?.publisher.getStats(), pcm?.subscriber?.getStats()]) {
+        const report_ = await stats?.catch(() => undefined);
+        const path = report_ ? selectedPathFromStats(report_ as unknown as Parameters<typeof selectedPathFromStats>[0]) : null;
+        if (path) {
+          report({ type: "ice_selected", ...path, ...ref(t, j) });
+          return;
+        }
+      }
+      await sleep(250);
+    }
+  }
+
+  function attachRoomEvents(room: Room, t: TokenResponse, j: Join) {
+    let closed = false;
+    room
+      .on(RoomEvent.Reconnecting, () => {
+        setReconnecting(true);
+        report({ type: "reconnecting", ...ref(t, j) });
+      })
+      .on(RoomEvent.Reconnected, () => {
+        setReconnecting(false);
+        report({ type: "reconnected", ...ref(t, j) });
+      })
+      .on(RoomEvent.DataReceived, (payload: Uint8Array, _p?: RemoteParticipant, _k?: unknown, topic?: string) => {
+        if (topic !== SERVER_TOPIC) return;
+        let msg: ServerMessage;
+        try {
+          msg = JSON.parse(new TextDecoder().decode(payload)) as ServerMessage;
+        } catch {
+          return;
+        }
+        if (msg.type === "closing_soon") setClosingSoonAt(msg.closesAt);
+        if (msg.type === "closed") {
+          closed = true;
+          void room.disconnect();
+        }
+      })
+      .once(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
+        const ended = endedFor(reason, closed, closesAt);
+        report({ type: "disconnected", reason: ended.reason, ...ref(t, j) });
+        void reporter.flush();
+        roomRef.current = null;
+        setReconnecting(false);
+        setPhase({ kind: "ended", ended });
+      });
+  }
+
+  async function startJoin() {
+    const j: Join = { id: randomId(), startedAt: performance.now(), tokens: {}, firstMediaSent: false, cancel: new AbortController() };
+    join.current = j;
+    setClosingSoonAt(null);
+    setPhase({ kind: "connecting", text: STATUS_TEXT.connecting });
+    let first: TokenResponse;
+    try {
+      first = await fetchToken(j, 1, "all");
+    } catch (err) {
+      if (j.cancel.signal.aborted) return;
+      setPhase({ kind: "prejoin", error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    const result = await runConnectPolicy<{ room: Room; token: TokenResponse }>({
+      directWindowMs: first.connect.directWindowMs,
+      relayWindowMs: first.connect.relayWindowMs,
+      signal: j.cancel.signal,
+      connect: async (attempt, policy, ctx) => {
+        const t = attempt === 1 ? first : await fetchToken(j, attempt, policy);
+        const room = new Room({ dynacast: true });
+        room.once(RoomEvent.SignalConnected, () => {
+          ctx.signalConnected();
+          report({ type: "signal_connected", ...ref(t, j) });
+        });
+        const abort = () => void room.disconnect();
+        ctx.signal.addEventListener("abort", abort);
+        try {
+          // Relay only: the server's TURN credentials come with the join; passing iceServers would drop them.
+          await room.connect(t.url, t.token, { autoSubscribe: true, ...(policy === "relay" ? { rtcConfig: { iceTransportPolicy: "relay" } } : {}) });
+        } finally {
+          ctx.signal.removeEventListener("abort", abort);
+        }
+        return { room, token: t };
+      },
+      discard: ({ room }) => void room.disconnect(),
+      onStatus: (status, text) => {
+        if (status === "connecting" || status === "retrying") setPhase({ kind: "connecting", text });
+      },
+      onAttemptFailed: (f) => {
+        report({ type: "attempt_failed", stage: f.stage, afterMs: f.afterMs, message: f.message, ...ref(j.tokens[f.attempt], j), attempt: f.attempt });
+      },
+    });
+    if (!result.ok) {
+      void reporter.flush();
+      if (!result.cancelled) setPhase({ kind: "failed", message: result.message });
+      return;
+    }
+    const { room, token } = result.value;
+    j.connected = token;
+    roomRef.current = room;
+    attachRoomEvents(room, token, j);
+    void reportSelectedPath(room, token, j);
+    for (const track of handOver()) {
+      await room.localParticipant.publishTrack(track).catch(() => track.stop());
+    }
+    // The room may already have ended while the tracks were being published.
+    if (roomRef.current === room) setPhase({ kind: "call", room });
+  }
+
+  const onFirstRemoteFrame = useCallback(() => {
+    const j = join.current;
+    if (!j || j.firstMediaSent || !j.connected) return;
+    j.firstMediaSent = true;
+    report({ type: "first_media", msFromJoin: Math.round(performance.now() - j.startedAt), joinId: j.id, seq: j.connected.seq, attempt: j.connected.attempt });
+    void reporter.flush();
+  }, [report, reporter]);
+
+  /** After a call the preview tracks were handed to the room (and stopped with it): open them again. */
+  const backToPreJoin = (reopenDevices: boolean) => {
+    setPhase({ kind: "prejoin", error: null });
+    if (reopenDevices) void acquire();
+  };
+
+  return (
+    <section className="rounded-2xl bg-slate-950 p-4 text-slate-100 shadow-lg sm:p-6" aria-label="Session room">
+      {phase.kind === "prejoin" ? (
+        <>
+          <p className="sr-only" role="status" data-testid="room-status">Ready to join</p>
+          <PreJoin preview={preview} onRetry={() => void acquire()} onJoin={() => void startJoin()} error={phase.error} otherName={otherName} />
+        </>
+      ) : phase.kind === "connecting" ? (
+        <div className="flex min-h-64 flex-col items-center justify-center gap-4 text-center">
+          <span className="h-8 w-8 animate-spin rounded-full border-4 border-slate-600 border-t-slate-100" aria-hidden />
+          <p role="status" aria-live="polite" data-testid="room-status" className="text-lg">{phase.text}</p>
+          <button type="button" className="text-sm text-slate-400 underline" onClick={() => { join.current?.cancel.abort(); backToPreJoin(false); }}>Cancel</button>
+        </div>
+      ) : phase.kind === "call" ? (
+        <RoomContext.Provider value={phase.room}>
+          <CallView otherName={otherName} closesAt={closesAt} warningAt={warningAt} closingSoonAt={closingSoonAt} reconnecting={reconnecting}
+            onLeave={() => void phase.room.disconnect()} onFirstRemoteFrame={onFirstRemoteFrame} />
+        </RoomContext.Provider>
+      ) : phase.kind === "failed" ? (
+        <div className="mx-auto max-w-xl space-y-4 py-8 text-center">
+          <p role="status" data-testid="room-status" className="text-lg font-semibold">{STATUS_TEXT.failed}</p>
+          <p role="alert" className="text-slate-300">{phase.message}</p>
+          <button type="button" onClick={() => backToPreJoin(false)} className="rounded-md bg-brand px-5 py-2 font-semibold text-on-brand">Try again</button>
+        </div>
+      ) : (
+        <div className="mx-auto max-w-xl space-y-4 py-8 text-center" data-testid="room-ended" data-reason={phase.ended.reason}>
+          <p role="status" data-testid="room-status" className="text-lg font-semibold">{phase.ended.text}</p>
+          <div className="flex flex-wrap justify-center gap-3">
+            {phase.ended.canRejoin ? (
+              <button type="button" onClick={() => backToPreJoin(true)} className="rounded-md bg-brand px-5 py-2 font-semibold text-on-brand">Join again</button>
+            ) : null}
+            <Link href={`/bookings/${bookingId}`} className="rounded-md border border-slate-500 px-5 py-2 font-medium hover:bg-slate-800">Back to the booking</Link>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
