@@ -33,6 +33,10 @@ export default async function AdminPage({ searchParams }: Props) {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Admin</h1>
+      <nav aria-label="Support" className="flex flex-wrap gap-3 text-sm">
+        <Link className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50" href="/admin/sessions">Find a session</Link>
+        <Link className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50" href="/admin/metrics">Session metrics</Link>
+      </nav>
 
       <Card title={`Payments needing review (${money.review.length})`}>
         {money.review.length ? paymentList(money.review, "payments-review") : <EmptyState title="Nothing to review" />}

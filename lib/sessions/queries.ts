@@ -10,8 +10,6 @@ import { bookingIdFromRoom } from "./policy";
 import { metricsPeriod, sessionSearch } from "./schemas";
 import { buildSessionStory } from "./story";
 
-const log = logger.child({ module: "sessions.queries" });
-
 /**
  * Admin: everything support needs about one session on one page — the booking, who paid, payments
  * and refunds, the room and its connections, recordings, and the story built from the trace.
@@ -166,7 +164,7 @@ export async function getSessionMetrics(actor: Actor, raw: { from?: string; to?:
   const metrics = computeSessionMetrics(events);
   const evaluations = evaluateThresholds(metrics, metricThresholds());
   for (const e of evaluations) {
-    if (e.breached) log.warn({ metric: e.key, value: e.value, threshold: e.threshold, from: period.from, to: period.to }, "session metric breached threshold");
+    if (e.breached) logger.warn({ metric: e.key, value: e.value, threshold: e.threshold, from: period.from, to: period.to }, "session metric breached threshold");
   }
   return { period: { from: period.from, to: period.to }, metrics, evaluations, events: events.length };
 }

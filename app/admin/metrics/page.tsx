@@ -1,0 +1,123 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ZodError } from "zod";
+import { Card, EmptyState } from "@/components/ui/card";
+import { requirePageRole } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import { cn } from "@/lib/cn";
+import { getSessionMetrics } from "@/lib/sessions/queries";
+
+export const metadata: Metadata = { title: "Session metrics" };
+export const dynamic = "force-dynamic";
+
+type Props = { searchParams: Promise<{ from?: string | string[]; to?: string | string[] }> };
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+
+const causes = [
+  ["signaling", "Signaling", "never reached the server"],
+  ["ice", "ICE / relay", "reached the server, but no media path worked"],
+  ["permission", "Device permission", "camera or microphone refused, missing or busy"],
+  ["other", "Other", "left after reaching the server, before a media path"],
+] as const;
+
+// GET /admin/metrics?from=&to= – session quality over a period, each metric beside its threshold; breaches in red.
+export default async function AdminMetricsPage({ searchParams }: Props) {
+  const admin = await requirePageRole("/admin/metrics", "admin");
+  const sp = await searchParams;
+  const asked = { from: one(sp.from), to: one(sp.to) };
+  let result: Awaited<ReturnType<typeof getSessionMetrics>> | null = null;
+  let problem: string | null = null;
+  try {
+    result = await getSessionMetrics(admin, asked);
+  } catch (err) {
+    if (err instanceof ZodError) problem = "Dates must look like 2026-03-29. Pick them with the date fields.";
+    else if (err instanceof AppError && err.code === "invalid") problem = err.message;
+    else throw err;
+  }
+  const m = result?.metrics;
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <p className="text-sm"><Link className="text-brand underline" href="/admin">Admin</Link> / Metrics</p>
+        <h1 className="text-2xl font-bold">Session metrics</h1>
+        <p className="text-slate-600">Computed from the session trace; days in UTC, both ends included.</p>
+      </div>
+
+      <Card>
+        <form className="flex flex-wrap items-end gap-3" action="/admin/metrics">
+          <label className="flex flex-col text-sm font-medium">
+            From
+            <input type="date" name="from" defaultValue={result?.period.from ?? asked.from} className="mt-1 rounded-md border border-slate-300 px-3 py-2 font-normal" />
+          </label>
+          <label className="flex flex-col text-sm font-medium">
+            To
+            <input type="date" name="to" defaultValue={result?.period.to ?? asked.to} className="mt-1 rounded-md border border-slate-300 px-3 py-2 font-normal" />
+          </label>
+          <button type="submit" className="rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand hover:opacity-90">Show</button>
+        </form>
+      </Card>
+
+      {problem ? <p role="alert" className="rounded-md bg-amber-50 px-4 py-3 text-amber-900" data-testid="period-problem">{problem}</p> : null}
+
+      {result && m ? (
+        <>
+          <p className="text-sm text-slate-600" data-testid="metrics-counts">
+            {result.period.from} to {result.period.to}: {m.joins} join{m.joins === 1 ? "" : "s"}, {m.successes} connected, {m.failures} failed
+            {m.joins ? ` (${m.joinsWithToken} got a token)` : ""}.
+          </p>
+          {m.joins === 0 ? (
+            <EmptyState title="No joins in this period">Nobody pressed Join between these dates, so there is nothing to measure. Pick a wider period.</EmptyState>
+          ) : null}
+          <ul className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="metrics">
+            {result.evaluations.map((e) => (
+              <li
+                key={e.key}
+                data-testid={`metric-${e.key}`}
+                data-breached={e.breached ? "true" : "false"}
+                className={cn("rounded-xl border bg-white p-4 shadow-sm", e.breached ? "border-red-300 bg-red-50" : "border-slate-200")}
+              >
+                <p className="text-sm font-medium text-slate-600">{e.label}</p>
+                <p className={cn("mt-1 text-2xl font-bold", e.breached ? "text-red-700" : e.value === null ? "text-slate-400" : "text-slate-900")}>{e.display}</p>
+                <p className="mt-1 text-xs text-slate-600">Threshold: {e.thresholdDisplay}</p>
+                {e.breached ? (
+                  <p className="mt-1 text-sm font-semibold text-red-700">{e.kind === "min" ? "below threshold" : "above threshold"}</p>
+                ) : e.value !== null ? (
+                  <p className="mt-1 text-sm text-green-800">within threshold</p>
+                ) : null}
+                <p className="mt-2 text-xs text-slate-500">{explain(e.key, m)}</p>
+              </li>
+            ))}
+          </ul>
+          <Card title="Failures by cause">
+            <div className="-mx-5 overflow-x-auto px-5">
+              <table className="w-full min-w-[20rem] text-left text-sm" data-testid="failures-by-cause">
+                <thead className="border-b border-slate-200 text-slate-600">
+                  <tr><th className="py-2 pr-3 font-medium">Cause</th><th className="py-2 pr-3 font-medium">Failed joins</th><th className="py-2 font-medium">Meaning</th></tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {causes.map(([key, label, meaning]) => (
+                    <tr key={key} data-testid={`cause-${key}`}>
+                      <td className="py-2 pr-3 font-medium">{label}</td>
+                      <td className="py-2 pr-3">{m.failuresByCause[key]}</td>
+                      <td className="py-2 text-slate-600">{meaning}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </Card>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function explain(key: string, m: NonNullable<Awaited<ReturnType<typeof getSessionMetrics>>["metrics"]>) {
+  switch (key) {
+    case "setupSuccessRate": return `${m.successes} of ${m.joins} joins reached a media path.`;
+    case "relayShare": return `${m.relayedJoins} of ${m.successes} connected joins went through a TURN relay.`;
+    case "retryRate": return `${m.retriedJoins} of ${m.joinsWithToken} joins with a token needed the relay retry.`;
+    default: return `From the first video frame of ${m.firstMediaSamples} join${m.firstMediaSamples === 1 ? "" : "s"}.`;
+  }
+}
