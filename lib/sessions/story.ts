@@ -387,20 +387,22 @@ export function verdictFor(connections: ConnectionView[], events: StoryEvent[]):
     return { verdict: text, tone };
   }
 
+  // Same order as the metrics' failure causes: the browser's own reason for giving up its last attempt,
+  // then a device failure, then how far the token got.
+  const tokened = connections.filter((o) => o.tokenAt);
+  const last = (tokened.length ? tokened : connections).at(-1);
+  if (last?.failure === "signaling") return { verdict: "could not reach the server (signaling)", tone: "bad" };
+  if (last?.failure === "ice") {
+    const tried = connections.filter((o) => o.failure === "ice").length;
+    return { verdict: tried > 1 ? "reached the server, but no media path worked, direct or relay (ICE)" : "reached the server, but no media path worked (ICE)", tone: "bad" };
+  }
   const deviceError = events.filter((e) => e.type === "client.device_error").at(-1);
   if (deviceError) {
     const p = payloadOf(deviceError);
     const words = DEVICE_ERROR_WORDS[str(p, "error") ?? "other"] ?? DEVICE_ERROR_WORDS.other!;
     return { verdict: words(str(p, "device") ?? "camera"), tone: "bad" };
   }
-  const tokened = connections.filter((o) => o.tokenAt);
-  const last = (tokened.length ? tokened : connections).at(-1);
   if (last) {
-    if (last.failure === "signaling") return { verdict: "could not reach the server (signaling)", tone: "bad" };
-    if (last.failure === "ice") {
-      const tried = connections.filter((o) => o.failure === "ice").length;
-      return { verdict: tried > 1 ? "reached the server, but no media path worked, direct or relay (ICE)" : "reached the server, but no media path worked (ICE)", tone: "bad" };
-    }
     if (connections.some((o) => o.signalAt)) return { verdict: "reached the server but never joined the room", tone: "bad" };
     return { verdict: "got a token but never joined", tone: "bad" };
   }

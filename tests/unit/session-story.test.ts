@@ -101,6 +101,13 @@ describe("session story: verdicts", () => {
     expect(verdicts(s).viewer).toBe("connected directly (host/udp); first video after 0.8 s");
   });
 
+  it("a device failure after the token is the verdict unless the browser gave up its attempt for another reason", () => {
+    const denied = client("device_error", VIEWER, 100, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, device: "camera", error: "denied" });
+    expect(verdicts(story({ events: [token(VIEWER, 0, 1, 1), denied] })).viewer).toBe("never allowed the camera");
+    const gaveUp = client("attempt_failed", VIEWER, 5000, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, stage: "signaling", afterMs: 5000 });
+    expect(verdicts(story({ events: [token(VIEWER, 0, 1, 1), denied, gaveUp] })).viewer).toBe("could not reach the server (signaling)");
+  });
+
   it("a signaling failure: could not reach the server", () => {
     const s = story({ events: [token(VIEWER, 0, 1, 1), client("attempt_failed", VIEWER, 5000, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, stage: "signaling", afterMs: 5000 })] });
     expect(verdicts(s).viewer).toBe("could not reach the server (signaling)");
