@@ -85,7 +85,7 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
                 ) : e.value !== null ? (
                   <p className="mt-1 text-sm text-green-800">within threshold</p>
                 ) : null}
-                <p className="mt-2 text-xs text-slate-500">{explain(e.key, m)}</p>
+                {e.value !== null ? <p className="mt-2 text-xs text-slate-500">{explain(e.key, m)}</p> : null}
               </li>
             ))}
           </ul>
