@@ -50,17 +50,19 @@ export function useNow(everyMs = 1000) {
   return now;
 }
 
-const timeLabel = (iso: string) => new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+/** "14:30 WET": the reader's own clock, with its zone named. */
+const timeLabel = (iso: string) => new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(new Date(iso));
 
 /** The call, inside a RoomContext: the other side large, you small, controls, time left and banners. */
 export function CallView({
-  otherName, closesAt, warningAt, closingSoonAt, reconnecting, onLeave, onFirstRemoteFrame,
+  otherName, endsAt, closesAt, warningAt, closingSoon, reconnecting, onLeave, onFirstRemoteFrame,
 }: {
   otherName: string;
+  endsAt: string;
   closesAt: string;
   warningAt: string;
-  /** closesAt from the server's closing_soon message, when it came. */
-  closingSoonAt: string | null;
+  /** The server's closing_soon message, when it came. */
+  closingSoon: { endsAt: string; closesAt: string } | null;
   reconnecting: boolean;
   onLeave: () => void;
   onFirstRemoteFrame: () => void;
@@ -76,11 +78,12 @@ export function CallView({
   const now = useNow();
   useFirstFrame(remoteEl, remoteCam?.publication?.trackSid, onFirstRemoteFrame);
 
-  const closes = closingSoonAt ?? closesAt;
-  const warn = closingSoonAt !== null || now >= new Date(warningAt).getTime();
+  const ends = new Date(closingSoon?.endsAt ?? endsAt).getTime();
+  const closes = closingSoon?.closesAt ?? closesAt;
+  const warn = closingSoon !== null || now >= new Date(warningAt).getTime();
   const present = remotes.length > 0;
   const status = reconnecting ? "Reconnecting…" : present ? `Connected with ${otherName}` : "Waiting for the other side…";
-
+  const inGrace = now >= ends;
   const toggle = async (what: "mic" | "camera") => {
     setBusy(true);
     setControlError(null);
@@ -99,7 +102,8 @@ export function CallView({
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
         <p role="status" aria-live="polite" data-testid="room-status" className="font-medium">{status}</p>
         <p data-testid="time-left" className="tabular-nums text-slate-300">
-          Time left <span className="font-semibold text-slate-100">{formatLeft(new Date(closes).getTime() - now)}</span>
+          {inGrace ? "Extra time: the room closes in " : "Time left "}
+          <span className="font-semibold text-slate-100">{formatLeft((inGrace ? new Date(closes).getTime() : ends) - now)}</span>
         </p>
       </div>
       {reconnecting ? (
@@ -109,7 +113,7 @@ export function CallView({
       ) : null}
       {warn ? (
         <p role="alert" data-testid="closing-banner" className="rounded-md bg-amber-500/20 px-3 py-2 text-sm text-amber-100">
-          The session closes at {timeLabel(closes)} (in {formatLeft(new Date(closes).getTime() - now)}). Wrap up; the call ends by itself then.
+          {inGrace ? "The session's time is up" : `The session ends at ${timeLabel(new Date(ends).toISOString())} (in ${formatLeft(ends - now)})`}. The room closes at {timeLabel(closes)}, and the call ends by itself then.
         </p>
       ) : null}
       <div className="relative aspect-video overflow-hidden rounded-xl bg-black">

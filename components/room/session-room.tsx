@@ -12,6 +12,7 @@ import { PreJoin, useLocalPreview } from "./pre-join";
 export type SessionRoomProps = {
   bookingId: string;
   otherName: string;
+  endsAt: string;
   closesAt: string;
   warningAt: string;
 };
@@ -46,13 +47,13 @@ function endedFor(reason: DisconnectReason | undefined, closed: boolean, closesA
  * The room of one private session: the device check, the connect policy (direct, then one relay
  * retry), the call and the end screen, reporting what happens to POST /api/sessions/:id/diagnostics.
  */
-export function SessionRoom({ bookingId, otherName, closesAt, warningAt }: SessionRoomProps) {
+export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt }: SessionRoomProps) {
   const [reporter] = useState(() => new DiagnosticsReporter(fetchTransport(`/api/sessions/${bookingId}/diagnostics`)));
   const report = useCallback((e: ReportedEvent) => reporter.report(e), [reporter]);
   const { preview, acquire, handOver } = useLocalPreview(report);
   const [phase, setPhase] = useState<Phase>({ kind: "prejoin", error: null });
   const [reconnecting, setReconnecting] = useState(false);
-  const [closingSoonAt, setClosingSoonAt] = useState<string | null>(null);
+  const [closingSoon, setClosingSoon] = useState<{ endsAt: string; closesAt: string } | null>(null);
   const join = useRef<Join | null>(null);
   const roomRef = useRef<Room | null>(null);
 
@@ -132,10 +133,11 @@ export function SessionRoom({ bookingId, otherName, closesAt, warningAt }: Sessi
         } catch {
           return;
         }
-        if (msg.type === "closing_soon") setClosingSoonAt(msg.closesAt);
+        if (msg.type === "closing_soon") setClosingSoon({ endsAt: msg.endsAt, closesAt: msg.closesAt });
         if (msg.type === "closed") {
+          // The server deletes the room next (ROOM_DELETED, the reason reported); hang up ourselves only if it does not.
           closed = true;
-          void room.disconnect();
+          setTimeout(() => void room.disconnect(), 5000);
         }
       })
       .once(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
@@ -151,7 +153,7 @@ export function SessionRoom({ bookingId, otherName, closesAt, warningAt }: Sessi
   async function startJoin() {
     const j: Join = { id: randomId(), startedAt: performance.now(), tokens: {}, firstMediaSent: false, cancel: new AbortController() };
     join.current = j;
-    setClosingSoonAt(null);
+    setClosingSoon(null);
     setPhase({ kind: "connecting", text: STATUS_TEXT.connecting });
     let first: TokenResponse;
     try {
@@ -236,7 +238,7 @@ export function SessionRoom({ bookingId, otherName, closesAt, warningAt }: Sessi
         </div>
       ) : phase.kind === "call" ? (
         <RoomContext.Provider value={phase.room}>
-          <CallView otherName={otherName} closesAt={closesAt} warningAt={warningAt} closingSoonAt={closingSoonAt} reconnecting={reconnecting}
+          <CallView otherName={otherName} closesAt={closesAt} warningAt={warningAt} endsAt={endsAt} closingSoon={closingSoon} reconnecting={reconnecting}
             onLeave={() => void phase.room.disconnect()} onFirstRemoteFrame={onFirstRemoteFrame} />
         </RoomContext.Provider>
       ) : phase.kind === "failed" ? (
