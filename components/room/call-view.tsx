@@ -51,7 +51,7 @@ export function useNow(everyMs = 1000) {
 }
 
 /** "14:30 WET": the reader's own clock, with its zone named. */
-const timeLabel = (iso: string) => new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(new Date(iso));
+const timeLabel = (iso: string) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }).format(new Date(iso));
 
 /** The call, inside a RoomContext: the other side large, you small, controls, time left and banners. */
 export function CallView({
@@ -121,7 +121,7 @@ export function CallView({
           <VideoTrack trackRef={remoteCam} ref={setRemoteEl} data-testid="remote-video" className="h-full w-full object-contain" aria-label={`${otherName}'s camera`} />
         ) : (
           <div className="flex h-full flex-col items-center justify-center gap-2 p-6 text-center text-slate-300" data-testid="remote-placeholder">
-            {present ? <p>{otherName} has joined with the camera off.</p> : <><p className="text-lg">Waiting for the other side…</p><p className="text-sm text-slate-400">{otherName} has not joined yet. You will see them here as soon as they do.</p></>}
+            {present ? <p>{otherName} has joined with the camera off.</p> : <><p className="text-lg">Waiting for the other side…</p><p className="text-sm text-slate-400">{otherName} is not in the room. You will see them here as soon as they join.</p></>}
           </div>
         )}
         <div className="absolute bottom-3 right-3 aspect-video w-1/4 min-w-28 overflow-hidden rounded-lg border border-white/20 bg-slate-900 shadow-lg">

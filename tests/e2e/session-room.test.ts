@@ -120,7 +120,7 @@ describe("the session room in Chromium", () => {
     expect((await sweepSessions(new Date(booking.endsAt.getTime() - 2 * 60_000 + 1000), only)).warned).toBe(1);
     await screenshotOnFailure(creatorPage, "room-closing", async () => {
       await creatorPage.getByTestId("closing-banner").waitFor({ timeout: 15000 });
-      expect(await creatorPage.getByTestId("closing-banner").textContent()).toMatch(/^The session ends at \d\d:\d\d( [AP]M)? GMT\S* \(in \d+:\d\d\)\. The room closes at \d\d:\d\d( [AP]M)? GMT\S*, and the call ends by itself then\.$/);
+      expect(await creatorPage.getByTestId("closing-banner").textContent()).toMatch(/^The session ends at \d\d:\d\d (WET|WEST|GMT\S*) \(in \d+:\d\d\)\. The room closes at \d\d:\d\d (WET|WEST|GMT\S*), and the call ends by itself then\.$/);
       expect((await sweepSessions(new Date(booking.endsAt.getTime() + windowConfig().graceMinutes * 60_000), only)).closed).toBe(1);
       await creatorPage.getByTestId("room-ended").waitFor({ timeout: 15000 });
       expect(await creatorPage.getByTestId("room-status").textContent()).toBe("The session has ended. Thank you!");
