@@ -31,6 +31,10 @@ const schema = z.object({
   SESSION_RELAY_WINDOW_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
   /** How often the server checks for rooms to warn, close and settle (ms); 0 turns it off (the test app). */
   SESSION_SWEEP_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Join tokens one participant may ask for per session per minute. */
+  SESSION_TOKEN_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** /api/dev/token-baseline for npm run bench:sessions; in production only beside BOOTH_TEST_CHECKOUT=1. */
+  BOOTH_BENCH_ROUTES: z.enum(["0", "1"]).default("0"),
   /** Diagnostics batches a participant may send per minute. */
   DIAGNOSTICS_MAX_BATCHES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(30),
 
@@ -85,6 +89,10 @@ const checked = schema.superRefine((e, ctx) => {
   }
   if (!e.STRIPE_WEBHOOK_SECRET && (e.STRIPE_SECRET_KEY || e.NODE_ENV === "production")) {
     ctx.addIssue({ code: "custom", path: ["STRIPE_WEBHOOK_SECRET"], message: "is required: the signing secret of the webhook endpoint (whsec_…)" });
+  }
+  // The bench's bare token route mints tokens for anyone: never in a real deployment.
+  if (e.NODE_ENV === "production" && e.BOOTH_BENCH_ROUTES === "1" && e.BOOTH_TEST_CHECKOUT !== "1") {
+    ctx.addIssue({ code: "custom", path: ["BOOTH_BENCH_ROUTES"], message: "is for benchmarks only: in production it needs BOOTH_TEST_CHECKOUT=1 (a test deployment)" });
   }
   if (e.NODE_ENV === "production" && !e.SMTP_URL && e.MAIL_OUTBOX !== "1") {
     ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "is required in production (MAIL_OUTBOX=1 keeps mail in the outbox for test runs only)" });

@@ -28,6 +28,29 @@ export async function readJson(req: Request): Promise<unknown> {
 }
 
 /**
+ * Reads the body as text, stopping with 413 as soon as it passes `maxBytes`, whether or not the client
+ * declared a Content-Length (a chunked body has none).
+ */
+export async function readTextCapped(req: Request, maxBytes: number, tooLarge: string): Promise<string> {
+  if (Number(req.headers.get("content-length") ?? 0) > maxBytes) throw new AppError("payload_too_large", tooLarge);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new AppError("payload_too_large", tooLarge);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
  * Wraps a route handler: every log line inside carries the request id, and any error becomes a
  * clear JSON answer (4xx for the caller's mistakes, a logged 500 for ours).
  */

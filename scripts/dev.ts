@@ -77,7 +77,7 @@ async function main() {
 
   const livekitBin = ensureGoTool("livekit-server");
   if (livekitBin) {
-    const lk = startService("livekit-server", livekitBin, ["--config", process.env.LIVEKIT_CONFIG_FILE ?? writeLivekitConfig(dataDir, { app: port })], {
+    const lk = startService("livekit-server", livekitBin, ["--config", process.env.LIVEKIT_CONFIG_FILE ?? writeLivekitConfig(dataDir, { app: port }, undefined, env.LIVEKIT_API_KEY)], {
       env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
       logFile: path.join(dataDir, "livekit.log"),
     });

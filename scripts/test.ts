@@ -94,7 +94,7 @@ async function main() {
   await db.$disconnect();
 
   phase("starting livekit-server and stripe-mock");
-  const lk = startService("livekit-server", livekitBin, ["--config", writeLivekitConfig(tmp, ports)], {
+  const lk = startService("livekit-server", livekitBin, ["--config", writeLivekitConfig(tmp, ports, undefined, env.LIVEKIT_API_KEY)], {
     env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
     logFile: path.join(tmp, "livekit.log"),
   });

@@ -18,6 +18,8 @@ const BODY_BUDGET = MAX_DIAGNOSTICS_BODY - 1024;
 /** The queue keeps the newest events when the network is down for long. */
 const MAX_QUEUE = 500;
 const MAX_TRIES = 5;
+/** Browsers refuse keepalive requests beyond 64 KiB of bodies in flight per page; stay under it. */
+const KEEPALIVE_BUDGET = 60_000;
 
 export function randomId() {
   const bytes = new Uint8Array(12);
@@ -38,13 +40,23 @@ export function fetchTransport(url: string): Transport {
   };
 }
 
-type Batch = { batchId: string; events: DiagnosticEvent[]; tries: number };
+/**
+ * Events cut into one request. A batch belongs to the flush that took it until it is answered: nobody
+ * else clears it. A failed one goes back to `retrying` with its id, so a retry of a batch whose answer
+ * was lost is stored once.
+ */
+type Batch = { batchId: string; events: DiagnosticEvent[]; order: number; tries: number; sends: number; plainSends: number; done: boolean };
 
 export class DiagnosticsReporter {
   private queue: DiagnosticEvent[] = [];
-  /** A batch that failed keeps its id, so a retry of a batch whose answer was lost is stored once. */
-  private pending: Batch | null = null;
-  private sending = false;
+  /** Batches that failed and wait for their retry, oldest first. */
+  private retrying: Batch[] = [];
+  /** Batches with a request out and no answer yet. */
+  private readonly inFlight = new Set<Batch>();
+  /** Bytes of keepalive requests still out (the browser's keepalive quota). */
+  private keepaliveBytes = 0;
+  private flushing = false;
+  private cut = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly onHide = () => void this.flush({ keepalive: true });
   private readonly onVisibility = () => {
@@ -77,40 +89,130 @@ export class DiagnosticsReporter {
     }
   }
 
+  /** Events not delivered yet: queued, waiting for a retry, or in a request still out. */
   get queued() {
-    return this.queue.length + (this.pending?.events.length ?? 0);
+    let n = this.queue.length;
+    for (const b of this.retrying) n += b.events.length;
+    for (const b of this.inFlight) if (!this.retrying.includes(b)) n += b.events.length;
+    return n;
   }
 
-  /** The next batch: at most 50 events and under the body limit. */
-  private take(): Batch | null {
-    if (this.pending) return this.pending;
+  /** Cuts the next batch off the queue: at most 50 events and under the body limit. */
+  private cutBatch(): Batch | null {
     if (this.queue.length === 0) return null;
     const events: DiagnosticEvent[] = [];
-    let size = 40;
+    // The envelope: {"batchId":"…","sentAt":"…","events":[…]}.
+    let size = 120;
     while (this.queue.length && events.length < MAX_DIAGNOSTIC_EVENTS) {
       const bytes = new TextEncoder().encode(JSON.stringify(this.queue[0])).length + 1;
       if (events.length > 0 && size + bytes > BODY_BUDGET) break;
       size += bytes;
       events.push(this.queue.shift()!);
     }
-    this.pending = { batchId: randomId(), events, tries: 0 };
-    return this.pending;
+    return { batchId: randomId(), events, order: this.cut++, tries: 0, sends: 0, plainSends: 0, done: false };
   }
 
-  /** Sends everything queued, batch by batch; stops at the first batch to retry later. */
-  async flush(opts: { keepalive?: boolean } = {}) {
-    if (this.sending && !opts.keepalive) return;
-    this.sending = true;
+  /** A failed batch waits for its retry in the order it was cut. */
+  private requeue(batch: Batch) {
+    if (this.retrying.includes(batch)) return;
+    const i = this.retrying.findIndex((b) => b.order > batch.order);
+    if (i < 0) this.retrying.push(batch);
+    else this.retrying.splice(i, 0, batch);
+  }
+
+  /** Starts one request for `batch` (synchronously, so a page being left still gets it out). */
+  private dispatch(batch: Batch, keepalive: boolean): Promise<boolean> {
+    // sentAt is this client's clock now: the server shifts the events by (its receive time − sentAt).
+    const body = JSON.stringify({ batchId: batch.batchId, sentAt: this.now().toISOString(), events: batch.events });
+    const bytes = keepalive ? new TextEncoder().encode(body).length : 0;
+    batch.sends++;
+    if (!keepalive) batch.plainSends++;
+    this.keepaliveBytes += bytes;
+    this.inFlight.add(batch);
+    let sent: Promise<SendResult>;
     try {
-      for (let batch = this.take(); batch; batch = this.take()) {
-        const result = await this.send(JSON.stringify({ batchId: batch.batchId, events: batch.events }), { keepalive: opts.keepalive ?? false });
-        batch.tries++;
-        if (result === "retry" && batch.tries < MAX_TRIES) break;
-        this.pending = null;
+      sent = this.send(body, { keepalive });
+    } catch {
+      sent = Promise.resolve("retry");
+    }
+    return sent.catch((): SendResult => "retry").then((result) => {
+      this.keepaliveBytes -= bytes;
+      if (!keepalive) batch.plainSends--;
+      return this.settle(batch, result);
+    });
+  }
+
+  /** One answer for `batch`; true when the batch went back to wait for a retry. */
+  private settle(batch: Batch, result: SendResult): boolean {
+    batch.sends--;
+    if (batch.sends === 0) this.inFlight.delete(batch);
+    if (batch.done) return false;
+    if (result === "ok" || result === "drop") {
+      batch.done = true;
+      this.inFlight.delete(batch);
+      return false;
+    }
+    batch.tries++;
+    if (batch.tries >= MAX_TRIES) {
+      batch.done = true;
+      this.inFlight.delete(batch);
+      return false;
+    }
+    // Another request for the same batch is still out: its answer decides.
+    if (batch.sends > 0) return false;
+    this.requeue(batch);
+    return true;
+  }
+
+  /**
+   * Sends what is waiting. The timer's flush sends one batch at a time and stops at the first one to
+   * retry later (one such flush at a time). A keepalive flush (the page is hidden or left, or the call
+   * ended) sends everything at once, within the browser's keepalive quota, since the page may be gone
+   * before any answer: batches waiting for a retry, new ones, and those whose plain request is still
+   * out (the browser cancels those with the page; the server stores a batch id once).
+   */
+  async flush(opts: { keepalive?: boolean } = {}) {
+    if (opts.keepalive) {
+      await this.flushKeepalive();
+      return;
+    }
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (;;) {
+        const batch = this.retrying.shift() ?? this.cutBatch();
+        if (!batch) break;
+        if (await this.dispatch(batch, false)) break;
       }
     } finally {
-      this.sending = false;
+      this.flushing = false;
     }
+  }
+
+  private async flushKeepalive() {
+    const sends: Promise<boolean>[] = [];
+    let budget = KEEPALIVE_BUDGET - this.keepaliveBytes;
+    const fits = (b: Batch) => {
+      const bytes = new TextEncoder().encode(JSON.stringify({ batchId: b.batchId, sentAt: this.now().toISOString(), events: b.events })).length;
+      if (bytes > budget) return false;
+      budget -= bytes;
+      return true;
+    };
+    for (const b of [...this.inFlight]) {
+      if (!b.done && b.plainSends > 0 && fits(b)) sends.push(this.dispatch(b, true));
+    }
+    for (const b of this.retrying.splice(0)) {
+      if (fits(b)) sends.push(this.dispatch(b, true));
+      else this.requeue(b);
+    }
+    for (let b = this.cutBatch(); b; b = this.cutBatch()) {
+      if (fits(b)) sends.push(this.dispatch(b, true));
+      else {
+        this.requeue(b);
+        break;
+      }
+    }
+    await Promise.all(sends);
   }
 }
 

@@ -1,28 +1,20 @@
 import "server-only";
-import pg from "pg";
-import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendTrace } from "@/lib/trace/service";
 import type { TraceEventType } from "@/lib/trace/events";
+import { takeDiagnostics } from "./limits";
+import { sessionWindow } from "./policy";
 import { diagnosticsBatch, MAX_DIAGNOSTICS_BODY, type DiagnosticEvent } from "./schemas";
-import { ensureRoomSession } from "./service";
+import { ensureRoomSession, windowConfig } from "./service";
 
 /** A client's clock may be off; its times are kept within this much of Booth's receive time. */
 export const CLIENT_CLOCK_SLACK_MS = 5 * 60_000;
-
-const g = globalThis as unknown as { boothDiagPool?: pg.Pool; boothDiagLimiter?: RateLimiterPostgres };
-
-function limiter() {
-  g.boothDiagPool ??= new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
-  return (g.boothDiagLimiter ??= new RateLimiterPostgres({
-    storeClient: g.boothDiagPool, storeType: "pool", tableName: "rate_limits", tableCreated: true,
-    keyPrefix: "diagnostics", points: env.DIAGNOSTICS_MAX_BATCHES_PER_MINUTE, duration: 60,
-  }));
-}
+/** Reports are taken from this long before the room opens (the device check) until this long after it closed. */
+const REPORT_MARGIN_MS = 30 * 60_000;
+const PAID = new Set(["confirmed", "completed", "disputed", "cancelled"]);
 
 /** Parses a diagnostics body: 413 when too large, 400 when not JSON, 422 with field errors when malformed. */
 export function parseDiagnosticsBody(text: string) {
@@ -39,8 +31,9 @@ export function parseDiagnosticsBody(text: string) {
   return diagnosticsBatch.parse(raw);
 }
 
-const clampTime = (at: string, now: Date) => {
-  const t = new Date(at).getTime();
+/** The event's time on Booth's clock: shifted by the client's clock error (received − sentAt), then kept near now. */
+const clampTime = (at: string, now: Date, skewMs: number) => {
+  const t = new Date(at).getTime() + skewMs;
   return new Date(Math.min(Math.max(t, now.getTime() - CLIENT_CLOCK_SLACK_MS), now.getTime() + CLIENT_CLOCK_SLACK_MS));
 };
 
@@ -73,19 +66,18 @@ function connectionUpdate(e: DiagnosticEvent, at: Date): { data: Prisma.Particip
  * (same batchId) is stored once.
  */
 export async function recordDiagnostics(actor: Actor, bookingId: string, text: string, now = new Date()) {
-  const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { id: true, traceId: true, viewerId: true, creator: { select: { userId: true } } } });
+  const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { id: true, traceId: true, viewerId: true, status: true, startsAt: true, endsAt: true, creator: { select: { userId: true } } } });
   const role = !booking ? null : booking.viewerId === actor.id ? "viewer" : booking.creator.userId === actor.id ? "creator" : null;
   if (!booking || !role) throw new AppError("forbidden", "Only this session's viewer and creator can report on it.");
-
-  try {
-    await limiter().consume(`${actor.id}:${bookingId}`);
-  } catch (err) {
-    if (err instanceof RateLimiterRes) {
-      throw new AppError("rate_limited", `Too many diagnostics reports; wait ${Math.ceil(err.msBeforeNext / 1000)} s.`).withDetails({ retryAfterSeconds: Math.ceil(err.msBeforeNext / 1000) });
-    }
-    throw err;
+  // Only a paid session, around the time its room is open, has anything to report.
+  const w = sessionWindow(booking, windowConfig());
+  if (!PAID.has(booking.status) || now.getTime() < w.opensAt.getTime() - REPORT_MARGIN_MS || now.getTime() > w.closesAt.getTime() + REPORT_MARGIN_MS) {
+    throw new AppError("forbidden", "This session's room is not open, so there is nothing to report on it.");
   }
+
+  await takeDiagnostics(actor.id, bookingId);
   const batch = parseDiagnosticsBody(text);
+  const skewMs = batch.sentAt ? now.getTime() - new Date(batch.sentAt).getTime() : 0;
   const roomSession = await ensureRoomSession(booking);
 
   return db.$transaction(async (tx) => {
@@ -97,7 +89,7 @@ export async function recordDiagnostics(actor: Actor, bookingId: string, text: s
       if (fresh.length === 0) return { accepted: 0, duplicate: true };
     }
     for (const e of batch.events) {
-      const at = clampTime(e.at, now);
+      const at = clampTime(e.at, now, skewMs);
       const { type, at: _at, ...rest } = e;
       await appendTrace({ traceId: booking.traceId, type: `client.${type}` as TraceEventType, source: "client", actorId: actor.id, occurredAt: at, payload: { ...rest, role } }, tx);
       const change = e.seq ? connectionUpdate(e, at) : null;

@@ -9,8 +9,8 @@ import { refundableCents } from "@/lib/bookings/policy";
 import { appendTrace } from "@/lib/trace/service";
 import { closeRoom, sendServerMessage } from "./livekit";
 import { roomNameFor, sessionWindow } from "./policy";
-import { windowConfig } from "./service";
-import { sessionOutcome, type PresenceEvent } from "./settle";
+import { ensureRoomSession, windowConfig } from "./service";
+import { reconcileOutcome, sessionOutcome, type PresenceEvent } from "./settle";
 
 const log = logger.child({ module: "sessions" });
 
@@ -36,63 +36,85 @@ export async function sweepSessions(now = new Date(), scope: { bookingIds?: stri
 
 type Only = { in: string[] } | undefined;
 
+const PAID_STATUSES = ["confirmed", "disputed"] as const;
+const isGone = (err: unknown) => /not.?found|does not exist|404/i.test(String((err as Error)?.message ?? err));
+
 async function warnClosingRooms(now: Date, grace: number, warning: number, only: Only) {
-  // warningAt = endsAt - warning <= now < endsAt + grace = closesAt
+  // warningAt = endsAt - warning <= now < endsAt + grace = closesAt; only rooms someone was given a token for.
   const due = await db.roomSession.findMany({
     where: {
-      warnedAt: null, closedAt: null, status: "active", ...(only ? { bookingId: only } : {}),
-      booking: { status: "confirmed", endsAt: { lte: new Date(now.getTime() + minutes(warning)), gt: new Date(now.getTime() - minutes(grace)) } },
+      warnedAt: null, closedAt: null, ...(only ? { bookingId: only } : {}),
+      booking: { status: { in: [...PAID_STATUSES] }, endsAt: { lte: new Date(now.getTime() + minutes(warning)), gt: new Date(now.getTime() - minutes(grace)) } },
     },
     select: { id: true, roomName: true, traceId: true, booking: { select: { endsAt: true } } },
     take: 100,
   });
   let n = 0;
   for (const rs of due) {
-    // Claimed first, so two servers never warn twice.
-    const claimed = await db.roomSession.updateMany({ where: { id: rs.id, warnedAt: null }, data: { warnedAt: now } });
-    if (claimed.count === 0) continue;
     const closesAt = new Date(rs.booking!.endsAt.getTime() + minutes(grace));
-    const result = await sendServerMessage(rs.roomName, { type: "closing_soon", endsAt: rs.booking!.endsAt.toISOString(), closesAt: closesAt.toISOString() }).then(
-      () => "sent",
-      (err: unknown) => `not sent: ${err instanceof Error ? err.message.slice(0, 200) : "unknown error"}`,
-    );
-    await appendTrace({ traceId: rs.traceId, type: "session.warned", source: "app", occurredAt: now, payload: { endsAt: rs.booking!.endsAt.toISOString(), closesAt: closesAt.toISOString(), roomName: rs.roomName, result } });
-    n++;
+    try {
+      // Claim, send and record in one transaction: a send that fails rolls the claim back (the next
+      // sweep tries again), and a second server finds the row claimed and sends nothing.
+      const sent = await db.$transaction(async (tx) => {
+        const claimed = await tx.roomSession.updateMany({ where: { id: rs.id, warnedAt: null }, data: { warnedAt: now } });
+        if (claimed.count === 0) return false;
+        const result = await sendServerMessage(rs.roomName, { type: "closing_soon", endsAt: rs.booking!.endsAt.toISOString(), closesAt: closesAt.toISOString() }).then(
+          () => "sent",
+          (err: unknown) => {
+            if (isGone(err)) return "nobody in the room";
+            throw err;
+          },
+        );
+        await appendTrace({ traceId: rs.traceId, type: "session.warned", source: "app", occurredAt: now, payload: { endsAt: rs.booking!.endsAt.toISOString(), closesAt: closesAt.toISOString(), roomName: rs.roomName, result } }, tx);
+        return true;
+      });
+      if (sent) n++;
+    } catch (err) {
+      log.warn({ err, room: rs.roomName }, "closing warning not sent; next sweep tries again");
+    }
   }
   return n;
 }
 
 async function closeEndedRooms(now: Date, grace: number, only: Only) {
+  const ended = new Date(now.getTime() - minutes(grace));
+  // Paid sessions past their window that never had a room: a row closes them too, so settlement always
+  // follows a closing and the timeline reads in order.
+  const unopened = await db.booking.findMany({
+    where: { status: { in: [...PAID_STATUSES] }, endsAt: { lte: ended }, roomSession: null, ...(only ? { id: only } : {}) },
+    select: { id: true, traceId: true },
+    take: 100,
+  });
+  for (const b of unopened) await ensureRoomSession(b);
+  // Rooms past the end plus grace, and rooms of sessions cancelled meanwhile (a creator may cancel mid-call).
   const due = await db.roomSession.findMany({
-    where: { closedAt: null, bookingId: only ?? { not: null }, booking: { endsAt: { lte: new Date(now.getTime() - minutes(grace)) } } },
-    select: { id: true, roomName: true, traceId: true, status: true },
+    where: { closedAt: null, ...(only ? { bookingId: only } : { bookingId: { not: null } }), OR: [{ booking: { endsAt: { lte: ended } } }, { booking: { status: { in: ["cancelled", "expired"] } } }] },
+    select: { id: true, roomName: true, traceId: true },
     take: 100,
   });
   let n = 0;
   for (const rs of due) {
     try {
-      if (rs.status === "active") await sendServerMessage(rs.roomName, { type: "closed" }).catch(() => {});
-      await closeRoom(rs.roomName);
+      const closed = await db.$transaction(async (tx) => {
+        const claimed = await tx.roomSession.updateMany({ where: { id: rs.id, closedAt: null }, data: { closedAt: now } });
+        if (claimed.count === 0) return false;
+        await sendServerMessage(rs.roomName, { type: "closed" }).catch(() => {}); // nobody there is fine
+        await closeRoom(rs.roomName); // a room that is already gone counts as closed; any other failure rolls back
+        await appendTrace({ traceId: rs.traceId, type: "session.closed", source: "app", occurredAt: now, payload: { roomName: rs.roomName, closedAt: now.toISOString() } }, tx);
+        return true;
+      });
+      if (closed) n++;
     } catch (err) {
       log.warn({ err, room: rs.roomName }, "room could not be closed; next sweep tries again");
-      continue;
     }
-    const claimed = await db.roomSession.updateMany({ where: { id: rs.id, closedAt: null }, data: { closedAt: now } });
-    if (claimed.count === 0) continue;
-    await appendTrace({ traceId: rs.traceId, type: "session.closed", source: "app", occurredAt: now, payload: { roomName: rs.roomName, closedAt: now.toISOString() } });
-    n++;
   }
   return n;
 }
 
 async function settleEndedSessions(now: Date, only: Only) {
-  const c = windowConfig();
+  // Only rooms the server closed a while ago: webhooks about their last moments have had time to arrive.
   const due = await db.booking.findMany({
-    where: {
-      status: "confirmed", ...(only ? { id: only } : {}),
-      endsAt: { lte: new Date(now.getTime() - minutes(c.graceMinutes) - SETTLE_DELAY_MS) },
-      OR: [{ roomSession: null }, { roomSession: { settledAt: null } }],
-    },
+    where: { status: "confirmed", ...(only ? { id: only } : {}), roomSession: { settledAt: null, closedAt: { lte: new Date(now.getTime() - SETTLE_DELAY_MS) } } },
     select: { id: true },
     orderBy: { endsAt: "asc" },
     take: 50,
@@ -131,12 +153,20 @@ export async function settleSession(bookingId: string, now = new Date()) {
       where: { traceId: booking.traceId, source: "livekit", type: { in: ["participant.joined", "participant.left", "participant.connection_aborted", "track.published", "track.unpublished"] } },
       orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
     });
-    const presence: PresenceEvent[] = events.map((e) => {
-      const p = e.payload as { role?: string; participantSid?: string; trackSid?: string; source?: string; identity?: string };
-      const role = p.role === "viewer" || p.role === "creator" ? p.role : p.identity === booking.viewerId ? "viewer" : "creator";
-      return { type: e.type as PresenceEvent["type"], at: e.occurredAt, role, participantSid: p.participantSid ?? "", trackSid: p.trackSid, source: p.source };
+    // Only the two sides count: an identity without a Booth token (role null) is nobody's presence.
+    const presence: PresenceEvent[] = events.flatMap((e) => {
+      const p = e.payload as { role?: string | null; participantSid?: string; trackSid?: string; source?: string };
+      if (p.role !== "viewer" && p.role !== "creator") return [];
+      return [{ type: e.type as PresenceEvent["type"], at: e.occurredAt, role: p.role, participantSid: p.participantSid ?? "", trackSid: p.trackSid, source: p.source }];
     });
-    const { outcome, explanation } = sessionOutcome(presence, closesAt);
+    const reported = await tx.traceEvent.findMany({
+      where: { traceId: booking.traceId, source: "client", actorId: booking.viewerId, type: { in: ["client.ice_selected", "client.first_media"] } },
+      select: { type: true },
+    });
+    const { outcome, explanation } = reconcileOutcome(sessionOutcome(presence, closesAt), {
+      viewerConnected: reported.some((e) => e.type === "client.ice_selected"),
+      viewerSawVideo: reported.some((e) => e.type === "client.first_media"),
+    });
 
     let refundId: string | undefined;
     const payment = await tx.payment.findFirst({ where: { bookingId: booking.id, status: { in: ["paid", "partially_refunded", "needs_review"] } }, orderBy: { paidAt: "asc" } });
@@ -148,8 +178,9 @@ export async function settleSession(bookingId: string, now = new Date()) {
         refundId = refund.id;
       }
     }
-    if (outcome === "nobody_joined" && payment && !payment.reviewReason) {
-      await tx.payment.update({ where: { id: payment.id }, data: { reviewReason: "nobody joined the session: check with both sides" } });
+    if ((outcome === "nobody_joined" || outcome === "unclear") && payment && !payment.reviewReason) {
+      const reviewReason = outcome === "nobody_joined" ? "nobody joined the session: check with both sides" : `session outcome unclear: ${explanation}`;
+      await tx.payment.update({ where: { id: payment.id }, data: { reviewReason } });
     }
     await tx.booking.update({
       where: { id: booking.id },

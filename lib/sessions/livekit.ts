@@ -47,6 +47,15 @@ export async function signJoinToken(input: { roomName: string; identity: string;
   return at.toJwt();
 }
 
+/**
+ * Creates the room if it does not exist (createRoom returns the existing one otherwise). An empty room
+ * lingers a few minutes so a participant who reloads finds it, never past the window's end.
+ */
+export async function ensureLivekitRoom(roomName: string, closesAt: Date, now = new Date()) {
+  const left = Math.max(60, Math.floor((closesAt.getTime() - now.getTime()) / 1000));
+  await roomService().createRoom({ name: roomName, emptyTimeout: Math.min(600, left), departureTimeout: Math.min(120, left), maxParticipants: 4 });
+}
+
 /** Sends a server message to everyone in the room (reliable data, topic SERVER_TOPIC). */
 export async function sendServerMessage(roomName: string, message: ServerMessage) {
   await roomService().sendData(roomName, new TextEncoder().encode(JSON.stringify(message)), DataPacket_Kind.RELIABLE, { topic: SERVER_TOPIC });

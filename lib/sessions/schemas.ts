@@ -37,10 +37,13 @@ export type TokenResponse = {
   expiresAt: string;
   session: { startsAt: string; endsAt: string; opensAt: string; closesAt: string; warningAt: string };
   connect: { directWindowMs: number; relayWindowMs: number };
+  /** The server's clock when the token was issued: clients count down by it, not by their own clock. */
+  serverTime: string;
 };
 
 /** Why a token was refused: the `details.reason` of the 403. */
 export type TokenRefusal = "not_participant" | "not_paid" | "not_open_yet" | "ended" | "suspended";
+/** Refusals answered with 403 and their reason; a stranger (not_participant) is told the session does not exist (404). */
 
 /** Metadata carried in the LiveKit token (and so on the participant, in webhooks). */
 export const participantMetadata = z.object({
@@ -112,6 +115,8 @@ export const MAX_DIAGNOSTICS_BODY = 16_384;
 export const diagnosticsBatch = z.object({
   /** The client's id for this batch: a batch sent again (a retry after a lost answer) is stored once. */
   batchId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _").optional(),
+  /** The client's clock when it sent the batch: the server shifts every event by (received − sentAt). */
+  sentAt: z.iso.datetime({ offset: true }).optional(),
   events: z.array(diagnosticEvent).min(1, "send at least one event").max(MAX_DIAGNOSTIC_EVENTS, `send at most ${MAX_DIAGNOSTIC_EVENTS} events per batch`),
 });
 export type DiagnosticsBatch = z.infer<typeof diagnosticsBatch>;

@@ -5,7 +5,8 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { isValidTimeZone } from "@/lib/time";
 import { appendTrace } from "@/lib/trace/service";
-import { publicLivekitUrl, signJoinToken } from "./livekit";
+import { takeToken } from "./limits";
+import { ensureLivekitRoom, publicLivekitUrl, signJoinToken } from "./livekit";
 import { decideToken, roomNameFor, type SessionWindowConfig } from "./policy";
 import { tokenRequest, type TokenResponse } from "./schemas";
 
@@ -49,16 +50,21 @@ export async function issueSessionToken(actor: Actor, bookingId: string, raw: un
     windowConfig(),
   );
   if (!decision.ok) {
-    if (decision.reason !== "not_participant") {
-      await appendTrace({ traceId: booking.traceId, type: "token.refused", source: "app", actorId: user.id, payload: { reason: decision.reason, attempt: input.attempt } });
-    }
+    // A stranger learns nothing about someone else's session, not even that it exists (as on the room page).
+    if (decision.reason === "not_participant") throw new AppError("not_found", "No such session.");
+    await appendTrace({ traceId: booking.traceId, type: "token.refused", source: "app", actorId: user.id, payload: { reason: decision.reason, attempt: input.attempt } });
     throw new AppError(decision.reason === "suspended" ? "suspended" : "forbidden", decision.message).withDetails({ reason: decision.reason, opensAt: decision.window.opensAt.toISOString() });
   }
+  await takeToken(user.id, booking.id);
 
   const attempt = input.attempt;
   const policy = input.policy ?? (attempt === 2 ? "relay" : "all");
   const roomSession = await ensureRoomSession(booking);
-  const ttlSeconds = env.SESSION_TOKEN_TTL_SECONDS;
+  // livekit-server does not create rooms on join (room.auto_create: false): Booth opens the room here,
+  // inside the join window, so a token (or a refreshed one) cannot reopen it after the server closed it.
+  await ensureLivekitRoom(roomSession.roomName, decision.window.closesAt, now);
+  // A token never outlives the room's window.
+  const ttlSeconds = Math.max(1, Math.min(env.SESSION_TOKEN_TTL_SECONDS, Math.floor((decision.window.closesAt.getTime() - now.getTime()) / 1000)));
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
   const seq = await db.$transaction(async (tx) => {
     // One connection number at a time per room: concurrent asks never collide on (room, identity, attempt).
@@ -100,5 +106,6 @@ export async function issueSessionToken(actor: Actor, bookingId: string, raw: un
       warningAt: decision.window.warningAt.toISOString(),
     },
     connect: { directWindowMs: env.SESSION_DIRECT_WINDOW_MS, relayWindowMs: env.SESSION_RELAY_WINDOW_MS },
+    serverTime: now.toISOString(),
   };
 }

@@ -73,3 +73,21 @@ export function sessionOutcome(events: PresenceEvent[], closesAt: Date): { outco
       : "The viewer was in the room, but the creator never joined: the viewer is refunded in full.",
   };
 }
+
+/** What the browsers reported (client diagnostics), to check LiveKit's record against. */
+export type ClientEvidence = { viewerConnected: boolean; viewerSawVideo: boolean };
+
+/**
+ * Webhooks are delivered at most a few times and can be lost (a restart at the wrong moment). An
+ * automatic decision about money is only taken when LiveKit's record and the browsers' reports agree;
+ * otherwise the session is "unclear": nothing is refunded, and the payment goes to a person.
+ */
+export function reconcileOutcome(decided: { outcome: SessionOutcome; explanation: string }, evidence: ClientEvidence): { outcome: SessionOutcome; explanation: string } {
+  if (decided.outcome === "creator_no_show" && evidence.viewerSawVideo) {
+    return { outcome: "unclear", explanation: "LiveKit recorded no camera or microphone from the creator while the viewer was there, but the viewer's browser reported receiving video. Nothing was refunded automatically; the payment is flagged for review." };
+  }
+  if ((decided.outcome === "viewer_no_show" || decided.outcome === "nobody_joined") && evidence.viewerConnected) {
+    return { outcome: "unclear", explanation: "LiveKit recorded no join by the viewer, but the viewer's browser reported connecting to the room. The payment is flagged for review." };
+  }
+  return decided;
+}

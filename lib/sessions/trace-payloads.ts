@@ -39,11 +39,12 @@ export type SessionTracePayloads = {
   "session.closed": { roomName: string; closedAt: string };
   /**
    * app: the session settled once after it closed. outcome: completed | creator_no_show | viewer_no_show |
-   * nobody_joined; explanation in words; refundId when the viewer was refunded for a creator no-show.
+   * nobody_joined | unclear (LiveKit's record and the browsers' reports disagree: flagged, nothing refunded);
+   * explanation in words; refundId when the viewer was refunded for a creator no-show.
    */
   "session.settled": { outcome: SessionOutcome; explanation: string; refundId?: string };
 };
 
-export type SessionOutcome = "completed" | "creator_no_show" | "viewer_no_show" | "nobody_joined";
+export type SessionOutcome = "completed" | "creator_no_show" | "viewer_no_show" | "nobody_joined" | "unclear";
 
 type ClientPayload<T extends DiagnosticEvent["type"]> = Omit<Extract<DiagnosticEvent, { type: T }>, "type" | "at"> & { role: SessionRole };

@@ -68,7 +68,7 @@ export async function processLivekitWebhook(body: string, authorization: string 
     log.info({ eventId, type, roomName }, "livekit event not about a session; acknowledged");
     return { eventId, type, result: "ignored" };
   }
-  const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { id: true, traceId: true, viewerId: true } });
+  const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { id: true, traceId: true, viewerId: true, creator: { select: { userId: true } } } });
   if (!booking || roomNameFor(booking.id) !== roomName) return { eventId, type, result: "ignored" };
 
   const occurredAt = json.createdAt ? new Date(Number(json.createdAt) * 1000) : new Date();
@@ -96,7 +96,7 @@ export async function processLivekitWebhook(body: string, authorization: string 
   return { eventId, type, result: "processed" };
 }
 
-async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string }, json: EventJson, type: string, at: Date): Promise<{ identity?: string; trace: Prisma.InputJsonObject }> {
+async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string; creator: { userId: string } }, json: EventJson, type: string, at: Date): Promise<{ identity?: string; trace: Prisma.InputJsonObject }> {
   if (type === "room_started" || type === "room_finished") {
     const rs = await tx.roomSession.findUniqueOrThrow({ where: { id: roomSessionId } });
     const sid = json.room?.sid || null;
@@ -123,32 +123,36 @@ async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string 
   const identity = p.identity ?? "";
   const participantSid = p.sid ?? "";
   const meta = readMetadata(p.metadata);
-  const role = meta?.role ?? (identity === booking.viewerId ? "viewer" : "creator");
+  // The side is the one the token names; an identity that is neither side (no Booth token) is recorded
+  // on the trace but is nobody's connection, and settlement ignores it.
+  const side = identity === booking.viewerId ? "viewer" : identity === booking.creator.userId ? "creator" : null;
+  const role = side;
   const ref = { role, seq: meta?.seq ?? null, attempt: meta?.attempt ?? null, policy: meta?.policy ?? null, joinId: meta?.joinId ?? null };
-
-  if (type.startsWith("track_")) {
-    const source = (json.track?.source ?? "UNKNOWN").toLowerCase();
-    const kind = (json.track?.type ?? "").toLowerCase();
-    return { identity, trace: { ...ref, identity, participantSid, trackSid: json.track?.sid ?? "", source, kind } };
-  }
-
-  // participant_joined / participant_left / participant_connection_aborted: the connection row.
-  const row = await findConnection(tx, roomSessionId, identity, participantSid, meta?.seq ?? null, role, meta?.policy ?? "all", meta?.joinId ?? null);
+  const source = (json.track?.source ?? "UNKNOWN").toLowerCase();
+  const kind = (json.track?.type ?? "").toLowerCase();
+  const trackTrace = type.startsWith("track_") ? { trackSid: json.track?.sid ?? "", source, kind } : {};
   const reason = p.disconnectReason && p.disconnectReason !== "UNKNOWN_REASON" ? p.disconnectReason : null;
+  const leftTrace = type === "participant_left" || type === "participant_connection_aborted" ? { disconnectReason: type === "participant_connection_aborted" ? "CONNECTION_ABORTED" : reason } : {};
+  const trace = { ...ref, identity, participantSid, ...trackTrace, ...leftTrace };
+  if (!role) return { identity, trace };
+
+  const row = await findConnection(tx, roomSessionId, identity, participantSid, meta?.seq ?? null, role, meta?.policy ?? "all", meta?.joinId ?? null);
   const data: Prisma.ParticipantConnectionUpdateInput = {};
   if (participantSid && !row.livekitParticipantSid) data.livekitParticipantSid = participantSid;
-  if (type === "participant_joined") {
+  if (type === "track_published") {
+    if (!row.firstPublishedAt || at < row.firstPublishedAt) data.firstPublishedAt = at;
+    if (!row.publishedSources.includes(source)) data.publishedSources = { push: source };
+  } else if (type === "track_unpublished") {
+    // Only the trace: the row keeps what was ever published.
+  } else if (type === "participant_joined") {
     if (!row.joinedAt || at < row.joinedAt) data.joinedAt = at;
   } else {
     if (!row.leftAt || at > row.leftAt) data.leftAt = at;
     if (type === "participant_connection_aborted") data.disconnectReason = "CONNECTION_ABORTED";
     else if (reason && !row.disconnectReason) data.disconnectReason = reason;
   }
-  await tx.participantConnection.update({ where: { id: row.id }, data });
-  return {
-    identity,
-    trace: { ...ref, identity, participantSid, ...(type === "participant_joined" ? {} : { disconnectReason: type === "participant_connection_aborted" ? "CONNECTION_ABORTED" : reason }) },
-  };
+  if (Object.keys(data).length) await tx.participantConnection.update({ where: { id: row.id }, data });
+  return { identity, trace };
 }
 
 /** The row of this connection: by participant SID, else by the token's seq, else a new row (a token Booth did not record). */

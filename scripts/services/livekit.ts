@@ -27,10 +27,12 @@ export type TurnTls = NonNullable<ReturnType<typeof turnTlsFromEnv>>;
 /**
  * scripts/services/livekit.yaml with other ports (those given), written to `dir`: the tests run their
  * own livekit-server beside a developer's `npm run dev` without colliding, and `npm run dev` points
- * webhooks at its own port. With `tls`, the embedded TURN also listens for TURN/TLS.
+ * webhooks at its own port. Webhooks are signed with `apiKey`'s secret (LIVEKIT_API_KEY). With `tls`,
+ * the embedded TURN also listens for TURN/TLS.
  */
-export function writeLivekitConfig(dir: string, ports: Partial<LivekitPorts>, tls: TurnTls | null = turnTlsFromEnv()) {
-  let yaml = fs.readFileSync(livekitConfigPath, "utf8");
+export function writeLivekitConfig(dir: string, ports: Partial<LivekitPorts>, tls: TurnTls | null = turnTlsFromEnv(), apiKey = process.env.LIVEKIT_API_KEY ?? "devkey") {
+  if (!/^[\w-]+$/.test(apiKey)) throw new Error("LIVEKIT_API_KEY may hold only letters, digits, _ and -");
+  let yaml = fs.readFileSync(livekitConfigPath, "utf8").replace(/^  api_key: .*$/m, `  api_key: ${apiKey}`);
   if (ports.http) yaml = yaml.replace(/^port: \d+/m, `port: ${ports.http}`);
   if (ports.tcp) yaml = yaml.replace(/tcp_port: \d+/, `tcp_port: ${ports.tcp}`);
   if (ports.udp) yaml = yaml.replace(/  udp_port: 7882/, `  udp_port: ${ports.udp}`);

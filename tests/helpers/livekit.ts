@@ -8,11 +8,13 @@ import {
   ContinualGatheringPolicy, IceTransportType, LocalVideoTrack, Room, RoomEvent, TrackKind, TrackPublishOptions, TrackSource,
   VideoBufferType, VideoFrame, VideoSource, VideoStream, type RoomOptions,
 } from "@livekit/rtc-node";
-import { AccessToken } from "livekit-server-sdk";
+import { AccessToken, RoomServiceClient } from "livekit-server-sdk";
 
 export const livekitUrl = () => process.env.LIVEKIT_URL!;
 
+/** A token for `room`, which is created first: the repository's livekit-server never creates rooms on join. */
 export async function joinToken(room: string, identity: string) {
+  await new RoomServiceClient(livekitUrl().replace(/^ws/, "http"), process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).createRoom({ name: room, emptyTimeout: 120 });
   const at = new AccessToken(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!, { identity, ttl: "10m" });
   at.addGrant({ room, roomJoin: true, canPublish: true, canSubscribe: true });
   return at.toJwt();

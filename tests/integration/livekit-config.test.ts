@@ -25,6 +25,9 @@ describe("livekit-server config", () => {
     expect(yaml).toMatch(/turn:\n\s+# Embedded TURN[^]*enabled: true[^]*udp_port: 3478/);
     expect(yaml).not.toMatch(/tls_port/);
     expect(yaml).toContain("http://127.0.0.1:4321/api/livekit/webhook");
+    // Rooms are opened by Booth only; webhooks are signed with the configured key.
+    expect(yaml).toMatch(/room:\n(\s+#.*\n)*\s+auto_create: false/);
+    expect(fs.readFileSync(writeLivekitConfig(dir, {}, null, "prodkey"), "utf8")).toMatch(/^  api_key: prodkey$/m);
     expect(turnTlsFromEnv({})).toBeNull();
     expect(() => turnTlsFromEnv({ LIVEKIT_TURN_TLS_CERT: "/x.pem" })).toThrow(/together/);
   });

@@ -34,6 +34,10 @@ describe("POST /api/sessions/:id/token", () => {
     expect(claims.video?.canPublishSources).toEqual(["camera", "microphone"]);
     expect(JSON.parse(claims.metadata!)).toMatchObject({ role: "viewer", bookingId: s.booking.id, attempt: 1, seq: 1, policy: "all" });
     expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(300);
+    // Booth opened the room (livekit-server does not create rooms on join).
+    const { RoomServiceClient } = await import("livekit-server-sdk");
+    const rooms = new RoomServiceClient(process.env.LIVEKIT_URL!.replace(/^ws/, "http"), process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!);
+    expect((await rooms.listRooms([`booth-${s.booking.id}`])).map((r) => r.name)).toEqual([`booth-${s.booking.id}`]);
 
     const creator = await signedIn((await db.user.findUniqueOrThrow({ where: { id: s.creator.user.id } })).email);
     const relay = (await (await askToken(creator, s.booking.id, { attempt: 2, joinId: "join-def-456" })).json()) as { token: string; role: string; policy: string };
@@ -47,12 +51,13 @@ describe("POST /api/sessions/:id/token", () => {
     expect(issued).toHaveLength(2);
   });
 
-  it("refuses with a 403 that says why: someone else, not paid, not open yet, ended, suspended", async () => {
+  it("refuses with a 403 that says why: not paid, not open yet, ended, suspended; a stranger is told it does not exist", async () => {
     const stranger = await createUser();
     const s = await paidSession({ startsInMinutes: 5 });
     const r1 = await askToken(await signedIn(stranger.email), s.booking.id);
-    expect(r1.status).toBe(403);
-    expect(await r1.json()).toMatchObject({ details: { reason: "not_participant" } });
+    expect(r1.status).toBe(404);
+    const b1 = (await r1.json()) as Record<string, unknown>;
+    expect(b1.details).toBeUndefined(); // not even when it opens
 
     const unpaid = await paidSession({ startsInMinutes: 5, status: "pending_payment" });
     const r2 = await askToken(await signedIn(unpaid.viewer.email), unpaid.booking.id);
@@ -110,6 +115,15 @@ describe("POST /api/livekit/webhook", () => {
     expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId } })).toBe(0);
   });
 
+  it("a token's lifetime ends with the room's window", async () => {
+    // Ends 9 minutes ago: the room closes (end plus 10 minutes' grace) in about a minute.
+    const s = await paidSession({ startsInMinutes: -39, durationMinutes: 30 });
+    const body = (await (await askToken(await signedIn(s.viewer.email), s.booking.id)).json()) as { token: string };
+    const claims = await new TokenVerifier(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).verify(body.token);
+    expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(61);
+    expect(claims.exp! - claims.nbf!).toBeGreaterThan(40);
+  });
+
   it("records each event once, in any order: a leave before its join, a finish before its start", async () => {
     const s = await paidSession();
     const room = { name: `booth-${s.booking.id}`, sid: `RM_${s.booking.id}` };
@@ -119,16 +133,24 @@ describe("POST /api/livekit/webhook", () => {
     const joined = await signedLivekitWebhook({ event: "participant_joined", createdAt: String(t0 + 2), room, participant: participant(s.viewer.id, `PA_${s.booking.id}`, meta) });
     const finished = await signedLivekitWebhook({ event: "room_finished", createdAt: String(t0 + 60), room });
     const started = await signedLivekitWebhook({ event: "room_started", createdAt: String(t0), room });
-    for (const hook of [left, finished, joined, started, joined, left]) expect((await deliverLivekit(hook)).status).toBe(200);
+    // The camera's event arrives before the join it follows.
+    const camera = await signedLivekitWebhook({ event: "track_published", createdAt: String(t0 + 3), room, participant: participant(s.viewer.id, `PA_${s.booking.id}`, meta), track: { sid: `TR_${s.booking.id}`, type: "VIDEO", source: "CAMERA" } });
+    // Someone without a Booth token (an agent, a tool): on the trace, nobody's connection.
+    const stray = await signedLivekitWebhook({ event: "participant_joined", createdAt: String(t0 + 5), room, participant: { sid: `PA_stray_${s.booking.id}`, identity: "some-agent" } });
+    for (const hook of [left, camera, finished, joined, started, stray, joined, left]) expect((await deliverLivekit(hook)).status).toBe(200);
     const dup = (await (await deliverLivekit(started)).json()) as { result: string };
     expect(dup.result).toBe("duplicate");
 
     const rs = await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id }, include: { connections: true } });
     expect(rs).toMatchObject({ status: "ended", livekitRoomSid: room.sid, startedAt: new Date(t0 * 1000), endedAt: new Date((t0 + 60) * 1000) });
     expect(rs.connections).toHaveLength(1);
-    expect(rs.connections[0]).toMatchObject({ role: "viewer", attempt: 1, livekitParticipantSid: `PA_${s.booking.id}`, joinedAt: new Date((t0 + 2) * 1000), leftAt: new Date((t0 + 30) * 1000), disconnectReason: "CLIENT_INITIATED" });
-    const types = (await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, source: "livekit" }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] })).map((e) => e.type);
-    expect(types).toEqual(["room.started", "participant.joined", "participant.left", "room.finished"]);
+    expect(rs.connections[0]).toMatchObject({
+      role: "viewer", attempt: 1, livekitParticipantSid: `PA_${s.booking.id}`, joinedAt: new Date((t0 + 2) * 1000), leftAt: new Date((t0 + 30) * 1000),
+      disconnectReason: "CLIENT_INITIATED", firstPublishedAt: new Date((t0 + 3) * 1000), publishedSources: ["camera"],
+    });
+    const events = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, source: "livekit" }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] });
+    expect(events.map((e) => e.type)).toEqual(["room.started", "participant.joined", "track.published", "participant.joined", "participant.left", "room.finished"]);
+    expect(events[3]!.payload).toMatchObject({ identity: "some-agent", role: null });
   });
 
   it("acknowledges events about rooms that are not sessions without recording them", async () => {
@@ -167,6 +189,24 @@ describe("POST /api/sessions/:id/diagnostics", () => {
     expect(client.map((e) => e.type)).toEqual(["client.signal_connected", "client.ice_selected", "client.first_media", "client.reconnecting"]);
     expect(client[1]!.payload).toMatchObject({ role: "viewer", localCandidateType: "relay", relayProtocol: "udp" });
     expect(client.every((e) => e.actorId === s.viewer.id)).toBe(true);
+  });
+
+  it("puts events on Booth's clock: a browser 90 s slow is corrected by the batch's sentAt", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const viewer = await signedIn(s.viewer.email);
+    const slow = new Date(Date.now() - 90_000).toISOString();
+    const before = Date.now();
+    expect((await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { sentAt: slow, events: [{ type: "reconnected", at: slow }] })).status).toBe(202);
+    const e = await db.traceEvent.findFirstOrThrow({ where: { traceId: s.booking.traceId, type: "client.reconnected" } });
+    expect(e.occurredAt.getTime()).toBeGreaterThanOrEqual(before - 2000);
+    expect(e.occurredAt.getTime()).toBeLessThanOrEqual(Date.now() + 2000);
+  });
+
+  it("takes no reports about a session whose room is far from open", async () => {
+    const s = await paidSession({ startsInMinutes: 180 });
+    const res = await (await signedIn(s.viewer.email)).json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "reconnected", at: now() }] });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: expect.stringMatching(/not open/) });
   });
 
   it("accepts reports only from the session's participants", async () => {
@@ -242,6 +282,17 @@ describe("settling an ended session", () => {
     const settled = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, type: "session.settled" } });
     expect(settled).toHaveLength(1);
     expect(settled[0]!.payload).toMatchObject({ outcome: "creator_no_show", explanation: expect.stringMatching(/never published camera or microphone/), refundId: refunds[0]!.id });
+  });
+
+  it("refunds nothing when LiveKit's record and the viewer's browser disagree, and flags the payment", async () => {
+    const s = await ended();
+    // The creator's track_published webhook was lost (a restart), but the viewer's browser decoded video.
+    await presence(s, [{ type: "participant.joined", role: "viewer", atMin: 0 }, { type: "participant.joined", role: "creator", atMin: 0 }]);
+    await appendTrace({ traceId: s.booking.traceId, type: "client.first_media", source: "client", actorId: s.viewer.id, occurredAt: new Date(s.booking.startsAt.getTime() + 60_000), payload: { role: "viewer", msFromJoin: 900 } });
+    expect(await settleSession(s.booking.id)).toBe(true);
+    expect(await db.refund.count({ where: { paymentId: s.payment.id } })).toBe(0);
+    expect(await db.payment.findUniqueOrThrow({ where: { id: s.payment.id } })).toMatchObject({ status: "paid", reviewReason: expect.stringMatching(/unclear/) });
+    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({ outcome: "unclear" });
   });
 
   it("keeps the payment with the creator when the viewer never came, and says so", async () => {

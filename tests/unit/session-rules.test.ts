@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decideToken, sessionWindow, type TokenAsk } from "@/lib/sessions/policy";
-import { sessionOutcome, type PresenceEvent } from "@/lib/sessions/settle";
+import { reconcileOutcome, sessionOutcome, type PresenceEvent } from "@/lib/sessions/settle";
 
 const config = { joinEarlyMinutes: 10, graceMinutes: 10, warningMinutes: 2 };
 const startsAt = new Date("2026-03-29T12:00:00Z");
@@ -78,5 +78,16 @@ describe("how a session ended", () => {
   it("a viewer no-show (the creator keeps the payment), or nobody at all", () => {
     expect(sessionOutcome([ev("participant.joined", "creator", "2026-03-29T12:00:00Z")], closesAt).outcome).toBe("viewer_no_show");
     expect(sessionOutcome([], closesAt).outcome).toBe("nobody_joined");
+  });
+});
+
+describe("checking LiveKit's record against the browsers", () => {
+  it("never refunds when the viewer's browser saw video, and never keeps the money silently when it connected", () => {
+    const noShow = { outcome: "creator_no_show" as const, explanation: "x" };
+    expect(reconcileOutcome(noShow, { viewerConnected: true, viewerSawVideo: true }).outcome).toBe("unclear");
+    expect(reconcileOutcome(noShow, { viewerConnected: true, viewerSawVideo: false })).toBe(noShow);
+    expect(reconcileOutcome({ outcome: "viewer_no_show", explanation: "x" }, { viewerConnected: true, viewerSawVideo: false }).outcome).toBe("unclear");
+    expect(reconcileOutcome({ outcome: "nobody_joined", explanation: "x" }, { viewerConnected: false, viewerSawVideo: false }).outcome).toBe("nobody_joined");
+    expect(reconcileOutcome({ outcome: "completed", explanation: "x" }, { viewerConnected: true, viewerSawVideo: true }).outcome).toBe("completed");
   });
 });

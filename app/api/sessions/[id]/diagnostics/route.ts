@@ -1,6 +1,6 @@
 import { requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { route } from "@/lib/http";
+import { readTextCapped, route } from "@/lib/http";
 import { recordDiagnostics } from "@/lib/sessions/diagnostics";
 import { MAX_DIAGNOSTICS_BODY } from "@/lib/sessions/schemas";
 
@@ -11,9 +11,7 @@ export const POST = route("POST /api/sessions/:id/diagnostics", async (req, { pa
   if (!/^application\/json\b/i.test(req.headers.get("content-type") ?? "")) {
     throw new AppError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   }
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_DIAGNOSTICS_BODY) {
-    throw new AppError("payload_too_large", `A diagnostics batch may be at most ${MAX_DIAGNOSTICS_BODY} bytes; send fewer events per batch.`);
-  }
-  const result = await recordDiagnostics(user, (await params).id, await req.text());
+  const text = await readTextCapped(req, MAX_DIAGNOSTICS_BODY, `A diagnostics batch may be at most ${MAX_DIAGNOSTICS_BODY} bytes; send fewer events per batch.`);
+  const result = await recordDiagnostics(user, (await params).id, text);
   return Response.json(result, { status: 202 });
 });
