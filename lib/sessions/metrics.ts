@@ -109,6 +109,9 @@ export function computeSessionMetrics(events: readonly MetricEvent[]): SessionMe
   const failuresByCause: Record<FailureCause, number> = { signaling: 0, ice: 0, permission: 0, other: 0 };
   let counted = 0, withToken = 0, successes = 0, relayed = 0, retried = 0;
   const firstMedia: number[] = [];
+  // A person stuck at the device check counts once per session, however many times they press Join
+  // (or however many reports their browser sends): one participant cannot swamp the rate.
+  const blockedAtDevices = new Set<string>();
 
   for (const j of joins) {
     const tokens = ofType(j, "token.issued");
@@ -128,7 +131,8 @@ export function computeSessionMetrics(events: readonly MetricEvent[]): SessionMe
       // such a device error (a lone relay retry whose first attempt fell outside the period) are skipped.
       const deviceFailure = ofType(j, "client.device_error").find((e) => PERMISSION_ERRORS.has(String(payloadOf(e).error)));
       if (!deviceFailure || ice.length) continue;
-      if ((lastSuccess.get(j.participant) ?? -Infinity) < deviceFailure.occurredAt.getTime()) {
+      if ((lastSuccess.get(j.participant) ?? -Infinity) < deviceFailure.occurredAt.getTime() && !blockedAtDevices.has(j.participant)) {
+        blockedAtDevices.add(j.participant);
         counted++;
         failuresByCause.permission++;
       }

@@ -142,3 +142,13 @@ describe("thresholds", () => {
     expect(r2.relayShare).toMatchObject({ value: 0, breached: false });
   });
 });
+
+describe("one participant cannot swamp the setup rate", () => {
+  it("counts a person stuck at the device check once per session, however many Join presses they report", () => {
+    const spam = Array.from({ length: 40 }, (_, i) => ev("tr-spam", "mallory", "client.device_error", i * 1000, { role: "viewer", device: "camera", error: "denied", joinId: `spam-join-${i}` }));
+    const m = computeSessionMetrics([...join("tr-ok", "v1", "direct", 700), ...spam]);
+    expect(m.joins).toBe(2);
+    expect(m.failuresByCause.permission).toBe(1);
+    expect(m.setupSuccessRate).toBe(0.5);
+  });
+});
