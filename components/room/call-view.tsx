@@ -3,6 +3,7 @@ import { RoomAudioRenderer, useLocalParticipant, useRemoteParticipants, useTrack
 import { Track } from "livekit-client";
 import { useEffect, useState } from "react";
 import { cn } from "@/lib/cn";
+import { useServerNow } from "./server-clock";
 
 /** Calls `onFirst` once, at the first decoded frame the element presents. */
 function useFirstFrame(el: HTMLVideoElement | null, key: string | undefined, onFirst: () => void) {
@@ -41,21 +42,12 @@ function formatLeft(ms: number) {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
 }
 
-export function useNow(everyMs = 1000) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(t);
-  }, [everyMs]);
-  return now;
-}
-
 /** "14:30 WET": the reader's own clock, with its zone named. */
 const timeLabel = (iso: string) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }).format(new Date(iso));
 
 /** The call, inside a RoomContext: the other side large, you small, controls, time left and banners. */
 export function CallView({
-  otherName, endsAt, closesAt, warningAt, closingSoon, reconnecting, onLeave, onFirstRemoteFrame,
+  otherName, endsAt, closesAt, warningAt, closingSoon, reconnecting, clockOffset, onLeave, onFirstRemoteFrame,
 }: {
   otherName: string;
   endsAt: string;
@@ -64,6 +56,8 @@ export function CallView({
   /** The server's closing_soon message, when it came. */
   closingSoon: { endsAt: string; closesAt: string } | null;
   reconnecting: boolean;
+  /** Server clock − browser clock, in ms: the countdown runs on the server's time. */
+  clockOffset: number;
   onLeave: () => void;
   onFirstRemoteFrame: () => void;
 }) {
@@ -75,7 +69,7 @@ export function CallView({
   const [remoteEl, setRemoteEl] = useState<HTMLVideoElement | null>(null);
   const [busy, setBusy] = useState(false);
   const [controlError, setControlError] = useState<string | null>(null);
-  const now = useNow();
+  const now = useServerNow(clockOffset);
   useFirstFrame(remoteEl, remoteCam?.publication?.trackSid, onFirstRemoteFrame);
 
   const ends = new Date(closingSoon?.endsAt ?? endsAt).getTime();

@@ -5,9 +5,11 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { FatalConnectError, runConnectPolicy, STATUS_TEXT, type AttemptNumber } from "@/lib/sessions/connect-policy";
 import { DiagnosticsReporter, fetchTransport, randomId, selectedPathFromStats, type ReportedEvent } from "@/lib/sessions/diagnostics-client";
-import { SERVER_TOPIC, type IcePolicy, type ServerMessage, type TokenResponse } from "@/lib/sessions/schemas";
+import type { IcePolicy, TokenResponse } from "@/lib/sessions/schemas";
 import { CallView } from "./call-view";
 import { PreJoin, useLocalPreview } from "./pre-join";
+import { useServerClock } from "./server-clock";
+import { readServerMessage } from "./server-message";
 
 export type SessionRoomProps = {
   bookingId: string;
@@ -15,6 +17,8 @@ export type SessionRoomProps = {
   endsAt: string;
   closesAt: string;
   warningAt: string;
+  /** The server's clock when the page was rendered (ISO): countdowns run on the server's time. */
+  serverNow: string;
 };
 
 type Ended = { reason: string; text: string; canRejoin: boolean };
@@ -25,17 +29,29 @@ type Phase =
   | { kind: "failed"; message: string }
   | { kind: "ended"; ended: Ended };
 
-/** One press of Join: both attempts share its id and start time. */
-type Join = { id: string; startedAt: number; tokens: Partial<Record<AttemptNumber, TokenResponse>>; firstMediaSent: boolean; connected?: TokenResponse; cancel: AbortController };
+/**
+ * One press of Join: both attempts share its id and start time. `cancel` ends it (Cancel, a newer
+ * join, leaving the page): the room in flight is hung up and the join changes the page no more.
+ */
+type Join = {
+  id: string;
+  startedAt: number;
+  tokens: Partial<Record<AttemptNumber, TokenResponse>>;
+  firstMediaSent: boolean;
+  connected?: TokenResponse;
+  cancel: AbortController;
+  /** The preview's tracks went to the room: going back to the pre-join must open the devices again. */
+  handedOver: boolean;
+};
 
 class TokenError extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Why the call ended, in words, and whether joining again can help. */
-function endedFor(reason: DisconnectReason | undefined, closed: boolean, closesAt: string): Ended {
+function endedFor(reason: DisconnectReason | undefined, closed: boolean, closesAt: string, now: number): Ended {
   const name = reason === undefined ? "UNKNOWN_REASON" : (DisconnectReason[reason] ?? String(reason));
-  const open = Date.now() < new Date(closesAt).getTime();
+  const open = now < new Date(closesAt).getTime();
   if (closed || reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.ROOM_CLOSED) return { reason: name, text: "The session has ended. Thank you!", canRejoin: false };
   if (reason === DisconnectReason.CLIENT_INITIATED) return { reason: name, text: "You left the session.", canRejoin: open };
   if (reason === DisconnectReason.DUPLICATE_IDENTITY) return { reason: name, text: "You joined this session from another tab or device, so this one was disconnected.", canRejoin: open };
@@ -47,7 +63,7 @@ function endedFor(reason: DisconnectReason | undefined, closed: boolean, closesA
  * The room of one private session: the device check, the connect policy (direct, then one relay
  * retry), the call and the end screen, reporting what happens to POST /api/sessions/:id/diagnostics.
  */
-export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt }: SessionRoomProps) {
+export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt, serverNow }: SessionRoomProps) {
   const [reporter] = useState(() => new DiagnosticsReporter(fetchTransport(`/api/sessions/${bookingId}/diagnostics`)));
   const report = useCallback((e: ReportedEvent) => reporter.report(e), [reporter]);
   const { preview, acquire, handOver } = useLocalPreview(report);
@@ -56,6 +72,9 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt 
   const [closingSoon, setClosingSoon] = useState<{ endsAt: string; closesAt: string } | null>(null);
   const join = useRef<Join | null>(null);
   const roomRef = useRef<Room | null>(null);
+  const clock = useServerClock(serverNow);
+  /** Whether `j` is still the join the page shows: not cancelled, not replaced. Checked before every phase change. */
+  const live = (j: Join) => join.current === j && !j.cancel.signal.aborted;
 
   useEffect(() => {
     reporter.start();
@@ -75,6 +94,7 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt 
 
   async function fetchToken(j: Join, attempt: AttemptNumber, policy: IcePolicy): Promise<TokenResponse> {
     let res: Response;
+    const sentAt = Date.now();
     try {
       res = await fetch(`/api/sessions/${bookingId}/token`, {
         method: "POST",
@@ -89,10 +109,11 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt 
     if (!res.ok) {
       // The server's own words: "The room opens at 14:50 in your time zone…", "This session ended…".
       const text = body.error ?? "Something went wrong on our side. Press Join again in a moment.";
-      if (res.status === 401 || res.status === 403) throw new FatalConnectError(text);
+      if (res.status === 401 || res.status === 403 || res.status === 404) throw new FatalConnectError(text);
       throw new TokenError(text);
     }
     const t = body as TokenResponse;
+    clock.syncFrom(t.serverTime, sentAt, Date.now());
     j.tokens[attempt] = t;
     report({ type: "token_received", policy: t.policy, ...ref(t, j) });
     return t;
@@ -118,21 +139,17 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt 
     let closed = false;
     room
       .on(RoomEvent.Reconnecting, () => {
-        setReconnecting(true);
         report({ type: "reconnecting", ...ref(t, j) });
+        if (live(j)) setReconnecting(true);
       })
       .on(RoomEvent.Reconnected, () => {
-        setReconnecting(false);
         report({ type: "reconnected", ...ref(t, j) });
+        if (live(j)) setReconnecting(false);
       })
-      .on(RoomEvent.DataReceived, (payload: Uint8Array, _p?: RemoteParticipant, _k?: unknown, topic?: string) => {
-        if (topic !== SERVER_TOPIC) return;
-        let msg: ServerMessage;
-        try {
-          msg = JSON.parse(new TextDecoder().decode(payload)) as ServerMessage;
-        } catch {
-          return;
-        }
+      .on(RoomEvent.DataReceived, (payload: Uint8Array, participant?: RemoteParticipant, _kind?: unknown, topic?: string, _encryption?: unknown, participantIdentity?: string) => {
+        // Only the server's own messages: the other participant can publish on this topic too.
+        const msg = readServerMessage(payload, { topic, participant, participantIdentity });
+        if (!msg || !live(j)) return;
         if (msg.type === "closing_soon") setClosingSoon({ endsAt: msg.endsAt, closesAt: msg.closesAt });
         if (msg.type === "closed") {
           // The server deletes the room next (ROOM_DELETED, the reason reported); hang up ourselves only if it does not.
@@ -141,17 +158,21 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt 
         }
       })
       .once(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
-        const ended = endedFor(reason, closed, closesAt);
+        const ended = endedFor(reason, closed, closesAt, clock.now());
         report({ type: "disconnected", reason: ended.reason, ...ref(t, j) });
-        void reporter.flush();
-        roomRef.current = null;
+        // Keepalive: this may be the page being left (LiveKit hangs up on pagehide).
+        void reporter.flush({ keepalive: true });
+        if (roomRef.current === room) roomRef.current = null;
+        // A cancelled join's room going away changes nothing on the page, which has moved on.
+        if (!live(j)) return;
         setReconnecting(false);
         setPhase({ kind: "ended", ended });
       });
   }
 
   async function startJoin() {
-    const j: Join = { id: randomId(), startedAt: performance.now(), tokens: {}, firstMediaSent: false, cancel: new AbortController() };
+    join.current?.cancel.abort();
+    const j: Join = { id: randomId(), startedAt: performance.now(), tokens: {}, firstMediaSent: false, cancel: new AbortController(), handedOver: false };
     join.current = j;
     setClosingSoon(null);
     setPhase({ kind: "connecting", text: STATUS_TEXT.connecting });
@@ -159,16 +180,18 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt 
     try {
       first = await fetchToken(j, 1, "all");
     } catch (err) {
-      if (j.cancel.signal.aborted) return;
-      setPhase({ kind: "prejoin", error: err instanceof Error ? err.message : String(err) });
+      if (live(j)) setPhase({ kind: "prejoin", error: err instanceof Error ? err.message : String(err) });
       return;
     }
+    if (!live(j)) return;
     const result = await runConnectPolicy<{ room: Room; token: TokenResponse }>({
       directWindowMs: first.connect.directWindowMs,
       relayWindowMs: first.connect.relayWindowMs,
       signal: j.cancel.signal,
       connect: async (attempt, policy, ctx) => {
         const t = attempt === 1 ? first : await fetchToken(j, attempt, policy);
+        // Given up (window over, or the join cancelled) while the token was on its way: no room at all.
+        if (ctx.signal.aborted) throw new Error("cancelled");
         const room = new Room({ dynacast: true });
         room.once(RoomEvent.SignalConnected, () => {
           ctx.signalConnected();
@@ -186,7 +209,7 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt 
       },
       discard: ({ room }) => void room.disconnect(),
       onStatus: (status, text) => {
-        if (status === "connecting" || status === "retrying") setPhase({ kind: "connecting", text });
+        if (live(j) && (status === "connecting" || status === "retrying")) setPhase({ kind: "connecting", text });
       },
       onAttemptFailed: (f) => {
         report({ type: "attempt_failed", stage: f.stage, afterMs: f.afterMs, message: f.message, ...ref(j.tokens[f.attempt], j), attempt: f.attempt });
@@ -194,20 +217,40 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt 
     });
     if (!result.ok) {
       void reporter.flush();
-      if (!result.cancelled) setPhase({ kind: "failed", message: result.message });
+      if (!result.cancelled && live(j)) setPhase({ kind: "failed", message: result.message });
       return;
     }
     const { room, token } = result.value;
+    if (!live(j)) {
+      // Cancelled just as the connection came up.
+      void room.disconnect();
+      return;
+    }
     j.connected = token;
     roomRef.current = room;
+    // From here on, cancelling the join (Cancel while the tracks are published, leaving the page) hangs this room up.
+    j.cancel.signal.addEventListener("abort", () => void room.disconnect(), { once: true });
     attachRoomEvents(room, token, j);
     void reportSelectedPath(room, token, j);
-    for (const track of handOver()) {
+    const tracks = handOver();
+    j.handedOver = tracks.length > 0;
+    for (const track of tracks) {
+      if (!live(j) || room.state === ConnectionState.Disconnected) {
+        track.stop();
+        continue;
+      }
       await room.localParticipant.publishTrack(track).catch(() => track.stop());
     }
-    // The room may already have ended while the tracks were being published.
-    if (roomRef.current === room) setPhase({ kind: "call", room });
+    // Cancelled, or the room already ended, while the tracks were being published.
+    if (live(j) && roomRef.current === room) setPhase({ kind: "call", room });
   }
+
+  /** Cancel while connecting: the join in flight is abandoned and its room, if any, hung up. */
+  const cancelJoin = () => {
+    const j = join.current;
+    j?.cancel.abort();
+    backToPreJoin(j?.handedOver ?? false);
+  };
 
   const onFirstRemoteFrame = useCallback(() => {
     const j = join.current;
@@ -234,11 +277,11 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt 
         <div className="flex min-h-64 flex-col items-center justify-center gap-4 text-center">
           <span className="h-8 w-8 animate-spin rounded-full border-4 border-slate-600 border-t-slate-100" aria-hidden />
           <p role="status" aria-live="polite" data-testid="room-status" className="text-lg">{phase.text}</p>
-          <button type="button" className="text-sm text-slate-400 underline" onClick={() => { join.current?.cancel.abort(); backToPreJoin(false); }}>Cancel</button>
+          <button type="button" className="text-sm text-slate-400 underline" onClick={cancelJoin} data-testid="cancel-join">Cancel</button>
         </div>
       ) : phase.kind === "call" ? (
         <RoomContext.Provider value={phase.room}>
-          <CallView otherName={otherName} closesAt={closesAt} warningAt={warningAt} endsAt={endsAt} closingSoon={closingSoon} reconnecting={reconnecting}
+          <CallView otherName={otherName} closesAt={closesAt} warningAt={warningAt} endsAt={endsAt} closingSoon={closingSoon} reconnecting={reconnecting} clockOffset={clock.offset}
             onLeave={() => void phase.room.disconnect()} onFirstRemoteFrame={onFirstRemoteFrame} />
         </RoomContext.Provider>
       ) : phase.kind === "failed" ? (

@@ -48,6 +48,8 @@ export async function getRoomPage(actor: Actor, bookingId: string, now = new Dat
     opensAt: window.opensAt.toISOString(),
     closesAt: window.closesAt.toISOString(),
     warningAt: window.warningAt.toISOString(),
+    /** The server's clock at this answer: the page counts down by it, not by the browser's clock. */
+    serverNow: now.toISOString(),
   };
 }
 export type RoomPage = NonNullable<Awaited<ReturnType<typeof getRoomPage>>>;

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { DEMO_PASSWORD } from "../../prisma/seed";
 import { TEST_PASSWORD, createUser } from "../helpers/factories";
 import { launchBrowser, screenshotOnFailure, signInThroughForm } from "../helpers/browser";
 import { HttpClient, baseUrl } from "../helpers/http";
@@ -29,6 +30,72 @@ const remoteVideo = (page: Page) =>
     width: v.videoWidth, height: v.videoHeight, time: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames,
   }));
 
+/**
+ * Test-only, in the page before its scripts: keeps the WebRTC data channels the page opens (to send a
+ * packet as this participant) and the texts of `booth.session` packets it receives (to see a packet
+ * arrive). Nothing of the app is reached into: the channels are the browser's own.
+ */
+function tapDataChannels() {
+  const tap = { opened: [] as RTCDataChannel[], received: [] as string[] };
+  (window as unknown as { __tap: typeof tap }).__tap = tap;
+  const watch = (dc: RTCDataChannel) => {
+    const read = (buf: ArrayBuffer) => {
+      const text = new TextDecoder().decode(buf);
+      if (text.includes("booth.session")) tap.received.push(text);
+    };
+    dc.addEventListener("message", (e: MessageEvent) => {
+      if (e.data instanceof ArrayBuffer) read(e.data);
+      else if (e.data instanceof Blob) void e.data.arrayBuffer().then(read);
+    });
+  };
+  const Native = window.RTCPeerConnection;
+  const create = Native.prototype.createDataChannel;
+  Native.prototype.createDataChannel = function (this: RTCPeerConnection, ...args: Parameters<RTCPeerConnection["createDataChannel"]>) {
+    const dc = create.apply(this, args);
+    tap.opened.push(dc);
+    watch(dc);
+    return dc;
+  };
+  class Tapped extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      this.addEventListener("datachannel", (e) => watch(e.channel));
+    }
+  }
+  window.RTCPeerConnection = Tapped as typeof RTCPeerConnection;
+}
+
+/**
+ * A LiveKit DataPacket (protobuf) carrying a user packet on `topic`, as a participant's browser sends
+ * it: DataPacket.user (2) = UserPacket { payload (2), topic (4) }.
+ */
+function dataPacket(topic: string, message: unknown) {
+  const enc = new TextEncoder();
+  const varint = (n: number) => {
+    const out: number[] = [];
+    for (; n > 127; n >>>= 7) out.push((n & 127) | 128);
+    out.push(n);
+    return out;
+  };
+  const field = (no: number, bytes: ArrayLike<number>) => [(no << 3) | 2, ...varint(bytes.length), ...Array.from(bytes)];
+  return field(2, [...field(2, enc.encode(JSON.stringify(message))), ...field(4, enc.encode(topic))]);
+}
+
+/** Records every text the page's room status shows from now on (the connect policy's steps pass quickly). */
+async function recordStatuses(page: Page) {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __statuses: string[] }).__statuses = seen;
+    const read = () => {
+      const text = document.querySelector('[data-testid="room-status"]')?.textContent ?? "";
+      if (seen.at(-1) !== text) seen.push(text);
+    };
+    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+    read();
+  });
+}
+const statuses = (page: Page) => page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);
+
 async function seesOtherSide(page: Page) {
   await page.getByTestId("remote-video").waitFor({ state: "attached", timeout: 30000 });
   await expect.poll(async () => (await remoteVideo(page)).width, { timeout: 20000 }).toBeGreaterThan(0);
@@ -41,8 +108,8 @@ async function seesOtherSide(page: Page) {
 describe("the session room in Chromium", () => {
   it("the viewer and the creator join a paid session, each sees the other's video, and the browsers' diagnostics reach Booth", async () => {
     const { booking, viewer, creator } = await paidSession({ startsInMinutes: 2 });
-    const viewerPage = await signedInPage(viewer.email, /\/dashboard/);
-    const creatorPage = await signedInPage(creator.user.email, /\/studio/);
+    const viewerPage = await signedInPage(viewer.email, /\/dashboard/, tapDataChannels);
+    const creatorPage = await signedInPage(creator.user.email, /\/studio/, tapDataChannels);
 
     await screenshotOnFailure(viewerPage, "room-viewer", async () => {
       // The booking page leads to the room.
@@ -55,11 +122,13 @@ describe("the session room in Chromium", () => {
     await creatorPage.goto(`/sessions/${booking.id}`);
 
     await screenshotOnFailure(viewerPage, "room-viewer-call", async () => {
+      await recordStatuses(viewerPage);
       await viewerPage.getByTestId("join").click();
       // Alone in the room: the viewer is told the other side has not joined yet.
       await expect.poll(() => viewerPage.getByTestId("room-status").textContent(), { timeout: 30000 }).toBe("Waiting for the other side…");
     });
     await screenshotOnFailure(creatorPage, "room-creator-call", async () => {
+      await recordStatuses(creatorPage);
       await creatorPage.getByTestId("join").click();
       await seesOtherSide(creatorPage);
       expect(await creatorPage.getByTestId("room-status").textContent()).toBe("Connected with Session Viewer");
@@ -83,12 +152,22 @@ describe("the session room in Chromium", () => {
         return [...new Set(rows.map((r) => r.identity))].sort();
       }, { timeout: 15000, interval: 500 })
       .toEqual([...people].sort());
-    const connected = await db.participantConnection.findMany({ where: { roomSessionId: roomSession.id, firstMediaMs: { not: null } } });
-    for (const row of connected) {
-      // An open network: the direct attempt connects, no relay retry.
-      expect([row.attempt, row.iceTransportPolicy, row.failure]).toEqual([1, "all", null]);
-      expect(["host", "srflx", "prflx"]).toContain(row.localCandidateType);
-      expect(["udp", "tcp"]).toContain(row.protocol);
+    for (const [who, page] of [[viewer.id, viewerPage], [creator.user.id, creatorPage]] as const) {
+      const rows = await db.participantConnection.findMany({ where: { roomSessionId: roomSession.id, identity: who }, orderBy: { attempt: "asc" } });
+      const row = rows.find((r) => r.firstMediaMs !== null)!;
+      if (row.iceTransportPolicy === "all") {
+        // An open network: the direct attempt connects, no relay retry.
+        expect([row.attempt, row.failure]).toEqual([1, null]);
+        expect(["host", "srflx", "prflx"]).toContain(row.localCandidateType);
+        expect(["udp", "tcp"]).toContain(row.protocol);
+      } else {
+        // A busy machine can make the direct attempt miss its 5 s window; then the retry must be the
+        // policy's own, recorded and shown: attempt 1 gave up on ICE after the window, attempt 2 relayed.
+        expect(rows[0]).toMatchObject({ attempt: 1, iceTransportPolicy: "all", failure: "ice" });
+        expect(rows[0]!.failedAfterMs).toBeGreaterThanOrEqual(4500);
+        expect(row).toMatchObject({ attempt: 2, iceTransportPolicy: "relay", failure: null, localCandidateType: "relay" });
+        expect(await statuses(page)).toContain("Trying a more robust route…");
+      }
       expect(row.firstMediaMs).toBeGreaterThan(0);
       expect(row.firstMediaMs).toBeLessThan(60_000);
     }
@@ -97,6 +176,24 @@ describe("the session room in Chromium", () => {
       const types = clientEvents.filter((e) => e.actorId === who).map((e) => e.type);
       expect(types).toEqual(expect.arrayContaining(["client.token_received", "client.signal_connected", "client.ice_selected", "client.first_media"]));
     }
+
+    // The other participant cannot speak for the server: the creator's browser sends "closed" and
+    // "closing_soon" on the server's topic through its own data channel. The SFU delivers them to the
+    // viewer (stamped with the creator's identity), and the viewer's page ignores them.
+    const forged = [dataPacket("booth.session", { type: "closing_soon", endsAt: new Date().toISOString(), closesAt: new Date(Date.now() + 60_000).toISOString() }), dataPacket("booth.session", { type: "closed" })];
+    const sent = await creatorPage.evaluate((packets) => {
+      const dc = (window as unknown as { __tap: { opened: RTCDataChannel[] } }).__tap.opened.find((d) => d.label === "_reliable" && d.readyState === "open");
+      for (const p of packets) dc?.send(new Uint8Array(p));
+      return !!dc;
+    }, forged);
+    expect(sent).toBe(true);
+    const receivedForged = () => viewerPage.evaluate(() => (window as unknown as { __tap: { received: string[] } }).__tap.received);
+    await expect.poll(async () => (await receivedForged()).filter((t) => t.includes(creator.user.id)).length, { timeout: 10000 }).toBe(2);
+    // The page used to hang up 5 s after a "closed": still in the call after that, with no closing banner.
+    await viewerPage.waitForTimeout(6000);
+    expect(await viewerPage.getByTestId("room-status").textContent()).toBe("Connected with Test Creator");
+    expect(await viewerPage.getByTestId("closing-banner").count()).toBe(0);
+    expect(await viewerPage.getByTestId("room-ended").count()).toBe(0);
 
     // The viewer leaves: an end screen with the way back; the creator is alone again.
     await screenshotOnFailure(viewerPage, "room-leave", async () => {
@@ -131,6 +228,66 @@ describe("the session room in Chromium", () => {
       .toEqual(["ROOM_DELETED"]);
     await viewerPage.context().close();
     await creatorPage.context().close();
+
+    // Support finds the whole story: each side's verdict and path, first media, one timeline in order.
+    const adminCtx = await browser.newContext({ baseURL: baseUrl(), viewport: { width: 1300, height: 900 } });
+    adminCtx.setDefaultTimeout(30000);
+    const adminPage = await adminCtx.newPage();
+    await signInThroughForm(adminPage, "admin@booth.test", DEMO_PASSWORD, /\/admin$/);
+    await screenshotOnFailure(adminPage, "room-support", async () => {
+      const entries = async () => {
+        await adminPage.goto(`/admin/sessions/${booking.id}`);
+        return adminPage.getByTestId("timeline-entry").evaluateAll((els) =>
+          els.map((el) => ({ at: el.querySelector("time")?.getAttribute("datetime") ?? "", text: el.textContent ?? "" })));
+      };
+      // LiveKit's webhooks arrive on their own time: wait until both joins are on the timeline.
+      await expect.poll(async () => (await entries()).filter((e) => / joined \(LiveKit\)/.test(e.text)).length, { timeout: 20000, interval: 1000 }).toBeGreaterThanOrEqual(2);
+      const timeline = await entries();
+
+      for (const [role, label, who] of [["viewer", "Viewer", viewer.id], ["creator", "Creator", creator.user.id]] as const) {
+        const rows = await db.participantConnection.findMany({ where: { roomSessionId: roomSession.id, identity: who }, orderBy: { attempt: "asc" } });
+        const row = rows.find((r) => r.firstMediaMs !== null)!;
+        const verdict = (await adminPage.getByTestId(`verdict-${role}`).textContent()) ?? "";
+        if (row.iceTransportPolicy === "all") expect(verdict).toMatch(/^Verdict: connected directly \((host|srflx|prflx)\/(udp|tcp)\); first video after \d+\.\d s/);
+        else expect(verdict).toMatch(/^Verdict: connected through TURN\/UDP after the direct attempt failed for \d+\.\d s; first video after \d+\.\d s/);
+
+        // The connected attempt's row: its candidate type and protocol, and its first media in ms.
+        const cells = await adminPage.getByTestId(`connections-${role}`).getByTestId("connection").evaluateAll((trs) =>
+          trs.map((tr) => ({
+            path: tr.querySelector('[data-testid="connection-path"]')?.firstChild?.textContent ?? "",
+            firstMedia: tr.querySelector('[data-testid="connection-first-media"]')?.textContent ?? "",
+          })));
+        const path = row.localCandidateType === "relay" ? `relay/${row.protocol} via TURN/${(row.relayProtocol ?? row.protocol)!.toUpperCase()}` : `${row.localCandidateType}/${row.protocol}`;
+        expect(cells).toContainEqual({ path, firstMedia: `${row.firstMediaMs} ms` });
+        expect(path).toMatch(/^(host|srflx|prflx|relay)\/(udp|tcp)/);
+
+        // paid → token → joined → path → first media → left, for this side.
+        const find = (re: RegExp, last = false) => {
+          const hits = timeline.map((e, i) => (re.test(e.text) ? i : -1)).filter((i) => i >= 0);
+          expect(hits.length, `a timeline entry matching ${re}`).toBeGreaterThan(0);
+          return last ? hits.at(-1)! : hits[0]!;
+        };
+        const steps = [
+          find(/Paid €40\.00/),
+          find(new RegExp(`Token issued to the ${role} \\(attempt 1, direct first\\)`)),
+          find(new RegExp(`${label} joined \\(LiveKit\\)`)),
+          find(new RegExp(`${label}'s path: (direct (host|srflx|prflx)/(udp|tcp)|relay TURN/UDP)`)),
+          find(new RegExp(`${label}'s first video after \\d+ ms`)),
+          find(new RegExp(`(${label} left: |${label}'s browser disconnected: )`), true),
+        ];
+        for (let i = 1; i < steps.length; i++) {
+          const [a, b] = [timeline[steps[i - 1]!]!, timeline[steps[i]!]!];
+          if (steps[i]! > steps[i - 1]!) continue;
+          // LiveKit's webhook times are whole seconds (createdAt), so its "joined" can sort up to a second
+          // before the token of that same second; anything else out of order is wrong.
+          const at = (e: { at: string }) => Date.parse(e.at);
+          expect(b.text, `"${b.text}" after "${a.text}"`).toMatch(/\(LiveKit\)|left: /);
+          expect(at(b) % 1000, `"${b.text}" after "${a.text}"`).toBe(0);
+          expect(Math.floor(at(a) / 1000) * 1000, `"${b.text}" after "${a.text}"`).toBe(at(b));
+        }
+      }
+    });
+    await adminCtx.close();
   });
 
   it("when the direct path is blocked, the room says it is trying a more robust route and connects through TURN", async () => {
@@ -176,12 +333,59 @@ describe("the session room in Chromium", () => {
         { attempt: 2, iceTransportPolicy: "relay", failure: null, localCandidateType: "relay", relayProtocol: "udp", firstMediaMs: expect.any(Number) },
       ]);
     const [failedRow] = await db.participantConnection.findMany({ where: { roomSessionId: roomSession.id, identity: viewer.id, attempt: 1 } });
-    expect(failedRow!.failedAfterMs).toBeGreaterThanOrEqual(4900);
-    expect(failedRow!.failedAfterMs).toBeLessThan(7000);
+    // The 5 s window, not an error earlier; the bound above leaves room for a busy machine.
+    expect(failedRow!.failedAfterMs).toBeGreaterThanOrEqual(4500);
+    expect(failedRow!.failedAfterMs).toBeLessThan(20000);
     const failures = await db.traceEvent.findMany({ where: { traceId: booking.traceId, type: "client.attempt_failed", actorId: viewer.id } });
     expect(failures.map((e) => (e.payload as { attempt: number; stage: string }))).toMatchObject([{ attempt: 1, stage: "ice" }]);
     await viewerPage.context().close();
     await creatorPage.context().close();
+  });
+
+  it("Cancel while the tracks are being published hangs that room up; the next Join is the only one in the room", async () => {
+    const { booking, viewer } = await paidSession({ startsInMinutes: 2 });
+    // Publishing renegotiates the connected peer connection: hold each such offer 4 s (the first offer,
+    // on a new connection, goes at once), so the page stays in "Connecting…" after the room is joined.
+    const page = await signedInPage(viewer.email, /\/dashboard/, () => {
+      const createOffer = RTCPeerConnection.prototype.createOffer;
+      RTCPeerConnection.prototype.createOffer = function (this: RTCPeerConnection, ...args: unknown[]) {
+        const go = () => (createOffer as (...a: unknown[]) => Promise<RTCSessionDescriptionInit>).apply(this, args);
+        return this.connectionState === "connected" ? new Promise((r) => setTimeout(r, 4000)).then(go) : go();
+      } as typeof createOffer;
+    });
+    const { roomService } = await import("@/lib/sessions/livekit");
+    const inRoom = async () => {
+      const rs = await db.roomSession.findUnique({ where: { bookingId: booking.id } });
+      if (!rs) return [];
+      return (await roomService().listParticipants(rs.roomName).catch(() => [])).map((p) => p.identity);
+    };
+    await page.goto(`/sessions/${booking.id}`);
+    await screenshotOnFailure(page, "room-cancel", async () => {
+      await page.getByTestId("join").click();
+      // Joined on the server while the page still says it is connecting (publishing its tracks).
+      await expect.poll(inRoom, { timeout: 20000, interval: 250 }).toEqual([viewer.id]);
+      expect(await page.getByTestId("room-status").textContent()).toBe("Connecting…");
+      await page.getByTestId("cancel-join").click();
+      await page.getByTestId("join").waitFor();
+      // That room is hung up, and the page stays at the device check (past the held publish), with the camera back.
+      await expect.poll(inRoom, { timeout: 10000, interval: 250 }).toEqual([]);
+      await page.waitForTimeout(5000);
+      expect(await page.getByTestId("room-status").textContent()).toBe("Ready to join");
+      await expect.poll(() => page.getByTestId("local-video").evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15000 }).toBeGreaterThan(0);
+
+      // Join again: one connection in the room, and it stays (no duplicate identity to kick it out).
+      await page.getByTestId("join").click();
+      await expect.poll(() => page.getByTestId("room-status").textContent(), { timeout: 30000 }).toBe("Waiting for the other side…");
+      expect(await inRoom()).toEqual([viewer.id]);
+      await page.waitForTimeout(2000);
+      expect(await page.getByTestId("room-status").textContent()).toBe("Waiting for the other side…");
+      expect(await page.getByTestId("room-ended").count()).toBe(0);
+    });
+    // The cancelled connection reported its end as the browser's own.
+    await expect
+      .poll(async () => (await db.traceEvent.findMany({ where: { traceId: booking.traceId, type: "client.disconnected", actorId: viewer.id } })).map((e) => (e.payload as { reason?: string; seq?: number }).reason), { timeout: 15000, interval: 500 })
+      .toEqual(["CLIENT_INITIATED"]);
+    await page.context().close();
   });
 
   it("a refused camera permission gets this browser's instructions and is recorded as a device_error", async () => {

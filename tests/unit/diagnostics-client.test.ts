@@ -3,7 +3,7 @@ import { DiagnosticsReporter, selectedPathFromStats, type SendResult } from "@/l
 import { diagnosticsBatch, MAX_DIAGNOSTICS_BODY } from "@/lib/sessions/schemas";
 
 function recorder(results: SendResult[] = []) {
-  const bodies: { batchId: string; events: { type: string }[] }[] = [];
+  const bodies: { batchId: string; sentAt: string; events: { type: string }[] }[] = [];
   const sizes: number[] = [];
   const send = async (body: string) => {
     bodies.push(JSON.parse(body));
@@ -41,7 +41,131 @@ describe("diagnostics reporter", () => {
     expect(r.bodies[2]!.batchId).not.toBe(r.bodies[0]!.batchId);
     expect(rep.queued).toBe(0);
   });
+
+  it("stamps every request with the client's clock at sending (sentAt), a retry with its own time", async () => {
+    let clock = Date.parse("2026-11-24T12:00:00.000Z");
+    const r = recorder(["retry", "ok"]);
+    const rep = new DiagnosticsReporter(r.send, 2000, () => new Date(clock));
+    rep.report({ type: "reconnecting", seq: 1 });
+    clock += 1500;
+    await rep.flush();
+    clock += 2000;
+    await rep.flush();
+    expect(r.bodies.map((b) => [b.batchId, b.sentAt])).toEqual([
+      [r.bodies[0]!.batchId, "2026-11-24T12:00:01.500Z"],
+      [r.bodies[0]!.batchId, "2026-11-24T12:00:03.500Z"],
+    ]);
+    expect(r.bodies[0]!.events[0]).toMatchObject({ type: "reconnecting", at: "2026-11-24T12:00:00.000Z" });
+    expect(diagnosticsBatch.safeParse(r.bodies[1]).success).toBe(true);
+  });
+
+  it("a keepalive flush beside the timer's flush sends its own batch and clears nobody else's; a failed one is retried with its id", async () => {
+    const c = controlled();
+    const rep = new DiagnosticsReporter(c.send);
+    rep.report({ type: "reconnecting", seq: 1 });
+    const timerFlush = rep.flush();
+    expect(c.calls).toHaveLength(1);
+    const first = c.calls[0]!;
+    expect(first.keepalive).toBe(false);
+
+    // The call ends while the timer's request is out: the disconnect is flushed with keepalive.
+    rep.report({ type: "disconnected", reason: "CLIENT_INITIATED", seq: 1 });
+    const leaveFlush = rep.flush({ keepalive: true });
+    // The timer's batch again (the page may be going: its plain request would be cancelled), and the new one.
+    expect(c.calls.slice(1).map((x) => [x.body.batchId, x.keepalive, x.body.events.map((e) => e.type)])).toEqual([
+      [first.body.batchId, true, ["reconnecting"]],
+      [expect.not.stringMatching(first.body.batchId), true, ["disconnected"]],
+    ]);
+    const second = c.calls[2]!;
+    // A second timer tick while one is running does nothing.
+    await rep.flush();
+    expect(c.calls).toHaveLength(3);
+
+    // The timer's batch arrives; the disconnect batch gets 503 and must not be lost.
+    first.answer("ok");
+    c.calls[1]!.answer("ok");
+    second.answer("retry");
+    await leaveFlush;
+    await settle();
+    // The retry goes out with the same id (the timer's flush, still running, picked it up, or the next tick does).
+    if (c.calls.length === 3) void rep.flush();
+    expect(c.calls).toHaveLength(4);
+    expect(c.calls[3]!.body.batchId).toBe(second.body.batchId);
+    expect(c.calls[3]!.body.events.map((e) => e.type)).toEqual(["disconnected"]);
+    expect(rep.queued).toBe(1);
+    c.calls[3]!.answer("ok");
+    await timerFlush;
+    await settle();
+    expect(rep.queued).toBe(0);
+    await rep.flush();
+    expect(c.calls).toHaveLength(4);
+  });
+
+  it("a batch whose plain request fails while its keepalive copy is out waits for that copy's answer", async () => {
+    const c = controlled();
+    const rep = new DiagnosticsReporter(c.send);
+    rep.report({ type: "reconnecting", seq: 1 });
+    const timerFlush = rep.flush();
+    const leaveFlush = rep.flush({ keepalive: true });
+    expect(c.calls.map((x) => x.body.batchId)).toEqual([c.calls[0]!.body.batchId, c.calls[0]!.body.batchId]);
+    c.calls[0]!.answer("retry");
+    await timerFlush;
+    expect(rep.queued).toBe(1);
+    c.calls[1]!.answer("ok");
+    await leaveFlush;
+    expect(rep.queued).toBe(0);
+    await rep.flush();
+    expect(c.calls).toHaveLength(2);
+  });
+
+  it("when the page is left, sends every batch at once with keepalive (no answer awaited in between), within the keepalive quota", async () => {
+    const c = controlled();
+    const rep = new DiagnosticsReporter(c.send);
+    for (let i = 0; i < 120; i++) rep.report({ type: "attempt_failed", stage: "ice", afterMs: i, message: "x".repeat(250), seq: 1, attempt: 1, joinId: "join-abcdef" });
+    void rep.flush({ keepalive: true });
+    // Synchronously: the page may be gone before the first answer.
+    expect(c.calls.length).toBeGreaterThanOrEqual(3);
+    expect(c.calls.every((x) => x.keepalive)).toBe(true);
+    expect(c.calls.reduce((n, x) => n + x.size, 0)).toBeLessThanOrEqual(60_000);
+    expect(c.calls.reduce((n, x) => n + x.body.events.length, 0)).toBe(120);
+    expect(new Set(c.calls.map((x) => x.body.batchId)).size).toBe(c.calls.length);
+
+    // Far more than the quota: what does not fit stays queued for later, nothing is lost.
+    const d = controlled();
+    const big = new DiagnosticsReporter(d.send);
+    for (let i = 0; i < 400; i++) big.report({ type: "attempt_failed", stage: "ice", afterMs: i, message: "x".repeat(250), seq: 1, attempt: 1, joinId: "join-abcdef" });
+    const leaving = big.flush({ keepalive: true });
+    expect(d.calls.reduce((n, x) => n + x.size, 0)).toBeLessThanOrEqual(60_000);
+    const sent = d.calls.reduce((n, x) => n + x.body.events.length, 0);
+    expect(sent).toBeLessThan(400);
+    for (const x of d.calls) x.answer("ok");
+    await leaving;
+    expect(big.queued).toBe(400 - sent);
+  });
+
+  it("gives a batch up after 5 tries", async () => {
+    const r = recorder(["retry", "retry", "retry", "retry", "retry", "ok"]);
+    const rep = new DiagnosticsReporter(r.send);
+    rep.report({ type: "reconnecting", seq: 1 });
+    for (let i = 0; i < 6; i++) await rep.flush();
+    expect(r.bodies).toHaveLength(5);
+    expect(new Set(r.bodies.map((b) => b.batchId)).size).toBe(1);
+    expect(rep.queued).toBe(0);
+  });
 });
+
+const settle = () => new Promise((res) => setTimeout(res, 0));
+
+/** A transport whose answers the test gives, one request at a time. */
+function controlled() {
+  type Call = { body: { batchId: string; sentAt: string; events: { type: string }[] }; size: number; keepalive: boolean; answer: (r: SendResult) => void };
+  const calls: Call[] = [];
+  const send = (body: string, opts: { keepalive: boolean }) =>
+    new Promise<SendResult>((answer) => {
+      calls.push({ body: JSON.parse(body), size: new TextEncoder().encode(body).length, keepalive: opts.keepalive, answer });
+    });
+  return { calls, send };
+}
 
 const stats = (entries: Record<string, unknown>[]) => {
   const m = new Map(entries.map((e) => [e.id as string, e]));

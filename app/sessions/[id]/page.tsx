@@ -32,11 +32,11 @@ export default async function SessionRoomPage({ params }: Props) {
       </div>
 
       {room.state === "open" ? (
-        <SessionRoom bookingId={room.bookingId} otherName={room.otherName} endsAt={room.endsAt} closesAt={room.closesAt} warningAt={room.warningAt} />
+        <SessionRoom bookingId={room.bookingId} otherName={room.otherName} endsAt={room.endsAt} closesAt={room.closesAt} warningAt={room.warningAt} serverNow={room.serverNow} />
       ) : (
         <section className="rounded-2xl bg-slate-950 p-6 text-slate-100" data-testid="room-unavailable" data-state={room.state}>
           {room.state === "not_open_yet" ? (
-            <RoomOpensAt opensAt={room.opensAt} />
+            <RoomOpensAt opensAt={room.opensAt} serverNow={room.serverNow} />
           ) : room.state === "ended" ? (
             <p>This session has ended; its room is closed.</p>
           ) : room.status === "pending_payment" ? (
