@@ -71,7 +71,12 @@ export async function processLivekitWebhook(body: string, authorization: string 
   const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { id: true, traceId: true, viewerId: true, creator: { select: { userId: true } } } });
   if (!booking || roomNameFor(booking.id) !== roomName) return { eventId, type, result: "ignored" };
 
-  const occurredAt = json.createdAt ? new Date(Number(json.createdAt) * 1000) : new Date();
+  // LiveKit stamps events in whole seconds. Received within that second, the receive time is the finer
+  // clock (so "joined" does not sort before the token issued earlier in the same second); otherwise the
+  // stamp (a redelivery or a late event keeps its own time).
+  const received = Date.now();
+  const stamped = json.createdAt ? Number(json.createdAt) * 1000 : received;
+  const occurredAt = new Date(received >= stamped && received < stamped + 1000 ? received : stamped);
   const fresh = await db.$transaction(async (tx) => {
     const inserted = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO processed_webhook_events (id, source, "eventId", type, "receivedAt", "processedAt")

@@ -127,7 +127,7 @@ describe("POST /api/livekit/webhook", () => {
   it("records each event once, in any order: a leave before its join, a finish before its start", async () => {
     const s = await paidSession();
     const room = { name: `booth-${s.booking.id}`, sid: `RM_${s.booking.id}` };
-    const t0 = Math.floor(Date.now() / 1000);
+    const t0 = Math.floor(Date.now() / 1000) - 120; // stamps well before their delivery: the stamp is the time
     const meta = { role: "viewer", bookingId: s.booking.id, attempt: 1, seq: 1, policy: "all", joinId: "join-xyz-123" };
     const left = await signedLivekitWebhook({ event: "participant_left", createdAt: String(t0 + 30), room, participant: { ...participant(s.viewer.id, `PA_${s.booking.id}`, meta), disconnectReason: "CLIENT_INITIATED" } });
     const joined = await signedLivekitWebhook({ event: "participant_joined", createdAt: String(t0 + 2), room, participant: participant(s.viewer.id, `PA_${s.booking.id}`, meta) });
@@ -293,6 +293,23 @@ describe("settling an ended session", () => {
     expect(await db.refund.count({ where: { paymentId: s.payment.id } })).toBe(0);
     expect(await db.payment.findUniqueOrThrow({ where: { id: s.payment.id } })).toMatchObject({ status: "paid", reviewReason: expect.stringMatching(/unclear/) });
     expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({ outcome: "unclear" });
+  });
+
+  it("never refunds more than was paid when an admin refunds at the moment the no-show is settled", async () => {
+    const { refundBookingPayment } = await import("@/lib/payments/refunds");
+    const admin = await createUser({ role: "admin" });
+    for (let round = 0; round < 3; round++) {
+      const s = await ended();
+      await presence(s, [{ type: "participant.joined", role: "viewer", atMin: 0 }]);
+      await Promise.allSettled([
+        settleSession(s.booking.id),
+        refundBookingPayment({ bookingId: s.booking.id, reason: "goodwill", requestedById: admin.id, idempotencyKey: `race-${s.booking.id}` }),
+      ]);
+      const refunds = await db.refund.findMany({ where: { paymentId: s.payment.id } });
+      expect(refunds).toHaveLength(1);
+      expect(refunds[0]!.amountCents).toBe(4000);
+      expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({ outcome: "creator_no_show" });
+    }
   });
 
   it("keeps the payment with the creator when the viewer never came, and says so", async () => {
