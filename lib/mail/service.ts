@@ -118,9 +118,15 @@ async function deliverOne(id: string): Promise<Outcome> {
 }
 
 /** Sends up to `limit` pending emails that are due, oldest first; failures back off and stay pending until MAX_ATTEMPTS. */
-export async function deliverPendingEmails(limit = 25): Promise<{ sent: number; failed: number }> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM email_messages WHERE status = 'pending' AND "nextAttemptAt" <= timezone('utc', now()) ORDER BY "createdAt" LIMIT ${limit}`;
+export async function deliverPendingEmails(limit = 25, scope: { dedupeKeys?: string[]; traceIds?: string[] } = {}): Promise<{ sent: number; failed: number }> {
+  const rows = await db.emailMessage.findMany({
+    where: {
+      status: "pending", nextAttemptAt: { lte: new Date() },
+      ...(scope.dedupeKeys ? { dedupeKey: { in: scope.dedupeKeys } } : {}),
+      ...(scope.traceIds ? { traceId: { in: scope.traceIds } } : {}),
+    },
+    orderBy: { createdAt: "asc" }, take: limit, select: { id: true },
+  });
   const totals = { sent: 0, failed: 0 };
   for (const { id } of rows) {
     const outcome = await deliverOne(id);
