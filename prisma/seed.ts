@@ -57,7 +57,8 @@ const creators = {
     offerings: [
       { kind: "private_session", title: "Quick test call", description: "Fifteen minutes to try a live session end to end.", durationMinutes: 15, priceCents: 500, currency: "EUR", capacity: null, minNoticeMinutes: 0 },
     ],
-    availability: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ weekday: d, startMinute: 0, endMinute: h(24) })),
+    // Until 23:59, not 24:00: the studio's time fields (<input type="time">) cannot show 24:00.
+    availability: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ weekday: d, startMinute: 0, endMinute: h(23, 59) })),
   },
 } as const;
 

@@ -12,6 +12,8 @@ import { ensureRoomSession, windowConfig } from "./service";
 
 /** A client's clock may be off; its times are kept within this much of Booth's receive time. */
 export const CLIENT_CLOCK_SLACK_MS = 5 * 60_000;
+/** A batch's sentAt this far from Booth's clock means the browser's clock was not synced. */
+export const UNSYNCED_CLOCK_MS = 10_000;
 /** Reports are taken from this long before the room opens (the device check) until this long after it closed. */
 const REPORT_MARGIN_MS = 30 * 60_000;
 const PAID = new Set(["confirmed", "completed", "disputed", "cancelled"]);
@@ -77,7 +79,11 @@ export async function recordDiagnostics(actor: Actor, bookingId: string, text: s
 
   await takeDiagnostics(actor.id, bookingId);
   const batch = parseDiagnosticsBody(text);
-  const skewMs = batch.sentAt ? now.getTime() - new Date(batch.sentAt).getTime() : 0;
+  // The room page stamps events on Booth's clock (synced from the token's serverTime). A batch whose
+  // sentAt is 10 s or more off came from a clock that could not be synced: shift it by the difference.
+  // Below that, the difference is mostly the request's own latency, not clock error.
+  const gap = batch.sentAt ? now.getTime() - new Date(batch.sentAt).getTime() : 0;
+  const skewMs = Math.abs(gap) >= UNSYNCED_CLOCK_MS ? gap : 0;
   const roomSession = await ensureRoomSession(booking);
 
   return db.$transaction(async (tx) => {

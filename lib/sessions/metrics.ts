@@ -7,6 +7,8 @@
  * same connections from the server's side and would count them twice.
  */
 
+import { camerasOn, waitedForOtherSideMs, type CameraOn } from "./first-media";
+
 export type MetricEvent = { id: bigint | number; traceId: string; type: string; actorId: string | null; payload: unknown; occurredAt: Date };
 
 /** The event types the metrics read (the query asks the database for these only). */
@@ -18,6 +20,9 @@ export const metricEventTypes = [
   "client.first_media",
   "client.attempt_failed",
   "client.device_error",
+  // Not part of any join: when the other side's camera came on, so waiting for them is not counted as
+  // join-to-first-media (lib/sessions/first-media.ts).
+  "track.published",
 ] as const;
 
 export type FailureCause = "signaling" | "ice" | "permission" | "other";
@@ -50,7 +55,7 @@ const num = (p: Payload, k: string) => (typeof p[k] === "number" && Number.isFin
 const order = (a: MetricEvent, b: MetricEvent) => a.occurredAt.getTime() - b.occurredAt.getTime() || (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
 
 const PERMISSION_ERRORS = new Set(["denied", "not_found", "busy"]);
-const RELEVANT = new Set<string>(metricEventTypes);
+const RELEVANT = new Set<string>(metricEventTypes.filter((t) => t !== "track.published"));
 
 /** Nearest-rank percentile (p in 0–100) of a list of numbers; null for an empty list. */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -97,6 +102,10 @@ function causeOf(j: Join): FailureCause {
 /** The metrics of a period's trace events (any order; events of other types are ignored). */
 export function computeSessionMetrics(events: readonly MetricEvent[]): SessionMetrics {
   const joins = groupJoins(events);
+  const cameras = new Map<string, CameraOn[]>();
+  for (const e of events) {
+    for (const c of camerasOn([e])) cameras.set(e.traceId, [...(cameras.get(e.traceId) ?? []), c]);
+  }
   // When each participant last got a media path, so a device error fixed later is not a failure.
   const lastSuccess = new Map<string, number>();
   for (const j of joins) {
@@ -120,7 +129,9 @@ export function computeSessionMetrics(events: readonly MetricEvent[]): SessionMe
     const media = ofType(j, "client.first_media")[0];
     if (media) {
       const ms = num(payloadOf(media), "msFromJoin");
-      if (ms !== null) firstMedia.push(ms);
+      const role = payloadOf(media).role;
+      // From the press of Join, or from when the other side's camera came on if that was later.
+      if (ms !== null) firstMedia.push(ms - waitedForOtherSideMs({ at: media.occurredAt, msFromJoin: ms, role: typeof role === "string" ? role : "" }, cameras.get(media.traceId) ?? []));
     }
 
     if (!hasFirstToken) {

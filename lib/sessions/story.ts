@@ -9,6 +9,8 @@ import { formatMoney } from "@/lib/money";
 import type { TraceSourceName } from "@/lib/trace/events";
 import type { SessionRole } from "./trace-payloads";
 
+import { camerasOn, waitedForOtherSideMs } from "./first-media";
+
 export type StoryEvent = { id: bigint | number; type: string; source: TraceSourceName; actorId: string | null; payload: unknown; occurredAt: Date };
 
 export type StoryConnection = {
@@ -352,7 +354,7 @@ function mergeConnection(row: StoryConnection | undefined, t: ConnectionView | u
 }
 
 /** The verdict for one participant, in the words support would use on the phone. */
-export function verdictFor(connections: ConnectionView[], events: StoryEvent[]): { verdict: string; tone: Tone } {
+export function verdictFor(connections: ConnectionView[], events: StoryEvent[], waitedMs = 0): { verdict: string; tone: Tone } {
   const connected = connections.filter((c) => c.localCandidateType || c.joinedAt);
   const withPath = connected.filter((c) => c.localCandidateType);
   const c = withPath.at(-1) ?? connected.at(-1);
@@ -377,7 +379,10 @@ export function verdictFor(connections: ConnectionView[], events: StoryEvent[]):
       tone = "warn";
       text = "joined (LiveKit), but the browser never reported its path";
     }
-    if (c.firstMediaMs !== null) text += `; first video after ${seconds(c.firstMediaMs)}`;
+    if (c.firstMediaMs !== null) {
+      text += `; first video after ${seconds(c.firstMediaMs)}`;
+      if (waitedMs >= 1000) text += ` (${seconds(waitedMs)} of it waiting for the other side's camera)`;
+    }
     else {
       text += "; never saw the other side's video";
       tone = "warn";
@@ -427,7 +432,11 @@ function participantStory(role: SessionRole, input: StoryInput): ParticipantStor
   const deviceErrors = events
     .filter((e) => e.type === "client.device_error")
     .map((e) => ({ at: e.occurredAt, device: str(payloadOf(e), "device") ?? "device", error: str(payloadOf(e), "error") ?? "other" }));
-  return { role, userId: person.userId, name: person.name, ...verdictFor(connections, events), connections, deviceErrors };
+  // How much of "join to first video" was spent waiting for the other side's camera (they came late).
+  const firstMedia = events.find((e) => e.type === "client.first_media");
+  const msFromJoin = firstMedia ? num(payloadOf(firstMedia), "msFromJoin") : null;
+  const waitedMs = firstMedia && msFromJoin !== null ? waitedForOtherSideMs({ at: firstMedia.occurredAt, msFromJoin, role }, camerasOn(input.events)) : 0;
+  return { role, userId: person.userId, name: person.name, ...verdictFor(connections, events, waitedMs), connections, deviceErrors };
 }
 
 /** The whole story of one session: one timeline across all sources, and a verdict per participant. */

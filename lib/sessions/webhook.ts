@@ -91,7 +91,7 @@ export async function processLivekitWebhook(body: string, authorization: string 
     // Serialises events about one room: the read-then-write below never races another delivery.
     await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
     const payload = await apply(tx, roomSession.id, booking, json, type, occurredAt);
-    await appendTrace({ traceId: booking.traceId, type: traceType, source: "livekit", actorId: payload.identity ?? null, occurredAt, payload: { ...payload.trace, webhookId: eventId } }, tx);
+    await appendTrace({ traceId: booking.traceId, type: traceType, source: "livekit", actorId: payload.identity ?? null, occurredAt: payload.at ?? occurredAt, payload: { ...payload.trace, webhookId: eventId } }, tx);
     return true;
   });
   if (!fresh) {
@@ -101,7 +101,8 @@ export async function processLivekitWebhook(body: string, authorization: string 
   return { eventId, type, result: "processed" };
 }
 
-async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string; creator: { userId: string } }, json: EventJson, type: string, at: Date): Promise<{ identity?: string; trace: Prisma.InputJsonObject }> {
+async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string; creator: { userId: string } }, json: EventJson, type: string, stamped: Date): Promise<{ identity?: string; trace: Prisma.InputJsonObject; at?: Date }> {
+  let at = stamped;
   if (type === "room_started" || type === "room_finished") {
     const rs = await tx.roomSession.findUniqueOrThrow({ where: { id: roomSessionId } });
     const sid = json.room?.sid || null;
@@ -142,6 +143,8 @@ async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string;
   if (!role) return { identity, trace };
 
   const row = await findConnection(tx, roomSessionId, identity, participantSid, meta?.seq ?? null, role, meta?.policy ?? "all", meta?.joinId ?? null);
+  // A join cannot come before its own token: a whole-second stamp delivered late can read as if it did.
+  if (type === "participant_joined" && row.tokenIssuedAt && at < row.tokenIssuedAt && row.tokenIssuedAt.getTime() - at.getTime() < 1000) at = row.tokenIssuedAt;
   const data: Prisma.ParticipantConnectionUpdateInput = {};
   if (participantSid && !row.livekitParticipantSid) data.livekitParticipantSid = participantSid;
   if (type === "track_published") {
@@ -157,7 +160,7 @@ async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string;
     else if (reason && !row.disconnectReason) data.disconnectReason = reason;
   }
   if (Object.keys(data).length) await tx.participantConnection.update({ where: { id: row.id }, data });
-  return { identity, trace };
+  return { identity, trace, at };
 }
 
 /** The row of this connection: by participant SID, else by the token's seq, else a new row (a token Booth did not record). */

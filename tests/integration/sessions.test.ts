@@ -153,6 +153,20 @@ describe("POST /api/livekit/webhook", () => {
     expect(events[3]!.payload).toMatchObject({ identity: "some-agent", role: null });
   });
 
+  it("never puts a join before its own token, though LiveKit stamps whole seconds", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const viewer = await signedIn(s.viewer.email);
+    const t = (await (await askToken(viewer, s.booking.id, { joinId: "join-order-01" })).json()) as { seq: number };
+    const row = await db.participantConnection.findFirstOrThrow({ where: { roomSession: { bookingId: s.booking.id }, identity: s.viewer.id } });
+    // Delivered more than a second later, so the whole-second stamp is all there is to go by.
+    await new Promise((r) => setTimeout(r, 1100));
+    const meta = { role: "viewer", bookingId: s.booking.id, attempt: 1, seq: t.seq, policy: "all", joinId: "join-order-01" };
+    const stamp = String(Math.floor(row.tokenIssuedAt!.getTime() / 1000));
+    expect((await deliverLivekit(await signedLivekitWebhook({ event: "participant_joined", createdAt: stamp, room: { name: `booth-${s.booking.id}`, sid: `RM_o_${s.booking.id}` }, participant: participant(s.viewer.id, `PA_o_${s.booking.id}`, meta) }))).status).toBe(200);
+    const joined = await db.traceEvent.findFirstOrThrow({ where: { traceId: s.booking.traceId, type: "participant.joined" } });
+    expect(joined.occurredAt.getTime()).toBeGreaterThanOrEqual(row.tokenIssuedAt!.getTime());
+  });
+
   it("acknowledges events about rooms that are not sessions without recording them", async () => {
     const res = await deliverLivekit(await signedLivekitWebhook({ event: "room_started", room: { name: "some-other-room", sid: "RM_other" } }));
     expect(res.status).toBe(200);
@@ -200,6 +214,15 @@ describe("POST /api/sessions/:id/diagnostics", () => {
     const e = await db.traceEvent.findFirstOrThrow({ where: { traceId: s.booking.traceId, type: "client.reconnected" } });
     expect(e.occurredAt.getTime()).toBeGreaterThanOrEqual(before - 2000);
     expect(e.occurredAt.getTime()).toBeLessThanOrEqual(Date.now() + 2000);
+  });
+
+  it("does not mistake a slow request for a wrong clock: a batch 4 s behind keeps its times", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const viewer = await signedIn(s.viewer.email);
+    const at = new Date(Date.now() - 4000);
+    expect((await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { sentAt: at.toISOString(), events: [{ type: "reconnected", at: at.toISOString() }] })).status).toBe(202);
+    const e = await db.traceEvent.findFirstOrThrow({ where: { traceId: s.booking.traceId, type: "client.reconnected" } });
+    expect(e.occurredAt.getTime()).toBe(at.getTime());
   });
 
   it("takes no reports about a session whose room is far from open", async () => {

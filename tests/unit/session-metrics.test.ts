@@ -152,3 +152,22 @@ describe("one participant cannot swamp the setup rate", () => {
     expect(m.setupSuccessRate).toBe(0.5);
   });
 });
+
+describe("join to first media does not count waiting for the other side", () => {
+  it("counts from the other side's camera when it came on after the press of Join", () => {
+    const late = [
+      ev("tr-late", "v", "token.issued", 0, { role: "viewer", attempt: 1, seq: 1, joinId: "late-join-1" }),
+      ev("tr-late", "v", "client.ice_selected", 300, { role: "viewer", attempt: 1, seq: 1, joinId: "late-join-1", localCandidateType: "host", protocol: "udp" }),
+      ev("tr-late", "c", "track.published", 20_000, { role: "creator", source: "camera" }),
+      // Only the camera counts, not the microphone a moment earlier.
+      ev("tr-late", "c", "track.published", 19_000, { role: "creator", source: "microphone" }),
+      ev("tr-late", "v", "client.first_media", 20_600, { role: "viewer", attempt: 1, seq: 1, joinId: "late-join-1", msFromJoin: 20_600 }),
+    ];
+    const m = computeSessionMetrics(late);
+    expect(m.joins).toBe(1);
+    expect(m.joinToFirstMediaP50Ms).toBe(600);
+    // The other side's camera in another session does not count.
+    const elsewhere = computeSessionMetrics([...late.filter((e) => e.type !== "track.published"), ev("tr-other", "c", "track.published", 20_000, { role: "creator", source: "camera" })]);
+    expect(elsewhere.joinToFirstMediaP50Ms).toBe(20_600);
+  });
+});

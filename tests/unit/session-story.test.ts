@@ -187,3 +187,19 @@ describe("session story: timeline", () => {
     ]);
   });
 });
+
+describe("session story: waiting for the other side", () => {
+  it("says how much of the wait for first video was the other side joining late", () => {
+    // The viewer joins at 0; the creator's camera comes on only at 14 s; the viewer's first frame at 14.8 s.
+    const events = [
+      token(VIEWER, 0, 1, 1),
+      client("ice_selected", VIEWER, 400, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, localCandidateType: "host", remoteCandidateType: "host", protocol: "udp" }),
+      ev("track.published", 14_000, "livekit", CREATOR, { role: "creator", source: "camera", trackSid: "TR_c", participantSid: "PA_c" }),
+      client("first_media", VIEWER, 14_800, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, msFromJoin: 14_800 }),
+    ];
+    expect(verdicts(story({ events })).viewer).toBe("connected directly (host/udp); first video after 14.8 s (14.0 s of it waiting for the other side's camera)");
+    // A camera already on when the viewer joined: no waiting to mention.
+    const early = [ev("track.published", -5000, "livekit", CREATOR, { role: "creator", source: "camera" }), ...directViewer()];
+    expect(verdicts(story({ events: early })).viewer).toBe("connected directly (host/udp); first video after 0.8 s");
+  });
+});
