@@ -74,7 +74,14 @@ export function SlotPicker({ offeringId, slots, signedIn, priceLabel, week = 0, 
           </p>
         ) : null}
         {signedIn ? (
-          <SubmitButton pendingText="Holding your time…">{chosen ? "Continue to payment" : "Pick a time first"}</SubmitButton>
+          chosen ? (
+            <SubmitButton pendingText="Holding your time…">Continue to payment</SubmitButton>
+          ) : (
+            // Nothing to hold yet: a plainly inactive button, not the primary action's look.
+            <button type="button" disabled className="inline-flex cursor-not-allowed items-center justify-center rounded-md border border-slate-200 bg-slate-100 px-4 py-2 text-sm font-semibold text-slate-400">
+              Pick a time first
+            </button>
+          )
         ) : (
           <a href={`/signin?callbackUrl=${encodeURIComponent(back)}`} className="inline-block rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand" data-testid="signin-to-book">
             {chosen ? "Sign in or create an account to book this time" : "Sign in to book"}

@@ -47,9 +47,11 @@ const timeLabel = (iso: string) => new Intl.DateTimeFormat("en-GB", { hour: "2-d
 
 /** The call, inside a RoomContext: the other side large, you small, controls, time left and banners. */
 export function CallView({
-  otherName, endsAt, closesAt, warningAt, closingSoon, reconnecting, clockOffset, onLeave, onFirstRemoteFrame,
+  otherName, startsAt, endsAt, closesAt, warningAt, closingSoon, reconnecting, clockOffset, onLeave, onFirstRemoteFrame,
 }: {
   otherName: string;
+  /** The session's start: rooms open early, so a call can begin before it. */
+  startsAt: string;
   endsAt: string;
   closesAt: string;
   warningAt: string;
@@ -77,7 +79,13 @@ export function CallView({
   const warn = closingSoon !== null || now >= new Date(warningAt).getTime();
   const present = remotes.length > 0;
   const status = reconnecting ? "Reconnecting…" : present ? `Connected with ${otherName}` : "Waiting for the other side…";
+  const starts = new Date(startsAt).getTime();
   const inGrace = now >= ends;
+  /** Before the start: "Starts in"; from the start: "Time left" to the end; after the end: extra time to the close. */
+  const clockLine: { label: string; ms: number } =
+    now < starts ? { label: "Starts in ", ms: starts - now }
+    : inGrace ? { label: "Extra time: the room closes in ", ms: new Date(closes).getTime() - now }
+    : { label: "Time left ", ms: ends - now };
   const toggle = async (what: "mic" | "camera") => {
     setBusy(true);
     setControlError(null);
@@ -93,11 +101,11 @@ export function CallView({
 
   return (
     <div className="space-y-3">
-      <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
-        <p role="status" aria-live="polite" data-testid="room-status" className="font-medium">{status}</p>
-        <p data-testid="time-left" className="tabular-nums text-slate-300">
-          {inGrace ? "Extra time: the room closes in " : "Time left "}
-          <span className="font-semibold text-slate-100">{formatLeft((inGrace ? new Date(closes).getTime() : ends) - now)}</span>
+      <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-sm">
+        <p role="status" aria-live="polite" data-testid="room-status" className="min-w-0 font-medium">{status}</p>
+        <p data-testid="time-left" className="whitespace-nowrap tabular-nums text-slate-300">
+          {clockLine.label}
+          <span className="font-semibold text-slate-100">{formatLeft(clockLine.ms)}</span>
         </p>
       </div>
       {reconnecting ? (
@@ -118,7 +126,8 @@ export function CallView({
             {present ? <p>{otherName} has joined with the camera off.</p> : <><p className="text-lg">Waiting for the other side…</p><p className="text-sm text-slate-400">{otherName} is not in the room. You will see them here as soon as they join.</p></>}
           </div>
         )}
-        <div className="absolute bottom-3 right-3 aspect-video w-1/4 min-w-28 overflow-hidden rounded-lg border border-white/20 bg-slate-900 shadow-lg">
+        {/* Small on a phone (a quarter of 375 px would cover a third of the other side), a quarter from sm up. */}
+        <div className="absolute bottom-2 right-2 aspect-video w-24 overflow-hidden rounded-md border border-white/20 bg-slate-900 shadow-lg sm:bottom-3 sm:right-3 sm:w-1/4 sm:min-w-28 sm:rounded-lg">
           {localCam && isCameraEnabled ? (
             <VideoTrack trackRef={localCam} data-testid="local-video" className="h-full w-full object-cover" style={{ transform: "scaleX(-1)" }} aria-label="Your camera" />
           ) : (

@@ -14,6 +14,8 @@ import { readServerMessage } from "./server-message";
 export type SessionRoomProps = {
   bookingId: string;
   otherName: string;
+  /** The session's start: a call joined early (the room opens before it) counts down to it first. */
+  startsAt: string;
   endsAt: string;
   closesAt: string;
   warningAt: string;
@@ -63,8 +65,10 @@ function endedFor(reason: DisconnectReason | undefined, closed: boolean, closesA
  * The room of one private session: the device check, the connect policy (direct, then one relay
  * retry), the call and the end screen, reporting what happens to POST /api/sessions/:id/diagnostics.
  */
-export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt, serverNow }: SessionRoomProps) {
-  const [reporter] = useState(() => new DiagnosticsReporter(fetchTransport(`/api/sessions/${bookingId}/diagnostics`)));
+export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, warningAt, serverNow }: SessionRoomProps) {
+  const clock = useServerClock(serverNow);
+  // Events and batches are stamped on the server's clock (clock.now is stable and reads the latest offset).
+  const [reporter] = useState(() => new DiagnosticsReporter(fetchTransport(`/api/sessions/${bookingId}/diagnostics`), 2000, clock.now));
   const report = useCallback((e: ReportedEvent) => reporter.report(e), [reporter]);
   const { preview, acquire, handOver } = useLocalPreview(report);
   const [phase, setPhase] = useState<Phase>({ kind: "prejoin", error: null });
@@ -72,7 +76,6 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt,
   const [closingSoon, setClosingSoon] = useState<{ endsAt: string; closesAt: string } | null>(null);
   const join = useRef<Join | null>(null);
   const roomRef = useRef<Room | null>(null);
-  const clock = useServerClock(serverNow);
   /** Whether `j` is still the join the page shows: not cancelled, not replaced. Checked before every phase change. */
   const live = (j: Join) => join.current === j && !j.cancel.signal.aborted;
 
@@ -281,7 +284,7 @@ export function SessionRoom({ bookingId, otherName, endsAt, closesAt, warningAt,
         </div>
       ) : phase.kind === "call" ? (
         <RoomContext.Provider value={phase.room}>
-          <CallView otherName={otherName} closesAt={closesAt} warningAt={warningAt} endsAt={endsAt} closingSoon={closingSoon} reconnecting={reconnecting} clockOffset={clock.offset}
+          <CallView otherName={otherName} startsAt={startsAt} closesAt={closesAt} warningAt={warningAt} endsAt={endsAt} closingSoon={closingSoon} reconnecting={reconnecting} clockOffset={clock.offset}
             onLeave={() => void phase.room.disconnect()} onFirstRemoteFrame={onFirstRemoteFrame} />
         </RoomContext.Provider>
       ) : phase.kind === "failed" ? (

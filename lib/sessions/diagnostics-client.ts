@@ -6,7 +6,7 @@
  */
 import { MAX_DIAGNOSTIC_EVENTS, MAX_DIAGNOSTICS_BODY, type DiagnosticEvent } from "./schemas";
 
-/** An event as the page reports it; `at` is stamped on report. */
+/** An event as the page reports it; `at` is stamped on report, on the reporter's clock (`now`). */
 export type ReportedEvent = WithoutAt<DiagnosticEvent>;
 type WithoutAt<E> = E extends unknown ? Omit<E, "at"> : never;
 
@@ -63,10 +63,19 @@ export class DiagnosticsReporter {
     if (document.visibilityState === "hidden") void this.flush({ keepalive: true });
   };
 
-  constructor(private readonly send: Transport, private readonly intervalMs = 2000, private readonly now = () => new Date()) {}
+  /**
+   * `now` is the clock events and batches are stamped with (epoch ms): the room passes Booth's clock as
+   * this page knows it (the server-clock offset), so `at` and `sentAt` are already server times and the
+   * server has nothing to shift. Date.now by default.
+   */
+  constructor(private readonly send: Transport, private readonly intervalMs = 2000, private readonly now: () => number = Date.now) {}
+
+  private stamp() {
+    return new Date(this.now()).toISOString();
+  }
 
   report(event: ReportedEvent) {
-    this.queue.push({ ...event, at: this.now().toISOString() } as DiagnosticEvent);
+    this.queue.push({ ...event, at: this.stamp() } as DiagnosticEvent);
     if (this.queue.length > MAX_QUEUE) this.queue.splice(0, this.queue.length - MAX_QUEUE);
   }
 
@@ -122,8 +131,9 @@ export class DiagnosticsReporter {
 
   /** Starts one request for `batch` (synchronously, so a page being left still gets it out). */
   private dispatch(batch: Batch, keepalive: boolean): Promise<boolean> {
-    // sentAt is this client's clock now: the server shifts the events by (its receive time − sentAt).
-    const body = JSON.stringify({ batchId: batch.batchId, sentAt: this.now().toISOString(), events: batch.events });
+    // sentAt is the reporter's clock now (the server's clock, as synced): the server shifts the events by
+    // (its receive time − sentAt) only when that is large, a clock the page could not sync.
+    const body = JSON.stringify({ batchId: batch.batchId, sentAt: this.stamp(), events: batch.events });
     const bytes = keepalive ? new TextEncoder().encode(body).length : 0;
     batch.sends++;
     if (!keepalive) batch.plainSends++;
@@ -193,7 +203,7 @@ export class DiagnosticsReporter {
     const sends: Promise<boolean>[] = [];
     let budget = KEEPALIVE_BUDGET - this.keepaliveBytes;
     const fits = (b: Batch) => {
-      const bytes = new TextEncoder().encode(JSON.stringify({ batchId: b.batchId, sentAt: this.now().toISOString(), events: b.events })).length;
+      const bytes = new TextEncoder().encode(JSON.stringify({ batchId: b.batchId, sentAt: this.stamp(), events: b.events })).length;
       if (bytes > budget) return false;
       budget -= bytes;
       return true;

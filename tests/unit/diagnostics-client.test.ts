@@ -3,7 +3,7 @@ import { DiagnosticsReporter, selectedPathFromStats, type SendResult } from "@/l
 import { diagnosticsBatch, MAX_DIAGNOSTICS_BODY } from "@/lib/sessions/schemas";
 
 function recorder(results: SendResult[] = []) {
-  const bodies: { batchId: string; sentAt: string; events: { type: string }[] }[] = [];
+  const bodies: { batchId: string; sentAt: string; events: { type: string; at?: string }[] }[] = [];
   const sizes: number[] = [];
   const send = async (body: string) => {
     bodies.push(JSON.parse(body));
@@ -42,10 +42,10 @@ describe("diagnostics reporter", () => {
     expect(rep.queued).toBe(0);
   });
 
-  it("stamps every request with the client's clock at sending (sentAt), a retry with its own time", async () => {
+  it("stamps every request with the reporter's clock at sending (sentAt), a retry with its own time", async () => {
     let clock = Date.parse("2026-11-24T12:00:00.000Z");
     const r = recorder(["retry", "ok"]);
-    const rep = new DiagnosticsReporter(r.send, 2000, () => new Date(clock));
+    const rep = new DiagnosticsReporter(r.send, 2000, () => clock);
     rep.report({ type: "reconnecting", seq: 1 });
     clock += 1500;
     await rep.flush();
@@ -57,6 +57,39 @@ describe("diagnostics reporter", () => {
     ]);
     expect(r.bodies[0]!.events[0]).toMatchObject({ type: "reconnecting", at: "2026-11-24T12:00:00.000Z" });
     expect(diagnosticsBatch.safeParse(r.bodies[1]).success).toBe(true);
+  });
+
+  it("stamps events and batches on the clock it is given (the room's server clock), not the browser's", async () => {
+    // The browser runs 7 s slow; the room's clock adds the synced offset (server − browser).
+    const browserNow = Date.now();
+    const offset = 7000;
+    const r = recorder();
+    const c = controlled();
+    const rep = new DiagnosticsReporter(r.send, 2000, () => browserNow + offset);
+    rep.report({ type: "reconnecting", seq: 1 });
+    await rep.flush();
+    const serverIso = new Date(browserNow + offset).toISOString();
+    expect(r.bodies[0]!.sentAt).toBe(serverIso);
+    expect(r.bodies[0]!.events[0]).toMatchObject({ type: "reconnecting", at: serverIso });
+    expect(diagnosticsBatch.safeParse(r.bodies[0]).success).toBe(true);
+
+    // The keepalive path too.
+    const leaving = new DiagnosticsReporter(c.send, 2000, () => browserNow + offset);
+    leaving.report({ type: "disconnected", reason: "CLIENT_INITIATED", seq: 1 });
+    void leaving.flush({ keepalive: true });
+    expect(c.calls[0]!.body.sentAt).toBe(serverIso);
+    expect(c.calls[0]!.body.events[0]).toMatchObject({ at: serverIso });
+    c.calls[0]!.answer("ok");
+
+    // Without a clock: the browser's own (Date.now).
+    const plain = recorder();
+    const before = Date.now();
+    const dflt = new DiagnosticsReporter(plain.send);
+    dflt.report({ type: "reconnected", seq: 1 });
+    await dflt.flush();
+    const at = Date.parse(plain.bodies[0]!.events[0]!.at!);
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(Date.now());
   });
 
   it("a keepalive flush beside the timer's flush sends its own batch and clears nobody else's; a failed one is retried with its id", async () => {

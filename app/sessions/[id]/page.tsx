@@ -32,7 +32,7 @@ export default async function SessionRoomPage({ params }: Props) {
       </div>
 
       {room.state === "open" ? (
-        <SessionRoom bookingId={room.bookingId} otherName={room.otherName} endsAt={room.endsAt} closesAt={room.closesAt} warningAt={room.warningAt} serverNow={room.serverNow} />
+        <SessionRoom bookingId={room.bookingId} otherName={room.otherName} startsAt={room.startsAt} endsAt={room.endsAt} closesAt={room.closesAt} warningAt={room.warningAt} serverNow={room.serverNow} />
       ) : (
         <section className="rounded-2xl bg-slate-950 p-6 text-slate-100" data-testid="room-unavailable" data-state={room.state}>
           {room.state === "not_open_yet" ? (
