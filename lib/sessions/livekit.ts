@@ -52,8 +52,23 @@ export async function signJoinToken(input: { roomName: string; identity: string;
  * lingers a few minutes so a participant who reloads finds it, never past the window's end.
  */
 export async function ensureLivekitRoom(roomName: string, closesAt: Date, now = new Date()) {
+  // A room this process created moments ago still exists (it lingers at least a minute even when empty):
+  // the second participant's token, or a retry, need not ask livekit-server again.
+  const fresh = recentlyCreated.get(roomName);
+  if (fresh !== undefined && fresh > Date.now()) return;
   const left = Math.max(60, Math.floor((closesAt.getTime() - now.getTime()) / 1000));
   await roomService().createRoom({ name: roomName, emptyTimeout: Math.min(600, left), departureTimeout: Math.min(120, left), maxParticipants: 4 });
+  if (recentlyCreated.size > 1000) recentlyCreated.clear();
+  recentlyCreated.set(roomName, Date.now() + ROOM_KNOWN_MS);
+}
+
+/** How long a room this process created is taken to exist without asking (well under its 60 s minimum linger). */
+const ROOM_KNOWN_MS = 20_000;
+const recentlyCreated = new Map<string, number>();
+
+/** Forget a room (it was closed): the next token asks livekit-server again. */
+export function forgetLivekitRoom(roomName: string) {
+  recentlyCreated.delete(roomName);
 }
 
 /** Sends a server message to everyone in the room (reliable data, topic SERVER_TOPIC). */
@@ -63,6 +78,7 @@ export async function sendServerMessage(roomName: string, message: ServerMessage
 
 /** Ends the room for everyone. A room that is already gone counts as closed. */
 export async function closeRoom(roomName: string) {
+  forgetLivekitRoom(roomName);
   try {
     await roomService().deleteRoom(roomName);
   } catch (err) {
