@@ -91,6 +91,20 @@ describe("POST /api/sessions/:id/token", () => {
     expect(refused.map((e) => (e.payload as { reason: string }).reason).sort()).toEqual(["ended", "not_open_yet", "not_paid"]);
   });
 
+  it("limits each participant to SESSION_TOKEN_MAX_PER_MINUTE tokens (20) a minute per session", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const viewer = await signedIn(s.viewer.email);
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push((await askToken(viewer, s.booking.id)).status);
+    expect(statuses.filter((x) => x === 200)).toHaveLength(20);
+    const refused = await askToken(viewer, s.booking.id);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: expect.stringMatching(/Too many requests to join/), details: { retryAfterSeconds: expect.any(Number) } });
+    // Refused requests write nothing: 20 connection rows, 20 token.issued events.
+    expect(await db.participantConnection.count({ where: { roomSession: { bookingId: s.booking.id } } })).toBe(20);
+    expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, type: "token.issued" } })).toBe(20);
+  });
+
   it("answers a malformed request with 422 and the field, and a signed-out caller with 401", async () => {
     const s = await paidSession({ startsInMinutes: 5 });
     const res = await askToken(await signedIn(s.viewer.email), s.booking.id, { attempt: 7 });
