@@ -16,6 +16,11 @@ const log = logger.child({ module: "sessions" });
 
 /** Webhooks about the last moments of a room may trail its closing by a little; settle after this. */
 export const SETTLE_DELAY_MS = 60_000;
+/**
+ * Sessions that ended longer ago than this are not closed or settled by the sweep: bookings from before
+ * live sessions existed (or a server down for a week) are left to a person rather than all flagged at once.
+ */
+export const SWEEP_LOOKBACK_MS = 7 * 24 * 60 * 60_000;
 
 const minutes = (n: number) => n * 60_000;
 
@@ -81,7 +86,7 @@ async function closeEndedRooms(now: Date, grace: number, only: Only) {
   // Paid sessions past their window that never had a room: a row closes them too, so settlement always
   // follows a closing and the timeline reads in order.
   const unopened = await db.booking.findMany({
-    where: { status: { in: [...PAID_STATUSES] }, endsAt: { lte: ended }, roomSession: null, ...(only ? { id: only } : {}) },
+    where: { status: { in: [...PAID_STATUSES] }, endsAt: { lte: ended, gte: new Date(now.getTime() - SWEEP_LOOKBACK_MS) }, roomSession: null, ...(only ? { id: only } : {}) },
     select: { id: true, traceId: true },
     take: 100,
   });
@@ -114,7 +119,10 @@ async function closeEndedRooms(now: Date, grace: number, only: Only) {
 async function settleEndedSessions(now: Date, only: Only) {
   // Only rooms the server closed a while ago: webhooks about their last moments have had time to arrive.
   const due = await db.booking.findMany({
-    where: { status: "confirmed", ...(only ? { id: only } : {}), roomSession: { settledAt: null, closedAt: { lte: new Date(now.getTime() - SETTLE_DELAY_MS) } } },
+    where: {
+      status: "confirmed", endsAt: { gte: new Date(now.getTime() - SWEEP_LOOKBACK_MS) }, ...(only ? { id: only } : {}),
+      roomSession: { settledAt: null, closedAt: { lte: new Date(now.getTime() - SETTLE_DELAY_MS) } },
+    },
     select: { id: true },
     orderBy: { endsAt: "asc" },
     take: 50,

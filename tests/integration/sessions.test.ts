@@ -378,6 +378,18 @@ describe("settling an ended session", () => {
 });
 
 describe("the server's closing of a room (livekit-server)", () => {
+  it("leaves sessions that ended more than a week ago to a person (bookings from before live sessions)", async () => {
+    const { sweepSessions } = await import("@/lib/sessions/lifecycle");
+    const old = await paidSession({ startsInMinutes: -8 * 24 * 60, durationMinutes: 30 });
+    const recent = await paidSession({ startsInMinutes: -6 * 24 * 60, durationMinutes: 30 });
+    const only = { bookingIds: [old.booking.id, recent.booking.id] };
+    await sweepSessions(new Date(), only);
+    await sweepSessions(new Date(Date.now() + 61_000), only);
+    expect(await db.roomSession.findUnique({ where: { bookingId: old.booking.id } })).toBeNull();
+    expect(await db.booking.findUniqueOrThrow({ where: { id: old.booking.id } })).toMatchObject({ status: "confirmed" });
+    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: recent.booking.id } })).toMatchObject({ outcome: "nobody_joined", closedAt: expect.any(Date) });
+  });
+
   it("warns once 2 minutes before the end, closes the room once at the end plus grace, then settles", async () => {
     const { RoomServiceClient } = await import("livekit-server-sdk");
     const { sweepSessions, SETTLE_DELAY_MS } = await import("@/lib/sessions/lifecycle");
