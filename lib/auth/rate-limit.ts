@@ -1,21 +1,17 @@
 import "server-only";
-import pg from "pg";
-import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
+import { postgresLimiter } from "@/lib/rate-limit";
 
 /**
  * Sign-in and sign-up throttling, stored in PostgreSQL (table rate_limits) so it holds across app
  * servers and restarts. An attempt is taken from the budget *before* the password is checked, so a
  * burst of parallel guesses cannot all slip through; a successful sign-in gives it back.
  */
-const g = globalThis as unknown as { boothLimiterPool?: pg.Pool };
-const pool = (g.boothLimiterPool ??= new pg.Pool({ connectionString: env.DATABASE_URL, max: 3 }));
-
 const block = env.SIGNIN_BLOCK_MINUTES * 60;
-const common = { storeClient: pool, storeType: "pool", tableName: "rate_limits", tableCreated: true } as const;
-const perAccount = new RateLimiterPostgres({ ...common, keyPrefix: "signin:account", points: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT, duration: block, blockDuration: block });
-const perIp = new RateLimiterPostgres({ ...common, keyPrefix: "signin:ip", points: env.SIGNIN_MAX_FAILURES_PER_IP, duration: block, blockDuration: block });
-const signUpsPerIp = new RateLimiterPostgres({ ...common, keyPrefix: "signup:ip", points: env.SIGNUP_MAX_PER_IP_PER_HOUR, duration: 3600 });
+const perAccount = postgresLimiter({ keyPrefix: "signin:account", points: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT, duration: block, blockDuration: block });
+const perIp = postgresLimiter({ keyPrefix: "signin:ip", points: env.SIGNIN_MAX_FAILURES_PER_IP, duration: block, blockDuration: block });
+const signUpsPerIp = postgresLimiter({ keyPrefix: "signup:ip", points: env.SIGNUP_MAX_PER_IP_PER_HOUR, duration: 3600 });
 
 /** Consumes one point from each limiter; returns the longest wait (ms) when any budget is spent. */
 async function take(...attempts: Promise<RateLimiterRes>[]) {

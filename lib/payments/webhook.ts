@@ -3,6 +3,7 @@ import Stripe from "stripe";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { recordEventOnce } from "@/lib/ops/processed-events";
 import { AfterCommit } from "./after-commit";
 import { stripeHandlers } from "./handlers";
 import { stripe, webhookSecret } from "./stripe";
@@ -41,11 +42,7 @@ export async function processStripeWebhook(rawBody: string, signature: string | 
   const fresh = await db.$transaction(
     async (tx) => {
       // Waits for a concurrent delivery of the same event to finish; then conflicts if it committed.
-      const inserted = await tx.$queryRaw<{ id: string }[]>`
-        INSERT INTO processed_webhook_events (id, source, "eventId", type, "receivedAt", "processedAt")
-        VALUES (gen_random_uuid()::text, 'stripe', ${event.id}, ${event.type}, timezone('utc', now()), timezone('utc', now()))
-        ON CONFLICT (source, "eventId") DO NOTHING RETURNING id`;
-      if (inserted.length === 0) return false;
+      if (!(await recordEventOnce(tx, "stripe", event.id, event.type))) return false;
       await handler({ tx, event, after });
       return true;
     },

@@ -3,10 +3,11 @@ import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { recordEventOnce } from "@/lib/ops/processed-events";
 import { appendTrace } from "@/lib/trace/service";
 import type { TraceEventType } from "@/lib/trace/events";
 import { takeDiagnostics } from "./limits";
-import { sessionWindow } from "./policy";
+import { PAID, sessionWindow } from "./policy";
 import { diagnosticsBatch, MAX_DIAGNOSTICS_BODY, type DiagnosticEvent } from "./schemas";
 import { ensureRoomSession, windowConfig } from "./service";
 
@@ -16,7 +17,8 @@ export const CLIENT_CLOCK_SLACK_MS = 5 * 60_000;
 export const UNSYNCED_CLOCK_MS = 10_000;
 /** Reports are taken from this long before the room opens (the device check) until this long after it closed. */
 const REPORT_MARGIN_MS = 30 * 60_000;
-const PAID = new Set(["confirmed", "completed", "disputed", "cancelled"]);
+/** Paid sessions, and those cancelled after payment (a creator no-show): late reports still arrive. */
+const REPORTABLE = new Set<string>([...PAID, "cancelled"]);
 
 /** Parses a diagnostics body: 413 when too large, 400 when not JSON, 422 with field errors when malformed. */
 export function parseDiagnosticsBody(text: string) {
@@ -73,7 +75,7 @@ export async function recordDiagnostics(actor: Actor, bookingId: string, text: s
   if (!booking || !role) throw new AppError("forbidden", "Only this session's viewer and creator can report on it.");
   // Only a paid session, around the time its room is open, has anything to report.
   const w = sessionWindow(booking, windowConfig());
-  if (!PAID.has(booking.status) || now.getTime() < w.opensAt.getTime() - REPORT_MARGIN_MS || now.getTime() > w.closesAt.getTime() + REPORT_MARGIN_MS) {
+  if (!REPORTABLE.has(booking.status) || now.getTime() < w.opensAt.getTime() - REPORT_MARGIN_MS || now.getTime() > w.closesAt.getTime() + REPORT_MARGIN_MS) {
     throw new AppError("forbidden", "This session's room is not open, so there is nothing to report on it.");
   }
 
@@ -87,13 +89,7 @@ export async function recordDiagnostics(actor: Actor, bookingId: string, text: s
   const roomSession = await ensureRoomSession(booking);
 
   return db.$transaction(async (tx) => {
-    if (batch.batchId) {
-      const fresh = await tx.$queryRaw<{ id: string }[]>`
-        INSERT INTO processed_webhook_events (id, source, "eventId", type, "receivedAt", "processedAt")
-        VALUES (gen_random_uuid()::text, 'client', ${`${actor.id}:${batch.batchId}`}, 'diagnostics', timezone('utc', now()), timezone('utc', now()))
-        ON CONFLICT (source, "eventId") DO NOTHING RETURNING id`;
-      if (fresh.length === 0) return { accepted: 0, duplicate: true };
-    }
+    if (batch.batchId && !(await recordEventOnce(tx, "client", `${actor.id}:${batch.batchId}`, "diagnostics"))) return { accepted: 0, duplicate: true };
     for (const e of batch.events) {
       const at = clampTime(e.at, now, skewMs);
       const { type, at: _at, ...rest } = e;

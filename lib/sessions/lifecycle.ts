@@ -1,14 +1,14 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { AfterCommit } from "@/lib/payments/after-commit";
 import { lockBooking } from "@/lib/payments/ledger";
 import { createRefundInTx } from "@/lib/payments/refunds";
 import { refundableCents } from "@/lib/bookings/policy";
 import { appendTrace } from "@/lib/trace/service";
-import { closeRoom, sendServerMessage } from "./livekit";
-import { roomNameFor, sessionWindow } from "./policy";
+import { assertTransition } from "@/lib/bookings/state";
+import { closeRoom, isRoomGone, sendServerMessage } from "./livekit";
+import { sessionWindow } from "./policy";
 import { ensureRoomSession, windowConfig } from "./service";
 import { reconcileOutcome, sessionOutcome, type PresenceEvent } from "./settle";
 
@@ -41,8 +41,8 @@ export async function sweepSessions(now = new Date(), scope: { bookingIds?: stri
 
 type Only = { in: string[] } | undefined;
 
+/** Paid sessions not yet settled (completed ones are over; a disputed one still gets its room closed). */
 const PAID_STATUSES = ["confirmed", "disputed"] as const;
-const isGone = (err: unknown) => /not.?found|does not exist|404/i.test(String((err as Error)?.message ?? err));
 
 async function warnClosingRooms(now: Date, grace: number, warning: number, only: Only) {
   // warningAt = endsAt - warning <= now < endsAt + grace = closesAt; only rooms someone was given a token for.
@@ -51,12 +51,12 @@ async function warnClosingRooms(now: Date, grace: number, warning: number, only:
       warnedAt: null, closedAt: null, ...(only ? { bookingId: only } : {}),
       booking: { status: { in: [...PAID_STATUSES] }, endsAt: { lte: new Date(now.getTime() + minutes(warning)), gt: new Date(now.getTime() - minutes(grace)) } },
     },
-    select: { id: true, roomName: true, traceId: true, booking: { select: { endsAt: true } } },
+    select: { id: true, roomName: true, traceId: true, booking: { select: { startsAt: true, endsAt: true } } },
     take: 100,
   });
   let n = 0;
   for (const rs of due) {
-    const closesAt = new Date(rs.booking!.endsAt.getTime() + minutes(grace));
+    const { closesAt } = sessionWindow(rs.booking!, windowConfig());
     try {
       // Claim, send and record in one transaction: a send that fails rolls the claim back (the next
       // sweep tries again), and a second server finds the row claimed and sends nothing.
@@ -66,7 +66,7 @@ async function warnClosingRooms(now: Date, grace: number, warning: number, only:
         const result = await sendServerMessage(rs.roomName, { type: "closing_soon", endsAt: rs.booking!.endsAt.toISOString(), closesAt: closesAt.toISOString() }).then(
           () => "sent",
           (err: unknown) => {
-            if (isGone(err)) return "nobody in the room";
+            if (isRoomGone(err)) return "nobody in the room";
             throw err;
           },
         );
@@ -150,11 +150,7 @@ export async function settleSession(bookingId: string, now = new Date()) {
     if (booking.status !== "confirmed") return false;
     const { closesAt } = sessionWindow(booking, windowConfig());
     if (closesAt > now) return false;
-    const roomSession = await tx.roomSession.upsert({
-      where: { bookingId: booking.id },
-      create: { bookingId: booking.id, traceId: booking.traceId, roomName: roomNameFor(booking.id) },
-      update: {},
-    });
+    const roomSession = await ensureRoomSession(booking, tx);
     if (roomSession.settledAt) return false;
 
     const events = await tx.traceEvent.findMany({
@@ -190,6 +186,7 @@ export async function settleSession(bookingId: string, now = new Date()) {
       const reviewReason = outcome === "nobody_joined" ? "nobody joined the session: check with both sides" : `session outcome unclear: ${explanation}`;
       await tx.payment.update({ where: { id: payment.id }, data: { reviewReason } });
     }
+    assertTransition(booking.status, outcome === "creator_no_show" ? "cancelled" : "completed");
     await tx.booking.update({
       where: { id: booking.id },
       data: outcome === "creator_no_show"
@@ -202,20 +199,4 @@ export async function settleSession(bookingId: string, now = new Date()) {
   });
   await after.run();
   return done;
-}
-
-const g = globalThis as unknown as { boothSessionSweeper?: NodeJS.Timeout };
-
-/** Every SESSION_SWEEP_MS (10 s): the warning and the closing land within seconds of their time. */
-export function startSessionSweeper(everyMs = env.SESSION_SWEEP_MS) {
-  if (g.boothSessionSweeper || everyMs <= 0) return;
-  let running = false;
-  g.boothSessionSweeper = setInterval(() => {
-    if (running) return;
-    running = true;
-    void sweepSessions()
-      .catch((err) => log.error({ err }, "session sweep failed"))
-      .finally(() => (running = false));
-  }, everyMs);
-  g.boothSessionSweeper.unref();
 }

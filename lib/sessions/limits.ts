@@ -1,23 +1,18 @@
 import "server-only";
-import pg from "pg";
-import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterPostgres } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { postgresLimiter } from "@/lib/rate-limit";
 
 /**
  * Per-participant budgets for the session endpoints, stored in PostgreSQL (table rate_limits) so they
  * hold across app servers: join tokens (each writes a connection row and a trace event) and client
  * diagnostics batches.
  */
-const g = globalThis as unknown as { boothSessionPool?: pg.Pool; boothSessionLimiters?: Record<string, RateLimiterPostgres> };
+const limiters: Partial<Record<"token" | "diagnostics", RateLimiterPostgres>> = {};
 
 function limiter(name: "token" | "diagnostics", points: number) {
-  g.boothSessionPool ??= new pg.Pool({ connectionString: env.DATABASE_URL, max: 3 });
-  g.boothSessionLimiters ??= {};
-  return (g.boothSessionLimiters[name] ??= new RateLimiterPostgres({
-    storeClient: g.boothSessionPool, storeType: "pool", tableName: "rate_limits", tableCreated: true,
-    keyPrefix: `session-${name}`, points, duration: 60,
-  }));
+  return (limiters[name] ??= postgresLimiter({ keyPrefix: `session-${name}`, points, duration: 60 }));
 }
 
 async function take(name: "token" | "diagnostics", points: number, key: string, what: string) {

@@ -76,13 +76,16 @@ export async function sendServerMessage(roomName: string, message: ServerMessage
   await roomService().sendData(roomName, new TextEncoder().encode(JSON.stringify(message)), DataPacket_Kind.RELIABLE, { topic: SERVER_TOPIC });
 }
 
+/** True when livekit-server answered that the room does not exist (closed, or nobody ever joined). */
+export const isRoomGone = (err: unknown) => /not.?found|does not exist|404/i.test(String((err as Error)?.message ?? err));
+
 /** Ends the room for everyone. A room that is already gone counts as closed. */
 export async function closeRoom(roomName: string) {
   forgetLivekitRoom(roomName);
   try {
     await roomService().deleteRoom(roomName);
   } catch (err) {
-    if (/not.?found|does not exist|404/i.test(String((err as Error)?.message ?? err))) return;
+    if (isRoomGone(err)) return;
     throw err;
   }
 }

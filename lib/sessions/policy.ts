@@ -37,7 +37,7 @@ export type TokenDecision =
   | { ok: false; reason: TokenRefusal; message: string; window: SessionWindow };
 
 /** Statuses whose payment went through: confirmed, and disputed (the session was paid; the dispute is about money). */
-const PAID: ReadonlySet<BookingStatus> = new Set(["confirmed", "completed", "disputed"]);
+export const PAID: ReadonlySet<BookingStatus> = new Set(["confirmed", "completed", "disputed"]);
 
 /**
  * Who gets a token, checked in this order: a participant of the booking, not suspended, the booking

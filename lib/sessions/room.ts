@@ -1,21 +1,11 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import type { BookingStatus } from "@/lib/generated/prisma/enums";
-import { sessionWindow } from "./policy";
+import { decideToken } from "./policy";
 import { windowConfig } from "./service";
 
 /** What the room page can offer: the pre-join, or why not (yet). */
 export type RoomState = "open" | "not_paid" | "not_open_yet" | "ended";
-
-const PAID: ReadonlySet<BookingStatus> = new Set(["confirmed", "completed", "disputed"]);
-
-export function roomState(status: BookingStatus, window: { opensAt: Date; closesAt: Date }, now: Date): RoomState {
-  if (!PAID.has(status)) return "not_paid";
-  if (status === "completed" || now >= window.closesAt) return "ended";
-  if (now < window.opensAt) return "not_open_yet";
-  return "open";
-}
 
 /**
  * The room page of a private session (id = booking id) for its viewer or creator; null for anyone
@@ -33,16 +23,20 @@ export async function getRoomPage(actor: Actor, bookingId: string, now = new Dat
     },
   });
   if (!b || b.offering.kind !== "private_session") return null;
-  const role = b.viewerId === actor.id ? "viewer" : b.creator.userId === actor.id ? "creator" : null;
-  if (!role) return null;
-  const window = sessionWindow(b, windowConfig());
+  // The token endpoint's own rules decide what the page offers (the page only shows; the endpoint decides).
+  const decision = decideToken({ userId: actor.id, userStatus: actor.status, booking: { ...b, creatorUserId: b.creator.userId }, now, timeZone: "UTC" }, windowConfig());
+  // (A suspended user never gets here: page sign-in sends them to /auth/ended.)
+  if (!decision.ok && (decision.reason === "not_participant" || decision.reason === "suspended")) return null;
+  const role = b.viewerId === actor.id ? "viewer" : "creator";
+  const { window } = decision;
+  const state: RoomState = decision.ok ? "open" : decision.reason === "not_paid" ? "not_paid" : decision.reason === "not_open_yet" ? "not_open_yet" : "ended";
   return {
     bookingId: b.id,
     title: b.offering.title,
     role,
     otherName: role === "viewer" ? b.creator.displayName : b.viewer.name,
     status: b.status,
-    state: roomState(b.status, window, now),
+    state,
     startsAt: b.startsAt.toISOString(),
     endsAt: b.endsAt.toISOString(),
     opensAt: window.opensAt.toISOString(),

@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { isValidTimeZone } from "@/lib/time";
 import { appendTrace } from "@/lib/trace/service";
 import { takeToken } from "./limits";
@@ -17,8 +18,8 @@ export const windowConfig = (): SessionWindowConfig => ({
 });
 
 /** The room-session row of a booking, created on first need (one per booking, same trace id). */
-export async function ensureRoomSession(booking: { id: string; traceId: string }) {
-  return db.roomSession.upsert({
+export async function ensureRoomSession(booking: { id: string; traceId: string }, client: Pick<Prisma.TransactionClient, "roomSession"> = db) {
+  return client.roomSession.upsert({
     where: { bookingId: booking.id },
     create: { bookingId: booking.id, traceId: booking.traceId, roomName: roomNameFor(booking.id) },
     update: {},
@@ -36,7 +37,6 @@ export async function issueSessionToken(actor: Actor, bookingId: string, raw: un
     where: { id: bookingId },
     select: {
       id: true, traceId: true, viewerId: true, status: true, startsAt: true, endsAt: true, viewerTimeZone: true,
-      offering: { select: { kind: true } },
       creator: { select: { userId: true, timeZone: true } },
     },
   });

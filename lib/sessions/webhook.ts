@@ -4,11 +4,13 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
+import { recordEventOnce } from "@/lib/ops/processed-events";
 import { appendTrace } from "@/lib/trace/service";
 import type { TraceEventType } from "@/lib/trace/events";
 import { webhookReceiver } from "./livekit";
 import { bookingIdFromRoom, roomNameFor } from "./policy";
 import { participantMetadata, type ParticipantMetadata } from "./schemas";
+import { ensureRoomSession } from "./service";
 
 const log = logger.child({ module: "livekit-webhook" });
 type Tx = Prisma.TransactionClient;
@@ -56,7 +58,11 @@ export async function processLivekitWebhook(body: string, authorization: string 
   try {
     event = await webhookReceiver().receive(body, authorization);
   } catch (err) {
-    throw new AppError("unauthorized", `Invalid LiveKit webhook signature: ${err instanceof Error ? err.message : "rejected"}.`);
+    // The SDK checks the signature and the body's hash first, then parses: a parse error means a signed
+    // body that is not a LiveKit event (400); anything else is a bad signature (401).
+    const message = err instanceof Error ? err.message : "rejected";
+    if (err instanceof SyntaxError || /cannot decode/i.test(message)) throw new AppError("bad_request", `The body is not a LiveKit webhook event: ${message}`);
+    throw new AppError("unauthorized", `Invalid LiveKit webhook signature: ${message}.`);
   }
   const json = event.toJson() as EventJson;
   const type = json.event ?? "";
@@ -78,16 +84,8 @@ export async function processLivekitWebhook(body: string, authorization: string 
   const stamped = json.createdAt ? Number(json.createdAt) * 1000 : received;
   const occurredAt = new Date(received >= stamped && received < stamped + 1000 ? received : stamped);
   const fresh = await db.$transaction(async (tx) => {
-    const inserted = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO processed_webhook_events (id, source, "eventId", type, "receivedAt", "processedAt")
-      VALUES (gen_random_uuid()::text, 'livekit', ${eventId}, ${type}, timezone('utc', now()), timezone('utc', now()))
-      ON CONFLICT (source, "eventId") DO NOTHING RETURNING id`;
-    if (inserted.length === 0) return false;
-    const roomSession = await tx.roomSession.upsert({
-      where: { bookingId: booking.id },
-      create: { bookingId: booking.id, traceId: booking.traceId, roomName },
-      update: {},
-    });
+    if (!(await recordEventOnce(tx, "livekit", eventId, type))) return false;
+    const roomSession = await ensureRoomSession(booking, tx);
     // Serialises events about one room: the read-then-write below never races another delivery.
     await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
     const payload = await apply(tx, roomSession.id, booking, json, type, occurredAt);

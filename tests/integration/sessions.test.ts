@@ -129,6 +129,18 @@ describe("POST /api/livekit/webhook", () => {
     expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId } })).toBe(0);
   });
 
+  it("answers a correctly signed body that is not a LiveKit event with 400, not 401", async () => {
+    const { AccessToken } = await import("livekit-server-sdk");
+    const crypto = await import("node:crypto");
+    for (const body of ["not json at all", JSON.stringify({ event: 5, room: "nope" })]) {
+      const at = new AccessToken(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!);
+      at.sha256 = crypto.createHash("sha256").update(body).digest("base64");
+      const res = await deliverLivekit({ body, authorization: await at.toJwt() });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: expect.stringMatching(/not a LiveKit webhook event/) });
+    }
+  });
+
   it("a token's lifetime ends with the room's window", async () => {
     // Ends 9 minutes ago: the room closes (end plus 10 minutes' grace) in about a minute.
     const s = await paidSession({ startsInMinutes: -39, durationMinutes: 30 });
