@@ -19,7 +19,13 @@ export default defineConfig({
       { ...shared, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" } },
       {
         ...shared,
-        test: { name: "integration", include: ["tests/integration/**/*.test.ts"], testTimeout: 30000, hookTimeout: 60000, setupFiles: ["tests/helpers/require-stack.ts"] },
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          testTimeout: 30000,
+          hookTimeout: 60000,
+          setupFiles: ["tests/helpers/require-stack.ts"],
+        },
       },
       {
         ...shared,

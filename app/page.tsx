@@ -10,10 +10,14 @@ export default async function LandingPage() {
       <section className="rounded-2xl bg-brand px-6 py-14 text-on-brand sm:px-12">
         <h1 className="text-3xl font-bold sm:text-5xl">Meet your favourite creators, face to face.</h1>
         <p className="mt-4 max-w-2xl text-lg opacity-90">
-          Book a private video session or grab a seat in a live room on {brand.name}. Pay once, join from your browser, no app to install.
+          Book a private video session or grab a seat in a live room on {brand.name}. Pay once, join from your browser,
+          no app to install.
         </p>
         <div className="mt-8 flex flex-wrap gap-3">
-          <Link href="/creators" className="rounded-md bg-white px-5 py-3 font-semibold text-slate-900 hover:bg-slate-100">
+          <Link
+            href="/creators"
+            className="rounded-md bg-white px-5 py-3 font-semibold text-slate-900 hover:bg-slate-100"
+          >
             Browse creators
           </Link>
           <Link href="/signup" className="rounded-md border border-current px-5 py-3 font-semibold hover:opacity-90">

@@ -34,11 +34,20 @@ const MAX_JOIN_ATTEMPTS = JOINS + 10;
 const ROUNDS = Number(process.env.BENCH_TOKEN_ROUNDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
 
-type JoinSpec = { mode: "direct" | "relay"; baseUrl: string; bookingId: string; creatorCookie: string; viewerCookie: string };
+type JoinSpec = {
+  mode: "direct" | "relay";
+  baseUrl: string;
+  bookingId: string;
+  creatorCookie: string;
+  viewerCookie: string;
+};
 type JoinResult = {
-  ok: boolean; error?: string;
+  ok: boolean;
+  error?: string;
   /** Viewer: token request start → first decoded remote video frame. */
-  joinToFrameMs?: number; tokenMs?: number; connectMs?: number;
+  joinToFrameMs?: number;
+  tokenMs?: number;
+  connectMs?: number;
   /** Viewer: room.connect() call → first frame (no token request). */
   connectToFrameMs?: number;
   path?: { localType: string; protocol: string; relayProtocol: string | null } | null;
@@ -62,7 +71,8 @@ async function joinChild() {
       headers: { cookie, "content-type": "application/json" },
       body: JSON.stringify({ attempt: 1, policy: relay ? "relay" : "all" }),
     });
-    if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    if (res.status !== 200)
+      throw new Error(`token endpoint answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     return (await res.json()) as { token: string; url: string };
   };
   const publisher = new Room();
@@ -83,7 +93,11 @@ async function joinChild() {
     const t3 = performance.now();
     const p = await lk.selectedPath(viewer);
     result = {
-      ok: true, joinToFrameMs: t3 - t0, tokenMs: t1 - t0, connectMs: t2 - t1, connectToFrameMs: t3 - t1,
+      ok: true,
+      joinToFrameMs: t3 - t0,
+      tokenMs: t1 - t0,
+      connectMs: t2 - t1,
+      connectToFrameMs: t3 - t1,
       path: p && { localType: p.localType, protocol: p.protocol, relayProtocol: p.relayProtocol },
     };
     await camera.stop();
@@ -112,7 +126,8 @@ async function main() {
   const t0 = Date.now();
   const phase = (name: string) => console.log(`› ${name} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   const load = os.loadavg()[0]!;
-  if (load >= 2) console.log(`! load average is ${load.toFixed(2)} on ${os.cpus().length} cores: figures will be noisy`);
+  if (load >= 2)
+    console.log(`! load average is ${load.toFixed(2)} on ${os.cpus().length} cores: figures will be noisy`);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "booth-bench-sessions-"));
   fs.chmodSync(tmp, 0o755); // as root, PostgreSQL runs as "postgres" and must reach its data folder
@@ -124,7 +139,11 @@ async function main() {
   async function teardown() {
     if (stopping) return;
     stopping = true;
-    for (const c of children) if (c.pid && c.exitCode === null) try { process.kill(c.pid, "SIGKILL"); } catch {}
+    for (const c of children)
+      if (c.pid && c.exitCode === null)
+        try {
+          process.kill(c.pid, "SIGKILL");
+        } catch {}
     if (dbDisconnect) await dbDisconnect().catch(() => {});
     for (const s of services.reverse()) await s.stop().catch(() => {});
     if (pgStop) await pgStop().catch(() => {});
@@ -139,13 +158,23 @@ async function main() {
     if (!livekitBin) throw new Error(goMissingHelp("livekit-server"));
 
     phase("starting PostgreSQL");
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: await freePort(), persistent: false });
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(tmp, "pg"),
+      port: await freePort(),
+      persistent: false,
+    });
     pgStop = pg.stop;
     await pg.createDatabase("booth_bench");
     const databaseUrl = pg.url("booth_bench");
     await applyMigrations(databaseUrl);
 
-    const ports = { http: await freePort(), tcp: await freePort(), udp: await freePort(), turn: await freePort(), app: await freePort() };
+    const ports = {
+      http: await freePort(),
+      tcp: await freePort(),
+      udp: await freePort(),
+      turn: await freePort(),
+      app: await freePort(),
+    };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",
@@ -168,7 +197,18 @@ async function main() {
       // is only large enough that the bench's rounds are not refused.
       SESSION_TOKEN_MAX_PER_MINUTE: "100000",
     };
-    for (const k of ["DATABASE_URL", "AUTH_SECRET", "LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "STRIPE_WEBHOOK_SECRET", "BOOTH_TEST_CHECKOUT", "MAIL_OUTBOX", "TRUSTED_PROXY_HOPS"]) process.env[k] = env[k];
+    for (const k of [
+      "DATABASE_URL",
+      "AUTH_SECRET",
+      "LIVEKIT_URL",
+      "LIVEKIT_API_KEY",
+      "LIVEKIT_API_SECRET",
+      "STRIPE_WEBHOOK_SECRET",
+      "BOOTH_TEST_CHECKOUT",
+      "MAIL_OUTBOX",
+      "TRUSTED_PROXY_HOPS",
+    ])
+      process.env[k] = env[k];
     process.env.LOG_LEVEL = "silent";
     process.env.BOOTH_BASE_URL = env.APP_URL;
 
@@ -190,12 +230,17 @@ async function main() {
       throw new Error("next build failed (the working tree is built as it is now)");
     }
     phase("starting the app (next start)");
-    const app = startService("next", next, ["start", "--port", String(ports.app), "--hostname", "127.0.0.1"], { cwd: appDir, env, logFile: path.join(tmp, "next.log") });
+    const app = startService("next", next, ["start", "--port", String(ports.app), "--hostname", "127.0.0.1"], {
+      cwd: appDir,
+      env,
+      logFile: path.join(tmp, "next.log"),
+    });
     services.push(app);
     await waitFor("livekit-server", () => portOpen(ports.http), 20_000, lk);
     await waitFor("next start", () => httpOk(`${env.APP_URL}/api/health`), 60_000, app);
     const probe = await fetch(`${env.APP_URL}/api/dev/token-baseline`);
-    if (probe.status !== 200) throw new Error(`/api/dev/token-baseline answered ${probe.status} with BOOTH_BENCH_ROUTES=1`);
+    if (probe.status !== 200)
+      throw new Error(`/api/dev/token-baseline answered ${probe.status} with BOOTH_BENCH_ROUTES=1`);
 
     // Paid sessions in their join window, both participants signed in through next-auth.
     const { db } = await import("@/lib/db");
@@ -214,7 +259,10 @@ async function main() {
     }
     async function newSession(): Promise<Session> {
       const s = await paidSession({ startsInMinutes: 1, durationMinutes: 60 });
-      const [creatorCookie, viewerCookie] = await Promise.all([signedIn(s.creator.user.email), signedIn(s.viewer.email)]);
+      const [creatorCookie, viewerCookie] = await Promise.all([
+        signedIn(s.creator.user.email),
+        signedIn(s.viewer.email),
+      ]);
       return { bookingId: s.booking.id, creatorCookie, viewerCookie };
     }
     phase("creating paid sessions and signing in their participants");
@@ -224,20 +272,32 @@ async function main() {
     // ---------------------------------------------------------------- join to first frame
     phase(`join to first frame: ${JOINS} direct and ${JOINS} relay joins, one child process each`);
     let used = 0;
-    const nextSession = async () => sessions[used++] ?? (sessions.push(await newSession()), sessions[used - 1]!);
+    const nextSession = async () => {
+      if (used >= sessions.length) sessions.push(await newSession());
+      return sessions[used++]!;
+    };
     function runJoin(spec: JoinSpec) {
       return new Promise<JoinResult>((resolve) => {
-        const child = execFile(process.execPath, ["--import", "tsx", path.join(root, "bench/sessions.ts"), "join"], {
-          cwd: root, env: { ...process.env, BENCH_JOIN: JSON.stringify(spec), LOG_LEVEL: "silent" }, timeout: 90_000, killSignal: "SIGKILL", maxBuffer: 16 << 20,
-        }, (err, stdout) => {
-          children.delete(child);
-          const line = stdout.trim().split("\n").at(-1) ?? "";
-          try {
-            resolve(JSON.parse(line) as JoinResult);
-          } catch {
-            resolve({ ok: false, error: err ? err.message.split("\n")[0] : `no result: ${line.slice(0, 200)}` });
-          }
-        });
+        const child = execFile(
+          process.execPath,
+          ["--import", "tsx", path.join(root, "bench/sessions.ts"), "join"],
+          {
+            cwd: root,
+            env: { ...process.env, BENCH_JOIN: JSON.stringify(spec), LOG_LEVEL: "silent" },
+            timeout: 90_000,
+            killSignal: "SIGKILL",
+            maxBuffer: 16 << 20,
+          },
+          (err, stdout) => {
+            children.delete(child);
+            const line = stdout.trim().split("\n").at(-1) ?? "";
+            try {
+              resolve(JSON.parse(line) as JoinResult);
+            } catch {
+              resolve({ ok: false, error: err ? err.message.split("\n")[0] : `no result: ${line.slice(0, 200)}` });
+            }
+          },
+        );
         children.add(child);
       });
     }
@@ -260,7 +320,8 @@ async function main() {
         continue;
       }
       const relayed = r.path?.localType === "RELAY";
-      if (mode === "relay" && !relayed) failures.push(`relay join took a ${r.path?.localType ?? "unknown"} path (not counted)`);
+      if (mode === "relay" && !relayed)
+        failures.push(`relay join took a ${r.path?.localType ?? "unknown"} path (not counted)`);
       else if (mode === "direct" && relayed) failures.push(`direct join went through TURN (not counted)`);
       else joins[mode].push(r);
       process.stdout.write(mode === "direct" ? "d" : "r");
@@ -276,15 +337,24 @@ async function main() {
     const statuses: Record<string, Record<number, number>> = { endpoint: {}, bare: {} };
     async function round(kind: "endpoint" | "bare") {
       // The same request for both routes but for the path: cookie, JSON body, POST.
-      return Promise.all(participants.map(async (p) => {
-        const url = kind === "endpoint" ? `${env.APP_URL}/api/sessions/${p.bookingId}/token` : `${env.APP_URL}/api/dev/token-baseline`;
-        const s = performance.now();
-        const res = await fetch(url, { method: "POST", headers: { cookie: p.cookie, "content-type": "application/json" }, body: '{"attempt":1}' });
-        await res.arrayBuffer();
-        const ms = performance.now() - s;
-        statuses[kind]![res.status] = (statuses[kind]![res.status] ?? 0) + 1;
-        return ms;
-      }));
+      return Promise.all(
+        participants.map(async (p) => {
+          const url =
+            kind === "endpoint"
+              ? `${env.APP_URL}/api/sessions/${p.bookingId}/token`
+              : `${env.APP_URL}/api/dev/token-baseline`;
+          const s = performance.now();
+          const res = await fetch(url, {
+            method: "POST",
+            headers: { cookie: p.cookie, "content-type": "application/json" },
+            body: '{"attempt":1}',
+          });
+          await res.arrayBuffer();
+          const ms = performance.now() - s;
+          statuses[kind]![res.status] = (statuses[kind]![res.status] ?? 0) + 1;
+          return ms;
+        }),
+      );
     }
     const pause = () => new Promise((r) => setTimeout(r, 300));
     await round("bare");
@@ -303,35 +373,68 @@ async function main() {
 
     // ---------------------------------------------------------------- report
     const f = (ms: number) => `${Math.round(ms)}`.padStart(6);
-    console.log(`\nsessions bench — ${os.cpus().length} cores, load ${load.toFixed(2)} at start, livekit-server ${fs.readFileSync(`${livekitBin}.version`, "utf8").trim()}, next start (production)`);
-    console.log(`Join → first decoded remote video frame (ms), viewer side, from its token request (POST /api/sessions/:id/token, paid booking) to the frame; 1 warm-up join per mode not counted`);
+    console.log(
+      `\nsessions bench — ${os.cpus().length} cores, load ${load.toFixed(2)} at start, livekit-server ${fs.readFileSync(`${livekitBin}.version`, "utf8").trim()}, next start (production)`,
+    );
+    console.log(
+      `Join → first decoded remote video frame (ms), viewer side, from its token request (POST /api/sessions/:id/token, paid booking) to the frame; 1 warm-up join per mode not counted`,
+    );
     console.log(`  mode     ok/tries    p50    p95    min    max  | connect→frame p50  p95 | token p50 | path`);
     const med: Record<string, number> = {};
     for (const mode of ["direct", "relay"] as const) {
       const xs = joins[mode];
-      if (!xs.length) { console.log(`  ${mode.padEnd(7)} 0/${attempts[mode]}`); continue; }
+      if (!xs.length) {
+        console.log(`  ${mode.padEnd(7)} 0/${attempts[mode]}`);
+        continue;
+      }
       const total = xs.map((j) => j.joinToFrameMs!);
       const c2f = xs.map((j) => j.connectToFrameMs!);
       med[mode] = nearestRank(total, 50);
-      const paths = [...new Set(xs.map((j) => j.path ? `${j.path.localType}/${j.path.protocol}${j.path.relayProtocol ? ` via ${j.path.relayProtocol}` : ""}` : "?"))].join(", ");
-      console.log(`  ${mode.padEnd(7)} ${`${xs.length}/${attempts[mode]}`.padStart(8)} ${f(nearestRank(total, 50))} ${f(nearestRank(total, 95))} ${f(Math.min(...total))} ${f(Math.max(...total))}  |            ${f(nearestRank(c2f, 50))} ${f(nearestRank(c2f, 95))} |    ${f(nearestRank(xs.map((j) => j.tokenMs!), 50))} | ${paths}`);
+      const paths = [
+        ...new Set(
+          xs.map((j) =>
+            j.path
+              ? `${j.path.localType}/${j.path.protocol}${j.path.relayProtocol ? ` via ${j.path.relayProtocol}` : ""}`
+              : "?",
+          ),
+        ),
+      ].join(", ");
+      console.log(
+        `  ${mode.padEnd(7)} ${`${xs.length}/${attempts[mode]}`.padStart(8)} ${f(nearestRank(total, 50))} ${f(nearestRank(total, 95))} ${f(Math.min(...total))} ${f(Math.max(...total))}  |            ${f(nearestRank(c2f, 50))} ${f(nearestRank(c2f, 95))} |    ${f(
+          nearestRank(
+            xs.map((j) => j.tokenMs!),
+            50,
+          ),
+        )} | ${paths}`,
+      );
     }
     if (med.direct && med.relay) console.log(`  relay / direct (p50): ${(med.relay / med.direct).toFixed(2)}×`);
-    if (failures.length) console.log(`  not counted: ${failures.length}\n    ${[...new Set(failures)].slice(0, 6).join("\n    ")}`);
-    console.log(`Token requests, ${CONCURRENCY} concurrent, ${ROUNDS} rounds each (${lat.endpoint.length} samples), client-side latency (ms)`);
-    const e50 = nearestRank(lat.endpoint, 50), e99 = nearestRank(lat.endpoint, 99), b50 = nearestRank(lat.bare, 50), b99 = nearestRank(lat.bare, 99);
-    const st = (k: string) => Object.entries(statuses[k]!).map(([s, n]) => `${n}×${s}`).join(" ");
+    if (failures.length)
+      console.log(`  not counted: ${failures.length}\n    ${[...new Set(failures)].slice(0, 6).join("\n    ")}`);
+    console.log(
+      `Token requests, ${CONCURRENCY} concurrent, ${ROUNDS} rounds each (${lat.endpoint.length} samples), client-side latency (ms)`,
+    );
+    const e50 = nearestRank(lat.endpoint, 50),
+      e99 = nearestRank(lat.endpoint, 99),
+      b50 = nearestRank(lat.bare, 50),
+      b99 = nearestRank(lat.bare, 99);
+    const st = (k: string) =>
+      Object.entries(statuses[k]!)
+        .map(([s, n]) => `${n}×${s}`)
+        .join(" ");
     console.log(`  POST /api/sessions/:id/token   p50 ${f(e50)}  p99 ${f(e99)}   (${st("endpoint")})`);
     console.log(`  POST /api/dev/token-baseline   p50 ${f(b50)}  p99 ${f(b99)}   (${st("bare")})`);
     console.log(`  endpoint / bare: p50 ${(e50 / b50).toFixed(2)}×, p99 ${(e99 / b99).toFixed(2)}×`);
     console.log(`finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    const ok = joins.direct.length >= JOINS && joins.relay.length >= JOINS && Object.keys(statuses.endpoint!).join() === "200";
+    const ok =
+      joins.direct.length >= JOINS && joins.relay.length >= JOINS && Object.keys(statuses.endpoint!).join() === "200";
     if (!ok) process.exitCode = 1;
   } catch (err) {
     console.error(`\n✗ ${err instanceof Error ? err.message : err}`);
     for (const log of ["next.log", "livekit.log"]) {
       const p = path.join(tmp, log);
-      if (fs.existsSync(p)) console.error(`--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-30).join("\n")}`);
+      if (fs.existsSync(p))
+        console.error(`--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-30).join("\n")}`);
     }
     process.exitCode = 1;
   } finally {
@@ -346,7 +449,10 @@ async function main() {
  * copy's tsconfig.json and next-env.d.ts, not the shared checkout's.
  */
 function snapshotApp(dest: string) {
-  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: root, maxBuffer: 64 << 20 }).toString("utf8").split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: root, maxBuffer: 64 << 20 })
+    .toString("utf8")
+    .split("\0")
+    .filter(Boolean);
   for (const f of files) {
     if (/^(tests|bench)\//.test(f)) continue;
     const src = path.join(root, f);
@@ -355,7 +461,9 @@ function snapshotApp(dest: string) {
     fs.copyFileSync(src, path.join(dest, f));
   }
   fs.cpSync(path.join(root, "lib/generated"), path.join(dest, "lib/generated"), { recursive: true });
-  const cp = spawnSync("cp", ["-al", path.join(root, "node_modules"), path.join(dest, "node_modules")], { stdio: "inherit" });
+  const cp = spawnSync("cp", ["-al", path.join(root, "node_modules"), path.join(dest, "node_modules")], {
+    stdio: "inherit",
+  });
   if (cp.status !== 0) throw new Error("could not hard-link node_modules into the build copy");
   // A repository of its own, so that Tailwind's scanner honours .gitignore there as it does here.
   spawnSync("git", ["init", "-q"], { cwd: dest });

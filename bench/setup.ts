@@ -45,10 +45,35 @@ export function percentile(sorted: number[], p: number) {
 /** A creator with a private 60-minute offering, open every day all day, in Europe/Lisbon. */
 export async function benchCreator() {
   const { db } = await import("@/lib/db");
-  const user = await db.user.create({ data: { email: `creator-${Date.now()}@bench.test`, name: "Bench Creator", passwordHash: "x", role: "creator" } });
-  const profile = await db.creatorProfile.create({ data: { userId: user.id, slug: `bench-${Date.now()}`, displayName: "Bench Creator", timeZone: "Europe/Lisbon", published: true } });
-  const offering = await db.offering.create({ data: { creatorId: profile.id, kind: "private_session", title: "Bench session", durationMinutes: 60, priceCents: 4500, currency: "EUR", minNoticeMinutes: 60, horizonDays: 365 } });
-  await db.availabilityRule.createMany({ data: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ creatorId: profile.id, weekday, startMinute: 0, endMinute: 1440 })) });
-  const viewer = await db.user.create({ data: { email: `viewer-${Date.now()}@bench.test`, name: "Bench Viewer", passwordHash: "x" } });
+  const user = await db.user.create({
+    data: { email: `creator-${Date.now()}@bench.test`, name: "Bench Creator", passwordHash: "x", role: "creator" },
+  });
+  const profile = await db.creatorProfile.create({
+    data: {
+      userId: user.id,
+      slug: `bench-${Date.now()}`,
+      displayName: "Bench Creator",
+      timeZone: "Europe/Lisbon",
+      published: true,
+    },
+  });
+  const offering = await db.offering.create({
+    data: {
+      creatorId: profile.id,
+      kind: "private_session",
+      title: "Bench session",
+      durationMinutes: 60,
+      priceCents: 4500,
+      currency: "EUR",
+      minNoticeMinutes: 60,
+      horizonDays: 365,
+    },
+  });
+  await db.availabilityRule.createMany({
+    data: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ creatorId: profile.id, weekday, startMinute: 0, endMinute: 1440 })),
+  });
+  const viewer = await db.user.create({
+    data: { email: `viewer-${Date.now()}@bench.test`, name: "Bench Viewer", passwordHash: "x" },
+  });
   return { profile, offering, viewer };
 }

@@ -15,7 +15,17 @@ const rows = [];
 for (let d = 0; d < 365; d++) {
   for (const hour of [8, 9, 10, 11, 14, 15, 16, 17]) {
     const startsAt = new Date(day0 + d * 86_400_000 + hour * 3_600_000);
-    rows.push({ offeringId: offering.id, creatorId: profile.id, viewerId: viewer.id, startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), status: "confirmed" as const, holdsSlot: true, priceCents: 4500, currency: "EUR" });
+    rows.push({
+      offeringId: offering.id,
+      creatorId: profile.id,
+      viewerId: viewer.id,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3_600_000),
+      status: "confirmed" as const,
+      holdsSlot: true,
+      priceCents: 4500,
+      currency: "EUR",
+    });
   }
 }
 await db.booking.createMany({ data: rows });

@@ -20,20 +20,52 @@ const { offering, profile, viewer } = await benchCreator();
 const start = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000;
 const ids = Array.from({ length: BOOKINGS }, (_, i) => i);
 await db.booking.createMany({
-  data: ids.map((i) => ({ id: `bk_${i}`, offeringId: offering.id, creatorId: profile.id, viewerId: viewer.id, startsAt: new Date(start + i * 3_600_000), endsAt: new Date(start + (i + 1) * 3_600_000), status: "pending_payment" as const, holdsSlot: true, holdExpiresAt: new Date(Date.now() + 3_600_000), priceCents: 4500, currency: "EUR", traceId: `tr_${i}` })),
+  data: ids.map((i) => ({
+    id: `bk_${i}`,
+    offeringId: offering.id,
+    creatorId: profile.id,
+    viewerId: viewer.id,
+    startsAt: new Date(start + i * 3_600_000),
+    endsAt: new Date(start + (i + 1) * 3_600_000),
+    status: "pending_payment" as const,
+    holdsSlot: true,
+    holdExpiresAt: new Date(Date.now() + 3_600_000),
+    priceCents: 4500,
+    currency: "EUR",
+    traceId: `tr_${i}`,
+  })),
 });
 await db.payment.createMany({
-  data: ids.map((i) => ({ id: `pay_${i}`, traceId: `tr_${i}`, kind: "booking" as const, bookingId: `bk_${i}`, payerId: viewer.id, amountCents: 4500, currency: "EUR", stripeCheckoutSessionId: `cs_bench_${i}` })),
+  data: ids.map((i) => ({
+    id: `pay_${i}`,
+    traceId: `tr_${i}`,
+    kind: "booking" as const,
+    bookingId: `bk_${i}`,
+    payerId: viewer.id,
+    amountCents: 4500,
+    currency: "EUR",
+    stripeCheckoutSessionId: `cs_bench_${i}`,
+  })),
 });
 
 const events = ids.map((i) =>
   signedTestEvent("checkout.session.completed", {
-    id: `cs_bench_${i}`, object: "checkout.session", payment_status: "paid", status: "complete", amount_total: 4500, currency: "eur",
-    client_reference_id: `bk_${i}`, metadata: { bookingId: `bk_${i}`, traceId: `tr_${i}`, paymentId: `pay_${i}` }, payment_intent: `pi_bench_${i}`,
+    id: `cs_bench_${i}`,
+    object: "checkout.session",
+    payment_status: "paid",
+    status: "complete",
+    amount_total: 4500,
+    currency: "eur",
+    client_reference_id: `bk_${i}`,
+    metadata: { bookingId: `bk_${i}`, traceId: `tr_${i}`, paymentId: `pay_${i}` },
+    payment_intent: `pi_bench_${i}`,
   }),
 );
 // Duplicates are delivered after their original, somewhere later in the stream.
-const deliveries: { payload: string; signature: string }[] = events.map((e) => ({ payload: e.payload, signature: e.signature }));
+const deliveries: { payload: string; signature: string }[] = events.map((e) => ({
+  payload: e.payload,
+  signature: e.signature,
+}));
 for (const i of ids) {
   if (Math.random() < DUPLICATE_SHARE / (1 - DUPLICATE_SHARE)) {
     const at = Math.floor(i + 1 + Math.random() * (deliveries.length - i));
@@ -64,11 +96,25 @@ latencies.sort((a, b) => a - b);
 const confirmed = await db.booking.count({ where: { status: "confirmed" } });
 const succeeded = await db.traceEvent.count({ where: { type: "payment.succeeded" } });
 const mails = await db.emailMessage.count();
-console.log(`webhook bench: ${deliveries.length} deliveries (${results.processed} fresh, ${results.duplicate} duplicates = ${((results.duplicate / deliveries.length) * 100).toFixed(0)}%), concurrency ${CONCURRENCY}`);
-console.log(`  throughput: ${(deliveries.length / seconds).toFixed(0)} events/s overall, ${(results.processed / seconds).toFixed(0)} fresh events/s applied`);
-console.log(`  latency per event: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
-console.log(`  a duplicate costs ${(median(byOutcome.duplicate!) / median(byOutcome.processed!)).toFixed(2)}× a fresh event (p50 ${median(byOutcome.duplicate!).toFixed(1)} ms vs ${median(byOutcome.processed!).toFixed(1)} ms)`);
-console.log(`  ledger check: ${confirmed}/${BOOKINGS} bookings confirmed, ${succeeded} payment.succeeded trace events, ${mails} emails queued (expect ${BOOKINGS}, ${BOOKINGS}, ${BOOKINGS * 2})`);
+console.log(
+  `webhook bench: ${deliveries.length} deliveries (${results.processed} fresh, ${results.duplicate} duplicates = ${((results.duplicate / deliveries.length) * 100).toFixed(0)}%), concurrency ${CONCURRENCY}`,
+);
+console.log(
+  `  throughput: ${(deliveries.length / seconds).toFixed(0)} events/s overall, ${(results.processed / seconds).toFixed(0)} fresh events/s applied`,
+);
+console.log(
+  `  latency per event: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+);
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+console.log(
+  `  a duplicate costs ${(median(byOutcome.duplicate!) / median(byOutcome.processed!)).toFixed(2)}× a fresh event (p50 ${median(byOutcome.duplicate!).toFixed(1)} ms vs ${median(byOutcome.processed!).toFixed(1)} ms)`,
+);
+console.log(
+  `  ledger check: ${confirmed}/${BOOKINGS} bookings confirmed, ${succeeded} payment.succeeded trace events, ${mails} emails queued (expect ${BOOKINGS}, ${BOOKINGS}, ${BOOKINGS * 2})`,
+);
 if (confirmed !== BOOKINGS || succeeded !== BOOKINGS || mails !== BOOKINGS * 2) process.exitCode = 1;
 await database.stop();

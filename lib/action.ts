@@ -25,10 +25,11 @@ function formValues(form?: FormData) {
  * something a form can show: field errors for invalid input, the message of an AppError, or a
  * generic apology (logged). Redirects and other Next.js control flow pass through.
  */
-export async function runAction(form: FormData | undefined, body: () => Promise<string | void>): Promise<ActionState> {
+export async function runAction(form: FormData | undefined, body: () => Promise<unknown>): Promise<ActionState> {
   return withLogContext(await currentRequestId(), async () => {
     try {
-      const message = await body();
+      const result = await body();
+      const message = typeof result === "string" ? result : undefined;
       return { ok: true, message: message ?? undefined };
     } catch (err) {
       unstable_rethrow(err);

@@ -11,11 +11,17 @@ const schema = z.object({
   APP_URL: z.url("must be the public URL of the app, like https://booth.example.com").default("http://localhost:3000"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
-  LIVEKIT_URL: z.string().regex(/^wss?:\/\//, "must be a ws:// or wss:// URL").default("ws://127.0.0.1:7880"),
+  LIVEKIT_URL: z
+    .string()
+    .regex(/^wss?:\/\//, "must be a ws:// or wss:// URL")
+    .default("ws://127.0.0.1:7880"),
   LIVEKIT_API_KEY: z.string().min(1, "is required"),
   LIVEKIT_API_SECRET: z.string().min(32, "must be at least 32 characters"),
   /** Where browsers reach livekit-server, when it differs from LIVEKIT_URL (which Booth's server uses). */
-  LIVEKIT_PUBLIC_URL: z.string().regex(/^wss?:\/\//, "must be a ws:// or wss:// URL").optional(),
+  LIVEKIT_PUBLIC_URL: z
+    .string()
+    .regex(/^wss?:\/\//, "must be a ws:// or wss:// URL")
+    .optional(),
 
   /** A session's room opens this many minutes before the start… */
   SESSION_JOIN_EARLY_MINUTES: z.coerce.number().int().min(0).max(120).default(10),
@@ -51,18 +57,27 @@ const schema = z.object({
   SIGNUP_MAX_PER_IP_PER_HOUR: int(10),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
 
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "must be a Stripe secret key (sk_test_…, sk_live_…)").optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_/, "must be a Stripe secret key (sk_test_…, sk_live_…)")
+    .optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(16, "must be the webhook signing secret (whsec_…)").optional(),
   /** Another Stripe API host, e.g. http://127.0.0.1:12111 for stripe-mock. */
   STRIPE_API_BASE: z.url("must be a URL like http://127.0.0.1:12111").optional(),
   /** A payment method configuration (Stripe dashboard) for Checkout: enable only methods that settle at once. */
-  STRIPE_PAYMENT_METHOD_CONFIGURATION: z.string().regex(/^pmc_\w+$/, "must be a payment method configuration id like pmc_1AbC…").optional(),
+  STRIPE_PAYMENT_METHOD_CONFIGURATION: z
+    .string()
+    .regex(/^pmc_\w+$/, "must be a payment method configuration id like pmc_1AbC…")
+    .optional(),
   /** Booth's own test checkout in production mode (the test suite); never in a real deployment. */
   BOOTH_TEST_CHECKOUT: z.enum(["0", "1"]).default("0"),
   BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
   PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(20),
 
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
   MAIL_FROM: z.string().min(3).default("Booth <no-reply@booth.test>"),
   /** Keep mail in the outbox (listed at /dev/outbox) in production mode (the test suite). */
   MAIL_OUTBOX: z.enum(["0", "1"]).default("0"),
@@ -81,21 +96,42 @@ const schema = z.object({
 const checked = schema.superRefine((e, ctx) => {
   // Without a proxy that appends the client's address, X-Forwarded-For is whatever the client wrote.
   if (e.NODE_ENV === "production" && e.TRUSTED_PROXY_HOPS < 1) {
-    ctx.addIssue({ code: "custom", path: ["TRUSTED_PROXY_HOPS"], message: "must be 1 or more in production: run Booth behind a proxy that appends the client address to X-Forwarded-For" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["TRUSTED_PROXY_HOPS"],
+      message:
+        "must be 1 or more in production: run Booth behind a proxy that appends the client address to X-Forwarded-For",
+    });
   }
   // Without a key, checkout is Booth's test page: in production that would sell sessions for nothing.
   if (e.NODE_ENV === "production" && !e.STRIPE_SECRET_KEY && e.BOOTH_TEST_CHECKOUT !== "1") {
-    ctx.addIssue({ code: "custom", path: ["STRIPE_SECRET_KEY"], message: "is required in production (BOOTH_TEST_CHECKOUT=1 enables the test checkout for test runs only)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["STRIPE_SECRET_KEY"],
+      message: "is required in production (BOOTH_TEST_CHECKOUT=1 enables the test checkout for test runs only)",
+    });
   }
   if (!e.STRIPE_WEBHOOK_SECRET && (e.STRIPE_SECRET_KEY || e.NODE_ENV === "production")) {
-    ctx.addIssue({ code: "custom", path: ["STRIPE_WEBHOOK_SECRET"], message: "is required: the signing secret of the webhook endpoint (whsec_…)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["STRIPE_WEBHOOK_SECRET"],
+      message: "is required: the signing secret of the webhook endpoint (whsec_…)",
+    });
   }
   // The bench's bare token route mints tokens for anyone: never in a real deployment.
   if (e.NODE_ENV === "production" && e.BOOTH_BENCH_ROUTES === "1" && e.BOOTH_TEST_CHECKOUT !== "1") {
-    ctx.addIssue({ code: "custom", path: ["BOOTH_BENCH_ROUTES"], message: "is for benchmarks only: in production it needs BOOTH_TEST_CHECKOUT=1 (a test deployment)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["BOOTH_BENCH_ROUTES"],
+      message: "is for benchmarks only: in production it needs BOOTH_TEST_CHECKOUT=1 (a test deployment)",
+    });
   }
   if (e.NODE_ENV === "production" && !e.SMTP_URL && e.MAIL_OUTBOX !== "1") {
-    ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "is required in production (MAIL_OUTBOX=1 keeps mail in the outbox for test runs only)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["SMTP_URL"],
+      message: "is required in production (MAIL_OUTBOX=1 keeps mail in the outbox for test runs only)",
+    });
   }
 });
 
@@ -107,9 +143,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
   const result = checked.safeParse(cleaned);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.code === "invalid_type" && i.input === undefined ? "is required" : i.message}`);
+    const lines = result.error.issues.map(
+      (i) => `  ${i.path.join(".")}: ${i.code === "invalid_type" && i.input === undefined ? "is required" : i.message}`,
+    );
     throw new Error(`Invalid environment (see .env.example):\n${lines.join("\n")}`);
   }
   return result.data;
 }
-

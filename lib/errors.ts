@@ -50,7 +50,13 @@ export function fieldError(field: string, message: string) {
  * only for the key on `field`. Prisma 7 with the pg adapter names either the fields or the index.
  */
 export function isUniqueViolation(err: unknown, field?: string): boolean {
-  const e = err as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } } } };
+  const e = err as {
+    code?: string;
+    meta?: {
+      target?: unknown;
+      driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } };
+    };
+  };
   if (e?.code !== "P2002") return false;
   if (!field) return true;
   const constraint = e.meta?.driverAdapterError?.cause?.constraint;
@@ -61,9 +67,18 @@ export function isUniqueViolation(err: unknown, field?: string): boolean {
 
 /** The PostgreSQL error code under a Prisma error raised through the pg adapter, when there is one. */
 export function postgresCode(err: unknown): string | undefined {
-  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string; code?: string; kind?: string } } }; cause?: { code?: string } };
+  const e = err as {
+    code?: string;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: string; code?: string; kind?: string } } };
+    cause?: { code?: string };
+  };
   const cause = e?.meta?.driverAdapterError?.cause;
-  return cause?.originalCode ?? (cause?.kind === "postgres" ? cause.code : undefined) ?? e?.cause?.code ?? (typeof e?.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined);
+  return (
+    cause?.originalCode ??
+    (cause?.kind === "postgres" ? cause.code : undefined) ??
+    e?.cause?.code ??
+    (typeof e?.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined)
+  );
 }
 
 /** True when PostgreSQL refused a row by an exclusion constraint (23P01), e.g. an overlapping booking. */
@@ -83,11 +98,29 @@ export function isRetryableConflict(err: unknown): boolean {
 export const CONFLICT_RETRY = "Someone else changed this at the same moment, so nothing was saved. Please try again.";
 
 /** What the caller is told about an error it caused; null for a fault of ours (log it, apologise). */
-export function describeError(err: unknown): { status: number; message: string; code?: AppErrorCode; fieldErrors?: Record<string, string[] | undefined>; details?: Record<string, unknown> } | null {
+export function describeError(err: unknown): {
+  status: number;
+  message: string;
+  code?: AppErrorCode;
+  fieldErrors?: Record<string, string[] | undefined>;
+  details?: Record<string, unknown>;
+} | null {
   if (err instanceof ZodError) {
-    return { status: 422, message: "Please fix the highlighted fields.", code: "invalid", fieldErrors: z.flattenError(err).fieldErrors as Record<string, string[]> };
+    return {
+      status: 422,
+      message: "Please fix the highlighted fields.",
+      code: "invalid",
+      fieldErrors: z.flattenError(err).fieldErrors as Record<string, string[]>,
+    };
   }
-  if (err instanceof AppError) return { status: err.status, message: err.message, code: err.code, fieldErrors: err.fieldErrors, details: err.details };
+  if (err instanceof AppError)
+    return {
+      status: err.status,
+      message: err.message,
+      code: err.code,
+      fieldErrors: err.fieldErrors,
+      details: err.details,
+    };
   if (isRetryableConflict(err)) return { status: 409, message: CONFLICT_RETRY, code: "conflict" };
   return null;
 }

@@ -5,7 +5,16 @@ import { logger, withLogContext, type Logger } from "@/lib/logger";
 /** Maps any error thrown in a route handler to a JSON answer that says what was wrong. */
 export function toErrorResponse(err: unknown, log: Logger) {
   const known = describeError(err);
-  if (known) return Response.json({ error: known.message, code: known.code, fieldErrors: known.fieldErrors, ...(known.details ? { details: known.details } : {}) }, { status: known.status });
+  if (known)
+    return Response.json(
+      {
+        error: known.message,
+        code: known.code,
+        fieldErrors: known.fieldErrors,
+        ...(known.details ? { details: known.details } : {}),
+      },
+      { status: known.status },
+    );
   log.error({ err }, "unhandled error in route");
   return Response.json({ error: GENERIC_FAULT }, { status: 500 });
 }

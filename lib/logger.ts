@@ -12,7 +12,10 @@ export function withLogContext<T>(requestId: string, fn: () => T): T {
 const redactPaths = ["password", "passwordHash", "token", "secret", "authorization", "cookie"];
 
 /** Structured JSON logs; secrets are redacted by key wherever they appear, one level deep. */
-export function createLogger(destination?: DestinationStream, level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info")) {
+export function createLogger(
+  destination?: DestinationStream,
+  level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
+) {
   return pino(
     {
       level,

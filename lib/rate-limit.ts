@@ -11,5 +11,11 @@ const g = globalThis as unknown as { boothLimiterPool?: pg.Pool };
  */
 export function postgresLimiter(opts: { keyPrefix: string; points: number; duration: number; blockDuration?: number }) {
   const pool = (g.boothLimiterPool ??= new pg.Pool({ connectionString: env.DATABASE_URL, max: 3 }));
-  return new RateLimiterPostgres({ storeClient: pool, storeType: "pool", tableName: "rate_limits", tableCreated: true, ...opts });
+  return new RateLimiterPostgres({
+    storeClient: pool,
+    storeType: "pool",
+    tableName: "rate_limits",
+    tableCreated: true,
+    ...opts,
+  });
 }

@@ -26,6 +26,14 @@ export function timeZoneOptions(): string[] {
 /** "Sun, 29 Mar 2026, 14:00 CEST" in `timeZone`, always with the zone shown. */
 export function formatDateTime(date: Date, timeZone: string, locale = "en-GB") {
   return new Intl.DateTimeFormat(locale, {
-    weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone, timeZoneName: "short",
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+    timeZoneName: "short",
   }).format(date);
 }

@@ -25,8 +25,24 @@ const creators = {
     timeZone: "Europe/Lisbon",
     bio: "Illustrator and art director. I review portfolios and run live sketch nights.",
     offerings: [
-      { kind: "private_session", title: "Portfolio review", description: "A focused 1:1 on your portfolio.", durationMinutes: 30, priceCents: 4000, currency: "EUR", capacity: null },
-      { kind: "group_room", title: "Live sketch night", description: "Draw along, ask questions.", durationMinutes: 60, priceCents: 1200, currency: "EUR", capacity: 50 },
+      {
+        kind: "private_session",
+        title: "Portfolio review",
+        description: "A focused 1:1 on your portfolio.",
+        durationMinutes: 30,
+        priceCents: 4000,
+        currency: "EUR",
+        capacity: null,
+      },
+      {
+        kind: "group_room",
+        title: "Live sketch night",
+        description: "Draw along, ask questions.",
+        durationMinutes: 60,
+        priceCents: 1200,
+        currency: "EUR",
+        capacity: 50,
+      },
     ],
     availability: [1, 2, 3, 4].flatMap((d) => [
       { weekday: d, startMinute: h(9), endMinute: h(12) },
@@ -39,8 +55,24 @@ const creators = {
     timeZone: "America/New_York",
     bio: "Session guitarist. Lessons for every level, and a weekly Q&A.",
     offerings: [
-      { kind: "private_session", title: "Guitar lesson", description: "Technique, theory or a song you love.", durationMinutes: 45, priceCents: 5500, currency: "USD", capacity: null },
-      { kind: "group_room", title: "Friday Q&A", description: "Bring your questions.", durationMinutes: 60, priceCents: 800, currency: "USD", capacity: 100 },
+      {
+        kind: "private_session",
+        title: "Guitar lesson",
+        description: "Technique, theory or a song you love.",
+        durationMinutes: 45,
+        priceCents: 5500,
+        currency: "USD",
+        capacity: null,
+      },
+      {
+        kind: "group_room",
+        title: "Friday Q&A",
+        description: "Bring your questions.",
+        durationMinutes: 60,
+        priceCents: 800,
+        currency: "USD",
+        capacity: 100,
+      },
     ],
     availability: [
       ...[2, 4].map((d) => ({ weekday: d, startMinute: h(17), endMinute: h(21) })),
@@ -55,7 +87,16 @@ const creators = {
     timeZone: "UTC",
     bio: "Always on call for a quick test: book the next slot and meet in the room.",
     offerings: [
-      { kind: "private_session", title: "Quick test call", description: "Fifteen minutes to try a live session end to end.", durationMinutes: 15, priceCents: 500, currency: "EUR", capacity: null, minNoticeMinutes: 0 },
+      {
+        kind: "private_session",
+        title: "Quick test call",
+        description: "Fifteen minutes to try a live session end to end.",
+        durationMinutes: 15,
+        priceCents: 500,
+        currency: "EUR",
+        capacity: null,
+        minNoticeMinutes: 0,
+      },
     ],
     // Until 23:59, not 24:00: the studio's time fields (<input type="time">) cannot show 24:00.
     availability: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ weekday: d, startMinute: 0, endMinute: h(23, 59) })),

@@ -38,7 +38,8 @@ exitHook((done) => void stopAll().finally(done));
 async function main() {
   loadDotEnv(root);
   const port = Number(process.env.PORT ?? 3000);
-  if (await portOpen(port)) throw new Error(`Port ${port} is already in use. Stop what is using it, or set PORT in .env.`);
+  if (await portOpen(port))
+    throw new Error(`Port ${port} is already in use. Stop what is using it, or set PORT in .env.`);
   const secrets = devSecrets(dataDir);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -59,7 +60,11 @@ async function main() {
   ensurePrismaClient();
 
   if (!env.DATABASE_URL) {
-    pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), port: Number(process.env.BOOTH_PG_PORT ?? 54329), persistent: true });
+    pg = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, "postgres"),
+      port: Number(process.env.BOOTH_PG_PORT ?? 54329),
+      persistent: true,
+    });
     await pg.createDatabase("booth");
     env.DATABASE_URL = pg.url("booth");
   }
@@ -77,19 +82,34 @@ async function main() {
 
   const livekitBin = ensureGoTool("livekit-server");
   if (livekitBin) {
-    const lk = startService("livekit-server", livekitBin, ["--config", process.env.LIVEKIT_CONFIG_FILE ?? writeLivekitConfig(dataDir, { app: port }, undefined, env.LIVEKIT_API_KEY)], {
-      env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
-      logFile: path.join(dataDir, "livekit.log"),
-    });
+    const lk = startService(
+      "livekit-server",
+      livekitBin,
+      [
+        "--config",
+        process.env.LIVEKIT_CONFIG_FILE ?? writeLivekitConfig(dataDir, { app: port }, undefined, env.LIVEKIT_API_KEY),
+      ],
+      {
+        env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
+        logFile: path.join(dataDir, "livekit.log"),
+      },
+    );
     services.push(lk);
     await waitFor("livekit-server", () => portOpen(Number(new URL(env.LIVEKIT_URL!).port || 7880)), 15000, lk);
   } else {
-    console.warn(`\n! Media is off: ${goMissingHelp("livekit-server")}\n  Every page that does not need media still works.\n`);
+    console.warn(
+      `\n! Media is off: ${goMissingHelp("livekit-server")}\n  Every page that does not need media still works.\n`,
+    );
   }
 
-  const next = startService("next", path.join(root, "node_modules/.bin/next"), ["dev", "--port", String(port), "--hostname", "127.0.0.1"], {
-    env,
-  });
+  const next = startService(
+    "next",
+    path.join(root, "node_modules/.bin/next"),
+    ["dev", "--port", String(port), "--hostname", "127.0.0.1"],
+    {
+      env,
+    },
+  );
   services.push(next);
   const url = `http://localhost:${port}`;
   await waitFor("next dev", () => httpOk(`${url}/api/health`), 120000, next);

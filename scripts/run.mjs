@@ -34,15 +34,22 @@ const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, "utf8") : "";
 if (have !== want) {
   console.log("› installing dependencies (npm install)…");
   // `npm ci` cannot be used: the lockfile made here lacks other platforms' optional packages.
-  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: "inherit" });
+  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
   fs.writeFileSync(stampFile, installStamp());
 }
 
-const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", `${mode}.ts`), ...process.argv.slice(3)], {
-  cwd: root,
-  stdio: "inherit",
-});
+const child = spawn(
+  process.execPath,
+  ["--import", "tsx", path.join(root, "scripts", `${mode}.ts`), ...process.argv.slice(3)],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 // Ctrl-C reaches the child through the terminal's process group; we only wait for it to clean up.
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -54,7 +54,15 @@ async function main() {
   const databaseUrl = pg.url("booth_test");
   await applyMigrations(databaseUrl);
 
-  const ports = { http: await freePort(), tcp: await freePort(), udp: await freePort(), turn: await freePort(), app: await freePort(), stripe: await freePort(), stripeTls: await freePort() };
+  const ports = {
+    http: await freePort(),
+    tcp: await freePort(),
+    udp: await freePort(),
+    turn: await freePort(),
+    app: await freePort(),
+    stripe: await freePort(),
+    stripeTls: await freePort(),
+  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -87,32 +95,61 @@ async function main() {
     // would settle their ended fixtures under them.
     SESSION_SWEEP_MS: "0",
   };
-  for (const k of ["DATABASE_URL", "AUTH_SECRET", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "STRIPE_WEBHOOK_SECRET", "BOOTH_TEST_CHECKOUT", "MAIL_OUTBOX"]) process.env[k] = env[k];
+  for (const k of [
+    "DATABASE_URL",
+    "AUTH_SECRET",
+    "LIVEKIT_API_KEY",
+    "LIVEKIT_API_SECRET",
+    "STRIPE_WEBHOOK_SECRET",
+    "BOOTH_TEST_CHECKOUT",
+    "MAIL_OUTBOX",
+  ])
+    process.env[k] = env[k];
   const { db } = await import("@/lib/db");
   const { seedDemo } = await import("../prisma/seed");
   await seedDemo(db);
   await db.$disconnect();
 
   phase("starting livekit-server and stripe-mock");
-  const lk = startService("livekit-server", livekitBin, ["--config", writeLivekitConfig(tmp, ports, undefined, env.LIVEKIT_API_KEY)], {
-    env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
-    logFile: path.join(tmp, "livekit.log"),
-  });
+  const lk = startService(
+    "livekit-server",
+    livekitBin,
+    ["--config", writeLivekitConfig(tmp, ports, undefined, env.LIVEKIT_API_KEY)],
+    {
+      env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
+      logFile: path.join(tmp, "livekit.log"),
+    },
+  );
   services.push(lk);
-  const sm = startService("stripe-mock", stripeMockBin, ["-http-addr", `127.0.0.1:${ports.stripe}`, "-https-addr", `127.0.0.1:${ports.stripeTls}`], { logFile: path.join(tmp, "stripe-mock.log") });
+  const sm = startService(
+    "stripe-mock",
+    stripeMockBin,
+    ["-http-addr", `127.0.0.1:${ports.stripe}`, "-https-addr", `127.0.0.1:${ports.stripeTls}`],
+    { logFile: path.join(tmp, "stripe-mock.log") },
+  );
   services.push(sm);
 
   phase("building the app (next build)");
-  const build = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  const build = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+  });
   if (build.status !== 0) {
     process.stdout.write(build.stdout);
     process.stderr.write(build.stderr);
     throw new Error("next build failed");
   }
-  const app = startService("next", path.join(root, "node_modules/.bin/next"), ["start", "--port", String(ports.app), "--hostname", "127.0.0.1"], {
-    env,
-    logFile: path.join(tmp, "next.log"),
-  });
+  const app = startService(
+    "next",
+    path.join(root, "node_modules/.bin/next"),
+    ["start", "--port", String(ports.app), "--hostname", "127.0.0.1"],
+    {
+      env,
+      logFile: path.join(tmp, "next.log"),
+    },
+  );
   services.push(app);
   await waitFor("livekit-server", () => portOpen(ports.http), 20000, lk);
   await waitFor("stripe-mock", () => portOpen(ports.stripe), 20000, sm);
@@ -141,13 +178,19 @@ async function main() {
   );
   let summary = "";
   if (fs.existsSync(report)) {
-    const r = JSON.parse(fs.readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    const r = JSON.parse(fs.readFileSync(report, "utf8")) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+    };
     summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
   }
   if (vitest.status !== 0) {
     for (const log of ["next.log", "livekit.log"]) {
       const p = path.join(tmp, log);
-      if (fs.existsSync(p)) console.log(`\n--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-40).join("\n")}`);
+      if (fs.existsSync(p))
+        console.log(`\n--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-40).join("\n")}`);
     }
   }
   console.log(`\nnpm test finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -16,16 +16,32 @@ type Props = { searchParams: Promise<{ q?: string }> };
 export default async function AdminPage({ searchParams }: Props) {
   const admin = await requirePageRole("/admin", "admin");
   const q = (await searchParams).q?.trim() || undefined;
-  const [users, applications, money] = await Promise.all([listUsers({ q }), listPendingApplications(), getAdminMoneyOverview(admin)]);
+  const [users, applications, money] = await Promise.all([
+    listUsers({ q }),
+    listPendingApplications(),
+    getAdminMoneyOverview(admin),
+  ]);
   const paymentList = (items: typeof money.review, testId: string) => (
     <ul className="divide-y divide-slate-100 text-sm" data-testid={testId}>
       {items.map((p) => (
         <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
           <span>
-            {p.bookingId ? <Link className="font-medium underline" href={`/bookings/${p.bookingId}`}>{formatMoney(p.amountCents, p.currency)} from {p.payer.email}</Link> : `${formatMoney(p.amountCents, p.currency)} from ${p.payer.email}`}
+            {p.bookingId ? (
+              <Link className="font-medium underline" href={`/bookings/${p.bookingId}`}>
+                {formatMoney(p.amountCents, p.currency)} from {p.payer.email}
+              </Link>
+            ) : (
+              `${formatMoney(p.amountCents, p.currency)} from ${p.payer.email}`
+            )}
             {p.reviewReason ? <span className="block text-xs text-slate-500">{p.reviewReason}</span> : null}
           </span>
-          <Badge tone={p.status === "paid" ? "good" : p.status === "needs_review" || p.status === "disputed" ? "bad" : "neutral"}>{p.status.replace("_", " ")}</Badge>
+          <Badge
+            tone={
+              p.status === "paid" ? "good" : p.status === "needs_review" || p.status === "disputed" ? "bad" : "neutral"
+            }
+          >
+            {p.status.replace("_", " ")}
+          </Badge>
         </li>
       ))}
     </ul>
@@ -34,8 +50,18 @@ export default async function AdminPage({ searchParams }: Props) {
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Admin</h1>
       <nav aria-label="Support" className="flex flex-wrap gap-3 text-sm">
-        <Link className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50" href="/admin/sessions">Find a session</Link>
-        <Link className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50" href="/admin/metrics">Session metrics</Link>
+        <Link
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+          href="/admin/sessions"
+        >
+          Find a session
+        </Link>
+        <Link
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+          href="/admin/metrics"
+        >
+          Session metrics
+        </Link>
       </nav>
 
       <Card title={`Payments needing review (${money.review.length})`}>
@@ -66,15 +92,23 @@ export default async function AdminPage({ searchParams }: Props) {
       </Card>
 
       <Card title="Users">
-        <form className="mb-4 flex gap-2" role="search">
-          <label htmlFor="q" className="sr-only">
-            Search users
-          </label>
-          <input id="q" name="q" defaultValue={q} placeholder="Search by email or name" className="w-full max-w-sm rounded-md border border-slate-300 px-3 py-2 text-sm" />
-          <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium">
-            Search
-          </button>
-        </form>
+        <search>
+          <form className="mb-4 flex gap-2">
+            <label htmlFor="q" className="sr-only">
+              Search users
+            </label>
+            <input
+              id="q"
+              name="q"
+              defaultValue={q}
+              placeholder="Search by email or name"
+              className="w-full max-w-sm rounded-md border border-slate-300 px-3 py-2 text-sm"
+            />
+            <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium">
+              Search
+            </button>
+          </form>
+        </search>
         {users.length ? (
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">

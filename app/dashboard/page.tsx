@@ -10,8 +10,22 @@ import { LocalTime } from "@/components/ui/local-time";
 
 export const metadata: Metadata = { title: "My bookings" };
 
-const statusTone = { confirmed: "good", pending_payment: "warn", cancelled: "neutral", completed: "neutral", disputed: "bad", expired: "neutral" } as const;
-const statusLabel = { confirmed: "Confirmed", pending_payment: "Awaiting payment", cancelled: "Cancelled", completed: "Completed", disputed: "Disputed", expired: "Expired" } as const;
+const statusTone = {
+  confirmed: "good",
+  pending_payment: "warn",
+  cancelled: "neutral",
+  completed: "neutral",
+  disputed: "bad",
+  expired: "neutral",
+} as const;
+const statusLabel = {
+  confirmed: "Confirmed",
+  pending_payment: "Awaiting payment",
+  cancelled: "Cancelled",
+  completed: "Completed",
+  disputed: "Disputed",
+  expired: "Expired",
+} as const;
 
 export default async function DashboardPage() {
   const user = await requirePageUser("/dashboard");
@@ -33,7 +47,10 @@ export default async function DashboardPage() {
               <li key={b.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
                 <div>
                   <p className="font-medium">
-                    <Link href={`/bookings/${b.id}`} className="underline">{b.offering.title}</Link> with{" "}
+                    <Link href={`/bookings/${b.id}`} className="underline">
+                      {b.offering.title}
+                    </Link>{" "}
+                    with{" "}
                     <Link href={`/creators/${b.creator.slug}`} className="underline">
                       {b.creator.displayName}
                     </Link>
@@ -65,16 +82,20 @@ export default async function DashboardPage() {
         <Card title="Become a creator">
           {application?.status === "pending" ? (
             <p data-testid="application-status">
-              <Badge tone="warn">Under review</Badge> Your application as “{application.displayName}” is waiting for an admin.
+              <Badge tone="warn">Under review</Badge> Your application as “{application.displayName}” is waiting for an
+              admin.
             </p>
           ) : (
             <>
               {application?.status === "declined" ? (
                 <p className="mb-4 text-sm text-slate-700" data-testid="application-status">
-                  <Badge tone="bad">Declined</Badge> {application.decisionNote ?? "Your last application was declined."} You can apply again.
+                  <Badge tone="bad">Declined</Badge> {application.decisionNote ?? "Your last application was declined."}{" "}
+                  You can apply again.
                 </p>
               ) : (
-                <p className="mb-4 text-sm text-slate-600">Sell private sessions and live rooms. An admin reviews every application.</p>
+                <p className="mb-4 text-sm text-slate-600">
+                  Sell private sessions and live rooms. An admin reviews every application.
+                </p>
               )}
               <ApplyForm defaultName={user.name} />
             </>

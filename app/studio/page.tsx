@@ -16,7 +16,14 @@ export const metadata: Metadata = { title: "Studio" };
 export default async function StudioPage() {
   const creator = await requirePageRole("/studio", "creator");
   const studio = await getStudio(creator.id);
-  const profile = studio ?? { slug: slugify(creator.name), displayName: creator.name, bio: "", avatarUrl: null, timeZone: "UTC", published: false };
+  const profile = studio ?? {
+    slug: slugify(creator.name),
+    displayName: creator.name,
+    bio: "",
+    avatarUrl: null,
+    timeZone: "UTC",
+    published: false,
+  };
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -43,11 +50,14 @@ export default async function StudioPage() {
       <Card title="Offerings">
         {studio ? (
           <div className="space-y-6">
-            {studio.offerings.length === 0 ? <EmptyState title="No offerings yet">Add a private session or a group room below.</EmptyState> : null}
+            {studio.offerings.length === 0 ? (
+              <EmptyState title="No offerings yet">Add a private session or a group room below.</EmptyState>
+            ) : null}
             {studio.offerings.map((o) => (
               <details key={o.id} className="rounded-lg border border-slate-200 p-4" data-testid="studio-offering">
                 <summary className="cursor-pointer font-medium">
-                  {o.title} · {formatMoney(o.priceCents, o.currency)} · {o.durationMinutes} min {o.active ? null : <Badge>Inactive</Badge>}
+                  {o.title} · {formatMoney(o.priceCents, o.currency)} · {o.durationMinutes} min{" "}
+                  {o.active ? null : <Badge>Inactive</Badge>}
                 </summary>
                 <div className="mt-4">
                   <OfferingForm offering={o as OfferingDraft} />
@@ -56,7 +66,12 @@ export default async function StudioPage() {
             ))}
             <div className="rounded-lg border border-dashed border-slate-300 p-4">
               <h3 className="mb-3 font-medium">Add an offering</h3>
-              <OfferingForm offering={{ ...newOfferingDefaults, currency: studio.offerings[0]?.currency ?? newOfferingDefaults.currency }} />
+              <OfferingForm
+                offering={{
+                  ...newOfferingDefaults,
+                  currency: studio.offerings[0]?.currency ?? newOfferingDefaults.currency,
+                }}
+              />
             </div>
           </div>
         ) : (

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { FormMessage, SubmitButton } from "@/components/ui/form";
+import { FormMessage } from "@/components/ui/form";
 import { initialActionState } from "@/lib/action-state";
 import { decideApplicationAction } from "@/lib/creators/actions";
 
@@ -24,10 +24,20 @@ export function ApplicationDecision({ applicationId, name }: { applicationId: st
       />
       {state.fieldErrors?.note ? <p className="text-sm text-red-700">{state.fieldErrors.note[0]}</p> : null}
       <div className="flex gap-2">
-        <button type="submit" name="decision" value="approve" className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand">
+        <button
+          type="submit"
+          name="decision"
+          value="approve"
+          className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand"
+        >
           Approve {name}
         </button>
-        <button type="submit" name="decision" value="decline" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-semibold">
+        <button
+          type="submit"
+          name="decision"
+          value="decline"
+          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-semibold"
+        >
           Decline
         </button>
       </div>

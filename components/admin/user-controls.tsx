@@ -6,7 +6,15 @@ import { changeRoleAction, setStatusAction } from "@/lib/users/actions";
 
 type User = { id: string; email: string; role: string; status: string };
 
-function Outcome({ ok, message: summary, fieldErrors }: { ok: boolean; message?: string; fieldErrors?: Record<string, string[] | undefined> }) {
+function Outcome({
+  ok,
+  message: summary,
+  fieldErrors,
+}: {
+  ok: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+}) {
   // Small inline forms: show the specific field problem rather than "fix the highlighted fields".
   const message = Object.values(fieldErrors ?? {})[0]?.[0] ?? summary;
   if (!message) return null;
@@ -25,7 +33,13 @@ export function RoleControl({ user, disabled }: { user: User; disabled: boolean 
       <label className="sr-only" htmlFor={`role-${user.id}`}>
         Role of {user.email}
       </label>
-      <select id={`role-${user.id}`} name="role" defaultValue={user.role} disabled={disabled} className="rounded-md border border-slate-300 px-2 py-1 text-sm">
+      <select
+        id={`role-${user.id}`}
+        name="role"
+        defaultValue={user.role}
+        disabled={disabled}
+        className="rounded-md border border-slate-300 px-2 py-1 text-sm"
+      >
         <option value="viewer">viewer</option>
         <option value="creator">creator</option>
         <option value="admin">admin</option>
@@ -63,8 +77,13 @@ export function StatusControl({ user, disabled }: { user: User; disabled: boolea
           />
         </>
       ) : null}
-      <SubmitButton variant={suspending ? "danger" : "secondary"} pendingText="…" className="px-2 py-1">
-        <span aria-label={`${suspending ? "Suspend" : "Reinstate"} ${user.email}`}>{suspending ? "Suspend" : "Reinstate"}</span>
+      <SubmitButton
+        variant={suspending ? "danger" : "secondary"}
+        pendingText="…"
+        className="px-2 py-1"
+        label={`${suspending ? "Suspend" : "Reinstate"} ${user.email}`}
+      >
+        {suspending ? "Suspend" : "Reinstate"}
       </SubmitButton>
       <Outcome {...state} />
     </form>

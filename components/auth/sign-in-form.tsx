@@ -18,7 +18,10 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
       </SubmitButton>
       <p className="text-center text-sm text-slate-600">
         New here?{" "}
-        <Link href={callbackUrl ? `/signup?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/signup"} className="font-medium text-brand underline">
+        <Link
+          href={callbackUrl ? `/signup?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/signup"}
+          className="font-medium text-brand underline"
+        >
           Create an account
         </Link>
       </p>

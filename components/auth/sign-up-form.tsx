@@ -13,7 +13,16 @@ export function SignUpForm({ callbackUrl }: { callbackUrl?: string }) {
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
       <Field label="Your name" name="name" autoComplete="name" required state={state} />
       <Field label="Email" name="email" type="email" autoComplete="email" required state={state} />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={10} hint="At least 10 characters." state={state} />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={10}
+        hint="At least 10 characters."
+        state={state}
+      />
       <SubmitButton pendingText="Creating your account…" className="w-full">
         Create account
       </SubmitButton>

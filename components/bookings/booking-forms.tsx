@@ -12,7 +12,9 @@ export function CancelBookingForm({ bookingId, consequence }: { bookingId: strin
       <p className="text-sm text-slate-700">{consequence}</p>
       <Field label="Reason (optional)" name="reason" state={state} />
       <FormMessage state={state} />
-      <SubmitButton variant="danger" pendingText="Cancelling…">Cancel booking</SubmitButton>
+      <SubmitButton variant="danger" pendingText="Cancelling…">
+        Cancel booking
+      </SubmitButton>
     </form>
   );
 }
@@ -34,7 +36,9 @@ export function AdminRefundForm({ bookingId, maxLabel }: { bookingId: string; ma
       <Field label={`Amount (empty = all that is left, ${maxLabel})`} name="amount" inputMode="decimal" state={state} />
       <Field label="Reason" name="reason" required state={state} />
       <FormMessage state={state} />
-      <SubmitButton variant="danger" pendingText="Refunding…">Refund</SubmitButton>
+      <SubmitButton variant="danger" pendingText="Refunding…">
+        Refund
+      </SubmitButton>
     </form>
   );
 }

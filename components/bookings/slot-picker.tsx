@@ -14,22 +14,55 @@ type Slot = { startsAt: string; endsAt: string };
  * renders UTC first; once mounted the browser's zone takes over. Choosing a time and confirming holds
  * it and goes to checkout.
  */
-export function SlotPicker({ offeringId, slots, signedIn, priceLabel, week = 0, initialSlot = null }: { offeringId: string; slots: Slot[]; signedIn: boolean; priceLabel: string; week?: number; initialSlot?: string | null }) {
+export function SlotPicker({
+  offeringId,
+  slots,
+  signedIn,
+  priceLabel,
+  week = 0,
+  initialSlot = null,
+}: {
+  offeringId: string;
+  slots: Slot[];
+  signedIn: boolean;
+  priceLabel: string;
+  week?: number;
+  initialSlot?: string | null;
+}) {
   const [zone, setZone] = useState("UTC");
   useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
-  const days = useMemo(() => groupByLocalDay(slots.map((s) => ({ startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) })), zone), [slots, zone]);
+  const days = useMemo(
+    () =>
+      groupByLocalDay(
+        slots.map((s) => ({ startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) })),
+        zone,
+      ),
+    [slots, zone],
+  );
   const [day, setDay] = useState<string | null>(null);
   // A time picked before signing in comes back through the sign-in page (?slot=…), still chosen.
   const [chosen, setChosen] = useState<string | null>(initialSlot);
   const [state, action] = useActionState(startBookingAction, initialActionState);
-  const current = days.find((d) => d.date === day) ?? days.find((d) => d.slots.some((s) => s.startsAt.toISOString() === chosen)) ?? days[0];
-  const back = `/book/${offeringId}?${new URLSearchParams({ ...(week ? { week: String(week) } : {}), ...(chosen ? { slot: chosen } : {}) }).toString()}`.replace(/\?$/, "");
+  const current =
+    days.find((d) => d.date === day) ??
+    days.find((d) => d.slots.some((s) => s.startsAt.toISOString() === chosen)) ??
+    days[0];
+  const back =
+    `/book/${offeringId}?${new URLSearchParams({ ...(week ? { week: String(week) } : {}), ...(chosen ? { slot: chosen } : {}) }).toString()}`.replace(
+      /\?$/,
+      "",
+    );
 
-  if (!days.length) return <p className="text-slate-600">No open times in these two weeks. Try later dates, or check back soon.</p>;
+  if (!days.length)
+    return <p className="text-slate-600">No open times in these two weeks. Try later dates, or check back soon.</p>;
   return (
     <div className="space-y-4" data-testid="slot-picker">
       <p className="text-sm text-slate-600">
-        Times are shown in your time zone: <span className="font-medium" data-testid="viewer-zone">{zone}</span>.
+        Times are shown in your time zone:{" "}
+        <span className="font-medium" data-testid="viewer-zone">
+          {zone}
+        </span>
+        .
       </p>
       <div className="flex flex-wrap gap-2" role="tablist" aria-label="Days">
         {days.map((d) => (
@@ -38,8 +71,16 @@ export function SlotPicker({ offeringId, slots, signedIn, priceLabel, week = 0, 
             type="button"
             role="tab"
             aria-selected={d.date === current?.date}
-            onClick={() => { setDay(d.date); setChosen(null); }}
-            className={cn("rounded-md border px-3 py-1.5 text-sm", d.date === current?.date ? "border-brand bg-brand text-on-brand" : "border-slate-300 bg-white hover:bg-slate-50")}
+            onClick={() => {
+              setDay(d.date);
+              setChosen(null);
+            }}
+            className={cn(
+              "rounded-md border px-3 py-1.5 text-sm",
+              d.date === current?.date
+                ? "border-brand bg-brand text-on-brand"
+                : "border-slate-300 bg-white hover:bg-slate-50",
+            )}
           >
             {DateTime.fromISO(d.date).toFormat("ccc d LLL")}
           </button>
@@ -56,7 +97,10 @@ export function SlotPicker({ offeringId, slots, signedIn, priceLabel, week = 0, 
               data-starts-at={iso}
               aria-pressed={chosen === iso}
               onClick={() => setChosen(iso)}
-              className={cn("rounded-md border px-2 py-2 text-sm font-medium", chosen === iso ? "border-brand bg-brand text-on-brand" : "border-slate-300 bg-white hover:bg-slate-50")}
+              className={cn(
+                "rounded-md border px-2 py-2 text-sm font-medium",
+                chosen === iso ? "border-brand bg-brand text-on-brand" : "border-slate-300 bg-white hover:bg-slate-50",
+              )}
             >
               {localTimeLabel(s.startsAt, zone)}
             </button>
@@ -78,12 +122,20 @@ export function SlotPicker({ offeringId, slots, signedIn, priceLabel, week = 0, 
             <SubmitButton pendingText="Holding your time…">Continue to payment</SubmitButton>
           ) : (
             // Nothing to hold yet: a plainly inactive button, not the primary action's look.
-            <button type="button" disabled className="inline-flex cursor-not-allowed items-center justify-center rounded-md border border-slate-200 bg-slate-100 px-4 py-2 text-sm font-semibold text-slate-400">
+            <button
+              type="button"
+              disabled
+              className="inline-flex cursor-not-allowed items-center justify-center rounded-md border border-slate-200 bg-slate-100 px-4 py-2 text-sm font-semibold text-slate-400"
+            >
               Pick a time first
             </button>
           )
         ) : (
-          <a href={`/signin?callbackUrl=${encodeURIComponent(back)}`} className="inline-block rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand" data-testid="signin-to-book">
+          <a
+            href={`/signin?callbackUrl=${encodeURIComponent(back)}`}
+            className="inline-block rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand"
+            data-testid="signin-to-book"
+          >
             {chosen ? "Sign in or create an account to book this time" : "Sign in to book"}
           </a>
         )}

@@ -18,7 +18,9 @@ export function TestCheckoutForms({ sessionId }: { sessionId: string }) {
         </form>
         <form action={cancel}>
           <input type="hidden" name="sessionId" value={sessionId} />
-          <SubmitButton variant="secondary" pendingText="Cancelling…">Cancel</SubmitButton>
+          <SubmitButton variant="secondary" pendingText="Cancelling…">
+            Cancel
+          </SubmitButton>
         </form>
       </div>
     </div>

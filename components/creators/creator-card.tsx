@@ -2,12 +2,22 @@ import Link from "next/link";
 import { formatMoney } from "@/lib/money";
 
 type Props = {
-  creator: { slug: string; displayName: string; bio: string; avatarUrl: string | null; offeringCount: number; from: { priceCents: number; currency: string } | null };
+  creator: {
+    slug: string;
+    displayName: string;
+    bio: string;
+    avatarUrl: string | null;
+    offeringCount: number;
+    from: { priceCents: number; currency: string } | null;
+  };
 };
 
 export function CreatorCard({ creator }: Props) {
   return (
-    <Link href={`/creators/${creator.slug}`} className="block h-full rounded-xl border border-slate-200 bg-white p-5 shadow-sm hover:border-brand">
+    <Link
+      href={`/creators/${creator.slug}`}
+      className="block h-full rounded-xl border border-slate-200 bg-white p-5 shadow-sm hover:border-brand"
+    >
       <div className="flex items-center gap-3">
         <Avatar name={creator.displayName} url={creator.avatarUrl} />
         <div>
@@ -24,9 +34,13 @@ export function CreatorCard({ creator }: Props) {
 
 export function Avatar({ name, url, size = "md" }: { name: string; url: string | null; size?: "md" | "lg" }) {
   const cls = size === "lg" ? "h-20 w-20 text-2xl" : "h-12 w-12 text-lg";
+  // biome-ignore lint/performance/noImgElement: avatars are any https URL a creator gives; next/image needs fixed hosts
   if (url) return <img src={url} alt="" className={`${cls} rounded-full object-cover`} />;
   return (
-    <span aria-hidden className={`${cls} inline-flex items-center justify-center rounded-full bg-accent font-bold text-on-accent`}>
+    <span
+      aria-hidden
+      className={`${cls} inline-flex items-center justify-center rounded-full bg-accent font-bold text-on-accent`}
+    >
       {name.slice(0, 1).toUpperCase()}
     </span>
   );

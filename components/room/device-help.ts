@@ -18,17 +18,26 @@ export function detectBrowser(userAgent: string): BrowserName {
 
 /** getUserMedia's DOMException names, across browsers and their older spellings. */
 export function classifyDeviceError(err: unknown): { error: DeviceErrorKind; name: string } {
-  const name = (err instanceof Error || (typeof err === "object" && err !== null && "name" in err) ? String((err as { name: unknown }).name) : "Error").slice(0, 64);
+  const name = (
+    err instanceof Error || (typeof err === "object" && err !== null && "name" in err)
+      ? String((err as { name: unknown }).name)
+      : "Error"
+  ).slice(0, 64);
   if (["NotAllowedError", "PermissionDeniedError", "SecurityError"].includes(name)) return { error: "denied", name };
-  if (["NotFoundError", "DevicesNotFoundError", "OverconstrainedError", "ConstraintNotSatisfiedError"].includes(name)) return { error: "not_found", name };
+  if (["NotFoundError", "DevicesNotFoundError", "OverconstrainedError", "ConstraintNotSatisfiedError"].includes(name))
+    return { error: "not_found", name };
   if (["NotReadableError", "TrackStartError", "AbortError"].includes(name)) return { error: "busy", name };
   return { error: "other", name };
 }
 
-const both = (devices: DeviceKind[]) => (devices.length > 1 ? "camera and microphone" : devices[0] ?? "camera");
+const both = (devices: DeviceKind[]) => (devices.length > 1 ? "camera and microphone" : (devices[0] ?? "camera"));
 
 /** A heading and the steps to take, for the devices that failed with one kind of error. */
-export function deviceHelp(kind: DeviceErrorKind, devices: DeviceKind[], browser: BrowserName): { title: string; steps: string[] } {
+export function deviceHelp(
+  kind: DeviceErrorKind,
+  devices: DeviceKind[],
+  browser: BrowserName,
+): { title: string; steps: string[] } {
   const what = both(devices);
   const plural = devices.length > 1;
   switch (kind) {
@@ -69,7 +78,9 @@ export function deviceHelp(kind: DeviceErrorKind, devices: DeviceKind[], browser
     default:
       return {
         title: `Your ${what} did not start`,
-        steps: [`Something stopped the ${what} from starting. Reload the page; if it keeps happening, restart the browser and press Try again.`],
+        steps: [
+          `Something stopped the ${what} from starting. Reload the page; if it keeps happening, restart the browser and press Try again.`,
+        ],
       };
   }
 }

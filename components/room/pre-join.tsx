@@ -1,5 +1,13 @@
 "use client";
-import { createLocalAudioTrack, createLocalTracks, createLocalVideoTrack, Track, type LocalAudioTrack, type LocalTrack, type LocalVideoTrack } from "livekit-client";
+import {
+  createLocalAudioTrack,
+  createLocalTracks,
+  createLocalVideoTrack,
+  Track,
+  type LocalAudioTrack,
+  type LocalTrack,
+  type LocalVideoTrack,
+} from "livekit-client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ReportedEvent } from "@/lib/sessions/diagnostics-client";
 import { classifyDeviceError, detectBrowser, deviceHelp, type DeviceErrorKind, type DeviceKind } from "./device-help";
@@ -30,8 +38,12 @@ async function openDevices(): Promise<Omit<Preview, "state">> {
     };
   } catch {
     const problems: DeviceProblem[] = [];
-    const video = await createLocalVideoTrack(VIDEO).catch((err: unknown) => void problems.push({ device: "camera", ...classifyDeviceError(err) }));
-    const audio = await createLocalAudioTrack({ echoCancellation: true, noiseSuppression: true }).catch((err: unknown) => void problems.push({ device: "microphone", ...classifyDeviceError(err) }));
+    const video = await createLocalVideoTrack(VIDEO).catch(
+      (err: unknown) => void problems.push({ device: "camera", ...classifyDeviceError(err) }),
+    );
+    const audio = await createLocalAudioTrack({ echoCancellation: true, noiseSuppression: true }).catch(
+      (err: unknown) => void problems.push({ device: "microphone", ...classifyDeviceError(err) }),
+    );
     return { video: video ?? undefined, audio: audio ?? undefined, problems };
   }
 }
@@ -91,10 +103,27 @@ export function LocalPreviewVideo({ track, className }: { track?: LocalVideoTrac
     track.attach(el);
     return () => void track.detach(el);
   }, [track]);
-  return <video ref={ref} data-testid="local-video" className={className} style={{ transform: "scaleX(-1)" }} muted playsInline autoPlay aria-label="Your camera preview" />;
+  return (
+    <video
+      ref={ref}
+      data-testid="local-video"
+      className={className}
+      style={{ transform: "scaleX(-1)" }}
+      muted
+      playsInline
+      autoPlay
+      aria-label="Your camera preview"
+    />
+  );
 }
 
-function DeviceSelect({ kind, track }: { kind: "videoinput" | "audioinput"; track?: LocalVideoTrack | LocalAudioTrack }) {
+function DeviceSelect({
+  kind,
+  track,
+}: {
+  kind: "videoinput" | "audioinput";
+  track?: LocalVideoTrack | LocalAudioTrack;
+}) {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [current, setCurrent] = useState<string>("");
   useEffect(() => {
@@ -123,7 +152,9 @@ function DeviceSelect({ kind, track }: { kind: "videoinput" | "audioinput"; trac
         }}
       >
         {devices.map((d, i) => (
-          <option key={d.deviceId} value={d.deviceId}>{d.label || `${label} ${i + 1}`}</option>
+          <option key={d.deviceId} value={d.deviceId}>
+            {d.label || `${label} ${i + 1}`}
+          </option>
         ))}
       </select>
     </label>
@@ -131,7 +162,11 @@ function DeviceSelect({ kind, track }: { kind: "videoinput" | "audioinput"; trac
 }
 
 export function PreJoin({
-  preview, onRetry, onJoin, error, otherName,
+  preview,
+  onRetry,
+  onJoin,
+  error,
+  otherName,
 }: {
   preview: Preview;
   onRetry: () => void;
@@ -154,33 +189,55 @@ export function PreJoin({
           <LocalPreviewVideo track={preview.video} className="h-full w-full object-cover" />
         ) : (
           <div className="flex h-full items-center justify-center p-6 text-center text-slate-400">
-            {asking ? "Starting your camera… If your browser asks, choose Allow." : "No camera picture: see what to do beside this."}
+            {asking
+              ? "Starting your camera… If your browser asks, choose Allow."
+              : "No camera picture: see what to do beside this."}
           </div>
         )}
       </div>
       <div className="space-y-4">
         <h2 className="text-lg font-semibold">Check your camera and microphone</h2>
-        <p className="text-sm text-slate-300">
-          Only you see this preview. {otherName} sees you once you press Join.
-        </p>
+        <p className="text-sm text-slate-300">Only you see this preview. {otherName} sees you once you press Join.</p>
         <ul className="space-y-1 text-sm" aria-live="polite">
-          <li>Camera: <span className={cameraOk ? "text-green-300" : "text-amber-300"}>{asking ? "checking…" : cameraOk ? "working" : "not available"}</span></li>
-          <li>Microphone: <span className={micOk ? "text-green-300" : "text-amber-300"}>{asking ? "checking…" : micOk ? "working" : "not available"}</span></li>
+          <li>
+            Camera:{" "}
+            <span className={cameraOk ? "text-green-300" : "text-amber-300"}>
+              {asking ? "checking…" : cameraOk ? "working" : "not available"}
+            </span>
+          </li>
+          <li>
+            Microphone:{" "}
+            <span className={micOk ? "text-green-300" : "text-amber-300"}>
+              {asking ? "checking…" : micOk ? "working" : "not available"}
+            </span>
+          </li>
         </ul>
         <DeviceSelect kind="videoinput" track={preview.video} />
         <DeviceSelect kind="audioinput" track={preview.audio} />
         {[...byKind].map(([kind, devices]) => {
           const help = deviceHelp(kind, devices, browser);
           return (
-            <div key={kind} role="alert" data-testid="device-help" data-error={kind} className="rounded-lg border border-amber-400/40 bg-amber-950/60 p-3 text-sm text-amber-100">
+            <div
+              key={kind}
+              role="alert"
+              data-testid="device-help"
+              data-error={kind}
+              className="rounded-lg border border-amber-400/40 bg-amber-950/60 p-3 text-sm text-amber-100"
+            >
               <p className="font-semibold">{help.title}</p>
               <ol className="mt-1 list-decimal space-y-1 pl-5">
-                {help.steps.map((s) => <li key={s}>{s}</li>)}
+                {help.steps.map((s) => (
+                  <li key={s}>{s}</li>
+                ))}
               </ol>
             </div>
           );
         })}
-        {error ? <p role="alert" data-testid="join-error" className="rounded-lg bg-red-950/70 p-3 text-sm text-red-100">{error}</p> : null}
+        {error ? (
+          <p role="alert" data-testid="join-error" className="rounded-lg bg-red-950/70 p-3 text-sm text-red-100">
+            {error}
+          </p>
+        ) : null}
         <div className="flex flex-wrap gap-3">
           <button
             type="button"
@@ -192,14 +249,19 @@ export function PreJoin({
             Join
           </button>
           {preview.problems.length ? (
-            <button type="button" onClick={onRetry} className="rounded-md border border-slate-500 px-4 py-2 text-sm font-medium hover:bg-slate-800">
+            <button
+              type="button"
+              onClick={onRetry}
+              className="rounded-md border border-slate-500 px-4 py-2 text-sm font-medium hover:bg-slate-800"
+            >
               Try again
             </button>
           ) : null}
         </div>
         {!asking && (!cameraOk || !micOk) ? (
           <p className="text-xs text-slate-400">
-            You can still join: you will join {!cameraOk && !micOk ? "without camera and microphone" : !cameraOk ? "with your camera off" : "muted"}.
+            You can still join: you will join{" "}
+            {!cameraOk && !micOk ? "without camera and microphone" : !cameraOk ? "with your camera off" : "muted"}.
           </p>
         ) : null}
       </div>

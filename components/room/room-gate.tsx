@@ -40,7 +40,10 @@ export function RoomOpensAt({ opensAt, serverNow }: { opensAt: string; serverNow
   return (
     <p data-testid="room-opens-at">
       The room opens at <LocalTime iso={opensAt} />
-      {mins !== null && mins > 0 ? <> (in {mins >= 120 ? `${Math.round(mins / 60)} hours` : `${mins} minute${mins === 1 ? "" : "s"}`})</> : null}. This page opens it by itself then.
+      {mins !== null && mins > 0 ? (
+        <> (in {mins >= 120 ? `${Math.round(mins / 60)} hours` : `${mins} minute${mins === 1 ? "" : "s"}`})</>
+      ) : null}
+      . This page opens it by itself then.
     </p>
   );
 }

@@ -21,10 +21,13 @@ export function useServerClock(serverNow: string) {
   }, [serverNow, apply]);
 
   /** A server time from an answer: `sentAt`/`receivedAt` are Date.now() around the request; its midpoint is the estimate. */
-  const syncFrom = useCallback((serverTime: string | undefined, sentAt: number, receivedAt: number) => {
-    const t = serverTime ? Date.parse(serverTime) : NaN;
-    if (Number.isFinite(t)) apply(t - (sentAt + receivedAt) / 2);
-  }, [apply]);
+  const syncFrom = useCallback(
+    (serverTime: string | undefined, sentAt: number, receivedAt: number) => {
+      const t = serverTime ? Date.parse(serverTime) : NaN;
+      if (Number.isFinite(t)) apply(t - (sentAt + receivedAt) / 2);
+    },
+    [apply],
+  );
 
   /** Date.now() on the server's clock, for event handlers (no re-render). */
   const now = useCallback(() => Date.now() + ref.current, []);

@@ -4,7 +4,13 @@ import { ConnectionState, DisconnectReason, Room, RoomEvent, type RemoteParticip
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { FatalConnectError, runConnectPolicy, STATUS_TEXT, type AttemptNumber } from "@/lib/sessions/connect-policy";
-import { DiagnosticsReporter, fetchTransport, randomId, selectedPathFromStats, type ReportedEvent } from "@/lib/sessions/diagnostics-client";
+import {
+  DiagnosticsReporter,
+  fetchTransport,
+  randomId,
+  selectedPathFromStats,
+  type ReportedEvent,
+} from "@/lib/sessions/diagnostics-client";
 import type { IcePolicy, TokenResponse } from "@/lib/sessions/schemas";
 import { CallView } from "./call-view";
 import { PreJoin, useLocalPreview } from "./pre-join";
@@ -54,21 +60,43 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function endedFor(reason: DisconnectReason | undefined, closed: boolean, closesAt: string, now: number): Ended {
   const name = reason === undefined ? "UNKNOWN_REASON" : (DisconnectReason[reason] ?? String(reason));
   const open = now < new Date(closesAt).getTime();
-  if (closed || reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.ROOM_CLOSED) return { reason: name, text: "The session has ended. Thank you!", canRejoin: false };
-  if (reason === DisconnectReason.CLIENT_INITIATED) return { reason: name, text: "You left the session.", canRejoin: open };
-  if (reason === DisconnectReason.DUPLICATE_IDENTITY) return { reason: name, text: "You joined this session from another tab or device, so this one was disconnected.", canRejoin: open };
-  if (reason === DisconnectReason.PARTICIPANT_REMOVED) return { reason: name, text: "You were removed from the session.", canRejoin: false };
-  return { reason: name, text: "The call was disconnected and could not reconnect. Check your connection, then join again.", canRejoin: open };
+  if (closed || reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.ROOM_CLOSED)
+    return { reason: name, text: "The session has ended. Thank you!", canRejoin: false };
+  if (reason === DisconnectReason.CLIENT_INITIATED)
+    return { reason: name, text: "You left the session.", canRejoin: open };
+  if (reason === DisconnectReason.DUPLICATE_IDENTITY)
+    return {
+      reason: name,
+      text: "You joined this session from another tab or device, so this one was disconnected.",
+      canRejoin: open,
+    };
+  if (reason === DisconnectReason.PARTICIPANT_REMOVED)
+    return { reason: name, text: "You were removed from the session.", canRejoin: false };
+  return {
+    reason: name,
+    text: "The call was disconnected and could not reconnect. Check your connection, then join again.",
+    canRejoin: open,
+  };
 }
 
 /**
  * The room of one private session: the device check, the connect policy (direct, then one relay
  * retry), the call and the end screen, reporting what happens to POST /api/sessions/:id/diagnostics.
  */
-export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, warningAt, serverNow }: SessionRoomProps) {
+export function SessionRoom({
+  bookingId,
+  otherName,
+  startsAt,
+  endsAt,
+  closesAt,
+  warningAt,
+  serverNow,
+}: SessionRoomProps) {
   const clock = useServerClock(serverNow);
   // Events and batches are stamped on the server's clock (clock.now is stable and reads the latest offset).
-  const [reporter] = useState(() => new DiagnosticsReporter(fetchTransport(`/api/sessions/${bookingId}/diagnostics`), 2000, clock.now));
+  const [reporter] = useState(
+    () => new DiagnosticsReporter(fetchTransport(`/api/sessions/${bookingId}/diagnostics`), 2000, clock.now),
+  );
   const report = useCallback((e: ReportedEvent) => reporter.report(e), [reporter]);
   const { preview, acquire, handOver } = useLocalPreview(report);
   const [phase, setPhase] = useState<Phase>({ kind: "prejoin", error: null });
@@ -88,12 +116,18 @@ export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, 
   }, [reporter]);
 
   // Leaving the page mid-call or mid-connect: cancel and hang up (LiveKit also hangs up on pagehide).
-  useEffect(() => () => {
-    join.current?.cancel.abort();
-    void roomRef.current?.disconnect();
-  }, []);
+  useEffect(
+    () => () => {
+      join.current?.cancel.abort();
+      void roomRef.current?.disconnect();
+    },
+    [],
+  );
 
-  const ref = (t: TokenResponse | undefined, j: Join) => ({ joinId: j.id, ...(t ? { seq: t.seq, attempt: t.attempt } : {}) });
+  const ref = (t: TokenResponse | undefined, j: Join) => ({
+    joinId: j.id,
+    ...(t ? { seq: t.seq, attempt: t.attempt } : {}),
+  });
 
   async function fetchToken(j: Join, attempt: AttemptNumber, policy: IcePolicy): Promise<TokenResponse> {
     let res: Response;
@@ -102,7 +136,12 @@ export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, 
       res = await fetch(`/api/sessions/${bookingId}/token`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ attempt, policy, joinId: j.id, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }),
+        body: JSON.stringify({
+          attempt,
+          policy,
+          joinId: j.id,
+          timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        }),
         signal: j.cancel.signal,
       });
     } catch {
@@ -128,7 +167,9 @@ export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, 
       const pcm = room.engine?.pcManager;
       for (const stats of [pcm?.publisher.getStats(), pcm?.subscriber?.getStats()]) {
         const report_ = await stats?.catch(() => undefined);
-        const path = report_ ? selectedPathFromStats(report_ as unknown as Parameters<typeof selectedPathFromStats>[0]) : null;
+        const path = report_
+          ? selectedPathFromStats(report_ as unknown as Parameters<typeof selectedPathFromStats>[0])
+          : null;
         if (path) {
           report({ type: "ice_selected", ...path, ...ref(t, j) });
           return;
@@ -149,17 +190,27 @@ export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, 
         report({ type: "reconnected", ...ref(t, j) });
         if (live(j)) setReconnecting(false);
       })
-      .on(RoomEvent.DataReceived, (payload: Uint8Array, participant?: RemoteParticipant, _kind?: unknown, topic?: string, _encryption?: unknown, participantIdentity?: string) => {
-        // Only the server's own messages: the other participant can publish on this topic too.
-        const msg = readServerMessage(payload, { topic, participant, participantIdentity });
-        if (!msg || !live(j)) return;
-        if (msg.type === "closing_soon") setClosingSoon({ endsAt: msg.endsAt, closesAt: msg.closesAt });
-        if (msg.type === "closed") {
-          // The server deletes the room next (ROOM_DELETED, the reason reported); hang up ourselves only if it does not.
-          closed = true;
-          setTimeout(() => void room.disconnect(), 5000);
-        }
-      })
+      .on(
+        RoomEvent.DataReceived,
+        (
+          payload: Uint8Array,
+          participant?: RemoteParticipant,
+          _kind?: unknown,
+          topic?: string,
+          _encryption?: unknown,
+          participantIdentity?: string,
+        ) => {
+          // Only the server's own messages: the other participant can publish on this topic too.
+          const msg = readServerMessage(payload, { topic, participant, participantIdentity });
+          if (!msg || !live(j)) return;
+          if (msg.type === "closing_soon") setClosingSoon({ endsAt: msg.endsAt, closesAt: msg.closesAt });
+          if (msg.type === "closed") {
+            // The server deletes the room next (ROOM_DELETED, the reason reported); hang up ourselves only if it does not.
+            closed = true;
+            setTimeout(() => void room.disconnect(), 5000);
+          }
+        },
+      )
       .once(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
         const ended = endedFor(reason, closed, closesAt, clock.now());
         report({ type: "disconnected", reason: ended.reason, ...ref(t, j) });
@@ -175,7 +226,14 @@ export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, 
 
   async function startJoin() {
     join.current?.cancel.abort();
-    const j: Join = { id: randomId(), startedAt: performance.now(), tokens: {}, firstMediaSent: false, cancel: new AbortController(), handedOver: false };
+    const j: Join = {
+      id: randomId(),
+      startedAt: performance.now(),
+      tokens: {},
+      firstMediaSent: false,
+      cancel: new AbortController(),
+      handedOver: false,
+    };
     join.current = j;
     setClosingSoon(null);
     setPhase({ kind: "connecting", text: STATUS_TEXT.connecting });
@@ -204,7 +262,10 @@ export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, 
         ctx.signal.addEventListener("abort", abort);
         try {
           // Relay only: the server's TURN credentials come with the join; passing iceServers would drop them.
-          await room.connect(t.url, t.token, { autoSubscribe: true, ...(policy === "relay" ? { rtcConfig: { iceTransportPolicy: "relay" } } : {}) });
+          await room.connect(t.url, t.token, {
+            autoSubscribe: true,
+            ...(policy === "relay" ? { rtcConfig: { iceTransportPolicy: "relay" } } : {}),
+          });
         } finally {
           ctx.signal.removeEventListener("abort", abort);
         }
@@ -215,7 +276,14 @@ export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, 
         if (live(j) && (status === "connecting" || status === "retrying")) setPhase({ kind: "connecting", text });
       },
       onAttemptFailed: (f) => {
-        report({ type: "attempt_failed", stage: f.stage, afterMs: f.afterMs, message: f.message, ...ref(j.tokens[f.attempt], j), attempt: f.attempt });
+        report({
+          type: "attempt_failed",
+          stage: f.stage,
+          afterMs: f.afterMs,
+          message: f.message,
+          ...ref(j.tokens[f.attempt], j),
+          attempt: f.attempt,
+        });
       },
     });
     if (!result.ok) {
@@ -259,7 +327,13 @@ export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, 
     const j = join.current;
     if (!j || j.firstMediaSent || !j.connected) return;
     j.firstMediaSent = true;
-    report({ type: "first_media", msFromJoin: Math.round(performance.now() - j.startedAt), joinId: j.id, seq: j.connected.seq, attempt: j.connected.attempt });
+    report({
+      type: "first_media",
+      msFromJoin: Math.round(performance.now() - j.startedAt),
+      joinId: j.id,
+      seq: j.connected.seq,
+      attempt: j.connected.attempt,
+    });
     void reporter.flush();
   }, [report, reporter]);
 
@@ -273,34 +347,91 @@ export function SessionRoom({ bookingId, otherName, startsAt, endsAt, closesAt, 
     <section className="rounded-2xl bg-slate-950 p-4 text-slate-100 shadow-lg sm:p-6" aria-label="Session room">
       {phase.kind === "prejoin" ? (
         <>
-          <p className="sr-only" role="status" data-testid="room-status">Ready to join</p>
-          <PreJoin preview={preview} onRetry={() => void acquire()} onJoin={() => void startJoin()} error={phase.error} otherName={otherName} />
+          <p className="sr-only" role="status" data-testid="room-status">
+            Ready to join
+          </p>
+          <PreJoin
+            preview={preview}
+            onRetry={() => void acquire()}
+            onJoin={() => void startJoin()}
+            error={phase.error}
+            otherName={otherName}
+          />
         </>
       ) : phase.kind === "connecting" ? (
         <div className="flex min-h-64 flex-col items-center justify-center gap-4 text-center">
-          <span className="h-8 w-8 animate-spin rounded-full border-4 border-slate-600 border-t-slate-100" aria-hidden />
-          <p role="status" aria-live="polite" data-testid="room-status" className="text-lg">{phase.text}</p>
-          <button type="button" className="text-sm text-slate-400 underline" onClick={cancelJoin} data-testid="cancel-join">Cancel</button>
+          <span
+            className="h-8 w-8 animate-spin rounded-full border-4 border-slate-600 border-t-slate-100"
+            aria-hidden
+          />
+          <p role="status" aria-live="polite" data-testid="room-status" className="text-lg">
+            {phase.text}
+          </p>
+          <button
+            type="button"
+            className="text-sm text-slate-400 underline"
+            onClick={cancelJoin}
+            data-testid="cancel-join"
+          >
+            Cancel
+          </button>
         </div>
       ) : phase.kind === "call" ? (
         <RoomContext.Provider value={phase.room}>
-          <CallView otherName={otherName} startsAt={startsAt} closesAt={closesAt} warningAt={warningAt} endsAt={endsAt} closingSoon={closingSoon} reconnecting={reconnecting} clockOffset={clock.offset}
-            onLeave={() => void phase.room.disconnect()} onFirstRemoteFrame={onFirstRemoteFrame} />
+          <CallView
+            otherName={otherName}
+            startsAt={startsAt}
+            closesAt={closesAt}
+            warningAt={warningAt}
+            endsAt={endsAt}
+            closingSoon={closingSoon}
+            reconnecting={reconnecting}
+            clockOffset={clock.offset}
+            onLeave={() => void phase.room.disconnect()}
+            onFirstRemoteFrame={onFirstRemoteFrame}
+          />
         </RoomContext.Provider>
       ) : phase.kind === "failed" ? (
         <div className="mx-auto max-w-xl space-y-4 py-8 text-center">
-          <p role="status" data-testid="room-status" className="text-lg font-semibold">{STATUS_TEXT.failed}</p>
-          <p role="alert" className="text-slate-300">{phase.message}</p>
-          <button type="button" onClick={() => backToPreJoin(false)} className="rounded-md bg-brand px-5 py-2 font-semibold text-on-brand">Try again</button>
+          <p role="status" data-testid="room-status" className="text-lg font-semibold">
+            {STATUS_TEXT.failed}
+          </p>
+          <p role="alert" className="text-slate-300">
+            {phase.message}
+          </p>
+          <button
+            type="button"
+            onClick={() => backToPreJoin(false)}
+            className="rounded-md bg-brand px-5 py-2 font-semibold text-on-brand"
+          >
+            Try again
+          </button>
         </div>
       ) : (
-        <div className="mx-auto max-w-xl space-y-4 py-8 text-center" data-testid="room-ended" data-reason={phase.ended.reason}>
-          <p role="status" data-testid="room-status" className="text-lg font-semibold">{phase.ended.text}</p>
+        <div
+          className="mx-auto max-w-xl space-y-4 py-8 text-center"
+          data-testid="room-ended"
+          data-reason={phase.ended.reason}
+        >
+          <p role="status" data-testid="room-status" className="text-lg font-semibold">
+            {phase.ended.text}
+          </p>
           <div className="flex flex-wrap justify-center gap-3">
             {phase.ended.canRejoin ? (
-              <button type="button" onClick={() => backToPreJoin(true)} className="rounded-md bg-brand px-5 py-2 font-semibold text-on-brand">Join again</button>
+              <button
+                type="button"
+                onClick={() => backToPreJoin(true)}
+                className="rounded-md bg-brand px-5 py-2 font-semibold text-on-brand"
+              >
+                Join again
+              </button>
             ) : null}
-            <Link href={`/bookings/${bookingId}`} className="rounded-md border border-slate-500 px-5 py-2 font-medium hover:bg-slate-800">Back to the booking</Link>
+            <Link
+              href={`/bookings/${bookingId}`}
+              className="rounded-md border border-slate-500 px-5 py-2 font-medium hover:bg-slate-800"
+            >
+              Back to the booking
+            </Link>
           </div>
         </div>
       )}

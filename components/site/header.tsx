@@ -9,7 +9,12 @@ export async function SiteHeader({ brand }: { brand: Brand }) {
     <header className="border-b border-slate-200 bg-white">
       <nav aria-label="Main" className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
         <Link href="/" className="flex items-center gap-2 text-lg font-bold text-slate-900">
-          {brand.logoUrl ? <img src={brand.logoUrl} alt="" className="h-8 w-8 rounded" /> : <span aria-hidden className="h-8 w-8 rounded bg-brand" />}
+          {brand.logoUrl ? (
+            // biome-ignore lint/performance/noImgElement: the brand logo is an operator-chosen URL
+            <img src={brand.logoUrl} alt="" className="h-8 w-8 rounded" />
+          ) : (
+            <span aria-hidden className="h-8 w-8 rounded bg-brand" />
+          )}
           {brand.name}
         </Link>
         <Link href="/creators" className="text-sm font-medium text-slate-700 hover:text-slate-900">
@@ -18,8 +23,16 @@ export async function SiteHeader({ brand }: { brand: Brand }) {
         <div className="ml-auto flex items-center gap-4 text-sm">
           {user ? (
             <>
-              {user.role === "admin" ? <Link href="/admin" className="font-medium text-slate-700 hover:text-slate-900">Admin</Link> : null}
-              {user.role === "creator" ? <Link href="/studio" className="font-medium text-slate-700 hover:text-slate-900">Studio</Link> : null}
+              {user.role === "admin" ? (
+                <Link href="/admin" className="font-medium text-slate-700 hover:text-slate-900">
+                  Admin
+                </Link>
+              ) : null}
+              {user.role === "creator" ? (
+                <Link href="/studio" className="font-medium text-slate-700 hover:text-slate-900">
+                  Studio
+                </Link>
+              ) : null}
               <Link href="/dashboard" className="font-medium text-slate-700 hover:text-slate-900">
                 My bookings
               </Link>
@@ -27,7 +40,10 @@ export async function SiteHeader({ brand }: { brand: Brand }) {
                 {user.name}
               </span>
               <form action={signOutAction}>
-                <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-50">
+                <button
+                  type="submit"
+                  className="rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-50"
+                >
                   Sign out
                 </button>
               </form>
@@ -37,7 +53,10 @@ export async function SiteHeader({ brand }: { brand: Brand }) {
               <Link href="/signin" className="font-medium text-slate-700 hover:text-slate-900">
                 Sign in
               </Link>
-              <Link href="/signup" className="rounded-md bg-brand px-3 py-1.5 font-semibold text-on-brand hover:opacity-90">
+              <Link
+                href="/signup"
+                className="rounded-md bg-brand px-3 py-1.5 font-semibold text-on-brand hover:opacity-90"
+              >
                 Sign up
               </Link>
             </>

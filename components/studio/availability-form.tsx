@@ -19,7 +19,9 @@ export function AvailabilityForm({ rules, timeZone }: { rules: WeeklyRule[]; tim
   return (
     <form action={action} className="space-y-3" noValidate aria-label="Weekly availability">
       <FormMessage state={state} />
-      <p className="text-sm text-slate-600">Times are in your time zone, {timeZone}. Leave a day empty when you're not available.</p>
+      <p className="text-sm text-slate-600">
+        Times are in your time zone, {timeZone}. Leave a day empty when you're not available.
+      </p>
       <table className="w-full text-sm">
         <thead className="sr-only">
           <tr>
@@ -41,9 +43,23 @@ export function AvailabilityForm({ rules, timeZone }: { rules: WeeklyRule[]; tim
                 {([1, 2] as const).map((slot) => (
                   <td key={slot} className="py-1 pr-3">
                     <div className="flex items-center gap-1">
-                      <input type="time" aria-label={`${name} ${slot === 1 ? "first" : "second"} range start`} name={`day${day}_start${slot}`} defaultValue={value(day, slot, "start")} key={`s${value(day, slot, "start")}`} className={cn(inputClass, "mt-0")} />
+                      <input
+                        type="time"
+                        aria-label={`${name} ${slot === 1 ? "first" : "second"} range start`}
+                        name={`day${day}_start${slot}`}
+                        defaultValue={value(day, slot, "start")}
+                        key={`s${value(day, slot, "start")}`}
+                        className={cn(inputClass, "mt-0")}
+                      />
                       <span aria-hidden>–</span>
-                      <input type="time" aria-label={`${name} ${slot === 1 ? "first" : "second"} range end`} name={`day${day}_end${slot}`} defaultValue={value(day, slot, "end")} key={`e${value(day, slot, "end")}`} className={cn(inputClass, "mt-0")} />
+                      <input
+                        type="time"
+                        aria-label={`${name} ${slot === 1 ? "first" : "second"} range end`}
+                        name={`day${day}_end${slot}`}
+                        defaultValue={value(day, slot, "end")}
+                        key={`e${value(day, slot, "end")}`}
+                        className={cn(inputClass, "mt-0")}
+                      />
                     </div>
                   </td>
                 ))}
@@ -79,7 +95,11 @@ export function RemoveBlackoutButton({ id, label }: { id: string; label: string 
       <button type="submit" className="text-sm text-red-700 underline" aria-label={`Unblock ${label}`}>
         Unblock
       </button>
-      {!state.ok && state.message ? <span role="alert" className="ml-2 text-sm text-red-700">{state.message}</span> : null}
+      {!state.ok && state.message ? (
+        <span role="alert" className="ml-2 text-sm text-red-700">
+          {state.message}
+        </span>
+      ) : null}
     </form>
   );
 }

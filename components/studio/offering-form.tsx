@@ -37,7 +37,13 @@ export function OfferingForm({ offering }: { offering: OfferingDraft }) {
           <label htmlFor={`kind-${offering.id ?? "new"}`} className="block text-sm font-medium text-slate-800">
             Kind
           </label>
-          <select id={`kind-${offering.id ?? "new"}`} name="kind" value={kind} onChange={(e) => setKind(e.target.value as OfferingDraft["kind"])} className={inputClass}>
+          <select
+            id={`kind-${offering.id ?? "new"}`}
+            name="kind"
+            value={kind}
+            onChange={(e) => setKind(e.target.value as OfferingDraft["kind"])}
+            className={inputClass}
+          >
             <option value="private_session">Private 1:1 session</option>
             <option value="group_room">Group room (tickets)</option>
           </select>
@@ -45,27 +51,86 @@ export function OfferingForm({ offering }: { offering: OfferingDraft }) {
       </div>
       <TextArea label="Description" name="description" rows={2} defaultValue={offering.description} state={state} />
       <div className="grid gap-4 sm:grid-cols-4">
-        <Field label={kind === "group_room" ? "Ticket price" : "Price"} name="price" inputMode="decimal" defaultValue={offering.priceCents ? centsToAmount(offering.priceCents) : ""} placeholder="25.00" state={state} />
+        <Field
+          label={kind === "group_room" ? "Ticket price" : "Price"}
+          name="price"
+          inputMode="decimal"
+          defaultValue={offering.priceCents ? centsToAmount(offering.priceCents) : ""}
+          placeholder="25.00"
+          state={state}
+        />
         <div>
           <label htmlFor={`cur-${offering.id ?? "new"}`} className="block text-sm font-medium text-slate-800">
             Currency
           </label>
-          <select id={`cur-${offering.id ?? "new"}`} name="currency" defaultValue={v?.currency ?? offering.currency} key={v?.currency ?? offering.currency} className={inputClass}>
+          <select
+            id={`cur-${offering.id ?? "new"}`}
+            name="currency"
+            defaultValue={v?.currency ?? offering.currency}
+            key={v?.currency ?? offering.currency}
+            className={inputClass}
+          >
             {currencies.map((c) => (
               <option key={c}>{c}</option>
             ))}
           </select>
         </div>
-        <Field label="Minutes" name="durationMinutes" type="number" min={10} max={240} step={5} defaultValue={offering.durationMinutes} state={state} />
-        {kind === "group_room" ? <Field label="Seats" name="capacity" type="number" min={2} max={1000} defaultValue={offering.capacity ?? ""} state={state} /> : null}
+        <Field
+          label="Minutes"
+          name="durationMinutes"
+          type="number"
+          min={10}
+          max={240}
+          step={5}
+          defaultValue={offering.durationMinutes}
+          state={state}
+        />
+        {kind === "group_room" ? (
+          <Field
+            label="Seats"
+            name="capacity"
+            type="number"
+            min={2}
+            max={1000}
+            defaultValue={offering.capacity ?? ""}
+            state={state}
+          />
+        ) : null}
       </div>
       {/* Opened when one of its fields has an error, so no problem hides in a closed section. */}
-      <details className="text-sm" open={["minNoticeMinutes", "horizonDays", "freeCancellationHours"].some((f) => state.fieldErrors?.[f]) || undefined}>
+      <details
+        className="text-sm"
+        open={
+          ["minNoticeMinutes", "horizonDays", "freeCancellationHours"].some((f) => state.fieldErrors?.[f]) || undefined
+        }
+      >
         <summary className="cursor-pointer text-slate-700">Booking rules</summary>
         <div className="mt-3 grid gap-4 sm:grid-cols-3">
-          <Field label="Minimum notice (minutes)" name="minNoticeMinutes" type="number" min={0} defaultValue={offering.minNoticeMinutes} state={state} />
-          <Field label="Bookable up to (days ahead)" name="horizonDays" type="number" min={1} max={365} defaultValue={offering.horizonDays} state={state} />
-          <Field label="Free cancellation until (hours before)" name="freeCancellationHours" type="number" min={0} defaultValue={offering.freeCancellationHours} state={state} />
+          <Field
+            label="Minimum notice (minutes)"
+            name="minNoticeMinutes"
+            type="number"
+            min={0}
+            defaultValue={offering.minNoticeMinutes}
+            state={state}
+          />
+          <Field
+            label="Bookable up to (days ahead)"
+            name="horizonDays"
+            type="number"
+            min={1}
+            max={365}
+            defaultValue={offering.horizonDays}
+            state={state}
+          />
+          <Field
+            label="Free cancellation until (hours before)"
+            name="freeCancellationHours"
+            type="number"
+            min={0}
+            defaultValue={offering.freeCancellationHours}
+            state={state}
+          />
         </div>
       </details>
       <Checkbox label="Active: viewers can book it" name="active" defaultChecked={offering.active} state={state} />

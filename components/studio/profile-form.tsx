@@ -4,7 +4,14 @@ import { Checkbox, Field, FieldError, FormMessage, SubmitButton, TextArea, input
 import { initialActionState } from "@/lib/action-state";
 import { updateProfileAction } from "@/lib/creators/actions";
 
-type Profile = { slug: string; displayName: string; bio: string; avatarUrl: string | null; timeZone: string; published: boolean };
+type Profile = {
+  slug: string;
+  displayName: string;
+  bio: string;
+  avatarUrl: string | null;
+  timeZone: string;
+  published: boolean;
+};
 
 export function ProfileForm({ profile, timeZones }: { profile: Profile; timeZones: string[] }) {
   const [state, action] = useActionState(updateProfileAction, initialActionState);
@@ -14,11 +21,24 @@ export function ProfileForm({ profile, timeZones }: { profile: Profile; timeZone
       <FormMessage state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Display name" name="displayName" defaultValue={profile.displayName} required state={state} />
-        <Field label="Profile address" name="slug" defaultValue={profile.slug} required hint={`Your page: /creators/${profile.slug}`} state={state} />
+        <Field
+          label="Profile address"
+          name="slug"
+          defaultValue={profile.slug}
+          required
+          hint={`Your page: /creators/${profile.slug}`}
+          state={state}
+        />
       </div>
       <TextArea label="Bio" name="bio" rows={4} defaultValue={profile.bio} state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Photo address (https://…)" name="avatarUrl" type="url" defaultValue={profile.avatarUrl ?? ""} state={state} />
+        <Field
+          label="Photo address (https://…)"
+          name="avatarUrl"
+          type="url"
+          defaultValue={profile.avatarUrl ?? ""}
+          state={state}
+        />
         <div>
           <label htmlFor="f-timeZone" className="block text-sm font-medium text-slate-800">
             Time zone
@@ -41,7 +61,12 @@ export function ProfileForm({ profile, timeZones }: { profile: Profile; timeZone
           <FieldError id="f-timeZone-error" message={state.fieldErrors?.timeZone?.[0]} />
         </div>
       </div>
-      <Checkbox label="Published: show my profile in the directory" name="published" defaultChecked={profile.published} state={state} />
+      <Checkbox
+        label="Published: show my profile in the directory"
+        name="published"
+        defaultChecked={profile.published}
+        state={state}
+      />
       <SubmitButton>Save profile</SubmitButton>
     </form>
   );

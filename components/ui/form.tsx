@@ -36,7 +36,21 @@ function useFieldState(name: string, state: ActionState | undefined, defaultValu
   return { id, error, control };
 }
 
-function Labelled({ id, label, error, hint, className, children }: { id: string; label: string; error?: string; hint?: string; className?: string; children: React.ReactNode }) {
+function Labelled({
+  id,
+  label,
+  error,
+  hint,
+  className,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  className?: string;
+  children: React.ReactNode;
+}) {
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
@@ -86,13 +100,27 @@ export function FormMessage({ state }: { state: ActionState }) {
   );
 }
 
-export function SubmitButton({ children, pendingText, variant = "primary", className }: { children: React.ReactNode; pendingText?: string; variant?: "primary" | "secondary" | "danger"; className?: string }) {
+export function SubmitButton({
+  children,
+  pendingText,
+  variant = "primary",
+  className,
+  label,
+}: {
+  children: React.ReactNode;
+  pendingText?: string;
+  variant?: "primary" | "secondary" | "danger";
+  className?: string;
+  /** The accessible name when the visible text alone is ambiguous (a row of "Suspend" buttons). */
+  label?: string;
+}) {
   const { pending } = useFormStatus();
   return (
     <button
       type="submit"
       disabled={pending}
       aria-disabled={pending}
+      aria-label={label}
       className={cn(
         "inline-flex items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60",
         variant === "primary" && "bg-brand text-on-brand hover:opacity-90",
@@ -107,7 +135,17 @@ export function SubmitButton({ children, pendingText, variant = "primary", class
 }
 
 /** A labelled checkbox that keeps the submitted state after a failed submission. */
-export function Checkbox({ label, name, defaultChecked, state }: { label: string; name: string; defaultChecked: boolean; state?: ActionState }) {
+export function Checkbox({
+  label,
+  name,
+  defaultChecked,
+  state,
+}: {
+  label: string;
+  name: string;
+  defaultChecked: boolean;
+  state?: ActionState;
+}) {
   const checked = state?.values ? state.values[name] === "on" : defaultChecked;
   return (
     <label className="flex items-center gap-2 text-sm">
@@ -118,7 +156,21 @@ export function Checkbox({ label, name, defaultChecked, state }: { label: string
 }
 
 /** A labelled textarea with the same error and kept-value behaviour as Field. */
-export function TextArea({ label, name, state, defaultValue, rows = 3, required }: { label: string; name: string; state?: ActionState; defaultValue?: string; rows?: number; required?: boolean }) {
+export function TextArea({
+  label,
+  name,
+  state,
+  defaultValue,
+  rows = 3,
+  required,
+}: {
+  label: string;
+  name: string;
+  state?: ActionState;
+  defaultValue?: string;
+  rows?: number;
+  required?: boolean;
+}) {
   const { id, error, control } = useFieldState(name, state, defaultValue);
   const { key, ...props } = control;
   return (

@@ -19,7 +19,10 @@ async function signInWithCredentials(email: string, password: string) {
   } catch (err) {
     if (err instanceof AuthError) {
       const code = (err as AuthError & { code?: string }).code ?? "invalid";
-      throw new AppError(code === "rate_limited" ? "rate_limited" : "unauthorized", messageFor(signInMessages, code) ?? signInMessages.invalid);
+      throw new AppError(
+        code === "rate_limited" ? "rate_limited" : "unauthorized",
+        messageFor(signInMessages, code) ?? signInMessages.invalid,
+      );
     }
     throw err;
   }

@@ -45,7 +45,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = signInInput.safeParse(credentials);
         if (!parsed.success) throw new InvalidCredentials();
         try {
-          const user = await withLogContext(requestIdOf(request.headers), () => authenticate(parsed.data!, clientIp(request.headers)));
+          const user = await withLogContext(requestIdOf(request.headers), () =>
+            authenticate(parsed.data!, clientIp(request.headers)),
+          );
           return { id: user.id, email: user.email, name: user.name, role: user.role, tokenVersion: user.tokenVersion };
         } catch (err) {
           if (err instanceof SignInRefused) {

@@ -12,6 +12,7 @@ export const signInMessages = {
 
 /** Why the user was sent back to the sign-in page (/signin?reason=…). */
 export const endedMessages: Record<string, string> = {
-  suspended: "You have been signed out because your account was suspended. Contact support if you think this is a mistake.",
+  suspended:
+    "You have been signed out because your account was suspended. Contact support if you think this is a mistake.",
   revoked: "You have been signed out. Please sign in again.",
 };

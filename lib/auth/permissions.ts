@@ -11,7 +11,8 @@ export function hasRole(actor: Pick<Actor, "role">, roles: readonly Role[]) {
 /** Throws 403 unless the actor is active and holds one of `roles`. Services call this next to the data. */
 export function assertRole(actor: Actor | null | undefined, roles: readonly Role[]): asserts actor is Actor {
   if (!actor) throw new AppError("unauthorized", "Sign in to continue.");
-  if (actor.status !== "active") throw new AppError("suspended", "Your account is suspended. Contact support if you think this is a mistake.");
+  if (actor.status !== "active")
+    throw new AppError("suspended", "Your account is suspended. Contact support if you think this is a mistake.");
   if (!hasRole(actor, roles)) throw new AppError("forbidden", "You don't have permission to do that.");
 }
 

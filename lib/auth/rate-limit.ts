@@ -9,9 +9,23 @@ import { postgresLimiter } from "@/lib/rate-limit";
  * burst of parallel guesses cannot all slip through; a successful sign-in gives it back.
  */
 const block = env.SIGNIN_BLOCK_MINUTES * 60;
-const perAccount = postgresLimiter({ keyPrefix: "signin:account", points: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT, duration: block, blockDuration: block });
-const perIp = postgresLimiter({ keyPrefix: "signin:ip", points: env.SIGNIN_MAX_FAILURES_PER_IP, duration: block, blockDuration: block });
-const signUpsPerIp = postgresLimiter({ keyPrefix: "signup:ip", points: env.SIGNUP_MAX_PER_IP_PER_HOUR, duration: 3600 });
+const perAccount = postgresLimiter({
+  keyPrefix: "signin:account",
+  points: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
+  duration: block,
+  blockDuration: block,
+});
+const perIp = postgresLimiter({
+  keyPrefix: "signin:ip",
+  points: env.SIGNIN_MAX_FAILURES_PER_IP,
+  duration: block,
+  blockDuration: block,
+});
+const signUpsPerIp = postgresLimiter({
+  keyPrefix: "signup:ip",
+  points: env.SIGNUP_MAX_PER_IP_PER_HOUR,
+  duration: 3600,
+});
 
 /** Consumes one point from each limiter; returns the longest wait (ms) when any budget is spent. */
 async function take(...attempts: Promise<RateLimiterRes>[]) {

@@ -21,7 +21,8 @@ export async function registerUser(raw: unknown, ip: string) {
     logger.info({ userId: user.id }, "account created");
     return user;
   } catch (err) {
-    if (isUniqueViolation(err)) throw fieldError("email", "An account with this email already exists. Sign in instead.");
+    if (isUniqueViolation(err))
+      throw fieldError("email", "An account with this email already exists. Sign in instead.");
     throw err;
   }
 }

@@ -34,10 +34,24 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
   const cancelled = what.kind === "cancelled" || b.status === "cancelled";
   // A calendar file only for a booking that is (or was) on the calendars: a refund for a booking that
   // was never confirmed (paid after the time was gone, or after the viewer released it) carries none.
-  const onCalendars = what.kind === "confirmed" || (await tx.emailMessage.count({ where: { dedupeKey: { startsWith: `booking:${b.id}:confirmed:` } } })) > 0;
+  const onCalendars =
+    what.kind === "confirmed" ||
+    (await tx.emailMessage.count({ where: { dedupeKey: { startsWith: `booking:${b.id}:confirmed:` } } })) > 0;
   const recipients = [
-    { side: "viewer", email: b.viewer.email, name: b.viewer.name, timeZone: b.viewerTimeZone, other: b.creator.displayName },
-    { side: "creator", email: b.creator.user.email, name: b.creator.user.name, timeZone: b.creator.timeZone, other: b.viewer.name },
+    {
+      side: "viewer",
+      email: b.viewer.email,
+      name: b.viewer.name,
+      timeZone: b.viewerTimeZone,
+      other: b.creator.displayName,
+    },
+    {
+      side: "creator",
+      email: b.creator.user.email,
+      name: b.creator.user.name,
+      timeZone: b.creator.timeZone,
+      other: b.viewer.name,
+    },
   ] as const;
 
   const emails: OutgoingEmail[] = recipients.map((r) => {
@@ -48,22 +62,53 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
     if (what.kind === "confirmed") {
       subject = `Booked: ${b.offering.title} with ${r.other}, ${when}`;
       key = `booking:${b.id}:confirmed:${r.side}`;
-      lines.push(`Your private session "${b.offering.title}" with ${r.other} is confirmed for ${when} (${r.timeZone}).`);
-      if (r.side === "viewer") lines.push(`You paid ${money(b.priceCents)}.`, "", cancellationPolicyText(b.freeCancellationHours));
+      lines.push(
+        `Your private session "${b.offering.title}" with ${r.other} is confirmed for ${when} (${r.timeZone}).`,
+      );
+      if (r.side === "viewer")
+        lines.push(`You paid ${money(b.priceCents)}.`, "", cancellationPolicyText(b.freeCancellationHours));
     } else if (what.kind === "cancelled") {
       subject = `Cancelled: ${b.offering.title} with ${r.other}, ${when}`;
       key = `booking:${b.id}:cancelled:${r.side}`;
-      const by = what.by === r.side ? "You cancelled" : what.by === "admin" ? `${brand.name} support cancelled` : `${r.other} cancelled`;
+      const by =
+        what.by === r.side
+          ? "You cancelled"
+          : what.by === "admin"
+            ? `${brand.name} support cancelled`
+            : `${r.other} cancelled`;
       lines.push(`${by} the session "${b.offering.title}" on ${when} (${r.timeZone}).`);
-      if (r.side === "viewer") lines.push(what.refundCents > 0 ? `${money(what.refundCents)} is being refunded to you.` : "Under the cancellation policy shown at checkout, this late cancellation is not refunded.");
+      if (r.side === "viewer")
+        lines.push(
+          what.refundCents > 0
+            ? `${money(what.refundCents)} is being refunded to you.`
+            : "Under the cancellation policy shown at checkout, this late cancellation is not refunded.",
+        );
     } else {
       subject = `Refund: ${money(what.amountCents)} for ${b.offering.title}`;
       key = `refund:${what.refundId}:${r.side}`;
-      lines.push(r.side === "viewer" ? `We refunded ${money(what.amountCents)} for "${b.offering.title}" on ${when}. Your bank usually shows it within 5–10 days.` : `${money(what.amountCents)} of ${r.other}'s payment for "${b.offering.title}" on ${when} was refunded.`);
+      lines.push(
+        r.side === "viewer"
+          ? `We refunded ${money(what.amountCents)} for "${b.offering.title}" on ${when}. Your bank usually shows it within 5–10 days.`
+          : `${money(what.amountCents)} of ${r.other}'s payment for "${b.offering.title}" on ${when} was refunded.`,
+      );
     }
     lines.push("", `Details: ${url}`, "", `— ${brand.name}`);
-    const ics = onCalendars ? bookingCalendarFile({ ...b, viewerName: b.viewer.name, creatorName: b.creator.displayName }, brand.name, r.timeZone, cancelled) : null;
-    return { dedupeKey: key, traceId: b.traceId, to: r.email, subject, text: lines.join("\n"), ...(ics ? { ics } : {}) };
+    const ics = onCalendars
+      ? bookingCalendarFile(
+          { ...b, viewerName: b.viewer.name, creatorName: b.creator.displayName },
+          brand.name,
+          r.timeZone,
+          cancelled,
+        )
+      : null;
+    return {
+      dedupeKey: key,
+      traceId: b.traceId,
+      to: r.email,
+      subject,
+      text: lines.join("\n"),
+      ...(ics ? { ics } : {}),
+    };
   });
   return enqueueEmails(tx, emails);
 }
@@ -78,14 +123,23 @@ function addressOf(from: string) {
  */
 export function bookingCalendarFile(
   b: { id: string; startsAt: Date; endsAt: Date; offering: { title: string }; viewerName: string; creatorName: string },
-  brandName: string, timeZone: string, cancelled: boolean,
+  brandName: string,
+  timeZone: string,
+  cancelled: boolean,
 ) {
   const url = `${env.APP_URL}/bookings/${b.id}`;
   const content = bookingIcs({
-    uid: `booking-${b.id}@${new URL(env.APP_URL).hostname}`, title: `${b.offering.title}: ${b.viewerName} with ${b.creatorName}`,
-    description: `${b.offering.title} on ${brandName}. ${url}`, startsAt: b.startsAt, endsAt: b.endsAt, timeZone, url,
+    uid: `booking-${b.id}@${new URL(env.APP_URL).hostname}`,
+    title: `${b.offering.title}: ${b.viewerName} with ${b.creatorName}`,
+    description: `${b.offering.title} on ${brandName}. ${url}`,
+    startsAt: b.startsAt,
+    endsAt: b.endsAt,
+    timeZone,
+    url,
     organizer: { name: brandName, email: addressOf(env.MAIL_FROM) },
-    status: cancelled ? "cancelled" : "confirmed", sequence: cancelled ? 1 : 0, productId: brandName,
+    status: cancelled ? "cancelled" : "confirmed",
+    sequence: cancelled ? 1 : 0,
+    productId: brandName,
   });
   return { filename: icsFilename(b.offering.title), content };
 }

@@ -21,9 +21,19 @@ export async function releaseLapsedHolds(tx: Tx, scope?: { creatorId: string; st
         WHERE status = 'pending_payment' AND "holdsSlot" AND "holdExpiresAt" <= timezone('utc', now())
         RETURNING id, "traceId"`;
   if (released.length === 0) return 0;
-  await tx.payment.updateMany({ where: { bookingId: { in: released.map((r) => r.id) }, status: "pending" }, data: { status: "expired" } });
+  await tx.payment.updateMany({
+    where: { bookingId: { in: released.map((r) => r.id) }, status: "pending" },
+    data: { status: "expired" },
+  });
   await tx.traceEvent.createMany({
-    data: released.map((r) => ({ traceId: r.traceId, type: "booking.expired", source: "app" as const, payload: { bookingId: r.id, reason: "hold_lapsed" }, occurredAt: new Date(), schemaVersion: 1 })),
+    data: released.map((r) => ({
+      traceId: r.traceId,
+      type: "booking.expired",
+      source: "app" as const,
+      payload: { bookingId: r.id, reason: "hold_lapsed" },
+      occurredAt: new Date(),
+      schemaVersion: 1,
+    })),
   });
   return released.length;
 }

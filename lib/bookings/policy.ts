@@ -26,11 +26,21 @@ export function cancellationPolicyText(freeCancellationHours: number) {
   return `Free cancellation up to ${freeCancellationHours} hours before the start: you get a full refund. Later cancellations are not refunded. If the creator cancels, you always get a full refund.`;
 }
 
-export type RefundRow = { amountCents: number; status: "requested" | "pending" | "succeeded" | "failed"; stripeRefundId: string | null };
-export type PaymentMoney = { amountCents: number; capturedCents: number | null; refundedCents: number; refunds: RefundRow[] };
+export type RefundRow = {
+  amountCents: number;
+  status: "requested" | "pending" | "succeeded" | "failed";
+  stripeRefundId: string | null;
+};
+export type PaymentMoney = {
+  amountCents: number;
+  capturedCents: number | null;
+  refundedCents: number;
+  refunds: RefundRow[];
+};
 
 /** The most that can be refunded of a payment: what Stripe captured when that differs from the price. */
-export const refundCeiling = (p: { amountCents: number; capturedCents: number | null }) => p.capturedCents ?? p.amountCents;
+export const refundCeiling = (p: { amountCents: number; capturedCents: number | null }) =>
+  p.capturedCents ?? p.amountCents;
 
 /**
  * What of a payment is refunded or on its way back: the larger of Booth's live refund rows and what

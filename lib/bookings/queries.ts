@@ -13,10 +13,18 @@ export async function listViewerBookings(viewerId: string) {
     orderBy: { startsAt: "asc" },
     take: 100,
     select: {
-      id: true, startsAt: true, endsAt: true, status: true, priceCents: true, currency: true,
+      id: true,
+      startsAt: true,
+      endsAt: true,
+      status: true,
+      priceCents: true,
+      currency: true,
       offering: { select: { title: true } },
       creator: { select: { displayName: true, slug: true } },
-      payments: { select: { status: true, amountCents: true, refundedCents: true, paidAt: true }, orderBy: { createdAt: "asc" } },
+      payments: {
+        select: { status: true, amountCents: true, refundedCents: true, paidAt: true },
+        orderBy: { createdAt: "asc" },
+      },
     },
   });
 }
@@ -29,17 +37,32 @@ export async function getOpenSlots(offeringId: string, range: { from?: Date; day
   const offering = await db.offering.findUnique({
     where: { id: offeringId },
     select: {
-      id: true, kind: true, active: true, durationMinutes: true, minNoticeMinutes: true, horizonDays: true, creatorId: true,
-      creator: { select: { timeZone: true, published: true, availability: { select: { weekday: true, startMinute: true, endMinute: true } } } },
+      id: true,
+      kind: true,
+      active: true,
+      durationMinutes: true,
+      minNoticeMinutes: true,
+      horizonDays: true,
+      creatorId: true,
+      creator: {
+        select: {
+          timeZone: true,
+          published: true,
+          availability: { select: { weekday: true, startMinute: true, endMinute: true } },
+        },
+      },
     },
   });
-  if (!offering || !offering.active || !offering.creator.published || offering.kind !== "private_session") return null;
+  if (!offering?.active || !offering.creator.published || offering.kind !== "private_session") return null;
   const from = range.from && range.from > now ? range.from : now;
   const to = new Date(from.getTime() + range.days * 86_400_000);
   const [busy, blackouts] = await Promise.all([
     db.booking.findMany({
       where: {
-        creatorId: offering.creatorId, holdsSlot: true, startsAt: { lt: to }, endsAt: { gt: from },
+        creatorId: offering.creatorId,
+        holdsSlot: true,
+        startsAt: { lt: to },
+        endsAt: { gt: from },
         OR: [{ status: "confirmed" }, { status: "pending_payment", holdExpiresAt: { gt: now } }],
       },
       select: { startsAt: true, endsAt: true },
@@ -47,8 +70,16 @@ export async function getOpenSlots(offeringId: string, range: { from?: Date; day
     db.blackoutDate.findMany({ where: { creatorId: offering.creatorId }, select: { date: true } }),
   ]);
   const slots: Interval[] = expandSlots({
-    rules: offering.creator.availability, timeZone: offering.creator.timeZone, blackoutDates: blackouts.map((b) => b.date.toISOString().slice(0, 10)),
-    busy, durationMinutes: offering.durationMinutes, minNoticeMinutes: offering.minNoticeMinutes, horizonDays: offering.horizonDays, now, from, to,
+    rules: offering.creator.availability,
+    timeZone: offering.creator.timeZone,
+    blackoutDates: blackouts.map((b) => b.date.toISOString().slice(0, 10)),
+    busy,
+    durationMinutes: offering.durationMinutes,
+    minNoticeMinutes: offering.minNoticeMinutes,
+    horizonDays: offering.horizonDays,
+    now,
+    from,
+    to,
   });
   return { creatorTimeZone: offering.creator.timeZone, slots };
 }
@@ -57,9 +88,21 @@ export async function getOpenSlots(offeringId: string, range: { from?: Date; day
 export async function getBookableOffering(offeringId: string) {
   const o = await db.offering.findUnique({
     where: { id: offeringId },
-    select: { id: true, title: true, description: true, kind: true, active: true, durationMinutes: true, horizonDays: true, priceCents: true, currency: true, freeCancellationHours: true, creator: { select: { displayName: true, slug: true, timeZone: true, published: true, userId: true } } },
+    select: {
+      id: true,
+      title: true,
+      description: true,
+      kind: true,
+      active: true,
+      durationMinutes: true,
+      horizonDays: true,
+      priceCents: true,
+      currency: true,
+      freeCancellationHours: true,
+      creator: { select: { displayName: true, slug: true, timeZone: true, published: true, userId: true } },
+    },
   });
-  if (!o || !o.active || !o.creator.published || o.kind !== "private_session") return null;
+  if (!o?.active || !o.creator.published || o.kind !== "private_session") return null;
   return o;
 }
 
@@ -78,9 +121,22 @@ export async function getBookingForActor(actor: Actor, bookingId: string) {
     },
   });
   if (!booking) throw new AppError("not_found", "No such booking.");
-  const role = booking.viewerId === actor.id ? "viewer" : booking.creator.userId === actor.id ? "creator" : actor.role === "admin" ? "admin" : null;
+  const role =
+    booking.viewerId === actor.id
+      ? "viewer"
+      : booking.creator.userId === actor.id
+        ? "creator"
+        : actor.role === "admin"
+          ? "admin"
+          : null;
   if (!role) throw new AppError("not_found", "No such booking.");
-  const trace = role === "admin" ? await db.traceEvent.findMany({ where: { traceId: booking.traceId }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] }) : [];
+  const trace =
+    role === "admin"
+      ? await db.traceEvent.findMany({
+          where: { traceId: booking.traceId },
+          orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+        })
+      : [];
   if (role !== "admin") {
     // What an admin wrote as the reason for a refund is for the platform's staff, not for the two sides.
     for (const p of booking.payments) for (const r of p.refunds) r.reason = publicRefundReason(r.reason);
@@ -98,8 +154,14 @@ export async function getCreatorMoney(actor: Actor, now = new Date()) {
     orderBy: { startsAt: "asc" },
     take: 500,
     select: {
-      id: true, startsAt: true, endsAt: true, status: true, currency: true, priceCents: true,
-      offering: { select: { title: true } }, viewer: { select: { name: true } },
+      id: true,
+      startsAt: true,
+      endsAt: true,
+      status: true,
+      currency: true,
+      priceCents: true,
+      offering: { select: { title: true } },
+      viewer: { select: { name: true } },
       payments: { select: { amountCents: true, refundedCents: true, status: true, currency: true } },
     },
   });
@@ -121,7 +183,11 @@ export async function getCreatorMoney(actor: Actor, now = new Date()) {
     upcoming: bookings.filter((b) => b.endsAt > now && b.status === "confirmed"),
     past: bookings.filter((b) => !(b.endsAt > now && b.status === "confirmed")).reverse(),
     feePercent: env.PLATFORM_FEE_PERCENT,
-    earnings: [...byCurrency.entries()].map(([currency, s]) => ({ currency, disputedCents: s.disputedCents, ...earnings({ grossCents: s.grossCents, refundedCents: s.refundedCents, feePercent: env.PLATFORM_FEE_PERCENT }) })),
+    earnings: [...byCurrency.entries()].map(([currency, s]) => ({
+      currency,
+      disputedCents: s.disputedCents,
+      ...earnings({ grossCents: s.grossCents, refundedCents: s.refundedCents, feePercent: env.PLATFORM_FEE_PERCENT }),
+    })),
   };
 }
 
@@ -129,12 +195,29 @@ export async function getCreatorMoney(actor: Actor, now = new Date()) {
 export async function getAdminMoneyOverview(actor: Actor) {
   if (actor.role !== "admin") throw new AppError("forbidden", "You don't have permission to do that.");
   const select = {
-    id: true, status: true, amountCents: true, currency: true, refundedCents: true, reviewReason: true, createdAt: true, bookingId: true,
+    id: true,
+    status: true,
+    amountCents: true,
+    currency: true,
+    refundedCents: true,
+    reviewReason: true,
+    createdAt: true,
+    bookingId: true,
     payer: { select: { email: true } },
   } as const;
   const [review, recent] = await Promise.all([
-    db.payment.findMany({ where: { OR: [{ status: { in: ["needs_review", "disputed"] } }, { reviewReason: { not: null } }] }, orderBy: { updatedAt: "desc" }, take: 50, select }),
-    db.payment.findMany({ where: { status: { in: ["paid", "partially_refunded", "refunded"] } }, orderBy: { paidAt: "desc" }, take: 20, select }),
+    db.payment.findMany({
+      where: { OR: [{ status: { in: ["needs_review", "disputed"] } }, { reviewReason: { not: null } }] },
+      orderBy: { updatedAt: "desc" },
+      take: 50,
+      select,
+    }),
+    db.payment.findMany({
+      where: { status: { in: ["paid", "partially_refunded", "refunded"] } },
+      orderBy: { paidAt: "desc" },
+      take: 20,
+      select,
+    }),
   ]);
   return { review, recent };
 }
@@ -145,10 +228,21 @@ export async function getAdminMoneyOverview(actor: Actor) {
  */
 export async function getBookingCalendar(actor: Actor, bookingId: string) {
   const { booking, role } = await getBookingForActor(actor, bookingId);
-  if (!["confirmed", "completed", "cancelled", "disputed"].includes(booking.status) || (booking.status === "cancelled" && !booking.payments.some((p) => p.paidAt))) {
+  if (
+    !["confirmed", "completed", "cancelled", "disputed"].includes(booking.status) ||
+    (booking.status === "cancelled" && !booking.payments.some((p) => p.paidAt))
+  ) {
     throw new AppError("conflict", "This booking is not on the calendar: it was never confirmed.");
   }
-  const [{ getBrand }, { bookingCalendarFile }] = await Promise.all([import("@/lib/branding/queries"), import("./emails")]);
+  const [{ getBrand }, { bookingCalendarFile }] = await Promise.all([
+    import("@/lib/branding/queries"),
+    import("./emails"),
+  ]);
   const zone = role === "creator" ? booking.creator.timeZone : booking.viewerTimeZone;
-  return bookingCalendarFile({ ...booking, viewerName: booking.viewer.name, creatorName: booking.creator.displayName }, (await getBrand()).name, zone, booking.status === "cancelled");
+  return bookingCalendarFile(
+    { ...booking, viewerName: booking.viewer.name, creatorName: booking.creator.displayName },
+    (await getBrand()).name,
+    zone,
+    booking.status === "cancelled",
+  );
 }

@@ -15,13 +15,20 @@ export const cancelBookingInput = z.object({
 
 export const adminRefundInput = z.object({
   /** Minor units; omitted = everything still refundable. */
-  amountCents: z.coerce.number("Enter the amount in cents").int("Enter the amount in whole cents").positive("The refund must be more than 0").optional(),
+  amountCents: z.coerce
+    .number("Enter the amount in cents")
+    .int("Enter the amount in whole cents")
+    .positive("The refund must be more than 0")
+    .optional(),
   reason: z.string().trim().min(3, "Say why you refund (at least 3 characters)").max(500),
   /** A retried click sends the same key and refunds once. */
   idempotencyKey: z.string().trim().min(8).max(100).optional(),
 });
 
 export const slotRangeInput = z.object({
-  from: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  from: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .optional(),
   days: z.coerce.number().int().min(1).max(90).default(14),
 });

@@ -74,7 +74,10 @@ export function expandSlots(input: SlotInput): Interval[] {
  * wall time does not exist (skipped), the first occurrence when it happens twice (as calendars do).
  */
 function instantOfWallTime(day: DateTime, minute: number, timeZone: string): number | null {
-  const wall = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minute / 60), minute: minute % 60 }, { zone: timeZone });
+  const wall = DateTime.fromObject(
+    { year: day.year, month: day.month, day: day.day, hour: Math.floor(minute / 60), minute: minute % 60 },
+    { zone: timeZone },
+  );
   if (wall.hour * 60 + wall.minute !== minute || !wall.hasSame(day, "day")) return null; // luxon shifted a skipped time
   return Math.min(...wall.getPossibleOffsets().map((d) => d.toMillis()), wall.toMillis());
 }

@@ -25,7 +25,10 @@ export function canTransition(from: BookingStatus, to: BookingStatus) {
 }
 
 export class IllegalTransition extends Error {
-  constructor(readonly from: BookingStatus, readonly to: BookingStatus) {
+  constructor(
+    readonly from: BookingStatus,
+    readonly to: BookingStatus,
+  ) {
     super(`booking cannot go from ${from} to ${to}`);
     this.name = "IllegalTransition";
   }

@@ -41,7 +41,9 @@ export async function saveAvailabilityAction(_prev: ActionState, form: FormData)
     if (Object.keys(errors).length) throw new AppError("invalid", "Please fix the highlighted days.", errors);
     const count = await replaceAvailability(creator, rules);
     refreshPublicPages();
-    return count ? `Weekly availability saved (${count} time range${count === 1 ? "" : "s"}).` : "Weekly availability cleared.";
+    return count
+      ? `Weekly availability saved (${count} time range${count === 1 ? "" : "s"}).`
+      : "Weekly availability cleared.";
   });
 }
 
@@ -81,6 +83,8 @@ export async function decideApplicationAction(_prev: ActionState, form: FormData
     const admin = await requireRole("admin");
     const result = await decideApplication(admin, formObject(form));
     revalidatePath("/admin");
-    return result.status === "approved" ? "Approved: they are now a creator with a draft profile." : "Application declined.";
+    return result.status === "approved"
+      ? "Approved: they are now a creator with a draft profile."
+      : "Application declined.";
   });
 }

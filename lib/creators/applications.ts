@@ -14,7 +14,10 @@ export async function applyAsCreator(actor: Actor, raw: unknown) {
   return db.$transaction(async (tx) => {
     // Serialises two quick submissions by the same user.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`apply:${actor.id}`}))`;
-    const pending = await tx.creatorApplication.findFirst({ where: { userId: actor.id, status: "pending" }, select: { id: true } });
+    const pending = await tx.creatorApplication.findFirst({
+      where: { userId: actor.id, status: "pending" },
+      select: { id: true },
+    });
     if (pending) throw new AppError("conflict", "You already have an application waiting for review.");
     return tx.creatorApplication.create({ data: { userId: actor.id, ...input }, select: { id: true, status: true } });
   });
@@ -36,27 +39,48 @@ export async function decideApplication(actor: Actor, raw: unknown) {
   const input = decideApplicationInput.parse(raw);
   const approve = input.decision === "approve";
   return db.$transaction(async (tx) => {
-    const app = await tx.creatorApplication.findUnique({ where: { id: input.applicationId }, select: { id: true, userId: true, displayName: true } });
+    const app = await tx.creatorApplication.findUnique({
+      where: { id: input.applicationId },
+      select: { id: true, userId: true, displayName: true },
+    });
     if (!app) throw new AppError("not_found", "That application no longer exists.");
     const { count } = await tx.creatorApplication.updateMany({
       where: { id: app.id, status: "pending" },
-      data: { status: approve ? "approved" : "declined", decidedById: actor.id, decidedAt: new Date(), decisionNote: input.note },
+      data: {
+        status: approve ? "approved" : "declined",
+        decidedById: actor.id,
+        decidedAt: new Date(),
+        decisionNote: input.note,
+      },
     });
     if (count === 0) throw new AppError("conflict", "This application was already decided.");
     if (approve) {
       // Only a viewer is promoted: an applicant made admin meanwhile must not be demoted by this click.
       const applicant = await tx.user.findUniqueOrThrow({ where: { id: app.userId }, select: { role: true } });
-      if (applicant.role === "admin") throw new AppError("conflict", "This applicant is an admin now; change their role on the users list instead.");
+      if (applicant.role === "admin")
+        throw new AppError("conflict", "This applicant is an admin now; change their role on the users list instead.");
       await tx.user.updateMany({ where: { id: app.userId, role: "viewer" }, data: { role: "creator" } });
       const exists = await tx.creatorProfile.findUnique({ where: { userId: app.userId }, select: { id: true } });
       if (!exists) {
         await tx.creatorProfile.create({
-          data: { userId: app.userId, slug: await freeSlug(tx, slugify(app.displayName)), displayName: app.displayName, timeZone: "UTC", published: false },
+          data: {
+            userId: app.userId,
+            slug: await freeSlug(tx, slugify(app.displayName)),
+            displayName: app.displayName,
+            timeZone: "UTC",
+            published: false,
+          },
         });
       }
     }
     await tx.moderationAction.create({
-      data: { actorId: actor.id, targetUserId: app.userId, type: approve ? "approve_creator" : "decline_creator", reason: input.note, details: { applicationId: app.id } },
+      data: {
+        actorId: actor.id,
+        targetUserId: app.userId,
+        type: approve ? "approve_creator" : "decline_creator",
+        reason: input.note,
+        details: { applicationId: app.id },
+      },
     });
     logger.info({ actorId: actor.id, applicationId: app.id, decision: input.decision }, "creator application decided");
     return { status: approve ? "approved" : "declined" } as const;

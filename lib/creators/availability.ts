@@ -26,7 +26,8 @@ export function formatTimeOfDay(minutes: number) {
 export function validateWeeklyRules(rules: WeeklyRule[]): Map<number, string> {
   const problems = new Map<number, string>();
   for (const r of rules) {
-    if (r.endMinute <= r.startMinute) problems.set(r.weekday, `${dayName(r.weekday)}: the end time must be after the start time.`);
+    if (r.endMinute <= r.startMinute)
+      problems.set(r.weekday, `${dayName(r.weekday)}: the end time must be after the start time.`);
   }
   for (let day = 0; day < 7; day++) {
     const sorted = rules.filter((r) => r.weekday === day).sort((a, b) => a.startMinute - b.startMinute);

@@ -2,7 +2,14 @@ import "server-only";
 import { db } from "@/lib/db";
 
 const publicOffering = {
-  id: true, kind: true, title: true, description: true, durationMinutes: true, priceCents: true, currency: true, capacity: true,
+  id: true,
+  kind: true,
+  title: true,
+  description: true,
+  durationMinutes: true,
+  priceCents: true,
+  currency: true,
+  capacity: true,
 } as const;
 
 /** Published creators whose accounts are active, for the directory. */
@@ -11,8 +18,16 @@ export async function listPublishedCreators() {
     where: { published: true, user: { status: "active", role: "creator" } },
     orderBy: { displayName: "asc" },
     select: {
-      slug: true, displayName: true, bio: true, avatarUrl: true, timeZone: true,
-      offerings: { where: { active: true }, select: { priceCents: true, currency: true }, orderBy: { priceCents: "asc" } },
+      slug: true,
+      displayName: true,
+      bio: true,
+      avatarUrl: true,
+      timeZone: true,
+      offerings: {
+        where: { active: true },
+        select: { priceCents: true, currency: true },
+        orderBy: { priceCents: "asc" },
+      },
     },
   });
   return rows.map(({ offerings, ...p }) => ({ ...p, offeringCount: offerings.length, from: offerings[0] ?? null }));
@@ -23,7 +38,11 @@ export async function getPublicProfile(slug: string) {
   return db.creatorProfile.findFirst({
     where: { slug, published: true, user: { status: "active", role: "creator" } },
     select: {
-      slug: true, displayName: true, bio: true, avatarUrl: true, timeZone: true,
+      slug: true,
+      displayName: true,
+      bio: true,
+      avatarUrl: true,
+      timeZone: true,
       offerings: { where: { active: true }, select: publicOffering, orderBy: [{ kind: "asc" }, { priceCents: "asc" }] },
       availability: { select: { weekday: true, startMinute: true, endMinute: true } },
     },
@@ -35,9 +54,27 @@ export async function getStudio(userId: string) {
   return db.creatorProfile.findUnique({
     where: { userId },
     select: {
-      id: true, slug: true, displayName: true, bio: true, avatarUrl: true, timeZone: true, published: true,
-      offerings: { orderBy: { createdAt: "asc" }, select: { ...publicOffering, minNoticeMinutes: true, horizonDays: true, freeCancellationHours: true, active: true } },
-      availability: { select: { weekday: true, startMinute: true, endMinute: true }, orderBy: [{ weekday: "asc" }, { startMinute: "asc" }] },
+      id: true,
+      slug: true,
+      displayName: true,
+      bio: true,
+      avatarUrl: true,
+      timeZone: true,
+      published: true,
+      offerings: {
+        orderBy: { createdAt: "asc" },
+        select: {
+          ...publicOffering,
+          minNoticeMinutes: true,
+          horizonDays: true,
+          freeCancellationHours: true,
+          active: true,
+        },
+      },
+      availability: {
+        select: { weekday: true, startMinute: true, endMinute: true },
+        orderBy: [{ weekday: "asc" }, { startMinute: "asc" }],
+      },
       blackouts: { select: { id: true, date: true, reason: true }, orderBy: { date: "asc" } },
     },
   });
@@ -55,6 +92,12 @@ export async function listPendingApplications() {
   return db.creatorApplication.findMany({
     where: { status: "pending" },
     orderBy: { createdAt: "asc" },
-    select: { id: true, displayName: true, pitch: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
+    select: {
+      id: true,
+      displayName: true,
+      pitch: true,
+      createdAt: true,
+      user: { select: { id: true, email: true, name: true } },
+    },
   });
 }

@@ -12,7 +12,8 @@ const intField = (label: string, min: number, max: number) =>
     .max(max, `${label} must be at most ${max}`);
 
 /** An empty form field is "not given" (so a default applies, or "required" is said), never 0. */
-const blankAsMissing = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema);
+const blankAsMissing = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema);
 
 export const slugField = z
   .string()
@@ -31,7 +32,11 @@ export const timeZoneField = z
 
 export const updateProfileInput = z.object({
   slug: slugField,
-  displayName: z.string().trim().min(1, "Enter the name viewers will see").max(80, "Keep your name under 80 characters"),
+  displayName: z
+    .string()
+    .trim()
+    .min(1, "Enter the name viewers will see")
+    .max(80, "Keep your name under 80 characters"),
   bio: z.string().trim().max(2000, "Keep your bio under 2,000 characters").default(""),
   avatarUrl: z
     .union([z.literal(""), z.url({ protocol: /^https?$/, message: "Enter an image address starting with https://" })])
@@ -81,35 +86,57 @@ export const newOfferingDefaults = {
 
 export const saveOfferingInput = z
   .object({
-    id: z.string().optional().transform((v) => v || undefined),
+    id: z
+      .string()
+      .optional()
+      .transform((v) => v || undefined),
     kind: z.enum(["private_session", "group_room"], "Choose a private session or a group room"),
     title: z.string().trim().min(1, "Give the offering a title").max(100, "Keep the title under 100 characters"),
     description: z.string().trim().max(1000, "Keep the description under 1,000 characters").default(""),
-    durationMinutes: blankAsMissing(intField("Duration", 10, 240).refine((n) => n % 5 === 0, "Use a duration in steps of 5 minutes")),
+    durationMinutes: blankAsMissing(
+      intField("Duration", 10, 240).refine((n) => n % 5 === 0, "Use a duration in steps of 5 minutes"),
+    ),
     price: priceField,
     currency: z.enum(currencies, `Choose one of ${currencies.join(", ")}`),
     capacity: blankAsMissing(intField("Capacity", 2, 1000).optional()),
-    minNoticeMinutes: blankAsMissing(intField("Minimum notice", 0, 10080).default(newOfferingDefaults.minNoticeMinutes)),
+    minNoticeMinutes: blankAsMissing(
+      intField("Minimum notice", 0, 10080).default(newOfferingDefaults.minNoticeMinutes),
+    ),
     horizonDays: blankAsMissing(intField("Booking horizon", 1, 365).default(newOfferingDefaults.horizonDays)),
-    freeCancellationHours: blankAsMissing(intField("Free cancellation window", 0, 720).default(newOfferingDefaults.freeCancellationHours)),
+    freeCancellationHours: blankAsMissing(
+      intField("Free cancellation window", 0, 720).default(newOfferingDefaults.freeCancellationHours),
+    ),
     active: checkbox,
   })
   .superRefine((v, ctx) => {
     if (v.kind === "group_room" && v.capacity === undefined) {
-      ctx.addIssue({ code: "custom", path: ["capacity"], message: "Say how many viewers a group room holds (2 or more)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["capacity"],
+        message: "Say how many viewers a group room holds (2 or more)",
+      });
     }
   })
-  .transform(({ capacity, kind, ...rest }) => ({ ...rest, kind, capacity: kind === "group_room" ? (capacity ?? null) : null }));
+  .transform(({ capacity, kind, ...rest }) => ({
+    ...rest,
+    kind,
+    capacity: kind === "group_room" ? (capacity ?? null) : null,
+  }));
 export type SaveOfferingInput = z.infer<typeof saveOfferingInput>;
 
-const ruleInput = z.object({ weekday: z.number().int().min(0).max(6), startMinute: z.number().int().min(0).max(1440), endMinute: z.number().int().min(0).max(1440) });
+const ruleInput = z.object({
+  weekday: z.number().int().min(0).max(6),
+  startMinute: z.number().int().min(0).max(1440),
+  endMinute: z.number().int().min(0).max(1440),
+});
 
 export const replaceAvailabilityInput = z.object({
   rules: z
     .array(ruleInput)
     .max(28, "Use at most 4 time ranges a day")
     .superRefine((rules, ctx) => {
-      for (const [day, message] of validateWeeklyRules(rules)) ctx.addIssue({ code: "custom", path: [dayName(day)], message });
+      for (const [day, message] of validateWeeklyRules(rules))
+        ctx.addIssue({ code: "custom", path: [dayName(day)], message });
     }),
 });
 
@@ -128,7 +155,9 @@ export function weeklyRulesFromForm(form: FormData): { rules: WeeklyRule[]; erro
       const s = parseTimeOfDay(start);
       const e = parseTimeOfDay(end);
       if (s === null || e === null) {
-        (errors[dayName(day)] ??= []).push(`${dayName(day)}: enter both a start and an end time, like 09:00 and 17:00.`);
+        (errors[dayName(day)] ??= []).push(
+          `${dayName(day)}: enter both a start and an end time, like 09:00 and 17:00.`,
+        );
         continue;
       }
       rules.push({ weekday: day, startMinute: s, endMinute: e });
@@ -139,16 +168,34 @@ export function weeklyRulesFromForm(form: FormData): { rules: WeeklyRule[]; erro
 
 export const addBlackoutInput = z.object({
   date: z.iso.date("Pick a date"),
-  reason: z.string().trim().max(200, "Keep the note under 200 characters").optional().transform((v) => v || null),
+  reason: z
+    .string()
+    .trim()
+    .max(200, "Keep the note under 200 characters")
+    .optional()
+    .transform((v) => v || null),
 });
 
 export const applyAsCreatorInput = z.object({
-  displayName: z.string().trim().min(1, "Enter the name viewers will see").max(80, "Keep your name under 80 characters"),
-  pitch: z.string().trim().min(20, "Tell us a little more (at least 20 characters)").max(1000, "Keep it under 1,000 characters"),
+  displayName: z
+    .string()
+    .trim()
+    .min(1, "Enter the name viewers will see")
+    .max(80, "Keep your name under 80 characters"),
+  pitch: z
+    .string()
+    .trim()
+    .min(20, "Tell us a little more (at least 20 characters)")
+    .max(1000, "Keep it under 1,000 characters"),
 });
 
 export const decideApplicationInput = z.object({
   applicationId: z.string().min(1),
   decision: z.enum(["approve", "decline"], "Choose approve or decline"),
-  note: z.string().trim().max(500, "Keep the note under 500 characters").optional().transform((v) => v || null),
+  note: z
+    .string()
+    .trim()
+    .max(500, "Keep the note under 500 characters")
+    .optional()
+    .transform((v) => v || null),
 });

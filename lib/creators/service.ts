@@ -16,11 +16,17 @@ export async function updateProfile(actor: Actor, raw: unknown) {
   assertRole(actor, ["creator"]);
   const input = updateProfileInput.parse(raw);
   const save = () =>
-    db.creatorProfile.upsert({ where: { userId: actor.id }, create: { userId: actor.id, ...input }, update: input, select: { slug: true, published: true } });
+    db.creatorProfile.upsert({
+      where: { userId: actor.id },
+      create: { userId: actor.id, ...input },
+      update: input,
+      select: { slug: true, published: true },
+    });
   try {
     return await save();
   } catch (err) {
-    if (isUniqueViolation(err, "slug")) throw fieldError("slug", "That address is taken. Try another, like adding your city.");
+    if (isUniqueViolation(err, "slug"))
+      throw fieldError("slug", "That address is taken. Try another, like adding your city.");
     // Two first saves at once (a double click): the loser finds the row the winner created.
     if (isUniqueViolation(err, "userId")) return save();
     throw err;
@@ -63,7 +69,10 @@ export async function addBlackout(actor: Actor, raw: unknown) {
   const input = addBlackoutInput.parse(raw);
   const creatorId = await profileIdOf(actor);
   try {
-    return await db.blackoutDate.create({ data: { creatorId, date: new Date(`${input.date}T00:00:00Z`), reason: input.reason }, select: { id: true } });
+    return await db.blackoutDate.create({
+      data: { creatorId, date: new Date(`${input.date}T00:00:00Z`), reason: input.reason },
+      select: { id: true },
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw fieldError("date", "That date is already blocked.");
     throw err;

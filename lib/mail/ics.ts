@@ -67,6 +67,12 @@ function calendarZone(timeZone: string): { tzid: string; vtimezone: string } | n
 
 /** "Portfolio review" → "portfolio-review.ics" (ASCII, safe in a Content-Disposition header). */
 export function icsFilename(title: string): string {
-  const base = title.normalize("NFKD").replace(/[^\w\s-]/g, "").trim().toLowerCase().replace(/[\s_]+/g, "-").slice(0, 60);
+  const base = title
+    .normalize("NFKD")
+    .replace(/[^\w\s-]/g, "")
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, "-")
+    .slice(0, 60);
   return `${base || "session"}.ics`;
 }

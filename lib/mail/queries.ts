@@ -6,7 +6,16 @@ export function listOutbox(limit = 100) {
   return db.emailMessage.findMany({
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
-    select: { id: true, toAddress: true, subject: true, status: true, createdAt: true, sentAt: true, icsFilename: true, traceId: true },
+    select: {
+      id: true,
+      toAddress: true,
+      subject: true,
+      status: true,
+      createdAt: true,
+      sentAt: true,
+      icsFilename: true,
+      traceId: true,
+    },
   });
 }
 

@@ -31,7 +31,10 @@ export function outboxEnabled(): boolean {
 }
 
 /** Writes emails in the caller's transaction (atomic with the change they announce); sent later. */
-export async function enqueueEmails(client: Pick<Prisma.TransactionClient, "emailMessage">, emails: OutgoingEmail[]): Promise<number> {
+export async function enqueueEmails(
+  client: Pick<Prisma.TransactionClient, "emailMessage">,
+  emails: OutgoingEmail[],
+): Promise<number> {
   if (!emails.length) return 0;
   const { count } = await client.emailMessage.createMany({ data: emails.map(toRow), skipDuplicates: true });
   return count;
@@ -58,7 +61,13 @@ function calendarMethod(ics: string): "PUBLISH" | "CANCEL" {
 
 function composeMessage(row: Queued): Mail.Options {
   const attachments: Mail.Attachment[] = row.icsContent
-    ? [{ filename: row.icsFilename ?? "session.ics", content: row.icsContent, contentType: `text/calendar; charset=utf-8; method=${calendarMethod(row.icsContent)}` }]
+    ? [
+        {
+          filename: row.icsFilename ?? "session.ics",
+          content: row.icsContent,
+          contentType: `text/calendar; charset=utf-8; method=${calendarMethod(row.icsContent)}`,
+        },
+      ]
     : [];
   return { from: env.MAIL_FROM, to: row.toAddress, subject: row.subject, text: row.textBody, attachments };
 }
@@ -97,18 +106,31 @@ type Outcome = "sent" | "failed" | "skipped";
 async function deliverOne(id: string): Promise<Outcome> {
   return db.$transaction(
     async (tx): Promise<Outcome> => {
-      const claimed = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM email_messages WHERE id = ${id} AND status = 'pending' FOR UPDATE SKIP LOCKED`;
+      const claimed = await tx.$queryRaw<
+        { id: string }[]
+      >`SELECT id FROM email_messages WHERE id = ${id} AND status = 'pending' FOR UPDATE SKIP LOCKED`;
       if (!claimed.length) return "skipped";
       const row = await tx.emailMessage.findUniqueOrThrow({ where: { id } });
       const attempts = row.attempts + 1;
       try {
         const { raw, messageId } = await send(row);
-        await tx.emailMessage.update({ where: { id }, data: { status: "sent", sentAt: new Date(), attempts, raw, lastError: null } });
+        await tx.emailMessage.update({
+          where: { id },
+          data: { status: "sent", sentAt: new Date(), attempts, raw, lastError: null },
+        });
         log.info({ emailId: id, traceId: row.traceId, messageId, outbox: !env.SMTP_URL }, "email sent");
         return "sent";
       } catch (err) {
         const status = attempts >= MAX_ATTEMPTS ? "failed" : "pending";
-        await tx.emailMessage.update({ where: { id }, data: { attempts, lastError: errorText(err), status, nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts)) } });
+        await tx.emailMessage.update({
+          where: { id },
+          data: {
+            attempts,
+            lastError: errorText(err),
+            status,
+            nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts)),
+          },
+        });
         log.error({ err, emailId: id, traceId: row.traceId, attempts, status }, "email not sent");
         return "failed";
       }
@@ -118,14 +140,20 @@ async function deliverOne(id: string): Promise<Outcome> {
 }
 
 /** Sends up to `limit` pending emails that are due, oldest first; failures back off and stay pending until MAX_ATTEMPTS. */
-export async function deliverPendingEmails(limit = 25, scope: { dedupeKeys?: string[]; traceIds?: string[] } = {}): Promise<{ sent: number; failed: number }> {
+export async function deliverPendingEmails(
+  limit = 25,
+  scope: { dedupeKeys?: string[]; traceIds?: string[] } = {},
+): Promise<{ sent: number; failed: number }> {
   const rows = await db.emailMessage.findMany({
     where: {
-      status: "pending", nextAttemptAt: { lte: new Date() },
+      status: "pending",
+      nextAttemptAt: { lte: new Date() },
       ...(scope.dedupeKeys ? { dedupeKey: { in: scope.dedupeKeys } } : {}),
       ...(scope.traceIds ? { traceId: { in: scope.traceIds } } : {}),
     },
-    orderBy: { createdAt: "asc" }, take: limit, select: { id: true },
+    orderBy: { createdAt: "asc" },
+    take: limit,
+    select: { id: true },
   });
   const totals = { sent: 0, failed: 0 };
   for (const { id } of rows) {

@@ -9,7 +9,10 @@ type Check = { ok: boolean; latencyMs: number; error?: string };
 async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<Check> {
   const start = performance.now();
   try {
-    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))]);
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)),
+    ]);
     return { ok: true, latencyMs: Math.round(performance.now() - start) };
   } catch (err) {
     // The cause goes to the log; the public answer says only that the part did not answer.
@@ -22,7 +25,9 @@ async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<Che
  * Whether the database and livekit-server answer. The database is required ("down" without it);
  * without media the app still serves every other page ("degraded").
  */
-export async function checkHealth(livekit = { url: env.LIVEKIT_URL, key: env.LIVEKIT_API_KEY, secret: env.LIVEKIT_API_SECRET }) {
+export async function checkHealth(
+  livekit = { url: env.LIVEKIT_URL, key: env.LIVEKIT_API_KEY, secret: env.LIVEKIT_API_SECRET },
+) {
   const livekitHttp = livekit.url.replace(/^ws/, "http");
   const [database, livekitCheck] = await Promise.all([
     timed(() => db.$queryRaw`SELECT 1`, 2000),

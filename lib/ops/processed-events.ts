@@ -8,7 +8,12 @@ import type { WebhookSource } from "@/lib/generated/prisma/enums";
  * (source, eventId) makes a redelivery a no-op. A concurrent delivery of the same event waits for the
  * first to finish, then finds it committed; if the first rolled back, the second applies it.
  */
-export async function recordEventOnce(tx: Prisma.TransactionClient, source: WebhookSource, eventId: string, type: string) {
+export async function recordEventOnce(
+  tx: Prisma.TransactionClient,
+  source: WebhookSource,
+  eventId: string,
+  type: string,
+) {
   const inserted = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO processed_webhook_events (id, source, "eventId", type, "receivedAt", "processedAt")
     VALUES (gen_random_uuid()::text, ${source}::"WebhookSource", ${eventId}, ${type}, timezone('utc', now()), timezone('utc', now()))

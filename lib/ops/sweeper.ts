@@ -11,8 +11,13 @@ const g = globalThis as unknown as { boothSweepers?: Record<string, NodeJS.Timeo
 
 /** One pass; each part is independent, so one failing does not stop the others. */
 export async function sweepOnce() {
-  const [holds, refunds, mail] = await Promise.allSettled([sweepLapsedHolds(), retryPendingRefunds(), deliverPendingEmails()]);
-  for (const r of [holds, refunds, mail]) if (r.status === "rejected") log.error({ err: r.reason }, "sweeper step failed");
+  const [holds, refunds, mail] = await Promise.allSettled([
+    sweepLapsedHolds(),
+    retryPendingRefunds(),
+    deliverPendingEmails(),
+  ]);
+  for (const r of [holds, refunds, mail])
+    if (r.status === "rejected") log.error({ err: r.reason }, "sweeper step failed");
   return { holds, refunds, mail };
 }
 

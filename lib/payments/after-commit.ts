@@ -25,15 +25,31 @@ export class AfterCommit {
 
   async run() {
     if (this.checkoutsToClose.length) {
-      const [{ paymentGateway }, { appendTrace }] = await Promise.all([import("./gateway"), import("@/lib/trace/service")]);
+      const [{ paymentGateway }, { appendTrace }] = await Promise.all([
+        import("./gateway"),
+        import("@/lib/trace/service"),
+      ]);
       for (const c of this.checkoutsToClose) {
         // If this fails (or the viewer paid a moment before), a payment that still arrives finds the
         // booking cancelled and is refunded in full by the webhook.
-        const result = await paymentGateway().expireCheckout(c.checkoutSessionId).then(() => "closed", (err: unknown) => {
-          log.warn({ err, checkoutSessionId: c.checkoutSessionId }, "checkout could not be closed; a late payment will be refunded");
-          return `not closed: ${err instanceof Error ? err.message.slice(0, 200) : "unknown error"}`;
-        });
-        await appendTrace({ traceId: c.traceId, type: "checkout.closed", source: "app", payload: { checkoutSessionId: c.checkoutSessionId, result } }).catch((err) => log.error({ err }, "trace write failed"));
+        const result = await paymentGateway()
+          .expireCheckout(c.checkoutSessionId)
+          .then(
+            () => "closed",
+            (err: unknown) => {
+              log.warn(
+                { err, checkoutSessionId: c.checkoutSessionId },
+                "checkout could not be closed; a late payment will be refunded",
+              );
+              return `not closed: ${err instanceof Error ? err.message.slice(0, 200) : "unknown error"}`;
+            },
+          );
+        await appendTrace({
+          traceId: c.traceId,
+          type: "checkout.closed",
+          source: "app",
+          payload: { checkoutSessionId: c.checkoutSessionId, result },
+        }).catch((err) => log.error({ err }, "trace write failed"));
       }
     }
     if (this.refundIds.length) {

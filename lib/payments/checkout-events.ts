@@ -16,7 +16,10 @@ const log = logger.child({ module: "stripe-checkout" });
 export type HandlerContext = { tx: Tx; event: Stripe.Event; after: AfterCommit };
 
 async function paymentForSession(tx: Tx, session: Stripe.Checkout.Session) {
-  const payment = await lockBookingThenPayment(tx, { checkoutSessionId: session.id, id: session.metadata?.paymentId ?? null });
+  const payment = await lockBookingThenPayment(tx, {
+    checkoutSessionId: session.id,
+    id: session.metadata?.paymentId ?? null,
+  });
   if (!payment?.bookingId) log.warn({ checkoutSessionId: session.id }, "checkout session unknown to Booth; ignored");
   return payment?.bookingId ? { ...payment, bookingId: payment.bookingId } : null;
 }
@@ -31,19 +34,67 @@ export async function settlePaidCheckout({ tx, event, after }: HandlerContext, s
   const paymentIntentId = idOf(session.payment_intent);
   const base = { checkoutSessionId: session.id, paymentIntentId, eventId: event.id };
 
-  const problems = checkoutMismatches(session, { bookingId: booking.id, amountCents: payment.amountCents, currency: payment.currency });
+  const problems = checkoutMismatches(session, {
+    bookingId: booking.id,
+    amountCents: payment.amountCents,
+    currency: payment.currency,
+  });
   if (problems.length) {
-    await tx.payment.update({ where: { id: payment.id }, data: { status: "needs_review", reviewReason: problems.join("; "), stripePaymentIntentId: paymentIntentId, capturedCents: session.amount_total ?? null } });
-    await appendTrace({ traceId: payment.traceId, type: "payment.flagged", source: "stripe", occurredAt, payload: { ...base, reasons: problems, amountTotal: session.amount_total ?? null, currency: session.currency ?? null } }, tx);
+    await tx.payment.update({
+      where: { id: payment.id },
+      data: {
+        status: "needs_review",
+        reviewReason: problems.join("; "),
+        stripePaymentIntentId: paymentIntentId,
+        capturedCents: session.amount_total ?? null,
+      },
+    });
+    await appendTrace(
+      {
+        traceId: payment.traceId,
+        type: "payment.flagged",
+        source: "stripe",
+        occurredAt,
+        payload: {
+          ...base,
+          reasons: problems,
+          amountTotal: session.amount_total ?? null,
+          currency: session.currency ?? null,
+        },
+      },
+      tx,
+    );
     log.warn({ paymentId: payment.id, problems }, "paid checkout does not match its booking; flagged for review");
     return;
   }
 
-  await tx.payment.update({ where: { id: payment.id }, data: { status: "paid", paidAt: occurredAt, stripePaymentIntentId: paymentIntentId } });
-  await appendTrace({ traceId: payment.traceId, type: "payment.succeeded", source: "stripe", occurredAt, payload: { ...base, amountCents: payment.amountCents, currency: payment.currency } }, tx);
+  await tx.payment.update({
+    where: { id: payment.id },
+    data: { status: "paid", paidAt: occurredAt, stripePaymentIntentId: paymentIntentId },
+  });
+  await appendTrace(
+    {
+      traceId: payment.traceId,
+      type: "payment.succeeded",
+      source: "stripe",
+      occurredAt,
+      payload: { ...base, amountCents: payment.amountCents, currency: payment.currency },
+    },
+    tx,
+  );
 
   const refundWhole = (reason: string, explanation: string) =>
-    createRefundInTx(tx, { paymentId: payment.id, amountCents: payment.amountCents, reason, explanation, idempotencyKey: `auto:${payment.id}` }, after);
+    createRefundInTx(
+      tx,
+      {
+        paymentId: payment.id,
+        amountCents: payment.amountCents,
+        reason,
+        explanation,
+        idempotencyKey: `auto:${payment.id}`,
+      },
+      after,
+    );
 
   if (booking.status === "pending_payment" && booking.holdsSlot) {
     await confirm(tx, booking.id, payment.traceId, { late: false }, after);
@@ -52,20 +103,44 @@ export async function settlePaidCheckout({ tx, event, after }: HandlerContext, s
     if (await reacquireSlot(tx, booking)) {
       await confirm(tx, booking.id, payment.traceId, { late: true }, after);
     } else {
-      await refundWhole("slot_taken_after_hold_expired", "The payment arrived after the hold on this time had lapsed and someone else had booked the time meanwhile, so the payment is refunded in full.");
+      await refundWhole(
+        "slot_taken_after_hold_expired",
+        "The payment arrived after the hold on this time had lapsed and someone else had booked the time meanwhile, so the payment is refunded in full.",
+      );
     }
   } else if (booking.status === "cancelled") {
-    await refundWhole("booking_cancelled_before_payment", "The booking had been cancelled before this payment arrived, so the payment is refunded in full.");
+    await refundWhole(
+      "booking_cancelled_before_payment",
+      "The booking had been cancelled before this payment arrived, so the payment is refunded in full.",
+    );
   } else {
-    await refundWhole("duplicate_payment", `The booking was already ${booking.status} through another payment, so this second payment is refunded in full.`);
+    await refundWhole(
+      "duplicate_payment",
+      `The booking was already ${booking.status} through another payment, so this second payment is refunded in full.`,
+    );
   }
 }
 
 async function confirm(tx: Tx, bookingId: string, traceId: string, how: { late: boolean }, after: AfterCommit) {
   const booking = await tx.booking.findUniqueOrThrow({ where: { id: bookingId } });
   assertTransition(booking.status, "confirmed");
-  await tx.booking.update({ where: { id: bookingId }, data: { status: "confirmed", holdsSlot: true, holdExpiresAt: null } });
-  await appendTrace({ traceId, type: "booking.confirmed", source: "app", payload: { bookingId, late: how.late, ...(how.late ? { explanation: "paid after the hold lapsed; the time was still free" } : {}) } }, tx);
+  await tx.booking.update({
+    where: { id: bookingId },
+    data: { status: "confirmed", holdsSlot: true, holdExpiresAt: null },
+  });
+  await appendTrace(
+    {
+      traceId,
+      type: "booking.confirmed",
+      source: "app",
+      payload: {
+        bookingId,
+        late: how.late,
+        ...(how.late ? { explanation: "paid after the hold lapsed; the time was still free" } : {}),
+      },
+    },
+    tx,
+  );
   await enqueueBookingEmails(tx, bookingId, { kind: "confirmed" });
   after.mail = true;
 }
@@ -92,7 +167,7 @@ async function reacquireSlot(tx: Tx, booking: { id: string; creatorId: string; s
 /** checkout.session.expired: the buyer never paid; the held time is free again. */
 export async function expireCheckout({ tx, event }: HandlerContext, session: Stripe.Checkout.Session) {
   const payment = await paymentForSession(tx, session);
-  if (!payment || payment.status !== "pending") return; // paid first (events out of order) or already expired
+  if (payment?.status !== "pending") return; // paid first (events out of order) or already expired
   await tx.payment.update({ where: { id: payment.id }, data: { status: "expired" } });
   await releaseBooking(tx, payment.bookingId, payment.traceId, new Date(event.created * 1000), "checkout_expired");
 }
@@ -103,7 +178,16 @@ export async function failCheckout({ tx, event }: HandlerContext, session: Strip
   if (!payment || (payment.status !== "pending" && payment.status !== "expired")) return;
   const occurredAt = new Date(event.created * 1000);
   await tx.payment.update({ where: { id: payment.id }, data: { status: "failed" } });
-  await appendTrace({ traceId: payment.traceId, type: "payment.failed", source: "stripe", occurredAt, payload: { checkoutSessionId: session.id, eventId: event.id } }, tx);
+  await appendTrace(
+    {
+      traceId: payment.traceId,
+      type: "payment.failed",
+      source: "stripe",
+      occurredAt,
+      payload: { checkoutSessionId: session.id, eventId: event.id },
+    },
+    tx,
+  );
   await releaseBooking(tx, payment.bookingId, payment.traceId, occurredAt, "payment_failed");
 }
 
@@ -111,13 +195,25 @@ async function releaseBooking(tx: Tx, bookingId: string, traceId: string, occurr
   const booking = await lockBooking(tx, bookingId);
   if (booking.status !== "pending_payment") return;
   await tx.booking.update({ where: { id: bookingId }, data: { status: "expired", holdsSlot: false } });
-  await appendTrace({ traceId, type: "booking.expired", source: "stripe", occurredAt, payload: { bookingId, reason } }, tx);
+  await appendTrace(
+    { traceId, type: "booking.expired", source: "stripe", occurredAt, payload: { bookingId, reason } },
+    tx,
+  );
 }
 
 /** checkout.session.completed with payment_status "unpaid": a delayed method; the outcome follows. */
 export async function notePendingCheckout({ tx, event }: HandlerContext, session: Stripe.Checkout.Session) {
   const payment = await paymentForSession(tx, session);
-  if (!payment || payment.status !== "pending") return;
+  if (payment?.status !== "pending") return;
   await tx.payment.update({ where: { id: payment.id }, data: { stripePaymentIntentId: idOf(session.payment_intent) } });
-  await appendTrace({ traceId: payment.traceId, type: "payment.pending", source: "stripe", occurredAt: new Date(event.created * 1000), payload: { checkoutSessionId: session.id, paymentStatus: session.payment_status, eventId: event.id } }, tx);
+  await appendTrace(
+    {
+      traceId: payment.traceId,
+      type: "payment.pending",
+      source: "stripe",
+      occurredAt: new Date(event.created * 1000),
+      payload: { checkoutSessionId: session.id, paymentStatus: session.payment_status, eventId: event.id },
+    },
+    tx,
+  );
 }

@@ -7,18 +7,30 @@ import type { HandlerContext } from "./checkout-events";
 import { refundCeiling, refundStatus, type Tx } from "./ledger";
 import { awaitPaymentRecorded, idOf, resolvePayment } from "./resolve";
 
-type Opened = { disputeId: string; paymentStatusBefore?: string; reviewReasonBefore?: string | null; bookingStatusBefore?: string | null };
+type Opened = {
+  disputeId: string;
+  paymentStatusBefore?: string;
+  reviewReasonBefore?: string | null;
+  bookingStatusBefore?: string | null;
+};
 
 /** A payment's disputes as its trace tells them: each opened and closed event, by dispute id. */
 async function disputeHistory(tx: Tx, traceId: string) {
-  const events = await tx.traceEvent.findMany({ where: { traceId, type: { in: ["dispute.opened", "dispute.closed"] } }, orderBy: { id: "asc" }, select: { type: true, payload: true } });
+  const events = await tx.traceEvent.findMany({
+    where: { traceId, type: { in: ["dispute.opened", "dispute.closed"] } },
+    orderBy: { id: "asc" },
+    select: { type: true, payload: true },
+  });
   const opened = events.filter((e) => e.type === "dispute.opened").map((e) => e.payload as Opened);
-  const closed = new Set(events.filter((e) => e.type === "dispute.closed").map((e) => (e.payload as { disputeId: string }).disputeId));
+  const closed = new Set(
+    events.filter((e) => e.type === "dispute.closed").map((e) => (e.payload as { disputeId: string }).disputeId),
+  );
   return { opened, closed, isOpen: (id: string) => opened.some((o) => o.disputeId === id) && !closed.has(id) };
 }
 
 /** Closed for the platform: won, an inquiry closed without a chargeback, or prevented (refunded instead). */
-const closedForPlatform = (status: Stripe.Dispute.Status) => status === "won" || status === "warning_closed" || status === "prevented";
+const closedForPlatform = (status: Stripe.Dispute.Status) =>
+  status === "won" || status === "warning_closed" || status === "prevented";
 
 /**
  * charge.dispute.created. Each dispute is tracked by its id, so a repeated event, a second dispute
@@ -32,22 +44,52 @@ export async function openDispute({ tx, event }: HandlerContext) {
   const history = await disputeHistory(tx, payment.traceId);
   if (history.opened.some((o) => o.disputeId === dispute.id)) return; // the same dispute again
   const occurredAt = new Date(event.created * 1000);
-  const base = { disputeId: dispute.id, reason: dispute.reason, amountCents: dispute.amount, paymentId: payment.id, eventId: event.id };
+  const base = {
+    disputeId: dispute.id,
+    reason: dispute.reason,
+    amountCents: dispute.amount,
+    paymentId: payment.id,
+    eventId: event.id,
+  };
   if (history.closed.has(dispute.id)) {
-    await appendTrace({ traceId: payment.traceId, type: "dispute.opened", source: "stripe", occurredAt, payload: { ...base, explanation: "Its closing was processed first; nothing changes." } }, tx);
+    await appendTrace(
+      {
+        traceId: payment.traceId,
+        type: "dispute.opened",
+        source: "stripe",
+        occurredAt,
+        payload: { ...base, explanation: "Its closing was processed first; nothing changes." },
+      },
+      tx,
+    );
     return;
   }
   let bookingStatusBefore: string | null = null;
   if (payment.bookingId) {
     const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId } }); // locked by resolvePayment
     bookingStatusBefore = booking.status;
-    if (canTransition(booking.status, "disputed")) await tx.booking.update({ where: { id: booking.id }, data: { status: "disputed" } });
+    if (canTransition(booking.status, "disputed"))
+      await tx.booking.update({ where: { id: booking.id }, data: { status: "disputed" } });
   }
-  await tx.payment.update({ where: { id: payment.id }, data: { status: "disputed", reviewReason: `dispute ${dispute.id}: ${dispute.reason}` } });
-  await appendTrace({
-    traceId: payment.traceId, type: "dispute.opened", source: "stripe", occurredAt,
-    payload: { ...base, paymentStatusBefore: payment.status, reviewReasonBefore: payment.reviewReason, bookingStatusBefore },
-  }, tx);
+  await tx.payment.update({
+    where: { id: payment.id },
+    data: { status: "disputed", reviewReason: `dispute ${dispute.id}: ${dispute.reason}` },
+  });
+  await appendTrace(
+    {
+      traceId: payment.traceId,
+      type: "dispute.opened",
+      source: "stripe",
+      occurredAt,
+      payload: {
+        ...base,
+        paymentStatusBefore: payment.status,
+        reviewReasonBefore: payment.reviewReason,
+        bookingStatusBefore,
+      },
+    },
+    tx,
+  );
 }
 
 /**
@@ -63,35 +105,59 @@ export async function closeDispute({ tx, event }: HandlerContext) {
   const history = await disputeHistory(tx, payment.traceId);
   if (history.closed.has(dispute.id)) return; // the same closing again
   const won = closedForPlatform(dispute.status);
-  await appendTrace({
-    traceId: payment.traceId, type: "dispute.closed", source: "stripe", occurredAt: new Date(event.created * 1000),
-    payload: {
-      disputeId: dispute.id, status: dispute.status, amountCents: dispute.amount, paymentId: payment.id, eventId: event.id,
-      explanation: won ? "The dispute was closed for the platform; the payment counts again once no other dispute is open." : "The dispute was lost: the bank returned the money to the viewer, so this payment is out of earnings.",
+  await appendTrace(
+    {
+      traceId: payment.traceId,
+      type: "dispute.closed",
+      source: "stripe",
+      occurredAt: new Date(event.created * 1000),
+      payload: {
+        disputeId: dispute.id,
+        status: dispute.status,
+        amountCents: dispute.amount,
+        paymentId: payment.id,
+        eventId: event.id,
+        explanation: won
+          ? "The dispute was closed for the platform; the payment counts again once no other dispute is open."
+          : "The dispute was lost: the bank returned the money to the viewer, so this payment is out of earnings.",
+      },
     },
-  }, tx);
+    tx,
+  );
   history.closed.add(dispute.id);
   const stillOpen = history.opened.some((o) => history.isOpen(o.disputeId));
 
   if (!won) {
-    await tx.payment.update({ where: { id: payment.id }, data: { status: "disputed", reviewReason: `dispute ${dispute.id} ${dispute.status}: ${dispute.reason}` } });
+    await tx.payment.update({
+      where: { id: payment.id },
+      data: { status: "disputed", reviewReason: `dispute ${dispute.id} ${dispute.status}: ${dispute.reason}` },
+    });
     if (payment.bookingId) {
       const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId } });
-      if (canTransition(booking.status, "disputed")) await tx.booking.update({ where: { id: booking.id }, data: { status: "disputed" } });
+      if (canTransition(booking.status, "disputed"))
+        await tx.booking.update({ where: { id: booking.id }, data: { status: "disputed" } });
     }
     return;
   }
-  const lost = await tx.traceEvent.count({ where: { traceId: payment.traceId, type: "dispute.closed", payload: { path: ["status"], equals: "lost" } } });
+  const lost = await tx.traceEvent.count({
+    where: { traceId: payment.traceId, type: "dispute.closed", payload: { path: ["status"], equals: "lost" } },
+  });
   if (stillOpen || lost > 0 || payment.status !== "disputed") return;
   // The states before the first dispute of this run (later ones saw "disputed" as their before).
   const before = history.opened.findLast((o) => o.paymentStatusBefore && o.paymentStatusBefore !== "disputed");
-  const status = before?.paymentStatusBefore === "needs_review" ? "needs_review" : refundStatus(payment.refundedCents, refundCeiling(payment));
+  const status =
+    before?.paymentStatusBefore === "needs_review"
+      ? "needs_review"
+      : refundStatus(payment.refundedCents, refundCeiling(payment));
   // Put back the reason the dispute replaced, but keep one raised during the dispute (a failed refund).
-  const reviewReason = payment.reviewReason?.startsWith("dispute ") ? (before?.reviewReasonBefore ?? null) : payment.reviewReason;
+  const reviewReason = payment.reviewReason?.startsWith("dispute ")
+    ? (before?.reviewReasonBefore ?? null)
+    : payment.reviewReason;
   await tx.payment.update({ where: { id: payment.id }, data: { status, reviewReason } });
   const to = before?.bookingStatusBefore as BookingStatus | null | undefined;
   if (payment.bookingId && to) {
     const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId } });
-    if (booking.status === "disputed" && canTransition("disputed", to)) await tx.booking.update({ where: { id: booking.id }, data: { status: to } });
+    if (booking.status === "disputed" && canTransition("disputed", to))
+      await tx.booking.update({ where: { id: booking.id }, data: { status: to } });
   }
 }

@@ -32,7 +32,10 @@ export type RefundCreated = { id: string; status: "succeeded" | "pending" | "fai
 
 /** Stripe refused a refund for good (invalid request: the charge is disputed, already refunded…). */
 export class RefundRejected extends Error {
-  constructor(message: string, readonly code: string | null) {
+  constructor(
+    message: string,
+    readonly code: string | null,
+  ) {
     super(message);
     this.name = "RefundRejected";
   }
@@ -70,10 +73,21 @@ export const stripeGateway: PaymentGateway = {
         mode: "payment",
         // Methods are chosen in Stripe's dashboard; a configuration enabling only methods that settle at
         // once keeps a delayed payment (bank debit) from arriving days after the 15-minute hold.
-        ...(env.STRIPE_PAYMENT_METHOD_CONFIGURATION ? { payment_method_configuration: env.STRIPE_PAYMENT_METHOD_CONFIGURATION } : {}),
+        ...(env.STRIPE_PAYMENT_METHOD_CONFIGURATION
+          ? { payment_method_configuration: env.STRIPE_PAYMENT_METHOD_CONFIGURATION }
+          : {}),
         client_reference_id: req.bookingId,
         customer_email: req.customerEmail,
-        line_items: [{ quantity: 1, price_data: { currency: req.currency.toLowerCase(), unit_amount: req.amountCents, product_data: { name: req.title, description: req.description || undefined } } }],
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: req.currency.toLowerCase(),
+              unit_amount: req.amountCents,
+              product_data: { name: req.title, description: req.description || undefined },
+            },
+          },
+        ],
         metadata,
         payment_intent_data: { metadata, description: req.title },
         expires_at: Math.floor(expiresAt.getTime() / 1000),
@@ -88,13 +102,19 @@ export const stripeGateway: PaymentGateway = {
   async createRefund(req) {
     try {
       const refund = await stripe().refunds.create(
-        { payment_intent: req.paymentIntentId, amount: req.amountCents, reason: "requested_by_customer", metadata: { refundId: req.refundId, paymentId: req.paymentId, traceId: req.traceId } },
+        {
+          payment_intent: req.paymentIntentId,
+          amount: req.amountCents,
+          reason: "requested_by_customer",
+          metadata: { refundId: req.refundId, paymentId: req.paymentId, traceId: req.traceId },
+        },
         { idempotencyKey: req.idempotencyKey },
       );
       return { id: refund.id, status: refundStatusOf(refund.status) };
     } catch (err) {
       // An invalid request stays invalid: asking again with the same key gets the same answer.
-      if (err instanceof Stripe.errors.StripeInvalidRequestError) throw new RefundRejected(err.message, err.code ?? null);
+      if (err instanceof Stripe.errors.StripeInvalidRequestError)
+        throw new RefundRejected(err.message, err.code ?? null);
       throw err;
     }
   },
@@ -119,6 +139,7 @@ export const stripeGateway: PaymentGateway = {
 
 export function paymentGateway(): PaymentGateway {
   if (stripeConfigured()) return stripeGateway;
-  if (env.NODE_ENV === "production" && env.BOOTH_TEST_CHECKOUT !== "1") throw new Error("no payment gateway: STRIPE_SECRET_KEY is not set");
+  if (env.NODE_ENV === "production" && env.BOOTH_TEST_CHECKOUT !== "1")
+    throw new Error("no payment gateway: STRIPE_SECRET_KEY is not set");
   return testGateway;
 }

@@ -26,8 +26,15 @@ export async function lockBooking(tx: Tx, id: string) {
  */
 export async function lockBookingThenPayment(tx: Tx, where: PaymentWhere) {
   const found = await tx.payment.findFirst({
-    where: { OR: [where.id ? { id: where.id } : null, where.checkoutSessionId ? { stripeCheckoutSessionId: where.checkoutSessionId } : null, where.paymentIntentId ? { stripePaymentIntentId: where.paymentIntentId } : null].filter((w) => w !== null) },
-    orderBy: { createdAt: "asc" }, select: { id: true, bookingId: true },
+    where: {
+      OR: [
+        where.id ? { id: where.id } : null,
+        where.checkoutSessionId ? { stripeCheckoutSessionId: where.checkoutSessionId } : null,
+        where.paymentIntentId ? { stripePaymentIntentId: where.paymentIntentId } : null,
+      ].filter((w) => w !== null),
+    },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, bookingId: true },
   });
   if (!found) return null;
   if (found.bookingId) await tx.$queryRaw`SELECT id FROM bookings WHERE id = ${found.bookingId} FOR UPDATE`;
@@ -48,14 +55,21 @@ export async function syncRefundedAmount(tx: Tx, paymentId: string, reportedBySt
     RETURNING "refundedCents", COALESCE("capturedCents", "amountCents") AS "amountCents", status::text`;
   if (!row) return null;
   if (row.refundedCents > 0 && ["paid", "partially_refunded", "refunded"].includes(row.status)) {
-    await tx.payment.update({ where: { id: paymentId }, data: { status: refundStatus(row.refundedCents, row.amountCents) } });
+    await tx.payment.update({
+      where: { id: paymentId },
+      data: { status: refundStatus(row.refundedCents, row.amountCents) },
+    });
   }
   return row;
 }
 
 /** The status a settled payment has for its refunded amount. */
 export function refundStatus(refundedCents: number, ceilingCents: number) {
-  return refundedCents <= 0 ? ("paid" as const) : refundedCents >= ceilingCents ? ("refunded" as const) : ("partially_refunded" as const);
+  return refundedCents <= 0
+    ? ("paid" as const)
+    : refundedCents >= ceilingCents
+      ? ("refunded" as const)
+      : ("partially_refunded" as const);
 }
 
 /**
@@ -68,6 +82,9 @@ export async function releaseRefundedAmount(tx: Tx, paymentId: string, cents: nu
     WHERE id = ${paymentId}
     RETURNING "refundedCents", COALESCE("capturedCents", "amountCents") AS ceiling, status::text`;
   if (row && ["paid", "partially_refunded", "refunded"].includes(row.status)) {
-    await tx.payment.update({ where: { id: paymentId }, data: { status: refundStatus(row.refundedCents, row.ceiling) } });
+    await tx.payment.update({
+      where: { id: paymentId },
+      data: { status: refundStatus(row.refundedCents, row.ceiling) },
+    });
   }
 }

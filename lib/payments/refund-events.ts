@@ -13,19 +13,46 @@ import { awaitPaymentRecorded, idOf, resolvePayment } from "./resolve";
  */
 export async function recordRefundEvent({ tx, event, after }: HandlerContext) {
   const r = event.data.object as Stripe.Refund;
-  const payment = await resolvePayment(tx, { paymentId: r.metadata?.paymentId ?? null, paymentIntentId: idOf(r.payment_intent) });
+  const payment = await resolvePayment(tx, {
+    paymentId: r.metadata?.paymentId ?? null,
+    paymentIntentId: idOf(r.payment_intent),
+  });
   if (!payment) return;
   if (!(await awaitPaymentRecorded(tx, payment, `Refund ${r.id}`, event))) return;
   const status = refundStatusOf(r.status);
-  let refund = await tx.refund.findFirst({ where: { OR: [{ stripeRefundId: r.id }, ...(r.metadata?.refundId ? [{ id: r.metadata.refundId }] : [])] } });
+  let refund = await tx.refund.findFirst({
+    where: { OR: [{ stripeRefundId: r.id }, ...(r.metadata?.refundId ? [{ id: r.metadata.refundId }] : [])] },
+  });
   if (!refund) {
     refund = await tx.refund.create({
-      data: { paymentId: payment.id, amountCents: r.amount, reason: "refunded_in_stripe", idempotencyKey: `stripe:${r.id}`, stripeRefundId: r.id, status: "pending" },
+      data: {
+        paymentId: payment.id,
+        amountCents: r.amount,
+        reason: "refunded_in_stripe",
+        idempotencyKey: `stripe:${r.id}`,
+        stripeRefundId: r.id,
+        status: "pending",
+      },
     });
-    await appendTrace({
-      traceId: payment.traceId, type: "refund.requested", source: "stripe", occurredAt: new Date(event.created * 1000),
-      payload: { refundId: refund.id, stripeRefundId: r.id, paymentId: payment.id, amountCents: r.amount, currency: payment.currency, reason: "refunded_in_stripe", explanation: "This refund was made in Stripe's dashboard, not in Booth.", eventId: event.id },
-    }, tx);
+    await appendTrace(
+      {
+        traceId: payment.traceId,
+        type: "refund.requested",
+        source: "stripe",
+        occurredAt: new Date(event.created * 1000),
+        payload: {
+          refundId: refund.id,
+          stripeRefundId: r.id,
+          paymentId: payment.id,
+          amountCents: r.amount,
+          currency: payment.currency,
+          reason: "refunded_in_stripe",
+          explanation: "This refund was made in Stripe's dashboard, not in Booth.",
+          eventId: event.id,
+        },
+      },
+      tx,
+    );
   }
   await applyRefundResult(tx, refund.id, r.id, status, after, "stripe", r.failure_reason ?? undefined);
 }

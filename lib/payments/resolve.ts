@@ -12,7 +12,10 @@ import { lockBookingThenPayment, type Tx } from "./ledger";
  * throws, so the webhook answers 5xx and Stripe delivers the event again later.
  */
 export async function resolvePayment(tx: Tx, ref: { paymentId?: string | null; paymentIntentId?: string | null }) {
-  const found = await lockBookingThenPayment(tx, { id: ref.paymentId ?? null, paymentIntentId: ref.paymentIntentId ?? null });
+  const found = await lockBookingThenPayment(tx, {
+    id: ref.paymentId ?? null,
+    paymentIntentId: ref.paymentIntentId ?? null,
+  });
   if (found || !ref.paymentIntentId) return found;
   const paymentId = await paymentGateway().paymentIdForIntent(ref.paymentIntentId);
   if (!paymentId) return null;
@@ -35,12 +38,31 @@ export const AWAIT_PAYMENT_MS = 6 * 60 * 60_000;
  * AWAIT_PAYMENT_MS it stops waiting (the checkout event may never come): the payment is flagged for a
  * person and the event is acknowledged. True when the caller should apply the event.
  */
-export async function awaitPaymentRecorded(tx: Tx, payment: { id: string; status: string; traceId: string }, what: string, event: { id: string; created: number }) {
+export async function awaitPaymentRecorded(
+  tx: Tx,
+  payment: { id: string; status: string; traceId: string },
+  what: string,
+  event: { id: string; created: number },
+) {
   if (payment.status !== "pending" && payment.status !== "expired" && payment.status !== "failed") return true;
   if (Date.now() - event.created * 1000 < AWAIT_PAYMENT_MS) {
-    throw new AppError("unavailable", `${what} arrived before payment ${payment.id} was recorded as paid; retry later.`);
+    throw new AppError(
+      "unavailable",
+      `${what} arrived before payment ${payment.id} was recorded as paid; retry later.`,
+    );
   }
-  await tx.payment.update({ where: { id: payment.id }, data: { reviewReason: `${what} for a payment Booth has as ${payment.status}, never paid: check it in Stripe` } });
-  await appendTrace({ traceId: payment.traceId, type: "payment.flagged", source: "stripe", payload: { paymentId: payment.id, reasons: [`${what} (event ${event.id}) for a payment never recorded as paid`] } }, tx);
+  await tx.payment.update({
+    where: { id: payment.id },
+    data: { reviewReason: `${what} for a payment Booth has as ${payment.status}, never paid: check it in Stripe` },
+  });
+  await appendTrace(
+    {
+      traceId: payment.traceId,
+      type: "payment.flagged",
+      source: "stripe",
+      payload: { paymentId: payment.id, reasons: [`${what} (event ${event.id}) for a payment never recorded as paid`] },
+    },
+    tx,
+  );
   return false;
 }

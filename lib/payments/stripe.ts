@@ -15,7 +15,13 @@ export function stripe(): Stripe {
     maxNetworkRetries: 2,
     timeout: 20_000,
     appInfo: { name: "Booth" },
-    ...(base ? { host: base.hostname, port: Number(base.port || (base.protocol === "https:" ? 443 : 80)), protocol: base.protocol.replace(":", "") as "http" | "https" } : {}),
+    ...(base
+      ? {
+          host: base.hostname,
+          port: Number(base.port || (base.protocol === "https:" ? 443 : 80)),
+          protocol: base.protocol.replace(":", "") as "http" | "https",
+        }
+      : {}),
   });
   return client;
 }

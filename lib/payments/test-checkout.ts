@@ -29,17 +29,33 @@ export const testGateway: PaymentGateway = {
   },
   async createRefund(req): Promise<RefundCreated> {
     const id = `re_test_booth_${short(req.idempotencyKey)}`;
-    const payment = await db.payment.findUniqueOrThrow({ where: { id: req.paymentId }, select: { amountCents: true, currency: true, refunds: { select: { id: true, amountCents: true, status: true } } } });
-    const refundedSoFar = payment.refunds.filter((r) => r.status === "succeeded" || r.id === req.refundId).reduce((s, r) => s + r.amountCents, 0);
+    const payment = await db.payment.findUniqueOrThrow({
+      where: { id: req.paymentId },
+      select: { amountCents: true, currency: true, refunds: { select: { id: true, amountCents: true, status: true } } },
+    });
+    const refundedSoFar = payment.refunds
+      .filter((r) => r.status === "succeeded" || r.id === req.refundId)
+      .reduce((s, r) => s + r.amountCents, 0);
     const currency = payment.currency.toLowerCase();
     // Stripe announces a refund with refund.updated and charge.refunded; so does the test checkout.
     await sendTestEvent("refund.updated", {
-      id, object: "refund", amount: req.amountCents, currency, status: "succeeded", payment_intent: req.paymentIntentId,
+      id,
+      object: "refund",
+      amount: req.amountCents,
+      currency,
+      status: "succeeded",
+      payment_intent: req.paymentIntentId,
       metadata: { refundId: req.refundId, paymentId: req.paymentId, traceId: req.traceId },
     }).catch((err) => log.error({ err, refundId: req.refundId }, "test refund.updated event failed"));
     await sendTestEvent("charge.refunded", {
-      id: `ch_test_booth_${short(req.paymentIntentId)}`, object: "charge", amount: payment.amountCents, amount_refunded: Math.min(refundedSoFar, payment.amountCents),
-      refunded: refundedSoFar >= payment.amountCents, currency, payment_intent: req.paymentIntentId, metadata: { paymentId: req.paymentId, traceId: req.traceId },
+      id: `ch_test_booth_${short(req.paymentIntentId)}`,
+      object: "charge",
+      amount: payment.amountCents,
+      amount_refunded: Math.min(refundedSoFar, payment.amountCents),
+      refunded: refundedSoFar >= payment.amountCents,
+      currency,
+      payment_intent: req.paymentIntentId,
+      metadata: { paymentId: req.paymentId, traceId: req.traceId },
     }).catch((err) => log.error({ err, refundId: req.refundId }, "test charge.refunded event failed"));
     return { id, status: "succeeded" };
   },
@@ -74,7 +90,11 @@ export function signedTestEvent(type: string, object: Record<string, unknown>) {
     data: { object },
   };
   const payload = JSON.stringify(event);
-  return { event, payload, signature: stripe().webhooks.generateTestHeaderString({ payload, secret: webhookSecret() }) };
+  return {
+    event,
+    payload,
+    signature: stripe().webhooks.generateTestHeaderString({ payload, secret: webhookSecret() }),
+  };
 }
 
 async function sendTestEvent(type: string, object: Record<string, unknown>) {
@@ -84,12 +104,30 @@ async function sendTestEvent(type: string, object: Record<string, unknown>) {
 }
 
 async function loadOwnCheckout(userId: string, sessionId: string) {
-  if (!testCheckoutEnabled()) throw new AppError("not_found", "The test checkout is off: this Booth takes real payments.");
+  if (!testCheckoutEnabled())
+    throw new AppError("not_found", "The test checkout is off: this Booth takes real payments.");
   const payment = await db.payment.findUnique({
     where: { stripeCheckoutSessionId: sessionId },
     select: {
-      id: true, traceId: true, payerId: true, amountCents: true, currency: true, status: true, checkoutExpiresAt: true, stripePaymentIntentId: true,
-      booking: { select: { id: true, startsAt: true, endsAt: true, status: true, freeCancellationHours: true, offering: { select: { title: true, durationMinutes: true } }, creator: { select: { displayName: true } } } },
+      id: true,
+      traceId: true,
+      payerId: true,
+      amountCents: true,
+      currency: true,
+      status: true,
+      checkoutExpiresAt: true,
+      stripePaymentIntentId: true,
+      booking: {
+        select: {
+          id: true,
+          startsAt: true,
+          endsAt: true,
+          status: true,
+          freeCancellationHours: true,
+          offering: { select: { title: true, durationMinutes: true } },
+          creator: { select: { displayName: true } },
+        },
+      },
     },
   });
   // Somebody else's checkout looks exactly like a missing one.
@@ -102,7 +140,11 @@ export async function getTestCheckout(userId: string, sessionId: string) {
   return loadOwnCheckout(userId, sessionId);
 }
 
-function sessionObject(sessionId: string, p: Awaited<ReturnType<typeof loadOwnCheckout>>, status: "complete" | "expired"): Partial<Stripe.Checkout.Session> & Record<string, unknown> {
+function sessionObject(
+  sessionId: string,
+  p: Awaited<ReturnType<typeof loadOwnCheckout>>,
+  status: "complete" | "expired",
+): Partial<Stripe.Checkout.Session> & Record<string, unknown> {
   return {
     id: sessionId,
     object: "checkout.session",
@@ -122,9 +164,13 @@ function sessionObject(sessionId: string, p: Awaited<ReturnType<typeof loadOwnCh
 export async function payTestCheckout(userId: string, sessionId: string) {
   const p = await loadOwnCheckout(userId, sessionId);
   if (p.status === "pending" && p.checkoutExpiresAt && p.checkoutExpiresAt <= new Date()) {
-    throw new AppError("conflict", "This checkout has expired: your hold on the time ran out. Pick the time again to book it.");
+    throw new AppError(
+      "conflict",
+      "This checkout has expired: your hold on the time ran out. Pick the time again to book it.",
+    );
   }
-  if (p.status === "pending") await sendTestEvent("checkout.session.completed", sessionObject(sessionId, p, "complete"));
+  if (p.status === "pending")
+    await sendTestEvent("checkout.session.completed", sessionObject(sessionId, p, "complete"));
   return p.booking.id;
 }
 

@@ -68,13 +68,21 @@ export const STATUS_TEXT: Record<ConnectStatus, string> = {
 export const FAILED_MESSAGE =
   "We could not connect you, even through the more robust route. Your network (a firewall, VPN or strict office or hotel Wi-Fi) may be blocking video calls: try another network or a phone hotspot, then press Try again.";
 
-type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: AttemptFailure; fatal: boolean; cancelled: boolean };
+type AttemptOutcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; failure: AttemptFailure; fatal: boolean; cancelled: boolean };
 
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
-const isFatal = (err: unknown) => typeof err === "object" && err !== null && (err as { fatal?: unknown }).fatal === true;
+const isFatal = (err: unknown) =>
+  typeof err === "object" && err !== null && (err as { fatal?: unknown }).fatal === true;
 
 /** Runs one attempt against its window; resolves (never rejects) with the value or the failure. */
-function runAttempt<T>(opts: ConnectPolicyOptions<T>, attempt: AttemptNumber, policy: IcePolicy, windowMs: number): Promise<AttemptOutcome<T>> {
+function runAttempt<T>(
+  opts: ConnectPolicyOptions<T>,
+  attempt: AttemptNumber,
+  policy: IcePolicy,
+  windowMs: number,
+): Promise<AttemptOutcome<T>> {
   const now = opts.now ?? (() => Date.now());
   const started = now();
   const controller = new AbortController();
@@ -91,19 +99,34 @@ function runAttempt<T>(opts: ConnectPolicyOptions<T>, attempt: AttemptNumber, po
       resolve(outcome);
     };
     const failure = (message: string, timedOut: boolean): AttemptFailure => ({
-      attempt, policy, stage: signalled ? "ice" : "signaling", afterMs: Math.max(0, Math.round(now() - started)), message, timedOut,
+      attempt,
+      policy,
+      stage: signalled ? "ice" : "signaling",
+      afterMs: Math.max(0, Math.round(now() - started)),
+      message,
+      timedOut,
     });
     const onCancel = () => finish({ ok: false, failure: failure("cancelled", false), fatal: true, cancelled: true });
     const timer = setTimeout(() => {
       const what = signalled ? "no media path" : "the server did not answer";
-      finish({ ok: false, failure: failure(`${what} within ${(windowMs / 1000).toFixed(1)} s`, true), fatal: false, cancelled: false });
+      finish({
+        ok: false,
+        failure: failure(`${what} within ${(windowMs / 1000).toFixed(1)} s`, true),
+        fatal: false,
+        cancelled: false,
+      });
     }, windowMs);
     if (opts.signal?.aborted) return onCancel();
     opts.signal?.addEventListener("abort", onCancel);
 
     let promise: Promise<T>;
     try {
-      promise = opts.connect(attempt, policy, { signal: controller.signal, signalConnected: () => { signalled = true; } });
+      promise = opts.connect(attempt, policy, {
+        signal: controller.signal,
+        signalConnected: () => {
+          signalled = true;
+        },
+      });
     } catch (err) {
       promise = Promise.reject(err);
     }
@@ -112,7 +135,8 @@ function runAttempt<T>(opts: ConnectPolicyOptions<T>, attempt: AttemptNumber, po
         if (settled) opts.discard?.(value);
         else finish({ ok: true, value });
       },
-      (err: unknown) => finish({ ok: false, failure: failure(errorMessage(err), false), fatal: isFatal(err), cancelled: false }),
+      (err: unknown) =>
+        finish({ ok: false, failure: failure(errorMessage(err), false), fatal: isFatal(err), cancelled: false }),
     );
   });
 }

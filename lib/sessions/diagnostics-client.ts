@@ -31,7 +31,13 @@ export function randomId() {
 export function fetchTransport(url: string): Transport {
   return async (body, { keepalive }) => {
     try {
-      const res = await fetch(url, { method: "POST", body, keepalive, credentials: "same-origin", headers: { "content-type": "application/json" } });
+      const res = await fetch(url, {
+        method: "POST",
+        body,
+        keepalive,
+        credentials: "same-origin",
+        headers: { "content-type": "application/json" },
+      });
       if (res.ok) return "ok";
       return res.status === 429 || res.status >= 500 ? "retry" : "drop";
     } catch {
@@ -45,7 +51,15 @@ export function fetchTransport(url: string): Transport {
  * else clears it. A failed one goes back to `retrying` with its id, so a retry of a batch whose answer
  * was lost is stored once.
  */
-type Batch = { batchId: string; events: DiagnosticEvent[]; order: number; tries: number; sends: number; plainSends: number; done: boolean };
+type Batch = {
+  batchId: string;
+  events: DiagnosticEvent[];
+  order: number;
+  tries: number;
+  sends: number;
+  plainSends: number;
+  done: boolean;
+};
 
 export class DiagnosticsReporter {
   private queue: DiagnosticEvent[] = [];
@@ -68,7 +82,11 @@ export class DiagnosticsReporter {
    * this page knows it (the server-clock offset), so `at` and `sentAt` are already server times and the
    * server has nothing to shift. Date.now by default.
    */
-  constructor(private readonly send: Transport, private readonly intervalMs = 2000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly send: Transport,
+    private readonly intervalMs = 2000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private stamp() {
     return new Date(this.now()).toISOString();
@@ -145,11 +163,13 @@ export class DiagnosticsReporter {
     } catch {
       sent = Promise.resolve("retry");
     }
-    return sent.catch((): SendResult => "retry").then((result) => {
-      this.keepaliveBytes -= bytes;
-      if (!keepalive) batch.plainSends--;
-      return this.settle(batch, result);
-    });
+    return sent
+      .catch((): SendResult => "retry")
+      .then((result) => {
+        this.keepaliveBytes -= bytes;
+        if (!keepalive) batch.plainSends--;
+        return this.settle(batch, result);
+      });
   }
 
   /** One answer for `batch`; true when the batch went back to wait for a retry. */
@@ -203,7 +223,9 @@ export class DiagnosticsReporter {
     const sends: Promise<boolean>[] = [];
     let budget = KEEPALIVE_BUDGET - this.keepaliveBytes;
     const fits = (b: Batch) => {
-      const bytes = new TextEncoder().encode(JSON.stringify({ batchId: b.batchId, sentAt: this.stamp(), events: b.events })).length;
+      const bytes = new TextEncoder().encode(
+        JSON.stringify({ batchId: b.batchId, sentAt: this.stamp(), events: b.events }),
+      ).length;
       if (bytes > budget) return false;
       budget -= bytes;
       return true;
@@ -238,7 +260,8 @@ export type SelectedPath = {
 
 type StatsLike = { forEach(cb: (value: Record<string, unknown>) => void): void; get(id: string): unknown };
 const CANDIDATE_TYPES = ["host", "srflx", "prflx", "relay"] as const;
-const asCandidateType = (v: unknown) => (CANDIDATE_TYPES as readonly unknown[]).includes(v) ? (v as SelectedPath["localCandidateType"]) : undefined;
+const asCandidateType = (v: unknown) =>
+  (CANDIDATE_TYPES as readonly unknown[]).includes(v) ? (v as SelectedPath["localCandidateType"]) : undefined;
 
 /**
  * The selected candidate pair of a peer connection's stats: transport.selectedCandidatePairId (or, where
@@ -252,7 +275,8 @@ export function selectedPathFromStats(report: StatsLike): SelectedPath | null {
   });
   if (!pairId) {
     report.forEach((s) => {
-      if (s.type === "candidate-pair" && (s.selected === true || (s.nominated === true && s.state === "succeeded"))) pairId ??= s.id as string;
+      if (s.type === "candidate-pair" && (s.selected === true || (s.nominated === true && s.state === "succeeded")))
+        pairId ??= s.id as string;
     });
   }
   const pair = pairId ? (report.get(pairId) as Record<string, unknown> | undefined) : undefined;
@@ -262,7 +286,16 @@ export function selectedPathFromStats(report: StatsLike): SelectedPath | null {
   const localType = asCandidateType(local?.candidateType);
   if (!local || !localType) return null;
   const protocol = local.protocol === "tcp" ? "tcp" : "udp";
-  const relayProtocol = localType === "relay" && ["udp", "tcp", "tls"].includes(local.relayProtocol as string) ? (local.relayProtocol as "udp" | "tcp" | "tls") : null;
+  const relayProtocol =
+    localType === "relay" && ["udp", "tcp", "tls"].includes(local.relayProtocol as string)
+      ? (local.relayProtocol as "udp" | "tcp" | "tls")
+      : null;
   const url = typeof local.url === "string" ? local.url.slice(0, 200) : undefined;
-  return { localCandidateType: localType, remoteCandidateType: asCandidateType(remote?.candidateType), protocol, relayProtocol, ...(url && localType === "relay" ? { relayUrl: url } : {}) };
+  return {
+    localCandidateType: localType,
+    remoteCandidateType: asCandidateType(remote?.candidateType),
+    protocol,
+    relayProtocol,
+    ...(url && localType === "relay" ? { relayUrl: url } : {}),
+  };
 }

@@ -23,7 +23,10 @@ const REPORTABLE = new Set<string>([...PAID, "cancelled"]);
 /** Parses a diagnostics body: 413 when too large, 400 when not JSON, 422 with field errors when malformed. */
 export function parseDiagnosticsBody(text: string) {
   if (Buffer.byteLength(text) > MAX_DIAGNOSTICS_BODY) {
-    throw new AppError("payload_too_large", `A diagnostics batch may be at most ${MAX_DIAGNOSTICS_BODY} bytes; send fewer events per batch.`);
+    throw new AppError(
+      "payload_too_large",
+      `A diagnostics batch may be at most ${MAX_DIAGNOSTICS_BODY} bytes; send fewer events per batch.`,
+    );
   }
   if (!text) throw new AppError("bad_request", "The request body is empty; send JSON.");
   let raw: unknown;
@@ -42,12 +45,25 @@ const clampTime = (at: string, now: Date, skewMs: number) => {
 };
 
 /** What an event changes on its connection row (participant_connections), if anything. */
-function connectionUpdate(e: DiagnosticEvent, at: Date): { data: Prisma.ParticipantConnectionUpdateManyMutationInput; onlyIfNull?: "signalConnectedAt" | "firstMediaAt" | "disconnectReason" } | null {
+function connectionUpdate(
+  e: DiagnosticEvent,
+  at: Date,
+): {
+  data: Prisma.ParticipantConnectionUpdateManyMutationInput;
+  onlyIfNull?: "signalConnectedAt" | "firstMediaAt" | "disconnectReason";
+} | null {
   switch (e.type) {
     case "signal_connected":
       return { data: { signalConnectedAt: at }, onlyIfNull: "signalConnectedAt" };
     case "ice_selected":
-      return { data: { localCandidateType: e.localCandidateType, remoteCandidateType: e.remoteCandidateType ?? null, protocol: e.protocol, relayProtocol: e.relayProtocol ?? null } };
+      return {
+        data: {
+          localCandidateType: e.localCandidateType,
+          remoteCandidateType: e.remoteCandidateType ?? null,
+          protocol: e.protocol,
+          relayProtocol: e.relayProtocol ?? null,
+        },
+      };
     case "first_media":
       return { data: { firstMediaAt: at, firstMediaMs: e.msFromJoin }, onlyIfNull: "firstMediaAt" };
     case "attempt_failed":
@@ -70,12 +86,33 @@ function connectionUpdate(e: DiagnosticEvent, at: Date): { data: Prisma.Particip
  * (same batchId) is stored once.
  */
 export async function recordDiagnostics(actor: Actor, bookingId: string, text: string, now = new Date()) {
-  const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { id: true, traceId: true, viewerId: true, status: true, startsAt: true, endsAt: true, creator: { select: { userId: true } } } });
-  const role = !booking ? null : booking.viewerId === actor.id ? "viewer" : booking.creator.userId === actor.id ? "creator" : null;
+  const booking = await db.booking.findUnique({
+    where: { id: bookingId },
+    select: {
+      id: true,
+      traceId: true,
+      viewerId: true,
+      status: true,
+      startsAt: true,
+      endsAt: true,
+      creator: { select: { userId: true } },
+    },
+  });
+  const role = !booking
+    ? null
+    : booking.viewerId === actor.id
+      ? "viewer"
+      : booking.creator.userId === actor.id
+        ? "creator"
+        : null;
   if (!booking || !role) throw new AppError("forbidden", "Only this session's viewer and creator can report on it.");
   // Only a paid session, around the time its room is open, has anything to report.
   const w = sessionWindow(booking, windowConfig());
-  if (!REPORTABLE.has(booking.status) || now.getTime() < w.opensAt.getTime() - REPORT_MARGIN_MS || now.getTime() > w.closesAt.getTime() + REPORT_MARGIN_MS) {
+  if (
+    !REPORTABLE.has(booking.status) ||
+    now.getTime() < w.opensAt.getTime() - REPORT_MARGIN_MS ||
+    now.getTime() > w.closesAt.getTime() + REPORT_MARGIN_MS
+  ) {
     throw new AppError("forbidden", "This session's room is not open, so there is nothing to report on it.");
   }
 
@@ -89,15 +126,31 @@ export async function recordDiagnostics(actor: Actor, bookingId: string, text: s
   const roomSession = await ensureRoomSession(booking);
 
   return db.$transaction(async (tx) => {
-    if (batch.batchId && !(await recordEventOnce(tx, "client", `${actor.id}:${batch.batchId}`, "diagnostics"))) return { accepted: 0, duplicate: true };
+    if (batch.batchId && !(await recordEventOnce(tx, "client", `${actor.id}:${batch.batchId}`, "diagnostics")))
+      return { accepted: 0, duplicate: true };
     for (const e of batch.events) {
       const at = clampTime(e.at, now, skewMs);
       const { type, at: _at, ...rest } = e;
-      await appendTrace({ traceId: booking.traceId, type: `client.${type}` as TraceEventType, source: "client", actorId: actor.id, occurredAt: at, payload: { ...rest, role } }, tx);
+      await appendTrace(
+        {
+          traceId: booking.traceId,
+          type: `client.${type}` as TraceEventType,
+          source: "client",
+          actorId: actor.id,
+          occurredAt: at,
+          payload: { ...rest, role },
+        },
+        tx,
+      );
       const change = e.seq ? connectionUpdate(e, at) : null;
       if (change && e.seq) {
         await tx.participantConnection.updateMany({
-          where: { roomSessionId: roomSession.id, identity: actor.id, attempt: e.seq, ...(change.onlyIfNull ? { [change.onlyIfNull]: null } : {}) },
+          where: {
+            roomSessionId: roomSession.id,
+            identity: actor.id,
+            attempt: e.seq,
+            ...(change.onlyIfNull ? { [change.onlyIfNull]: null } : {}),
+          },
           data: change.data,
         });
       }

@@ -6,7 +6,10 @@
  */
 export type CameraOn = { role: string; at: Date };
 
-export function waitedForOtherSideMs(firstMedia: { at: Date; msFromJoin: number; role: string }, cameras: readonly CameraOn[]): number {
+export function waitedForOtherSideMs(
+  firstMedia: { at: Date; msFromJoin: number; role: string },
+  cameras: readonly CameraOn[],
+): number {
   const clicked = firstMedia.at.getTime() - firstMedia.msFromJoin;
   let latest = -Infinity;
   for (const c of cameras) {

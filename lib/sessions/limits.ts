@@ -21,11 +21,15 @@ async function take(name: "token" | "diagnostics", points: number, key: string, 
   } catch (err) {
     if (err instanceof RateLimiterRes) {
       const seconds = Math.ceil(err.msBeforeNext / 1000);
-      throw new AppError("rate_limited", `Too many ${what}; wait ${seconds} s.`).withDetails({ retryAfterSeconds: seconds });
+      throw new AppError("rate_limited", `Too many ${what}; wait ${seconds} s.`).withDetails({
+        retryAfterSeconds: seconds,
+      });
     }
     throw err;
   }
 }
 
-export const takeToken = (userId: string, bookingId: string) => take("token", env.SESSION_TOKEN_MAX_PER_MINUTE, `${userId}:${bookingId}`, "requests to join this session");
-export const takeDiagnostics = (userId: string, bookingId: string) => take("diagnostics", env.DIAGNOSTICS_MAX_BATCHES_PER_MINUTE, `${userId}:${bookingId}`, "diagnostics reports");
+export const takeToken = (userId: string, bookingId: string) =>
+  take("token", env.SESSION_TOKEN_MAX_PER_MINUTE, `${userId}:${bookingId}`, "requests to join this session");
+export const takeDiagnostics = (userId: string, bookingId: string) =>
+  take("diagnostics", env.DIAGNOSTICS_MAX_BATCHES_PER_MINUTE, `${userId}:${bookingId}`, "diagnostics reports");

@@ -8,7 +8,11 @@ import { SERVER_TOPIC, type ParticipantMetadata, type ServerMessage } from "./sc
 const g = globalThis as unknown as { boothRoomService?: RoomServiceClient; boothWebhookReceiver?: WebhookReceiver };
 
 export function roomService() {
-  return (g.boothRoomService ??= new RoomServiceClient(env.LIVEKIT_URL.replace(/^ws/, "http"), env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET));
+  return (g.boothRoomService ??= new RoomServiceClient(
+    env.LIVEKIT_URL.replace(/^ws/, "http"),
+    env.LIVEKIT_API_KEY,
+    env.LIVEKIT_API_SECRET,
+  ));
 }
 
 export function webhookReceiver() {
@@ -22,7 +26,13 @@ export const publicLivekitUrl = () => env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL;
  * A join token for one room: join it, publish camera and microphone (the creator may also share the
  * screen), subscribe, send data. Identity is the user id; the metadata says which side they are on.
  */
-export async function signJoinToken(input: { roomName: string; identity: string; name: string; metadata: ParticipantMetadata; ttlSeconds: number }) {
+export async function signJoinToken(input: {
+  roomName: string;
+  identity: string;
+  name: string;
+  metadata: ParticipantMetadata;
+  ttlSeconds: number;
+}) {
   const at = new AccessToken(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET, {
     identity: input.identity,
     name: input.name,
@@ -57,7 +67,12 @@ export async function ensureLivekitRoom(roomName: string, closesAt: Date, now = 
   const fresh = recentlyCreated.get(roomName);
   if (fresh !== undefined && fresh > Date.now()) return;
   const left = Math.max(60, Math.floor((closesAt.getTime() - now.getTime()) / 1000));
-  await roomService().createRoom({ name: roomName, emptyTimeout: Math.min(600, left), departureTimeout: Math.min(120, left), maxParticipants: 4 });
+  await roomService().createRoom({
+    name: roomName,
+    emptyTimeout: Math.min(600, left),
+    departureTimeout: Math.min(120, left),
+    maxParticipants: 4,
+  });
   if (recentlyCreated.size > 1000) recentlyCreated.clear();
   recentlyCreated.set(roomName, Date.now() + ROOM_KNOWN_MS);
 }
@@ -73,11 +88,14 @@ export function forgetLivekitRoom(roomName: string) {
 
 /** Sends a server message to everyone in the room (reliable data, topic SERVER_TOPIC). */
 export async function sendServerMessage(roomName: string, message: ServerMessage) {
-  await roomService().sendData(roomName, new TextEncoder().encode(JSON.stringify(message)), DataPacket_Kind.RELIABLE, { topic: SERVER_TOPIC });
+  await roomService().sendData(roomName, new TextEncoder().encode(JSON.stringify(message)), DataPacket_Kind.RELIABLE, {
+    topic: SERVER_TOPIC,
+  });
 }
 
 /** True when livekit-server answered that the room does not exist (closed, or nobody ever joined). */
-export const isRoomGone = (err: unknown) => /not.?found|does not exist|404/i.test(String((err as Error)?.message ?? err));
+export const isRoomGone = (err: unknown) =>
+  /not.?found|does not exist|404/i.test(String((err as Error)?.message ?? err));
 
 /** Ends the room for everyone. A room that is already gone counts as closed. */
 export async function closeRoom(roomName: string) {

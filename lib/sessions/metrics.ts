@@ -9,7 +9,14 @@
 
 import { camerasOn, waitedForOtherSideMs, type CameraOn } from "./first-media";
 
-export type MetricEvent = { id: bigint | number; traceId: string; type: string; actorId: string | null; payload: unknown; occurredAt: Date };
+export type MetricEvent = {
+  id: bigint | number;
+  traceId: string;
+  type: string;
+  actorId: string | null;
+  payload: unknown;
+  occurredAt: Date;
+};
 
 /** The event types the metrics read (the query asks the database for these only). */
 export const metricEventTypes = [
@@ -50,9 +57,12 @@ export type SessionMetrics = {
 };
 
 type Payload = Record<string, unknown>;
-const payloadOf = (e: MetricEvent): Payload => (e.payload && typeof e.payload === "object" && !Array.isArray(e.payload) ? (e.payload as Payload) : {});
+const payloadOf = (e: MetricEvent): Payload =>
+  e.payload && typeof e.payload === "object" && !Array.isArray(e.payload) ? (e.payload as Payload) : {};
 const num = (p: Payload, k: string) => (typeof p[k] === "number" && Number.isFinite(p[k]) ? (p[k] as number) : null);
-const order = (a: MetricEvent, b: MetricEvent) => a.occurredAt.getTime() - b.occurredAt.getTime() || (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
+const order = (a: MetricEvent, b: MetricEvent) =>
+  a.occurredAt.getTime() - b.occurredAt.getTime() ||
+  (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
 
 const PERMISSION_ERRORS = new Set(["denied", "not_found", "busy"]);
 const RELEVANT = new Set<string>(metricEventTypes.filter((t) => t !== "track.published"));
@@ -92,9 +102,12 @@ const attemptOf = (e: MetricEvent) => num(payloadOf(e), "attempt") ?? 1;
  */
 function causeOf(j: Join): FailureCause {
   const lastAttempt = Math.max(1, ...j.events.map(attemptOf));
-  const gaveUp = ofType(j, "client.attempt_failed").filter((e) => attemptOf(e) === lastAttempt).at(-1);
+  const gaveUp = ofType(j, "client.attempt_failed")
+    .filter((e) => attemptOf(e) === lastAttempt)
+    .at(-1);
   if (gaveUp) return payloadOf(gaveUp).stage === "signaling" ? "signaling" : "ice";
-  if (ofType(j, "client.device_error").some((e) => PERMISSION_ERRORS.has(String(payloadOf(e).error)))) return "permission";
+  if (ofType(j, "client.device_error").some((e) => PERMISSION_ERRORS.has(String(payloadOf(e).error))))
+    return "permission";
   if (!ofType(j, "client.signal_connected").length) return "signaling";
   return "other";
 }
@@ -116,7 +129,11 @@ export function computeSessionMetrics(events: readonly MetricEvent[]): SessionMe
   }
 
   const failuresByCause: Record<FailureCause, number> = { signaling: 0, ice: 0, permission: 0, other: 0 };
-  let counted = 0, withToken = 0, successes = 0, relayed = 0, retried = 0;
+  let counted = 0,
+    withToken = 0,
+    successes = 0,
+    relayed = 0,
+    retried = 0;
   const firstMedia: number[] = [];
   // A person stuck at the device check counts once per session, however many times they press Join
   // (or however many reports their browser sends): one participant cannot swamp the rate.
@@ -131,7 +148,14 @@ export function computeSessionMetrics(events: readonly MetricEvent[]): SessionMe
       const ms = num(payloadOf(media), "msFromJoin");
       const role = payloadOf(media).role;
       // From the press of Join, or from when the other side's camera came on if that was later.
-      if (ms !== null) firstMedia.push(ms - waitedForOtherSideMs({ at: media.occurredAt, msFromJoin: ms, role: typeof role === "string" ? role : "" }, cameras.get(media.traceId) ?? []));
+      if (ms !== null)
+        firstMedia.push(
+          ms -
+            waitedForOtherSideMs(
+              { at: media.occurredAt, msFromJoin: ms, role: typeof role === "string" ? role : "" },
+              cameras.get(media.traceId) ?? [],
+            ),
+        );
     }
 
     if (!hasFirstToken) {
@@ -140,9 +164,14 @@ export function computeSessionMetrics(events: readonly MetricEvent[]): SessionMe
       // "permission" failure — unless the same person got a media path later in the period, in which
       // case they fixed it and the failed preview was not a join. Groups with neither a first token nor
       // such a device error (a lone relay retry whose first attempt fell outside the period) are skipped.
-      const deviceFailure = ofType(j, "client.device_error").find((e) => PERMISSION_ERRORS.has(String(payloadOf(e).error)));
+      const deviceFailure = ofType(j, "client.device_error").find((e) =>
+        PERMISSION_ERRORS.has(String(payloadOf(e).error)),
+      );
       if (!deviceFailure || ice.length) continue;
-      if ((lastSuccess.get(j.participant) ?? -Infinity) < deviceFailure.occurredAt.getTime() && !blockedAtDevices.has(j.participant)) {
+      if (
+        (lastSuccess.get(j.participant) ?? -Infinity) < deviceFailure.occurredAt.getTime() &&
+        !blockedAtDevices.has(j.participant)
+      ) {
         blockedAtDevices.add(j.participant);
         counted++;
         failuresByCause.permission++;
@@ -189,7 +218,12 @@ export type MetricThresholds = {
   maxJoinToMediaP95Ms: number;
 };
 
-export type MetricKey = "setupSuccessRate" | "relayShare" | "retryRate" | "joinToFirstMediaP50Ms" | "joinToFirstMediaP95Ms";
+export type MetricKey =
+  | "setupSuccessRate"
+  | "relayShare"
+  | "retryRate"
+  | "joinToFirstMediaP50Ms"
+  | "joinToFirstMediaP95Ms";
 
 export type MetricEvaluation = {
   key: MetricKey;
@@ -218,7 +252,12 @@ export function evaluateThresholds(m: SessionMetrics, t: MetricThresholds): Metr
     ["joinToFirstMediaP95Ms", "Join to first media, p95", m.joinToFirstMediaP95Ms, t.maxJoinToMediaP95Ms, "max", "ms"],
   ];
   return rows.map(([key, label, value, threshold, kind, unit]) => ({
-    key, label, value, threshold, kind, unit,
+    key,
+    label,
+    value,
+    threshold,
+    kind,
+    unit,
     breached: value !== null && (kind === "min" ? value < threshold : value > threshold),
     display: formatMetric(value, unit),
     thresholdDisplay: `${kind === "min" ? "at least" : "at most"} ${formatMetric(threshold, unit)}`,

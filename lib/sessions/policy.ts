@@ -48,20 +48,31 @@ export function decideToken(ask: TokenAsk, c: SessionWindowConfig): TokenDecisio
   const window = sessionWindow(booking, c);
   const role = ask.userId === booking.viewerId ? "viewer" : ask.userId === booking.creatorUserId ? "creator" : null;
   const refuse = (reason: TokenRefusal, message: string): TokenDecision => ({ ok: false, reason, message, window });
-  if (!role) return refuse("not_participant", "This session belongs to someone else: only its viewer and creator can join.");
-  if (ask.userStatus === "suspended") return refuse("suspended", "Your account is suspended, so you cannot join sessions. Contact support if you think this is a mistake.");
+  if (!role)
+    return refuse("not_participant", "This session belongs to someone else: only its viewer and creator can join.");
+  if (ask.userStatus === "suspended")
+    return refuse(
+      "suspended",
+      "Your account is suspended, so you cannot join sessions. Contact support if you think this is a mistake.",
+    );
   if (!PAID.has(booking.status)) {
     const why =
-      booking.status === "pending_payment" ? "This session is not paid yet: finish the checkout first."
-      : booking.status === "cancelled" ? "This session was cancelled, so its room will not open."
-      : "This session was never paid (the hold lapsed), so its room will not open.";
+      booking.status === "pending_payment"
+        ? "This session is not paid yet: finish the checkout first."
+        : booking.status === "cancelled"
+          ? "This session was cancelled, so its room will not open."
+          : "This session was never paid (the hold lapsed), so its room will not open.";
     return refuse("not_paid", why);
   }
-  if (now >= window.closesAt || booking.status === "completed") return refuse("ended", `This session ended at ${formatDateTime(booking.endsAt, ask.timeZone)}.`);
+  if (now >= window.closesAt || booking.status === "completed")
+    return refuse("ended", `This session ended at ${formatDateTime(booking.endsAt, ask.timeZone)}.`);
   if (now < window.opensAt) {
     const sameDay = localDay(window.opensAt, ask.timeZone) === localDay(now, ask.timeZone);
     const when = sameDay ? localTimeLabel(window.opensAt, ask.timeZone) : formatDateTime(window.opensAt, ask.timeZone);
-    return refuse("not_open_yet", `The room opens at ${when} in your time zone (${ask.timeZone}), ${c.joinEarlyMinutes} minutes before the start.`);
+    return refuse(
+      "not_open_yet",
+      `The room opens at ${when} in your time zone (${ask.timeZone}), ${c.joinEarlyMinutes} minutes before the start.`,
+    );
   }
   return { ok: true, role, window };
 }

@@ -19,24 +19,61 @@ export async function getSessionStory(actor: Actor, bookingId: string) {
   const booking = await db.booking.findUnique({
     where: { id: bookingId },
     select: {
-      id: true, traceId: true, status: true, startsAt: true, endsAt: true, priceCents: true, currency: true, createdAt: true,
+      id: true,
+      traceId: true,
+      status: true,
+      startsAt: true,
+      endsAt: true,
+      priceCents: true,
+      currency: true,
+      createdAt: true,
       offering: { select: { title: true, durationMinutes: true } },
       viewer: { select: { id: true, name: true, email: true } },
       creator: { select: { displayName: true, userId: true, user: { select: { email: true } } } },
       payments: {
         orderBy: { createdAt: "asc" },
         select: {
-          id: true, status: true, amountCents: true, currency: true, refundedCents: true, paidAt: true, createdAt: true, reviewReason: true,
-          stripeCheckoutSessionId: true, stripePaymentIntentId: true,
+          id: true,
+          status: true,
+          amountCents: true,
+          currency: true,
+          refundedCents: true,
+          paidAt: true,
+          createdAt: true,
+          reviewReason: true,
+          stripeCheckoutSessionId: true,
+          stripePaymentIntentId: true,
           payer: { select: { name: true, email: true } },
-          refunds: { orderBy: { createdAt: "asc" }, select: { id: true, amountCents: true, status: true, reason: true, stripeRefundId: true, createdAt: true, updatedAt: true } },
+          refunds: {
+            orderBy: { createdAt: "asc" },
+            select: {
+              id: true,
+              amountCents: true,
+              status: true,
+              reason: true,
+              stripeRefundId: true,
+              createdAt: true,
+              updatedAt: true,
+            },
+          },
         },
       },
       roomSession: {
         select: {
-          id: true, roomName: true, livekitRoomSid: true, status: true, startedAt: true, endedAt: true, closedAt: true, settledAt: true, outcome: true,
+          id: true,
+          roomName: true,
+          livekitRoomSid: true,
+          status: true,
+          startedAt: true,
+          endedAt: true,
+          closedAt: true,
+          settledAt: true,
+          outcome: true,
           connections: { orderBy: [{ createdAt: "asc" }, { attempt: "asc" }] },
-          recordings: { orderBy: { createdAt: "asc" }, select: { id: true, status: true, startedAt: true, endedAt: true, durationMs: true, error: true } },
+          recordings: {
+            orderBy: { createdAt: "asc" },
+            select: { id: true, status: true, startedAt: true, endedAt: true, durationMs: true, error: true },
+          },
         },
       },
     },
@@ -85,7 +122,11 @@ export async function searchSessions(actor: Actor, raw: string | undefined) {
       { viewer: { email: { contains: q, mode: "insensitive" } } },
       { creator: { user: { email: { contains: q, mode: "insensitive" } } } },
       { payments: { some: { OR: [{ stripeCheckoutSessionId: q }, { stripePaymentIntentId: q }] } } },
-      { roomSession: { is: { OR: [{ roomName: q }, { livekitRoomSid: q }, { connections: { some: { livekitParticipantSid: q } } }] } } },
+      {
+        roomSession: {
+          is: { OR: [{ roomName: q }, { livekitRoomSid: q }, { connections: { some: { livekitParticipantSid: q } } }] },
+        },
+      },
     ],
   };
   const rows = await db.booking.findMany({
@@ -93,7 +134,12 @@ export async function searchSessions(actor: Actor, raw: string | undefined) {
     orderBy: [{ startsAt: "desc" }, { id: "desc" }],
     take: 50,
     select: {
-      id: true, status: true, startsAt: true, endsAt: true, priceCents: true, currency: true,
+      id: true,
+      status: true,
+      startsAt: true,
+      endsAt: true,
+      priceCents: true,
+      currency: true,
       offering: { select: { title: true } },
       viewer: { select: { name: true, email: true } },
       creator: { select: { displayName: true, user: { select: { email: true } } } },
@@ -107,15 +153,21 @@ export async function searchSessions(actor: Actor, raw: string | undefined) {
     results: rows.map((b) => ({
       ...b,
       // Which key found it, so support sees at once why a row is in the list.
-      matchedBy:
-        ids.includes(b.id) ? "booking id"
-        : b.payments.some((p) => p.stripeCheckoutSessionId === q) ? "Stripe checkout"
-        : b.payments.some((p) => p.stripePaymentIntentId === q) ? "Stripe payment intent"
-        : b.roomSession?.roomName === q ? "room name"
-        : b.roomSession?.livekitRoomSid === q ? "room SID"
-        : b.viewer.email.toLowerCase().includes(lower) ? "viewer email"
-        : b.creator.user.email.toLowerCase().includes(lower) ? "creator email"
-        : "participant SID",
+      matchedBy: ids.includes(b.id)
+        ? "booking id"
+        : b.payments.some((p) => p.stripeCheckoutSessionId === q)
+          ? "Stripe checkout"
+          : b.payments.some((p) => p.stripePaymentIntentId === q)
+            ? "Stripe payment intent"
+            : b.roomSession?.roomName === q
+              ? "room name"
+              : b.roomSession?.livekitRoomSid === q
+                ? "room SID"
+                : b.viewer.email.toLowerCase().includes(lower)
+                  ? "viewer email"
+                  : b.creator.user.email.toLowerCase().includes(lower)
+                    ? "creator email"
+                    : "participant SID",
     })),
   };
 }
@@ -145,8 +197,14 @@ export function resolveMetricsPeriod(raw: { from?: string; to?: string }, now = 
   const from = input.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 6 * DAY).toISOString().slice(0, 10);
   const start = new Date(`${from}T00:00:00Z`);
   const end = new Date(Date.parse(`${to}T00:00:00Z`) + DAY);
-  if (start >= end) throw new AppError("invalid", "The period starts after it ends: pick a “from” date on or before the “to” date.", { from: ["must be on or before “to”"] });
-  if (end.getTime() - start.getTime() > MAX_METRICS_DAYS * DAY) throw new AppError("invalid", `Pick a period of at most ${MAX_METRICS_DAYS} days.`, { from: [`at most ${MAX_METRICS_DAYS} days before “to”`] });
+  if (start >= end)
+    throw new AppError("invalid", "The period starts after it ends: pick a “from” date on or before the “to” date.", {
+      from: ["must be on or before “to”"],
+    });
+  if (end.getTime() - start.getTime() > MAX_METRICS_DAYS * DAY)
+    throw new AppError("invalid", `Pick a period of at most ${MAX_METRICS_DAYS} days.`, {
+      from: [`at most ${MAX_METRICS_DAYS} days before “to”`],
+    });
   return { from, to, start, end };
 }
 
@@ -164,7 +222,11 @@ export async function getSessionMetrics(actor: Actor, raw: { from?: string; to?:
   const metrics = computeSessionMetrics(events);
   const evaluations = evaluateThresholds(metrics, metricThresholds());
   for (const e of evaluations) {
-    if (e.breached) logger.warn({ metric: e.key, value: e.value, threshold: e.threshold, from: period.from, to: period.to }, "session metric breached threshold");
+    if (e.breached)
+      logger.warn(
+        { metric: e.key, value: e.value, threshold: e.threshold, from: period.from, to: period.to },
+        "session metric breached threshold",
+      );
   }
   return { period: { from: period.from, to: period.to }, metrics, evaluations, events: events.length };
 }

@@ -16,20 +16,39 @@ export async function getRoomPage(actor: Actor, bookingId: string, now = new Dat
   const b = await db.booking.findUnique({
     where: { id: bookingId },
     select: {
-      id: true, status: true, startsAt: true, endsAt: true, viewerId: true,
+      id: true,
+      status: true,
+      startsAt: true,
+      endsAt: true,
+      viewerId: true,
       offering: { select: { title: true, kind: true } },
       viewer: { select: { name: true } },
       creator: { select: { userId: true, displayName: true } },
     },
   });
-  if (!b || b.offering.kind !== "private_session") return null;
+  if (b?.offering.kind !== "private_session") return null;
   // The token endpoint's own rules decide what the page offers (the page only shows; the endpoint decides).
-  const decision = decideToken({ userId: actor.id, userStatus: actor.status, booking: { ...b, creatorUserId: b.creator.userId }, now, timeZone: "UTC" }, windowConfig());
+  const decision = decideToken(
+    {
+      userId: actor.id,
+      userStatus: actor.status,
+      booking: { ...b, creatorUserId: b.creator.userId },
+      now,
+      timeZone: "UTC",
+    },
+    windowConfig(),
+  );
   // (A suspended user never gets here: page sign-in sends them to /auth/ended.)
   if (!decision.ok && (decision.reason === "not_participant" || decision.reason === "suspended")) return null;
   const role = b.viewerId === actor.id ? "viewer" : "creator";
   const { window } = decision;
-  const state: RoomState = decision.ok ? "open" : decision.reason === "not_paid" ? "not_paid" : decision.reason === "not_open_yet" ? "not_open_yet" : "ended";
+  const state: RoomState = decision.ok
+    ? "open"
+    : decision.reason === "not_paid"
+      ? "not_paid"
+      : decision.reason === "not_open_yet"
+        ? "not_open_yet"
+        : "ended";
   return {
     bookingId: b.id,
     title: b.offering.title,

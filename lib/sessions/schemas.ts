@@ -92,7 +92,13 @@ export const diagnosticEvent = z.discriminatedUnion("type", [
   /** The first decoded remote video frame: ms since the press of "Join". */
   z.object({ ...common, type: z.literal("first_media"), msFromJoin: z.number().int().min(0).max(3_600_000) }),
   /** An attempt given up: `signaling` (never reached the server) or `ice` (no media path in the window). */
-  z.object({ ...common, type: z.literal("attempt_failed"), stage: z.enum(["signaling", "ice"]), afterMs: z.number().int().min(0).max(600_000), message: shortText(300).optional() }),
+  z.object({
+    ...common,
+    type: z.literal("attempt_failed"),
+    stage: z.enum(["signaling", "ice"]),
+    afterMs: z.number().int().min(0).max(600_000),
+    message: shortText(300).optional(),
+  }),
   z.object({ ...common, type: z.literal("reconnecting") }),
   z.object({ ...common, type: z.literal("reconnected") }),
   z.object({ ...common, type: z.literal("disconnected"), reason: shortText(64) }),
@@ -114,10 +120,16 @@ export const MAX_DIAGNOSTICS_BODY = 16_384;
 /** POST /api/sessions/:id/diagnostics */
 export const diagnosticsBatch = z.object({
   /** The client's id for this batch: a batch sent again (a retry after a lost answer) is stored once. */
-  batchId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _").optional(),
+  batchId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _")
+    .optional(),
   /** The client's clock when it sent the batch: the server shifts every event by (received − sentAt). */
   sentAt: z.iso.datetime({ offset: true }).optional(),
-  events: z.array(diagnosticEvent).min(1, "send at least one event").max(MAX_DIAGNOSTIC_EVENTS, `send at most ${MAX_DIAGNOSTIC_EVENTS} events per batch`),
+  events: z
+    .array(diagnosticEvent)
+    .min(1, "send at least one event")
+    .max(MAX_DIAGNOSTIC_EVENTS, `send at most ${MAX_DIAGNOSTIC_EVENTS} events per batch`),
 });
 export type DiagnosticsBatch = z.infer<typeof diagnosticsBatch>;
 

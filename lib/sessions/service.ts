@@ -18,7 +18,10 @@ export const windowConfig = (): SessionWindowConfig => ({
 });
 
 /** The room-session row of a booking, created on first need (one per booking, same trace id). */
-export async function ensureRoomSession(booking: { id: string; traceId: string }, client: Pick<Prisma.TransactionClient, "roomSession"> = db) {
+export async function ensureRoomSession(
+  booking: { id: string; traceId: string },
+  client: Pick<Prisma.TransactionClient, "roomSession"> = db,
+) {
   return client.roomSession.upsert({
     where: { bookingId: booking.id },
     create: { bookingId: booking.id, traceId: booking.traceId, roomName: roomNameFor(booking.id) },
@@ -31,29 +34,62 @@ export async function ensureRoomSession(booking: { id: string; traceId: string }
  * inside the join window), records the connection attempt and the trace event in one transaction, and
  * returns a short-lived LiveKit token for this booking's room only.
  */
-export async function issueSessionToken(actor: Actor, bookingId: string, raw: unknown, now = new Date()): Promise<TokenResponse> {
+export async function issueSessionToken(
+  actor: Actor,
+  bookingId: string,
+  raw: unknown,
+  now = new Date(),
+): Promise<TokenResponse> {
   const input = tokenRequest.parse(raw);
   const booking = await db.booking.findUnique({
     where: { id: bookingId },
     select: {
-      id: true, traceId: true, viewerId: true, status: true, startsAt: true, endsAt: true, viewerTimeZone: true,
+      id: true,
+      traceId: true,
+      viewerId: true,
+      status: true,
+      startsAt: true,
+      endsAt: true,
+      viewerTimeZone: true,
       creator: { select: { userId: true, timeZone: true } },
     },
   });
   if (!booking) throw new AppError("not_found", "No such session.");
   // Re-read here, beside the data: a suspension made a moment ago counts even if the caller's check passed.
-  const user = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { id: true, name: true, status: true } });
-  const askerZone = input.timeZone && isValidTimeZone(input.timeZone) ? input.timeZone
-    : actor.id === booking.creator.userId ? booking.creator.timeZone : booking.viewerTimeZone;
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: actor.id },
+    select: { id: true, name: true, status: true },
+  });
+  const askerZone =
+    input.timeZone && isValidTimeZone(input.timeZone)
+      ? input.timeZone
+      : actor.id === booking.creator.userId
+        ? booking.creator.timeZone
+        : booking.viewerTimeZone;
   const decision = decideToken(
-    { userId: user.id, userStatus: user.status, booking: { ...booking, creatorUserId: booking.creator.userId }, now, timeZone: askerZone },
+    {
+      userId: user.id,
+      userStatus: user.status,
+      booking: { ...booking, creatorUserId: booking.creator.userId },
+      now,
+      timeZone: askerZone,
+    },
     windowConfig(),
   );
   if (!decision.ok) {
     // A stranger learns nothing about someone else's session, not even that it exists (as on the room page).
     if (decision.reason === "not_participant") throw new AppError("not_found", "No such session.");
-    await appendTrace({ traceId: booking.traceId, type: "token.refused", source: "app", actorId: user.id, payload: { reason: decision.reason, attempt: input.attempt } });
-    throw new AppError(decision.reason === "suspended" ? "suspended" : "forbidden", decision.message).withDetails({ reason: decision.reason, opensAt: decision.window.opensAt.toISOString() });
+    await appendTrace({
+      traceId: booking.traceId,
+      type: "token.refused",
+      source: "app",
+      actorId: user.id,
+      payload: { reason: decision.reason, attempt: input.attempt },
+    });
+    throw new AppError(decision.reason === "suspended" ? "suspended" : "forbidden", decision.message).withDetails({
+      reason: decision.reason,
+      opensAt: decision.window.opensAt.toISOString(),
+    });
   }
   await takeToken(user.id, booking.id);
 
@@ -64,18 +100,49 @@ export async function issueSessionToken(actor: Actor, bookingId: string, raw: un
   // inside the join window, so a token (or a refreshed one) cannot reopen it after the server closed it.
   await ensureLivekitRoom(roomSession.roomName, decision.window.closesAt, now);
   // A token never outlives the room's window.
-  const ttlSeconds = Math.max(1, Math.min(env.SESSION_TOKEN_TTL_SECONDS, Math.floor((decision.window.closesAt.getTime() - now.getTime()) / 1000)));
+  const ttlSeconds = Math.max(
+    1,
+    Math.min(env.SESSION_TOKEN_TTL_SECONDS, Math.floor((decision.window.closesAt.getTime() - now.getTime()) / 1000)),
+  );
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
   const seq = await db.$transaction(async (tx) => {
     // One connection number at a time per room: concurrent asks never collide on (room, identity, attempt).
     await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
-    const last = await tx.participantConnection.findFirst({ where: { roomSessionId: roomSession.id, identity: user.id }, orderBy: { attempt: "desc" }, select: { attempt: true } });
+    const last = await tx.participantConnection.findFirst({
+      where: { roomSessionId: roomSession.id, identity: user.id },
+      orderBy: { attempt: "desc" },
+      select: { attempt: true },
+    });
     const seq = (last?.attempt ?? 0) + 1;
     await tx.participantConnection.create({
-      data: { roomSessionId: roomSession.id, userId: user.id, identity: user.id, role: decision.role, joinId: input.joinId ?? null, attempt: seq, iceTransportPolicy: policy, tokenIssuedAt: now },
+      data: {
+        roomSessionId: roomSession.id,
+        userId: user.id,
+        identity: user.id,
+        role: decision.role,
+        joinId: input.joinId ?? null,
+        attempt: seq,
+        iceTransportPolicy: policy,
+        tokenIssuedAt: now,
+      },
     });
     await appendTrace(
-      { traceId: booking.traceId, type: "token.issued", source: "app", actorId: user.id, occurredAt: now, payload: { role: decision.role, seq, attempt, policy, joinId: input.joinId ?? null, roomName: roomSession.roomName, expiresAt: expiresAt.toISOString() } },
+      {
+        traceId: booking.traceId,
+        type: "token.issued",
+        source: "app",
+        actorId: user.id,
+        occurredAt: now,
+        payload: {
+          role: decision.role,
+          seq,
+          attempt,
+          policy,
+          joinId: input.joinId ?? null,
+          roomName: roomSession.roomName,
+          expiresAt: expiresAt.toISOString(),
+        },
+      },
       tx,
     );
     return seq;

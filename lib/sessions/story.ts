@@ -11,7 +11,14 @@ import type { SessionRole } from "./trace-payloads";
 
 import { camerasOn, waitedForOtherSideMs } from "./first-media";
 
-export type StoryEvent = { id: bigint | number; type: string; source: TraceSourceName; actorId: string | null; payload: unknown; occurredAt: Date };
+export type StoryEvent = {
+  id: bigint | number;
+  type: string;
+  source: TraceSourceName;
+  actorId: string | null;
+  payload: unknown;
+  occurredAt: Date;
+};
 
 export type StoryConnection = {
   id: string;
@@ -50,7 +57,12 @@ export type StoryPayment = {
 
 export type StoryPeople = Record<SessionRole, { userId: string; name: string }>;
 
-export type StoryInput = { events: StoryEvent[]; connections: StoryConnection[]; payments: StoryPayment[]; people: StoryPeople };
+export type StoryInput = {
+  events: StoryEvent[];
+  connections: StoryConnection[];
+  payments: StoryPayment[];
+  people: StoryPeople;
+};
 
 export type TimelineEntry = {
   key: string;
@@ -103,7 +115,12 @@ export type SessionStory = { timeline: TimelineEntry[]; participants: Participan
 // ---------------------------------------------------------------- wording
 
 const ROLE_LABEL: Record<SessionRole, string> = { viewer: "Viewer", creator: "Creator" };
-const SOURCE_LABEL: Record<TraceSourceName, string> = { app: "app", stripe: "Stripe", livekit: "LiveKit", client: "browser" };
+const SOURCE_LABEL: Record<TraceSourceName, string> = {
+  app: "app",
+  stripe: "Stripe",
+  livekit: "LiveKit",
+  client: "browser",
+};
 const DIRECT = new Set(["host", "srflx", "prflx"]);
 
 /** "1.0 s" from milliseconds, one decimal. */
@@ -115,7 +132,11 @@ const policyWords = (policy: unknown) => (policy === "relay" ? "relay only" : "d
  * The selected path as support reads it: "host/udp" for a direct path, "relay/udp via TURN/UDP" for a
  * relayed one (the transport of the pair, then how the browser reached the TURN server).
  */
-export function pathText(c: { localCandidateType: string | null; protocol: string | null; relayProtocol: string | null }): string | null {
+export function pathText(c: {
+  localCandidateType: string | null;
+  protocol: string | null;
+  relayProtocol: string | null;
+}): string | null {
   if (!c.localCandidateType) return null;
   const base = `${c.localCandidateType}/${c.protocol ?? "?"}`;
   if (c.localCandidateType !== "relay") return base;
@@ -140,7 +161,8 @@ const REFUSAL_WORDS: Record<string, string> = {
 // ---------------------------------------------------------------- payload access
 
 type Payload = Record<string, unknown>;
-const payloadOf = (e: StoryEvent): Payload => (e.payload && typeof e.payload === "object" && !Array.isArray(e.payload) ? (e.payload as Payload) : {});
+const payloadOf = (e: StoryEvent): Payload =>
+  e.payload && typeof e.payload === "object" && !Array.isArray(e.payload) ? (e.payload as Payload) : {};
 const str = (p: Payload, k: string) => (typeof p[k] === "string" ? (p[k] as string) : null);
 const num = (p: Payload, k: string) => (typeof p[k] === "number" && Number.isFinite(p[k]) ? (p[k] as number) : null);
 
@@ -178,20 +200,29 @@ export function describeEvent(e: StoryEvent, role: SessionRole | null, currency:
     return why ? `${base}: ${why}` : base;
   };
   switch (e.type) {
-    case "booking.held": return "Time held while the viewer pays";
-    case "booking.confirmed": return p.late ? "Booking confirmed (paid after the hold lapsed; the time was still free)" : "Booking confirmed";
-    case "booking.expired": return `Hold expired${str(p, "reason") ? `: ${str(p, "reason")}` : ""}`;
+    case "booking.held":
+      return "Time held while the viewer pays";
+    case "booking.confirmed":
+      return p.late ? "Booking confirmed (paid after the hold lapsed; the time was still free)" : "Booking confirmed";
+    case "booking.expired":
+      return `Hold expired${str(p, "reason") ? `: ${str(p, "reason")}` : ""}`;
     case "booking.cancelled": {
       const by = str(p, "by");
       const refund = num(p, "refundCents");
       return `Booking cancelled${by ? ` by the ${by}` : ""}${refund !== null && currency ? `, refund ${formatMoney(refund, currency)}` : ""}`;
     }
-    case "checkout.created": return `Checkout opened${str(p, "mode") ? ` (${str(p, "mode")})` : ""}`;
-    case "checkout.failed": return `Checkout could not be opened${str(p, "error") ? `: ${str(p, "error")}` : ""}`;
-    case "checkout.closed": return "Checkout closed";
-    case "payment.pending": return `Payment pending (${src})`;
-    case "payment.succeeded": return `Paid ${money ?? ""} (${src})`.replace("Paid  ", "Paid ");
-    case "payment.failed": return `Payment failed (${src})`;
+    case "checkout.created":
+      return `Checkout opened${str(p, "mode") ? ` (${str(p, "mode")})` : ""}`;
+    case "checkout.failed":
+      return `Checkout could not be opened${str(p, "error") ? `: ${str(p, "error")}` : ""}`;
+    case "checkout.closed":
+      return "Checkout closed";
+    case "payment.pending":
+      return `Payment pending (${src})`;
+    case "payment.succeeded":
+      return `Paid ${money ?? ""} (${src})`.replace("Paid  ", "Paid ");
+    case "payment.failed":
+      return `Payment failed (${src})`;
     case "payment.flagged": {
       const reasons = Array.isArray(p.reasons) ? p.reasons.filter((r): r is string => typeof r === "string") : [];
       return `Payment flagged for review${reasons.length ? `: ${reasons.join("; ")}` : ""}`;
@@ -200,25 +231,49 @@ export function describeEvent(e: StoryEvent, role: SessionRole | null, currency:
       const cents = num(p, "refundedCents");
       return `${src} reports ${cents !== null && currency ? formatMoney(cents, currency) : "an amount"} refunded in total`;
     }
-    case "refund.requested": return explained(`Refund ${money ?? ""} requested${str(p, "reason") ? ` (${str(p, "reason")!.replaceAll("_", " ")})` : ""}`.replace("Refund  ", "Refund "));
-    case "refund.issued": return `Refund ${money ?? ""} issued`.replace("Refund  ", "Refund ");
-    case "refund.failed": return explained(`Refund ${money ?? ""} failed`.replace("Refund  ", "Refund "));
-    case "dispute.opened": return explained(`Dispute opened${str(p, "reason") ? ` (${str(p, "reason")})` : ""}`);
-    case "dispute.closed": return explained(`Dispute closed${str(p, "status") ? `: ${str(p, "status")}` : ""}`);
-    case "token.issued": return `Token issued to ${the} (attempt ${num(p, "attempt") ?? 1}, ${policyWords(p.policy)})`;
+    case "refund.requested":
+      return explained(
+        `Refund ${money ?? ""} requested${str(p, "reason") ? ` (${str(p, "reason")!.replaceAll("_", " ")})` : ""}`.replace(
+          "Refund  ",
+          "Refund ",
+        ),
+      );
+    case "refund.issued":
+      return `Refund ${money ?? ""} issued`.replace("Refund  ", "Refund ");
+    case "refund.failed":
+      return explained(`Refund ${money ?? ""} failed`.replace("Refund  ", "Refund "));
+    case "dispute.opened":
+      return explained(`Dispute opened${str(p, "reason") ? ` (${str(p, "reason")})` : ""}`);
+    case "dispute.closed":
+      return explained(`Dispute closed${str(p, "status") ? `: ${str(p, "status")}` : ""}`);
+    case "token.issued":
+      return `Token issued to ${the} (attempt ${num(p, "attempt") ?? 1}, ${policyWords(p.policy)})`;
     case "token.refused": {
       const reason = str(p, "reason");
       return `Token refused to ${the}${reason ? `: ${REFUSAL_WORDS[reason] ?? reason}` : ""}`;
     }
-    case "room.started": return `Room started (${src})`;
-    case "room.finished": return `Room finished (${src})`;
-    case "participant.joined": return `${who} joined (${src})`;
-    case "participant.left": return `${who} left: ${str(p, "disconnectReason") ?? "no reason given"}`;
-    case "participant.connection_aborted": return `${whose} connection aborted: ${str(p, "disconnectReason") ?? "no reason given"}`;
-    case "track.published": return `${who} published ${str(p, "source") ?? "a"} ${str(p, "kind") ?? "track"}`.replace("camera video", "camera").replace("microphone audio", "microphone");
-    case "track.unpublished": return `${who} stopped ${str(p, "source") ?? "a"} ${str(p, "kind") ?? "track"}`.replace("camera video", "camera").replace("microphone audio", "microphone");
-    case "client.token_received": return `${whose} browser got the token (attempt ${num(p, "attempt") ?? 1}, ${policyWords(p.policy)})`;
-    case "client.signal_connected": return `${who} reached the server (signaling connected)`;
+    case "room.started":
+      return `Room started (${src})`;
+    case "room.finished":
+      return `Room finished (${src})`;
+    case "participant.joined":
+      return `${who} joined (${src})`;
+    case "participant.left":
+      return `${who} left: ${str(p, "disconnectReason") ?? "no reason given"}`;
+    case "participant.connection_aborted":
+      return `${whose} connection aborted: ${str(p, "disconnectReason") ?? "no reason given"}`;
+    case "track.published":
+      return `${who} published ${str(p, "source") ?? "a"} ${str(p, "kind") ?? "track"}`
+        .replace("camera video", "camera")
+        .replace("microphone audio", "microphone");
+    case "track.unpublished":
+      return `${who} stopped ${str(p, "source") ?? "a"} ${str(p, "kind") ?? "track"}`
+        .replace("camera video", "camera")
+        .replace("microphone audio", "microphone");
+    case "client.token_received":
+      return `${whose} browser got the token (attempt ${num(p, "attempt") ?? 1}, ${policyWords(p.policy)})`;
+    case "client.signal_connected":
+      return `${who} reached the server (signaling connected)`;
     case "client.ice_selected": {
       const local = str(p, "localCandidateType");
       const protocol = str(p, "protocol");
@@ -229,27 +284,37 @@ export function describeEvent(e: StoryEvent, role: SessionRole | null, currency:
       }
       return `${whose} path: direct ${local ?? "?"}/${protocol ?? "?"}${remote ? ` (to a ${remote} candidate)` : ""}`;
     }
-    case "client.first_media": return `${role ? `${whose} first` : "First"} video after ${num(p, "msFromJoin") ?? "?"} ms`;
+    case "client.first_media":
+      return `${role ? `${whose} first` : "First"} video after ${num(p, "msFromJoin") ?? "?"} ms`;
     case "client.attempt_failed": {
       const stage = str(p, "stage");
       const after = num(p, "afterMs");
       const what = stage === "signaling" ? "could not reach the server (signaling)" : "found no media path (ICE)";
       return `${whose} attempt ${num(p, "attempt") ?? 1} gave up${after !== null ? ` after ${seconds(after)}` : ""}: ${what}`;
     }
-    case "client.reconnecting": return `${who} reconnecting…`;
-    case "client.reconnected": return `${who} reconnected`;
-    case "client.disconnected": return `${whose} browser disconnected: ${str(p, "reason") ?? "no reason given"}`;
+    case "client.reconnecting":
+      return `${who} reconnecting…`;
+    case "client.reconnected":
+      return `${who} reconnected`;
+    case "client.disconnected":
+      return `${whose} browser disconnected: ${str(p, "reason") ?? "no reason given"}`;
     case "client.device_error": {
       const device = str(p, "device") ?? "device";
       const words = DEVICE_ERROR_WORDS[str(p, "error") ?? "other"] ?? DEVICE_ERROR_WORDS.other!;
       return `${who}: ${words(device)}${str(p, "name") ? ` (${str(p, "name")})` : ""}`;
     }
-    case "session.warned": return "Both sides warned that the room closes soon";
-    case "session.closed": return "Room closed by the server";
-    case "session.settled": return `Settled: ${str(p, "explanation") ?? str(p, "outcome") ?? "done"}`;
-    case "recording.started": return "Recording started";
-    case "recording.finished": return "Recording finished";
-    default: return e.type;
+    case "session.warned":
+      return "Both sides warned that the room closes soon";
+    case "session.closed":
+      return "Room closed by the server";
+    case "session.settled":
+      return `Settled: ${str(p, "explanation") ?? str(p, "outcome") ?? "done"}`;
+    case "recording.started":
+      return "Recording started";
+    case "recording.finished":
+      return "Recording finished";
+    default:
+      return e.type;
   }
 }
 
@@ -257,19 +322,46 @@ function buildTimeline(input: StoryInput): TimelineEntry[] {
   const currency = input.payments[0]?.currency ?? null;
   const rows: (TimelineEntry & { order: bigint })[] = input.events.map((e) => {
     const role = roleOf(e, input.people);
-    return { key: `e${String(e.id)}`, at: e.occurredAt, source: e.source, type: e.type, role, text: describeEvent(e, role, currency), order: eventOrder(e) };
+    return {
+      key: `e${String(e.id)}`,
+      at: e.occurredAt,
+      source: e.source,
+      type: e.type,
+      role,
+      text: describeEvent(e, role, currency),
+      order: eventOrder(e),
+    };
   });
   // A payment or refund the trace says nothing about (written before tracing, or by hand) still belongs
   // in the story; it is marked as coming from the record, after the events of the same moment.
-  const traced = (type: string, key: string, value: string) => input.events.some((e) => e.type === type && payloadOf(e)[key] === value);
+  const traced = (type: string, key: string, value: string) =>
+    input.events.some((e) => e.type === type && payloadOf(e)[key] === value);
   const late = BigInt(Number.MAX_SAFE_INTEGER);
   for (const pay of input.payments) {
     if (pay.paidAt && !input.events.some((e) => e.type === "payment.succeeded")) {
-      rows.push({ key: `p${pay.id}`, at: pay.paidAt, source: "stripe", type: "payment.succeeded", role: "viewer", text: `Paid ${formatMoney(pay.amountCents, pay.currency)} (payment record)`, fromRecord: true, order: late });
+      rows.push({
+        key: `p${pay.id}`,
+        at: pay.paidAt,
+        source: "stripe",
+        type: "payment.succeeded",
+        role: "viewer",
+        text: `Paid ${formatMoney(pay.amountCents, pay.currency)} (payment record)`,
+        fromRecord: true,
+        order: late,
+      });
     }
     for (const r of pay.refunds) {
       if (r.status === "succeeded" && !traced("refund.issued", "refundId", r.id)) {
-        rows.push({ key: `r${r.id}`, at: r.updatedAt, source: "app", type: "refund.issued", role: null, text: `Refund ${formatMoney(r.amountCents, pay.currency)} issued (refund record)`, fromRecord: true, order: late });
+        rows.push({
+          key: `r${r.id}`,
+          at: r.updatedAt,
+          source: "app",
+          type: "refund.issued",
+          role: null,
+          text: `Refund ${formatMoney(r.amountCents, pay.currency)} issued (refund record)`,
+          fromRecord: true,
+          order: late,
+        });
       }
     }
   }
@@ -279,9 +371,25 @@ function buildTimeline(input: StoryInput): TimelineEntry[] {
 // ---------------------------------------------------------------- connections and verdicts
 
 const emptyConnection = (seq: number): ConnectionView => ({
-  seq, attempt: null, policy: null, joinId: null, participantSid: null, tokenAt: null, signalAt: null, joinedAt: null, leftAt: null,
-  localCandidateType: null, remoteCandidateType: null, protocol: null, relayProtocol: null, relayUrl: null, firstMediaMs: null,
-  disconnectReason: null, failure: null, failedAfterMs: null, reconnects: 0,
+  seq,
+  attempt: null,
+  policy: null,
+  joinId: null,
+  participantSid: null,
+  tokenAt: null,
+  signalAt: null,
+  joinedAt: null,
+  leftAt: null,
+  localCandidateType: null,
+  remoteCandidateType: null,
+  protocol: null,
+  relayProtocol: null,
+  relayUrl: null,
+  firstMediaMs: null,
+  disconnectReason: null,
+  failure: null,
+  failedAfterMs: null,
+  reconnects: 0,
 });
 
 /** The trace's view of each connection (by seq) of one participant, in time order. */
@@ -298,8 +406,12 @@ function connectionsFromTrace(events: StoryEvent[], sidToSeq: Map<string, number
     if (p.policy === "all" || p.policy === "relay") c.policy ??= p.policy;
     c.joinId ??= str(p, "joinId");
     switch (e.type) {
-      case "token.issued": c.tokenAt ??= e.occurredAt; break;
-      case "client.signal_connected": c.signalAt ??= e.occurredAt; break;
+      case "token.issued":
+        c.tokenAt ??= e.occurredAt;
+        break;
+      case "client.signal_connected":
+        c.signalAt ??= e.occurredAt;
+        break;
       case "client.ice_selected":
         // The last selected pair is the one the call ended up on.
         c.localCandidateType = str(p, "localCandidateType");
@@ -308,17 +420,32 @@ function connectionsFromTrace(events: StoryEvent[], sidToSeq: Map<string, number
         c.relayProtocol = str(p, "relayProtocol");
         c.relayUrl = str(p, "relayUrl");
         break;
-      case "client.first_media": c.firstMediaMs ??= num(p, "msFromJoin"); break;
-      case "client.attempt_failed": c.failure = str(p, "stage"); c.failedAfterMs = num(p, "afterMs"); break;
-      case "client.reconnecting": c.reconnects += 1; break;
-      case "client.disconnected": c.disconnectReason ??= str(p, "reason"); break;
-      case "participant.joined": c.joinedAt ??= e.occurredAt; c.participantSid ??= sid; break;
+      case "client.first_media":
+        c.firstMediaMs ??= num(p, "msFromJoin");
+        break;
+      case "client.attempt_failed":
+        c.failure = str(p, "stage");
+        c.failedAfterMs = num(p, "afterMs");
+        break;
+      case "client.reconnecting":
+        c.reconnects += 1;
+        break;
+      case "client.disconnected":
+        c.disconnectReason ??= str(p, "reason");
+        break;
+      case "participant.joined":
+        c.joinedAt ??= e.occurredAt;
+        c.participantSid ??= sid;
+        break;
       case "participant.left":
       case "participant.connection_aborted":
         c.leftAt ??= e.occurredAt;
         c.participantSid ??= sid;
         // LiveKit's reason is the server's word on why the participant went; it wins over the browser's.
-        c.disconnectReason = str(p, "disconnectReason") ?? c.disconnectReason ?? (e.type === "participant.connection_aborted" ? "connection aborted" : null);
+        c.disconnectReason =
+          str(p, "disconnectReason") ??
+          c.disconnectReason ??
+          (e.type === "participant.connection_aborted" ? "connection aborted" : null);
         break;
     }
   }
@@ -332,7 +459,8 @@ function mergeConnection(row: StoryConnection | undefined, t: ConnectionView | u
   return {
     seq,
     attempt: base.attempt ?? (row.iceTransportPolicy === "relay" ? 2 : null),
-    policy: row.iceTransportPolicy === "relay" || row.iceTransportPolicy === "all" ? row.iceTransportPolicy : base.policy,
+    policy:
+      row.iceTransportPolicy === "relay" || row.iceTransportPolicy === "all" ? row.iceTransportPolicy : base.policy,
     joinId: row.joinId ?? base.joinId,
     participantSid: row.livekitParticipantSid ?? base.participantSid,
     tokenAt: row.tokenIssuedAt ?? base.tokenAt,
@@ -354,7 +482,11 @@ function mergeConnection(row: StoryConnection | undefined, t: ConnectionView | u
 }
 
 /** The verdict for one participant, in the words support would use on the phone. */
-export function verdictFor(connections: ConnectionView[], events: StoryEvent[], waitedMs = 0): { verdict: string; tone: Tone } {
+export function verdictFor(
+  connections: ConnectionView[],
+  events: StoryEvent[],
+  waitedMs = 0,
+): { verdict: string; tone: Tone } {
   const connected = connections.filter((c) => c.localCandidateType || c.joinedAt);
   const withPath = connected.filter((c) => c.localCandidateType);
   const c = withPath.at(-1) ?? connected.at(-1);
@@ -371,7 +503,10 @@ export function verdictFor(connections: ConnectionView[], events: StoryEvent[], 
       const failed = earlier.filter((o) => o.failure).at(-1);
       if (failed) {
         const after = failed.failedAfterMs !== null ? ` for ${seconds(failed.failedAfterMs)}` : "";
-        text += failed.failure === "signaling" ? ` after the direct attempt could not reach the server${after}` : ` after the direct attempt failed${after}`;
+        text +=
+          failed.failure === "signaling"
+            ? ` after the direct attempt could not reach the server${after}`
+            : ` after the direct attempt failed${after}`;
       } else if (c.policy === "relay") {
         text += " (relay only)";
       }
@@ -382,8 +517,7 @@ export function verdictFor(connections: ConnectionView[], events: StoryEvent[], 
     if (c.firstMediaMs !== null) {
       text += `; first video after ${seconds(c.firstMediaMs)}`;
       if (waitedMs >= 1000) text += ` (${seconds(waitedMs)} of it waiting for the other side's camera)`;
-    }
-    else {
+    } else {
       text += "; never saw the other side's video";
       tone = "warn";
     }
@@ -399,7 +533,13 @@ export function verdictFor(connections: ConnectionView[], events: StoryEvent[], 
   if (last?.failure === "signaling") return { verdict: "could not reach the server (signaling)", tone: "bad" };
   if (last?.failure === "ice") {
     const tried = connections.filter((o) => o.failure === "ice").length;
-    return { verdict: tried > 1 ? "reached the server, but no media path worked, direct or relay (ICE)" : "reached the server, but no media path worked (ICE)", tone: "bad" };
+    return {
+      verdict:
+        tried > 1
+          ? "reached the server, but no media path worked, direct or relay (ICE)"
+          : "reached the server, but no media path worked (ICE)",
+      tone: "bad",
+    };
   }
   const deviceError = events.filter((e) => e.type === "client.device_error").at(-1);
   if (deviceError) {
@@ -408,38 +548,69 @@ export function verdictFor(connections: ConnectionView[], events: StoryEvent[], 
     return { verdict: words(str(p, "device") ?? "camera"), tone: "bad" };
   }
   if (last) {
-    if (connections.some((o) => o.signalAt)) return { verdict: "reached the server but never joined the room", tone: "bad" };
+    if (connections.some((o) => o.signalAt))
+      return { verdict: "reached the server but never joined the room", tone: "bad" };
     return { verdict: "got a token but never joined", tone: "bad" };
   }
   const refused = events.filter((e) => e.type === "token.refused").at(-1);
   if (refused) {
     const reason = str(payloadOf(refused), "reason");
-    return { verdict: `never joined (refused a token${reason ? `: ${REFUSAL_WORDS[reason] ?? reason}` : ""})`, tone: "neutral" };
+    return {
+      verdict: `never joined (refused a token${reason ? `: ${REFUSAL_WORDS[reason] ?? reason}` : ""})`,
+      tone: "neutral",
+    };
   }
   return { verdict: "never joined", tone: "neutral" };
 }
 
 function participantStory(role: SessionRole, input: StoryInput): ParticipantStory {
   const person = input.people[role];
-  const rows = input.connections.filter((r) => r.userId === person.userId || r.identity === person.userId || (r.userId === null && r.role === role));
+  const rows = input.connections.filter(
+    (r) => r.userId === person.userId || r.identity === person.userId || (r.userId === null && r.role === role),
+  );
   const events = input.events
     .filter((e) => roleOf(e, input.people) === role)
     .sort((a, b) => byTime({ at: a.occurredAt, order: eventOrder(a) }, { at: b.occurredAt, order: eventOrder(b) }));
-  const sidToSeq = new Map(rows.filter((r) => r.livekitParticipantSid).map((r) => [r.livekitParticipantSid!, r.attempt] as const));
+  const sidToSeq = new Map(
+    rows.filter((r) => r.livekitParticipantSid).map((r) => [r.livekitParticipantSid!, r.attempt] as const),
+  );
   const fromTrace = connectionsFromTrace(events, sidToSeq);
   const seqs = [...new Set([...rows.map((r) => r.attempt), ...fromTrace.keys()])].sort((a, b) => a - b);
-  const connections = seqs.map((seq) => mergeConnection(rows.find((r) => r.attempt === seq), fromTrace.get(seq), seq));
+  const connections = seqs.map((seq) =>
+    mergeConnection(
+      rows.find((r) => r.attempt === seq),
+      fromTrace.get(seq),
+      seq,
+    ),
+  );
   const deviceErrors = events
     .filter((e) => e.type === "client.device_error")
-    .map((e) => ({ at: e.occurredAt, device: str(payloadOf(e), "device") ?? "device", error: str(payloadOf(e), "error") ?? "other" }));
+    .map((e) => ({
+      at: e.occurredAt,
+      device: str(payloadOf(e), "device") ?? "device",
+      error: str(payloadOf(e), "error") ?? "other",
+    }));
   // How much of "join to first video" was spent waiting for the other side's camera (they came late).
   const firstMedia = events.find((e) => e.type === "client.first_media");
   const msFromJoin = firstMedia ? num(payloadOf(firstMedia), "msFromJoin") : null;
-  const waitedMs = firstMedia && msFromJoin !== null ? waitedForOtherSideMs({ at: firstMedia.occurredAt, msFromJoin, role }, camerasOn(input.events)) : 0;
-  return { role, userId: person.userId, name: person.name, ...verdictFor(connections, events, waitedMs), connections, deviceErrors };
+  const waitedMs =
+    firstMedia && msFromJoin !== null
+      ? waitedForOtherSideMs({ at: firstMedia.occurredAt, msFromJoin, role }, camerasOn(input.events))
+      : 0;
+  return {
+    role,
+    userId: person.userId,
+    name: person.name,
+    ...verdictFor(connections, events, waitedMs),
+    connections,
+    deviceErrors,
+  };
 }
 
 /** The whole story of one session: one timeline across all sources, and a verdict per participant. */
 export function buildSessionStory(input: StoryInput): SessionStory {
-  return { timeline: buildTimeline(input), participants: [participantStory("viewer", input), participantStory("creator", input)] };
+  return {
+    timeline: buildTimeline(input),
+    participants: [participantStory("viewer", input), participantStory("creator", input)],
+  };
 }

@@ -9,7 +9,13 @@ import type { DiagnosticEvent, IcePolicy } from "./schemas";
 export type SessionRole = "viewer" | "creator";
 
 /** Which connection (participant_connections row: roomSessionId + identity + attempt=seq) an event is about. */
-export type ConnectionRef = { role: SessionRole; seq: number | null; attempt: number | null; policy: IcePolicy | null; joinId: string | null };
+export type ConnectionRef = {
+  role: SessionRole;
+  seq: number | null;
+  attempt: number | null;
+  policy: IcePolicy | null;
+  joinId: string | null;
+};
 
 export type SessionTracePayloads = {
   /** app */
@@ -19,11 +25,35 @@ export type SessionTracePayloads = {
   "room.started": { roomName: string; roomSid: string | null; webhookId: string };
   "room.finished": { roomName: string; roomSid: string | null; webhookId: string };
   "participant.joined": ConnectionRef & { identity: string; participantSid: string; webhookId: string };
-  "participant.left": ConnectionRef & { identity: string; participantSid: string; disconnectReason: string | null; webhookId: string };
-  "participant.connection_aborted": ConnectionRef & { identity: string; participantSid: string; disconnectReason: string | null; webhookId: string };
+  "participant.left": ConnectionRef & {
+    identity: string;
+    participantSid: string;
+    disconnectReason: string | null;
+    webhookId: string;
+  };
+  "participant.connection_aborted": ConnectionRef & {
+    identity: string;
+    participantSid: string;
+    disconnectReason: string | null;
+    webhookId: string;
+  };
   /** source: camera | microphone | screen_share | screen_share_audio | unknown; kind: video | audio */
-  "track.published": ConnectionRef & { identity: string; participantSid: string; trackSid: string; source: string; kind: string; webhookId: string };
-  "track.unpublished": ConnectionRef & { identity: string; participantSid: string; trackSid: string; source: string; kind: string; webhookId: string };
+  "track.published": ConnectionRef & {
+    identity: string;
+    participantSid: string;
+    trackSid: string;
+    source: string;
+    kind: string;
+    webhookId: string;
+  };
+  "track.unpublished": ConnectionRef & {
+    identity: string;
+    participantSid: string;
+    trackSid: string;
+    source: string;
+    kind: string;
+    webhookId: string;
+  };
   /** client: the diagnostic event without `type` and `at`, plus the participant's role. */
   "client.token_received": ClientPayload<"token_received">;
   "client.signal_connected": ClientPayload<"signal_connected">;
@@ -47,4 +77,6 @@ export type SessionTracePayloads = {
 
 export type SessionOutcome = "completed" | "creator_no_show" | "viewer_no_show" | "nobody_joined" | "unclear";
 
-type ClientPayload<T extends DiagnosticEvent["type"]> = Omit<Extract<DiagnosticEvent, { type: T }>, "type" | "at"> & { role: SessionRole };
+type ClientPayload<T extends DiagnosticEvent["type"]> = Omit<Extract<DiagnosticEvent, { type: T }>, "type" | "at"> & {
+  role: SessionRole;
+};

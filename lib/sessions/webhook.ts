@@ -52,7 +52,10 @@ function readMetadata(raw: string | undefined): ParticipantMetadata | null {
  * The dedupe row (source livekit, event id) commits with the changes, so a redelivery does nothing;
  * every change is order-independent (earliest join, latest leave), so events may arrive in any order.
  */
-export async function processLivekitWebhook(body: string, authorization: string | null): Promise<LivekitWebhookOutcome> {
+export async function processLivekitWebhook(
+  body: string,
+  authorization: string | null,
+): Promise<LivekitWebhookOutcome> {
   if (!authorization) throw new AppError("unauthorized", "Missing Authorization header: LiveKit webhooks are signed.");
   let event: WebhookEvent;
   try {
@@ -61,7 +64,8 @@ export async function processLivekitWebhook(body: string, authorization: string 
     // The SDK checks the signature and the body's hash first, then parses: a parse error means a signed
     // body that is not a LiveKit event (400); anything else is a bad signature (401).
     const message = err instanceof Error ? err.message : "rejected";
-    if (err instanceof SyntaxError || /cannot decode/i.test(message)) throw new AppError("bad_request", `The body is not a LiveKit webhook event: ${message}`);
+    if (err instanceof SyntaxError || /cannot decode/i.test(message))
+      throw new AppError("bad_request", `The body is not a LiveKit webhook event: ${message}`);
     throw new AppError("unauthorized", `Invalid LiveKit webhook signature: ${message}.`);
   }
   const json = event.toJson() as EventJson;
@@ -74,7 +78,10 @@ export async function processLivekitWebhook(body: string, authorization: string 
     log.info({ eventId, type, roomName }, "livekit event not about a session; acknowledged");
     return { eventId, type, result: "ignored" };
   }
-  const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { id: true, traceId: true, viewerId: true, creator: { select: { userId: true } } } });
+  const booking = await db.booking.findUnique({
+    where: { id: bookingId },
+    select: { id: true, traceId: true, viewerId: true, creator: { select: { userId: true } } },
+  });
   if (!booking || roomNameFor(booking.id) !== roomName) return { eventId, type, result: "ignored" };
 
   // LiveKit stamps events in whole seconds. Received within that second, the receive time is the finer
@@ -89,7 +96,17 @@ export async function processLivekitWebhook(body: string, authorization: string 
     // Serialises events about one room: the read-then-write below never races another delivery.
     await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
     const payload = await apply(tx, roomSession.id, booking, json, type, occurredAt);
-    await appendTrace({ traceId: booking.traceId, type: traceType, source: "livekit", actorId: payload.identity ?? null, occurredAt: payload.at ?? occurredAt, payload: { ...payload.trace, webhookId: eventId } }, tx);
+    await appendTrace(
+      {
+        traceId: booking.traceId,
+        type: traceType,
+        source: "livekit",
+        actorId: payload.identity ?? null,
+        occurredAt: payload.at ?? occurredAt,
+        payload: { ...payload.trace, webhookId: eventId },
+      },
+      tx,
+    );
     return true;
   });
   if (!fresh) {
@@ -99,7 +116,14 @@ export async function processLivekitWebhook(body: string, authorization: string 
   return { eventId, type, result: "processed" };
 }
 
-async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string; creator: { userId: string } }, json: EventJson, type: string, stamped: Date): Promise<{ identity?: string; trace: Prisma.InputJsonObject; at?: Date }> {
+async function apply(
+  tx: Tx,
+  roomSessionId: string,
+  booking: { viewerId: string; creator: { userId: string } },
+  json: EventJson,
+  type: string,
+  stamped: Date,
+): Promise<{ identity?: string; trace: Prisma.InputJsonObject; at?: Date }> {
   let at = stamped;
   if (type === "room_started" || type === "room_finished") {
     const rs = await tx.roomSession.findUniqueOrThrow({ where: { id: roomSessionId } });
@@ -131,18 +155,42 @@ async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string;
   // on the trace but is nobody's connection, and settlement ignores it.
   const side = identity === booking.viewerId ? "viewer" : identity === booking.creator.userId ? "creator" : null;
   const role = side;
-  const ref = { role, seq: meta?.seq ?? null, attempt: meta?.attempt ?? null, policy: meta?.policy ?? null, joinId: meta?.joinId ?? null };
+  const ref = {
+    role,
+    seq: meta?.seq ?? null,
+    attempt: meta?.attempt ?? null,
+    policy: meta?.policy ?? null,
+    joinId: meta?.joinId ?? null,
+  };
   const source = (json.track?.source ?? "UNKNOWN").toLowerCase();
   const kind = (json.track?.type ?? "").toLowerCase();
   const trackTrace = type.startsWith("track_") ? { trackSid: json.track?.sid ?? "", source, kind } : {};
   const reason = p.disconnectReason && p.disconnectReason !== "UNKNOWN_REASON" ? p.disconnectReason : null;
-  const leftTrace = type === "participant_left" || type === "participant_connection_aborted" ? { disconnectReason: type === "participant_connection_aborted" ? "CONNECTION_ABORTED" : reason } : {};
+  const leftTrace =
+    type === "participant_left" || type === "participant_connection_aborted"
+      ? { disconnectReason: type === "participant_connection_aborted" ? "CONNECTION_ABORTED" : reason }
+      : {};
   const trace = { ...ref, identity, participantSid, ...trackTrace, ...leftTrace };
   if (!role) return { identity, trace };
 
-  const row = await findConnection(tx, roomSessionId, identity, participantSid, meta?.seq ?? null, role, meta?.policy ?? "all", meta?.joinId ?? null);
+  const row = await findConnection(
+    tx,
+    roomSessionId,
+    identity,
+    participantSid,
+    meta?.seq ?? null,
+    role,
+    meta?.policy ?? "all",
+    meta?.joinId ?? null,
+  );
   // A join cannot come before its own token: a whole-second stamp delivered late can read as if it did.
-  if (type === "participant_joined" && row.tokenIssuedAt && at < row.tokenIssuedAt && row.tokenIssuedAt.getTime() - at.getTime() < 1000) at = row.tokenIssuedAt;
+  if (
+    type === "participant_joined" &&
+    row.tokenIssuedAt &&
+    at < row.tokenIssuedAt &&
+    row.tokenIssuedAt.getTime() - at.getTime() < 1000
+  )
+    at = row.tokenIssuedAt;
   const data: Prisma.ParticipantConnectionUpdateInput = {};
   if (participantSid && !row.livekitParticipantSid) data.livekitParticipantSid = participantSid;
   if (type === "track_published") {
@@ -162,18 +210,41 @@ async function apply(tx: Tx, roomSessionId: string, booking: { viewerId: string;
 }
 
 /** The row of this connection: by participant SID, else by the token's seq, else a new row (a token Booth did not record). */
-async function findConnection(tx: Tx, roomSessionId: string, identity: string, participantSid: string, seq: number | null, role: "viewer" | "creator", policy: "all" | "relay", joinId: string | null) {
+async function findConnection(
+  tx: Tx,
+  roomSessionId: string,
+  identity: string,
+  participantSid: string,
+  seq: number | null,
+  role: "viewer" | "creator",
+  policy: "all" | "relay",
+  joinId: string | null,
+) {
   if (participantSid) {
     const bySid = await tx.participantConnection.findUnique({ where: { livekitParticipantSid: participantSid } });
     if (bySid) return bySid;
   }
   if (seq) {
-    const bySeq = await tx.participantConnection.findUnique({ where: { roomSessionId_identity_attempt: { roomSessionId, identity, attempt: seq } } });
+    const bySeq = await tx.participantConnection.findUnique({
+      where: { roomSessionId_identity_attempt: { roomSessionId, identity, attempt: seq } },
+    });
     if (bySeq) return bySeq;
   }
-  const last = await tx.participantConnection.findFirst({ where: { roomSessionId, identity }, orderBy: { attempt: "desc" }, select: { attempt: true } });
+  const last = await tx.participantConnection.findFirst({
+    where: { roomSessionId, identity },
+    orderBy: { attempt: "desc" },
+    select: { attempt: true },
+  });
   const user = await tx.user.findUnique({ where: { id: identity }, select: { id: true } });
   return tx.participantConnection.create({
-    data: { roomSessionId, identity, userId: user?.id ?? null, role, attempt: Math.max(seq ?? 0, (last?.attempt ?? 0) + 1), iceTransportPolicy: policy, joinId },
+    data: {
+      roomSessionId,
+      identity,
+      userId: user?.id ?? null,
+      role,
+      attempt: Math.max(seq ?? 0, (last?.attempt ?? 0) + 1),
+      iceTransportPolicy: policy,
+      joinId,
+    },
   });
 }

@@ -12,16 +12,29 @@ export async function getRoleByEmail(email: string) {
 export async function listUsers(raw: unknown = {}) {
   // A search box: an over-long or odd query is shortened, not an error page.
   const parsed = listUsersInput.safeParse(raw);
-  const f = parsed.success ? parsed.data : listUsersInput.parse({ q: String((raw as { q?: unknown })?.q ?? "").slice(0, 200) });
+  const f = parsed.success
+    ? parsed.data
+    : listUsersInput.parse({ q: String((raw as { q?: unknown })?.q ?? "").slice(0, 200) });
   const where: Prisma.UserWhereInput = {
     ...(f.role ? { role: f.role } : {}),
     ...(f.status ? { status: f.status } : {}),
-    ...(f.q ? { OR: [{ email: { contains: f.q, mode: "insensitive" } }, { name: { contains: f.q, mode: "insensitive" } }] } : {}),
+    ...(f.q
+      ? { OR: [{ email: { contains: f.q, mode: "insensitive" } }, { name: { contains: f.q, mode: "insensitive" } }] }
+      : {}),
   };
   return db.user.findMany({
     where,
     orderBy: { createdAt: "desc" },
     take: 200,
-    select: { id: true, email: true, name: true, role: true, status: true, suspendedReason: true, createdAt: true, creatorProfile: { select: { slug: true, published: true } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      status: true,
+      suspendedReason: true,
+      createdAt: true,
+      creatorProfile: { select: { slug: true, published: true } },
+    },
   });
 }

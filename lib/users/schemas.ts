@@ -28,4 +28,7 @@ export const updateUserInput = z
     status: z.enum(["active", "suspended"], "Choose active or suspended").optional(),
     reason: z.string().trim().max(500).optional(),
   })
-  .refine((v) => v.role !== undefined || v.status !== undefined, { message: "Send a role or a status to change", path: ["role"] });
+  .refine((v) => v.role !== undefined || v.status !== undefined, {
+    message: "Send a role or a status to change",
+    path: ["role"],
+  });

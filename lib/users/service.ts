@@ -11,7 +11,8 @@ type Tx = Prisma.TransactionClient;
 const userSummary = { id: true, role: true, status: true } as const;
 
 function refuseSelf(actor: Actor, userId: string) {
-  if (userId === actor.id) throw new AppError("conflict", "You can't change your own role or access; ask another admin.");
+  if (userId === actor.id)
+    throw new AppError("conflict", "You can't change your own role or access; ask another admin.");
 }
 
 /** Locks the user row for the rest of the transaction, so what we read is what we change. */
@@ -31,7 +32,9 @@ async function applyRole(tx: Tx, actor: Actor, userId: string, role: Role) {
   const before = await lockTarget(tx, userId);
   const { count } = await tx.user.updateMany({ where: { id: userId, role: { not: role } }, data: { role } });
   if (count === 0) return;
-  await tx.moderationAction.create({ data: { actorId: actor.id, targetUserId: userId, type: "change_role", details: { from: before.role, to: role } } });
+  await tx.moderationAction.create({
+    data: { actorId: actor.id, targetUserId: userId, type: "change_role", details: { from: before.role, to: role } },
+  });
   logger.info({ actorId: actor.id, userId, role }, "role changed");
 }
 
@@ -46,7 +49,14 @@ async function applyStatus(tx: Tx, actor: Actor, userId: string, status: UserSta
       : { status, suspendedAt: null, suspendedReason: null },
   });
   if (count === 0) return;
-  await tx.moderationAction.create({ data: { actorId: actor.id, targetUserId: userId, type: suspending ? "suspend" : "reinstate", reason: reason || null } });
+  await tx.moderationAction.create({
+    data: {
+      actorId: actor.id,
+      targetUserId: userId,
+      type: suspending ? "suspend" : "reinstate",
+      reason: reason || null,
+    },
+  });
   logger.info({ actorId: actor.id, userId, status }, suspending ? "user suspended" : "user reinstated");
 }
 

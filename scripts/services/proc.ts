@@ -22,7 +22,12 @@ export function startService(
     stdio: ["ignore", out, out],
   });
   let exited = false;
-  const done = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
+  const done = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
   return {
     name,
     child,
@@ -47,7 +52,8 @@ export function startService(
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, service?: Service) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (service && service.child.exitCode !== null) throw new Error(`${what}: process exited with code ${service.child.exitCode}`);
+    if (service && service.child.exitCode !== null)
+      throw new Error(`${what}: process exited with code ${service.child.exitCode}`);
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -57,7 +63,10 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
 export function portOpen(port: number, host = "127.0.0.1") {
   return new Promise<boolean>((resolve) => {
     const s = net.connect({ port, host });
-    s.once("connect", () => (s.destroy(), resolve(true)));
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once("error", () => resolve(false));
   });
 }

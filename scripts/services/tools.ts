@@ -34,14 +34,20 @@ export function ensureGoTool(tool: GoTool): string | null {
   const spec = goTools[tool];
   const bin = path.join(toolsBin, tool);
   const versionFile = `${bin}.version`;
-  if (fs.existsSync(bin) && fs.existsSync(versionFile) && fs.readFileSync(versionFile, "utf8").trim() === spec.version) return bin;
+  if (fs.existsSync(bin) && fs.existsSync(versionFile) && fs.readFileSync(versionFile, "utf8").trim() === spec.version)
+    return bin;
   if (!which("go")) return null;
   console.log(`› building ${tool} ${spec.version} with go install (first run only; a few minutes)…`);
   fs.mkdirSync(toolsBin, { recursive: true });
   // CGO off: a static binary, and no C toolchain needed. GOFLAGS cleared so a user's -mod=vendor cannot interfere.
-  run("go", ["install", `${spec.module}@${spec.version}`], { ...process.env, CGO_ENABLED: "0", GOBIN: toolsBin, GOFLAGS: "" });
+  run("go", ["install", `${spec.module}@${spec.version}`], {
+    ...process.env,
+    CGO_ENABLED: "0",
+    GOBIN: toolsBin,
+    GOFLAGS: "",
+  });
   if (spec.built !== tool) fs.renameSync(path.join(toolsBin, spec.built), bin);
-  fs.writeFileSync(versionFile, spec.version + "\n");
+  fs.writeFileSync(versionFile, `${spec.version}\n`);
   return bin;
 }
 
@@ -57,11 +63,16 @@ export function ensureChromium(): string {
   if (process.getuid?.() === 0 && which("apt-get")) {
     console.log("› installing Debian's chromium with apt-get (first run only)…");
     run("apt-get", ["update", "-qq"]);
-    run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { ...process.env, DEBIAN_FRONTEND: "noninteractive" });
+    run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
+      ...process.env,
+      DEBIAN_FRONTEND: "noninteractive",
+    });
     const installed = which("chromium");
     if (installed) return installed;
   }
-  throw new Error("Chromium is needed for the end-to-end tests: `sudo apt-get install chromium`, or set CHROMIUM_PATH.");
+  throw new Error(
+    "Chromium is needed for the end-to-end tests: `sudo apt-get install chromium`, or set CHROMIUM_PATH.",
+  );
 }
 
 /** Prisma needs *a* schema engine binary to exist even for `generate`; ours explains that it is offline. */
@@ -74,7 +85,9 @@ export const prismaEnv = {
 /** Runs `prisma generate` when schema.prisma or the prisma version changed since the last run. */
 export function ensurePrismaClient() {
   const schema = fs.readFileSync(path.join(root, "prisma", "schema.prisma"));
-  const version = JSON.parse(fs.readFileSync(path.join(root, "node_modules", "prisma", "package.json"), "utf8")).version;
+  const version = JSON.parse(
+    fs.readFileSync(path.join(root, "node_modules", "prisma", "package.json"), "utf8"),
+  ).version;
   const stamp = crypto.createHash("sha256").update(schema).update(version).digest("hex");
   const out = path.join(root, "lib", "generated", "prisma");
   const stampFile = path.join(out, ".stamp");

@@ -89,7 +89,9 @@ describe("in Chromium", () => {
 
       await viewerPage.reload();
       await viewerPage.waitForURL(/\/signin\?reason=suspended$/);
-      expect(await viewerPage.getByTestId("signin-notice").textContent()).toMatch(/signed out because your account was suspended/);
+      expect(await viewerPage.getByTestId("signin-notice").textContent()).toMatch(
+        /signed out because your account was suspended/,
+      );
       // The session is gone, not just hidden: the dashboard now asks for a sign-in.
       await viewerPage.goto("/dashboard");
       await viewerPage.waitForURL(/\/signin\?callbackUrl=%2Fdashboard$/);

@@ -15,7 +15,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const context = (timezoneId: string) => browser.newContext({ baseURL: baseUrl(), viewport: { width: 1100, height: 900 }, timezoneId });
+const context = (timezoneId: string) =>
+  browser.newContext({ baseURL: baseUrl(), viewport: { width: 1100, height: 900 }, timezoneId });
 
 describe("booking and paying in Chromium", () => {
   it("a viewer books a time, pays in the test checkout and sees it confirmed; the creator sees it; both get mail with a calendar file", async () => {
@@ -39,7 +40,9 @@ describe("booking and paying in Chromium", () => {
       await page.getByLabel("Password").fill(DEMO_PASSWORD);
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL(/\/book\/[^?]+\?slot=/);
-      await expect.poll(() => page.locator('[data-testid="slot"][aria-pressed="true"]').getAttribute("data-starts-at")).toBe(startsAt);
+      await expect
+        .poll(() => page.locator('[data-testid="slot"][aria-pressed="true"]').getAttribute("data-starts-at"))
+        .toBe(startsAt);
       expect(await page.getByTestId("chosen-slot").textContent()).toMatch(/\(Asia\/Tokyo\)/);
       await page.getByRole("button", { name: "Continue to payment" }).click();
       await page.waitForURL(/\/checkout\/test\/cs_test_booth_/);
@@ -55,8 +58,13 @@ describe("booking and paying in Chromium", () => {
       expect(booking.startsAt.toISOString()).toBe(startsAt);
       expect(booking.viewerTimeZone).toBe("Asia/Tokyo");
       // "Add to calendar" downloads the booking in the viewer's zone.
-      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("add-to-calendar").click()]);
-      const event = Object.values(ical.sync.parseICS(fs.readFileSync((await download.path())!, "utf8"))).find((c) => c?.type === "VEVENT") as VEvent;
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByTestId("add-to-calendar").click(),
+      ]);
+      const event = Object.values(ical.sync.parseICS(fs.readFileSync((await download.path())!, "utf8"))).find(
+        (c) => c?.type === "VEVENT",
+      ) as VEvent;
       expect([new Date(event.start).toISOString(), event.start.tz]).toEqual([startsAt, "Asia/Tokyo"]);
     });
 
@@ -65,7 +73,12 @@ describe("booking and paying in Chromium", () => {
       await signInThroughForm(creatorPage, "leo@booth.test", DEMO_PASSWORD, /\/studio$/);
       await creatorPage.goto("/studio/bookings");
       const upcoming = creatorPage.getByTestId("upcoming-bookings");
-      expect(await upcoming.getByRole("link", { name: /Guitar lesson with/ }).first().isVisible()).toBe(true);
+      expect(
+        await upcoming
+          .getByRole("link", { name: /Guitar lesson with/ })
+          .first()
+          .isVisible(),
+      ).toBe(true);
       expect(await upcoming.locator(`a[href="/bookings/${bookingId}"]`).count()).toBe(1);
       expect(await creatorPage.getByTestId("net").first().textContent()).toMatch(/\$\d/);
     });
@@ -73,11 +86,17 @@ describe("booking and paying in Chromium", () => {
     // The development outbox holds one email to each side, each with a valid calendar file in the
     // recipient's own time zone.
     const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId } });
-    const mails = await db.emailMessage.findMany({ where: { traceId: booking.traceId }, orderBy: { toAddress: "asc" } });
+    const mails = await db.emailMessage.findMany({
+      where: { traceId: booking.traceId },
+      orderBy: { toAddress: "asc" },
+    });
     expect(mails.map((m) => m.toAddress)).toEqual(["leo@booth.test", "viewer@booth.test"]);
     await page.goto("/dev/outbox");
     for (const m of mails) expect(await page.getByText(m.subject).first().isVisible()).toBe(true);
-    for (const [m, zone] of [[mails[0]!, "America/New_York"], [mails[1]!, "Asia/Tokyo"]] as const) {
+    for (const [m, zone] of [
+      [mails[0]!, "America/New_York"],
+      [mails[1]!, "Asia/Tokyo"],
+    ] as const) {
       const res = await fetch(`${baseUrl()}/dev/outbox/${m.id}/ics`);
       expect(res.headers.get("content-type")).toMatch(/text\/calendar/);
       const parsed = ical.sync.parseICS(await res.text());

@@ -23,7 +23,12 @@ function processesMentioning(needle: string) {
 
 /** Starts `npm run dev`'s entry point in its own process group, as a terminal would. */
 function startDev(env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, ["scripts/run.mjs", "dev"], { cwd: process.cwd(), env: env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["scripts/run.mjs", "dev"], {
+    cwd: process.cwd(),
+    env: env as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const run = { out: "", exited: new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code))) };
   child.stdout.on("data", (d) => (run.out += d));
   child.stderr.on("data", (d) => (run.out += d));
@@ -32,10 +37,19 @@ function startDev(env: Record<string, string | undefined>) {
   return { run, ctrlC };
 }
 
-it("`npm run dev` serves the app with demo data and logins, restarts without reinstalling, and Ctrl-C leaves nothing running", { timeout: 300_000 }, async () => {
+it("`npm run dev` serves the app with demo data and logins, restarts without reinstalling, and Ctrl-C leaves nothing running", {
+  timeout: 300_000,
+}, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "booth-devcmd-"));
   fs.chmodSync(dir, 0o755);
-  const ports = { app: await freePort(), pg: await freePort(), http: await freePort(), tcp: await freePort(), udp: await freePort(), turn: await freePort() };
+  const ports = {
+    app: await freePort(),
+    pg: await freePort(),
+    http: await freePort(),
+    tcp: await freePort(),
+    udp: await freePort(),
+    turn: await freePort(),
+  };
   // A clean environment, as a developer's shell would have: nothing from the test stack leaks in.
   const env = {
     PATH: process.env.PATH,
@@ -52,7 +66,12 @@ it("`npm run dev` serves the app with demo data and logins, restarts without rei
   const base = `http://127.0.0.1:${ports.app}`;
 
   async function untilServing(run: { out: string }) {
-    await expect.poll(() => run.out.includes(`Booth is running at ${printed}`) || run.out.includes("✗"), { timeout: 150_000, interval: 250 }).toBe(true);
+    await expect
+      .poll(() => run.out.includes(`Booth is running at ${printed}`) || run.out.includes("✗"), {
+        timeout: 150_000,
+        interval: 250,
+      })
+      .toBe(true);
     expect(run.out).not.toContain("✗");
   }
   async function stop(dev: ReturnType<typeof startDev>) {
@@ -67,8 +86,12 @@ it("`npm run dev` serves the app with demo data and logins, restarts without rei
     await untilServing(first.run);
     expect(first.run.out).toMatch(/applied \d+ migration\(s\)[\s\S]*adding demo data/);
     expect(first.run.out).toMatch(/Demo logins \(password for all: booth-demo-pass\)/);
-    for (const login of ["admin@booth.test", "maya@booth.test", "leo@booth.test", "viewer@booth.test"]) expect(first.run.out).toContain(login);
-    expect(await (await fetch(`${base}/api/health`)).json()).toMatchObject({ status: "ok", checks: { database: { ok: true }, livekit: { ok: true } } });
+    for (const login of ["admin@booth.test", "maya@booth.test", "leo@booth.test", "viewer@booth.test"])
+      expect(first.run.out).toContain(login);
+    expect(await (await fetch(`${base}/api/health`)).json()).toMatchObject({
+      status: "ok",
+      checks: { database: { ok: true }, livekit: { ok: true } },
+    });
     const profile = await fetch(`${base}/creators/maya-chen`);
     expect(profile.status).toBe(200);
     expect(await profile.text()).toContain("Portfolio review");

@@ -16,7 +16,11 @@ afterAll(async () => {
 });
 
 async function signedInPage(email: string, home: RegExp, init?: () => void) {
-  const ctx = await browser.newContext({ baseURL: baseUrl(), viewport: { width: 1100, height: 900 }, timezoneId: "Europe/Lisbon" });
+  const ctx = await browser.newContext({
+    baseURL: baseUrl(),
+    viewport: { width: 1100, height: 900 },
+    timezoneId: "Europe/Lisbon",
+  });
   ctx.setDefaultTimeout(30000);
   if (init) await ctx.addInitScript(init);
   const page = await ctx.newPage();
@@ -27,7 +31,10 @@ async function signedInPage(email: string, home: RegExp, init?: () => void) {
 /** The remote <video>: its size, playback position and decoded frames. */
 const remoteVideo = (page: Page) =>
   page.getByTestId("remote-video").evaluate((v: HTMLVideoElement) => ({
-    width: v.videoWidth, height: v.videoHeight, time: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames,
+    width: v.videoWidth,
+    height: v.videoHeight,
+    time: v.currentTime,
+    frames: v.getVideoPlaybackQuality().totalVideoFrames,
   }));
 
 /**
@@ -50,7 +57,10 @@ function tapDataChannels() {
   };
   const Native = window.RTCPeerConnection;
   const create = Native.prototype.createDataChannel;
-  Native.prototype.createDataChannel = function (this: RTCPeerConnection, ...args: Parameters<RTCPeerConnection["createDataChannel"]>) {
+  Native.prototype.createDataChannel = function (
+    this: RTCPeerConnection,
+    ...args: Parameters<RTCPeerConnection["createDataChannel"]>
+  ) {
     const dc = create.apply(this, args);
     tap.opened.push(dc);
     watch(dc);
@@ -77,7 +87,11 @@ function dataPacket(topic: string, message: unknown) {
     out.push(n);
     return out;
   };
-  const field = (no: number, bytes: ArrayLike<number>) => [(no << 3) | 2, ...varint(bytes.length), ...Array.from(bytes)];
+  const field = (no: number, bytes: ArrayLike<number>) => [
+    (no << 3) | 2,
+    ...varint(bytes.length),
+    ...Array.from(bytes),
+  ];
   return field(2, [...field(2, enc.encode(JSON.stringify(message))), ...field(4, enc.encode(topic))]);
 }
 
@@ -117,7 +131,11 @@ describe("the session room in Chromium", () => {
       await viewerPage.getByTestId("join-session").click();
       await viewerPage.waitForURL(new RegExp(`/sessions/${booking.id}$`));
       // The preview runs on the fake camera before joining.
-      await expect.poll(() => viewerPage.getByTestId("local-video").evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => viewerPage.getByTestId("local-video").evaluate((v: HTMLVideoElement) => v.videoWidth), {
+          timeout: 15000,
+        })
+        .toBeGreaterThan(0);
     });
     await creatorPage.goto(`/sessions/${booking.id}`);
 
@@ -125,7 +143,9 @@ describe("the session room in Chromium", () => {
       await recordStatuses(viewerPage);
       await viewerPage.getByTestId("join").click();
       // Alone in the room: the viewer is told the other side has not joined yet.
-      await expect.poll(() => viewerPage.getByTestId("room-status").textContent(), { timeout: 30000 }).toBe("Waiting for the other side…");
+      await expect
+        .poll(() => viewerPage.getByTestId("room-status").textContent(), { timeout: 30000 })
+        .toBe("Waiting for the other side…");
     });
     await screenshotOnFailure(creatorPage, "room-creator-call", async () => {
       await recordStatuses(creatorPage);
@@ -153,16 +173,25 @@ describe("the session room in Chromium", () => {
     const roomSession = await db.roomSession.findUniqueOrThrow({ where: { bookingId: booking.id } });
     const people = [viewer.id, creator.user.id];
     await expect
-      .poll(async () => {
-        const rows = await db.participantConnection.findMany({
-          where: { roomSessionId: roomSession.id, localCandidateType: { not: null }, firstMediaMs: { not: null } },
-          select: { identity: true },
-        });
-        return [...new Set(rows.map((r) => r.identity))].sort();
-      }, { timeout: 15000, interval: 500 })
+      .poll(
+        async () => {
+          const rows = await db.participantConnection.findMany({
+            where: { roomSessionId: roomSession.id, localCandidateType: { not: null }, firstMediaMs: { not: null } },
+            select: { identity: true },
+          });
+          return [...new Set(rows.map((r) => r.identity))].sort();
+        },
+        { timeout: 15000, interval: 500 },
+      )
       .toEqual([...people].sort());
-    for (const [who, page] of [[viewer.id, viewerPage], [creator.user.id, creatorPage]] as const) {
-      const rows = await db.participantConnection.findMany({ where: { roomSessionId: roomSession.id, identity: who }, orderBy: { attempt: "asc" } });
+    for (const [who, page] of [
+      [viewer.id, viewerPage],
+      [creator.user.id, creatorPage],
+    ] as const) {
+      const rows = await db.participantConnection.findMany({
+        where: { roomSessionId: roomSession.id, identity: who },
+        orderBy: { attempt: "asc" },
+      });
       const row = rows.find((r) => r.firstMediaMs !== null)!;
       if (row.iceTransportPolicy === "all") {
         // An open network: the direct attempt connects, no relay retry.
@@ -174,30 +203,57 @@ describe("the session room in Chromium", () => {
         // policy's own, recorded and shown: attempt 1 gave up on ICE after the window, attempt 2 relayed.
         expect(rows[0]).toMatchObject({ attempt: 1, iceTransportPolicy: "all", failure: "ice" });
         expect(rows[0]!.failedAfterMs).toBeGreaterThanOrEqual(4500);
-        expect(row).toMatchObject({ attempt: 2, iceTransportPolicy: "relay", failure: null, localCandidateType: "relay" });
+        expect(row).toMatchObject({
+          attempt: 2,
+          iceTransportPolicy: "relay",
+          failure: null,
+          localCandidateType: "relay",
+        });
         expect(await statuses(page)).toContain("Trying a more robust route…");
       }
       expect(row.firstMediaMs).toBeGreaterThan(0);
       expect(row.firstMediaMs).toBeLessThan(60_000);
     }
-    const clientEvents = await db.traceEvent.findMany({ where: { traceId: booking.traceId, source: "client" }, select: { type: true, actorId: true, payload: true } });
+    const clientEvents = await db.traceEvent.findMany({
+      where: { traceId: booking.traceId, source: "client" },
+      select: { type: true, actorId: true, payload: true },
+    });
     for (const who of people) {
       const types = clientEvents.filter((e) => e.actorId === who).map((e) => e.type);
-      expect(types).toEqual(expect.arrayContaining(["client.token_received", "client.signal_connected", "client.ice_selected", "client.first_media"]));
+      expect(types).toEqual(
+        expect.arrayContaining([
+          "client.token_received",
+          "client.signal_connected",
+          "client.ice_selected",
+          "client.first_media",
+        ]),
+      );
     }
 
     // The other participant cannot speak for the server: the creator's browser sends "closed" and
     // "closing_soon" on the server's topic through its own data channel. The SFU delivers them to the
     // viewer (stamped with the creator's identity), and the viewer's page ignores them.
-    const forged = [dataPacket("booth.session", { type: "closing_soon", endsAt: new Date().toISOString(), closesAt: new Date(Date.now() + 60_000).toISOString() }), dataPacket("booth.session", { type: "closed" })];
+    const forged = [
+      dataPacket("booth.session", {
+        type: "closing_soon",
+        endsAt: new Date().toISOString(),
+        closesAt: new Date(Date.now() + 60_000).toISOString(),
+      }),
+      dataPacket("booth.session", { type: "closed" }),
+    ];
     const sent = await creatorPage.evaluate((packets) => {
-      const dc = (window as unknown as { __tap: { opened: RTCDataChannel[] } }).__tap.opened.find((d) => d.label === "_reliable" && d.readyState === "open");
+      const dc = (window as unknown as { __tap: { opened: RTCDataChannel[] } }).__tap.opened.find(
+        (d) => d.label === "_reliable" && d.readyState === "open",
+      );
       for (const p of packets) dc?.send(new Uint8Array(p));
       return !!dc;
     }, forged);
     expect(sent).toBe(true);
-    const receivedForged = () => viewerPage.evaluate(() => (window as unknown as { __tap: { received: string[] } }).__tap.received);
-    await expect.poll(async () => (await receivedForged()).filter((t) => t.includes(creator.user.id)).length, { timeout: 10000 }).toBe(2);
+    const receivedForged = () =>
+      viewerPage.evaluate(() => (window as unknown as { __tap: { received: string[] } }).__tap.received);
+    await expect
+      .poll(async () => (await receivedForged()).filter((t) => t.includes(creator.user.id)).length, { timeout: 10000 })
+      .toBe(2);
     // The page used to hang up 5 s after a "closed": still in the call after that, with no closing banner.
     await viewerPage.waitForTimeout(6000);
     expect(await viewerPage.getByTestId("room-status").textContent()).toBe("Connected with Test Creator");
@@ -209,11 +265,23 @@ describe("the session room in Chromium", () => {
       await viewerPage.getByTestId("leave").click();
       await viewerPage.getByTestId("room-ended").waitFor();
       expect(await viewerPage.getByTestId("room-status").textContent()).toBe("You left the session.");
-      expect(await viewerPage.getByRole("link", { name: "Back to the booking" }).getAttribute("href")).toBe(`/bookings/${booking.id}`);
-      await expect.poll(() => creatorPage.getByTestId("room-status").textContent(), { timeout: 15000 }).toBe("Waiting for the other side…");
+      expect(await viewerPage.getByRole("link", { name: "Back to the booking" }).getAttribute("href")).toBe(
+        `/bookings/${booking.id}`,
+      );
+      await expect
+        .poll(() => creatorPage.getByTestId("room-status").textContent(), { timeout: 15000 })
+        .toBe("Waiting for the other side…");
     });
     await expect
-      .poll(async () => (await db.traceEvent.findMany({ where: { traceId: booking.traceId, type: "client.disconnected", actorId: viewer.id } })).map((e) => (e.payload as { reason?: string }).reason), { timeout: 15000, interval: 500 })
+      .poll(
+        async () =>
+          (
+            await db.traceEvent.findMany({
+              where: { traceId: booking.traceId, type: "client.disconnected", actorId: viewer.id },
+            })
+          ).map((e) => (e.payload as { reason?: string }).reason),
+        { timeout: 15000, interval: 500 },
+      )
       .toEqual(["CLIENT_INITIATED"]);
 
     // The server's end of the session, on a chosen clock: the warning 2 minutes before the end, then the
@@ -221,19 +289,36 @@ describe("the session room in Chromium", () => {
     const { sweepSessions } = await import("@/lib/sessions/lifecycle");
     const { windowConfig } = await import("@/lib/sessions/service");
     const only = { bookingIds: [booking.id] };
-    await expect.poll(async () => (await db.roomSession.findUniqueOrThrow({ where: { id: roomSession.id } })).status, { timeout: 15000, interval: 500 }).toBe("active");
+    await expect
+      .poll(async () => (await db.roomSession.findUniqueOrThrow({ where: { id: roomSession.id } })).status, {
+        timeout: 15000,
+        interval: 500,
+      })
+      .toBe("active");
     expect(await creatorPage.getByTestId("closing-banner").count()).toBe(0);
     expect((await sweepSessions(new Date(booking.endsAt.getTime() - 2 * 60_000 + 1000), only)).warned).toBe(1);
     await screenshotOnFailure(creatorPage, "room-closing", async () => {
       await creatorPage.getByTestId("closing-banner").waitFor({ timeout: 15000 });
-      expect(await creatorPage.getByTestId("closing-banner").textContent()).toMatch(/^The session ends at \d\d:\d\d (WET|WEST|GMT\S*) \(in \d+:\d\d\)\. The room closes at \d\d:\d\d (WET|WEST|GMT\S*), and the call ends by itself then\.$/);
-      expect((await sweepSessions(new Date(booking.endsAt.getTime() + windowConfig().graceMinutes * 60_000), only)).closed).toBe(1);
+      expect(await creatorPage.getByTestId("closing-banner").textContent()).toMatch(
+        /^The session ends at \d\d:\d\d (WET|WEST|GMT\S*) \(in \d+:\d\d\)\. The room closes at \d\d:\d\d (WET|WEST|GMT\S*), and the call ends by itself then\.$/,
+      );
+      expect(
+        (await sweepSessions(new Date(booking.endsAt.getTime() + windowConfig().graceMinutes * 60_000), only)).closed,
+      ).toBe(1);
       await creatorPage.getByTestId("room-ended").waitFor({ timeout: 15000 });
       expect(await creatorPage.getByTestId("room-status").textContent()).toBe("The session has ended. Thank you!");
       expect(await creatorPage.getByRole("button", { name: "Join again" }).count()).toBe(0);
     });
     await expect
-      .poll(async () => (await db.traceEvent.findMany({ where: { traceId: booking.traceId, type: "client.disconnected", actorId: creator.user.id } })).map((e) => (e.payload as { reason?: string }).reason), { timeout: 15000, interval: 500 })
+      .poll(
+        async () =>
+          (
+            await db.traceEvent.findMany({
+              where: { traceId: booking.traceId, type: "client.disconnected", actorId: creator.user.id },
+            })
+          ).map((e) => (e.payload as { reason?: string }).reason),
+        { timeout: 15000, interval: 500 },
+      )
       .toEqual(["ROOM_DELETED"]);
     await viewerPage.context().close();
     await creatorPage.context().close();
@@ -247,26 +332,54 @@ describe("the session room in Chromium", () => {
       const entries = async () => {
         await adminPage.goto(`/admin/sessions/${booking.id}`);
         return adminPage.getByTestId("timeline-entry").evaluateAll((els) =>
-          els.map((el) => ({ at: el.querySelector("time")?.getAttribute("datetime") ?? "", text: el.textContent ?? "" })));
+          els.map((el) => ({
+            at: el.querySelector("time")?.getAttribute("datetime") ?? "",
+            text: el.textContent ?? "",
+          })),
+        );
       };
       // LiveKit's webhooks arrive on their own time: wait until both joins are on the timeline.
-      await expect.poll(async () => (await entries()).filter((e) => / joined \(LiveKit\)/.test(e.text)).length, { timeout: 20000, interval: 1000 }).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(async () => (await entries()).filter((e) => / joined \(LiveKit\)/.test(e.text)).length, {
+          timeout: 20000,
+          interval: 1000,
+        })
+        .toBeGreaterThanOrEqual(2);
       const timeline = await entries();
 
-      for (const [role, label, who] of [["viewer", "Viewer", viewer.id], ["creator", "Creator", creator.user.id]] as const) {
-        const rows = await db.participantConnection.findMany({ where: { roomSessionId: roomSession.id, identity: who }, orderBy: { attempt: "asc" } });
+      for (const [role, label, who] of [
+        ["viewer", "Viewer", viewer.id],
+        ["creator", "Creator", creator.user.id],
+      ] as const) {
+        const rows = await db.participantConnection.findMany({
+          where: { roomSessionId: roomSession.id, identity: who },
+          orderBy: { attempt: "asc" },
+        });
         const row = rows.find((r) => r.firstMediaMs !== null)!;
         const verdict = (await adminPage.getByTestId(`verdict-${role}`).textContent()) ?? "";
-        if (row.iceTransportPolicy === "all") expect(verdict).toMatch(/^Verdict: connected directly \((host|srflx|prflx)\/(udp|tcp)\); first video after \d+\.\d s/);
-        else expect(verdict).toMatch(/^Verdict: connected through TURN\/UDP after the direct attempt failed for \d+\.\d s; first video after \d+\.\d s/);
+        if (row.iceTransportPolicy === "all")
+          expect(verdict).toMatch(
+            /^Verdict: connected directly \((host|srflx|prflx)\/(udp|tcp)\); first video after \d+\.\d s/,
+          );
+        else
+          expect(verdict).toMatch(
+            /^Verdict: connected through TURN\/UDP after the direct attempt failed for \d+\.\d s; first video after \d+\.\d s/,
+          );
 
         // The connected attempt's row: its candidate type and protocol, and its first media in ms.
-        const cells = await adminPage.getByTestId(`connections-${role}`).getByTestId("connection").evaluateAll((trs) =>
-          trs.map((tr) => ({
-            path: tr.querySelector('[data-testid="connection-path"]')?.firstChild?.textContent ?? "",
-            firstMedia: tr.querySelector('[data-testid="connection-first-media"]')?.textContent ?? "",
-          })));
-        const path = row.localCandidateType === "relay" ? `relay/${row.protocol} via TURN/${(row.relayProtocol ?? row.protocol)!.toUpperCase()}` : `${row.localCandidateType}/${row.protocol}`;
+        const cells = await adminPage
+          .getByTestId(`connections-${role}`)
+          .getByTestId("connection")
+          .evaluateAll((trs) =>
+            trs.map((tr) => ({
+              path: tr.querySelector('[data-testid="connection-path"]')?.firstChild?.textContent ?? "",
+              firstMedia: tr.querySelector('[data-testid="connection-first-media"]')?.textContent ?? "",
+            })),
+          );
+        const path =
+          row.localCandidateType === "relay"
+            ? `relay/${row.protocol} via TURN/${(row.relayProtocol ?? row.protocol)!.toUpperCase()}`
+            : `${row.localCandidateType}/${row.protocol}`;
         expect(cells).toContainEqual({ path, firstMedia: `${row.firstMediaMs} ms` });
         expect(path).toMatch(/^(host|srflx|prflx|relay)\/(udp|tcp)/);
 
@@ -315,7 +428,8 @@ describe("the session room in Chromium", () => {
     // TURN server), while the relay-only retry keeps the server's TURN and reaches the SFU through it.
     const viewerPage = await signedInPage(viewer.email, /\/dashboard/, () => {
       const Native = window.RTCPeerConnection;
-      const blocked = (c?: RTCConfiguration): RTCConfiguration => (c?.iceTransportPolicy === "relay" ? c : { ...c, iceServers: [], iceTransportPolicy: "relay" });
+      const blocked = (c?: RTCConfiguration): RTCConfiguration =>
+        c?.iceTransportPolicy === "relay" ? c : { ...c, iceServers: [], iceTransportPolicy: "relay" };
       class Firewalled extends Native {
         private readonly direct: boolean;
         constructor(config?: RTCConfiguration) {
@@ -333,28 +447,55 @@ describe("the session room in Chromium", () => {
     await viewerPage.goto(`/sessions/${booking.id}`);
     await screenshotOnFailure(viewerPage, "room-relay", async () => {
       await viewerPage.getByTestId("join").click();
-      await expect.poll(() => viewerPage.getByTestId("room-status").textContent(), { timeout: 10000 }).toBe("Trying a more robust route…");
+      await expect
+        .poll(() => viewerPage.getByTestId("room-status").textContent(), { timeout: 10000 })
+        .toBe("Trying a more robust route…");
       await seesOtherSide(viewerPage);
     });
     await seesOtherSide(creatorPage);
 
     const roomSession = await db.roomSession.findUniqueOrThrow({ where: { bookingId: booking.id } });
     await expect
-      .poll(async () => db.participantConnection.findMany({
-        where: { roomSessionId: roomSession.id, identity: viewer.id },
-        orderBy: { attempt: "asc" },
-        select: { attempt: true, iceTransportPolicy: true, failure: true, failedAfterMs: true, localCandidateType: true, relayProtocol: true, firstMediaMs: true },
-      }), { timeout: 15000, interval: 500 })
+      .poll(
+        async () =>
+          db.participantConnection.findMany({
+            where: { roomSessionId: roomSession.id, identity: viewer.id },
+            orderBy: { attempt: "asc" },
+            select: {
+              attempt: true,
+              iceTransportPolicy: true,
+              failure: true,
+              failedAfterMs: true,
+              localCandidateType: true,
+              relayProtocol: true,
+              firstMediaMs: true,
+            },
+          }),
+        { timeout: 15000, interval: 500 },
+      )
       .toMatchObject([
         { attempt: 1, iceTransportPolicy: "all", failure: "ice", localCandidateType: null, firstMediaMs: null },
-        { attempt: 2, iceTransportPolicy: "relay", failure: null, localCandidateType: "relay", relayProtocol: "udp", firstMediaMs: expect.any(Number) },
+        {
+          attempt: 2,
+          iceTransportPolicy: "relay",
+          failure: null,
+          localCandidateType: "relay",
+          relayProtocol: "udp",
+          firstMediaMs: expect.any(Number),
+        },
       ]);
-    const [failedRow] = await db.participantConnection.findMany({ where: { roomSessionId: roomSession.id, identity: viewer.id, attempt: 1 } });
+    const [failedRow] = await db.participantConnection.findMany({
+      where: { roomSessionId: roomSession.id, identity: viewer.id, attempt: 1 },
+    });
     // The 5 s window, not an error earlier; the bound above leaves room for a busy machine.
     expect(failedRow!.failedAfterMs).toBeGreaterThanOrEqual(4500);
     expect(failedRow!.failedAfterMs).toBeLessThan(20000);
-    const failures = await db.traceEvent.findMany({ where: { traceId: booking.traceId, type: "client.attempt_failed", actorId: viewer.id } });
-    expect(failures.map((e) => (e.payload as { attempt: number; stage: string }))).toMatchObject([{ attempt: 1, stage: "ice" }]);
+    const failures = await db.traceEvent.findMany({
+      where: { traceId: booking.traceId, type: "client.attempt_failed", actorId: viewer.id },
+    });
+    expect(failures.map((e) => e.payload as { attempt: number; stage: string })).toMatchObject([
+      { attempt: 1, stage: "ice" },
+    ]);
     await viewerPage.context().close();
     await creatorPage.context().close();
   });
@@ -374,7 +515,11 @@ describe("the session room in Chromium", () => {
     const inRoom = async () => {
       const rs = await db.roomSession.findUnique({ where: { bookingId: booking.id } });
       if (!rs) return [];
-      return (await roomService().listParticipants(rs.roomName).catch(() => [])).map((p) => p.identity);
+      return (
+        await roomService()
+          .listParticipants(rs.roomName)
+          .catch(() => [])
+      ).map((p) => p.identity);
     };
     await page.goto(`/sessions/${booking.id}`);
     await screenshotOnFailure(page, "room-cancel", async () => {
@@ -388,11 +533,15 @@ describe("the session room in Chromium", () => {
       await expect.poll(inRoom, { timeout: 10000, interval: 250 }).toEqual([]);
       await page.waitForTimeout(5000);
       expect(await page.getByTestId("room-status").textContent()).toBe("Ready to join");
-      await expect.poll(() => page.getByTestId("local-video").evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByTestId("local-video").evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15000 })
+        .toBeGreaterThan(0);
 
       // Join again: one connection in the room, and it stays (no duplicate identity to kick it out).
       await page.getByTestId("join").click();
-      await expect.poll(() => page.getByTestId("room-status").textContent(), { timeout: 30000 }).toBe("Waiting for the other side…");
+      await expect
+        .poll(() => page.getByTestId("room-status").textContent(), { timeout: 30000 })
+        .toBe("Waiting for the other side…");
       expect(await inRoom()).toEqual([viewer.id]);
       await page.waitForTimeout(2000);
       expect(await page.getByTestId("room-status").textContent()).toBe("Waiting for the other side…");
@@ -400,7 +549,15 @@ describe("the session room in Chromium", () => {
     });
     // The cancelled connection reported its end as the browser's own.
     await expect
-      .poll(async () => (await db.traceEvent.findMany({ where: { traceId: booking.traceId, type: "client.disconnected", actorId: viewer.id } })).map((e) => (e.payload as { reason?: string; seq?: number }).reason), { timeout: 15000, interval: 500 })
+      .poll(
+        async () =>
+          (
+            await db.traceEvent.findMany({
+              where: { traceId: booking.traceId, type: "client.disconnected", actorId: viewer.id },
+            })
+          ).map((e) => (e.payload as { reason?: string; seq?: number }).reason),
+        { timeout: 15000, interval: 500 },
+      )
       .toEqual(["CLIENT_INITIATED"]);
     await page.context().close();
   });
@@ -410,7 +567,8 @@ describe("the session room in Chromium", () => {
     // Headless Chromium cannot show (let alone refuse) the permission prompt, and the suite's browser
     // grants devices by flag; rejecting getUserMedia with NotAllowedError is what a refused prompt does.
     const page = await signedInPage(viewer.email, /\/dashboard/, () => {
-      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+      navigator.mediaDevices.getUserMedia = () =>
+        Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
     });
     await screenshotOnFailure(page, "room-denied", async () => {
       await page.goto(`/sessions/${booking.id}`);
@@ -424,10 +582,20 @@ describe("the session room in Chromium", () => {
       expect(await page.getByRole("button", { name: "Try again" }).isVisible()).toBe(true);
     });
     await expect
-      .poll(async () => {
-        const events = await db.traceEvent.findMany({ where: { traceId: booking.traceId, source: "client", type: "client.device_error", actorId: viewer.id } });
-        return events.map((e) => { const p = e.payload as { device: string; error: string; name: string }; return `${p.device}:${p.error}:${p.name}`; }).sort();
-      }, { timeout: 15000, interval: 500 })
+      .poll(
+        async () => {
+          const events = await db.traceEvent.findMany({
+            where: { traceId: booking.traceId, source: "client", type: "client.device_error", actorId: viewer.id },
+          });
+          return events
+            .map((e) => {
+              const p = e.payload as { device: string; error: string; name: string };
+              return `${p.device}:${p.error}:${p.name}`;
+            })
+            .sort();
+        },
+        { timeout: 15000, interval: 500 },
+      )
       .toEqual(["camera:denied:NotAllowedError", "microphone:denied:NotAllowedError"]);
     await page.context().close();
   });
@@ -447,7 +615,9 @@ describe("the session room in Chromium", () => {
     await page.goto(`/sessions/${booking.id}`);
     expect(await page.getByTestId("room-unavailable").getAttribute("data-state")).toBe("not_open_yet");
     // In the browser's zone (Europe/Lisbon), named.
-    await expect.poll(() => page.getByTestId("room-opens-at").textContent()).toMatch(/The room opens at .*(WET|WEST|GMT).*\(in 1\d\d minutes\)/);
+    await expect
+      .poll(() => page.getByTestId("room-opens-at").textContent())
+      .toMatch(/The room opens at .*(WET|WEST|GMT).*\(in 1\d\d minutes\)/);
     expect(await page.getByTestId("join").count()).toBe(0);
     await page.context().close();
   });

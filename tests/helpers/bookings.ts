@@ -14,9 +14,25 @@ export const webhookSecret = () => process.env.STRIPE_WEBHOOK_SECRET!;
 export async function bookableOffering(opts: { timeZone?: string; priceCents?: number; currency?: string } = {}) {
   const creator = await createCreator({ timeZone: opts.timeZone ?? "Europe/Lisbon" });
   const offering = await db.offering.create({
-    data: { creatorId: creator.profile.id, kind: "private_session", title: "Portfolio review", durationMinutes: 60, priceCents: opts.priceCents ?? 4500, currency: opts.currency ?? "EUR", minNoticeMinutes: 60, horizonDays: 60 },
+    data: {
+      creatorId: creator.profile.id,
+      kind: "private_session",
+      title: "Portfolio review",
+      durationMinutes: 60,
+      priceCents: opts.priceCents ?? 4500,
+      currency: opts.currency ?? "EUR",
+      minNoticeMinutes: 60,
+      horizonDays: 60,
+    },
   });
-  await db.availabilityRule.createMany({ data: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ creatorId: creator.profile.id, weekday, startMinute: 0, endMinute: 1440 })) });
+  await db.availabilityRule.createMany({
+    data: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({
+      creatorId: creator.profile.id,
+      weekday,
+      startMinute: 0,
+      endMinute: 1440,
+    })),
+  });
   const open = await getOpenSlots(offering.id, { days: 30 });
   return { creator, offering, slots: open!.slots.map((s) => s.startsAt) };
 }
@@ -24,38 +40,78 @@ export async function bookableOffering(opts: { timeZone?: string; priceCents?: n
 /** A viewer holds `startsAt` and gets a checkout; returns the booking and its payment rows. */
 export async function hold(offeringId: string, startsAt: Date, viewer?: Actor) {
   const who = viewer ?? (await createUser());
-  const { bookingId } = await bookSlot(who, { offeringId, startsAt: startsAt.toISOString(), timeZone: "America/New_York" });
+  const { bookingId } = await bookSlot(who, {
+    offeringId,
+    startsAt: startsAt.toISOString(),
+    timeZone: "America/New_York",
+  });
   const payment = await db.payment.findFirstOrThrow({ where: { bookingId } });
   return { viewer: who, bookingId, payment };
 }
 
-type PaymentRow = { id: string; traceId: string; amountCents: number; currency: string; bookingId: string | null; stripeCheckoutSessionId: string | null };
+type PaymentRow = {
+  id: string;
+  traceId: string;
+  amountCents: number;
+  currency: string;
+  bookingId: string | null;
+  stripeCheckoutSessionId: string | null;
+};
 
 /** The checkout.session object Stripe sends for `payment`, with any field overridden. */
 export function sessionFor(p: PaymentRow, over: Record<string, unknown> = {}) {
   return {
-    id: p.stripeCheckoutSessionId, object: "checkout.session", mode: "payment", status: "complete", payment_status: "paid",
-    amount_total: p.amountCents, currency: p.currency.toLowerCase(), client_reference_id: p.bookingId,
-    metadata: { bookingId: p.bookingId, traceId: p.traceId, paymentId: p.id }, payment_intent: `pi_${p.id}`, ...over,
+    id: p.stripeCheckoutSessionId,
+    object: "checkout.session",
+    mode: "payment",
+    status: "complete",
+    payment_status: "paid",
+    amount_total: p.amountCents,
+    currency: p.currency.toLowerCase(),
+    client_reference_id: p.bookingId,
+    metadata: { bookingId: p.bookingId, traceId: p.traceId, paymentId: p.id },
+    payment_intent: `pi_${p.id}`,
+    ...over,
   };
 }
 
 /** A Stripe event envelope and its Stripe-Signature header (timestamp and secret overridable). */
-export function signedEvent(type: string, object: Record<string, unknown>, opts: { id?: string; timestamp?: number; secret?: string; created?: number } = {}) {
+export function signedEvent(
+  type: string,
+  object: Record<string, unknown>,
+  opts: { id?: string; timestamp?: number; secret?: string; created?: number } = {},
+) {
   const payload = JSON.stringify({
-    id: opts.id ?? `evt_${crypto.randomUUID().replace(/-/g, "")}`, object: "event", api_version: "2026-10-28.endive",
-    created: opts.created ?? Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object },
+    id: opts.id ?? `evt_${crypto.randomUUID().replace(/-/g, "")}`,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: opts.created ?? Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: { object },
   });
-  const signature = signer.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? webhookSecret(), timestamp: opts.timestamp });
+  const signature = signer.webhooks.generateTestHeaderString({
+    payload,
+    secret: opts.secret ?? webhookSecret(),
+    timestamp: opts.timestamp,
+  });
   return { payload, signature, id: JSON.parse(payload).id as string };
 }
 
 /** POSTs a signed event to the running app's /api/stripe/webhook, as Stripe does. */
 export async function deliver(ev: { payload: string; signature: string }) {
-  const res = await fetch(`${baseUrl()}/api/stripe/webhook`, { method: "POST", body: ev.payload, headers: { "content-type": "application/json", "stripe-signature": ev.signature } });
+  const res = await fetch(`${baseUrl()}/api/stripe/webhook`, {
+    method: "POST",
+    body: ev.payload,
+    headers: { "content-type": "application/json", "stripe-signature": ev.signature },
+  });
   return { status: res.status, body: (await res.json()) as { result?: string; error?: string } };
 }
 
 export async function traceTypes(traceId: string) {
-  return (await db.traceEvent.findMany({ where: { traceId }, orderBy: { id: "asc" }, select: { type: true } })).map((e) => e.type);
+  return (await db.traceEvent.findMany({ where: { traceId }, orderBy: { id: "asc" }, select: { type: true } })).map(
+    (e) => e.type,
+  );
 }

@@ -13,7 +13,9 @@ export const TEST_PASSWORD = "correct horse battery";
 let hashed: Promise<string> | undefined;
 
 /** A user row; returns the acting-user shape services take. */
-export async function createUser(opts: { role?: Role; name?: string; email?: string; suspended?: boolean } = {}): Promise<Actor> {
+export async function createUser(
+  opts: { role?: Role; name?: string; email?: string; suspended?: boolean } = {},
+): Promise<Actor> {
   hashed ??= hashPassword(TEST_PASSWORD);
   return db.user.create({
     data: {
@@ -31,7 +33,13 @@ export async function createUser(opts: { role?: Role; name?: string; email?: str
 export async function createCreator(opts: { timeZone?: string; published?: boolean } = {}) {
   const user = await createUser({ role: "creator", name: "Test Creator" });
   const profile = await db.creatorProfile.create({
-    data: { userId: user.id, slug: `c-${user.id.slice(-10)}`, displayName: "Test Creator", timeZone: opts.timeZone ?? "Europe/Berlin", published: opts.published ?? true },
+    data: {
+      userId: user.id,
+      slug: `c-${user.id.slice(-10)}`,
+      displayName: "Test Creator",
+      timeZone: opts.timeZone ?? "Europe/Berlin",
+      published: opts.published ?? true,
+    },
     select: { id: true, slug: true },
   });
   return { user, profile };

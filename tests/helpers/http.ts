@@ -58,17 +58,30 @@ export class HttpClient {
  * `page` is a page that uses the action (Next forwards other pages' actions to it).
  * Returns the RSC text the action answered with.
  */
-export async function callServerAction(client: HttpClient, file: string, exportedName: string, fields: Record<string, string>, page: string) {
+export async function callServerAction(
+  client: HttpClient,
+  file: string,
+  exportedName: string,
+  fields: Record<string, string>,
+  page: string,
+) {
   const fs = await import("node:fs");
   const path = await import("node:path");
   const manifest = JSON.parse(
-    fs.readFileSync(path.join(process.cwd(), process.env.NEXT_DIST_DIR ?? ".next", "server/server-reference-manifest.json"), "utf8"),
+    fs.readFileSync(
+      path.join(process.cwd(), process.env.NEXT_DIST_DIR ?? ".next", "server/server-reference-manifest.json"),
+      "utf8",
+    ),
   ) as { node: Record<string, { filename: string; exportedName: string }> };
   const id = Object.entries(manifest.node).find(([, v]) => v.filename === file && v.exportedName === exportedName)?.[0];
   if (!id) throw new Error(`no server action ${exportedName} in ${file}`);
   const body = new FormData();
   for (const [k, v] of Object.entries(fields)) body.append(`_1_${k}`, v);
   body.append("0", JSON.stringify([{ ok: false }, "$K1"]));
-  const res = await client.fetch(page, { method: "POST", body, headers: { "next-action": id, accept: "text/x-component" } });
+  const res = await client.fetch(page, {
+    method: "POST",
+    body,
+    headers: { "next-action": id, accept: "text/x-component" },
+  });
   return { status: res.status, text: await res.text() };
 }

@@ -5,8 +5,19 @@
  */
 import { IceCandidateType, IceServerTransportProtocol } from "@livekit/rtc-ffi-bindings";
 import {
-  ContinualGatheringPolicy, IceTransportType, LocalVideoTrack, Room, RoomEvent, TrackKind, TrackPublishOptions, TrackSource,
-  VideoBufferType, VideoFrame, VideoSource, VideoStream, type RoomOptions,
+  ContinualGatheringPolicy,
+  IceTransportType,
+  LocalVideoTrack,
+  type Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+  VideoBufferType,
+  VideoFrame,
+  VideoSource,
+  VideoStream,
+  type RoomOptions,
 } from "@livekit/rtc-node";
 import { AccessToken, RoomServiceClient } from "livekit-server-sdk";
 
@@ -14,7 +25,11 @@ export const livekitUrl = () => process.env.LIVEKIT_URL!;
 
 /** A token for `room`, which is created first: the repository's livekit-server never creates rooms on join. */
 export async function joinToken(room: string, identity: string) {
-  await new RoomServiceClient(livekitUrl().replace(/^ws/, "http"), process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).createRoom({ name: room, emptyTimeout: 120 });
+  await new RoomServiceClient(
+    livekitUrl().replace(/^ws/, "http"),
+    process.env.LIVEKIT_API_KEY!,
+    process.env.LIVEKIT_API_SECRET!,
+  ).createRoom({ name: room, emptyTimeout: 120 });
   const at = new AccessToken(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!, { identity, ttl: "10m" });
   at.addGrant({ room, roomJoin: true, canPublish: true, canSubscribe: true });
   return at.toJwt();
@@ -23,7 +38,15 @@ export async function joinToken(room: string, identity: string) {
 /** Room options; `relay` allows only TURN candidates (the server's own TURN servers are used). */
 export function roomOptions(relay: boolean): RoomOptions {
   if (!relay) return { autoSubscribe: true, dynacast: false };
-  return { autoSubscribe: true, dynacast: false, rtcConfig: { iceTransportType: IceTransportType.TRANSPORT_RELAY, continualGatheringPolicy: ContinualGatheringPolicy.GATHER_CONTINUALLY, iceServers: [] } };
+  return {
+    autoSubscribe: true,
+    dynacast: false,
+    rtcConfig: {
+      iceTransportType: IceTransportType.TRANSPORT_RELAY,
+      continualGatheringPolicy: ContinualGatheringPolicy.GATHER_CONTINUALLY,
+      iceServers: [],
+    },
+  };
 }
 
 /** Publishes a 320×240 synthetic camera at 15 fps until stop() is called. */
@@ -37,7 +60,12 @@ export async function publishSyntheticCamera(room: Room) {
     source.captureFrame(new VideoFrame(rgba, 320, 240, VideoBufferType.RGBA));
   }, 1000 / 15);
   await room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA }));
-  return { stop: async () => { clearInterval(timer); await source.close(); } };
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await source.close();
+    },
+  };
 }
 
 /** Resolves with the first decoded remote video frame's size; cancel() stops waiting (no stray timer). */
@@ -58,13 +86,24 @@ export function firstRemoteFrame(room: Room, timeoutMs = 20_000) {
   return { frame, cancel: () => clearTimeout(timer) };
 }
 
-export type IcePath = { localType: string; protocol: string; relayProtocol: string | null; url: string | null; remoteType: string };
+export type IcePath = {
+  localType: string;
+  protocol: string;
+  relayProtocol: string | null;
+  url: string | null;
+  remoteType: string;
+};
 
 /** The selected candidate pair of the participant's connection (livekit 1.13 uses one per participant). */
+/** rtc-node stats as loosely typed records: only the fields read below are relied on. */
+// biome-ignore lint/suspicious/noExplicitAny: the stats union is read field by field and checked at run time
+type Stat = Record<string, any>;
+
 export async function selectedPath(room: Room): Promise<IcePath | null> {
   const { publisherStats, subscriberStats } = await room.getRtcStats();
   const list = [...publisherStats, ...subscriberStats];
-  const of = <C extends string>(c: C) => list.filter((s) => s.stats.case === c).map((s) => s.stats.value as never as Record<string, any>);
+  const of = <C extends string>(c: C) =>
+    list.filter((s) => s.stats.case === c).map((s) => s.stats.value as never as Stat);
   const candidates = [...of("localCandidate"), ...of("remoteCandidate")];
   for (const t of of("transport")) {
     const pairId = t.transport?.selectedCandidatePairId;
@@ -76,7 +115,10 @@ export async function selectedPath(room: Room): Promise<IcePath | null> {
     return {
       localType: IceCandidateType[local.candidateType] ?? String(local.candidateType),
       protocol: String(local.protocol).toLowerCase(),
-      relayProtocol: local.relayProtocol === undefined ? null : (IceServerTransportProtocol[local.relayProtocol] ?? String(local.relayProtocol)),
+      relayProtocol:
+        local.relayProtocol === undefined
+          ? null
+          : (IceServerTransportProtocol[local.relayProtocol] ?? String(local.relayProtocol)),
       url: local.url ?? null,
       remoteType: IceCandidateType[remote.candidateType] ?? String(remote.candidateType),
     };

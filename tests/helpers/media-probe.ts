@@ -19,13 +19,23 @@ first.frame.catch(() => {});
 let result: Record<string, unknown>;
 try {
   const url = process.env.PROBE_URL ?? livekitUrl();
-  await publisher.connect(url, process.env.PROBE_CREATOR_TOKEN ?? (await joinToken(room, "creator")), roomOptions(relay));
+  await publisher.connect(
+    url,
+    process.env.PROBE_CREATOR_TOKEN ?? (await joinToken(room, "creator")),
+    roomOptions(relay),
+  );
   const camera = await publishSyntheticCamera(publisher);
   const joinedAt = performance.now();
   await viewer.connect(url, process.env.PROBE_VIEWER_TOKEN ?? (await joinToken(room, "viewer")), roomOptions(relay));
   const frame = await first.frame;
   const joinToFirstFrameMs = Math.round(performance.now() - joinedAt);
-  result = { ok: true, frame, path: await selectedPath(viewer), creatorPath: await selectedPath(publisher), joinToFirstFrameMs };
+  result = {
+    ok: true,
+    frame,
+    path: await selectedPath(viewer),
+    creatorPath: await selectedPath(publisher),
+    joinToFirstFrameMs,
+  };
   await camera.stop();
 } catch (err) {
   result = { ok: false, error: err instanceof Error ? err.message : String(err) };

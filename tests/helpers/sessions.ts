@@ -8,12 +8,23 @@ import { createCreator, createUser } from "./factories";
  * (startsAt = now + startsInMinutes) and its paid payment, as the Stripe webhook would have left them.
  * The payment intent id is unique per call so refunds and searches can find it.
  */
-export async function paidSession(opts: { startsInMinutes?: number; durationMinutes?: number; status?: BookingStatus; priceCents?: number } = {}) {
+export async function paidSession(
+  opts: { startsInMinutes?: number; durationMinutes?: number; status?: BookingStatus; priceCents?: number } = {},
+) {
   const creator = await createCreator({ timeZone: "Europe/Lisbon" });
   const viewer = await createUser({ name: "Session Viewer" });
   const duration = opts.durationMinutes ?? 30;
   const offering = await db.offering.create({
-    data: { creatorId: creator.profile.id, kind: "private_session", title: "Live review", durationMinutes: duration, priceCents: opts.priceCents ?? 4000, currency: "EUR", minNoticeMinutes: 0, horizonDays: 30 },
+    data: {
+      creatorId: creator.profile.id,
+      kind: "private_session",
+      title: "Live review",
+      durationMinutes: duration,
+      priceCents: opts.priceCents ?? 4000,
+      currency: "EUR",
+      minNoticeMinutes: 0,
+      horizonDays: 30,
+    },
   });
   const startsAt = new Date(Date.now() + (opts.startsInMinutes ?? 1) * 60_000);
   startsAt.setMilliseconds(0);
@@ -21,16 +32,31 @@ export async function paidSession(opts: { startsInMinutes?: number; durationMinu
   const status = opts.status ?? "confirmed";
   const booking = await db.booking.create({
     data: {
-      offeringId: offering.id, creatorId: creator.profile.id, viewerId: viewer.id, startsAt, endsAt, status,
-      holdsSlot: status === "confirmed", priceCents: offering.priceCents, currency: "EUR", viewerTimeZone: "Asia/Tokyo",
+      offeringId: offering.id,
+      creatorId: creator.profile.id,
+      viewerId: viewer.id,
+      startsAt,
+      endsAt,
+      status,
+      holdsSlot: status === "confirmed",
+      priceCents: offering.priceCents,
+      currency: "EUR",
+      viewerTimeZone: "Asia/Tokyo",
     },
   });
   const tag = crypto.randomBytes(6).toString("hex");
   const payment = await db.payment.create({
     data: {
-      traceId: booking.traceId, kind: "booking", bookingId: booking.id, payerId: viewer.id, amountCents: offering.priceCents, currency: "EUR",
-      status: status === "pending_payment" ? "pending" : "paid", paidAt: status === "pending_payment" ? null : new Date(),
-      stripeCheckoutSessionId: `cs_test_${tag}`, stripePaymentIntentId: status === "pending_payment" ? null : `pi_test_${tag}`,
+      traceId: booking.traceId,
+      kind: "booking",
+      bookingId: booking.id,
+      payerId: viewer.id,
+      amountCents: offering.priceCents,
+      currency: "EUR",
+      status: status === "pending_payment" ? "pending" : "paid",
+      paidAt: status === "pending_payment" ? null : new Date(),
+      stripeCheckoutSessionId: `cs_test_${tag}`,
+      stripePaymentIntentId: status === "pending_payment" ? null : `pi_test_${tag}`,
     },
   });
   return { creator, viewer, offering, booking, payment };
@@ -42,7 +68,11 @@ export async function paidSession(opts: { startsInMinutes?: number; durationMinu
  */
 export async function signedLivekitWebhook(event: Record<string, unknown>, opts: { secret?: string } = {}) {
   const { AccessToken } = await import("livekit-server-sdk");
-  const body = JSON.stringify({ id: `EV_${crypto.randomBytes(8).toString("hex")}`, createdAt: String(Math.floor(Date.now() / 1000)), ...event });
+  const body = JSON.stringify({
+    id: `EV_${crypto.randomBytes(8).toString("hex")}`,
+    createdAt: String(Math.floor(Date.now() / 1000)),
+    ...event,
+  });
   const at = new AccessToken(process.env.LIVEKIT_API_KEY!, opts.secret ?? process.env.LIVEKIT_API_SECRET!);
   at.sha256 = crypto.createHash("sha256").update(body).digest("base64");
   return { body, authorization: await at.toJwt() };
@@ -53,7 +83,10 @@ export async function deliverLivekit(hook: { body: string; authorization?: strin
   const { baseUrl } = await import("./http");
   return fetch(`${baseUrl()}/api/livekit/webhook`, {
     method: "POST",
-    headers: { "content-type": "application/webhook+json", ...(hook.authorization ? { authorization: hook.authorization } : {}) },
+    headers: {
+      "content-type": "application/webhook+json",
+      ...(hook.authorization ? { authorization: hook.authorization } : {}),
+    },
     body: hook.body,
   });
 }

@@ -24,7 +24,10 @@ describe("sign-up", () => {
     const email = uniqueEmail("Signup").toUpperCase();
     const user = await registerUser({ name: "New Person", email, password: "long enough password" }, ip());
     expect(user.role).toBe("viewer");
-    const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { email: true, passwordHash: true } });
+    const row = await db.user.findUniqueOrThrow({
+      where: { id: user.id },
+      select: { email: true, passwordHash: true },
+    });
     expect(row.email).toBe(email.toLowerCase());
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
   });
@@ -40,11 +43,17 @@ describe("sign-up", () => {
 
 it("throttles sign-ups per IP (10 an hour)", async () => {
   const addr = ip();
-  for (let i = 0; i < 10; i++) await registerUser({ name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password" }, addr);
-  const err = await registerUser({ name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password" }, addr).catch((e) => e);
+  for (let i = 0; i < 10; i++)
+    await registerUser({ name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password" }, addr);
+  const err = await registerUser(
+    { name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password" },
+    addr,
+  ).catch((e) => e);
   expect(err).toBeInstanceOf(AppError);
   expect(err.status).toBe(429);
-  await expect(registerUser({ name: "Other", email: uniqueEmail("other"), password: "long enough password" }, ip())).resolves.toBeTruthy();
+  await expect(
+    registerUser({ name: "Other", email: uniqueEmail("other"), password: "long enough password" }, ip()),
+  ).resolves.toBeTruthy();
 });
 
 describe("sign-in", () => {
@@ -53,12 +62,15 @@ describe("sign-in", () => {
     const addr = ip();
     expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, addr)).id).toBe(user.id);
     expect(await refusal(authenticate({ email: user.email, password: "wrong password" }, addr))).toBe("invalid");
-    expect(await refusal(authenticate({ email: uniqueEmail("nobody"), password: "wrong password" }, addr))).toBe("invalid");
+    expect(await refusal(authenticate({ email: uniqueEmail("nobody"), password: "wrong password" }, addr))).toBe(
+      "invalid",
+    );
   });
 
   it("blocks an account after 5 failures, even with the right password, from any IP", async () => {
     const user = await createUser();
-    for (let i = 0; i < 5; i++) expect(await refusal(authenticate({ email: user.email, password: "nope" }, ip()))).toBe("invalid");
+    for (let i = 0; i < 5; i++)
+      expect(await refusal(authenticate({ email: user.email, password: "nope" }, ip()))).toBe("invalid");
     expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, ip()))).toBe("rate_limited");
     // The count lives in PostgreSQL, so every app server sees it.
     const row = await db.rateLimit.findUnique({ where: { key: `signin:account:${user.email}` } });
@@ -67,7 +79,9 @@ describe("sign-in", () => {
 
   it("a burst of 20 parallel guesses gets at most 5 password checks; the rest are refused", async () => {
     const user = await createUser();
-    const results = await Promise.all(Array.from({ length: 20 }, () => refusal(authenticate({ email: user.email, password: "guess" }, ip()))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => refusal(authenticate({ email: user.email, password: "guess" }, ip()))),
+    );
     expect(results.filter((r) => r === "invalid")).toHaveLength(5);
     expect(results.filter((r) => r === "rate_limited")).toHaveLength(15);
     expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, ip()))).toBe("rate_limited");

@@ -31,7 +31,9 @@ describe("role rules in the services (what every action and route calls)", () =>
       expect(await statusOf(setUserStatus(actor, { userId: target.id, status: "suspended" }))).toBe(403);
       expect(await statusOf(decideApplication(actor, { applicationId: "x", decision: "approve" }))).toBe(403);
     }
-    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual({ role: "viewer", status: "active" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual(
+      { role: "viewer", status: "active" },
+    );
   });
 
   it("a suspended admin is refused even with a live actor object", async () => {
@@ -45,8 +47,26 @@ describe("role rules in the services (what every action and route calls)", () =>
     expect(await statusOf(updateProfile(viewer, { slug: "sneaky", displayName: "x", timeZone: "UTC" }))).toBe(403);
     const a = await createCreator();
     const b = await createCreator();
-    const offering = await saveOffering(a.user, { kind: "private_session", title: "Mine", durationMinutes: "30", price: "20.00", currency: "USD", active: "on" });
-    expect(await statusOf(saveOffering(b.user, { id: offering.id, kind: "private_session", title: "Stolen", durationMinutes: "30", price: "1.00", currency: "USD" }))).toBe(404);
+    const offering = await saveOffering(a.user, {
+      kind: "private_session",
+      title: "Mine",
+      durationMinutes: "30",
+      price: "20.00",
+      currency: "USD",
+      active: "on",
+    });
+    expect(
+      await statusOf(
+        saveOffering(b.user, {
+          id: offering.id,
+          kind: "private_session",
+          title: "Stolen",
+          durationMinutes: "30",
+          price: "1.00",
+          currency: "USD",
+        }),
+      ),
+    ).toBe(404);
     expect((await db.offering.findUniqueOrThrow({ where: { id: offering.id } })).title).toBe("Mine");
   });
 
@@ -63,13 +83,19 @@ describe("role rules in the services (what every action and route calls)", () =>
     // Make the database refuse the suspension's audit row (only this test's), after the role step succeeded.
     await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION test_refuse_marked() RETURNS trigger AS $$
       BEGIN IF NEW.reason = '${marker}' THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`);
-    await db.$executeRawUnsafe(`CREATE OR REPLACE TRIGGER test_refuse_marked BEFORE INSERT ON moderation_actions FOR EACH ROW EXECUTE FUNCTION test_refuse_marked()`);
+    await db.$executeRawUnsafe(
+      `CREATE OR REPLACE TRIGGER test_refuse_marked BEFORE INSERT ON moderation_actions FOR EACH ROW EXECUTE FUNCTION test_refuse_marked()`,
+    );
     try {
-      await expect(updateUser(admin, target.id, { role: "creator", status: "suspended", reason: marker })).rejects.toThrow(/refused for the test/);
+      await expect(
+        updateUser(admin, target.id, { role: "creator", status: "suspended", reason: marker }),
+      ).rejects.toThrow(/refused for the test/);
     } finally {
       await db.$executeRawUnsafe(`DROP TRIGGER test_refuse_marked ON moderation_actions`);
     }
-    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual({ role: "viewer", status: "active" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual(
+      { role: "viewer", status: "active" },
+    );
     expect(await db.moderationAction.count({ where: { targetUserId: target.id } })).toBe(0);
   });
 
@@ -77,7 +103,10 @@ describe("role rules in the services (what every action and route calls)", () =>
     const a = await createUser({ role: "admin" });
     const b = await createUser({ role: "admin" });
     const target = await createUser();
-    await Promise.all([setUserStatus(a, { userId: target.id, status: "suspended" }), setUserStatus(b, { userId: target.id, status: "suspended" })]);
+    await Promise.all([
+      setUserStatus(a, { userId: target.id, status: "suspended" }),
+      setUserStatus(b, { userId: target.id, status: "suspended" }),
+    ]);
     expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).tokenVersion).toBe(1);
     expect(await db.moderationAction.count({ where: { targetUserId: target.id, type: "suspend" } })).toBe(1);
   });
@@ -89,8 +118,16 @@ describe("role rules in the services (what every action and route calls)", () =>
     const row = await db.user.findUniqueOrThrow({ where: { id: target.id } });
     expect(row).toMatchObject({ status: "suspended", tokenVersion: 1, suspendedReason: "spam" });
     await setUserStatus(admin, { userId: target.id, status: "active" });
-    expect(await db.user.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ status: "active", tokenVersion: 1, suspendedReason: null });
-    const actions = await db.moderationAction.findMany({ where: { targetUserId: target.id }, orderBy: { createdAt: "asc" }, select: { type: true, actorId: true } });
+    expect(await db.user.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({
+      status: "active",
+      tokenVersion: 1,
+      suspendedReason: null,
+    });
+    const actions = await db.moderationAction.findMany({
+      where: { targetUserId: target.id },
+      orderBy: { createdAt: "asc" },
+      select: { type: true, actorId: true },
+    });
     expect(actions).toEqual([
       { type: "suspend", actorId: admin.id },
       { type: "reinstate", actorId: admin.id },
@@ -102,12 +139,20 @@ describe("creator applications", () => {
   it("a viewer applies once; an admin approves; they become a creator with a draft profile", async () => {
     const viewer = await createUser({ name: "Ann Applicant" });
     const admin = await createUser({ role: "admin" });
-    const app = await applyAsCreator(viewer, { displayName: "Ann Paints", pitch: "Watercolour lessons for beginners, every week." });
-    expect(await statusOf(applyAsCreator(viewer, { displayName: "Again", pitch: "A second application while one waits." }))).toBe(409);
+    const app = await applyAsCreator(viewer, {
+      displayName: "Ann Paints",
+      pitch: "Watercolour lessons for beginners, every week.",
+    });
+    expect(
+      await statusOf(applyAsCreator(viewer, { displayName: "Again", pitch: "A second application while one waits." })),
+    ).toBe(409);
 
     await decideApplication(admin, { applicationId: app.id, decision: "approve" });
     expect(await statusOf(decideApplication(admin, { applicationId: app.id, decision: "decline" }))).toBe(409);
-    const user = await db.user.findUniqueOrThrow({ where: { id: viewer.id }, select: { role: true, creatorProfile: { select: { slug: true, published: true } } } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { id: viewer.id },
+      select: { role: true, creatorProfile: { select: { slug: true, published: true } } },
+    });
     expect(user.role).toBe("creator");
     expect(user.creatorProfile).toMatchObject({ published: false });
     expect(user.creatorProfile!.slug).toMatch(/^ann-paints/);
@@ -128,7 +173,9 @@ describe("creator applications", () => {
     const app = await applyAsCreator(viewer, { displayName: "Bob", pitch: "I would like to teach chess openings." });
     await decideApplication(admin, { applicationId: app.id, decision: "decline", note: "Add a sample video first." });
     expect((await db.user.findUniqueOrThrow({ where: { id: viewer.id } })).role).toBe("viewer");
-    await expect(applyAsCreator(viewer, { displayName: "Bob", pitch: "Now with a sample video linked." })).resolves.toMatchObject({ status: "pending" });
+    await expect(
+      applyAsCreator(viewer, { displayName: "Bob", pitch: "Now with a sample video linked." }),
+    ).resolves.toMatchObject({ status: "pending" });
   });
 });
 
@@ -147,7 +194,11 @@ describe("role and suspension rules over HTTP (route handlers and pages)", () =>
     const bad = await admin.json(`/api/admin/users/${target.id}`, "PATCH", { role: "emperor" });
     expect(bad.status).toBe(422);
     expect((await bad.json()).fieldErrors.role[0]).toMatch(/viewer, creator or admin/);
-    const notJson = await admin.fetch(`/api/admin/users/${target.id}`, { method: "PATCH", body: "{oops", headers: { "content-type": "application/json" } });
+    const notJson = await admin.fetch(`/api/admin/users/${target.id}`, {
+      method: "PATCH",
+      body: "{oops",
+      headers: { "content-type": "application/json" },
+    });
     expect(notJson.status).toBe(400);
 
     const ok = await admin.json(`/api/admin/users/${target.id}`, "PATCH", { role: "creator" });
@@ -170,7 +221,9 @@ describe("role and suspension rules over HTTP (route handlers and pages)", () =>
 
     // Another admin suspends this one, through the same API.
     const other = await signedIn(await createUser({ role: "admin" }));
-    expect((await other.json(`/api/admin/users/${user.id}`, "PATCH", { status: "suspended", reason: "compromised" })).status).toBe(200);
+    expect(
+      (await other.json(`/api/admin/users/${user.id}`, "PATCH", { status: "suspended", reason: "compromised" })).status,
+    ).toBe(200);
     const api = await client.json(`/api/admin/users/${target.id}`, "PATCH", { status: "active" });
     expect(api.status).toBe(403);
     expect((await api.json()).error).toMatch(/suspended/);
@@ -195,10 +248,20 @@ describe("role and suspension rules over HTTP (route handlers and pages)", () =>
   it("PATCH changes role and status together or not at all", async () => {
     const admin = await signedIn(await createUser({ role: "admin" }));
     const target = await createUser();
-    const res = await admin.json(`/api/admin/users/${target.id}`, "PATCH", { role: "creator", status: "suspended", reason: "x".repeat(501) });
+    const res = await admin.json(`/api/admin/users/${target.id}`, "PATCH", {
+      role: "creator",
+      status: "suspended",
+      reason: "x".repeat(501),
+    });
     expect(res.status).toBe(422);
-    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual({ role: "viewer", status: "active" });
-    const ok = await admin.json(`/api/admin/users/${target.id}`, "PATCH", { role: "creator", status: "suspended", reason: "spam" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual(
+      { role: "viewer", status: "active" },
+    );
+    const ok = await admin.json(`/api/admin/users/${target.id}`, "PATCH", {
+      role: "creator",
+      status: "suspended",
+      reason: "spam",
+    });
     expect(await ok.json()).toMatchObject({ user: { id: target.id, role: "creator", status: "suspended" } });
   });
 
@@ -211,10 +274,14 @@ describe("role and suspension rules over HTTP (route handlers and pages)", () =>
     }
     // Wherever it goes, it stays on our origin.
     for (const callbackUrl of ["/.//evil.example", "/x/..//evil.example"]) {
-      const location = (await client.fetch(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`)).headers.get("location")!;
+      const location = (await client.fetch(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`)).headers.get(
+        "location",
+      )!;
       expect(new URL(location, "http://booth.test").origin, callbackUrl).toBe("http://booth.test");
     }
-    expect((await client.fetch(`/signin?callbackUrl=${encodeURIComponent("/creators?x=1")}`)).headers.get("location")).toBe("/creators?x=1");
+    expect(
+      (await client.fetch(`/signin?callbackUrl=${encodeURIComponent("/creators?x=1")}`)).headers.get("location"),
+    ).toBe("/creators?x=1");
   });
 
   it("/auth/ended leaves a live session alone (a link elsewhere cannot sign you out)", async () => {
@@ -238,24 +305,50 @@ describe("server actions over HTTP, as the browser calls them", () => {
   it("a viewer calling the admin's change-role and suspend actions is refused (403) and nothing changes", async () => {
     const target = await createUser();
     const viewer = await signedIn(await createUser());
-    const role = await callServerAction(viewer, "lib/users/actions.ts", "changeRoleAction", { userId: target.id, role: "admin" }, "/admin");
+    const role = await callServerAction(
+      viewer,
+      "lib/users/actions.ts",
+      "changeRoleAction",
+      { userId: target.id, role: "admin" },
+      "/admin",
+    );
     expect(role.text).toMatch(/You don't have permission to do that/);
-    const status = await callServerAction(viewer, "lib/users/actions.ts", "setStatusAction", { userId: target.id, status: "suspended" }, "/admin");
+    const status = await callServerAction(
+      viewer,
+      "lib/users/actions.ts",
+      "setStatusAction",
+      { userId: target.id, status: "suspended" },
+      "/admin",
+    );
     expect(status.text).toMatch(/You don't have permission to do that/);
-    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual({ role: "viewer", status: "active" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: target.id }, select: { role: true, status: true } })).toEqual(
+      { role: "viewer", status: "active" },
+    );
   });
 
   it("the same action works for an admin, and refuses anyone signed out", async () => {
     const target = await createUser();
     const admin = await signedIn(await createUser({ role: "admin" }));
-    const ok = await callServerAction(admin, "lib/users/actions.ts", "changeRoleAction", { userId: target.id, role: "creator" }, "/admin");
+    const ok = await callServerAction(
+      admin,
+      "lib/users/actions.ts",
+      "changeRoleAction",
+      { userId: target.id, role: "creator" },
+      "/admin",
+    );
     expect(ok.text).toMatch(/Role changed to creator/);
     expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe("creator");
     // proxy.ts sends cookie-less requests to /signin before they reach the action; a forged cookie
     // gets past that convenience, so this checks the action's own refusal.
     const forged = new HttpClient();
     forged.setCookie("authjs.session-token", "forged");
-    const anonymous = await callServerAction(forged, "lib/users/actions.ts", "changeRoleAction", { userId: target.id, role: "admin" }, "/admin");
+    const anonymous = await callServerAction(
+      forged,
+      "lib/users/actions.ts",
+      "changeRoleAction",
+      { userId: target.id, role: "admin" },
+      "/admin",
+    );
     expect(anonymous.text).toMatch(/Sign in to continue/);
     expect((await db.user.findUniqueOrThrow({ where: { id: target.id } })).role).toBe("creator");
   });
@@ -263,23 +356,49 @@ describe("server actions over HTTP, as the browser calls them", () => {
   it("a viewer applies and an admin approves, through the actions the pages use", async () => {
     const user = await createUser({ name: "Action Applicant" });
     const viewer = await signedIn(user);
-    const applied = await callServerAction(viewer, "lib/creators/actions.ts", "applyAsCreatorAction", { displayName: "Action Applicant", pitch: "Live cooking classes, twice a week." }, "/dashboard");
+    const applied = await callServerAction(
+      viewer,
+      "lib/creators/actions.ts",
+      "applyAsCreatorAction",
+      { displayName: "Action Applicant", pitch: "Live cooking classes, twice a week." },
+      "/dashboard",
+    );
     expect(applied.text).toMatch(/Application sent/);
     const app = await db.creatorApplication.findFirstOrThrow({ where: { userId: user.id }, select: { id: true } });
 
     // A viewer cannot decide their own application.
-    expect((await callServerAction(viewer, "lib/creators/actions.ts", "decideApplicationAction", { applicationId: app.id, decision: "approve" }, "/admin")).text).toMatch(
-      /You don't have permission to do that/,
-    );
+    expect(
+      (
+        await callServerAction(
+          viewer,
+          "lib/creators/actions.ts",
+          "decideApplicationAction",
+          { applicationId: app.id, decision: "approve" },
+          "/admin",
+        )
+      ).text,
+    ).toMatch(/You don't have permission to do that/);
     const admin = await signedIn(await createUser({ role: "admin" }));
-    const decided = await callServerAction(admin, "lib/creators/actions.ts", "decideApplicationAction", { applicationId: app.id, decision: "approve" }, "/admin");
+    const decided = await callServerAction(
+      admin,
+      "lib/creators/actions.ts",
+      "decideApplicationAction",
+      { applicationId: app.id, decision: "approve" },
+      "/admin",
+    );
     expect(decided.text).toMatch(/Approved/);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("creator");
   });
 
   it("a creator's studio actions refuse a viewer", async () => {
     const viewer = await signedIn(await createUser());
-    const res = await callServerAction(viewer, "lib/creators/actions.ts", "saveOfferingAction", { kind: "private_session", title: "x", durationMinutes: "30", price: "10", currency: "USD" }, "/studio");
+    const res = await callServerAction(
+      viewer,
+      "lib/creators/actions.ts",
+      "saveOfferingAction",
+      { kind: "private_session", title: "x", durationMinutes: "30", price: "10", currency: "USD" },
+      "/studio",
+    );
     expect(res.text).toMatch(/You don't have permission to do that/);
   });
 });

@@ -3,7 +3,7 @@ import { getOpenSlots } from "@/lib/bookings/queries";
 import { SLOT_TAKEN, adminRefundBooking, bookSlot, cancelBooking } from "@/lib/bookings/service";
 import { sweepLapsedHolds } from "@/lib/bookings/holds";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import type { AppError } from "@/lib/errors";
 import { refundBookingPayment } from "@/lib/payments/refunds";
 import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
 import { execSql } from "../helpers/catalog";
@@ -15,7 +15,11 @@ const confirmedHold = async (offeringId: string, startsAt: Date) => {
   await deliver(signedEvent("checkout.session.completed", sessionFor(h.payment)));
   return h;
 };
-const appError = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
+const appError = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as AppError,
+  );
 
 describe("slots and holds", () => {
   it("hides held and booked times from the slot list and frees them when a hold lapses", async () => {
@@ -53,7 +57,12 @@ describe("slots and holds", () => {
     const err = await appError(bookSlot(viewer, { offeringId: offering.id, startsAt: soon.toISOString() }));
     expect(err?.status).toBe(422);
     expect(err?.message).toMatch(/not open for booking/);
-    const odd = await appError(bookSlot(viewer, { offeringId: offering.id, startsAt: new Date(soon.getTime() + 86_400_000 + 60_000 * 7).toISOString() }));
+    const odd = await appError(
+      bookSlot(viewer, {
+        offeringId: offering.id,
+        startsAt: new Date(soon.getTime() + 86_400_000 + 60_000 * 7).toISOString(),
+      }),
+    );
     expect(odd?.message).toMatch(/not open for booking/);
   });
 
@@ -72,8 +81,11 @@ describe("slots and holds", () => {
     const viewer = await createUser();
     const half = new Date(b.startsAt.getTime() + 30 * 60_000);
     await expect(
-      execSql(process.env.DATABASE_URL!, `INSERT INTO bookings (id, "traceId", "offeringId", "creatorId", "viewerId", "startsAt", "endsAt", status, "holdsSlot", "priceCents", currency, "updatedAt")
-        VALUES ('overlap-${bookingId}', 'trace-overlap-${bookingId}', '${offering.id}', '${b.creatorId}', '${viewer.id}', '${half.toISOString()}', '${new Date(half.getTime() + 3_600_000).toISOString()}', 'confirmed', true, 100, 'EUR', now())`),
+      execSql(
+        process.env.DATABASE_URL!,
+        `INSERT INTO bookings (id, "traceId", "offeringId", "creatorId", "viewerId", "startsAt", "endsAt", status, "holdsSlot", "priceCents", currency, "updatedAt")
+        VALUES ('overlap-${bookingId}', 'trace-overlap-${bookingId}', '${offering.id}', '${b.creatorId}', '${viewer.id}', '${half.toISOString()}', '${new Date(half.getTime() + 3_600_000).toISOString()}', 'confirmed', true, 100, 'EUR', now())`,
+      ),
     ).rejects.toThrow(/bookings_no_overlap_guard/);
   });
 });
@@ -91,10 +103,12 @@ describe("20 buyers, one slot", () => {
       }),
     );
     const startsAt = slots[5]!.toISOString();
-    const answers = await Promise.all(clients.map(async (c) => {
-      const res = await c.json("/api/bookings", "POST", { offeringId: offering.id, startsAt });
-      return { status: res.status, body: (await res.json()) as { bookingId?: string; error?: string } };
-    }));
+    const answers = await Promise.all(
+      clients.map(async (c) => {
+        const res = await c.json("/api/bookings", "POST", { offeringId: offering.id, startsAt });
+        return { status: res.status, body: (await res.json()) as { bookingId?: string; error?: string } };
+      }),
+    );
     const won = answers.filter((a) => a.status === 201);
     expect(won).toHaveLength(1);
     const lost = answers.filter((a) => a.status !== 201);
@@ -103,7 +117,9 @@ describe("20 buyers, one slot", () => {
 
     const payment = await db.payment.findFirstOrThrow({ where: { bookingId: won[0]!.body.bookingId } });
     await deliver(signedEvent("checkout.session.completed", sessionFor(payment)));
-    expect(await db.booking.count({ where: { offeringId: offering.id, startsAt: slots[5]!, status: "confirmed" } })).toBe(1);
+    expect(
+      await db.booking.count({ where: { offeringId: offering.id, startsAt: slots[5]!, status: "confirmed" } }),
+    ).toBe(1);
     expect(await db.booking.count({ where: { offeringId: offering.id, startsAt: slots[5]! } })).toBe(1);
   });
 });
@@ -114,14 +130,28 @@ describe("cancellation and refunds", () => {
     const late = slots.find((s) => s.getTime() > Date.now() + 30 * 3_600_000)!;
     const { viewer, bookingId } = await confirmedHold(offering.id, late);
     expect(await cancelBooking(viewer, bookingId)).toEqual({ status: "cancelled", refundCents: 4500 });
-    const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: { include: { refunds: true } } } });
+    const b = await db.booking.findUniqueOrThrow({
+      where: { id: bookingId },
+      include: { payments: { include: { refunds: true } } },
+    });
     expect([b.status, b.holdsSlot]).toEqual(["cancelled", false]);
-    expect(b.payments[0]!.refunds.map((r) => [r.amountCents, r.status, r.reason])).toEqual([[4500, "succeeded", "viewer_cancelled_in_time"]]);
+    expect(b.payments[0]!.refunds.map((r) => [r.amountCents, r.status, r.reason])).toEqual([
+      [4500, "succeeded", "viewer_cancelled_in_time"],
+    ]);
     expect([b.payments[0]!.refundedCents, b.payments[0]!.status]).toEqual([4500, "refunded"]);
-    expect(await traceTypes(b.traceId)).toEqual(expect.arrayContaining(["booking.cancelled", "refund.requested", "refund.issued"]));
+    expect(await traceTypes(b.traceId)).toEqual(
+      expect.arrayContaining(["booking.cancelled", "refund.requested", "refund.issued"]),
+    );
     // Cancellation and refund mail to both sides, each with a calendar file.
     const mails = await db.emailMessage.findMany({ where: { traceId: b.traceId }, orderBy: { createdAt: "asc" } });
-    expect(mails.map((m) => m.subject.split(":")[0]).sort()).toEqual(["Booked", "Booked", "Cancelled", "Cancelled", "Refund", "Refund"]);
+    expect(mails.map((m) => m.subject.split(":")[0]).sort()).toEqual([
+      "Booked",
+      "Booked",
+      "Cancelled",
+      "Cancelled",
+      "Refund",
+      "Refund",
+    ]);
     expect(mails.find((m) => m.subject.startsWith("Cancelled"))!.icsContent).toMatch(/METHOD:CANCEL/);
   });
 
@@ -148,13 +178,25 @@ describe("cancellation and refunds", () => {
     const tooMuch = await appError(adminRefundBooking(admin, bookingId, { amountCents: 4501, reason: "goodwill" }));
     expect(tooMuch?.status).toBe(409);
     expect(tooMuch?.message).toMatch(/At most €45.00/);
-    const results = await Promise.allSettled([3000, 3000, 3000].map((amountCents, i) => refundBookingPayment({ bookingId, amountCents, reason: "race", requestedById: admin.id, idempotencyKey: `race-${bookingId}-${i}` })));
+    const results = await Promise.allSettled(
+      [3000, 3000, 3000].map((amountCents, i) =>
+        refundBookingPayment({
+          bookingId,
+          amountCents,
+          reason: "race",
+          requestedById: admin.id,
+          idempotencyKey: `race-${bookingId}-${i}`,
+        }),
+      ),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const payment = await db.payment.findFirstOrThrow({ where: { bookingId }, include: { refunds: true } });
     expect(payment.refunds.reduce((s, r) => s + r.amountCents, 0)).toBe(3000);
     expect(payment.refundedCents).toBe(3000);
     // The database itself refuses a ledger above the payment.
-    await expect(execSql(process.env.DATABASE_URL!, `UPDATE payments SET "refundedCents" = 4501 WHERE id = '${payment.id}'`)).rejects.toThrow(/payments_refund_within_amount_guard/);
+    await expect(
+      execSql(process.env.DATABASE_URL!, `UPDATE payments SET "refundedCents" = 4501 WHERE id = '${payment.id}'`),
+    ).rejects.toThrow(/payments_refund_within_amount_guard/);
   });
 
   it("refunds once for a retried admin request with the same idempotency key", async () => {
@@ -162,7 +204,11 @@ describe("cancellation and refunds", () => {
     const { bookingId } = await confirmedHold(offering.id, slots[0]!);
     const admin = await createUser({ role: "admin" });
     const once = { amountCents: 1000, reason: "sound problems", idempotencyKey: "same-click-0001" };
-    const [a, b] = await Promise.all([adminRefundBooking(admin, bookingId, once), adminRefundBooking(admin, bookingId, once)].map((p) => p.catch((e) => e)));
+    const [a, b] = await Promise.all(
+      [adminRefundBooking(admin, bookingId, once), adminRefundBooking(admin, bookingId, once)].map((p) =>
+        p.catch((e) => e),
+      ),
+    );
     const ok = [a, b].filter((r) => !(r instanceof Error));
     expect(ok.length).toBeGreaterThanOrEqual(1);
     expect(await db.refund.count({ where: { payment: { bookingId } } })).toBe(1);
@@ -179,10 +225,15 @@ describe("cancellation and refunds", () => {
     await a.signIn(admin.email, TEST_PASSWORD, "198.51.100.201");
     const bad = await a.json(`/api/admin/bookings/${bookingId}/refunds`, "POST", { amountCents: -5, reason: "x" });
     expect(bad.status).toBe(422);
-    const res = await a.json(`/api/admin/bookings/${bookingId}/refunds`, "POST", { amountCents: 500, reason: "late start" });
+    const res = await a.json(`/api/admin/bookings/${bookingId}/refunds`, "POST", {
+      amountCents: 500,
+      reason: "late start",
+    });
     expect(res.status).toBe(201);
     // The admin's note is for staff: the viewer sees that support refunded, not what was written.
-    const seen = (await (await c.fetch(`/api/bookings/${bookingId}`)).json()) as { payments: { refunds: { reason: string }[] }[] };
+    const seen = (await (await c.fetch(`/api/bookings/${bookingId}`)).json()) as {
+      payments: { refunds: { reason: string }[] }[];
+    };
     expect(seen.payments[0]!.refunds.map((r) => r.reason)).toEqual(["refund by support"]);
   });
 });
@@ -212,7 +263,13 @@ describe("faults lose nothing", () => {
     const { createRefundInTx, retryPendingRefunds } = await import("@/lib/payments/refunds");
     const { AfterCommit } = await import("@/lib/payments/after-commit");
     // The transaction commits the refund row; the process "dies" before AfterCommit runs.
-    const refund = await db.$transaction((tx) => createRefundInTx(tx, { paymentId: payment.id, amountCents: 1500, reason: "crash-test", idempotencyKey: `crash:${payment.id}` }, new AfterCommit()));
+    const refund = await db.$transaction((tx) =>
+      createRefundInTx(
+        tx,
+        { paymentId: payment.id, amountCents: 1500, reason: "crash-test", idempotencyKey: `crash:${payment.id}` },
+        new AfterCommit(),
+      ),
+    );
     expect(refund.status).toBe("requested");
     await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
     await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
@@ -249,7 +306,9 @@ describe("faults lose nothing", () => {
     await c.signIn(viewer.email, TEST_PASSWORD, "198.51.100.230");
     const res = await c.json("/api/bookings", "POST", { offeringId: "x", startsAt: "tomorrow" });
     expect(res.status).toBe(422);
-    expect(((await res.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors.startsAt).toEqual(["Pick a time from the list"]);
+    expect(((await res.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors.startsAt).toEqual([
+      "Pick a time from the list",
+    ]);
     expect((await new HttpClient().json("/api/bookings", "POST", { offeringId: "x" })).status).toBe(401);
   });
 });

@@ -12,7 +12,15 @@ describe("white-label brand", () => {
     expect(before).toContain("--brand-primary:#4f46e5");
     expect(await new HttpClient().fetch("/legal/terms").then((r) => r.status)).toBe(404);
 
-    await db.brandSettings.create({ data: { id: "default", name: "Agency Live", primaryColor: "#fde047", legalName: "Agency Live GmbH", termsText: "Be kind." } });
+    await db.brandSettings.create({
+      data: {
+        id: "default",
+        name: "Agency Live",
+        primaryColor: "#fde047",
+        legalName: "Agency Live GmbH",
+        termsText: "Be kind.",
+      },
+    });
     const html = await (await new HttpClient().fetch("/")).text();
     expect(html).toContain("<title>Agency Live</title>");
     // Dark text is chosen on a light brand colour, for contrast.

@@ -22,24 +22,39 @@ afterAll(async () => {
 describe("livekit-server config", () => {
   it("has TURN/UDP and no TURN/TLS when no certificate is configured", () => {
     const yaml = fs.readFileSync(writeLivekitConfig(dir, { app: 4321 }, null), "utf8");
-    expect(yaml).toMatch(/turn:\n\s+# Embedded TURN[^]*enabled: true[^]*udp_port: 3478/);
+    expect(yaml).toMatch(/turn:\n\s+# Embedded TURN[\s\S]*enabled: true[\s\S]*udp_port: 3478/);
     expect(yaml).not.toMatch(/tls_port/);
     expect(yaml).toContain("http://127.0.0.1:4321/api/livekit/webhook");
     // Rooms are opened by Booth only; webhooks are signed with the configured key.
     expect(yaml).toMatch(/room:\n(\s+#.*\n)*\s+auto_create: false/);
-    expect(fs.readFileSync(writeLivekitConfig(dir, {}, null, "prodkey"), "utf8")).toMatch(/^  api_key: prodkey$/m);
+    expect(fs.readFileSync(writeLivekitConfig(dir, {}, null, "prodkey"), "utf8")).toMatch(/^ {2}api_key: prodkey$/m);
     expect(turnTlsFromEnv({})).toBeNull();
     expect(() => turnTlsFromEnv({ LIVEKIT_TURN_TLS_CERT: "/x.pem" })).toThrow(/together/);
   });
 
   it("serves TURN over TLS with the configured certificate", async () => {
     const domain = "turn.booth.test";
-    const pems = await generate([{ name: "commonName", value: domain }], { keySize: 2048, algorithm: "sha256", extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: domain }] }] });
+    const pems = await generate([{ name: "commonName", value: domain }], {
+      keySize: 2048,
+      algorithm: "sha256",
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: domain }] }],
+    });
     fs.writeFileSync(path.join(dir, "cert.pem"), pems.cert);
     fs.writeFileSync(path.join(dir, "key.pem"), pems.private);
-    const ports = { http: await freePort(), tcp: await freePort(), udp: await freePort(), turn: await freePort(), app: await freePort() };
+    const ports = {
+      http: await freePort(),
+      tcp: await freePort(),
+      udp: await freePort(),
+      turn: await freePort(),
+      app: await freePort(),
+    };
     const tlsPort = await freePort();
-    const turnTls = turnTlsFromEnv({ LIVEKIT_TURN_TLS_CERT: path.join(dir, "cert.pem"), LIVEKIT_TURN_TLS_KEY: path.join(dir, "key.pem"), LIVEKIT_TURN_DOMAIN: domain, LIVEKIT_TURN_TLS_PORT: String(tlsPort) });
+    const turnTls = turnTlsFromEnv({
+      LIVEKIT_TURN_TLS_CERT: path.join(dir, "cert.pem"),
+      LIVEKIT_TURN_TLS_KEY: path.join(dir, "key.pem"),
+      LIVEKIT_TURN_DOMAIN: domain,
+      LIVEKIT_TURN_TLS_PORT: String(tlsPort),
+    });
     const config = writeLivekitConfig(dir, ports, turnTls);
     expect(fs.readFileSync(config, "utf8")).toMatch(new RegExp(`tls_port: ${tlsPort}`));
 

@@ -7,10 +7,20 @@ import type { IcePath } from "../helpers/livekit";
 // scripts/services/livekit.yaml: media flows through the SFU, directly or through its embedded TURN.
 // Each call runs in its own Node process, as real participants do.
 
-type Probe = { ok: boolean; error?: string; frame?: { width: number; height: number }; path?: IcePath | null; joinToFirstFrameMs?: number };
+type Probe = {
+  ok: boolean;
+  error?: string;
+  frame?: { width: number; height: number };
+  path?: IcePath | null;
+  joinToFirstFrameMs?: number;
+};
 
 async function call(mode: "direct" | "relay"): Promise<Probe> {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "tests/helpers/media-probe.ts", mode, `media-${mode}-${Date.now()}`], { env: process.env, timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", "tests/helpers/media-probe.ts", mode, `media-${mode}-${Date.now()}`],
+    { env: process.env, timeout: 60_000 },
+  );
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Probe;
 }
 
@@ -24,6 +34,11 @@ describe("media through livekit-server", () => {
   it("with only relay allowed, the embedded TURN carries it over UDP", async () => {
     const probe = await call("relay");
     expect(probe).toMatchObject({ ok: true, frame: { width: 320, height: 240 } });
-    expect(probe.path).toMatchObject({ localType: "RELAY", protocol: "udp", relayProtocol: "TRANSPORT_UDP", url: expect.stringMatching(/^turn:127\.0\.0\.1:\d+\?transport=udp$/) });
+    expect(probe.path).toMatchObject({
+      localType: "RELAY",
+      protocol: "udp",
+      relayProtocol: "TRANSPORT_UDP",
+      url: expect.stringMatching(/^turn:127\.0\.0\.1:\d+\?transport=udp$/),
+    });
   }, 70_000);
 });

@@ -50,7 +50,19 @@ const email = (tag: string) => ({
   text: "Your session is confirmed.",
   ics: {
     filename: "session.ics",
-    content: bookingIcs({ uid: `u-${tag}`, title: "Session", description: "d", startsAt: new Date("2027-05-01T10:00:00Z"), endsAt: new Date("2027-05-01T11:00:00Z"), timeZone: "Europe/Lisbon", url: "https://booth.test/b", organizer: { name: "Booth", email: "no-reply@booth.test" }, status: "confirmed", sequence: 0, productId: "Booth" }),
+    content: bookingIcs({
+      uid: `u-${tag}`,
+      title: "Session",
+      description: "d",
+      startsAt: new Date("2027-05-01T10:00:00Z"),
+      endsAt: new Date("2027-05-01T11:00:00Z"),
+      timeZone: "Europe/Lisbon",
+      url: "https://booth.test/b",
+      organizer: { name: "Booth", email: "no-reply@booth.test" },
+      status: "confirmed",
+      sequence: 0,
+      productId: "Booth",
+    }),
   },
 });
 

@@ -21,7 +21,10 @@ describe("migrations", () => {
     const migrations = listMigrations();
     expect(await applyMigrations(url)).toEqual(migrations.map((m) => m.name));
 
-    const recorded = await rows(url, `SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count, logs FROM _prisma_migrations ORDER BY migration_name`);
+    const recorded = await rows(
+      url,
+      `SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count, logs FROM _prisma_migrations ORDER BY migration_name`,
+    );
     expect(recorded).toHaveLength(migrations.length);
     recorded.forEach((r, i) => {
       expect(r.migration_name).toBe(migrations[i]!.name);
@@ -37,7 +40,10 @@ describe("migrations", () => {
   it("refuses to run when an applied migration's file was edited afterwards", async () => {
     const url = await createScratchDatabase("mig_edited");
     await applyMigrations(url);
-    await execSql(url, `UPDATE _prisma_migrations SET checksum = repeat('0', 64) WHERE migration_name = '${listMigrations()[0]!.name}'`);
+    await execSql(
+      url,
+      `UPDATE _prisma_migrations SET checksum = repeat('0', 64) WHERE migration_name = '${listMigrations()[0]!.name}'`,
+    );
     await expect(applyMigrations(url)).rejects.toThrow(MigrationError);
     await expect(applyMigrations(url)).rejects.toThrow(/edited after it was applied/);
   });
@@ -49,7 +55,10 @@ describe("migrations", () => {
     await execSql(fromSchema, await diffSchemas(fromSchema, null, readSchema()));
 
     const diff = catalogDiff(await describeCatalog(migrated), await describeCatalog(fromSchema));
-    expect(diff, `schema.prisma and prisma/migrations disagree; run \`npm run db:migration -- <name>\`:\n${diff.join("\n")}`).toEqual([]);
+    expect(
+      diff,
+      `schema.prisma and prisma/migrations disagree; run \`npm run db:migration -- <name>\`:\n${diff.join("\n")}`,
+    ).toEqual([]);
   });
 
   it("detects drift: a schema.prisma change without a migration shows up in the comparison", async () => {
@@ -67,7 +76,10 @@ describe("migrations", () => {
   it("keeps the session trace append-only: UPDATE and DELETE are refused by the database", async () => {
     const url = await createScratchDatabase("trace_append_only");
     await applyMigrations(url);
-    await execSql(url, `INSERT INTO trace_events ("traceId", type, source, "occurredAt") VALUES ('t-1', 'booking.held', 'app', now())`);
+    await execSql(
+      url,
+      `INSERT INTO trace_events ("traceId", type, source, "occurredAt") VALUES ('t-1', 'booking.held', 'app', now())`,
+    );
     await expect(execSql(url, `UPDATE trace_events SET type = 'booking.confirmed'`)).rejects.toThrow(/append-only/);
     await expect(execSql(url, `DELETE FROM trace_events`)).rejects.toThrow(/append-only/);
     expect(await rows(url, `SELECT type FROM trace_events`)).toEqual([{ type: "booking.held" }]);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { adminRefundBooking, cancelBooking } from "@/lib/bookings/service";
 import { getCreatorMoney } from "@/lib/bookings/queries";
 import { db } from "@/lib/db";
-import { AppError, describeError } from "@/lib/errors";
+import { type AppError, describeError } from "@/lib/errors";
 import { RefundRejected } from "@/lib/payments/gateway";
 import { executeRefund, refundBookingPayment, retryPendingRefunds } from "@/lib/payments/refunds";
 import { testGateway } from "@/lib/payments/test-checkout";
@@ -14,8 +14,13 @@ import { createUser } from "../helpers/factories";
 // the real Stripe can (a refund refused, a refund still pending, an intent's metadata), it replaces
 // that one gateway call with vi.spyOn and says so; everything else runs for real on PostgreSQL.
 
-const appError = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AppError);
-const paymentOf = (bookingId: string) => db.payment.findFirstOrThrow({ where: { bookingId }, include: { refunds: { orderBy: { createdAt: "asc" } } } });
+const appError = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as AppError,
+  );
+const paymentOf = (bookingId: string) =>
+  db.payment.findFirstOrThrow({ where: { bookingId }, include: { refunds: { orderBy: { createdAt: "asc" } } } });
 
 async function paidBooking(opts: Parameters<typeof bookableOffering>[0] = {}) {
   const { offering, slots, creator } = await bookableOffering(opts);
@@ -32,9 +37,17 @@ describe("refunds Stripe already has are never sent again", () => {
   it("a pending refund is looked up by the retry sweep, never created a second time", async () => {
     const { bookingId, admin, payment } = await paidBooking();
     // Stripe answers "pending" (a bank that settles refunds later): only the real Stripe does that.
-    const create = vi.spyOn(testGateway, "createRefund").mockResolvedValue({ id: `re_pending_${payment.id}`, status: "pending" });
-    const lookup = vi.spyOn(testGateway, "getRefund").mockResolvedValue({ id: `re_pending_${payment.id}`, status: "pending" });
-    await adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "sound problems", idempotencyKey: "pending-1" });
+    const create = vi
+      .spyOn(testGateway, "createRefund")
+      .mockResolvedValue({ id: `re_pending_${payment.id}`, status: "pending" });
+    const lookup = vi
+      .spyOn(testGateway, "getRefund")
+      .mockResolvedValue({ id: `re_pending_${payment.id}`, status: "pending" });
+    await adminRefundBooking(admin, bookingId, {
+      amountCents: 1000,
+      reason: "sound problems",
+      idempotencyKey: "pending-1",
+    });
     let refund = (await paymentOf(bookingId)).refunds[0]!;
     expect([refund.status, refund.stripeRefundId]).toEqual(["pending", `re_pending_${payment.id}`]);
 
@@ -55,8 +68,17 @@ describe("refunds Stripe already has are never sent again", () => {
     const { bookingId, payment } = await paidBooking();
     const create = vi.spyOn(testGateway, "createRefund");
     // Stripe still says "pending" when the sweep asks (the test gateway would say "succeeded").
-    const lookup = vi.spyOn(testGateway, "getRefund").mockResolvedValue({ id: `re_dash_${payment.id}`, status: "pending" });
-    const dash = { id: `re_dash_${payment.id}`, object: "refund", amount: 2000, currency: "eur", payment_intent: `pi_${payment.id}`, metadata: {} };
+    const lookup = vi
+      .spyOn(testGateway, "getRefund")
+      .mockResolvedValue({ id: `re_dash_${payment.id}`, status: "pending" });
+    const dash = {
+      id: `re_dash_${payment.id}`,
+      object: "refund",
+      amount: 2000,
+      currency: "eur",
+      payment_intent: `pi_${payment.id}`,
+      metadata: {},
+    };
     await deliver(signedEvent("refund.created", { ...dash, status: "pending" }));
     let refund = (await paymentOf(bookingId)).refunds[0]!;
     expect([refund.status, refund.reason, refund.amountCents]).toEqual(["pending", "refunded_in_stripe", 2000]);
@@ -78,7 +100,16 @@ describe("refunds Stripe already has are never sent again", () => {
   it("caps Booth's refunds by what Stripe reports refunded, even for refunds Booth never saw one by one", async () => {
     const { bookingId, admin, payment } = await paidBooking();
     // Only charge.refunded arrives (say, a dashboard refund whose refund.* events were not subscribed).
-    await deliver(signedEvent("charge.refunded", { id: `ch_${payment.id}`, object: "charge", amount: 4500, amount_refunded: 4000, currency: "eur", payment_intent: `pi_${payment.id}` }));
+    await deliver(
+      signedEvent("charge.refunded", {
+        id: `ch_${payment.id}`,
+        object: "charge",
+        amount: 4500,
+        amount_refunded: 4000,
+        currency: "eur",
+        payment_intent: `pi_${payment.id}`,
+      }),
+    );
     const err = await appError(adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "goodwill" }));
     expect(err?.status).toBe(409);
     expect(err?.message).toMatch(/At most €5\.00/);
@@ -91,7 +122,9 @@ describe("refunds that fail", () => {
   it("a refund Stripe refuses for good is marked failed on the trace, and the sweep does not send it again", async () => {
     const { bookingId, admin, payment } = await paidBooking();
     // Stripe refusing a refund (invalid request, e.g. the charge is disputed) cannot be provoked here.
-    const create = vi.spyOn(testGateway, "createRefund").mockRejectedValue(new RefundRejected("Charge ch_1 has been charged back.", "charge_disputed"));
+    const create = vi
+      .spyOn(testGateway, "createRefund")
+      .mockRejectedValue(new RefundRejected("Charge ch_1 has been charged back.", "charge_disputed"));
     await adminRefundBooking(admin, bookingId, { amountCents: 1500, reason: "goodwill", idempotencyKey: "refused-1" });
     const refund = (await paymentOf(bookingId)).refunds[0]!;
     expect(refund.status).toBe("failed");
@@ -130,17 +163,43 @@ describe("refunds that fail", () => {
     await adminRefundBooking(admin, bookingId, { amountCents: 900, reason: "goodwill" });
     const refund = (await paymentOf(bookingId)).refunds[0]!;
     expect(refund.status).toBe("succeeded");
-    await deliver(signedEvent("refund.failed", { id: refund.stripeRefundId, object: "refund", amount: 900, status: "failed", failure_reason: "expired_or_canceled_card", payment_intent: `pi_${payment.id}`, metadata: { refundId: refund.id, paymentId: payment.id } }));
+    await deliver(
+      signedEvent("refund.failed", {
+        id: refund.stripeRefundId,
+        object: "refund",
+        amount: 900,
+        status: "failed",
+        failure_reason: "expired_or_canceled_card",
+        payment_intent: `pi_${payment.id}`,
+        metadata: { refundId: refund.id, paymentId: payment.id },
+      }),
+    );
     const p = await paymentOf(bookingId);
     expect(p.refunds[0]!.status).toBe("failed");
     // The money is the platform's again: the refunded total drops back and the payment can be refunded anew.
     expect([p.refundedCents, p.status]).toEqual([0, "paid"]);
     expect(p.reviewReason).toMatch(/^refund failed: €9\.00/);
     const failed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "refund.failed" } });
-    expect(failed.payload).toMatchObject({ detail: "expired_or_canceled_card", explanation: expect.stringMatching(/after it had succeeded/) });
+    expect(failed.payload).toMatchObject({
+      detail: "expired_or_canceled_card",
+      explanation: expect.stringMatching(/after it had succeeded/),
+    });
     // charge.refunded sent before the failure (a late or retried delivery) does not put the 900 back.
     const sentBefore = Math.floor(Date.now() / 1000) - 60;
-    await deliver(signedEvent("charge.refunded", { id: `ch_${payment.id}`, object: "charge", amount: 4500, amount_refunded: 900, currency: "eur", payment_intent: `pi_${payment.id}` }, { created: sentBefore }));
+    await deliver(
+      signedEvent(
+        "charge.refunded",
+        {
+          id: `ch_${payment.id}`,
+          object: "charge",
+          amount: 4500,
+          amount_refunded: 900,
+          currency: "eur",
+          payment_intent: `pi_${payment.id}`,
+        },
+        { created: sentBefore },
+      ),
+    );
     expect((await paymentOf(bookingId)).refundedCents).toBe(0);
     await adminRefundBooking(admin, bookingId, { reason: "to another card" });
     expect((await paymentOf(bookingId)).refundedCents).toBe(4500);
@@ -153,7 +212,10 @@ describe("refunds Stripe never answered", () => {
     const create = vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("timeout"));
     await adminRefundBooking(admin, bookingId, { amountCents: 1200, reason: "goodwill" });
     const refund = (await paymentOf(bookingId)).refunds[0]!;
-    await db.refund.update({ where: { id: refund.id }, data: { createdAt: new Date(Date.now() - 24 * 3_600_000), updatedAt: new Date(Date.now() - 3_600_000) } });
+    await db.refund.update({
+      where: { id: refund.id },
+      data: { createdAt: new Date(Date.now() - 24 * 3_600_000), updatedAt: new Date(Date.now() - 3_600_000) },
+    });
     await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
     expect(create).toHaveBeenCalledTimes(1);
     const p = await paymentOf(bookingId);
@@ -171,13 +233,22 @@ describe("refunds Stripe never answered", () => {
     vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("timeout"));
     await adminRefundBooking(admin, bookingId, { amountCents: 1300, reason: "goodwill" });
     const refund = (await paymentOf(bookingId)).refunds[0]!;
-    await db.refund.update({ where: { id: refund.id }, data: { createdAt: new Date(Date.now() - 24 * 3_600_000), updatedAt: new Date(Date.now() - 3_600_000) } });
+    await db.refund.update({
+      where: { id: refund.id },
+      data: { createdAt: new Date(Date.now() - 24 * 3_600_000), updatedAt: new Date(Date.now() - 3_600_000) },
+    });
     // Stripe's refund list (which would hold it, with Booth's refund id in its metadata) is replaced: no Stripe here.
-    const find = vi.spyOn(testGateway, "findRefund").mockResolvedValue({ id: `re_found_${refund.id}`, status: "succeeded" });
+    const find = vi
+      .spyOn(testGateway, "findRefund")
+      .mockResolvedValue({ id: `re_found_${refund.id}`, status: "succeeded" });
     await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
     expect(find).toHaveBeenCalledWith(`pi_${payment.id}`, refund.id);
     const p = await paymentOf(bookingId);
-    expect([p.refunds[0]!.status, p.refunds[0]!.stripeRefundId, p.refundedCents]).toEqual(["succeeded", `re_found_${refund.id}`, 1300]);
+    expect([p.refunds[0]!.status, p.refunds[0]!.stripeRefundId, p.refundedCents]).toEqual([
+      "succeeded",
+      `re_found_${refund.id}`,
+      1300,
+    ]);
   });
 });
 
@@ -185,9 +256,15 @@ describe("idempotency keys from the admin form", () => {
   it("a key reused for a different amount is refused with 409 instead of silently returning the first refund", async () => {
     const { bookingId, admin } = await paidBooking();
     await adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "first", idempotencyKey: "form-key-1" });
-    const again = await adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "first", idempotencyKey: "form-key-1" });
+    const again = await adminRefundBooking(admin, bookingId, {
+      amountCents: 1000,
+      reason: "first",
+      idempotencyKey: "form-key-1",
+    });
     expect(again.amountCents).toBe(1000);
-    const err = await appError(adminRefundBooking(admin, bookingId, { amountCents: 2000, reason: "second", idempotencyKey: "form-key-1" }));
+    const err = await appError(
+      adminRefundBooking(admin, bookingId, { amountCents: 2000, reason: "second", idempotencyKey: "form-key-1" }),
+    );
     expect(err?.status).toBe(409);
     expect(err?.message).toMatch(/already used for €10\.00/);
     expect((await paymentOf(bookingId)).refunds).toHaveLength(1);
@@ -204,13 +281,26 @@ describe("a payment that did not match its booking", () => {
     const admin = await createUser({ role: "admin" });
     const err = await appError(adminRefundBooking(admin, h.bookingId, { amountCents: 3001, reason: "mismatch" }));
     expect(err?.message).toMatch(/At most €30\.00/);
-    await refundBookingPayment({ bookingId: h.bookingId, reason: "mismatch", requestedById: admin.id, idempotencyKey: "mismatch-1" });
+    await refundBookingPayment({
+      bookingId: h.bookingId,
+      reason: "mismatch",
+      requestedById: admin.id,
+      idempotencyKey: "mismatch-1",
+    });
     expect((await paymentOf(h.bookingId)).refundedCents).toBe(3000);
   });
 });
 
 describe("disputes", () => {
-  const dispute = (paymentId: string, status: string) => ({ id: `dp_${paymentId}`, object: "dispute", amount: 4500, reason: "fraudulent", status, payment_intent: `pi_${paymentId}`, charge: `ch_${paymentId}` });
+  const dispute = (paymentId: string, status: string) => ({
+    id: `dp_${paymentId}`,
+    object: "dispute",
+    amount: 4500,
+    reason: "fraudulent",
+    status,
+    payment_intent: `pi_${paymentId}`,
+    charge: `ch_${paymentId}`,
+  });
 
   it("a dispute holds the payment out of earnings; won, the booking and payment return to where they were", async () => {
     const { bookingId, payment, creator } = await paidBooking();
@@ -234,8 +324,13 @@ describe("disputes", () => {
     expect([b.status, b.payments[0]!.status]).toEqual(["disputed", "disputed"]);
     expect(b.payments[0]!.reviewReason).toMatch(/lost/);
     expect((await getCreatorMoney(creator.user))!.earnings[0]).toMatchObject({ grossCents: 0, netCents: 0 });
-    const closed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "dispute.closed" } });
-    expect(closed.payload).toMatchObject({ status: "lost", explanation: expect.stringMatching(/bank returned the money/) });
+    const closed = await db.traceEvent.findFirstOrThrow({
+      where: { traceId: payment.traceId, type: "dispute.closed" },
+    });
+    expect(closed.payload).toMatchObject({
+      status: "lost",
+      explanation: expect.stringMatching(/bank returned the money/),
+    });
   });
 
   it("a dispute that arrives before the payment is recorded gets 5xx, and Stripe's retry applies it after", async () => {
@@ -257,20 +352,29 @@ describe("disputes", () => {
   it("a dispute, or a refund, for a payment Booth never recorded as paid stops waiting after 6 hours and flags the payment", async () => {
     const { offering, slots } = await bookableOffering();
     const h = await hold(offering.id, slots[0]!);
-    await deliver(signedEvent("checkout.session.expired", sessionFor(h.payment, { status: "expired", payment_status: "unpaid" })));
+    await deliver(
+      signedEvent("checkout.session.expired", sessionFor(h.payment, { status: "expired", payment_status: "unpaid" })),
+    );
     vi.spyOn(testGateway, "paymentIdForIntent").mockResolvedValue(h.payment.id); // Stripe's intent lookup, replaced
     const { processStripeWebhook } = await import("@/lib/payments/webhook");
-    const old = signedEvent("charge.dispute.created", dispute(h.payment.id, "needs_response"), { created: Math.floor(Date.now() / 1000) - 7 * 3600 });
+    const old = signedEvent("charge.dispute.created", dispute(h.payment.id, "needs_response"), {
+      created: Math.floor(Date.now() / 1000) - 7 * 3600,
+    });
     expect((await processStripeWebhook(old.payload, old.signature)).result).toBe("processed");
     const p = await paymentOf(h.bookingId);
-    expect([p.status, p.reviewReason]).toEqual(["expired", expect.stringMatching(/^Dispute dp_.* never paid: check it in Stripe/)]);
+    expect([p.status, p.reviewReason]).toEqual([
+      "expired",
+      expect.stringMatching(/^Dispute dp_.* never paid: check it in Stripe/),
+    ]);
   });
 
   it("winning a dispute keeps a refund failure raised during it on the review list", async () => {
     const { bookingId, payment, admin } = await paidBooking();
     await deliver(signedEvent("charge.dispute.created", dispute(payment.id, "needs_response")));
     // Stripe refuses refunds of a disputed charge; that refusal cannot be provoked here.
-    vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new RefundRejected("Charge has been disputed.", "charge_disputed"));
+    vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(
+      new RefundRejected("Charge has been disputed.", "charge_disputed"),
+    );
     await adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "goodwill" });
     expect((await paymentOf(bookingId)).reviewReason).toMatch(/^refund failed/);
     await deliver(signedEvent("charge.dispute.closed", dispute(payment.id, "won")));
@@ -314,7 +418,9 @@ describe("cancelling before payment", () => {
     await cancelBooking(h.viewer, h.bookingId);
     expect(expire).toHaveBeenCalledWith(h.payment.stripeCheckoutSessionId);
     expect(seenByOthers).toBe("cancelled");
-    const closed = await db.traceEvent.findFirstOrThrow({ where: { traceId: h.payment.traceId, type: "checkout.closed" } });
+    const closed = await db.traceEvent.findFirstOrThrow({
+      where: { traceId: h.payment.traceId, type: "checkout.closed" },
+    });
     expect(closed.payload).toMatchObject({ checkoutSessionId: h.payment.stripeCheckoutSessionId, result: "closed" });
   });
 

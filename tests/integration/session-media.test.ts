@@ -14,10 +14,18 @@ import { paidSession } from "../helpers/sessions";
 // webhooks reach the app; the clients report their path and first frame through the diagnostics
 // endpoint, as the room page does.
 
-type Probe = { ok: boolean; error?: string; frame?: { width: number; height: number }; path?: IcePath | null; creatorPath?: IcePath | null; joinToFirstFrameMs?: number };
+type Probe = {
+  ok: boolean;
+  error?: string;
+  frame?: { width: number; height: number };
+  path?: IcePath | null;
+  creatorPath?: IcePath | null;
+  joinToFirstFrameMs?: number;
+};
 
 const candidate = (t: string) => t.toLowerCase() as "host" | "srflx" | "prflx" | "relay";
-const relayProtocol = (p: string | null) => (p ? (p.replace(/^TRANSPORT_/, "").toLowerCase() as "udp" | "tcp" | "tls") : null);
+const relayProtocol = (p: string | null) =>
+  p ? (p.replace(/^TRANSPORT_/, "").toLowerCase() as "udp" | "tcp" | "tls") : null;
 
 async function signedIn(email: string) {
   const c = new HttpClient();
@@ -48,10 +56,14 @@ async function paidCall(mode: "direct" | "relay") {
     tokens.push((await res.json()) as TokenResponse);
   }
   const [ct, vt] = tokens as [TokenResponse, TokenResponse];
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "tests/helpers/media-probe.ts", mode], {
-    env: { ...process.env, PROBE_URL: vt.url, PROBE_CREATOR_TOKEN: ct.token, PROBE_VIEWER_TOKEN: vt.token },
-    timeout: 60_000,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", "tests/helpers/media-probe.ts", mode],
+    {
+      env: { ...process.env, PROBE_URL: vt.url, PROBE_CREATOR_TOKEN: ct.token, PROBE_VIEWER_TOKEN: vt.token },
+      timeout: 60_000,
+    },
+  );
   const probe = JSON.parse(stdout.trim().split("\n").at(-1)!) as Probe;
   expect(probe, probe.error).toMatchObject({ ok: true, frame: { width: 320, height: 240 } });
 
@@ -59,9 +71,21 @@ async function paidCall(mode: "direct" | "relay") {
   const report = async (c: HttpClient, t: TokenResponse, path: IcePath, firstMs?: number) => {
     const at = new Date().toISOString();
     const events: Record<string, unknown>[] = [
-      { type: "ice_selected", at, seq: t.seq, attempt: t.attempt, joinId: t.joinId, localCandidateType: candidate(path.localType), remoteCandidateType: candidate(path.remoteType), protocol: path.protocol, relayProtocol: relayProtocol(path.relayProtocol), ...(path.url ? { relayUrl: path.url } : {}) },
+      {
+        type: "ice_selected",
+        at,
+        seq: t.seq,
+        attempt: t.attempt,
+        joinId: t.joinId,
+        localCandidateType: candidate(path.localType),
+        remoteCandidateType: candidate(path.remoteType),
+        protocol: path.protocol,
+        relayProtocol: relayProtocol(path.relayProtocol),
+        ...(path.url ? { relayUrl: path.url } : {}),
+      },
     ];
-    if (firstMs !== undefined) events.push({ type: "first_media", at, seq: t.seq, attempt: t.attempt, joinId: t.joinId, msFromJoin: firstMs });
+    if (firstMs !== undefined)
+      events.push({ type: "first_media", at, seq: t.seq, attempt: t.attempt, joinId: t.joinId, msFromJoin: firstMs });
     const res = await c.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events });
     expect(res.status).toBe(202);
   };
@@ -70,9 +94,17 @@ async function paidCall(mode: "direct" | "relay") {
 
   // livekit-server's webhooks: both joins and the creator's camera, on the trace and the rows.
   const trace = await waitFor("both joins and the camera on the trace", async () => {
-    const events = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] });
+    const events = await db.traceEvent.findMany({
+      where: { traceId: s.booking.traceId },
+      orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+    });
     const joined = events.filter((e) => e.type === "participant.joined").map((e) => e.actorId);
-    const camera = events.some((e) => e.type === "track.published" && e.actorId === s.creator.user.id && (e.payload as { source?: string }).source === "camera");
+    const camera = events.some(
+      (e) =>
+        e.type === "track.published" &&
+        e.actorId === s.creator.user.id &&
+        (e.payload as { source?: string }).source === "camera",
+    );
     return joined.includes(s.viewer.id) && joined.includes(s.creator.user.id) && camera ? events : null;
   });
   const rows = await waitFor("both connection rows joined", async () => {
@@ -87,9 +119,25 @@ describe("a paid session on livekit-server", () => {
     const { s, probe, trace, rows } = await paidCall("direct");
     expect(probe.path?.localType).toMatch(/^(HOST|SRFLX|PRFLX)$/);
     const types = trace.map((e) => `${e.source}:${e.type}`);
-    expect(types).toEqual(expect.arrayContaining(["app:token.issued", "livekit:room.started", "livekit:participant.joined", "livekit:track.published", "client:client.ice_selected", "client:client.first_media"]));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        "app:token.issued",
+        "livekit:room.started",
+        "livekit:participant.joined",
+        "livekit:track.published",
+        "client:client.ice_selected",
+        "client:client.first_media",
+      ]),
+    );
     const viewerRow = rows.find((r) => r.identity === s.viewer.id)!;
-    expect(viewerRow).toMatchObject({ role: "viewer", iceTransportPolicy: "all", localCandidateType: probe.path!.localType.toLowerCase(), protocol: "udp", relayProtocol: null, firstMediaMs: probe.joinToFirstFrameMs });
+    expect(viewerRow).toMatchObject({
+      role: "viewer",
+      iceTransportPolicy: "all",
+      localCandidateType: probe.path!.localType.toLowerCase(),
+      protocol: "udp",
+      relayProtocol: null,
+      firstMediaMs: probe.joinToFirstFrameMs,
+    });
     expect(viewerRow.livekitParticipantSid).toMatch(/^PA_/);
     const room = await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } });
     expect(room.livekitRoomSid).toMatch(/^RM_/);
@@ -98,11 +146,16 @@ describe("a paid session on livekit-server", () => {
   it("with the relay policy forced, the trace and the connection rows record TURN/UDP", async () => {
     const { s, probe, trace, rows } = await paidCall("relay");
     expect(probe.path).toMatchObject({ localType: "RELAY", protocol: "udp", relayProtocol: "TRANSPORT_UDP" });
-    for (const r of rows) expect(r).toMatchObject({ iceTransportPolicy: "relay", localCandidateType: "relay", relayProtocol: "udp" });
+    for (const r of rows)
+      expect(r).toMatchObject({ iceTransportPolicy: "relay", localCandidateType: "relay", relayProtocol: "udp" });
     const ice = trace.filter((e) => e.type === "client.ice_selected");
-    expect(ice.map((e) => (e.payload as { localCandidateType: string; relayUrl?: string }).localCandidateType)).toEqual(["relay", "relay"]);
+    expect(ice.map((e) => (e.payload as { localCandidateType: string; relayUrl?: string }).localCandidateType)).toEqual(
+      ["relay", "relay"],
+    );
     expect((ice[0]!.payload as { relayUrl?: string }).relayUrl).toMatch(/^turn:127\.0\.0\.1:\d+\?transport=udp$/);
-    const meta = trace.filter((e) => e.type === "participant.joined").map((e) => (e.payload as { policy: string }).policy);
+    const meta = trace
+      .filter((e) => e.type === "participant.joined")
+      .map((e) => (e.payload as { policy: string }).policy);
     expect(meta).toEqual(["relay", "relay"]);
     expect(rows.find((r) => r.identity === s.viewer.id)!.firstMediaMs).toBe(probe.joinToFirstFrameMs);
   }, 90_000);

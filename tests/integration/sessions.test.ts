@@ -17,7 +17,8 @@ async function signedIn(email: string) {
   return c;
 }
 
-const askToken = (c: HttpClient, bookingId: string, body: Record<string, unknown> = {}) => c.json(`/api/sessions/${bookingId}/token`, "POST", body);
+const askToken = (c: HttpClient, bookingId: string, body: Record<string, unknown> = {}) =>
+  c.json(`/api/sessions/${bookingId}/token`, "POST", body);
 
 describe("POST /api/sessions/:id/token", () => {
   it("gives the viewer and the creator a short-lived token for this room only, and records the attempt", async () => {
@@ -25,28 +26,73 @@ describe("POST /api/sessions/:id/token", () => {
     const viewer = await signedIn(s.viewer.email);
     const res = await askToken(viewer, s.booking.id, { attempt: 1, joinId: "join-abc-123" });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { token: string; roomName: string; role: string; seq: number; policy: string; identity: string };
-    expect(body).toMatchObject({ roomName: `booth-${s.booking.id}`, role: "viewer", seq: 1, policy: "all", identity: s.viewer.id });
-    const claims = await new TokenVerifier(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).verify(body.token);
+    const body = (await res.json()) as {
+      token: string;
+      roomName: string;
+      role: string;
+      seq: number;
+      policy: string;
+      identity: string;
+    };
+    expect(body).toMatchObject({
+      roomName: `booth-${s.booking.id}`,
+      role: "viewer",
+      seq: 1,
+      policy: "all",
+      identity: s.viewer.id,
+    });
+    const claims = await new TokenVerifier(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).verify(
+      body.token,
+    );
     expect(claims.sub).toBe(s.viewer.id);
-    expect(claims.video).toMatchObject({ room: `booth-${s.booking.id}`, roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: true });
+    expect(claims.video).toMatchObject({
+      room: `booth-${s.booking.id}`,
+      roomJoin: true,
+      canPublish: true,
+      canSubscribe: true,
+      canPublishData: true,
+    });
     expect(claims.video?.roomAdmin).toBeFalsy();
     expect(claims.video?.canPublishSources).toEqual(["camera", "microphone"]);
-    expect(JSON.parse(claims.metadata!)).toMatchObject({ role: "viewer", bookingId: s.booking.id, attempt: 1, seq: 1, policy: "all" });
+    expect(JSON.parse(claims.metadata!)).toMatchObject({
+      role: "viewer",
+      bookingId: s.booking.id,
+      attempt: 1,
+      seq: 1,
+      policy: "all",
+    });
     expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(300);
     // Booth opened the room (livekit-server does not create rooms on join).
     const { RoomServiceClient } = await import("livekit-server-sdk");
-    const rooms = new RoomServiceClient(process.env.LIVEKIT_URL!.replace(/^ws/, "http"), process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!);
+    const rooms = new RoomServiceClient(
+      process.env.LIVEKIT_URL!.replace(/^ws/, "http"),
+      process.env.LIVEKIT_API_KEY!,
+      process.env.LIVEKIT_API_SECRET!,
+    );
     expect((await rooms.listRooms([`booth-${s.booking.id}`])).map((r) => r.name)).toEqual([`booth-${s.booking.id}`]);
 
     const creator = await signedIn((await db.user.findUniqueOrThrow({ where: { id: s.creator.user.id } })).email);
-    const relay = (await (await askToken(creator, s.booking.id, { attempt: 2, joinId: "join-def-456" })).json()) as { token: string; role: string; policy: string };
+    const relay = (await (await askToken(creator, s.booking.id, { attempt: 2, joinId: "join-def-456" })).json()) as {
+      token: string;
+      role: string;
+      policy: string;
+    };
     expect(relay).toMatchObject({ role: "creator", policy: "relay" });
-    const creatorClaims = await new TokenVerifier(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).verify(relay.token);
-    expect(creatorClaims.video?.canPublishSources).toEqual(expect.arrayContaining(["camera", "microphone", "screen_share"]));
+    const creatorClaims = await new TokenVerifier(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).verify(
+      relay.token,
+    );
+    expect(creatorClaims.video?.canPublishSources).toEqual(
+      expect.arrayContaining(["camera", "microphone", "screen_share"]),
+    );
 
-    const rows = await db.participantConnection.findMany({ where: { roomSession: { bookingId: s.booking.id } }, orderBy: { createdAt: "asc" } });
-    expect(rows.map((r) => [r.role, r.iceTransportPolicy, r.attempt, r.joinId])).toEqual([["viewer", "all", 1, "join-abc-123"], ["creator", "relay", 1, "join-def-456"]]);
+    const rows = await db.participantConnection.findMany({
+      where: { roomSession: { bookingId: s.booking.id } },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(rows.map((r) => [r.role, r.iceTransportPolicy, r.attempt, r.joinId])).toEqual([
+      ["viewer", "all", 1, "join-abc-123"],
+      ["creator", "relay", 1, "join-def-456"],
+    ]);
     const issued = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, type: "token.issued" } });
     expect(issued).toHaveLength(2);
   });
@@ -62,13 +108,21 @@ describe("POST /api/sessions/:id/token", () => {
     const unpaid = await paidSession({ startsInMinutes: 5, status: "pending_payment" });
     const r2 = await askToken(await signedIn(unpaid.viewer.email), unpaid.booking.id);
     expect(r2.status).toBe(403);
-    expect(await r2.json()).toMatchObject({ details: { reason: "not_paid" }, error: expect.stringMatching(/not paid/) });
+    expect(await r2.json()).toMatchObject({
+      details: { reason: "not_paid" },
+      error: expect.stringMatching(/not paid/),
+    });
 
     const later = await paidSession({ startsInMinutes: 90 });
     const r3 = await askToken(await signedIn(later.viewer.email), later.booking.id, { timeZone: "Asia/Tokyo" });
     expect(r3.status).toBe(403);
     const opensAt = new Date(later.booking.startsAt.getTime() - 10 * 60_000);
-    const hhmm = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(opensAt);
+    const hhmm = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Asia/Tokyo",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(opensAt);
     const b3 = (await r3.json()) as { error: string; details: { reason: string } };
     expect(b3.details.reason).toBe("not_open_yet");
     expect(b3.error).toContain(`opens at`);
@@ -85,10 +139,22 @@ describe("POST /api/sessions/:id/token", () => {
     await db.user.update({ where: { id: open.viewer.id }, data: { status: "suspended" } });
     const r5 = await askToken(viewer, open.booking.id);
     expect(r5.status).toBe(403);
-    expect(await r5.json()).toMatchObject({ details: { reason: "suspended" }, error: expect.stringMatching(/suspended/) });
+    expect(await r5.json()).toMatchObject({
+      details: { reason: "suspended" },
+      error: expect.stringMatching(/suspended/),
+    });
 
-    const refused = await db.traceEvent.findMany({ where: { traceId: { in: [unpaid.booking.traceId, later.booking.traceId, past.booking.traceId] }, type: "token.refused" } });
-    expect(refused.map((e) => (e.payload as { reason: string }).reason).sort()).toEqual(["ended", "not_open_yet", "not_paid"]);
+    const refused = await db.traceEvent.findMany({
+      where: {
+        traceId: { in: [unpaid.booking.traceId, later.booking.traceId, past.booking.traceId] },
+        type: "token.refused",
+      },
+    });
+    expect(refused.map((e) => (e.payload as { reason: string }).reason).sort()).toEqual([
+      "ended",
+      "not_open_yet",
+      "not_paid",
+    ]);
   });
 
   it("limits each participant to SESSION_TOKEN_MAX_PER_MINUTE tokens (20) a minute per session", async () => {
@@ -99,7 +165,10 @@ describe("POST /api/sessions/:id/token", () => {
     expect(statuses.filter((x) => x === 200)).toHaveLength(20);
     const refused = await askToken(viewer, s.booking.id);
     expect(refused.status).toBe(429);
-    expect(await refused.json()).toMatchObject({ error: expect.stringMatching(/Too many requests to join/), details: { retryAfterSeconds: expect.any(Number) } });
+    expect(await refused.json()).toMatchObject({
+      error: expect.stringMatching(/Too many requests to join/),
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
     // Refused requests write nothing: 20 connection rows, 20 token.issued events.
     expect(await db.participantConnection.count({ where: { roomSession: { bookingId: s.booking.id } } })).toBe(20);
     expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, type: "token.issued" } })).toBe(20);
@@ -115,7 +184,11 @@ describe("POST /api/sessions/:id/token", () => {
 });
 
 describe("POST /api/livekit/webhook", () => {
-  const participant = (identity: string, sid: string, meta: Record<string, unknown>) => ({ sid, identity, metadata: JSON.stringify(meta) });
+  const participant = (identity: string, sid: string, meta: Record<string, unknown>) => ({
+    sid,
+    identity,
+    metadata: JSON.stringify(meta),
+  });
 
   it("refuses a forged or missing signature with 401 and records nothing", async () => {
     const s = await paidSession();
@@ -125,7 +198,10 @@ describe("POST /api/livekit/webhook", () => {
     const real = await signedLivekitWebhook(event);
     expect((await deliverLivekit({ body: real.body })).status).toBe(401);
     // A body altered after signing no longer matches the signature's checksum.
-    expect((await deliverLivekit({ body: real.body.replace("RM_forged", "RM_altered"), authorization: real.authorization })).status).toBe(401);
+    expect(
+      (await deliverLivekit({ body: real.body.replace("RM_forged", "RM_altered"), authorization: real.authorization }))
+        .status,
+    ).toBe(401);
     expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId } })).toBe(0);
   });
 
@@ -145,7 +221,9 @@ describe("POST /api/livekit/webhook", () => {
     // Ends 9 minutes ago: the room closes (end plus 10 minutes' grace) in about a minute.
     const s = await paidSession({ startsInMinutes: -39, durationMinutes: 30 });
     const body = (await (await askToken(await signedIn(s.viewer.email), s.booking.id)).json()) as { token: string };
-    const claims = await new TokenVerifier(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).verify(body.token);
+    const claims = await new TokenVerifier(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!).verify(
+      body.token,
+    );
     expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(61);
     expect(claims.exp! - claims.nbf!).toBeGreaterThan(40);
   });
@@ -155,27 +233,73 @@ describe("POST /api/livekit/webhook", () => {
     const room = { name: `booth-${s.booking.id}`, sid: `RM_${s.booking.id}` };
     const t0 = Math.floor(Date.now() / 1000) - 120; // stamps well before their delivery: the stamp is the time
     const meta = { role: "viewer", bookingId: s.booking.id, attempt: 1, seq: 1, policy: "all", joinId: "join-xyz-123" };
-    const left = await signedLivekitWebhook({ event: "participant_left", createdAt: String(t0 + 30), room, participant: { ...participant(s.viewer.id, `PA_${s.booking.id}`, meta), disconnectReason: "CLIENT_INITIATED" } });
-    const joined = await signedLivekitWebhook({ event: "participant_joined", createdAt: String(t0 + 2), room, participant: participant(s.viewer.id, `PA_${s.booking.id}`, meta) });
+    const left = await signedLivekitWebhook({
+      event: "participant_left",
+      createdAt: String(t0 + 30),
+      room,
+      participant: { ...participant(s.viewer.id, `PA_${s.booking.id}`, meta), disconnectReason: "CLIENT_INITIATED" },
+    });
+    const joined = await signedLivekitWebhook({
+      event: "participant_joined",
+      createdAt: String(t0 + 2),
+      room,
+      participant: participant(s.viewer.id, `PA_${s.booking.id}`, meta),
+    });
     const finished = await signedLivekitWebhook({ event: "room_finished", createdAt: String(t0 + 60), room });
     const started = await signedLivekitWebhook({ event: "room_started", createdAt: String(t0), room });
     // The camera's event arrives before the join it follows.
-    const camera = await signedLivekitWebhook({ event: "track_published", createdAt: String(t0 + 3), room, participant: participant(s.viewer.id, `PA_${s.booking.id}`, meta), track: { sid: `TR_${s.booking.id}`, type: "VIDEO", source: "CAMERA" } });
+    const camera = await signedLivekitWebhook({
+      event: "track_published",
+      createdAt: String(t0 + 3),
+      room,
+      participant: participant(s.viewer.id, `PA_${s.booking.id}`, meta),
+      track: { sid: `TR_${s.booking.id}`, type: "VIDEO", source: "CAMERA" },
+    });
     // Someone without a Booth token (an agent, a tool): on the trace, nobody's connection.
-    const stray = await signedLivekitWebhook({ event: "participant_joined", createdAt: String(t0 + 5), room, participant: { sid: `PA_stray_${s.booking.id}`, identity: "some-agent" } });
-    for (const hook of [left, camera, finished, joined, started, stray, joined, left]) expect((await deliverLivekit(hook)).status).toBe(200);
+    const stray = await signedLivekitWebhook({
+      event: "participant_joined",
+      createdAt: String(t0 + 5),
+      room,
+      participant: { sid: `PA_stray_${s.booking.id}`, identity: "some-agent" },
+    });
+    for (const hook of [left, camera, finished, joined, started, stray, joined, left])
+      expect((await deliverLivekit(hook)).status).toBe(200);
     const dup = (await (await deliverLivekit(started)).json()) as { result: string };
     expect(dup.result).toBe("duplicate");
 
-    const rs = await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id }, include: { connections: true } });
-    expect(rs).toMatchObject({ status: "ended", livekitRoomSid: room.sid, startedAt: new Date(t0 * 1000), endedAt: new Date((t0 + 60) * 1000) });
+    const rs = await db.roomSession.findUniqueOrThrow({
+      where: { bookingId: s.booking.id },
+      include: { connections: true },
+    });
+    expect(rs).toMatchObject({
+      status: "ended",
+      livekitRoomSid: room.sid,
+      startedAt: new Date(t0 * 1000),
+      endedAt: new Date((t0 + 60) * 1000),
+    });
     expect(rs.connections).toHaveLength(1);
     expect(rs.connections[0]).toMatchObject({
-      role: "viewer", attempt: 1, livekitParticipantSid: `PA_${s.booking.id}`, joinedAt: new Date((t0 + 2) * 1000), leftAt: new Date((t0 + 30) * 1000),
-      disconnectReason: "CLIENT_INITIATED", firstPublishedAt: new Date((t0 + 3) * 1000), publishedSources: ["camera"],
+      role: "viewer",
+      attempt: 1,
+      livekitParticipantSid: `PA_${s.booking.id}`,
+      joinedAt: new Date((t0 + 2) * 1000),
+      leftAt: new Date((t0 + 30) * 1000),
+      disconnectReason: "CLIENT_INITIATED",
+      firstPublishedAt: new Date((t0 + 3) * 1000),
+      publishedSources: ["camera"],
     });
-    const events = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, source: "livekit" }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }] });
-    expect(events.map((e) => e.type)).toEqual(["room.started", "participant.joined", "track.published", "participant.joined", "participant.left", "room.finished"]);
+    const events = await db.traceEvent.findMany({
+      where: { traceId: s.booking.traceId, source: "livekit" },
+      orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+    });
+    expect(events.map((e) => e.type)).toEqual([
+      "room.started",
+      "participant.joined",
+      "track.published",
+      "participant.joined",
+      "participant.left",
+      "room.finished",
+    ]);
     expect(events[3]!.payload).toMatchObject({ identity: "some-agent", role: null });
   });
 
@@ -183,18 +307,42 @@ describe("POST /api/livekit/webhook", () => {
     const s = await paidSession({ startsInMinutes: 5 });
     const viewer = await signedIn(s.viewer.email);
     const t = (await (await askToken(viewer, s.booking.id, { joinId: "join-order-01" })).json()) as { seq: number };
-    const row = await db.participantConnection.findFirstOrThrow({ where: { roomSession: { bookingId: s.booking.id }, identity: s.viewer.id } });
+    const row = await db.participantConnection.findFirstOrThrow({
+      where: { roomSession: { bookingId: s.booking.id }, identity: s.viewer.id },
+    });
     // Delivered more than a second later, so the whole-second stamp is all there is to go by.
     await new Promise((r) => setTimeout(r, 1100));
-    const meta = { role: "viewer", bookingId: s.booking.id, attempt: 1, seq: t.seq, policy: "all", joinId: "join-order-01" };
+    const meta = {
+      role: "viewer",
+      bookingId: s.booking.id,
+      attempt: 1,
+      seq: t.seq,
+      policy: "all",
+      joinId: "join-order-01",
+    };
     const stamp = String(Math.floor(row.tokenIssuedAt!.getTime() / 1000));
-    expect((await deliverLivekit(await signedLivekitWebhook({ event: "participant_joined", createdAt: stamp, room: { name: `booth-${s.booking.id}`, sid: `RM_o_${s.booking.id}` }, participant: participant(s.viewer.id, `PA_o_${s.booking.id}`, meta) }))).status).toBe(200);
-    const joined = await db.traceEvent.findFirstOrThrow({ where: { traceId: s.booking.traceId, type: "participant.joined" } });
+    expect(
+      (
+        await deliverLivekit(
+          await signedLivekitWebhook({
+            event: "participant_joined",
+            createdAt: stamp,
+            room: { name: `booth-${s.booking.id}`, sid: `RM_o_${s.booking.id}` },
+            participant: participant(s.viewer.id, `PA_o_${s.booking.id}`, meta),
+          }),
+        )
+      ).status,
+    ).toBe(200);
+    const joined = await db.traceEvent.findFirstOrThrow({
+      where: { traceId: s.booking.traceId, type: "participant.joined" },
+    });
     expect(joined.occurredAt.getTime()).toBeGreaterThanOrEqual(row.tokenIssuedAt!.getTime());
   });
 
   it("acknowledges events about rooms that are not sessions without recording them", async () => {
-    const res = await deliverLivekit(await signedLivekitWebhook({ event: "room_started", room: { name: "some-other-room", sid: "RM_other" } }));
+    const res = await deliverLivekit(
+      await signedLivekitWebhook({ event: "room_started", room: { name: "some-other-room", sid: "RM_other" } }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ result: "ignored" });
   });
@@ -206,12 +354,25 @@ describe("POST /api/sessions/:id/diagnostics", () => {
   it("stores a participant's batch on the trace and the connection row, once per batch id", async () => {
     const s = await paidSession({ startsInMinutes: 5 });
     const viewer = await signedIn(s.viewer.email);
-    const { seq } = (await (await askToken(viewer, s.booking.id, { joinId: "join-diag-001" })).json()) as { seq: number };
+    const { seq } = (await (await askToken(viewer, s.booking.id, { joinId: "join-diag-001" })).json()) as {
+      seq: number;
+    };
     const batch = {
       batchId: "batch-0001-abcd",
       events: [
         { type: "signal_connected", at: now(), seq, attempt: 1, joinId: "join-diag-001" },
-        { type: "ice_selected", at: now(), seq, attempt: 1, joinId: "join-diag-001", localCandidateType: "relay", remoteCandidateType: "host", protocol: "udp", relayProtocol: "udp", relayUrl: "turn:127.0.0.1:3478?transport=udp" },
+        {
+          type: "ice_selected",
+          at: now(),
+          seq,
+          attempt: 1,
+          joinId: "join-diag-001",
+          localCandidateType: "relay",
+          remoteCandidateType: "host",
+          protocol: "udp",
+          relayProtocol: "udp",
+          relayUrl: "turn:127.0.0.1:3478?transport=udp",
+        },
         { type: "first_media", at: now(), seq, attempt: 1, joinId: "join-diag-001", msFromJoin: 812 },
         { type: "reconnecting", at: now(), seq, attempt: 1 },
       ],
@@ -222,11 +383,28 @@ describe("POST /api/sessions/:id/diagnostics", () => {
     const again = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", batch);
     expect(await again.json()).toMatchObject({ duplicate: true });
 
-    const row = await db.participantConnection.findFirstOrThrow({ where: { roomSession: { bookingId: s.booking.id }, identity: s.viewer.id, attempt: seq } });
-    expect(row).toMatchObject({ localCandidateType: "relay", remoteCandidateType: "host", protocol: "udp", relayProtocol: "udp", firstMediaMs: 812, reconnects: 1 });
+    const row = await db.participantConnection.findFirstOrThrow({
+      where: { roomSession: { bookingId: s.booking.id }, identity: s.viewer.id, attempt: seq },
+    });
+    expect(row).toMatchObject({
+      localCandidateType: "relay",
+      remoteCandidateType: "host",
+      protocol: "udp",
+      relayProtocol: "udp",
+      firstMediaMs: 812,
+      reconnects: 1,
+    });
     expect(row.signalConnectedAt).not.toBeNull();
-    const client = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, source: "client" }, orderBy: { id: "asc" } });
-    expect(client.map((e) => e.type)).toEqual(["client.signal_connected", "client.ice_selected", "client.first_media", "client.reconnecting"]);
+    const client = await db.traceEvent.findMany({
+      where: { traceId: s.booking.traceId, source: "client" },
+      orderBy: { id: "asc" },
+    });
+    expect(client.map((e) => e.type)).toEqual([
+      "client.signal_connected",
+      "client.ice_selected",
+      "client.first_media",
+      "client.reconnecting",
+    ]);
     expect(client[1]!.payload).toMatchObject({ role: "viewer", localCandidateType: "relay", relayProtocol: "udp" });
     expect(client.every((e) => e.actorId === s.viewer.id)).toBe(true);
   });
@@ -236,8 +414,17 @@ describe("POST /api/sessions/:id/diagnostics", () => {
     const viewer = await signedIn(s.viewer.email);
     const slow = new Date(Date.now() - 90_000).toISOString();
     const before = Date.now();
-    expect((await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { sentAt: slow, events: [{ type: "reconnected", at: slow }] })).status).toBe(202);
-    const e = await db.traceEvent.findFirstOrThrow({ where: { traceId: s.booking.traceId, type: "client.reconnected" } });
+    expect(
+      (
+        await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", {
+          sentAt: slow,
+          events: [{ type: "reconnected", at: slow }],
+        })
+      ).status,
+    ).toBe(202);
+    const e = await db.traceEvent.findFirstOrThrow({
+      where: { traceId: s.booking.traceId, type: "client.reconnected" },
+    });
     expect(e.occurredAt.getTime()).toBeGreaterThanOrEqual(before - 2000);
     expect(e.occurredAt.getTime()).toBeLessThanOrEqual(Date.now() + 2000);
   });
@@ -246,14 +433,25 @@ describe("POST /api/sessions/:id/diagnostics", () => {
     const s = await paidSession({ startsInMinutes: 5 });
     const viewer = await signedIn(s.viewer.email);
     const at = new Date(Date.now() - 4000);
-    expect((await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { sentAt: at.toISOString(), events: [{ type: "reconnected", at: at.toISOString() }] })).status).toBe(202);
-    const e = await db.traceEvent.findFirstOrThrow({ where: { traceId: s.booking.traceId, type: "client.reconnected" } });
+    expect(
+      (
+        await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", {
+          sentAt: at.toISOString(),
+          events: [{ type: "reconnected", at: at.toISOString() }],
+        })
+      ).status,
+    ).toBe(202);
+    const e = await db.traceEvent.findFirstOrThrow({
+      where: { traceId: s.booking.traceId, type: "client.reconnected" },
+    });
     expect(e.occurredAt.getTime()).toBe(at.getTime());
   });
 
   it("takes no reports about a session whose room is far from open", async () => {
     const s = await paidSession({ startsInMinutes: 180 });
-    const res = await (await signedIn(s.viewer.email)).json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "reconnected", at: now() }] });
+    const res = await (await signedIn(s.viewer.email)).json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", {
+      events: [{ type: "reconnected", at: now() }],
+    });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ error: expect.stringMatching(/not open/) });
   });
@@ -261,24 +459,43 @@ describe("POST /api/sessions/:id/diagnostics", () => {
   it("accepts reports only from the session's participants", async () => {
     const s = await paidSession({ startsInMinutes: 5 });
     const stranger = await createUser();
-    const res = await (await signedIn(stranger.email)).json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "signal_connected", at: now() }] });
+    const res = await (await signedIn(stranger.email)).json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", {
+      events: [{ type: "signal_connected", at: now() }],
+    });
     expect(res.status).toBe(403);
-    expect((await new HttpClient().json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "signal_connected", at: now() }] })).status).toBe(401);
+    expect(
+      (
+        await new HttpClient().json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", {
+          events: [{ type: "signal_connected", at: now() }],
+        })
+      ).status,
+    ).toBe(401);
     expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, source: "client" } })).toBe(0);
   });
 
   it("says what is wrong with a malformed, oversized or too-long batch", async () => {
     const s = await paidSession({ startsInMinutes: 5 });
     const viewer = await signedIn(s.viewer.email);
-    const bad = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "ice_selected", at: now(), localCandidateType: "carrier-pigeon", protocol: "udp" }] });
+    const bad = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", {
+      events: [{ type: "ice_selected", at: now(), localCandidateType: "carrier-pigeon", protocol: "udp" }],
+    });
     expect(bad.status).toBe(422);
     expect(JSON.stringify(await bad.json())).toContain("events");
-    const many = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: Array.from({ length: 51 }, () => ({ type: "reconnected", at: now() })) });
+    const many = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", {
+      events: Array.from({ length: 51 }, () => ({ type: "reconnected", at: now() })),
+    });
     expect(many.status).toBe(422);
     expect(JSON.stringify(await many.json())).toMatch(/at most 50/);
-    const big = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "disconnected", at: now(), reason: "x" }], padding: "x".repeat(20_000) });
+    const big = await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", {
+      events: [{ type: "disconnected", at: now(), reason: "x" }],
+      padding: "x".repeat(20_000),
+    });
     expect(big.status).toBe(413);
-    const notJson = await viewer.fetch(`/api/sessions/${s.booking.id}/diagnostics`, { method: "POST", body: "{oops", headers: { "content-type": "application/json" } });
+    const notJson = await viewer.fetch(`/api/sessions/${s.booking.id}/diagnostics`, {
+      method: "POST",
+      body: "{oops",
+      headers: { "content-type": "application/json" },
+    });
     expect(notJson.status).toBe(400);
     expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, source: "client" } })).toBe(0);
   });
@@ -287,24 +504,50 @@ describe("POST /api/sessions/:id/diagnostics", () => {
     const s = await paidSession({ startsInMinutes: 5 });
     const viewer = await signedIn(s.viewer.email);
     const statuses: number[] = [];
-    for (let i = 0; i < 32; i++) statuses.push((await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "reconnected", at: now() }] })).status);
+    for (let i = 0; i < 32; i++)
+      statuses.push(
+        (
+          await viewer.json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", {
+            events: [{ type: "reconnected", at: now() }],
+          })
+        ).status,
+      );
     expect(statuses.filter((x) => x === 202)).toHaveLength(30);
     expect(statuses.slice(30)).toEqual([429, 429]);
     // The creator's budget is their own.
     const creatorEmail = (await db.user.findUniqueOrThrow({ where: { id: s.creator.user.id } })).email;
-    expect((await (await signedIn(creatorEmail)).json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "reconnected", at: now() }] })).status).toBe(202);
+    expect(
+      (
+        await (
+          await signedIn(creatorEmail)
+        ).json(`/api/sessions/${s.booking.id}/diagnostics`, "POST", { events: [{ type: "reconnected", at: now() }] })
+      ).status,
+    ).toBe(202);
   });
 });
 
 describe("settling an ended session", () => {
   /** LiveKit's record of a session (as its webhooks leave it on the trace). */
-  async function presence(s: Awaited<ReturnType<typeof paidSession>>, events: { type: string; role: "viewer" | "creator"; atMin: number; source?: string }[]) {
+  async function presence(
+    s: Awaited<ReturnType<typeof paidSession>>,
+    events: { type: string; role: "viewer" | "creator"; atMin: number; source?: string }[],
+  ) {
     for (const [i, e] of events.entries()) {
       const identity = e.role === "viewer" ? s.viewer.id : s.creator.user.id;
       await appendTrace({
-        traceId: s.booking.traceId, type: e.type as "participant.joined", source: "livekit", actorId: identity,
+        traceId: s.booking.traceId,
+        type: e.type as "participant.joined",
+        source: "livekit",
+        actorId: identity,
         occurredAt: new Date(s.booking.startsAt.getTime() + e.atMin * 60_000),
-        payload: { role: e.role, identity, participantSid: `PA_${e.role}_${s.booking.id}`, ...(e.source ? { trackSid: `TR_${e.role}_${i}`, source: e.source, kind: e.source === "camera" ? "video" : "audio" } : {}) },
+        payload: {
+          role: e.role,
+          identity,
+          participantSid: `PA_${e.role}_${s.booking.id}`,
+          ...(e.source
+            ? { trackSid: `TR_${e.role}_${i}`, source: e.source, kind: e.source === "camera" ? "video" : "audio" }
+            : {}),
+        },
       });
     }
   }
@@ -319,7 +562,11 @@ describe("settling an ended session", () => {
       // The camera came on only after the viewer had gone.
       { type: "track.published", role: "creator", atMin: 25, source: "camera" },
     ]);
-    const results = await Promise.allSettled([settleSession(s.booking.id), settleSession(s.booking.id), settleSession(s.booking.id)]);
+    const results = await Promise.allSettled([
+      settleSession(s.booking.id),
+      settleSession(s.booking.id),
+      settleSession(s.booking.id),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled" && r.value === true)).toHaveLength(1);
     expect(await settleSession(s.booking.id)).toBe(false);
 
@@ -330,18 +577,37 @@ describe("settling an ended session", () => {
     expect(booking).toMatchObject({ status: "cancelled", roomSession: { outcome: "creator_no_show" } });
     const settled = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, type: "session.settled" } });
     expect(settled).toHaveLength(1);
-    expect(settled[0]!.payload).toMatchObject({ outcome: "creator_no_show", explanation: expect.stringMatching(/never published camera or microphone/), refundId: refunds[0]!.id });
+    expect(settled[0]!.payload).toMatchObject({
+      outcome: "creator_no_show",
+      explanation: expect.stringMatching(/never published camera or microphone/),
+      refundId: refunds[0]!.id,
+    });
   });
 
   it("refunds nothing when LiveKit's record and the viewer's browser disagree, and flags the payment", async () => {
     const s = await ended();
     // The creator's track_published webhook was lost (a restart), but the viewer's browser decoded video.
-    await presence(s, [{ type: "participant.joined", role: "viewer", atMin: 0 }, { type: "participant.joined", role: "creator", atMin: 0 }]);
-    await appendTrace({ traceId: s.booking.traceId, type: "client.first_media", source: "client", actorId: s.viewer.id, occurredAt: new Date(s.booking.startsAt.getTime() + 60_000), payload: { role: "viewer", msFromJoin: 900 } });
+    await presence(s, [
+      { type: "participant.joined", role: "viewer", atMin: 0 },
+      { type: "participant.joined", role: "creator", atMin: 0 },
+    ]);
+    await appendTrace({
+      traceId: s.booking.traceId,
+      type: "client.first_media",
+      source: "client",
+      actorId: s.viewer.id,
+      occurredAt: new Date(s.booking.startsAt.getTime() + 60_000),
+      payload: { role: "viewer", msFromJoin: 900 },
+    });
     expect(await settleSession(s.booking.id)).toBe(true);
     expect(await db.refund.count({ where: { paymentId: s.payment.id } })).toBe(0);
-    expect(await db.payment.findUniqueOrThrow({ where: { id: s.payment.id } })).toMatchObject({ status: "paid", reviewReason: expect.stringMatching(/unclear/) });
-    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({ outcome: "unclear" });
+    expect(await db.payment.findUniqueOrThrow({ where: { id: s.payment.id } })).toMatchObject({
+      status: "paid",
+      reviewReason: expect.stringMatching(/unclear/),
+    });
+    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({
+      outcome: "unclear",
+    });
   });
 
   it("never refunds more than was paid when an admin refunds at the moment the no-show is settled", async () => {
@@ -352,24 +618,39 @@ describe("settling an ended session", () => {
       await presence(s, [{ type: "participant.joined", role: "viewer", atMin: 0 }]);
       await Promise.allSettled([
         settleSession(s.booking.id),
-        refundBookingPayment({ bookingId: s.booking.id, reason: "goodwill", requestedById: admin.id, idempotencyKey: `race-${s.booking.id}` }),
+        refundBookingPayment({
+          bookingId: s.booking.id,
+          reason: "goodwill",
+          requestedById: admin.id,
+          idempotencyKey: `race-${s.booking.id}`,
+        }),
       ]);
       const refunds = await db.refund.findMany({ where: { paymentId: s.payment.id } });
       expect(refunds).toHaveLength(1);
       expect(refunds[0]!.amountCents).toBe(4000);
-      expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({ outcome: "creator_no_show" });
+      expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({
+        outcome: "creator_no_show",
+      });
     }
   });
 
   it("keeps the payment with the creator when the viewer never came, and says so", async () => {
     const s = await ended();
-    await presence(s, [{ type: "participant.joined", role: "creator", atMin: 0 }, { type: "track.published", role: "creator", atMin: 0, source: "camera" }]);
+    await presence(s, [
+      { type: "participant.joined", role: "creator", atMin: 0 },
+      { type: "track.published", role: "creator", atMin: 0, source: "camera" },
+    ]);
     expect(await settleSession(s.booking.id)).toBe(true);
     expect(await db.refund.count({ where: { paymentId: s.payment.id } })).toBe(0);
     const booking = await db.booking.findUniqueOrThrow({ where: { id: s.booking.id }, include: { roomSession: true } });
     expect(booking).toMatchObject({ status: "completed", roomSession: { outcome: "viewer_no_show" } });
-    const settled = await db.traceEvent.findFirstOrThrow({ where: { traceId: s.booking.traceId, type: "session.settled" } });
-    expect(settled.payload).toMatchObject({ outcome: "viewer_no_show", explanation: expect.stringMatching(/creator keeps the payment/) });
+    const settled = await db.traceEvent.findFirstOrThrow({
+      where: { traceId: s.booking.traceId, type: "session.settled" },
+    });
+    expect(settled.payload).toMatchObject({
+      outcome: "viewer_no_show",
+      explanation: expect.stringMatching(/creator keeps the payment/),
+    });
   });
 
   it("completes a session where the creator's media reached the viewer, and leaves a session not yet over alone", async () => {
@@ -385,7 +666,9 @@ describe("settling an ended session", () => {
 
     const live = await paidSession({ startsInMinutes: -5 });
     expect(await settleSession(live.booking.id)).toBe(false);
-    expect(await db.booking.findUniqueOrThrow({ where: { id: live.booking.id } })).toMatchObject({ status: "confirmed" });
+    expect(await db.booking.findUniqueOrThrow({ where: { id: live.booking.id } })).toMatchObject({
+      status: "confirmed",
+    });
   });
 });
 
@@ -398,19 +681,33 @@ describe("the server's closing of a room (livekit-server)", () => {
     await sweepSessions(new Date(), only);
     await sweepSessions(new Date(Date.now() + 61_000), only);
     expect(await db.roomSession.findUnique({ where: { bookingId: old.booking.id } })).toBeNull();
-    expect(await db.booking.findUniqueOrThrow({ where: { id: old.booking.id } })).toMatchObject({ status: "confirmed" });
-    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: recent.booking.id } })).toMatchObject({ outcome: "nobody_joined", closedAt: expect.any(Date) });
+    expect(await db.booking.findUniqueOrThrow({ where: { id: old.booking.id } })).toMatchObject({
+      status: "confirmed",
+    });
+    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: recent.booking.id } })).toMatchObject({
+      outcome: "nobody_joined",
+      closedAt: expect.any(Date),
+    });
   });
 
   it("warns once 2 minutes before the end, closes the room once at the end plus grace, then settles", async () => {
     const { RoomServiceClient } = await import("livekit-server-sdk");
     const { sweepSessions, SETTLE_DELAY_MS } = await import("@/lib/sessions/lifecycle");
-    const rooms = new RoomServiceClient(process.env.LIVEKIT_URL!.replace(/^ws/, "http"), process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!);
+    const rooms = new RoomServiceClient(
+      process.env.LIVEKIT_URL!.replace(/^ws/, "http"),
+      process.env.LIVEKIT_API_KEY!,
+      process.env.LIVEKIT_API_SECRET!,
+    );
     const s = await paidSession({ startsInMinutes: -29, durationMinutes: 30 });
     const roomName = `booth-${s.booking.id}`;
     await rooms.createRoom({ name: roomName, emptyTimeout: 600 });
     // livekit-server's room_started webhook marks the room live.
-    for (let i = 0; i < 80 && (await db.roomSession.findUnique({ where: { bookingId: s.booking.id } }))?.status !== "active"; i++) await new Promise((r) => setTimeout(r, 250));
+    for (
+      let i = 0;
+      i < 80 && (await db.roomSession.findUnique({ where: { bookingId: s.booking.id } }))?.status !== "active";
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 250));
 
     const endsAt = s.booking.endsAt.getTime();
     // Swept with a chosen clock, for this booking only: other tests' sessions are left alone.
@@ -432,11 +729,20 @@ describe("the server's closing of a room (livekit-server)", () => {
     await sweepSessions(new Date(endsAt + 10 * 60_000 + 5000), only);
     expect(await rooms.listRooms([roomName])).toEqual([]);
     expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, type: "session.closed" } })).toBe(1);
-    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({ closedAt: expect.any(Date), settledAt: null });
+    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({
+      closedAt: expect.any(Date),
+      settledAt: null,
+    });
 
     // A minute later it is settled: nobody joined, so the payment is kept and flagged for a person.
     await sweepSessions(new Date(endsAt + 10 * 60_000 + SETTLE_DELAY_MS), only);
-    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({ outcome: "nobody_joined", settledAt: expect.any(Date) });
-    expect(await db.payment.findUniqueOrThrow({ where: { id: s.payment.id } })).toMatchObject({ status: "paid", reviewReason: expect.stringMatching(/nobody joined/) });
+    expect(await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } })).toMatchObject({
+      outcome: "nobody_joined",
+      settledAt: expect.any(Date),
+    });
+    expect(await db.payment.findUniqueOrThrow({ where: { id: s.payment.id } })).toMatchObject({
+      status: "paid",
+      reviewReason: expect.stringMatching(/nobody joined/),
+    });
   });
 });

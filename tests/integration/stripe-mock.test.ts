@@ -41,7 +41,9 @@ describe("Stripe API through stripe-mock", () => {
     expect(payment.checkoutUrl).toMatch(/^https:\/\/checkout\.stripe\.com\//);
     // Stripe keeps a session open at least 30 minutes; the 15-minute hold is enforced by Booth.
     expect(payment.checkoutExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
-    const trace = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "checkout.created" } });
+    const trace = await db.traceEvent.findFirstOrThrow({
+      where: { traceId: payment.traceId, type: "checkout.created" },
+    });
     expect(trace.payload).toMatchObject({ checkoutSessionId: payment.stripeCheckoutSessionId, mode: "stripe" });
     expect((await db.booking.findUniqueOrThrow({ where: { id: bookingId } })).status).toBe("pending_payment");
   });
@@ -49,8 +51,18 @@ describe("Stripe API through stripe-mock", () => {
   it("refuses a request Stripe would refuse (stripe-mock validates parameters)", async () => {
     await expect(
       stripeGateway.createCheckout({
-        paymentId: "p", bookingId: "b", traceId: "t", title: "x", description: "", amountCents: 1.5, currency: "EUR", customerEmail: "a@b.test",
-        expiresAt: new Date(), successUrl: "http://x/s", cancelUrl: "http://x/c", idempotencyKey: "k-invalid",
+        paymentId: "p",
+        bookingId: "b",
+        traceId: "t",
+        title: "x",
+        description: "",
+        amountCents: 1.5,
+        currency: "EUR",
+        customerEmail: "a@b.test",
+        expiresAt: new Date(),
+        successUrl: "http://x/s",
+        cancelUrl: "http://x/c",
+        idempotencyKey: "k-invalid",
       }),
     ).rejects.toThrow(/validation/i);
   });
@@ -72,7 +84,9 @@ describe("Stripe API through stripe-mock", () => {
     const { offering, slots } = await bookableOffering();
     const { viewer, bookingId, payment } = await hold(offering.id, slots[3]!);
     await cancelBooking(viewer, bookingId);
-    const closed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "checkout.closed" } });
+    const closed = await db.traceEvent.findFirstOrThrow({
+      where: { traceId: payment.traceId, type: "checkout.closed" },
+    });
     expect(closed.payload).toEqual({ checkoutSessionId: payment.stripeCheckoutSessionId, result: "closed" });
   });
 
@@ -83,6 +97,9 @@ describe("Stripe API through stripe-mock", () => {
     expect(ok.id).toMatch(/^re_/);
     // Stripe's refund list for the intent is read (and paged) without error; stripe-mock's refunds carry no Booth id.
     expect(await stripeGateway.findRefund("pi_123", "booth-refund-id")).toBeNull();
-    expect(await stripeGateway.getRefund(ok.id)).toMatchObject({ id: expect.stringMatching(/^re_/), status: expect.stringMatching(/^(succeeded|pending|failed)$/) });
+    expect(await stripeGateway.getRefund(ok.id)).toMatchObject({
+      id: expect.stringMatching(/^re_/),
+      status: expect.stringMatching(/^(succeeded|pending|failed)$/),
+    });
   });
 });

@@ -5,8 +5,10 @@ import { execSql } from "../helpers/catalog";
 import { createUser } from "../helpers/factories";
 
 // Every event here goes over HTTP to the running app's /api/stripe/webhook, signed as Stripe signs.
-const paid = async (p: Parameters<typeof sessionFor>[0], over: Record<string, unknown> = {}) => deliver(signedEvent("checkout.session.completed", sessionFor(p, over)));
-const booking = (id: string) => db.booking.findUniqueOrThrow({ where: { id }, include: { payments: { include: { refunds: true } } } });
+const paid = async (p: Parameters<typeof sessionFor>[0], over: Record<string, unknown> = {}) =>
+  deliver(signedEvent("checkout.session.completed", sessionFor(p, over)));
+const booking = (id: string) =>
+  db.booking.findUniqueOrThrow({ where: { id }, include: { payments: { include: { refunds: true } } } });
 
 describe("Stripe webhook: signatures", () => {
   it("refuses a missing or wrong signature with 400", async () => {
@@ -14,14 +16,22 @@ describe("Stripe webhook: signatures", () => {
     const none = await fetch(`${process.env.BOOTH_BASE_URL}/api/stripe/webhook`, { method: "POST", body: payload });
     expect(none.status).toBe(400);
     expect(((await none.json()) as { error: string }).error).toMatch(/Missing Stripe-Signature/);
-    const forged = signedEvent("checkout.session.completed", { id: "cs_x" }, { secret: "whsec_not_the_real_secret_000000" });
+    const forged = signedEvent(
+      "checkout.session.completed",
+      { id: "cs_x" },
+      { secret: "whsec_not_the_real_secret_000000" },
+    );
     const res = await deliver(forged);
     expect(res.status).toBe(400);
     expect(res.body.error).toMatch(/Invalid Stripe signature/);
   });
 
   it("refuses a correctly signed but stale delivery (replay) with 400", async () => {
-    const stale = signedEvent("checkout.session.completed", { id: "cs_x" }, { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const stale = signedEvent(
+      "checkout.session.completed",
+      { id: "cs_x" },
+      { timestamp: Math.floor(Date.now() / 1000) - 600 },
+    );
     const res = await deliver(stale);
     expect(res.status).toBe(400);
     expect(res.body.error).toMatch(/tolerance/i);
@@ -29,7 +39,10 @@ describe("Stripe webhook: signatures", () => {
 
   it("refuses a body that was altered after signing", async () => {
     const ev = signedEvent("checkout.session.completed", { id: "cs_x", amount_total: 100 });
-    const res = await deliver({ payload: ev.payload.replace('"amount_total":100', '"amount_total":1'), signature: ev.signature });
+    const res = await deliver({
+      payload: ev.payload.replace('"amount_total":100', '"amount_total":1'),
+      signature: ev.signature,
+    });
     expect(res.status).toBe(400);
   });
 
@@ -65,13 +78,17 @@ describe("Stripe webhook: payments", () => {
     // completed, then a stale expired: stays confirmed
     const a = await hold(offering.id, slots[0]!);
     await paid(a.payment);
-    await deliver(signedEvent("checkout.session.expired", sessionFor(a.payment, { status: "expired", payment_status: "unpaid" })));
+    await deliver(
+      signedEvent("checkout.session.expired", sessionFor(a.payment, { status: "expired", payment_status: "unpaid" })),
+    );
     expect((await booking(a.bookingId)).status).toBe("confirmed");
     expect((await booking(a.bookingId)).payments[0]!.status).toBe("paid");
 
     // expired first: the hold is released; a payment that still arrives takes the free time back
     const b = await hold(offering.id, slots[1]!);
-    await deliver(signedEvent("checkout.session.expired", sessionFor(b.payment, { status: "expired", payment_status: "unpaid" })));
+    await deliver(
+      signedEvent("checkout.session.expired", sessionFor(b.payment, { status: "expired", payment_status: "unpaid" })),
+    );
     const released = await booking(b.bookingId);
     expect([released.status, released.holdsSlot]).toEqual(["expired", false]);
     await paid(b.payment);
@@ -84,22 +101,36 @@ describe("Stripe webhook: payments", () => {
   it("refunds a late payment in full when someone else booked the time meanwhile, and says why", async () => {
     const { offering, slots } = await bookableOffering();
     const first = await hold(offering.id, slots[2]!);
-    await deliver(signedEvent("checkout.session.expired", sessionFor(first.payment, { status: "expired", payment_status: "unpaid" })));
+    await deliver(
+      signedEvent(
+        "checkout.session.expired",
+        sessionFor(first.payment, { status: "expired", payment_status: "unpaid" }),
+      ),
+    );
     const second = await hold(offering.id, slots[2]!);
     await paid(second.payment);
     expect((await booking(second.bookingId)).status).toBe("confirmed");
 
     await paid(first.payment); // the first buyer's money arrives after all
-    await expect.poll(async () => (await booking(first.bookingId)).payments[0]!.status, { timeout: 10_000 }).toBe("refunded");
+    await expect
+      .poll(async () => (await booking(first.bookingId)).payments[0]!.status, { timeout: 10_000 })
+      .toBe("refunded");
     const b = await booking(first.bookingId);
     expect(b.status).toBe("expired");
     expect(b.payments[0]!.refundedCents).toBe(first.payment.amountCents);
     expect(b.payments[0]!.refunds).toHaveLength(1);
     const requested = await db.traceEvent.findFirstOrThrow({ where: { traceId: b.traceId, type: "refund.requested" } });
-    expect(requested.payload).toMatchObject({ reason: "slot_taken_after_hold_expired", explanation: expect.stringMatching(/someone else had booked/) });
-    expect(await traceTypes(b.traceId)).toEqual(expect.arrayContaining(["payment.succeeded", "refund.requested", "refund.issued"]));
+    expect(requested.payload).toMatchObject({
+      reason: "slot_taken_after_hold_expired",
+      explanation: expect.stringMatching(/someone else had booked/),
+    });
+    expect(await traceTypes(b.traceId)).toEqual(
+      expect.arrayContaining(["payment.succeeded", "refund.requested", "refund.issued"]),
+    );
     // One confirmed booking for the time, never two.
-    expect(await db.booking.count({ where: { offeringId: offering.id, startsAt: slots[2]!, status: "confirmed" } })).toBe(1);
+    expect(
+      await db.booking.count({ where: { offeringId: offering.id, startsAt: slots[2]!, status: "confirmed" } }),
+    ).toBe(1);
   });
 
   it("flags an amount, currency or booking mismatch for review and does not confirm", async () => {
@@ -118,10 +149,13 @@ describe("Stripe webhook: payments", () => {
     const { bookingId, payment } = await hold(offering.id, slots[0]!);
     const fn = `fail_${payment.id}`;
     // A real fault inside the handler's transaction: the database refuses the trace insert for this payment.
-    await execSql(process.env.DATABASE_URL!, `
+    await execSql(
+      process.env.DATABASE_URL!,
+      `
       CREATE FUNCTION "${fn}"() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END; $$ LANGUAGE plpgsql;
       CREATE TRIGGER "${fn}" BEFORE INSERT ON trace_events FOR EACH ROW
-        WHEN (NEW.type = 'payment.succeeded' AND NEW."traceId" = '${payment.traceId}') EXECUTE FUNCTION "${fn}"();`);
+        WHEN (NEW.type = 'payment.succeeded' AND NEW."traceId" = '${payment.traceId}') EXECUTE FUNCTION "${fn}"();`,
+    );
     const ev = signedEvent("checkout.session.completed", sessionFor(payment));
     try {
       expect((await deliver(ev)).status).toBe(500);
@@ -139,7 +173,15 @@ describe("Stripe webhook: payments", () => {
     const { offering, slots } = await bookableOffering();
     const { bookingId, payment } = await hold(offering.id, slots[0]!);
     await paid(payment);
-    const dispute = { id: "dp_1", object: "dispute", amount: payment.amountCents, reason: "fraudulent", status: "needs_response", payment_intent: `pi_${payment.id}`, charge: "ch_1" };
+    const dispute = {
+      id: "dp_1",
+      object: "dispute",
+      amount: payment.amountCents,
+      reason: "fraudulent",
+      status: "needs_response",
+      payment_intent: `pi_${payment.id}`,
+      charge: "ch_1",
+    };
     await deliver(signedEvent("charge.dispute.created", dispute));
     await deliver(signedEvent("charge.dispute.created", dispute)); // a second delivery with a new id
     const b = await booking(bookingId);
@@ -153,22 +195,50 @@ describe("Stripe webhook: payments", () => {
     const { offering, slots } = await bookableOffering();
     const { bookingId, payment } = await hold(offering.id, slots[0]!);
     await paid(payment);
-    const charge = (amount_refunded: number) => ({ id: "ch_2", object: "charge", amount: payment.amountCents, amount_refunded, currency: "eur", payment_intent: `pi_${payment.id}` });
+    const charge = (amount_refunded: number) => ({
+      id: "ch_2",
+      object: "charge",
+      amount: payment.amountCents,
+      amount_refunded,
+      currency: "eur",
+      payment_intent: `pi_${payment.id}`,
+    });
     await deliver(signedEvent("charge.refunded", charge(2000)));
     await deliver(signedEvent("charge.refunded", charge(1000)));
     let p = (await booking(bookingId)).payments[0]!;
     expect([p.refundedCents, p.status]).toEqual([2000, "partially_refunded"]);
     // A refund made in Stripe's dashboard joins the ledger through refund.updated.
-    await deliver(signedEvent("refund.updated", { id: "re_dash_1", object: "refund", amount: 2000, status: "succeeded", payment_intent: `pi_${payment.id}`, metadata: {} }));
+    await deliver(
+      signedEvent("refund.updated", {
+        id: "re_dash_1",
+        object: "refund",
+        amount: 2000,
+        status: "succeeded",
+        payment_intent: `pi_${payment.id}`,
+        metadata: {},
+      }),
+    );
     p = (await booking(bookingId)).payments[0]!;
-    expect(p.refunds.map((r) => [r.amountCents, r.status, r.reason])).toEqual([[2000, "succeeded", "refunded_in_stripe"]]);
+    expect(p.refunds.map((r) => [r.amountCents, r.status, r.reason])).toEqual([
+      [2000, "succeeded", "refunded_in_stripe"],
+    ]);
     await deliver(signedEvent("charge.refunded", charge(99999)));
     expect((await booking(bookingId)).payments[0]!.refundedCents).toBe(payment.amountCents); // capped at what was paid
   });
 
   it("ignores events for checkout sessions Booth never created", async () => {
     const viewer = await createUser();
-    const res = await deliver(signedEvent("checkout.session.completed", { id: "cs_unknown", object: "checkout.session", payment_status: "paid", amount_total: 1, currency: "eur", client_reference_id: viewer.id, metadata: {} }));
+    const res = await deliver(
+      signedEvent("checkout.session.completed", {
+        id: "cs_unknown",
+        object: "checkout.session",
+        payment_status: "paid",
+        amount_total: 1,
+        currency: "eur",
+        client_reference_id: viewer.id,
+        metadata: {},
+      }),
+    );
     expect(res).toEqual({ status: 200, body: expect.objectContaining({ result: "processed" }) });
   });
 });

@@ -32,7 +32,11 @@ function element(html: string, testId: string, tag = "li") {
   expect(m, `element ${testId}`).not.toBeNull();
   return m![0];
 }
-const statusOf = (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof AppError ? e.status : "crash"));
+const statusOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (e: unknown) => (e instanceof AppError ? e.status : "crash"),
+  );
 
 /**
  * A paid session the two sides attended: the viewer directly (its connection row carries the path,
@@ -45,29 +49,177 @@ async function attendedSession() {
   const t0 = new Date(s.booking.startsAt.getTime() - 60_000);
   const at = (ms: number) => new Date(t0.getTime() + ms);
   const room = await db.roomSession.create({
-    data: { bookingId: s.booking.id, traceId: s.booking.traceId, roomName: roomNameFor(s.booking.id), livekitRoomSid: `RM_${tag}`, status: "active", startedAt: at(0) },
+    data: {
+      bookingId: s.booking.id,
+      traceId: s.booking.traceId,
+      roomName: roomNameFor(s.booking.id),
+      livekitRoomSid: `RM_${tag}`,
+      status: "active",
+      startedAt: at(0),
+    },
   });
   const viewerJoin = `join-v-${tag}`;
   const creatorJoin = `join-c-${tag}`;
   await db.participantConnection.create({
     data: {
-      roomSessionId: room.id, userId: s.viewer.id, identity: s.viewer.id, role: "viewer", joinId: viewerJoin, attempt: 1, iceTransportPolicy: "all",
-      livekitParticipantSid: `PA_${tag}`, tokenIssuedAt: at(0), signalConnectedAt: at(150), joinedAt: at(200), localCandidateType: "host", remoteCandidateType: "host",
-      protocol: "udp", firstMediaAt: at(812), firstMediaMs: 812,
+      roomSessionId: room.id,
+      userId: s.viewer.id,
+      identity: s.viewer.id,
+      role: "viewer",
+      joinId: viewerJoin,
+      attempt: 1,
+      iceTransportPolicy: "all",
+      livekitParticipantSid: `PA_${tag}`,
+      tokenIssuedAt: at(0),
+      signalConnectedAt: at(150),
+      joinedAt: at(200),
+      localCandidateType: "host",
+      remoteCandidateType: "host",
+      protocol: "udp",
+      firstMediaAt: at(812),
+      firstMediaMs: 812,
     },
   });
   const base = { traceId: s.booking.traceId } as const;
   const events: TraceEventInput[] = [
-    { ...base, type: "payment.succeeded", source: "stripe", occurredAt: at(-3_600_000), payload: { checkoutSessionId: s.payment.stripeCheckoutSessionId, paymentIntentId: s.payment.stripePaymentIntentId, amountCents: 4000, currency: "EUR", eventId: `evt_${tag}` } },
-    { ...base, type: "token.issued", source: "app", actorId: s.viewer.id, occurredAt: at(0), payload: { role: "viewer", seq: 1, attempt: 1, policy: "all", joinId: viewerJoin, roomName: room.roomName, expiresAt: at(300_000).toISOString() } },
-    { ...base, type: "participant.joined", source: "livekit", actorId: s.viewer.id, occurredAt: at(200), payload: { role: "viewer", seq: 1, attempt: 1, policy: "all", joinId: viewerJoin, identity: s.viewer.id, participantSid: `PA_${tag}`, webhookId: `wh_${tag}` } },
-    { ...base, type: "token.issued", source: "app", actorId: s.creator.user.id, occurredAt: at(1000), payload: { role: "creator", seq: 1, attempt: 1, policy: "all", joinId: creatorJoin, roomName: room.roomName, expiresAt: at(300_000).toISOString() } },
-    { ...base, type: "client.signal_connected", source: "client", actorId: s.creator.user.id, occurredAt: at(1100), payload: { role: "creator", seq: 1, attempt: 1, joinId: creatorJoin } },
-    { ...base, type: "client.attempt_failed", source: "client", actorId: s.creator.user.id, occurredAt: at(6000), payload: { role: "creator", seq: 1, attempt: 1, joinId: creatorJoin, stage: "ice", afterMs: 5000 } },
-    { ...base, type: "token.issued", source: "app", actorId: s.creator.user.id, occurredAt: at(6010), payload: { role: "creator", seq: 2, attempt: 2, policy: "relay", joinId: creatorJoin, roomName: room.roomName, expiresAt: at(300_000).toISOString() } },
-    { ...base, type: "client.ice_selected", source: "client", actorId: s.creator.user.id, occurredAt: at(6500), payload: { role: "creator", seq: 2, attempt: 2, joinId: creatorJoin, localCandidateType: "relay", remoteCandidateType: "host", protocol: "udp", relayProtocol: "udp", relayUrl: "turn:127.0.0.1:3478?transport=udp" } },
-    { ...base, type: "client.first_media", source: "client", actorId: s.creator.user.id, occurredAt: at(7200), payload: { role: "creator", seq: 2, attempt: 2, joinId: creatorJoin, msFromJoin: 7200 } },
-    { ...base, type: "participant.left", source: "livekit", actorId: s.viewer.id, occurredAt: at(600_000), payload: { role: "viewer", seq: 1, attempt: 1, policy: "all", joinId: viewerJoin, identity: s.viewer.id, participantSid: `PA_${tag}`, disconnectReason: "CLIENT_INITIATED", webhookId: `wh2_${tag}` } },
+    {
+      ...base,
+      type: "payment.succeeded",
+      source: "stripe",
+      occurredAt: at(-3_600_000),
+      payload: {
+        checkoutSessionId: s.payment.stripeCheckoutSessionId,
+        paymentIntentId: s.payment.stripePaymentIntentId,
+        amountCents: 4000,
+        currency: "EUR",
+        eventId: `evt_${tag}`,
+      },
+    },
+    {
+      ...base,
+      type: "token.issued",
+      source: "app",
+      actorId: s.viewer.id,
+      occurredAt: at(0),
+      payload: {
+        role: "viewer",
+        seq: 1,
+        attempt: 1,
+        policy: "all",
+        joinId: viewerJoin,
+        roomName: room.roomName,
+        expiresAt: at(300_000).toISOString(),
+      },
+    },
+    {
+      ...base,
+      type: "participant.joined",
+      source: "livekit",
+      actorId: s.viewer.id,
+      occurredAt: at(200),
+      payload: {
+        role: "viewer",
+        seq: 1,
+        attempt: 1,
+        policy: "all",
+        joinId: viewerJoin,
+        identity: s.viewer.id,
+        participantSid: `PA_${tag}`,
+        webhookId: `wh_${tag}`,
+      },
+    },
+    {
+      ...base,
+      type: "token.issued",
+      source: "app",
+      actorId: s.creator.user.id,
+      occurredAt: at(1000),
+      payload: {
+        role: "creator",
+        seq: 1,
+        attempt: 1,
+        policy: "all",
+        joinId: creatorJoin,
+        roomName: room.roomName,
+        expiresAt: at(300_000).toISOString(),
+      },
+    },
+    {
+      ...base,
+      type: "client.signal_connected",
+      source: "client",
+      actorId: s.creator.user.id,
+      occurredAt: at(1100),
+      payload: { role: "creator", seq: 1, attempt: 1, joinId: creatorJoin },
+    },
+    {
+      ...base,
+      type: "client.attempt_failed",
+      source: "client",
+      actorId: s.creator.user.id,
+      occurredAt: at(6000),
+      payload: { role: "creator", seq: 1, attempt: 1, joinId: creatorJoin, stage: "ice", afterMs: 5000 },
+    },
+    {
+      ...base,
+      type: "token.issued",
+      source: "app",
+      actorId: s.creator.user.id,
+      occurredAt: at(6010),
+      payload: {
+        role: "creator",
+        seq: 2,
+        attempt: 2,
+        policy: "relay",
+        joinId: creatorJoin,
+        roomName: room.roomName,
+        expiresAt: at(300_000).toISOString(),
+      },
+    },
+    {
+      ...base,
+      type: "client.ice_selected",
+      source: "client",
+      actorId: s.creator.user.id,
+      occurredAt: at(6500),
+      payload: {
+        role: "creator",
+        seq: 2,
+        attempt: 2,
+        joinId: creatorJoin,
+        localCandidateType: "relay",
+        remoteCandidateType: "host",
+        protocol: "udp",
+        relayProtocol: "udp",
+        relayUrl: "turn:127.0.0.1:3478?transport=udp",
+      },
+    },
+    {
+      ...base,
+      type: "client.first_media",
+      source: "client",
+      actorId: s.creator.user.id,
+      occurredAt: at(7200),
+      payload: { role: "creator", seq: 2, attempt: 2, joinId: creatorJoin, msFromJoin: 7200 },
+    },
+    {
+      ...base,
+      type: "participant.left",
+      source: "livekit",
+      actorId: s.viewer.id,
+      occurredAt: at(600_000),
+      payload: {
+        role: "viewer",
+        seq: 1,
+        attempt: 1,
+        policy: "all",
+        joinId: viewerJoin,
+        identity: s.viewer.id,
+        participantSid: `PA_${tag}`,
+        disconnectReason: "CLIENT_INITIATED",
+        webhookId: `wh2_${tag}`,
+      },
+    },
   ];
   for (const e of events) await appendTrace(e);
   return { ...s, room, tag };
@@ -88,7 +240,11 @@ describe("only admins see sessions and metrics", () => {
     const s = await paidSession();
     for (const who of [s.viewer, s.creator.user]) {
       const client = await signedIn(who);
-      for (const path of [`/admin/sessions/${s.booking.id}`, `/admin/sessions?q=${encodeURIComponent(s.viewer.email)}`, "/admin/metrics"]) {
+      for (const path of [
+        `/admin/sessions/${s.booking.id}`,
+        `/admin/sessions?q=${encodeURIComponent(s.viewer.email)}`,
+        "/admin/metrics",
+      ]) {
         expect((await client.fetch(path)).status, `${who.role} on ${path}`).toBe(403);
       }
       expect(await statusOf(getSessionStory(who, s.booking.id))).toBe(403);
@@ -134,7 +290,10 @@ describe("support search", () => {
     expect(short.html).toContain('data-testid="search-problem"');
     expect(short.html).toContain("type at least 2 characters");
     await expect(searchSessions(admin, " x ")).rejects.toBeInstanceOf(ZodError);
-    const none = await page(adminClient, `/admin/sessions?q=${encodeURIComponent(`pi_nothing_${crypto.randomUUID()}`)}`);
+    const none = await page(
+      adminClient,
+      `/admin/sessions?q=${encodeURIComponent(`pi_nothing_${crypto.randomUUID()}`)}`,
+    );
     expect(none.html).toContain("No session matches");
     const empty = await page(adminClient, "/admin/sessions");
     expect(empty.html).toContain("Paste what the customer gave you");
@@ -147,7 +306,9 @@ describe("the session page", () => {
     const { status, html } = await page(adminClient, `/admin/sessions/${s.booking.id}`);
     expect(status).toBe(200);
     expect(element(html, "verdict-viewer", "p")).toContain("connected directly (host/udp); first video after 0.8 s");
-    expect(element(html, "verdict-creator", "p")).toContain("connected through TURN/UDP after the direct attempt failed for 5.0 s; first video after 7.2 s");
+    expect(element(html, "verdict-creator", "p")).toContain(
+      "connected through TURN/UDP after the direct attempt failed for 5.0 s; first video after 7.2 s",
+    );
     const viewerConnections = element(html, "connections-viewer", "table");
     expect(viewerConnections).toContain("First media");
     expect(viewerConnections).toContain(">host/udp<");
@@ -159,9 +320,20 @@ describe("the session page", () => {
     expect(creatorConnections).toContain("7200 ms");
     expect(element(html, "who-paid", "dd")).toContain(s.viewer.email);
     const timeline = element(html, "timeline", "ol");
-    const order = ["Paid €40.00 (Stripe)", "Token issued to the viewer (attempt 1, direct first)", "Viewer joined (LiveKit)", "Token issued to the creator (attempt 2, relay only)", "Creator&#x27;s path: relay TURN/UDP", "Creator&#x27;s first video after 7200 ms", "Viewer left: CLIENT_INITIATED"];
+    const order = [
+      "Paid €40.00 (Stripe)",
+      "Token issued to the viewer (attempt 1, direct first)",
+      "Viewer joined (LiveKit)",
+      "Token issued to the creator (attempt 2, relay only)",
+      "Creator&#x27;s path: relay TURN/UDP",
+      "Creator&#x27;s first video after 7200 ms",
+      "Viewer left: CLIENT_INITIATED",
+    ];
     const positions = order.map((line) => timeline.indexOf(line));
-    expect(positions.every((p) => p >= 0), JSON.stringify(positions)).toBe(true);
+    expect(
+      positions.every((p) => p >= 0),
+      JSON.stringify(positions),
+    ).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(html).toContain("No recording");
     expect(html).toContain(`RM_${s.tag}`);
@@ -169,7 +341,13 @@ describe("the session page", () => {
 
   it("a side that never allowed the camera, and a side that never came", async () => {
     const s = await paidSession();
-    await appendTrace({ traceId: s.booking.traceId, type: "client.device_error", source: "client", actorId: s.viewer.id, payload: { role: "viewer", device: "camera", error: "denied", name: "NotAllowedError" } });
+    await appendTrace({
+      traceId: s.booking.traceId,
+      type: "client.device_error",
+      source: "client",
+      actorId: s.viewer.id,
+      payload: { role: "viewer", device: "camera", error: "denied", name: "NotAllowedError" },
+    });
     const { html } = await page(adminClient, `/admin/sessions/${s.booking.id}`);
     expect(element(html, "verdict-viewer", "p")).toContain("never allowed the camera");
     expect(element(html, "verdict-creator", "p")).toContain("never joined");
@@ -193,16 +371,69 @@ describe("the metrics page", () => {
     const creator = await createUser({ role: "creator" });
     const at = (ms: number) => new Date(Date.parse("2020-01-03T12:00:00Z") + ms);
     const e = (actorId: string, type: TraceEventInput["type"], ms: number, payload: Record<string, unknown>) =>
-      appendTrace({ traceId, type, source: type.startsWith("client.") ? "client" : "app", actorId, occurredAt: at(ms), payload: payload as TraceEventInput["payload"] });
+      appendTrace({
+        traceId,
+        type,
+        source: type.startsWith("client.") ? "client" : "app",
+        actorId,
+        occurredAt: at(ms),
+        payload: payload as TraceEventInput["payload"],
+      });
     // The creator: direct failed, relay retry connected, first video after 9 s (over both p50 and p95 limits).
-    await e(creator.id, "token.issued", 0, { role: "creator", seq: 1, attempt: 1, policy: "all", joinId: `jc-${traceId}` });
-    await e(creator.id, "client.attempt_failed", 5000, { role: "creator", seq: 1, attempt: 1, joinId: `jc-${traceId}`, stage: "ice", afterMs: 5000 });
-    await e(creator.id, "token.issued", 5010, { role: "creator", seq: 2, attempt: 2, policy: "relay", joinId: `jc-${traceId}` });
-    await e(creator.id, "client.ice_selected", 6000, { role: "creator", seq: 2, attempt: 2, joinId: `jc-${traceId}`, localCandidateType: "relay", protocol: "udp", relayProtocol: "udp" });
-    await e(creator.id, "client.first_media", 9000, { role: "creator", seq: 2, attempt: 2, joinId: `jc-${traceId}`, msFromJoin: 9000 });
+    await e(creator.id, "token.issued", 0, {
+      role: "creator",
+      seq: 1,
+      attempt: 1,
+      policy: "all",
+      joinId: `jc-${traceId}`,
+    });
+    await e(creator.id, "client.attempt_failed", 5000, {
+      role: "creator",
+      seq: 1,
+      attempt: 1,
+      joinId: `jc-${traceId}`,
+      stage: "ice",
+      afterMs: 5000,
+    });
+    await e(creator.id, "token.issued", 5010, {
+      role: "creator",
+      seq: 2,
+      attempt: 2,
+      policy: "relay",
+      joinId: `jc-${traceId}`,
+    });
+    await e(creator.id, "client.ice_selected", 6000, {
+      role: "creator",
+      seq: 2,
+      attempt: 2,
+      joinId: `jc-${traceId}`,
+      localCandidateType: "relay",
+      protocol: "udp",
+      relayProtocol: "udp",
+    });
+    await e(creator.id, "client.first_media", 9000, {
+      role: "creator",
+      seq: 2,
+      attempt: 2,
+      joinId: `jc-${traceId}`,
+      msFromJoin: 9000,
+    });
     // The viewer: never reached the server.
-    await e(viewer.id, "token.issued", 100, { role: "viewer", seq: 1, attempt: 1, policy: "all", joinId: `jv-${traceId}` });
-    await e(viewer.id, "client.attempt_failed", 5100, { role: "viewer", seq: 1, attempt: 1, joinId: `jv-${traceId}`, stage: "signaling", afterMs: 5000 });
+    await e(viewer.id, "token.issued", 100, {
+      role: "viewer",
+      seq: 1,
+      attempt: 1,
+      policy: "all",
+      joinId: `jv-${traceId}`,
+    });
+    await e(viewer.id, "client.attempt_failed", 5100, {
+      role: "viewer",
+      seq: 1,
+      attempt: 1,
+      joinId: `jv-${traceId}`,
+      stage: "signaling",
+      afterMs: 5000,
+    });
   }
 
   it("shows each metric with its threshold, a breach in red, and logs it as a warning", async () => {
@@ -227,8 +458,16 @@ describe("the metrics page", () => {
     const warn = vi.spyOn(logger, "warn");
     const r = await getSessionMetrics(admin, { from, to });
     expect(r.metrics.relayShare).toBe(1);
-    const breached = warn.mock.calls.filter((c) => c[1] === "session metric breached threshold").map((c) => (c[0] as { metric: string }).metric);
-    expect(breached.sort()).toEqual(["joinToFirstMediaP50Ms", "joinToFirstMediaP95Ms", "relayShare", "retryRate", "setupSuccessRate"]);
+    const breached = warn.mock.calls
+      .filter((c) => c[1] === "session metric breached threshold")
+      .map((c) => (c[0] as { metric: string }).metric);
+    expect(breached.sort()).toEqual([
+      "joinToFirstMediaP50Ms",
+      "joinToFirstMediaP95Ms",
+      "relayShare",
+      "retryRate",
+      "setupSuccessRate",
+    ]);
   });
 
   it("an empty period says there is no data, and a reversed period says what to fix", async () => {

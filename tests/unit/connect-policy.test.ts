@@ -1,9 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FAILED_MESSAGE, FatalConnectError, runConnectPolicy, type AttemptContext, type AttemptNumber, type ConnectStatus } from "@/lib/sessions/connect-policy";
+import {
+  FAILED_MESSAGE,
+  FatalConnectError,
+  runConnectPolicy,
+  type AttemptContext,
+  type AttemptNumber,
+  type ConnectStatus,
+} from "@/lib/sessions/connect-policy";
 import type { IcePolicy } from "@/lib/sessions/schemas";
 
 /** A fake attempt: optionally reaches the signal server after `signalAfterMs`, then connects after `connectAfterMs` or fails after `failAfterMs`. */
-type Script = { signalAfterMs?: number; connectAfterMs?: number; failAfterMs?: number; fatal?: boolean; value?: string };
+type Script = {
+  signalAfterMs?: number;
+  connectAfterMs?: number;
+  failAfterMs?: number;
+  fatal?: boolean;
+  value?: string;
+};
 
 function fakeConnect(scripts: Record<AttemptNumber, Script>) {
   const calls: { attempt: AttemptNumber; policy: IcePolicy; aborted: () => boolean }[] = [];
@@ -13,7 +26,16 @@ function fakeConnect(scripts: Record<AttemptNumber, Script>) {
     if (s.signalAfterMs !== undefined) setTimeout(ctx.signalConnected, s.signalAfterMs);
     return new Promise<string>((resolve, reject) => {
       if (s.connectAfterMs !== undefined) setTimeout(() => resolve(s.value ?? `room-${attempt}`), s.connectAfterMs);
-      if (s.failAfterMs !== undefined) setTimeout(() => reject(s.fatal ? new FatalConnectError("The session has ended.") : new Error("could not establish signal connection")), s.failAfterMs);
+      if (s.failAfterMs !== undefined)
+        setTimeout(
+          () =>
+            reject(
+              s.fatal
+                ? new FatalConnectError("The session has ended.")
+                : new Error("could not establish signal connection"),
+            ),
+          s.failAfterMs,
+        );
     });
   };
   return { connect, calls };
@@ -25,8 +47,13 @@ function run(scripts: Record<AttemptNumber, Script>, extra: { signal?: AbortSign
   const failed: unknown[] = [];
   const discarded: string[] = [];
   const result = runConnectPolicy({
-    connect, directWindowMs: 5000, relayWindowMs: 8000, signal: extra.signal,
-    onStatus: (s) => statuses.push(s), onAttemptFailed: (f) => failed.push(f), discard: (v) => discarded.push(v),
+    connect,
+    directWindowMs: 5000,
+    relayWindowMs: 8000,
+    signal: extra.signal,
+    onStatus: (s) => statuses.push(s),
+    onAttemptFailed: (f) => failed.push(f),
+    discard: (v) => discarded.push(v),
   });
   return { result, calls, statuses, failed, discarded };
 }
@@ -38,7 +65,13 @@ describe("connect policy: direct first, one relay retry inside a window", () => 
   it("connects directly when media is up inside the direct window, without a retry", async () => {
     const r = run({ 1: { signalAfterMs: 100, connectAfterMs: 900 }, 2: {} });
     await vi.advanceTimersByTimeAsync(900);
-    await expect(r.result).resolves.toMatchObject({ ok: true, value: "room-1", attempt: 1, policy: "all", failures: [] });
+    await expect(r.result).resolves.toMatchObject({
+      ok: true,
+      value: "room-1",
+      attempt: 1,
+      policy: "all",
+      failures: [],
+    });
     expect(r.statuses).toEqual(["connecting", "connected"]);
     expect(r.calls.map((c) => [c.attempt, c.policy])).toEqual([[1, "all"]]);
   });
@@ -50,18 +83,32 @@ describe("connect policy: direct first, one relay retry inside a window", () => 
     await vi.advanceTimersByTimeAsync(1);
     expect(r.statuses).toEqual(["connecting", "retrying"]);
     expect(r.calls[0]!.aborted()).toBe(true);
-    expect(r.failed).toEqual([{ attempt: 1, policy: "all", stage: "ice", afterMs: 5000, message: "no media path within 5.0 s", timedOut: true }]);
+    expect(r.failed).toEqual([
+      { attempt: 1, policy: "all", stage: "ice", afterMs: 5000, message: "no media path within 5.0 s", timedOut: true },
+    ]);
     await vi.advanceTimersByTimeAsync(1200);
     const res = await r.result;
     expect(res).toMatchObject({ ok: true, value: "room-2", attempt: 2, policy: "relay" });
     expect(r.statuses).toEqual(["connecting", "retrying", "connected"]);
-    expect(r.calls.map((c) => [c.attempt, c.policy])).toEqual([[1, "all"], [2, "relay"]]);
+    expect(r.calls.map((c) => [c.attempt, c.policy])).toEqual([
+      [1, "all"],
+      [2, "relay"],
+    ]);
   });
 
   it("reports a signalling failure when the server was never reached, with the time it took", async () => {
     const r = run({ 1: { failAfterMs: 300 }, 2: { signalAfterMs: 50, connectAfterMs: 400 } });
     await vi.advanceTimersByTimeAsync(300);
-    expect(r.failed).toEqual([{ attempt: 1, policy: "all", stage: "signaling", afterMs: 300, message: "could not establish signal connection", timedOut: false }]);
+    expect(r.failed).toEqual([
+      {
+        attempt: 1,
+        policy: "all",
+        stage: "signaling",
+        afterMs: 300,
+        message: "could not establish signal connection",
+        timedOut: false,
+      },
+    ]);
     expect(r.statuses).toEqual(["connecting", "retrying"]);
     await vi.advanceTimersByTimeAsync(400);
     await expect(r.result).resolves.toMatchObject({ ok: true, attempt: 2 });
@@ -74,7 +121,13 @@ describe("connect policy: direct first, one relay retry inside a window", () => 
     expect(res).toEqual({ ok: false, cancelled: false, message: FAILED_MESSAGE, failures: r.failed });
     expect(r.failed).toMatchObject([
       { attempt: 1, stage: "ice", afterMs: 5000, timedOut: true },
-      { attempt: 2, policy: "relay", stage: "signaling", afterMs: 8000, message: "the server did not answer within 8.0 s" },
+      {
+        attempt: 2,
+        policy: "relay",
+        stage: "signaling",
+        afterMs: 8000,
+        message: "the server did not answer within 8.0 s",
+      },
     ]);
     expect(r.statuses).toEqual(["connecting", "retrying", "failed"]);
     expect(r.calls.every((c) => c.aborted())).toBe(true);

@@ -17,7 +17,16 @@ describe("diagnostics reporter", () => {
   it("sends batches of at most 50 events under the 16 KB limit, each one the endpoint's schema accepts", async () => {
     const r = recorder();
     const rep = new DiagnosticsReporter(r.send);
-    for (let i = 0; i < 120; i++) rep.report({ type: "attempt_failed", stage: "ice", afterMs: i, message: "x".repeat(250), seq: 1, attempt: 1, joinId: "join-abcdef" });
+    for (let i = 0; i < 120; i++)
+      rep.report({
+        type: "attempt_failed",
+        stage: "ice",
+        afterMs: i,
+        message: "x".repeat(250),
+        seq: 1,
+        attempt: 1,
+        joinId: "join-abcdef",
+      });
     await rep.flush();
     expect(r.bodies.reduce((n, b) => n + b.events.length, 0)).toBe(120);
     for (const [i, b] of r.bodies.entries()) {
@@ -154,7 +163,16 @@ describe("diagnostics reporter", () => {
   it("when the page is left, sends every batch at once with keepalive (no answer awaited in between), within the keepalive quota", async () => {
     const c = controlled();
     const rep = new DiagnosticsReporter(c.send);
-    for (let i = 0; i < 120; i++) rep.report({ type: "attempt_failed", stage: "ice", afterMs: i, message: "x".repeat(250), seq: 1, attempt: 1, joinId: "join-abcdef" });
+    for (let i = 0; i < 120; i++)
+      rep.report({
+        type: "attempt_failed",
+        stage: "ice",
+        afterMs: i,
+        message: "x".repeat(250),
+        seq: 1,
+        attempt: 1,
+        joinId: "join-abcdef",
+      });
     void rep.flush({ keepalive: true });
     // Synchronously: the page may be gone before the first answer.
     expect(c.calls.length).toBeGreaterThanOrEqual(3);
@@ -166,7 +184,16 @@ describe("diagnostics reporter", () => {
     // Far more than the quota: what does not fit stays queued for later, nothing is lost.
     const d = controlled();
     const big = new DiagnosticsReporter(d.send);
-    for (let i = 0; i < 400; i++) big.report({ type: "attempt_failed", stage: "ice", afterMs: i, message: "x".repeat(250), seq: 1, attempt: 1, joinId: "join-abcdef" });
+    for (let i = 0; i < 400; i++)
+      big.report({
+        type: "attempt_failed",
+        stage: "ice",
+        afterMs: i,
+        message: "x".repeat(250),
+        seq: 1,
+        attempt: 1,
+        joinId: "join-abcdef",
+      });
     const leaving = big.flush({ keepalive: true });
     expect(d.calls.reduce((n, x) => n + x.size, 0)).toBeLessThanOrEqual(60_000);
     const sent = d.calls.reduce((n, x) => n + x.body.events.length, 0);
@@ -191,39 +218,87 @@ const settle = () => new Promise((res) => setTimeout(res, 0));
 
 /** A transport whose answers the test gives, one request at a time. */
 function controlled() {
-  type Call = { body: { batchId: string; sentAt: string; events: { type: string }[] }; size: number; keepalive: boolean; answer: (r: SendResult) => void };
+  type Call = {
+    body: { batchId: string; sentAt: string; events: { type: string }[] };
+    size: number;
+    keepalive: boolean;
+    answer: (r: SendResult) => void;
+  };
   const calls: Call[] = [];
   const send = (body: string, opts: { keepalive: boolean }) =>
     new Promise<SendResult>((answer) => {
-      calls.push({ body: JSON.parse(body), size: new TextEncoder().encode(body).length, keepalive: opts.keepalive, answer });
+      calls.push({
+        body: JSON.parse(body),
+        size: new TextEncoder().encode(body).length,
+        keepalive: opts.keepalive,
+        answer,
+      });
     });
   return { calls, send };
 }
 
 const stats = (entries: Record<string, unknown>[]) => {
   const m = new Map(entries.map((e) => [e.id as string, e]));
-  return { forEach: (cb: (v: Record<string, unknown>) => void) => m.forEach((v) => cb(v)), get: (id: string) => m.get(id) };
+  return {
+    forEach: (cb: (v: Record<string, unknown>) => void) => {
+      for (const v of m.values()) cb(v);
+    },
+    get: (id: string) => m.get(id),
+  };
 };
 
 describe("the selected ICE path from WebRTC stats", () => {
   it("follows transport → selected pair → candidates, with the relay's protocol and URL", () => {
-    const path = selectedPathFromStats(stats([
-      { id: "T1", type: "transport", selectedCandidatePairId: "CP2" },
-      { id: "CP1", type: "candidate-pair", localCandidateId: "L1", remoteCandidateId: "R1", state: "failed" },
-      { id: "CP2", type: "candidate-pair", localCandidateId: "L2", remoteCandidateId: "R1", state: "succeeded" },
-      { id: "L1", type: "local-candidate", candidateType: "host", protocol: "udp" },
-      { id: "L2", type: "local-candidate", candidateType: "relay", protocol: "udp", relayProtocol: "udp", url: "turn:127.0.0.1:3478?transport=udp" },
-      { id: "R1", type: "remote-candidate", candidateType: "host", protocol: "udp" },
-    ]));
-    expect(path).toEqual({ localCandidateType: "relay", remoteCandidateType: "host", protocol: "udp", relayProtocol: "udp", relayUrl: "turn:127.0.0.1:3478?transport=udp" });
+    const path = selectedPathFromStats(
+      stats([
+        { id: "T1", type: "transport", selectedCandidatePairId: "CP2" },
+        { id: "CP1", type: "candidate-pair", localCandidateId: "L1", remoteCandidateId: "R1", state: "failed" },
+        { id: "CP2", type: "candidate-pair", localCandidateId: "L2", remoteCandidateId: "R1", state: "succeeded" },
+        { id: "L1", type: "local-candidate", candidateType: "host", protocol: "udp" },
+        {
+          id: "L2",
+          type: "local-candidate",
+          candidateType: "relay",
+          protocol: "udp",
+          relayProtocol: "udp",
+          url: "turn:127.0.0.1:3478?transport=udp",
+        },
+        { id: "R1", type: "remote-candidate", candidateType: "host", protocol: "udp" },
+      ]),
+    );
+    expect(path).toEqual({
+      localCandidateType: "relay",
+      remoteCandidateType: "host",
+      protocol: "udp",
+      relayProtocol: "udp",
+      relayUrl: "turn:127.0.0.1:3478?transport=udp",
+    });
   });
 
   it("falls back to the nominated succeeded pair, and is null before any pair is selected", () => {
-    expect(selectedPathFromStats(stats([
-      { id: "CP1", type: "candidate-pair", localCandidateId: "L1", remoteCandidateId: "R1", state: "succeeded", nominated: true },
-      { id: "L1", type: "local-candidate", candidateType: "srflx", protocol: "tcp" },
-      { id: "R1", type: "remote-candidate", candidateType: "host" },
-    ]))).toEqual({ localCandidateType: "srflx", remoteCandidateType: "host", protocol: "tcp", relayProtocol: null });
-    expect(selectedPathFromStats(stats([{ id: "T1", type: "transport" }, { id: "CP1", type: "candidate-pair", state: "in-progress" }]))).toBeNull();
+    expect(
+      selectedPathFromStats(
+        stats([
+          {
+            id: "CP1",
+            type: "candidate-pair",
+            localCandidateId: "L1",
+            remoteCandidateId: "R1",
+            state: "succeeded",
+            nominated: true,
+          },
+          { id: "L1", type: "local-candidate", candidateType: "srflx", protocol: "tcp" },
+          { id: "R1", type: "remote-candidate", candidateType: "host" },
+        ]),
+      ),
+    ).toEqual({ localCandidateType: "srflx", remoteCandidateType: "host", protocol: "tcp", relayProtocol: null });
+    expect(
+      selectedPathFromStats(
+        stats([
+          { id: "T1", type: "transport" },
+          { id: "CP1", type: "candidate-pair", state: "in-progress" },
+        ]),
+      ),
+    ).toBeNull();
   });
 });

@@ -10,7 +10,11 @@ describe("toErrorResponse", () => {
     const err = z.object({ price: z.number().min(0, "The price can't be negative") }).safeParse({ price: -1 }).error!;
     const res = toErrorResponse(err, log);
     expect(res.status).toBe(422);
-    expect(await res.json()).toEqual({ error: "Please fix the highlighted fields.", code: "invalid", fieldErrors: { price: ["The price can't be negative"] } });
+    expect(await res.json()).toEqual({
+      error: "Please fix the highlighted fields.",
+      code: "invalid",
+      fieldErrors: { price: ["The price can't be negative"] },
+    });
   });
   it("uses an AppError's own status and message", async () => {
     const res = toErrorResponse(new AppError("conflict", "This slot was just taken; pick another."), log);
@@ -19,14 +23,26 @@ describe("toErrorResponse", () => {
   });
   it("answers a body that is not JSON with 400", async () => {
     const json = { "content-type": "application/json" };
-    const err = await readJson(new Request("http://x", { method: "POST", body: "{nope", headers: json })).catch((e) => e);
+    const err = await readJson(new Request("http://x", { method: "POST", body: "{nope", headers: json })).catch(
+      (e) => e,
+    );
     expect(toErrorResponse(err, log).status).toBe(400);
     const empty = await readJson(new Request("http://x", { method: "POST", body: "", headers: json })).catch((e) => e);
     expect(toErrorResponse(empty, log).status).toBe(400);
-    expect(await readJson(new Request("http://x", { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json; charset=utf-8" } }))).toEqual({ a: 1 });
+    expect(
+      await readJson(
+        new Request("http://x", {
+          method: "POST",
+          body: '{"a":1}',
+          headers: { "content-type": "application/json; charset=utf-8" },
+        }),
+      ),
+    ).toEqual({ a: 1 });
   });
   it("refuses a body that is not declared as JSON with 415 (a cross-site form post)", async () => {
-    const err = await readJson(new Request("http://x", { method: "POST", body: '{"role":"admin"}', headers: { "content-type": "text/plain" } })).catch((e) => e);
+    const err = await readJson(
+      new Request("http://x", { method: "POST", body: '{"role":"admin"}', headers: { "content-type": "text/plain" } }),
+    ).catch((e) => e);
     const res = toErrorResponse(err, log);
     expect(res.status).toBe(415);
     expect((await res.json()).error).toMatch(/Content-Type: application\/json/);

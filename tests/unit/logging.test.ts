@@ -28,7 +28,15 @@ describe("structured logs", () => {
 
   it("never print secrets by name", () => {
     const { log, lines } = capture();
-    log.info({ password: "hunter2", user: { passwordHash: "$argon2id$…", email: "a@b.c" }, authorization: "Bearer x", cookie: "s=1" }, "x");
+    log.info(
+      {
+        password: "hunter2",
+        user: { passwordHash: "$argon2id$…", email: "a@b.c" },
+        authorization: "Bearer x",
+        cookie: "s=1",
+      },
+      "x",
+    );
     const text = JSON.stringify(lines[0]);
     expect(text).not.toMatch(/hunter2|argon2id|Bearer|s=1/);
     expect(lines[0]).toMatchObject({ password: "[redacted]", user: { passwordHash: "[redacted]", email: "a@b.c" } });

@@ -19,7 +19,10 @@ const input = (over: Partial<BookingIcsInput> = {}): BookingIcsInput => ({
 
 const components = (text: string) => Object.values(ical.sync.parseICS(text) as CalendarResponse);
 const eventOf = (text: string) => components(text).find((c): c is VEvent => c?.type === "VEVENT")!;
-const zonesOf = (text: string) => components(text).filter((c): c is VTimeZone => c?.type === "VTIMEZONE").map((z) => z.tzid);
+const zonesOf = (text: string) =>
+  components(text)
+    .filter((c): c is VTimeZone => c?.type === "VTIMEZONE")
+    .map((z) => z.tzid);
 
 /** The file, parsed, keeps the exact instants, in the given zone, with that zone's definition. */
 function expectSessionIn(text: string, booking: BookingIcsInput, zone = booking.timeZone) {
@@ -46,7 +49,11 @@ describe("calendar files", () => {
 
   it("write a session that spans the clock change with the right wall times at each end", () => {
     // 00:30 WET to 02:30 WEST: one hour long, though the wall clock shows two.
-    const booking = input({ startsAt: new Date("2027-03-28T00:30:00Z"), endsAt: new Date("2027-03-28T01:30:00Z"), sequence: 3 });
+    const booking = input({
+      startsAt: new Date("2027-03-28T00:30:00Z"),
+      endsAt: new Date("2027-03-28T01:30:00Z"),
+      sequence: 3,
+    });
     const text = bookingIcs(booking);
     expect(text).toContain("DTSTART;TZID=Europe/Lisbon:20270328T003000");
     expect(text).toContain("DTEND;TZID=Europe/Lisbon:20270328T023000");
@@ -61,12 +68,20 @@ describe("calendar files", () => {
   });
 
   it("write New York sessions in winter and in the week the US clocks go forward", () => {
-    const winter = input({ timeZone: "America/New_York", startsAt: new Date("2027-01-15T15:00:00Z"), endsAt: new Date("2027-01-15T16:00:00Z") });
+    const winter = input({
+      timeZone: "America/New_York",
+      startsAt: new Date("2027-01-15T15:00:00Z"),
+      endsAt: new Date("2027-01-15T16:00:00Z"),
+    });
     const winterText = bookingIcs(winter);
     expect(winterText).toContain("DTSTART;TZID=America/New_York:20270115T100000"); // EST, UTC−5
     expectSessionIn(winterText, winter);
 
-    const dstWeek = input({ timeZone: "America/New_York", startsAt: new Date("2027-03-15T14:00:00Z"), endsAt: new Date("2027-03-15T14:45:00Z") });
+    const dstWeek = input({
+      timeZone: "America/New_York",
+      startsAt: new Date("2027-03-15T14:00:00Z"),
+      endsAt: new Date("2027-03-15T14:45:00Z"),
+    });
     const dstText = bookingIcs(dstWeek);
     expect(dstText).toContain("DTSTART;TZID=America/New_York:20270315T100000"); // EDT since 14 March, UTC−4
     expectSessionIn(dstText, dstWeek);
@@ -94,7 +109,10 @@ describe("calendar files", () => {
     expect(text).toContain("DTSTART:20270328T080000Z");
     expect(text).not.toContain("TZID");
     const e = eventOf(text);
-    expect([e.start.toISOString(), e.end?.toISOString()]).toEqual([booking.startsAt.toISOString(), booking.endsAt.toISOString()]);
+    expect([e.start.toISOString(), e.end?.toISOString()]).toEqual([
+      booking.startsAt.toISOString(),
+      booking.endsAt.toISOString(),
+    ]);
   });
 
   it("name the file safely", () => {

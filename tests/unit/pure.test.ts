@@ -3,7 +3,7 @@ import { assertRole, homeFor } from "@/lib/auth/permissions";
 import { brandCssVariables, brandFromEnv, contrastRatio, mergeBrand, readableOn } from "@/lib/branding/theme";
 import { formatTimeOfDay, parseTimeOfDay, summariseWeek, validateWeeklyRules } from "@/lib/creators/availability";
 import { slugify } from "@/lib/creators/slug";
-import { AppError } from "@/lib/errors";
+import type { AppError } from "@/lib/errors";
 import { centsToAmount, formatMoney, parseAmountToCents } from "@/lib/money";
 import { formatDateTime, isValidTimeZone } from "@/lib/time";
 
@@ -48,12 +48,30 @@ describe("weekly availability helpers", () => {
     expect(formatTimeOfDay(570)).toBe("09:30");
   });
   it("finds overlaps and inverted ranges per day, and allows touching ranges", () => {
-    expect(validateWeeklyRules([{ weekday: 1, startMinute: 540, endMinute: 720 }, { weekday: 1, startMinute: 720, endMinute: 800 }]).size).toBe(0);
-    expect([...validateWeeklyRules([{ weekday: 1, startMinute: 540, endMinute: 720 }, { weekday: 1, startMinute: 700, endMinute: 800 }]).values()]).toEqual(["Monday: the two time ranges overlap."]);
-    expect([...validateWeeklyRules([{ weekday: 0, startMinute: 600, endMinute: 600 }]).values()]).toEqual(["Sunday: the end time must be after the start time."]);
+    expect(
+      validateWeeklyRules([
+        { weekday: 1, startMinute: 540, endMinute: 720 },
+        { weekday: 1, startMinute: 720, endMinute: 800 },
+      ]).size,
+    ).toBe(0);
+    expect([
+      ...validateWeeklyRules([
+        { weekday: 1, startMinute: 540, endMinute: 720 },
+        { weekday: 1, startMinute: 700, endMinute: 800 },
+      ]).values(),
+    ]).toEqual(["Monday: the two time ranges overlap."]);
+    expect([...validateWeeklyRules([{ weekday: 0, startMinute: 600, endMinute: 600 }]).values()]).toEqual([
+      "Sunday: the end time must be after the start time.",
+    ]);
   });
   it("summarises the week Monday first", () => {
-    expect(summariseWeek([{ weekday: 0, startMinute: 600, endMinute: 660 }, { weekday: 1, startMinute: 780, endMinute: 840 }, { weekday: 1, startMinute: 540, endMinute: 600 }])).toEqual([
+    expect(
+      summariseWeek([
+        { weekday: 0, startMinute: 600, endMinute: 660 },
+        { weekday: 1, startMinute: 780, endMinute: 840 },
+        { weekday: 1, startMinute: 540, endMinute: 600 },
+      ]),
+    ).toEqual([
       { day: "Monday", ranges: ["09:00–10:00", "13:00–14:00"] },
       { day: "Sunday", ranges: ["10:00–11:00"] },
     ]);
@@ -68,7 +86,11 @@ describe("brand theme", () => {
     expect(readableOn("#fde047")).toBe("#111827");
   });
   it("lets saved settings override the environment's defaults, ignoring blanks", () => {
-    const defaults = brandFromEnv({ BRAND_NAME: "Booth", BRAND_PRIMARY_COLOR: "#4f46e5", BRAND_ACCENT_COLOR: "#db2777" });
+    const defaults = brandFromEnv({
+      BRAND_NAME: "Booth",
+      BRAND_PRIMARY_COLOR: "#4f46e5",
+      BRAND_ACCENT_COLOR: "#db2777",
+    });
     const brand = mergeBrand(defaults, { name: "Agency Live", primaryColor: "#fde047", logoUrl: "  " });
     expect(brand).toMatchObject({ name: "Agency Live", primaryColor: "#fde047", logoUrl: null, legalName: "Booth" });
     expect(brandCssVariables(brand)).toMatchObject({ "--brand-primary": "#fde047", "--brand-on-primary": "#111827" });

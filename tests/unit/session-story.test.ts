@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildSessionStory, pathText, type StoryConnection, type StoryEvent, type StoryInput } from "@/lib/sessions/story";
+import {
+  buildSessionStory,
+  pathText,
+  type StoryConnection,
+  type StoryEvent,
+  type StoryInput,
+} from "@/lib/sessions/story";
 
 const VIEWER = "u_viewer";
 const CREATOR = "u_creator";
@@ -7,25 +13,61 @@ const t0 = Date.parse("2026-03-29T14:00:00Z");
 const at = (ms: number) => new Date(t0 + ms);
 
 let nextId = 1;
-function ev(type: string, ms: number, source: StoryEvent["source"], actorId: string | null, payload: Record<string, unknown> = {}): StoryEvent {
+function ev(
+  type: string,
+  ms: number,
+  source: StoryEvent["source"],
+  actorId: string | null,
+  payload: Record<string, unknown> = {},
+): StoryEvent {
   return { id: BigInt(nextId++), type, source, actorId, payload, occurredAt: at(ms) };
 }
 const role = (id: string) => (id === VIEWER ? "viewer" : "creator");
 const token = (who: string, ms: number, seq: number, attempt: number, joinId = `join-${who}`) =>
-  ev("token.issued", ms, "app", who, { role: role(who), seq, attempt, policy: attempt === 2 ? "relay" : "all", joinId, roomName: "booth-b1", expiresAt: at(ms + 300_000).toISOString() });
-const client = (type: string, who: string, ms: number, payload: Record<string, unknown>) => ev(`client.${type}`, ms, "client", who, { role: role(who), ...payload });
+  ev("token.issued", ms, "app", who, {
+    role: role(who),
+    seq,
+    attempt,
+    policy: attempt === 2 ? "relay" : "all",
+    joinId,
+    roomName: "booth-b1",
+    expiresAt: at(ms + 300_000).toISOString(),
+  });
+const client = (type: string, who: string, ms: number, payload: Record<string, unknown>) =>
+  ev(`client.${type}`, ms, "client", who, { role: role(who), ...payload });
 
 function row(who: string, seq: number, over: Partial<StoryConnection> = {}): StoryConnection {
   return {
-    id: `pc_${who}_${seq}`, identity: who, userId: who, role: role(who), joinId: `join-${who}`, livekitParticipantSid: null, attempt: seq, iceTransportPolicy: "all",
-    tokenIssuedAt: null, signalConnectedAt: null, joinedAt: null, leftAt: null, disconnectReason: null, localCandidateType: null, remoteCandidateType: null,
-    protocol: null, relayProtocol: null, firstMediaAt: null, firstMediaMs: null, reconnects: 0, failure: null, failedAfterMs: null, ...over,
+    id: `pc_${who}_${seq}`,
+    identity: who,
+    userId: who,
+    role: role(who),
+    joinId: `join-${who}`,
+    livekitParticipantSid: null,
+    attempt: seq,
+    iceTransportPolicy: "all",
+    tokenIssuedAt: null,
+    signalConnectedAt: null,
+    joinedAt: null,
+    leftAt: null,
+    disconnectReason: null,
+    localCandidateType: null,
+    remoteCandidateType: null,
+    protocol: null,
+    relayProtocol: null,
+    firstMediaAt: null,
+    firstMediaMs: null,
+    reconnects: 0,
+    failure: null,
+    failedAfterMs: null,
+    ...over,
   };
 }
 
 const people = { viewer: { userId: VIEWER, name: "Vera Viewer" }, creator: { userId: CREATOR, name: "Cleo Creator" } };
 const payment = { id: "pay1", amountCents: 4000, currency: "EUR", status: "paid", paidAt: at(-3_600_000), refunds: [] };
-const story = (input: Partial<StoryInput>) => buildSessionStory({ events: [], connections: [], payments: [payment], people, ...input });
+const story = (input: Partial<StoryInput>) =>
+  buildSessionStory({ events: [], connections: [], payments: [payment], people, ...input });
 const verdicts = (s: ReturnType<typeof story>) => Object.fromEntries(s.participants.map((p) => [p.role, p.verdict]));
 
 /** The viewer connects directly: token, signal, host/udp, first video. */
@@ -33,8 +75,24 @@ const directViewer = (ms = 0, seq = 1) => [
   token(VIEWER, ms, seq, 1),
   client("token_received", VIEWER, ms + 20, { attempt: 1, seq, joinId: `join-${VIEWER}`, policy: "all" }),
   client("signal_connected", VIEWER, ms + 150, { attempt: 1, seq, joinId: `join-${VIEWER}` }),
-  ev("participant.joined", ms + 200, "livekit", VIEWER, { role: "viewer", seq, attempt: 1, policy: "all", joinId: `join-${VIEWER}`, identity: VIEWER, participantSid: "PA_v1", webhookId: "wh1" }),
-  client("ice_selected", VIEWER, ms + 400, { attempt: 1, seq, joinId: `join-${VIEWER}`, localCandidateType: "host", remoteCandidateType: "host", protocol: "udp" }),
+  ev("participant.joined", ms + 200, "livekit", VIEWER, {
+    role: "viewer",
+    seq,
+    attempt: 1,
+    policy: "all",
+    joinId: `join-${VIEWER}`,
+    identity: VIEWER,
+    participantSid: "PA_v1",
+    webhookId: "wh1",
+  }),
+  client("ice_selected", VIEWER, ms + 400, {
+    attempt: 1,
+    seq,
+    joinId: `join-${VIEWER}`,
+    localCandidateType: "host",
+    remoteCandidateType: "host",
+    protocol: "udp",
+  }),
   client("first_media", VIEWER, ms + 812, { attempt: 1, seq, joinId: `join-${VIEWER}`, msFromJoin: 812 }),
 ];
 
@@ -42,10 +100,25 @@ const directViewer = (ms = 0, seq = 1) => [
 const relayCreator = (ms = 0) => [
   token(CREATOR, ms, 1, 1),
   client("signal_connected", CREATOR, ms + 100, { attempt: 1, seq: 1, joinId: `join-${CREATOR}` }),
-  client("attempt_failed", CREATOR, ms + 5000, { attempt: 1, seq: 1, joinId: `join-${CREATOR}`, stage: "ice", afterMs: 5000 }),
+  client("attempt_failed", CREATOR, ms + 5000, {
+    attempt: 1,
+    seq: 1,
+    joinId: `join-${CREATOR}`,
+    stage: "ice",
+    afterMs: 5000,
+  }),
   token(CREATOR, ms + 5010, 2, 2),
   client("signal_connected", CREATOR, ms + 5100, { attempt: 2, seq: 2, joinId: `join-${CREATOR}` }),
-  client("ice_selected", CREATOR, ms + 5600, { attempt: 2, seq: 2, joinId: `join-${CREATOR}`, localCandidateType: "relay", remoteCandidateType: "host", protocol: "udp", relayProtocol: "udp", relayUrl: "turn:127.0.0.1:3478?transport=udp" }),
+  client("ice_selected", CREATOR, ms + 5600, {
+    attempt: 2,
+    seq: 2,
+    joinId: `join-${CREATOR}`,
+    localCandidateType: "relay",
+    remoteCandidateType: "host",
+    protocol: "udp",
+    relayProtocol: "udp",
+    relayUrl: "turn:127.0.0.1:3478?transport=udp",
+  }),
   client("first_media", CREATOR, ms + 6200, { attempt: 2, seq: 2, joinId: `join-${CREATOR}`, msFromJoin: 6200 }),
 ];
 
@@ -56,16 +129,31 @@ describe("session story: verdicts", () => {
     expect(s.participants[0]!.tone).toBe("good");
     const c = s.participants[0]!.connections;
     expect(c).toHaveLength(1);
-    expect(c[0]).toMatchObject({ seq: 1, attempt: 1, policy: "all", localCandidateType: "host", protocol: "udp", firstMediaMs: 812, participantSid: "PA_v1" });
+    expect(c[0]).toMatchObject({
+      seq: 1,
+      attempt: 1,
+      policy: "all",
+      localCandidateType: "host",
+      protocol: "udp",
+      firstMediaMs: 812,
+      participantSid: "PA_v1",
+    });
     expect(pathText(c[0]!)).toBe("host/udp");
   });
 
   it("relay after the direct attempt failed, with the path worded as support reads it", () => {
     const s = story({ events: relayCreator() });
-    expect(verdicts(s).creator).toBe("connected through TURN/UDP after the direct attempt failed for 5.0 s; first video after 6.2 s");
+    expect(verdicts(s).creator).toBe(
+      "connected through TURN/UDP after the direct attempt failed for 5.0 s; first video after 6.2 s",
+    );
     const [first, second] = s.participants[1]!.connections;
     expect(first).toMatchObject({ seq: 1, attempt: 1, failure: "ice", failedAfterMs: 5000, localCandidateType: null });
-    expect(second).toMatchObject({ seq: 2, attempt: 2, policy: "relay", relayUrl: "turn:127.0.0.1:3478?transport=udp" });
+    expect(second).toMatchObject({
+      seq: 2,
+      attempt: 2,
+      policy: "relay",
+      relayUrl: "turn:127.0.0.1:3478?transport=udp",
+    });
     expect(pathText(second!)).toBe("relay/udp via TURN/UDP");
   });
 
@@ -73,51 +161,104 @@ describe("session story: verdicts", () => {
     // The row says TURN over TLS (the webhook/diagnostics writer's final word); the trace only had a direct pair.
     const s = story({
       events: directViewer(),
-      connections: [row(VIEWER, 1, { localCandidateType: "relay", remoteCandidateType: "srflx", protocol: "udp", relayProtocol: "tls", firstMediaMs: 1500, joinedAt: at(200) })],
+      connections: [
+        row(VIEWER, 1, {
+          localCandidateType: "relay",
+          remoteCandidateType: "srflx",
+          protocol: "udp",
+          relayProtocol: "tls",
+          firstMediaMs: 1500,
+          joinedAt: at(200),
+        }),
+      ],
     });
     expect(verdicts(s).viewer).toBe("connected through TURN/TLS; first video after 1.5 s");
     expect(pathText(s.participants[0]!.connections[0]!)).toBe("relay/udp via TURN/TLS");
   });
 
   it("falls back to the trace where the columns are empty (a row written at token time only)", () => {
-    const s = story({ events: relayCreator(), connections: [row(CREATOR, 1, { tokenIssuedAt: at(0) }), row(CREATOR, 2, { iceTransportPolicy: "relay", tokenIssuedAt: at(5010) })] });
-    expect(verdicts(s).creator).toBe("connected through TURN/UDP after the direct attempt failed for 5.0 s; first video after 6.2 s");
+    const s = story({
+      events: relayCreator(),
+      connections: [
+        row(CREATOR, 1, { tokenIssuedAt: at(0) }),
+        row(CREATOR, 2, { iceTransportPolicy: "relay", tokenIssuedAt: at(5010) }),
+      ],
+    });
+    expect(verdicts(s).creator).toBe(
+      "connected through TURN/UDP after the direct attempt failed for 5.0 s; first video after 6.2 s",
+    );
   });
 
   it("permission denied before any token: never allowed the camera", () => {
-    const s = story({ events: [client("device_error", VIEWER, 0, { device: "camera", error: "denied", name: "NotAllowedError" })] });
+    const s = story({
+      events: [client("device_error", VIEWER, 0, { device: "camera", error: "denied", name: "NotAllowedError" })],
+    });
     expect(verdicts(s).viewer).toBe("never allowed the camera");
     expect(s.participants[0]!.deviceErrors).toEqual([{ at: at(0), device: "camera", error: "denied" }]);
     expect(s.participants[0]!.tone).toBe("bad");
   });
 
   it("a busy camera, and a missing microphone", () => {
-    expect(verdicts(story({ events: [client("device_error", VIEWER, 0, { device: "camera", error: "busy" })] })).viewer).toBe("camera busy in another app");
-    expect(verdicts(story({ events: [client("device_error", CREATOR, 0, { device: "microphone", error: "not_found" })] })).creator).toBe("no microphone found");
+    expect(
+      verdicts(story({ events: [client("device_error", VIEWER, 0, { device: "camera", error: "busy" })] })).viewer,
+    ).toBe("camera busy in another app");
+    expect(
+      verdicts(story({ events: [client("device_error", CREATOR, 0, { device: "microphone", error: "not_found" })] }))
+        .creator,
+    ).toBe("no microphone found");
   });
 
   it("a device error followed by a successful join is not the verdict", () => {
-    const s = story({ events: [client("device_error", VIEWER, -10_000, { device: "camera", error: "denied" }), ...directViewer()] });
+    const s = story({
+      events: [client("device_error", VIEWER, -10_000, { device: "camera", error: "denied" }), ...directViewer()],
+    });
     expect(verdicts(s).viewer).toBe("connected directly (host/udp); first video after 0.8 s");
   });
 
   it("a device failure after the token is the verdict unless the browser gave up its attempt for another reason", () => {
-    const denied = client("device_error", VIEWER, 100, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, device: "camera", error: "denied" });
+    const denied = client("device_error", VIEWER, 100, {
+      attempt: 1,
+      seq: 1,
+      joinId: `join-${VIEWER}`,
+      device: "camera",
+      error: "denied",
+    });
     expect(verdicts(story({ events: [token(VIEWER, 0, 1, 1), denied] })).viewer).toBe("never allowed the camera");
-    const gaveUp = client("attempt_failed", VIEWER, 5000, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, stage: "signaling", afterMs: 5000 });
-    expect(verdicts(story({ events: [token(VIEWER, 0, 1, 1), denied, gaveUp] })).viewer).toBe("could not reach the server (signaling)");
+    const gaveUp = client("attempt_failed", VIEWER, 5000, {
+      attempt: 1,
+      seq: 1,
+      joinId: `join-${VIEWER}`,
+      stage: "signaling",
+      afterMs: 5000,
+    });
+    expect(verdicts(story({ events: [token(VIEWER, 0, 1, 1), denied, gaveUp] })).viewer).toBe(
+      "could not reach the server (signaling)",
+    );
   });
 
   it("a signaling failure: could not reach the server", () => {
-    const s = story({ events: [token(VIEWER, 0, 1, 1), client("attempt_failed", VIEWER, 5000, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, stage: "signaling", afterMs: 5000 })] });
+    const s = story({
+      events: [
+        token(VIEWER, 0, 1, 1),
+        client("attempt_failed", VIEWER, 5000, {
+          attempt: 1,
+          seq: 1,
+          joinId: `join-${VIEWER}`,
+          stage: "signaling",
+          afterMs: 5000,
+        }),
+      ],
+    });
     expect(verdicts(s).viewer).toBe("could not reach the server (signaling)");
   });
 
   it("both attempts fail on ICE", () => {
     const s = story({
       events: [
-        token(VIEWER, 0, 1, 1), client("attempt_failed", VIEWER, 5000, { attempt: 1, seq: 1, stage: "ice", afterMs: 5000 }),
-        token(VIEWER, 5010, 2, 2), client("attempt_failed", VIEWER, 20_000, { attempt: 2, seq: 2, stage: "ice", afterMs: 15_000 }),
+        token(VIEWER, 0, 1, 1),
+        client("attempt_failed", VIEWER, 5000, { attempt: 1, seq: 1, stage: "ice", afterMs: 5000 }),
+        token(VIEWER, 5010, 2, 2),
+        client("attempt_failed", VIEWER, 20_000, { attempt: 2, seq: 2, stage: "ice", afterMs: 15_000 }),
       ],
     });
     expect(verdicts(s).viewer).toBe("reached the server, but no media path worked, direct or relay (ICE)");
@@ -126,24 +267,54 @@ describe("session story: verdicts", () => {
   it("never joined, got a token but never joined, refused a token", () => {
     expect(verdicts(story({})).viewer).toBe("never joined");
     expect(verdicts(story({ events: [token(CREATOR, 0, 1, 1)] })).creator).toBe("got a token but never joined");
-    expect(verdicts(story({ connections: [row(CREATOR, 1, { tokenIssuedAt: at(0) })] })).creator).toBe("got a token but never joined");
-    expect(verdicts(story({ events: [ev("token.refused", 0, "app", VIEWER, { reason: "not_open_yet", attempt: 1 })] })).viewer).toBe("never joined (refused a token: the room was not open yet)");
+    expect(verdicts(story({ connections: [row(CREATOR, 1, { tokenIssuedAt: at(0) })] })).creator).toBe(
+      "got a token but never joined",
+    );
+    expect(
+      verdicts(story({ events: [ev("token.refused", 0, "app", VIEWER, { reason: "not_open_yet", attempt: 1 })] }))
+        .viewer,
+    ).toBe("never joined (refused a token: the room was not open yet)");
   });
 
   it("joined in LiveKit but the browser never reported a path nor video", () => {
-    const s = story({ connections: [row(VIEWER, 1, { tokenIssuedAt: at(0), joinedAt: at(300), livekitParticipantSid: "PA_x" })] });
-    expect(verdicts(s).viewer).toBe("joined (LiveKit), but the browser never reported its path; never saw the other side's video");
+    const s = story({
+      connections: [row(VIEWER, 1, { tokenIssuedAt: at(0), joinedAt: at(300), livekitParticipantSid: "PA_x" })],
+    });
+    expect(verdicts(s).viewer).toBe(
+      "joined (LiveKit), but the browser never reported its path; never saw the other side's video",
+    );
   });
 });
 
 describe("session story: timeline", () => {
   it("one timeline across all sources in time order (then id), one plain line per event", () => {
     const events = [
-      ev("refund.issued", 3_700_000, "stripe", null, { refundId: "re1", amountCents: 4000, currency: "EUR", reason: "creator_no_show" }),
+      ev("refund.issued", 3_700_000, "stripe", null, {
+        refundId: "re1",
+        amountCents: 4000,
+        currency: "EUR",
+        reason: "creator_no_show",
+      }),
       ...relayCreator(1000),
-      ev("participant.left", 3_600_000, "livekit", VIEWER, { role: "viewer", seq: 1, attempt: 1, policy: "all", joinId: `join-${VIEWER}`, identity: VIEWER, participantSid: "PA_v1", disconnectReason: "CLIENT_INITIATED", webhookId: "wh9" }),
+      ev("participant.left", 3_600_000, "livekit", VIEWER, {
+        role: "viewer",
+        seq: 1,
+        attempt: 1,
+        policy: "all",
+        joinId: `join-${VIEWER}`,
+        identity: VIEWER,
+        participantSid: "PA_v1",
+        disconnectReason: "CLIENT_INITIATED",
+        webhookId: "wh9",
+      }),
       ...directViewer(),
-      ev("payment.succeeded", -3_600_000, "stripe", null, { checkoutSessionId: "cs_1", paymentIntentId: "pi_1", eventId: "evt_1", amountCents: 4000, currency: "EUR" }),
+      ev("payment.succeeded", -3_600_000, "stripe", null, {
+        checkoutSessionId: "cs_1",
+        paymentIntentId: "pi_1",
+        eventId: "evt_1",
+        amountCents: 4000,
+        currency: "EUR",
+      }),
       ev("room.started", 100, "livekit", null, { roomName: "booth-b1", roomSid: "RM_1", webhookId: "wh0" }),
     ];
     const s = story({ events });
@@ -153,7 +324,9 @@ describe("session story: timeline", () => {
     expect(lines).toContain("app: Token issued to the creator (attempt 2, relay only)");
     expect(lines).toContain("livekit: Viewer joined (LiveKit)");
     expect(lines).toContain("client: Viewer's path: direct host/udp (to a host candidate)");
-    expect(lines).toContain("client: Creator's path: relay TURN/UDP (relay candidate via turn:127.0.0.1:3478?transport=udp)");
+    expect(lines).toContain(
+      "client: Creator's path: relay TURN/UDP (relay candidate via turn:127.0.0.1:3478?transport=udp)",
+    );
     expect(lines).toContain("client: Creator's attempt 1 gave up after 5.0 s: found no media path (ICE)");
     expect(lines).toContain("client: Viewer's first video after 812 ms");
     expect(lines).toContain("livekit: Viewer left: CLIENT_INITIATED");
@@ -162,12 +335,33 @@ describe("session story: timeline", () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     // Same instant: the lower id first (token at 0 was written before the direct viewer's events at 0).
     const same = events.filter((e) => e.occurredAt.getTime() === t0).map((e) => `e${e.id}`);
-    expect(s.timeline.filter((l) => l.at.getTime() === t0).map((l) => l.key)).toEqual([...same].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))));
+    expect(s.timeline.filter((l) => l.at.getTime() === t0).map((l) => l.key)).toEqual(
+      [...same].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
+    );
   });
 
   it("a payment and a refund with no event on the trace still appear, marked as from the record", () => {
-    const s = story({ payments: [{ ...payment, refunds: [{ id: "r1", amountCents: 1500, status: "succeeded", reason: "goodwill", createdAt: at(10), updatedAt: at(20) }] }] });
-    expect(s.timeline.map((l) => l.text)).toEqual(["Paid €40.00 (payment record)", "Refund €15.00 issued (refund record)"]);
+    const s = story({
+      payments: [
+        {
+          ...payment,
+          refunds: [
+            {
+              id: "r1",
+              amountCents: 1500,
+              status: "succeeded",
+              reason: "goodwill",
+              createdAt: at(10),
+              updatedAt: at(20),
+            },
+          ],
+        },
+      ],
+    });
+    expect(s.timeline.map((l) => l.text)).toEqual([
+      "Paid €40.00 (payment record)",
+      "Refund €15.00 issued (refund record)",
+    ]);
     expect(s.timeline.every((l) => l.fromRecord)).toBe(true);
   });
 
@@ -176,7 +370,10 @@ describe("session story: timeline", () => {
       events: [
         client("device_error", VIEWER, 0, { device: "camera", error: "denied" }),
         client("reconnecting", CREATOR, 10, { seq: 1 }),
-        ev("session.settled", 20, "app", null, { outcome: "creator_no_show", explanation: "The creator never published video while the viewer was there; the viewer was refunded." }),
+        ev("session.settled", 20, "app", null, {
+          outcome: "creator_no_show",
+          explanation: "The creator never published video while the viewer was there; the viewer was refunded.",
+        }),
       ],
     });
     expect(s.timeline.map((l) => l.text)).toEqual([
@@ -193,13 +390,30 @@ describe("session story: waiting for the other side", () => {
     // The viewer joins at 0; the creator's camera comes on only at 14 s; the viewer's first frame at 14.8 s.
     const events = [
       token(VIEWER, 0, 1, 1),
-      client("ice_selected", VIEWER, 400, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, localCandidateType: "host", remoteCandidateType: "host", protocol: "udp" }),
-      ev("track.published", 14_000, "livekit", CREATOR, { role: "creator", source: "camera", trackSid: "TR_c", participantSid: "PA_c" }),
+      client("ice_selected", VIEWER, 400, {
+        attempt: 1,
+        seq: 1,
+        joinId: `join-${VIEWER}`,
+        localCandidateType: "host",
+        remoteCandidateType: "host",
+        protocol: "udp",
+      }),
+      ev("track.published", 14_000, "livekit", CREATOR, {
+        role: "creator",
+        source: "camera",
+        trackSid: "TR_c",
+        participantSid: "PA_c",
+      }),
       client("first_media", VIEWER, 14_800, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, msFromJoin: 14_800 }),
     ];
-    expect(verdicts(story({ events })).viewer).toBe("connected directly (host/udp); first video after 14.8 s (14.0 s of it waiting for the other side's camera)");
+    expect(verdicts(story({ events })).viewer).toBe(
+      "connected directly (host/udp); first video after 14.8 s (14.0 s of it waiting for the other side's camera)",
+    );
     // A camera already on when the viewer joined: no waiting to mention.
-    const early = [ev("track.published", -5000, "livekit", CREATOR, { role: "creator", source: "camera" }), ...directViewer()];
+    const early = [
+      ev("track.published", -5000, "livekit", CREATOR, { role: "creator", source: "camera" }),
+      ...directViewer(),
+    ];
     expect(verdicts(story({ events: early })).viewer).toBe("connected directly (host/udp); first video after 0.8 s");
   });
 });

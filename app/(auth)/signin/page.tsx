@@ -16,12 +16,18 @@ export default async function SignInPage({ searchParams }: Props) {
   const user = await getCurrentUser();
   if (user) redirect(callbackUrl ?? homeFor(user.role));
   // reason: we signed the user out (suspension); code: next-auth refused a sign-in posted to its own route.
-  const notice = messageFor(endedMessages, sp.reason) ?? (sp.error ? (messageFor(signInMessages, sp.code) ?? signInMessages.invalid) : null);
+  const notice =
+    messageFor(endedMessages, sp.reason) ??
+    (sp.error ? (messageFor(signInMessages, sp.code) ?? signInMessages.invalid) : null);
   return (
     <div className="mx-auto max-w-md">
       <h1 className="text-2xl font-bold">Sign in</h1>
       {notice ? (
-        <p role="alert" className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="signin-notice">
+        <p
+          role="alert"
+          className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="signin-notice"
+        >
           {notice}
         </p>
       ) : null}

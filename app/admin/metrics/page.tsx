@@ -39,7 +39,12 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
   return (
     <div className="space-y-6">
       <div>
-        <p className="text-sm"><Link className="text-brand underline" href="/admin">Admin</Link> / Metrics</p>
+        <p className="text-sm">
+          <Link className="text-brand underline" href="/admin">
+            Admin
+          </Link>{" "}
+          / Metrics
+        </p>
         <h1 className="text-2xl font-bold">Session metrics</h1>
         <p className="text-slate-600">Computed from the session trace; days in UTC, both ends included.</p>
       </div>
@@ -48,26 +53,48 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
         <form className="flex flex-wrap items-end gap-3" action="/admin/metrics">
           <label className="flex flex-col text-sm font-medium">
             From
-            <input type="date" name="from" defaultValue={result?.period.from ?? asked.from} className="mt-1 rounded-md border border-slate-300 px-3 py-2 font-normal" />
+            <input
+              type="date"
+              name="from"
+              defaultValue={result?.period.from ?? asked.from}
+              className="mt-1 rounded-md border border-slate-300 px-3 py-2 font-normal"
+            />
           </label>
           <label className="flex flex-col text-sm font-medium">
             To
-            <input type="date" name="to" defaultValue={result?.period.to ?? asked.to} className="mt-1 rounded-md border border-slate-300 px-3 py-2 font-normal" />
+            <input
+              type="date"
+              name="to"
+              defaultValue={result?.period.to ?? asked.to}
+              className="mt-1 rounded-md border border-slate-300 px-3 py-2 font-normal"
+            />
           </label>
-          <button type="submit" className="rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand hover:opacity-90">Show</button>
+          <button
+            type="submit"
+            className="rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand hover:opacity-90"
+          >
+            Show
+          </button>
         </form>
       </Card>
 
-      {problem ? <p role="alert" className="rounded-md bg-amber-50 px-4 py-3 text-amber-900" data-testid="period-problem">{problem}</p> : null}
+      {problem ? (
+        <p role="alert" className="rounded-md bg-amber-50 px-4 py-3 text-amber-900" data-testid="period-problem">
+          {problem}
+        </p>
+      ) : null}
 
       {result && m ? (
         <>
           <p className="text-sm text-slate-600" data-testid="metrics-counts">
-            {result.period.from} to {result.period.to}: {m.joins} join{m.joins === 1 ? "" : "s"}, {m.successes} connected, {m.failures} failed
+            {result.period.from} to {result.period.to}: {m.joins} join{m.joins === 1 ? "" : "s"}, {m.successes}{" "}
+            connected, {m.failures} failed
             {m.joins ? ` (${m.joinsWithToken} got a token)` : ""}.
           </p>
           {m.joins === 0 ? (
-            <EmptyState title="No joins in this period">Nobody pressed Join between these dates, so there is nothing to measure. Pick a wider period.</EmptyState>
+            <EmptyState title="No joins in this period">
+              Nobody pressed Join between these dates, so there is nothing to measure. Pick a wider period.
+            </EmptyState>
           ) : null}
           <ul className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="metrics">
             {result.evaluations.map((e) => (
@@ -75,13 +102,25 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
                 key={e.key}
                 data-testid={`metric-${e.key}`}
                 data-breached={e.breached ? "true" : "false"}
-                className={cn("rounded-xl border bg-white p-4 shadow-sm", e.breached ? "border-red-300 bg-red-50" : "border-slate-200")}
+                className={cn(
+                  "rounded-xl border bg-white p-4 shadow-sm",
+                  e.breached ? "border-red-300 bg-red-50" : "border-slate-200",
+                )}
               >
                 <p className="text-sm font-medium text-slate-600">{e.label}</p>
-                <p className={cn("mt-1 text-2xl font-bold", e.breached ? "text-red-700" : e.value === null ? "text-slate-400" : "text-slate-900")}>{e.display}</p>
+                <p
+                  className={cn(
+                    "mt-1 text-2xl font-bold",
+                    e.breached ? "text-red-700" : e.value === null ? "text-slate-400" : "text-slate-900",
+                  )}
+                >
+                  {e.display}
+                </p>
                 <p className="mt-1 text-xs text-slate-600">Threshold: {e.thresholdDisplay}</p>
                 {e.breached ? (
-                  <p className="mt-1 text-sm font-semibold text-red-700">{e.kind === "min" ? "below threshold" : "above threshold"}</p>
+                  <p className="mt-1 text-sm font-semibold text-red-700">
+                    {e.kind === "min" ? "below threshold" : "above threshold"}
+                  </p>
                 ) : e.value !== null ? (
                   <p className="mt-1 text-sm text-green-800">within threshold</p>
                 ) : null}
@@ -93,7 +132,11 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
             <div className="-mx-5 overflow-x-auto px-5">
               <table className="w-full min-w-[20rem] text-left text-sm" data-testid="failures-by-cause">
                 <thead className="border-b border-slate-200 text-slate-600">
-                  <tr><th className="py-2 pr-3 font-medium">Cause</th><th className="py-2 pr-3 font-medium">Failed joins</th><th className="py-2 font-medium">Meaning</th></tr>
+                  <tr>
+                    <th className="py-2 pr-3 font-medium">Cause</th>
+                    <th className="py-2 pr-3 font-medium">Failed joins</th>
+                    <th className="py-2 font-medium">Meaning</th>
+                  </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {causes.map(([key, label, meaning]) => (
@@ -115,9 +158,13 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
 
 function explain(key: string, m: NonNullable<Awaited<ReturnType<typeof getSessionMetrics>>["metrics"]>) {
   switch (key) {
-    case "setupSuccessRate": return `${m.successes} of ${m.joins} joins reached a media path.`;
-    case "relayShare": return `${m.relayedJoins} of ${m.successes} connected joins went through a TURN relay.`;
-    case "retryRate": return `${m.retriedJoins} of ${m.joinsWithToken} joins with a token needed the relay retry.`;
-    default: return `From the first video frame of ${m.firstMediaSamples} join${m.firstMediaSamples === 1 ? "" : "s"}.`;
+    case "setupSuccessRate":
+      return `${m.successes} of ${m.joins} joins reached a media path.`;
+    case "relayShare":
+      return `${m.relayedJoins} of ${m.successes} connected joins went through a TURN relay.`;
+    case "retryRate":
+      return `${m.retriedJoins} of ${m.joinsWithToken} joins with a token needed the relay retry.`;
+    default:
+      return `From the first video frame of ${m.firstMediaSamples} join${m.firstMediaSamples === 1 ? "" : "s"}.`;
   }
 }

@@ -27,7 +27,10 @@ export default async function BookPage({ params, searchParams }: Props) {
   const from = new Date(Date.now() + week * WINDOW_DAYS * 86_400_000);
   const [user, open] = await Promise.all([getCurrentUser(), getOpenSlots(offeringId, { from, days: WINDOW_DAYS })]);
   const price = formatMoney(offering.priceCents, offering.currency);
-  const slots = (open?.slots ?? []).map((s) => ({ startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() }));
+  const slots = (open?.slots ?? []).map((s) => ({
+    startsAt: s.startsAt.toISOString(),
+    endsAt: s.endsAt.toISOString(),
+  }));
   // The time picked before signing in, if it is still open (someone may have booked it meanwhile).
   const requested = query.slot && !Number.isNaN(Date.parse(query.slot)) ? new Date(query.slot).toISOString() : null;
   const initialSlot = requested && slots.some((s) => s.startsAt === requested) ? requested : null;
@@ -35,17 +38,29 @@ export default async function BookPage({ params, searchParams }: Props) {
     <div className="space-y-6">
       <div>
         <p className="text-sm text-slate-600">
-          <Link href={`/creators/${offering.creator.slug}`} className="underline">{offering.creator.displayName}</Link>
+          <Link href={`/creators/${offering.creator.slug}`} className="underline">
+            {offering.creator.displayName}
+          </Link>
         </p>
         <h1 className="text-2xl font-bold">{offering.title}</h1>
-        <p className="text-slate-600">{offering.durationMinutes}-minute private video session · {price}</p>
+        <p className="text-slate-600">
+          {offering.durationMinutes}-minute private video session · {price}
+        </p>
       </div>
       <Card
         title="Pick a time"
         actions={
           <div className="flex gap-3 text-sm">
-            {week > 0 ? <Link className="underline" href={`/book/${offering.id}?week=${week - 1}`}>← Earlier</Link> : null}
-            {week < maxWeek ? <Link className="underline" href={`/book/${offering.id}?week=${week + 1}`}>Later →</Link> : null}
+            {week > 0 ? (
+              <Link className="underline" href={`/book/${offering.id}?week=${week - 1}`}>
+                ← Earlier
+              </Link>
+            ) : null}
+            {week < maxWeek ? (
+              <Link className="underline" href={`/book/${offering.id}?week=${week + 1}`}>
+                Later →
+              </Link>
+            ) : null}
           </div>
         }
       >
@@ -54,11 +69,23 @@ export default async function BookPage({ params, searchParams }: Props) {
         ) : (
           <>
             {requested && !initialSlot ? (
-              <p role="status" className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="slot-gone">
+              <p
+                role="status"
+                className="mb-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900"
+                data-testid="slot-gone"
+              >
                 The time you picked is no longer open. Please pick another.
               </p>
             ) : null}
-            <SlotPicker key={week} offeringId={offering.id} signedIn={Boolean(user)} priceLabel={price} week={week} initialSlot={initialSlot} slots={slots} />
+            <SlotPicker
+              key={week}
+              offeringId={offering.id}
+              signedIn={Boolean(user)}
+              priceLabel={price}
+              week={week}
+              initialSlot={initialSlot}
+              slots={slots}
+            />
           </>
         )}
       </Card>

@@ -6,7 +6,13 @@ import { RefreshWhile } from "@/components/bookings/refresh-while";
 import { Badge, Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageUser } from "@/lib/auth/session";
-import { cancellationPolicyText, cancellationRefund, committedRefundCents, refundCeiling, refundableCents } from "@/lib/bookings/policy";
+import {
+  cancellationPolicyText,
+  cancellationRefund,
+  committedRefundCents,
+  refundCeiling,
+  refundableCents,
+} from "@/lib/bookings/policy";
 import { getBookingForActor } from "@/lib/bookings/queries";
 import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
@@ -22,7 +28,14 @@ const statusText = {
   completed: "Completed",
   disputed: "Disputed",
 } as const;
-const statusTone = { confirmed: "good", pending_payment: "warn", cancelled: "neutral", completed: "neutral", disputed: "bad", expired: "neutral" } as const;
+const statusTone = {
+  confirmed: "good",
+  pending_payment: "warn",
+  cancelled: "neutral",
+  completed: "neutral",
+  disputed: "bad",
+  expired: "neutral",
+} as const;
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ checkout?: string }> };
 
@@ -43,7 +56,14 @@ export default async function BookingPage({ params, searchParams }: Props) {
   const paidPayment = b.payments.find((p) => ["paid", "partially_refunded"].includes(p.status));
   const canCancel = b.status === "confirmed" && (role === "viewer" ? b.startsAt > now : b.endsAt > now);
   const viewerRefund = paidPayment
-    ? cancellationRefund({ actor: role === "viewer" ? "viewer" : role === "creator" ? "creator" : "admin", paidCents: refundCeiling(paidPayment), alreadyRefundedCents: committedRefundCents(paidPayment), startsAt: b.startsAt, freeCancellationHours: b.freeCancellationHours, now })
+    ? cancellationRefund({
+        actor: role === "viewer" ? "viewer" : role === "creator" ? "creator" : "admin",
+        paidCents: refundCeiling(paidPayment),
+        alreadyRefundedCents: committedRefundCents(paidPayment),
+        startsAt: b.startsAt,
+        freeCancellationHours: b.freeCancellationHours,
+        now,
+      })
     : null;
 
   return (
@@ -53,22 +73,42 @@ export default async function BookingPage({ params, searchParams }: Props) {
         <div>
           <h1 className="text-2xl font-bold">{b.offering.title}</h1>
           <p className="text-slate-600">
-            {role === "creator" ? <>with {b.viewer.name}</> : <>with <Link className="underline" href={`/creators/${b.creator.slug}`}>{b.creator.displayName}</Link></>} ·{" "}
-            <LocalTime iso={b.startsAt.toISOString()} /> · {b.offering.durationMinutes} minutes
+            {role === "creator" ? (
+              <>with {b.viewer.name}</>
+            ) : (
+              <>
+                with{" "}
+                <Link className="underline" href={`/creators/${b.creator.slug}`}>
+                  {b.creator.displayName}
+                </Link>
+              </>
+            )}{" "}
+            · <LocalTime iso={b.startsAt.toISOString()} /> · {b.offering.durationMinutes} minutes
           </p>
         </div>
         <div className="flex items-center gap-3">
           {b.status === "confirmed" && role !== "admin" ? (
-            <Link className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand hover:opacity-90" href={`/sessions/${b.id}`} data-testid="join-session">
+            <Link
+              className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand hover:opacity-90"
+              href={`/sessions/${b.id}`}
+              data-testid="join-session"
+            >
               Join session
             </Link>
           ) : null}
           {(b.status === "confirmed" || b.status === "completed") && role !== "admin" ? (
-            <a className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50" href={`/bookings/${b.id}/calendar`} data-testid="add-to-calendar" download>
+            <a
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+              href={`/bookings/${b.id}/calendar`}
+              data-testid="add-to-calendar"
+              download
+            >
               Add to calendar
             </a>
           ) : null}
-          <Badge tone={statusTone[b.status]}><span data-testid="booking-status">{statusText[b.status]}</span></Badge>
+          <Badge tone={statusTone[b.status]}>
+            <span data-testid="booking-status">{statusText[b.status]}</span>
+          </Badge>
         </div>
       </div>
 
@@ -79,33 +119,58 @@ export default async function BookingPage({ params, searchParams }: Props) {
       ) : null}
       {checkout === "cancelled" && b.status !== "confirmed" ? (
         <p role="status" className="rounded-md bg-slate-100 px-4 py-3 text-slate-800">
-          Payment cancelled; nothing was charged. <Link className="underline" href={`/book/${b.offeringId}`}>Pick a time again</Link>.
+          Payment cancelled; nothing was charged.{" "}
+          <Link className="underline" href={`/book/${b.offeringId}`}>
+            Pick a time again
+          </Link>
+          .
         </p>
       ) : null}
       {b.status === "pending_payment" && payment?.checkoutUrl && checkout !== "success" && role === "viewer" ? (
         <p className="rounded-md bg-amber-50 px-4 py-3 text-amber-900">
           Your time is held until <LocalTime iso={(b.holdExpiresAt ?? now).toISOString()} />.{" "}
-          <a className="font-semibold underline" href={payment.checkoutUrl}>Complete the payment</a>
+          <a className="font-semibold underline" href={payment.checkoutUrl}>
+            Complete the payment
+          </a>
         </p>
       ) : null}
 
       <Card title="Receipt">
         {payment ? (
           <dl className="grid grid-cols-[10rem_1fr] gap-y-1 text-sm" data-testid="receipt">
-            <dt className="font-medium">Amount</dt><dd>{money(payment.amountCents)}</dd>
-            <dt className="font-medium">Payment</dt><dd data-testid="payment-status">{payment.status.replace("_", " ")}</dd>
-            {payment.paidAt ? (<><dt className="font-medium">Paid</dt><dd><LocalTime iso={payment.paidAt.toISOString()} /></dd></>) : null}
-            {payment.refundedCents > 0 ? (<><dt className="font-medium">Refunded</dt><dd data-testid="refunded">{money(payment.refundedCents)}</dd></>) : null}
-            <dt className="font-medium">Reference</dt><dd className="break-all font-mono text-xs">{b.id}</dd>
+            <dt className="font-medium">Amount</dt>
+            <dd>{money(payment.amountCents)}</dd>
+            <dt className="font-medium">Payment</dt>
+            <dd data-testid="payment-status">{payment.status.replace("_", " ")}</dd>
+            {payment.paidAt ? (
+              <>
+                <dt className="font-medium">Paid</dt>
+                <dd>
+                  <LocalTime iso={payment.paidAt.toISOString()} />
+                </dd>
+              </>
+            ) : null}
+            {payment.refundedCents > 0 ? (
+              <>
+                <dt className="font-medium">Refunded</dt>
+                <dd data-testid="refunded">{money(payment.refundedCents)}</dd>
+              </>
+            ) : null}
+            <dt className="font-medium">Reference</dt>
+            <dd className="break-all font-mono text-xs">{b.id}</dd>
           </dl>
         ) : (
           <p className="text-sm text-slate-600">No payment yet.</p>
         )}
         {b.payments.flatMap((p) => p.refunds).length ? (
           <ul className="mt-3 space-y-1 text-sm" data-testid="refund-list">
-            {b.payments.flatMap((p) => p.refunds).map((r) => (
-              <li key={r.id}>Refund {money(r.amountCents)} · {r.status} · {r.reason.replaceAll("_", " ")}</li>
-            ))}
+            {b.payments
+              .flatMap((p) => p.refunds)
+              .map((r) => (
+                <li key={r.id}>
+                  Refund {money(r.amountCents)} · {r.status} · {r.reason.replaceAll("_", " ")}
+                </li>
+              ))}
           </ul>
         ) : null}
         <p className="mt-3 text-xs text-slate-500">{cancellationPolicyText(b.freeCancellationHours)}</p>
@@ -115,7 +180,11 @@ export default async function BookingPage({ params, searchParams }: Props) {
         <Card title="Cancel">
           <CancelBookingForm
             bookingId={b.id}
-            consequence={viewerRefund.refundCents > 0 ? `${role === "viewer" ? "You get" : "The viewer gets"} a refund of ${money(viewerRefund.refundCents)}.` : "It is less than the free-cancellation window before the start: there is no refund."}
+            consequence={
+              viewerRefund.refundCents > 0
+                ? `${role === "viewer" ? "You get" : "The viewer gets"} a refund of ${money(viewerRefund.refundCents)}.`
+                : "It is less than the free-cancellation window before the start: there is no refund."
+            }
           />
         </Card>
       ) : null}
@@ -127,13 +196,29 @@ export default async function BookingPage({ params, searchParams }: Props) {
               <AdminRefundForm bookingId={b.id} maxLabel={money(payment ? refundableCents(payment) : 0)} />
             </Card>
           ) : null}
-          <Card title="Trace" actions={<Link className="text-sm font-medium text-brand underline" href={`/admin/sessions/${b.id}`} data-testid="support-view">Support view</Link>}>
+          <Card
+            title="Trace"
+            actions={
+              <Link
+                className="text-sm font-medium text-brand underline"
+                href={`/admin/sessions/${b.id}`}
+                data-testid="support-view"
+              >
+                Support view
+              </Link>
+            }
+          >
             <p className="mb-2 break-all font-mono text-xs text-slate-500">trace {b.traceId}</p>
             <ol className="space-y-1 text-sm" data-testid="trace">
               {trace.map((e) => (
-                <li key={String(e.id)} className="grid min-w-0 grid-cols-1 gap-x-2 border-b border-slate-100 pb-1 sm:grid-cols-[12rem_12rem_minmax(0,1fr)]">
+                <li
+                  key={String(e.id)}
+                  className="grid min-w-0 grid-cols-1 gap-x-2 border-b border-slate-100 pb-1 sm:grid-cols-[12rem_12rem_minmax(0,1fr)]"
+                >
                   <LocalTime iso={e.occurredAt.toISOString()} />
-                  <span className="font-medium">{e.type} <span className="text-slate-500">({e.source})</span></span>
+                  <span className="font-medium">
+                    {e.type} <span className="text-slate-500">({e.source})</span>
+                  </span>
                   <code className="break-all text-xs text-slate-600 sm:truncate">{JSON.stringify(e.payload)}</code>
                 </li>
               ))}

@@ -27,7 +27,11 @@ export default async function CreatorProfilePage({ params }: Props) {
           <p className="text-sm text-slate-600">Based in the {profile.timeZone} time zone</p>
         </div>
       </div>
-      {profile.bio ? <p className="max-w-3xl whitespace-pre-line text-slate-800" data-testid="creator-bio">{profile.bio}</p> : null}
+      {profile.bio ? (
+        <p className="max-w-3xl whitespace-pre-line text-slate-800" data-testid="creator-bio">
+          {profile.bio}
+        </p>
+      ) : null}
 
       <Card title="Offerings">
         {profile.offerings.length ? (
@@ -36,7 +40,8 @@ export default async function CreatorProfilePage({ params }: Props) {
               <li key={o.id} className="flex flex-wrap items-start justify-between gap-3 py-3" data-testid="offering">
                 <div>
                   <p className="font-semibold">
-                    {o.title} <Badge>{o.kind === "private_session" ? "Private 1:1" : `Group room · ${o.capacity} seats`}</Badge>
+                    {o.title}{" "}
+                    <Badge>{o.kind === "private_session" ? "Private 1:1" : `Group room · ${o.capacity} seats`}</Badge>
                   </p>
                   {o.description ? <p className="mt-1 text-sm text-slate-600">{o.description}</p> : null}
                   <p className="mt-1 text-sm text-slate-500">{o.durationMinutes} minutes</p>
@@ -44,10 +49,15 @@ export default async function CreatorProfilePage({ params }: Props) {
                 <div className="flex flex-col items-end gap-2">
                   <p className="text-lg font-semibold" data-testid="offering-price">
                     {formatMoney(o.priceCents, o.currency)}
-                    {o.kind === "group_room" ? <span className="text-sm font-normal text-slate-500"> / ticket</span> : null}
+                    {o.kind === "group_room" ? (
+                      <span className="text-sm font-normal text-slate-500"> / ticket</span>
+                    ) : null}
                   </p>
                   {o.kind === "private_session" ? (
-                    <Link href={`/book/${o.id}`} className="rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand hover:opacity-90">
+                    <Link
+                      href={`/book/${o.id}`}
+                      className="rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand hover:opacity-90"
+                    >
                       Book a time
                     </Link>
                   ) : null}

@@ -30,7 +30,9 @@ export default async function OutboxPage() {
                 <th className="py-2 pr-3 font-medium">Subject</th>
                 <th className="py-2 pr-3 font-medium">Status</th>
                 <th className="py-2 pr-3 font-medium">Queued</th>
-                <th className="py-2 font-medium"><span className="sr-only">Message</span></th>
+                <th className="py-2 font-medium">
+                  <span className="sr-only">Message</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -41,9 +43,17 @@ export default async function OutboxPage() {
                     {m.subject}
                     {m.icsFilename ? <span className="ml-2 text-xs text-slate-500">📅 {m.icsFilename}</span> : null}
                   </td>
-                  <td className="py-2 pr-3"><Badge tone={statusTone[m.status]}>{m.status}</Badge></td>
-                  <td className="py-2 pr-3"><LocalTime iso={m.createdAt.toISOString()} /></td>
-                  <td className="py-2"><Link className="font-medium text-brand underline" href={`/dev/outbox/${m.id}`}>View</Link></td>
+                  <td className="py-2 pr-3">
+                    <Badge tone={statusTone[m.status]}>{m.status}</Badge>
+                  </td>
+                  <td className="py-2 pr-3">
+                    <LocalTime iso={m.createdAt.toISOString()} />
+                  </td>
+                  <td className="py-2">
+                    <Link className="font-medium text-brand underline" href={`/dev/outbox/${m.id}`}>
+                      View
+                    </Link>
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,10 @@
 import { notFound } from "next/navigation";
 import { getBrand } from "@/lib/branding/queries";
 
-const docs = { terms: { title: "Terms of service", key: "termsText" }, privacy: { title: "Privacy policy", key: "privacyText" } } as const;
+const docs = {
+  terms: { title: "Terms of service", key: "termsText" },
+  privacy: { title: "Privacy policy", key: "privacyText" },
+} as const;
 
 // The operator's legal text, from the brand settings; a document that was not configured does not exist.
 export default async function LegalPage({ params }: { params: Promise<{ doc: string }> }) {

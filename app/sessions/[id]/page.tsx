@@ -28,26 +28,47 @@ export default async function SessionRoomPage({ params }: Props) {
             with {room.otherName} · <LocalTime iso={room.startsAt} /> to <LocalTime iso={room.endsAt} />
           </p>
         </div>
-        <Link className="text-sm underline" href={`/bookings/${room.bookingId}`}>Booking details</Link>
+        <Link className="text-sm underline" href={`/bookings/${room.bookingId}`}>
+          Booking details
+        </Link>
       </div>
 
       {room.state === "open" ? (
-        <SessionRoom bookingId={room.bookingId} otherName={room.otherName} startsAt={room.startsAt} endsAt={room.endsAt} closesAt={room.closesAt} warningAt={room.warningAt} serverNow={room.serverNow} />
+        <SessionRoom
+          bookingId={room.bookingId}
+          otherName={room.otherName}
+          startsAt={room.startsAt}
+          endsAt={room.endsAt}
+          closesAt={room.closesAt}
+          warningAt={room.warningAt}
+          serverNow={room.serverNow}
+        />
       ) : (
-        <section className="rounded-2xl bg-slate-950 p-6 text-slate-100" data-testid="room-unavailable" data-state={room.state}>
+        <section
+          className="rounded-2xl bg-slate-950 p-6 text-slate-100"
+          data-testid="room-unavailable"
+          data-state={room.state}
+        >
           {room.state === "not_open_yet" ? (
             <RoomOpensAt opensAt={room.opensAt} serverNow={room.serverNow} />
           ) : room.state === "ended" ? (
             <p>This session has ended; its room is closed.</p>
           ) : room.status === "pending_payment" ? (
-            <p>This session is not paid yet. {room.role === "viewer" ? "Finish the payment on the booking page first." : "The room opens once the viewer has paid."}</p>
+            <p>
+              This session is not paid yet.{" "}
+              {room.role === "viewer"
+                ? "Finish the payment on the booking page first."
+                : "The room opens once the viewer has paid."}
+            </p>
           ) : room.status === "cancelled" ? (
             <p>This session was cancelled, so its room will not open.</p>
           ) : (
             <p>This session was never paid, so its room will not open.</p>
           )}
           <p className="mt-4">
-            <Link className="underline" href={`/bookings/${room.bookingId}`}>Back to the booking</Link>
+            <Link className="underline" href={`/bookings/${room.bookingId}`}>
+              Back to the booking
+            </Link>
           </p>
         </section>
       )}

@@ -26,7 +26,12 @@ const sourceStyle: Record<TraceSourceName, string> = {
   livekit: "bg-sky-100 text-sky-800",
   client: "bg-amber-100 text-amber-900",
 };
-const sourceName: Record<TraceSourceName, string> = { app: "app", stripe: "Stripe", livekit: "LiveKit", client: "browser" };
+const sourceName: Record<TraceSourceName, string> = {
+  app: "app",
+  stripe: "Stripe",
+  livekit: "LiveKit",
+  client: "browser",
+};
 const verdictStyle: Record<Tone, string> = {
   good: "border-green-200 bg-green-50 text-green-900",
   warn: "border-amber-200 bg-amber-50 text-amber-900",
@@ -51,35 +56,104 @@ export default async function AdminSessionPage({ params }: Props) {
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
-          <p className="text-sm"><Link className="text-brand underline" href="/admin">Admin</Link> / <Link className="text-brand underline" href="/admin/sessions">Sessions</Link></p>
+          <p className="text-sm">
+            <Link className="text-brand underline" href="/admin">
+              Admin
+            </Link>{" "}
+            /{" "}
+            <Link className="text-brand underline" href="/admin/sessions">
+              Sessions
+            </Link>
+          </p>
           <h1 className="text-2xl font-bold">{b.offering.title}</h1>
           <p className="text-slate-600">
-            {viewer.name} with {creator.name} · <LocalTime iso={b.startsAt.toISOString()} /> · {b.offering.durationMinutes} minutes
+            {viewer.name} with {creator.name} · <LocalTime iso={b.startsAt.toISOString()} /> ·{" "}
+            {b.offering.durationMinutes} minutes
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-3">
-          <Badge tone={b.status === "confirmed" ? "good" : b.status === "disputed" ? "bad" : "neutral"}><span data-testid="session-status">{b.status.replace("_", " ")}</span></Badge>
-          <Link className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50" href={`/bookings/${b.id}`}>Booking and refund</Link>
+          <Badge tone={b.status === "confirmed" ? "good" : b.status === "disputed" ? "bad" : "neutral"}>
+            <span data-testid="session-status">{b.status.replace("_", " ")}</span>
+          </Badge>
+          <Link
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+            href={`/bookings/${b.id}`}
+          >
+            Booking and refund
+          </Link>
         </div>
       </div>
 
       <Card title="Session">
-        <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[11rem_minmax(0,1fr)]" data-testid="session-header">
-          <dt className="font-medium">Booking</dt><dd className="break-all font-mono text-xs">{b.id}</dd>
+        <dl
+          className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[11rem_minmax(0,1fr)]"
+          data-testid="session-header"
+        >
+          <dt className="font-medium">Booking</dt>
+          <dd className="break-all font-mono text-xs">{b.id}</dd>
           <dt className="font-medium">Who paid</dt>
           <dd data-testid="who-paid">
-            {paid ? <>{paid.payer.name} ({paid.payer.email}) · {formatMoney(paid.amountCents, paid.currency)} · {paid.status.replace("_", " ")}{paid.paidAt ? <> · <LocalTime iso={paid.paidAt.toISOString()} /></> : null}</> : "No payment"}
+            {paid ? (
+              <>
+                {paid.payer.name} ({paid.payer.email}) · {formatMoney(paid.amountCents, paid.currency)} ·{" "}
+                {paid.status.replace("_", " ")}
+                {paid.paidAt ? (
+                  <>
+                    {" "}
+                    · <LocalTime iso={paid.paidAt.toISOString()} />
+                  </>
+                ) : null}
+              </>
+            ) : (
+              "No payment"
+            )}
           </dd>
-          {paid?.stripeCheckoutSessionId ? (<><dt className="font-medium">Stripe checkout</dt><dd className="break-all font-mono text-xs">{paid.stripeCheckoutSessionId}</dd></>) : null}
-          {paid?.stripePaymentIntentId ? (<><dt className="font-medium">Payment intent</dt><dd className="break-all font-mono text-xs">{paid.stripePaymentIntentId}</dd></>) : null}
-          {paid?.reviewReason ? (<><dt className="font-medium">Needs review</dt><dd className="text-red-700">{paid.reviewReason}</dd></>) : null}
-          <dt className="font-medium">Viewer</dt><dd className="break-all">{viewer.name} · {viewer.email}</dd>
-          <dt className="font-medium">Creator</dt><dd className="break-all">{creator.name} · {creator.email}</dd>
+          {paid?.stripeCheckoutSessionId ? (
+            <>
+              <dt className="font-medium">Stripe checkout</dt>
+              <dd className="break-all font-mono text-xs">{paid.stripeCheckoutSessionId}</dd>
+            </>
+          ) : null}
+          {paid?.stripePaymentIntentId ? (
+            <>
+              <dt className="font-medium">Payment intent</dt>
+              <dd className="break-all font-mono text-xs">{paid.stripePaymentIntentId}</dd>
+            </>
+          ) : null}
+          {paid?.reviewReason ? (
+            <>
+              <dt className="font-medium">Needs review</dt>
+              <dd className="text-red-700">{paid.reviewReason}</dd>
+            </>
+          ) : null}
+          <dt className="font-medium">Viewer</dt>
+          <dd className="break-all">
+            {viewer.name} · {viewer.email}
+          </dd>
+          <dt className="font-medium">Creator</dt>
+          <dd className="break-all">
+            {creator.name} · {creator.email}
+          </dd>
           <dt className="font-medium">Room</dt>
           <dd className="break-all">
-            {room ? <><span className="font-mono text-xs">{room.roomName}</span>{room.livekitRoomSid ? <> · <span className="font-mono text-xs">{room.livekitRoomSid}</span></> : null} · {room.status}{room.outcome ? ` · ${room.outcome.replaceAll("_", " ")}` : ""}</> : "Never opened (no token was issued)"}
+            {room ? (
+              <>
+                <span className="font-mono text-xs">{room.roomName}</span>
+                {room.livekitRoomSid ? (
+                  <>
+                    {" "}
+                    · <span className="font-mono text-xs">{room.livekitRoomSid}</span>
+                  </>
+                ) : null}{" "}
+                · {room.status}
+                {room.outcome ? ` · ${room.outcome.replaceAll("_", " ")}` : ""}
+              </>
+            ) : (
+              "Never opened (no token was issued)"
+            )}
           </dd>
-          <dt className="font-medium">Trace</dt><dd className="break-all font-mono text-xs">{b.traceId}</dd>
+          <dt className="font-medium">Trace</dt>
+          <dd className="break-all font-mono text-xs">{b.traceId}</dd>
         </dl>
       </Card>
 
@@ -95,13 +169,22 @@ export default async function AdminSessionPage({ params }: Props) {
             {story.timeline.map((e, i) => {
               const prev = story.timeline[i - 1];
               return (
-                <li key={e.key} className="grid min-w-0 grid-cols-[auto_minmax(0,1fr)] items-baseline gap-x-2 border-b border-slate-100 pb-1 sm:grid-cols-[7.5rem_5rem_minmax(0,1fr)]" data-testid="timeline-entry">
+                <li
+                  key={e.key}
+                  className="grid min-w-0 grid-cols-[auto_minmax(0,1fr)] items-baseline gap-x-2 border-b border-slate-100 pb-1 sm:grid-cols-[7.5rem_5rem_minmax(0,1fr)]"
+                  data-testid="timeline-entry"
+                >
                   <time dateTime={e.at.toISOString()} className="font-mono text-xs text-slate-500">
                     {!prev || day(prev.at) !== day(e.at) ? <span className="block">{day(e.at)}</span> : null}
                     {clock(e.at)}
                   </time>
-                  <span className={cn("w-fit rounded px-1.5 py-0.5 text-xs font-medium", sourceStyle[e.source])}>{sourceName[e.source]}</span>
-                  <span className="col-span-2 break-words sm:col-span-1">{e.text}{e.fromRecord ? <span className="text-xs text-slate-500"> (no trace event)</span> : null}</span>
+                  <span className={cn("w-fit rounded px-1.5 py-0.5 text-xs font-medium", sourceStyle[e.source])}>
+                    {sourceName[e.source]}
+                  </span>
+                  <span className="col-span-2 break-words sm:col-span-1">
+                    {e.text}
+                    {e.fromRecord ? <span className="text-xs text-slate-500"> (no trace event)</span> : null}
+                  </span>
                 </li>
               );
             })}
@@ -115,11 +198,18 @@ export default async function AdminSessionPage({ params }: Props) {
         {room?.recordings.length ? (
           <ul className="space-y-1 text-sm" data-testid="recordings">
             {room.recordings.map((r) => (
-              <li key={r.id}>{r.status}{r.startedAt ? ` · started ${clock(r.startedAt)} UTC` : ""}{r.durationMs !== null ? ` · ${(Number(r.durationMs) / 1000).toFixed(0)} s` : ""}{r.error ? ` · ${r.error}` : ""}</li>
+              <li key={r.id}>
+                {r.status}
+                {r.startedAt ? ` · started ${clock(r.startedAt)} UTC` : ""}
+                {r.durationMs !== null ? ` · ${(Number(r.durationMs) / 1000).toFixed(0)} s` : ""}
+                {r.error ? ` · ${r.error}` : ""}
+              </li>
             ))}
           </ul>
         ) : (
-          <p className="text-sm text-slate-600" data-testid="recordings">No recording</p>
+          <p className="text-sm text-slate-600" data-testid="recordings">
+            No recording
+          </p>
         )}
       </Card>
 
@@ -128,13 +218,22 @@ export default async function AdminSessionPage({ params }: Props) {
           <ul className="space-y-1 text-sm" data-testid="refunds">
             {refunds.map((r) => (
               <li key={r.id} className="break-words">
-                {formatMoney(r.amountCents, r.currency)} · {r.status} · {r.reason.replaceAll("_", " ")} · <LocalTime iso={r.createdAt.toISOString()} />
-                {r.stripeRefundId ? <span className="break-all font-mono text-xs text-slate-500"> · {r.stripeRefundId}</span> : null}
+                {formatMoney(r.amountCents, r.currency)} · {r.status} · {r.reason.replaceAll("_", " ")} ·{" "}
+                <LocalTime iso={r.createdAt.toISOString()} />
+                {r.stripeRefundId ? (
+                  <span className="break-all font-mono text-xs text-slate-500"> · {r.stripeRefundId}</span>
+                ) : null}
               </li>
             ))}
           </ul>
         ) : (
-          <p className="text-sm text-slate-600" data-testid="refunds">No refunds. <Link className="text-brand underline" href={`/bookings/${b.id}`}>Refund from the booking page</Link>.</p>
+          <p className="text-sm text-slate-600" data-testid="refunds">
+            No refunds.{" "}
+            <Link className="text-brand underline" href={`/bookings/${b.id}`}>
+              Refund from the booking page
+            </Link>
+            .
+          </p>
         )}
       </Card>
     </div>
@@ -146,13 +245,19 @@ function ParticipantCard({ p, email }: { p: ParticipantStory; email: string }) {
   return (
     <Card title={`${label}: ${p.name}`}>
       <p className="-mt-3 mb-3 break-all text-sm text-slate-500">{email}</p>
-      <p className={cn("rounded-md border px-3 py-2 font-medium", verdictStyle[p.tone])} data-testid={`verdict-${p.role}`}>
-        <span className="font-normal">Verdict: </span>{p.verdict}
+      <p
+        className={cn("rounded-md border px-3 py-2 font-medium", verdictStyle[p.tone])}
+        data-testid={`verdict-${p.role}`}
+      >
+        <span className="font-normal">Verdict: </span>
+        {p.verdict}
       </p>
       {p.deviceErrors.length ? (
         <ul className="mt-3 space-y-1 text-sm text-slate-700" data-testid={`device-errors-${p.role}`}>
-          {p.deviceErrors.map((d, i) => (
-            <li key={i}>{clock(d.at)} UTC · {d.device}: {d.error.replace("_", " ")}</li>
+          {p.deviceErrors.map((d) => (
+            <li key={`${d.at.getTime()}-${d.device}-${d.error}`}>
+              {clock(d.at)} UTC · {d.device}: {d.error.replace("_", " ")}
+            </li>
           ))}
         </ul>
       ) : null}
@@ -192,14 +297,18 @@ function ConnectionRow({ c }: { c: ConnectionView }) {
   const path = pathText(c);
   const ending = [
     c.disconnectReason,
-    c.failure ? `failed: ${c.failure}${c.failedAfterMs !== null ? ` after ${(c.failedAfterMs / 1000).toFixed(1)} s` : ""}` : null,
+    c.failure
+      ? `failed: ${c.failure}${c.failedAfterMs !== null ? ` after ${(c.failedAfterMs / 1000).toFixed(1)} s` : ""}`
+      : null,
     c.reconnects ? `${c.reconnects} reconnect${c.reconnects === 1 ? "" : "s"}` : null,
   ].filter(Boolean);
   return (
     <tr data-testid="connection">
       <td className="py-2 pr-3 align-top">{c.seq}</td>
       <td className="py-2 pr-3 align-top">{c.attempt ?? "—"}</td>
-      <td className="py-2 pr-3 align-top">{c.policy === "relay" ? "relay only" : c.policy === "all" ? "direct first" : "—"}</td>
+      <td className="py-2 pr-3 align-top">
+        {c.policy === "relay" ? "relay only" : c.policy === "all" ? "direct first" : "—"}
+      </td>
       <td className="py-2 pr-3 align-top font-mono text-xs">{clock(c.tokenAt)}</td>
       <td className="py-2 pr-3 align-top font-mono text-xs">{clock(c.joinedAt)}</td>
       <td className="py-2 pr-3 align-top" data-testid="connection-path">
@@ -207,7 +316,9 @@ function ConnectionRow({ c }: { c: ConnectionView }) {
         {c.relayUrl ? <span className="block break-all text-xs text-slate-500">{c.relayUrl}</span> : null}
       </td>
       <td className="py-2 pr-3 align-top">{c.remoteCandidateType ?? "—"}</td>
-      <td className="py-2 pr-3 align-top" data-testid="connection-first-media">{c.firstMediaMs !== null ? `${c.firstMediaMs} ms` : "—"}</td>
+      <td className="py-2 pr-3 align-top" data-testid="connection-first-media">
+        {c.firstMediaMs !== null ? `${c.firstMediaMs} ms` : "—"}
+      </td>
       <td className="py-2 pr-3 align-top font-mono text-xs">{clock(c.leftAt)}</td>
       <td className="py-2 align-top">{ending.length ? ending.join(" · ") : "—"}</td>
     </tr>

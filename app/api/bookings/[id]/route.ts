@@ -7,7 +7,18 @@ export const GET = route("GET /api/bookings/:id", async (_req, { params }: { par
   const user = await requireUser();
   const { booking } = await getBookingForActor(user, (await params).id);
   return Response.json({
-    id: booking.id, status: booking.status, startsAt: booking.startsAt, endsAt: booking.endsAt, traceId: booking.traceId,
-    payments: booking.payments.map((p) => ({ id: p.id, status: p.status, amountCents: p.amountCents, refundedCents: p.refundedCents, currency: p.currency, refunds: p.refunds.map((r) => ({ id: r.id, amountCents: r.amountCents, status: r.status, reason: r.reason })) })),
+    id: booking.id,
+    status: booking.status,
+    startsAt: booking.startsAt,
+    endsAt: booking.endsAt,
+    traceId: booking.traceId,
+    payments: booking.payments.map((p) => ({
+      id: p.id,
+      status: p.status,
+      amountCents: p.amountCents,
+      refundedCents: p.refundedCents,
+      currency: p.currency,
+      refunds: p.refunds.map((r) => ({ id: r.id, amountCents: r.amountCents, status: r.status, reason: r.reason })),
+    })),
   });
 });

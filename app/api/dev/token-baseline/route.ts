@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 // no database and no rules, so the bench can say what the real endpoint costs on top of the signing.
 // It exists only while BOOTH_BENCH_ROUTES=1 (read at request time, not at build); otherwise 404,
 // in development and production alike.
-const enabled = () => process.env["BOOTH_BENCH_ROUTES"] === "1";
+const enabled = () => process.env.BOOTH_BENCH_ROUTES === "1";
 
 async function handler() {
   if (!enabled()) return Response.json({ error: "Not found.", code: "not_found" }, { status: 404 });

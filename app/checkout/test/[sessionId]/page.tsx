@@ -24,16 +24,35 @@ export default async function TestCheckoutPage({ params }: { params: Promise<{ s
   const open = c.status === "pending" && (!c.checkoutExpiresAt || c.checkoutExpiresAt > new Date());
   return (
     <div className="mx-auto max-w-lg space-y-6">
-      <p className="rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-4 py-3 text-center font-semibold text-amber-900" data-testid="test-mode-banner">
-        TEST MODE — no real money moves. This page stands in for the payment provider and sends the same
-        signed events it would.
+      <p
+        className="rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-4 py-3 text-center font-semibold text-amber-900"
+        data-testid="test-mode-banner"
+      >
+        TEST MODE — no real money moves. This page stands in for the payment provider and sends the same signed events
+        it would.
       </p>
       <Card title="Your order">
         <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
-          <dt className="font-medium">Session</dt><dd>{c.booking.offering.title} with {c.booking.creator.displayName}</dd>
-          <dt className="font-medium">When</dt><dd><LocalTime iso={c.booking.startsAt.toISOString()} /> ({c.booking.offering.durationMinutes} min)</dd>
-          <dt className="font-medium">Total</dt><dd className="text-lg font-semibold" data-testid="checkout-total">{formatMoney(c.amountCents, c.currency)}</dd>
-          {c.checkoutExpiresAt ? (<><dt className="font-medium">Held until</dt><dd><LocalTime iso={c.checkoutExpiresAt.toISOString()} /></dd></>) : null}
+          <dt className="font-medium">Session</dt>
+          <dd>
+            {c.booking.offering.title} with {c.booking.creator.displayName}
+          </dd>
+          <dt className="font-medium">When</dt>
+          <dd>
+            <LocalTime iso={c.booking.startsAt.toISOString()} /> ({c.booking.offering.durationMinutes} min)
+          </dd>
+          <dt className="font-medium">Total</dt>
+          <dd className="text-lg font-semibold" data-testid="checkout-total">
+            {formatMoney(c.amountCents, c.currency)}
+          </dd>
+          {c.checkoutExpiresAt ? (
+            <>
+              <dt className="font-medium">Held until</dt>
+              <dd>
+                <LocalTime iso={c.checkoutExpiresAt.toISOString()} />
+              </dd>
+            </>
+          ) : null}
         </dl>
         <p className="mt-3 text-xs text-slate-500">{cancellationPolicyText(c.booking.freeCancellationHours)}</p>
       </Card>
@@ -41,7 +60,11 @@ export default async function TestCheckoutPage({ params }: { params: Promise<{ s
         <TestCheckoutForms sessionId={sessionId} />
       ) : (
         <p className="rounded-md bg-slate-100 px-4 py-3 text-slate-800">
-          This checkout is {c.status === "pending" ? "expired" : c.status.replace("_", " ")}. <a className="underline" href={`/bookings/${c.booking.id}`}>See the booking</a>.
+          This checkout is {c.status === "pending" ? "expired" : c.status.replace("_", " ")}.{" "}
+          <a className="underline" href={`/bookings/${c.booking.id}`}>
+            See the booking
+          </a>
+          .
         </p>
       )}
     </div>

@@ -24,7 +24,9 @@ export default async function OutboxMessagePage({ params }: { params: Promise<{ 
   return (
     <div className="space-y-6">
       <p>
-        <Link className="text-sm underline" href="/dev/outbox">← Development outbox</Link>
+        <Link className="text-sm underline" href="/dev/outbox">
+          ← Development outbox
+        </Link>
       </p>
       <h1 className="text-2xl font-bold">{m.subject}</h1>
       <Card title="Message">
@@ -35,15 +37,20 @@ export default async function OutboxMessagePage({ params }: { params: Promise<{ 
           <dd>{m.subject}</dd>
           <dt className="font-medium">Status</dt>
           <dd>
-            <Badge tone={statusTone[m.status]}>{m.status}</Badge> after {m.attempts} attempt{m.attempts === 1 ? "" : "s"}
+            <Badge tone={statusTone[m.status]}>{m.status}</Badge> after {m.attempts} attempt
+            {m.attempts === 1 ? "" : "s"}
             {m.lastError ? <span className="ml-2 text-red-700">{m.lastError}</span> : null}
           </dd>
           <dt className="font-medium">Queued</dt>
-          <dd><LocalTime iso={m.createdAt.toISOString()} /></dd>
+          <dd>
+            <LocalTime iso={m.createdAt.toISOString()} />
+          </dd>
           {m.sentAt ? (
             <>
               <dt className="font-medium">Kept</dt>
-              <dd><LocalTime iso={m.sentAt.toISOString()} /></dd>
+              <dd>
+                <LocalTime iso={m.sentAt.toISOString()} />
+              </dd>
             </>
           ) : null}
           {m.traceId ? (
@@ -54,17 +61,32 @@ export default async function OutboxMessagePage({ params }: { params: Promise<{ 
           ) : null}
         </dl>
         <div className="mt-4 flex gap-4 text-sm">
-          {m.icsContent ? <a className="font-medium text-brand underline" href={`/dev/outbox/${m.id}/ics`}>Download {m.icsFilename ?? "the .ics"}</a> : null}
-          {m.raw ? <a className="font-medium text-brand underline" href={`/dev/outbox/${m.id}/eml`}>Download the .eml</a> : null}
+          {m.icsContent ? (
+            <a className="font-medium text-brand underline" href={`/dev/outbox/${m.id}/ics`}>
+              Download {m.icsFilename ?? "the .ics"}
+            </a>
+          ) : null}
+          {m.raw ? (
+            <a className="font-medium text-brand underline" href={`/dev/outbox/${m.id}/eml`}>
+              Download the .eml
+            </a>
+          ) : null}
         </div>
       </Card>
       {m.raw ? (
         <Card title="Headers">
-          <pre className="overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-3 text-xs" data-testid="outbox-headers">{headerBlock(m.raw)}</pre>
+          <pre
+            className="overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-3 text-xs"
+            data-testid="outbox-headers"
+          >
+            {headerBlock(m.raw)}
+          </pre>
         </Card>
       ) : null}
       <Card title="Text">
-        <pre className="whitespace-pre-wrap rounded bg-slate-50 p-3 text-sm" data-testid="outbox-body">{m.textBody}</pre>
+        <pre className="whitespace-pre-wrap rounded bg-slate-50 p-3 text-sm" data-testid="outbox-body">
+          {m.textBody}
+        </pre>
       </Card>
     </div>
   );

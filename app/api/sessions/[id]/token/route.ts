@@ -5,11 +5,16 @@ import { issueSessionToken } from "@/lib/sessions/service";
 
 // POST /api/sessions/:id/token – a short-lived LiveKit token for the booking's viewer or creator,
 // inside the join window; every refusal is a 403 whose details.reason says why.
-export const POST = route("POST /api/sessions/:id/token", async (req, { params }: { params: Promise<{ id: string }> }) => {
-  const user = await requireUser().catch((err: unknown) => {
-    if (err instanceof AppError && err.code === "suspended") throw err.withDetails({ reason: "suspended" });
-    throw err;
-  });
-  const body = req.headers.get("content-length") === "0" ? {} : await readJson(req);
-  return Response.json(await issueSessionToken(user, (await params).id, body), { headers: { "cache-control": "no-store" } });
-});
+export const POST = route(
+  "POST /api/sessions/:id/token",
+  async (req, { params }: { params: Promise<{ id: string }> }) => {
+    const user = await requireUser().catch((err: unknown) => {
+      if (err instanceof AppError && err.code === "suspended") throw err.withDetails({ reason: "suspended" });
+      throw err;
+    });
+    const body = req.headers.get("content-length") === "0" ? {} : await readJson(req);
+    return Response.json(await issueSessionToken(user, (await params).id, body), {
+      headers: { "cache-control": "no-store" },
+    });
+  },
+);

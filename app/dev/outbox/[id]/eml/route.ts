@@ -8,6 +8,10 @@ export const GET = route("GET /dev/outbox/:id/eml", async (_req, { params }: { p
   const m = outboxEnabled() ? await getOutboxMessage((await params).id) : null;
   if (!m?.raw) throw new AppError("not_found", "No such message.");
   return new Response(m.raw, {
-    headers: { "content-type": "message/rfc822", "content-disposition": `attachment; filename="${m.id.replace(/[^\w-]/g, "")}.eml"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": "message/rfc822",
+      "content-disposition": `attachment; filename="${m.id.replace(/[^\w-]/g, "")}.eml"`,
+      "cache-control": "no-store",
+    },
   });
 });

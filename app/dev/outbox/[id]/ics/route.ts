@@ -14,6 +14,10 @@ export const GET = route("GET /dev/outbox/:id/ics", async (_req, { params }: { p
   const m = outboxEnabled() ? await getOutboxMessage((await params).id) : null;
   if (!m?.icsContent) throw new AppError("not_found", "No such calendar file.");
   return new Response(m.icsContent, {
-    headers: { "content-type": "text/calendar; charset=utf-8", "content-disposition": `attachment; filename="${attachmentName(m.icsFilename)}"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": "text/calendar; charset=utf-8",
+      "content-disposition": `attachment; filename="${attachmentName(m.icsFilename)}"`,
+      "cache-control": "no-store",
+    },
   });
 });
