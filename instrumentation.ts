@@ -7,6 +7,6 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startSweepers } = await import("@/lib/ops/sweeper");
+  const { startSweepers } = await import("@/lib/runtime/sweeper");
   startSweepers();
 }

@@ -1,120 +1,66 @@
 /**
- * npm run bench:webhooks — Stripe webhook events processed per second on the embedded PostgreSQL.
- * Each event is signed, verified, deduplicated and applied exactly as /api/stripe/webhook does
- * (processStripeWebhook, in process, so HTTP is not measured). A share of deliveries are duplicates,
- * mixed in at random, as Stripe's at-least-once delivery produces.
+ * npm run bench:webhooks — fresh Stripe webhook events applied per second (bench/webhooks-run.ts), measured
+ * in the same run for this code and for the code before the purchase pipeline (git revision
+ * BENCH_BASELINE_REV, default 43d96c1, checked out into a temporary worktree), alternating, two rounds each.
+ * Prints each figure, the medians and the ratio. BENCH_BASELINE_REV=none skips the baseline.
  */
-import { benchCreator, benchDatabase, percentile } from "./setup";
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
-const BOOKINGS = Number(process.env.BENCH_EVENTS ?? 600);
-const DUPLICATE_SHARE = 0.25;
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const root = path.resolve(import.meta.dirname, "..");
+const baselineRev = process.env.BENCH_BASELINE_REV ?? "43d96c1";
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
-const database = await benchDatabase();
-const { db } = await import("@/lib/db");
-const { processStripeWebhook } = await import("@/lib/payments/webhook");
-const { signedTestEvent } = await import("@/lib/payments/test-checkout");
-const { offering, profile, viewer } = await benchCreator();
-
-// Pending bookings with open checkouts, one hour apart, starting tomorrow.
-const start = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000;
-const ids = Array.from({ length: BOOKINGS }, (_, i) => i);
-await db.booking.createMany({
-  data: ids.map((i) => ({
-    id: `bk_${i}`,
-    offeringId: offering.id,
-    creatorId: profile.id,
-    viewerId: viewer.id,
-    startsAt: new Date(start + i * 3_600_000),
-    endsAt: new Date(start + (i + 1) * 3_600_000),
-    status: "pending_payment" as const,
-    holdsSlot: true,
-    holdExpiresAt: new Date(Date.now() + 3_600_000),
-    priceCents: 4500,
-    currency: "EUR",
-    traceId: `tr_${i}`,
-  })),
-});
-await db.payment.createMany({
-  data: ids.map((i) => ({
-    id: `pay_${i}`,
-    traceId: `tr_${i}`,
-    kind: "booking" as const,
-    bookingId: `bk_${i}`,
-    payerId: viewer.id,
-    amountCents: 4500,
-    currency: "EUR",
-    stripeCheckoutSessionId: `cs_bench_${i}`,
-  })),
-});
-
-const events = ids.map((i) =>
-  signedTestEvent("checkout.session.completed", {
-    id: `cs_bench_${i}`,
-    object: "checkout.session",
-    payment_status: "paid",
-    status: "complete",
-    amount_total: 4500,
-    currency: "eur",
-    client_reference_id: `bk_${i}`,
-    metadata: { bookingId: `bk_${i}`, traceId: `tr_${i}`, paymentId: `pay_${i}` },
-    payment_intent: `pi_bench_${i}`,
-  }),
-);
-// Duplicates are delivered after their original, somewhere later in the stream.
-const deliveries: { payload: string; signature: string }[] = events.map((e) => ({
-  payload: e.payload,
-  signature: e.signature,
-}));
-for (const i of ids) {
-  if (Math.random() < DUPLICATE_SHARE / (1 - DUPLICATE_SHARE)) {
-    const at = Math.floor(i + 1 + Math.random() * (deliveries.length - i));
-    deliveries.splice(Math.min(at, deliveries.length), 0, deliveries[i]!);
-  }
+function run(cwd: string, script: string, label: string) {
+  const r = spawnSync(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", script], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, BENCH_BASELINE_REV: undefined },
+  });
+  const out = `${r.stdout}${r.stderr}`;
+  const m = /([\d.]+) fresh events\/s applied/.exec(out);
+  if (r.status !== 0 || !m) throw new Error(`${label} run failed (exit ${r.status}):\n${out.slice(-2000)}`);
+  process.stdout.write(out.replace(/^/gm, `  [${label}] `));
+  return Number(m[1]);
 }
 
-const latencies: number[] = [];
-const byOutcome: Record<string, number[]> = { processed: [], duplicate: [], ignored: [] };
-const results = { processed: 0, duplicate: 0, ignored: 0 };
-let next = 0;
-const t0 = performance.now();
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    while (next < deliveries.length) {
-      const d = deliveries[next++]!;
-      const s = performance.now();
-      const outcome = await processStripeWebhook(d.payload, d.signature);
-      latencies.push(performance.now() - s);
-      byOutcome[outcome.result]!.push(performance.now() - s);
-      results[outcome.result]++;
-    }
-  }),
-);
-const seconds = (performance.now() - t0) / 1000;
-latencies.sort((a, b) => a - b);
+function baselineTree(): string | null {
+  if (baselineRev === "none") return null;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "booth-baseline-"));
+  execFileSync("git", ["worktree", "add", "--detach", dir, baselineRev], { cwd: root, stdio: "ignore" });
+  fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+  // Its own Prisma client for its own schema (generated offline, as npm run dev does).
+  execFileSync(path.join(root, "node_modules/.bin/prisma"), ["generate"], {
+    cwd: dir,
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      PRISMA_SCHEMA_ENGINE_BINARY: path.join(root, "scripts/no-schema-engine.sh"),
+    },
+  });
+  return dir;
+}
 
-const confirmed = await db.booking.count({ where: { status: "confirmed" } });
-const succeeded = await db.traceEvent.count({ where: { type: "payment.succeeded" } });
-const mails = await db.emailMessage.count();
-console.log(
-  `webhook bench: ${deliveries.length} deliveries (${results.processed} fresh, ${results.duplicate} duplicates = ${((results.duplicate / deliveries.length) * 100).toFixed(0)}%), concurrency ${CONCURRENCY}`,
-);
-console.log(
-  `  throughput: ${(deliveries.length / seconds).toFixed(0)} events/s overall, ${(results.processed / seconds).toFixed(0)} fresh events/s applied`,
-);
-console.log(
-  `  latency per event: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
-);
-const median = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
-console.log(
-  `  a duplicate costs ${(median(byOutcome.duplicate!) / median(byOutcome.processed!)).toFixed(2)}× a fresh event (p50 ${median(byOutcome.duplicate!).toFixed(1)} ms vs ${median(byOutcome.processed!).toFixed(1)} ms)`,
-);
-console.log(
-  `  ledger check: ${confirmed}/${BOOKINGS} bookings confirmed, ${succeeded} payment.succeeded trace events, ${mails} emails queued (expect ${BOOKINGS}, ${BOOKINGS}, ${BOOKINGS * 2})`,
-);
-if (confirmed !== BOOKINGS || succeeded !== BOOKINGS || mails !== BOOKINGS * 2) process.exitCode = 1;
-await database.stop();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const base = baselineTree();
+try {
+  const now: number[] = [];
+  const before: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    now.push(run(root, "bench/webhooks-run.ts", "this code"));
+    if (base) before.push(run(base, "bench/webhooks.ts", `before (${baselineRev})`));
+  }
+  console.log(`\nwebhook bench, ${ROUNDS} alternating rounds: fresh events/s applied`);
+  console.log(`  this code:            ${now.map((x) => x.toFixed(0)).join(", ")} (median ${median(now).toFixed(0)})`);
+  if (base) {
+    console.log(
+      `  before (${baselineRev}):    ${before.map((x) => x.toFixed(0)).join(", ")} (median ${median(before).toFixed(0)})`,
+    );
+    console.log(`  this / before: ${(median(now) / median(before)).toFixed(2)}× (goal: at least 0.90×)`);
+  }
+} finally {
+  if (base) execFileSync("git", ["worktree", "remove", "--force", base], { cwd: root, stdio: "ignore" });
+}

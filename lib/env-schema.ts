@@ -51,6 +51,13 @@ const schema = z.object({
   METRIC_MAX_JOIN_TO_MEDIA_P50_MS: z.coerce.number().int().positive().default(3000),
   METRIC_MAX_JOIN_TO_MEDIA_P95_MS: z.coerce.number().int().positive().default(8000),
 
+  /** The outbox: a new effect is left to the process that wrote it for this long before the sweep takes it (ms). */
+  OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** A worker holds an effect this long; one that died lets it go when it passes (ms). */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  /** How often each app process sweeps the outbox for due effects (ms); 0 turns the sweep off. */
+  OUTBOX_SWEEP_MS: z.coerce.number().int().min(0).default(5000),
+
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: int(5),
   SIGNIN_MAX_FAILURES_PER_IP: int(30),
   SIGNIN_BLOCK_MINUTES: int(15),

@@ -4,7 +4,7 @@ import { RoleControl, StatusControl } from "@/components/admin/user-controls";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import Link from "next/link";
 import { requirePageRole } from "@/lib/auth/session";
-import { getAdminMoneyOverview } from "@/lib/bookings/queries";
+import { getAdminMoneyOverview } from "@/lib/payments/queries";
 import { formatMoney } from "@/lib/money";
 import { listPendingApplications } from "@/lib/creators/queries";
 import { listUsers } from "@/lib/users/queries";

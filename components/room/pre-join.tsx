@@ -9,7 +9,7 @@ import {
   type LocalVideoTrack,
 } from "livekit-client";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ReportedEvent } from "@/lib/sessions/diagnostics-client";
+import type { ReportedEvent } from "./diagnostics-reporter";
 import { classifyDeviceError, detectBrowser, deviceHelp, type DeviceErrorKind, type DeviceKind } from "./device-help";
 
 export type DeviceProblem = { device: DeviceKind; error: DeviceErrorKind; name: string };

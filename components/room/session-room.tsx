@@ -3,15 +3,21 @@ import { RoomContext } from "@livekit/components-react";
 import { ConnectionState, DisconnectReason, Room, RoomEvent, type RemoteParticipant } from "livekit-client";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { FatalConnectError, runConnectPolicy, STATUS_TEXT, type AttemptNumber } from "@/lib/sessions/connect-policy";
+import {
+  FatalConnectError,
+  runConnectPolicy,
+  STATUS_TEXT,
+  type AttemptNumber,
+} from "@/lib/sessions/rules/connect-policy";
 import {
   DiagnosticsReporter,
   fetchTransport,
   randomId,
   selectedPathFromStats,
   type ReportedEvent,
-} from "@/lib/sessions/diagnostics-client";
-import type { IcePolicy, TokenResponse } from "@/lib/sessions/schemas";
+} from "./diagnostics-reporter";
+import type { TokenResponse } from "@/lib/sessions/schemas";
+import type { IcePolicy } from "@/lib/trace/client-events";
 import { CallView } from "./call-view";
 import { PreJoin, useLocalPreview } from "./pre-join";
 import { useServerClock } from "./server-clock";

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { runAction, formObject, type ActionState } from "@/lib/action";
 import { AppError } from "@/lib/errors";
 import { clientIp } from "@/lib/request";
-import { getRoleByEmail } from "@/lib/users/queries";
+import { getRoleByEmail } from "./queries";
 import { signIn, signOut } from "./config";
 import { messageFor, signInMessages } from "./messages";
 import { homeFor } from "./permissions";

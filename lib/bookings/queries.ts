@@ -1,10 +1,18 @@
 import "server-only";
+import { actingPartyOf } from "@/lib/auth/parties";
 import type { Actor } from "@/lib/auth/permissions";
+import { getBrand } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { earnings, publicRefundReason } from "./policy";
+import { earningsOf } from "@/lib/payments/queries";
+import { HAS_MONEY_LEFT } from "@/lib/payments/payment-state";
+import { committedRefundCents, publicRefundReason, refundableCents, refundCeiling } from "@/lib/payments/refund-math";
+import { readTrace } from "@/lib/trace/service";
+import { bookingCalendarFile } from "./emails";
+import { cancellationRefund } from "./policy";
 import { expandSlots, type Interval } from "./slots";
+import { CREATOR_VISIBLE, PAID_BOOKING } from "./state";
 
 /** The viewer's own bookings, soonest first; only ever the signed-in user's. */
 export async function listViewerBookings(viewerId: string) {
@@ -121,22 +129,9 @@ export async function getBookingForActor(actor: Actor, bookingId: string) {
     },
   });
   if (!booking) throw new AppError("not_found", "No such booking.");
-  const role =
-    booking.viewerId === actor.id
-      ? "viewer"
-      : booking.creator.userId === actor.id
-        ? "creator"
-        : actor.role === "admin"
-          ? "admin"
-          : null;
+  const role = actingPartyOf(actor, { viewerId: booking.viewerId, creatorUserId: booking.creator.userId });
   if (!role) throw new AppError("not_found", "No such booking.");
-  const trace =
-    role === "admin"
-      ? await db.traceEvent.findMany({
-          where: { traceId: booking.traceId },
-          orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
-        })
-      : [];
+  const trace = role === "admin" ? await readTrace(booking.traceId) : [];
   if (role !== "admin") {
     // What an admin wrote as the reason for a refund is for the platform's staff, not for the two sides.
     for (const p of booking.payments) for (const r of p.refunds) r.reason = publicRefundReason(r.reason);
@@ -145,81 +140,75 @@ export async function getBookingForActor(actor: Actor, bookingId: string) {
   return { booking, role, trace };
 }
 
-/** The creator's bookings (upcoming and past) and earnings from paid bookings. */
+/**
+ * The booking page's view model: the booking for its viewer, creator or an admin, with what the page
+ * offers decided here rather than in JSX — which payment to show, whether it can be cancelled and what a
+ * cancellation would refund, whether an admin can refund, and whether the page waits for the webhook.
+ */
+export async function getBookingPage(actor: Actor, bookingId: string, checkout: string | undefined, now = new Date()) {
+  const view = await getBookingForActor(actor, bookingId);
+  const { booking: b, role } = view;
+  // The payment to show: the one that went through, else the latest attempt.
+  const shown = b.payments.find((p) => p.status !== "expired" && p.status !== "failed") ?? b.payments.at(-1) ?? null;
+  const paid = b.payments.find((p) => p.status === "paid" || p.status === "partially_refunded") ?? null;
+  const canCancel = b.status === "confirmed" && (role === "viewer" ? b.startsAt > now : b.endsAt > now);
+  const cancelRefund =
+    canCancel && paid
+      ? cancellationRefund({
+          actor: role,
+          paidCents: refundCeiling(paid),
+          alreadyRefundedCents: committedRefundCents(paid),
+          startsAt: b.startsAt,
+          freeCancellationHours: b.freeCancellationHours,
+          now,
+        })
+      : null;
+  const adminRefundable = shown && b.payments.some((p) => HAS_MONEY_LEFT.has(p.status)) ? refundableCents(shown) : null;
+  return {
+    ...view,
+    payment: shown,
+    canCancel,
+    cancelRefund,
+    /** What an admin may still refund (null: nothing that went through). */
+    adminRefundable: role === "admin" ? adminRefundable : null,
+    /** Back from checkout before the webhook: the page says so and looks again. */
+    confirming: checkout === "success" && b.status === "pending_payment" && shown?.status === "pending",
+    resumeCheckoutUrl:
+      b.status === "pending_payment" && role === "viewer" && checkout !== "success"
+        ? (shown?.checkoutUrl ?? null)
+        : null,
+  };
+}
+
+/** The creator's bookings (upcoming and past) and earnings from them. */
 export async function getCreatorMoney(actor: Actor, now = new Date()) {
   const profile = await db.creatorProfile.findUnique({ where: { userId: actor.id }, select: { id: true } });
   if (!profile) return null;
-  const bookings = await db.booking.findMany({
-    where: { creatorId: profile.id, status: { in: ["confirmed", "completed", "cancelled", "disputed"] } },
-    orderBy: { startsAt: "asc" },
-    take: 500,
-    select: {
-      id: true,
-      startsAt: true,
-      endsAt: true,
-      status: true,
-      currency: true,
-      priceCents: true,
-      offering: { select: { title: true } },
-      viewer: { select: { name: true } },
-      payments: { select: { amountCents: true, refundedCents: true, status: true, currency: true } },
-    },
-  });
-  // A disputed payment is held out of earnings until the dispute is won (the bank may take it back).
-  const byCurrency = new Map<string, { grossCents: number; refundedCents: number; disputedCents: number }>();
-  for (const b of bookings) {
-    for (const p of b.payments) {
-      if (!["paid", "partially_refunded", "refunded", "disputed"].includes(p.status)) continue;
-      const sums = byCurrency.get(p.currency) ?? { grossCents: 0, refundedCents: 0, disputedCents: 0 };
-      if (p.status === "disputed") sums.disputedCents += p.amountCents - p.refundedCents;
-      else {
-        sums.grossCents += p.amountCents;
-        sums.refundedCents += p.refundedCents;
-      }
-      byCurrency.set(p.currency, sums);
-    }
-  }
+  const visible = { creatorId: profile.id, status: { in: [...CREATOR_VISIBLE] } };
+  const [bookings, earnings] = await Promise.all([
+    db.booking.findMany({
+      where: visible,
+      orderBy: { startsAt: "asc" },
+      take: 500,
+      select: {
+        id: true,
+        startsAt: true,
+        endsAt: true,
+        status: true,
+        currency: true,
+        priceCents: true,
+        offering: { select: { title: true } },
+        viewer: { select: { name: true } },
+      },
+    }),
+    earningsOf([{ booking: visible }]),
+  ]);
   return {
     upcoming: bookings.filter((b) => b.endsAt > now && b.status === "confirmed"),
     past: bookings.filter((b) => !(b.endsAt > now && b.status === "confirmed")).reverse(),
     feePercent: env.PLATFORM_FEE_PERCENT,
-    earnings: [...byCurrency.entries()].map(([currency, s]) => ({
-      currency,
-      disputedCents: s.disputedCents,
-      ...earnings({ grossCents: s.grossCents, refundedCents: s.refundedCents, feePercent: env.PLATFORM_FEE_PERCENT }),
-    })),
+    earnings,
   };
-}
-
-/** Admin: payments a human must look at (mismatches, disputes) and the latest paid bookings. */
-export async function getAdminMoneyOverview(actor: Actor) {
-  if (actor.role !== "admin") throw new AppError("forbidden", "You don't have permission to do that.");
-  const select = {
-    id: true,
-    status: true,
-    amountCents: true,
-    currency: true,
-    refundedCents: true,
-    reviewReason: true,
-    createdAt: true,
-    bookingId: true,
-    payer: { select: { email: true } },
-  } as const;
-  const [review, recent] = await Promise.all([
-    db.payment.findMany({
-      where: { OR: [{ status: { in: ["needs_review", "disputed"] } }, { reviewReason: { not: null } }] },
-      orderBy: { updatedAt: "desc" },
-      take: 50,
-      select,
-    }),
-    db.payment.findMany({
-      where: { status: { in: ["paid", "partially_refunded", "refunded"] } },
-      orderBy: { paidAt: "desc" },
-      take: 20,
-      select,
-    }),
-  ]);
-  return { review, recent };
 }
 
 /**
@@ -228,16 +217,11 @@ export async function getAdminMoneyOverview(actor: Actor) {
  */
 export async function getBookingCalendar(actor: Actor, bookingId: string) {
   const { booking, role } = await getBookingForActor(actor, bookingId);
-  if (
-    !["confirmed", "completed", "cancelled", "disputed"].includes(booking.status) ||
-    (booking.status === "cancelled" && !booking.payments.some((p) => p.paidAt))
-  ) {
+  const wasPaid =
+    PAID_BOOKING.has(booking.status) || (booking.status === "cancelled" && booking.payments.some((p) => p.paidAt));
+  if (!wasPaid) {
     throw new AppError("conflict", "This booking is not on the calendar: it was never confirmed.");
   }
-  const [{ getBrand }, { bookingCalendarFile }] = await Promise.all([
-    import("@/lib/branding/queries"),
-    import("./emails"),
-  ]);
   const zone = role === "creator" ? booking.creator.timeZone : booking.viewerTimeZone;
   return bookingCalendarFile(
     { ...booking, viewerName: booking.viewer.name, creatorName: booking.creator.displayName },

@@ -1,22 +1,24 @@
 import "server-only";
 import crypto from "node:crypto";
+import { actingPartyOf } from "@/lib/auth/parties";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, isExclusionViolation } from "@/lib/errors";
-import { logger } from "@/lib/logger";
-import { AfterCommit } from "@/lib/payments/after-commit";
-import { paymentGateway } from "@/lib/payments/gateway";
-import { createRefundInTx } from "@/lib/payments/refunds";
+import { nudgeEffects, enqueueEffect } from "@/lib/ops/outbox";
+import { createPendingPayment, findOpenCheckout, openCheckout } from "@/lib/payments/checkout";
+import { closeCheckout } from "@/lib/payments/effects";
+import { expirePendingPayments, findSettledPayment, lockPurchase } from "@/lib/payments/ledger";
+import { EARNING } from "@/lib/payments/payment-state";
+import { committedRefundCents, refundCeiling } from "@/lib/payments/refund-math";
+import { createRefundInTx, refundPurchase } from "@/lib/payments/refunds";
 import { appendTrace } from "@/lib/trace/service";
 import { enqueueBookingEmails } from "./emails";
-import { releaseLapsedHolds } from "./holds";
-import { cancellationRefund, committedRefundCents, refundCeiling, type CancelActor } from "./policy";
-import { bookSlotInput, cancelBookingInput } from "./schemas";
+import { cancellationRefund } from "./policy";
+import { bookingPurchase } from "./purchase";
+import { adminRefundInput, bookSlotInput, cancelBookingInput } from "./schemas";
 import { expandSlots } from "./slots";
-import { assertTransition } from "./state";
-
-const log = logger.child({ module: "bookings" });
+import { expireLapsedHolds, transitionBooking } from "./transition";
 
 export const SLOT_TAKEN = "That time was just taken by someone else. Please pick another time.";
 
@@ -73,16 +75,16 @@ export async function bookSlot(
       holdsSlot: true,
       holdExpiresAt: { gt: now },
     },
-    include: { payments: { where: { status: "pending" }, take: 1 } },
+    select: { id: true },
   });
-  if (own?.payments[0]?.checkoutUrl)
-    return { bookingId: own.id, checkoutUrl: own.payments[0].checkoutUrl, resumed: true };
+  const resumable = own ? await findOpenCheckout(db, { kind: "booking", id: own.id }, now) : null;
+  if (own && resumable?.checkoutUrl) return { bookingId: own.id, checkoutUrl: resumable.checkoutUrl, resumed: true };
 
   const holdExpiresAt = new Date(now.getTime() + env.BOOKING_HOLD_MINUTES * 60_000);
   let held: { bookingId: string; paymentId: string; traceId: string };
   try {
     held = await db.$transaction(async (tx) => {
-      await releaseLapsedHolds(tx, { creatorId: offering.creatorId, startsAt: input.startsAt, endsAt });
+      await expireLapsedHolds(tx, { creatorId: offering.creatorId, startsAt: input.startsAt, endsAt });
       const booking = await tx.booking.create({
         data: {
           offeringId: offering.id,
@@ -99,15 +101,13 @@ export async function bookSlot(
           freeCancellationHours: offering.freeCancellationHours,
         },
       });
-      const payment = await tx.payment.create({
-        data: {
-          traceId: booking.traceId,
-          kind: "booking",
-          bookingId: booking.id,
-          payerId: actor.id,
-          amountCents: offering.priceCents,
-          currency: offering.currency,
-        },
+      const payment = await createPendingPayment(tx, {
+        purchase: { kind: "booking", id: booking.id },
+        traceId: booking.traceId,
+        payerId: actor.id,
+        amountCents: offering.priceCents,
+        currency: offering.currency,
+        returnPath: `/bookings/${booking.id}`,
       });
       await appendTrace(
         {
@@ -134,112 +134,66 @@ export async function bookSlot(
     throw err;
   }
 
-  try {
-    const checkout = await paymentGateway().createCheckout({
-      paymentId: held.paymentId,
-      bookingId: held.bookingId,
-      traceId: held.traceId,
-      title: `${offering.title} with ${offering.creator.displayName}`,
-      description: `${offering.durationMinutes}-minute private video session`,
-      amountCents: offering.priceCents,
-      currency: offering.currency,
-      customerEmail: actor.email,
-      expiresAt: holdExpiresAt,
-      successUrl: `${env.APP_URL}/bookings/${held.bookingId}?checkout=success`,
-      cancelUrl: `${env.APP_URL}/bookings/${held.bookingId}?checkout=cancelled`,
-      idempotencyKey: `checkout:${held.paymentId}`,
-    });
-    await db.$transaction(async (tx) => {
-      await tx.payment.update({
-        where: { id: held.paymentId },
-        data: {
-          stripeCheckoutSessionId: checkout.id,
-          checkoutUrl: checkout.url,
-          checkoutExpiresAt: checkout.expiresAt,
-        },
-      });
-      await appendTrace(
-        {
-          traceId: held.traceId,
-          type: "checkout.created",
-          source: "app",
-          actorId: actor.id,
-          payload: {
-            paymentId: held.paymentId,
-            checkoutSessionId: checkout.id,
-            mode: paymentGateway().mode,
-            expiresAt: checkout.expiresAt.toISOString(),
-          },
-        },
-        tx,
-      );
-    });
-    return { bookingId: held.bookingId, checkoutUrl: checkout.url, resumed: false };
-  } catch (err) {
-    log.error({ err, bookingId: held.bookingId }, "checkout could not be created; hold released");
-    await db.$transaction(async (tx) => {
-      await tx.booking.update({ where: { id: held.bookingId }, data: { status: "expired", holdsSlot: false } });
-      await tx.payment.update({ where: { id: held.paymentId }, data: { status: "failed" } });
-      await appendTrace(
-        {
-          traceId: held.traceId,
-          type: "checkout.failed",
-          source: "app",
-          payload: { paymentId: held.paymentId, error: err instanceof Error ? err.message.slice(0, 300) : "unknown" },
-        },
-        tx,
-      );
-    });
-    throw new AppError(
-      "unavailable",
-      "Payments are unavailable right now, so nothing was charged and the time is free again. Please try again in a minute.",
-    );
-  }
-}
-
-function cancelActorOf(actor: Actor, booking: { viewerId: string; creator: { userId: string } }): CancelActor | null {
-  if (booking.creator.userId === actor.id) return "creator";
-  if (booking.viewerId === actor.id) return "viewer";
-  if (actor.role === "admin") return "admin";
-  return null;
+  const { checkoutUrl } = await openCheckout(bookingPurchase, {
+    paymentId: held.paymentId,
+    purchase: { kind: "booking", id: held.bookingId },
+    traceId: held.traceId,
+    actorId: actor.id,
+    customerEmail: actor.email,
+    title: `${offering.title} with ${offering.creator.displayName}`,
+    description: `${offering.durationMinutes}-minute private video session`,
+    amountCents: offering.priceCents,
+    currency: offering.currency,
+    expiresAt: holdExpiresAt,
+    returnPath: `/bookings/${held.bookingId}`,
+  });
+  return { bookingId: held.bookingId, checkoutUrl, resumed: false };
 }
 
 /**
- * Cancels a booking. A held (unpaid) booking is simply released. A confirmed one is refunded by the
- * policy shown at checkout: the viewer in full up to freeCancellationHours before, else nothing; the
- * creator or an admin always in full.
+ * Cancels a booking. A held (unpaid) booking is simply released (and its checkout closed). A confirmed one
+ * is refunded by the policy shown at checkout: the viewer in full up to freeCancellationHours before, else
+ * nothing; the creator or an admin always in full.
  */
 export async function cancelBooking(actor: Actor, bookingId: string, raw: unknown = {}) {
   assertRole(actor, ["viewer", "creator", "admin"]);
   const { reason } = cancelBookingInput.parse(raw);
-  const after = new AfterCommit();
   const result = await db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM bookings WHERE id = ${bookingId} FOR UPDATE`;
+    await lockPurchase(tx, { kind: "booking", id: bookingId });
     const booking = await tx.booking.findUnique({
       where: { id: bookingId },
-      include: { creator: { select: { userId: true } }, payments: { include: { refunds: true } } },
+      include: {
+        creator: { select: { userId: true } },
+        payments: { select: { id: true, status: true, stripeCheckoutSessionId: true } },
+      },
     });
-    const who = booking ? cancelActorOf(actor, booking) : null;
+    const who = booking
+      ? actingPartyOf(actor, { viewerId: booking.viewerId, creatorUserId: booking.creator.userId })
+      : null;
     if (!booking || !who) throw new AppError("not_found", "No such booking.");
     const now = new Date();
     if (booking.status === "pending_payment") {
-      if (who !== "viewer" && who !== "admin")
+      if (who !== "viewer" && who !== "admin") {
         throw new AppError("conflict", "This booking is not paid yet; it will be released if the viewer does not pay.");
-      await tx.booking.update({
-        where: { id: bookingId },
-        data: {
-          status: "cancelled",
-          holdsSlot: false,
-          cancelledAt: now,
-          cancelledById: actor.id,
-          cancelReason: reason ?? "released before payment",
-        },
+      }
+      await transitionBooking(tx, booking, "cancelled", {
+        holdsSlot: false,
+        cancelledAt: now,
+        cancelledById: actor.id,
+        cancelReason: reason ?? "released before payment",
       });
       // The checkout may still be paid; the webhook then refunds it (the booking is cancelled).
-      await tx.payment.updateMany({ where: { bookingId, status: "pending" }, data: { status: "expired" } });
-      for (const p of booking.payments)
-        if (p.status === "pending" && p.stripeCheckoutSessionId)
-          after.closeCheckout(p.stripeCheckoutSessionId, booking.traceId);
+      await expirePendingPayments(tx, "booking", [bookingId]);
+      for (const p of booking.payments) {
+        if (p.status === "pending" && p.stripeCheckoutSessionId) {
+          await enqueueEffect(
+            tx,
+            closeCheckout,
+            { checkoutSessionId: p.stripeCheckoutSessionId, traceId: booking.traceId },
+            { key: `close-checkout:${p.stripeCheckoutSessionId}`, traceId: booking.traceId },
+          );
+        }
+      }
       await appendTrace(
         {
           traceId: booking.traceId,
@@ -252,18 +206,20 @@ export async function cancelBooking(actor: Actor, bookingId: string, raw: unknow
       );
       return { status: "cancelled" as const, refundCents: 0 };
     }
-    if (booking.status !== "confirmed")
+    if (booking.status !== "confirmed") {
       throw new AppError(
         "conflict",
         `This booking is ${booking.status.replace("_", " ")} and can no longer be cancelled.`,
       );
-    if (who === "viewer" && booking.startsAt <= now)
+    }
+    if (who === "viewer" && booking.startsAt <= now) {
       throw new AppError("conflict", "The session has already started; it can no longer be cancelled.");
-    if (booking.endsAt <= now)
+    }
+    if (booking.endsAt <= now) {
       throw new AppError("conflict", "The session is over; an admin can still refund it from the session page.");
-    assertTransition(booking.status, "cancelled");
+    }
 
-    const paid = booking.payments.find((p) => ["paid", "partially_refunded"].includes(p.status));
+    const paid = await findSettledPayment(tx, { kind: "booking", id: bookingId }, EARNING);
     const decision = cancellationRefund({
       actor: who,
       paidCents: paid ? refundCeiling(paid) : 0,
@@ -272,15 +228,11 @@ export async function cancelBooking(actor: Actor, bookingId: string, raw: unknow
       freeCancellationHours: booking.freeCancellationHours,
       now,
     });
-    await tx.booking.update({
-      where: { id: bookingId },
-      data: {
-        status: "cancelled",
-        holdsSlot: false,
-        cancelledAt: now,
-        cancelledById: actor.id,
-        cancelReason: reason ?? decision.reason,
-      },
+    await transitionBooking(tx, booking, "cancelled", {
+      holdsSlot: false,
+      cancelledAt: now,
+      cancelledById: actor.id,
+      cancelReason: reason ?? decision.reason,
     });
     await appendTrace(
       {
@@ -299,23 +251,18 @@ export async function cancelBooking(actor: Actor, bookingId: string, raw: unknow
       tx,
     );
     if (paid && decision.refundCents > 0) {
-      await createRefundInTx(
-        tx,
-        {
-          paymentId: paid.id,
-          amountCents: decision.refundCents,
-          reason: decision.reason,
-          idempotencyKey: `cancel:${bookingId}`,
-          requestedById: actor.id,
-        },
-        after,
-      );
+      await createRefundInTx(tx, {
+        paymentId: paid.id,
+        amountCents: decision.refundCents,
+        reason: decision.reason,
+        idempotencyKey: `cancel:${bookingId}`,
+        requestedById: actor.id,
+      });
     }
     await enqueueBookingEmails(tx, bookingId, { kind: "cancelled", by: who, refundCents: decision.refundCents });
-    after.mail = true;
     return { status: "cancelled" as const, refundCents: decision.refundCents };
   });
-  await after.run();
+  nudgeEffects();
   return result;
 }
 
@@ -327,11 +274,9 @@ export function newIdempotencyKey() {
 /** Admin: refunds part or all of a booking's payment from the session page. */
 export async function adminRefundBooking(actor: Actor, bookingId: string, raw: unknown) {
   assertRole(actor, ["admin"]);
-  const { adminRefundInput } = await import("./schemas");
   const input = adminRefundInput.parse(raw);
-  const { refundBookingPayment } = await import("@/lib/payments/refunds");
-  return refundBookingPayment({
-    bookingId,
+  return refundPurchase({
+    purchase: { kind: "booking", id: bookingId },
     amountCents: input.amountCents,
     reason: `admin: ${input.reason}`,
     requestedById: actor.id,

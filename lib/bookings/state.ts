@@ -1,6 +1,7 @@
 /**
- * The booking state machine (pure). Every status change in lib/bookings and lib/payments goes
- * through `assertTransition`, so an event that would move a booking illegally is caught, not applied.
+ * The booking state machine and its named status sets (pure). Every write of bookings.status goes
+ * through `transitionBooking` (lib/bookings/transition.ts), which checks this table first, so an event
+ * that would move a booking illegally is caught, not applied.
  *
  *   pending_payment ──paid──▶ confirmed ──▶ completed
  *        │                      │  └──▶ cancelled (viewer, creator or admin)
@@ -43,3 +44,10 @@ export function occupiesSlot(status: BookingStatus, holdExpiresAt: Date | null, 
   if (status === "confirmed") return true;
   return status === "pending_payment" && holdExpiresAt !== null && holdExpiresAt > now;
 }
+
+/** Paid for: confirmed, done, or disputed (the session was paid; the dispute is about the money). */
+export const PAID_BOOKING: ReadonlySet<BookingStatus> = new Set(["confirmed", "completed", "disputed"]);
+/** Paid and not settled yet: the session's room is still to be opened, warned, closed and settled. */
+export const AWAITING_SESSION: readonly BookingStatus[] = ["confirmed", "disputed"];
+/** Shown to the creator as bookings (a lapsed hold or an unpaid one is not a booking yet). */
+export const CREATOR_VISIBLE: readonly BookingStatus[] = ["confirmed", "completed", "cancelled", "disputed"];

@@ -1,30 +1,32 @@
 import "server-only";
 import type Stripe from "stripe";
-import type { BookingStatus } from "@/lib/generated/prisma/enums";
-import { canTransition } from "@/lib/bookings/state";
-import { appendTrace } from "@/lib/trace/service";
-import type { HandlerContext } from "./checkout-events";
-import { refundCeiling, refundStatus, type Tx } from "./ledger";
+import { appendTrace, readTrace } from "@/lib/trace/service";
+import type { HandlerContext } from "./handlers/context";
+import { transitionPayment } from "./ledger";
+import { refundStatus } from "./payment-state";
+import type { Tx } from "./purchase";
+import { refundCeiling } from "./refund-math";
 import { awaitPaymentRecorded, idOf, resolvePayment } from "./resolve";
 
 type Opened = {
   disputeId: string;
   paymentStatusBefore?: string;
   reviewReasonBefore?: string | null;
-  bookingStatusBefore?: string | null;
+  purchaseStatusBefore?: string | null;
 };
 
 /** A payment's disputes as its trace tells them: each opened and closed event, by dispute id. */
 async function disputeHistory(tx: Tx, traceId: string) {
-  const events = await tx.traceEvent.findMany({
-    where: { traceId, type: { in: ["dispute.opened", "dispute.closed"] } },
-    orderBy: { id: "asc" },
-    select: { type: true, payload: true },
-  });
-  const opened = events.filter((e) => e.type === "dispute.opened").map((e) => e.payload as Opened);
-  const closed = new Set(
-    events.filter((e) => e.type === "dispute.closed").map((e) => (e.payload as { disputeId: string }).disputeId),
-  );
+  const events = await readTrace(traceId, { types: ["dispute.opened", "dispute.closed"] }, tx);
+  const opened: Opened[] = [];
+  const closed = new Map<string, string>();
+  for (const e of events) {
+    if (!e.ok) continue;
+    if (e.type === "dispute.opened") {
+      const p = e.payload;
+      opened.push({ ...p, purchaseStatusBefore: p.purchaseStatusBefore ?? p.bookingStatusBefore ?? null });
+    } else if (e.type === "dispute.closed") closed.set(e.payload.disputeId, e.payload.status);
+  }
   return { opened, closed, isOpen: (id: string) => opened.some((o) => o.disputeId === id) && !closed.has(id) };
 }
 
@@ -36,7 +38,7 @@ const closedForPlatform = (status: Stripe.Dispute.Status) =>
  * charge.dispute.created. Each dispute is tracked by its id, so a repeated event, a second dispute
  * on the same payment, and a dispute whose closing arrived first are all told apart.
  */
-export async function openDispute({ tx, event }: HandlerContext) {
+export async function openDispute({ tx, event, purchases }: HandlerContext) {
   const dispute = event.data.object as Stripe.Dispute;
   const payment = await resolvePayment(tx, { paymentIntentId: idOf(dispute.payment_intent) });
   if (!payment) return;
@@ -64,17 +66,8 @@ export async function openDispute({ tx, event }: HandlerContext) {
     );
     return;
   }
-  let bookingStatusBefore: string | null = null;
-  if (payment.bookingId) {
-    const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId } }); // locked by resolvePayment
-    bookingStatusBefore = booking.status;
-    if (canTransition(booking.status, "disputed"))
-      await tx.booking.update({ where: { id: booking.id }, data: { status: "disputed" } });
-  }
-  await tx.payment.update({
-    where: { id: payment.id },
-    data: { status: "disputed", reviewReason: `dispute ${dispute.id}: ${dispute.reason}` },
-  });
+  const purchaseStatusBefore = await purchases.of(payment.purchase.kind).disputeOpened(tx, payment.purchase.id);
+  await transitionPayment(tx, payment, "disputed", { reviewReason: `dispute ${dispute.id}: ${dispute.reason}` });
   await appendTrace(
     {
       traceId: payment.traceId,
@@ -85,7 +78,7 @@ export async function openDispute({ tx, event }: HandlerContext) {
         ...base,
         paymentStatusBefore: payment.status,
         reviewReasonBefore: payment.reviewReason,
-        bookingStatusBefore,
+        purchaseStatusBefore,
       },
     },
     tx,
@@ -94,10 +87,10 @@ export async function openDispute({ tx, event }: HandlerContext) {
 
 /**
  * charge.dispute.closed. Won (or closed without a chargeback) and no other dispute still open: the
- * payment and booking return to the states they had before the first dispute, and the money counts
+ * payment and its purchase return to the states they had before the first dispute, and the money counts
  * in earnings again. Lost: the payment is disputed (out of earnings) and the trace says the bank took it.
  */
-export async function closeDispute({ tx, event }: HandlerContext) {
+export async function closeDispute({ tx, event, purchases }: HandlerContext) {
   const dispute = event.data.object as Stripe.Dispute;
   const payment = await resolvePayment(tx, { paymentIntentId: idOf(dispute.payment_intent) });
   if (!payment) return;
@@ -124,25 +117,19 @@ export async function closeDispute({ tx, event }: HandlerContext) {
     },
     tx,
   );
-  history.closed.add(dispute.id);
+  history.closed.set(dispute.id, dispute.status);
   const stillOpen = history.opened.some((o) => history.isOpen(o.disputeId));
+  const kind = purchases.of(payment.purchase.kind);
 
   if (!won) {
-    await tx.payment.update({
-      where: { id: payment.id },
-      data: { status: "disputed", reviewReason: `dispute ${dispute.id} ${dispute.status}: ${dispute.reason}` },
+    await transitionPayment(tx, payment, "disputed", {
+      reviewReason: `dispute ${dispute.id} ${dispute.status}: ${dispute.reason}`,
     });
-    if (payment.bookingId) {
-      const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId } });
-      if (canTransition(booking.status, "disputed"))
-        await tx.booking.update({ where: { id: booking.id }, data: { status: "disputed" } });
-    }
+    await kind.disputeClosed(tx, payment.purchase.id, { won: false, statusBefore: null });
     return;
   }
-  const lost = await tx.traceEvent.count({
-    where: { traceId: payment.traceId, type: "dispute.closed", payload: { path: ["status"], equals: "lost" } },
-  });
-  if (stillOpen || lost > 0 || payment.status !== "disputed") return;
+  const lost = [...history.closed.values()].includes("lost");
+  if (stillOpen || lost || payment.status !== "disputed") return;
   // The states before the first dispute of this run (later ones saw "disputed" as their before).
   const before = history.opened.findLast((o) => o.paymentStatusBefore && o.paymentStatusBefore !== "disputed");
   const status =
@@ -153,11 +140,6 @@ export async function closeDispute({ tx, event }: HandlerContext) {
   const reviewReason = payment.reviewReason?.startsWith("dispute ")
     ? (before?.reviewReasonBefore ?? null)
     : payment.reviewReason;
-  await tx.payment.update({ where: { id: payment.id }, data: { status, reviewReason } });
-  const to = before?.bookingStatusBefore as BookingStatus | null | undefined;
-  if (payment.bookingId && to) {
-    const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId } });
-    if (booking.status === "disputed" && canTransition("disputed", to))
-      await tx.booking.update({ where: { id: booking.id }, data: { status: to } });
-  }
+  await transitionPayment(tx, payment, status, { reviewReason });
+  await kind.disputeClosed(tx, payment.purchase.id, { won: true, statusBefore: before?.purchaseStatusBefore ?? null });
 }

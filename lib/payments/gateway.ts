@@ -2,62 +2,23 @@ import "server-only";
 import Stripe from "stripe";
 import { env } from "@/lib/env";
 import { stripe, stripeConfigured } from "./stripe";
-import { testGateway } from "./test-checkout";
+import { type CheckoutRequest, type PaymentGateway, RefundRejected, refundStatusOf } from "./gateway-contract";
+import { metadataKey } from "./purchase";
+import { testGateway } from "./test-gateway";
 
-export type CheckoutRequest = {
-  paymentId: string;
-  bookingId: string;
-  traceId: string;
-  title: string;
-  description: string;
-  amountCents: number;
-  currency: string;
-  customerEmail: string;
-  expiresAt: Date;
-  successUrl: string;
-  cancelUrl: string;
-  idempotencyKey: string;
-};
-export type CheckoutCreated = { id: string; url: string; expiresAt: Date };
-
-export type RefundRequest = {
-  refundId: string;
-  paymentId: string;
-  traceId: string;
-  paymentIntentId: string;
-  amountCents: number;
-  idempotencyKey: string;
-};
-export type RefundCreated = { id: string; status: "succeeded" | "pending" | "failed" };
-
-/** Stripe refused a refund for good (invalid request: the charge is disputed, already refunded…). */
-export class RefundRejected extends Error {
-  constructor(
-    message: string,
-    readonly code: string | null,
-  ) {
-    super(message);
-    this.name = "RefundRejected";
-  }
-}
-
-export const refundStatusOf = (status: string | null | undefined): RefundCreated["status"] =>
-  status === "succeeded" ? "succeeded" : status === "failed" || status === "canceled" ? "failed" : "pending";
-
-/** Where money moves: Stripe, or Booth's test checkout when no Stripe key is configured. */
-export interface PaymentGateway {
-  readonly mode: "stripe" | "test";
-  createCheckout(req: CheckoutRequest): Promise<CheckoutCreated>;
-  /** Sends a refund; throws RefundRejected when the provider refuses it for good. */
-  createRefund(req: RefundRequest): Promise<RefundCreated>;
-  /** Asks where a refund the provider already has stands (a pending refund the sweep reconciles). */
-  getRefund(stripeRefundId: string): Promise<RefundCreated>;
-  /** Booth's refund `refundId` as the provider has it, looked up by its metadata; null when it has none. */
-  findRefund(paymentIntentId: string, refundId: string): Promise<RefundCreated | null>;
-  /** Closes an open checkout so it can no longer be paid (the booking was cancelled first). */
-  expireCheckout(checkoutSessionId: string): Promise<void>;
-  /** The Booth payment a provider payment intent belongs to, from its metadata (null when not Booth's). */
-  paymentIdForIntent(paymentIntentId: string): Promise<string | null>;
+/**
+ * What every Checkout Session carries (as metadata of the session and of its payment intent): the purchase
+ * (`bookingId`, `ticketId` or `tipId`, and its kind), the trace id and Booth's payment id.
+ */
+export function checkoutMetadata(
+  req: Pick<CheckoutRequest, "purchase" | "traceId" | "paymentId">,
+): Record<string, string> {
+  return {
+    [metadataKey(req.purchase.kind)]: req.purchase.id,
+    purchaseKind: req.purchase.kind,
+    traceId: req.traceId,
+    paymentId: req.paymentId,
+  };
 }
 
 /** Stripe requires a Checkout Session to stay open at least 30 minutes (and at most 24 hours). */
@@ -66,7 +27,7 @@ export const STRIPE_MIN_CHECKOUT_MS = 30 * 60_000 + 60_000;
 export const stripeGateway: PaymentGateway = {
   mode: "stripe",
   async createCheckout(req) {
-    const metadata = { bookingId: req.bookingId, traceId: req.traceId, paymentId: req.paymentId };
+    const metadata = checkoutMetadata(req);
     const expiresAt = new Date(Math.max(req.expiresAt.getTime(), Date.now() + STRIPE_MIN_CHECKOUT_MS));
     const session = await stripe().checkout.sessions.create(
       {
@@ -76,7 +37,7 @@ export const stripeGateway: PaymentGateway = {
         ...(env.STRIPE_PAYMENT_METHOD_CONFIGURATION
           ? { payment_method_configuration: env.STRIPE_PAYMENT_METHOD_CONFIGURATION }
           : {}),
-        client_reference_id: req.bookingId,
+        client_reference_id: req.purchase.id,
         customer_email: req.customerEmail,
         line_items: [
           {

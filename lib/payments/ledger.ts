@@ -1,75 +1,102 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
-
-export type Tx = Prisma.TransactionClient;
-type PaymentWhere = { id?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null };
-export { refundCeiling } from "@/lib/bookings/policy";
-
-/** Locks a payment row for the rest of the transaction (serialises concurrent events about it). */
-export async function lockPayment(tx: Tx, where: PaymentWhere) {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM payments
-    WHERE id = ${where.id ?? null} OR "stripeCheckoutSessionId" = ${where.checkoutSessionId ?? null} OR "stripePaymentIntentId" = ${where.paymentIntentId ?? null}
-    ORDER BY "createdAt" LIMIT 1 FOR UPDATE`;
-  if (!rows[0]) return null;
-  return tx.payment.findUniqueOrThrow({ where: { id: rows[0].id } });
-}
-
-export async function lockBooking(tx: Tx, id: string) {
-  await tx.$queryRaw`SELECT id FROM bookings WHERE id = ${id} FOR UPDATE`;
-  return tx.booking.findUniqueOrThrow({ where: { id } });
-}
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { PaymentStatus } from "@/lib/generated/prisma/enums";
+import { assertPaymentTransition, BY_REFUNDS, REFUNDABLE, refundStatus } from "./payment-state";
+import { type PurchaseKindName, type PurchaseRef, purchaseColumn, purchaseOf, type Tx } from "./purchase";
 
 /**
- * Locks a payment's booking first, then the payment: the order every path takes (cancellation,
- * refunds, webhooks), so two transactions about one booking never wait on each other in a cycle.
+ * The ledger's locks and writes. Lock order, taken by every path that changes money (checkout, webhook
+ * events, refunds, cancellations, settlement): the purchase's row first, then its payment's. Two
+ * transactions about one purchase therefore never wait on each other in a cycle.
  */
-export async function lockBookingThenPayment(tx: Tx, where: PaymentWhere) {
+
+const tables: Record<PurchaseKindName, string> = { booking: "bookings", ticket: "tickets", tip: "tips" };
+
+/** Locks a purchase's row for the rest of the transaction. */
+export async function lockPurchase(tx: Tx, ref: PurchaseRef) {
+  await tx.$queryRaw(Prisma.sql`SELECT id FROM ${Prisma.raw(tables[ref.kind])} WHERE id = ${ref.id} FOR UPDATE`);
+}
+
+export type PaymentWhere = { id?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null };
+
+/**
+ * Finds the payment a Stripe object or a person names, locks its purchase and then the payment, and returns
+ * the payment as it is under the locks. Null when Booth has no such payment.
+ */
+export async function lockPurchaseThenPayment(tx: Tx, where: PaymentWhere) {
+  const or = [
+    where.id ? { id: where.id } : null,
+    where.checkoutSessionId ? { stripeCheckoutSessionId: where.checkoutSessionId } : null,
+    where.paymentIntentId ? { stripePaymentIntentId: where.paymentIntentId } : null,
+  ].filter((w) => w !== null);
+  if (or.length === 0) return null;
   const found = await tx.payment.findFirst({
-    where: {
-      OR: [
-        where.id ? { id: where.id } : null,
-        where.checkoutSessionId ? { stripeCheckoutSessionId: where.checkoutSessionId } : null,
-        where.paymentIntentId ? { stripePaymentIntentId: where.paymentIntentId } : null,
-      ].filter((w) => w !== null),
-    },
+    where: { OR: or },
     orderBy: { createdAt: "asc" },
-    select: { id: true, bookingId: true },
+    select: { id: true, kind: true, bookingId: true, ticketId: true, tipId: true },
   });
   if (!found) return null;
-  if (found.bookingId) await tx.$queryRaw`SELECT id FROM bookings WHERE id = ${found.bookingId} FOR UPDATE`;
-  return lockPayment(tx, { id: found.id });
+  const purchase = purchaseOf(found);
+  await lockPurchase(tx, purchase);
+  await tx.$queryRaw`SELECT id FROM payments WHERE id = ${found.id} FOR UPDATE`;
+  return { ...(await tx.payment.findUniqueOrThrow({ where: { id: found.id } })), purchase };
+}
+
+export type LockedPayment = NonNullable<Awaited<ReturnType<typeof lockPurchaseThenPayment>>>;
+
+/**
+ * The one way payments.status changes: checked against the state machine, written only if the row is
+ * still in the state the caller read (the caller holds its lock, so this is a guard, not a race).
+ */
+export async function transitionPayment(
+  tx: Tx,
+  payment: { id: string; status: PaymentStatus },
+  to: PaymentStatus,
+  data: Omit<Prisma.PaymentUncheckedUpdateManyInput, "status"> = {},
+) {
+  assertPaymentTransition(payment.status, to);
+  const { count } = await tx.payment.updateMany({
+    where: { id: payment.id, status: payment.status },
+    data: { ...data, status: to },
+  });
+  if (count !== 1) throw new Error(`payment ${payment.id} changed under its lock (expected ${payment.status})`);
+}
+
+/** The purchase's payment that went through (the first, when a duplicate was paid and refunded): "the" payment. */
+export function findSettledPayment(
+  tx: Pick<Tx, "payment">,
+  ref: PurchaseRef,
+  statuses: ReadonlySet<PaymentStatus> = REFUNDABLE,
+) {
+  return tx.payment.findFirst({
+    where: { kind: ref.kind, [purchaseColumn[ref.kind]]: ref.id, status: { in: [...statuses] } },
+    orderBy: [{ paidAt: "asc" }, { createdAt: "asc" }],
+    include: { refunds: { select: { amountCents: true, status: true, stripeRefundId: true } } },
+  });
 }
 
 /**
- * Brings payment.refundedCents up to date: the larger of what Booth's refunds add up to and what
- * Stripe last reported for the charge, never more than was paid (a database check enforces that too).
+ * Brings payment.refundedCents up to date: the larger of what Booth's refunds add up to and what Stripe
+ * last reported for the charge, never more than was captured (a database check enforces that too).
+ * A payment whose status follows its refunds (paid, partially or fully refunded) moves with it.
  */
 export async function syncRefundedAmount(tx: Tx, paymentId: string, reportedByStripe = 0) {
-  const [row] = await tx.$queryRaw<{ refundedCents: number; amountCents: number; status: string }[]>`
+  const [row] = await tx.$queryRaw<{ refundedCents: number; amountCents: number; status: PaymentStatus }[]>`
     UPDATE payments p SET
       "refundedCents" = LEAST(COALESCE(p."capturedCents", p."amountCents"), GREATEST(p."refundedCents", ${reportedByStripe}::int,
         (SELECT COALESCE(SUM(r."amountCents"), 0)::int FROM refunds r WHERE r."paymentId" = p.id AND r.status = 'succeeded'))),
       "updatedAt" = timezone('utc', now())
     WHERE p.id = ${paymentId}
-    RETURNING "refundedCents", COALESCE("capturedCents", "amountCents") AS "amountCents", status::text`;
+    RETURNING "refundedCents", COALESCE("capturedCents", "amountCents") AS "amountCents", status`;
   if (!row) return null;
-  if (row.refundedCents > 0 && ["paid", "partially_refunded", "refunded"].includes(row.status)) {
-    await tx.payment.update({
-      where: { id: paymentId },
-      data: { status: refundStatus(row.refundedCents, row.amountCents) },
-    });
+  if (row.refundedCents > 0 && BY_REFUNDS.has(row.status)) {
+    await transitionPayment(
+      tx,
+      { id: paymentId, status: row.status },
+      refundStatus(row.refundedCents, row.amountCents),
+    );
   }
   return row;
-}
-
-/** The status a settled payment has for its refunded amount. */
-export function refundStatus(refundedCents: number, ceilingCents: number) {
-  return refundedCents <= 0
-    ? ("paid" as const)
-    : refundedCents >= ceilingCents
-      ? ("refunded" as const)
-      : ("partially_refunded" as const);
 }
 
 /**
@@ -77,14 +104,22 @@ export function refundStatus(refundedCents: number, ceilingCents: number) {
  * platform's again, so the refunded total drops by it and the payment can be refunded again.
  */
 export async function releaseRefundedAmount(tx: Tx, paymentId: string, cents: number) {
-  const [row] = await tx.$queryRaw<{ refundedCents: number; ceiling: number; status: string }[]>`
+  const [row] = await tx.$queryRaw<{ refundedCents: number; ceiling: number; status: PaymentStatus }[]>`
     UPDATE payments SET "refundedCents" = GREATEST(0, "refundedCents" - ${cents}::int), "updatedAt" = timezone('utc', now())
     WHERE id = ${paymentId}
-    RETURNING "refundedCents", COALESCE("capturedCents", "amountCents") AS ceiling, status::text`;
-  if (row && ["paid", "partially_refunded", "refunded"].includes(row.status)) {
-    await tx.payment.update({
-      where: { id: paymentId },
-      data: { status: refundStatus(row.refundedCents, row.ceiling) },
-    });
+    RETURNING "refundedCents", COALESCE("capturedCents", "amountCents") AS ceiling, status`;
+  if (row && BY_REFUNDS.has(row.status)) {
+    await transitionPayment(tx, { id: paymentId, status: row.status }, refundStatus(row.refundedCents, row.ceiling));
   }
+}
+
+/** Pending payments of purchases whose hold lapsed: expired (their checkout can no longer confirm anything on time). */
+export async function expirePendingPayments(tx: Tx, kind: PurchaseKindName, purchaseIds: string[]) {
+  if (purchaseIds.length === 0) return 0;
+  assertPaymentTransition("pending", "expired");
+  const { count } = await tx.payment.updateMany({
+    where: { kind, [purchaseColumn[kind]]: { in: purchaseIds }, status: "pending" },
+    data: { status: "expired" },
+  });
+  return count;
 }

@@ -1,8 +1,8 @@
 import "server-only";
 import type Stripe from "stripe";
 import { appendTrace } from "@/lib/trace/service";
-import type { HandlerContext } from "./checkout-events";
-import { refundStatusOf } from "./gateway";
+import { refundStatusOf } from "./gateway-contract";
+import type { HandlerContext } from "./handlers/context";
 import { applyRefundResult } from "./refunds";
 import { awaitPaymentRecorded, idOf, resolvePayment } from "./resolve";
 
@@ -11,7 +11,7 @@ import { awaitPaymentRecorded, idOf, resolvePayment } from "./resolve";
  * did not ask for (made in Stripe's dashboard) is adopted into the ledger with what Stripe says of
  * it, so Booth never sends it again and never refunds past what is left.
  */
-export async function recordRefundEvent({ tx, event, after }: HandlerContext) {
+export async function recordRefundEvent({ tx, event, purchases }: HandlerContext) {
   const r = event.data.object as Stripe.Refund;
   const payment = await resolvePayment(tx, {
     paymentId: r.metadata?.paymentId ?? null,
@@ -54,5 +54,10 @@ export async function recordRefundEvent({ tx, event, after }: HandlerContext) {
       tx,
     );
   }
-  await applyRefundResult(tx, refund.id, r.id, status, after, "stripe", r.failure_reason ?? undefined);
+  await applyRefundResult(tx, purchases, refund.id, {
+    stripeRefundId: r.id,
+    status,
+    source: "stripe",
+    detail: r.failure_reason ?? undefined,
+  });
 }

@@ -1,21 +1,23 @@
 import "server-only";
+import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { formatMoney } from "@/lib/money";
-import { refundableCents } from "@/lib/bookings/policy";
-import { enqueueBookingEmails } from "@/lib/bookings/emails";
+import { defineEffect, enqueueEffect, nudgeEffects } from "@/lib/ops/outbox";
 import { appendTrace } from "@/lib/trace/service";
-import { AfterCommit } from "./after-commit";
-import { paymentGateway, RefundRejected, type RefundCreated } from "./gateway";
+import { paymentGateway } from "./gateway";
+import { RefundRejected, type RefundCreated } from "./gateway-contract";
 import {
-  lockBookingThenPayment,
-  lockPayment,
-  refundCeiling,
+  findSettledPayment,
+  lockPurchase,
+  lockPurchaseThenPayment,
   releaseRefundedAmount,
   syncRefundedAmount,
-  type Tx,
 } from "./ledger";
+import { HAS_MONEY_LEFT, REFUNDABLE } from "./payment-state";
+import type { PurchaseRef, Purchases, Tx } from "./purchase";
+import { refundableCents } from "./refund-math";
 
 const log = logger.child({ module: "refunds" });
 
@@ -33,14 +35,16 @@ export type RefundInput = {
 /** How a payment's review reason starts when a refund of it failed. */
 export const REFUND_FAILED = "refund failed:";
 
-const refundableStatuses = new Set(["paid", "partially_refunded", "refunded", "disputed", "needs_review"]);
+/** The outbox effect that sends a recorded refund to the payment provider (lib/runtime wires its handler). */
+export const sendRefund = defineEffect("payments.refund", z.object({ refundId: z.string() }));
 
 /**
- * Records a refund to be issued, inside the caller's transaction, after checking under a row lock
- * that the payment can bear it. The Stripe call happens after commit (AfterCommit).
+ * Records a refund to be issued, inside the caller's transaction, after checking under the purchase's and
+ * the payment's locks that the payment can bear it, and writes the outbox effect that sends it to Stripe.
+ * The caller nudges the outbox after its commit.
  */
-export async function createRefundInTx(tx: Tx, input: RefundInput, after: AfterCommit) {
-  const payment = await lockPayment(tx, { id: input.paymentId });
+export async function createRefundInTx(tx: Tx, input: RefundInput) {
+  const payment = await lockPurchaseThenPayment(tx, { id: input.paymentId });
   if (!payment) throw new AppError("not_found", "No such payment.");
   // Checked under the payment's lock, so two requests with one key cannot both pass.
   const existing = await tx.refund.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
@@ -53,21 +57,21 @@ export async function createRefundInTx(tx: Tx, input: RefundInput, after: AfterC
     }
     return existing;
   }
-  if (!refundableStatuses.has(payment.status) || !payment.stripePaymentIntentId) {
+  if (!REFUNDABLE.has(payment.status) || !payment.stripePaymentIntentId) {
     throw new AppError("conflict", "Only a payment that went through can be refunded.");
   }
-  if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
+  if (!Number.isInteger(input.amountCents) || input.amountCents <= 0) {
     throw new AppError("invalid", "The refund must be a positive amount.");
+  }
   const refunds = await tx.refund.findMany({
     where: { paymentId: payment.id },
     select: { amountCents: true, status: true, stripeRefundId: true },
   });
-  const ceiling = refundCeiling(payment);
   const left = refundableCents({ ...payment, refunds });
   if (input.amountCents > left) {
     throw new AppError(
       "conflict",
-      `At most ${formatMoney(left, payment.currency)} of this payment can still be refunded (paid ${formatMoney(ceiling, payment.currency)}).`,
+      `At most ${formatMoney(left, payment.currency)} of this payment can still be refunded (paid ${formatMoney(payment.capturedCents ?? payment.amountCents, payment.currency)}).`,
     );
   }
   const refund = await tx.refund.create({
@@ -96,36 +100,40 @@ export async function createRefundInTx(tx: Tx, input: RefundInput, after: AfterC
     },
     tx,
   );
-  after.refund(refund.id);
+  await enqueueEffect(
+    tx,
+    sendRefund,
+    { refundId: refund.id },
+    { key: `refund:${refund.id}`, traceId: payment.traceId },
+  );
   return refund;
 }
 
 /**
  * Applies what Stripe said about a refund (API answer or refund.* event), exactly once per change:
- * requested → pending → succeeded | failed. Only the turn into succeeded or failed writes the trace
- * and the mail, so repeated and reordered events change nothing twice.
+ * requested → pending → succeeded | failed. Only the turn into succeeded or failed writes the trace,
+ * tells the purchase (its emails, a seat given back) and flags a failure for a person, so repeated and
+ * reordered events change nothing twice.
  */
 export async function applyRefundResult(
   tx: Tx,
+  purchases: Purchases,
   refundId: string,
-  stripeRefundId: string,
-  status: RefundCreated["status"],
-  after: AfterCommit,
-  source: "app" | "stripe",
-  detail?: string,
+  answer: { stripeRefundId: string; status: RefundCreated["status"]; source: "app" | "stripe"; detail?: string },
 ) {
   const row = await tx.refund.findUniqueOrThrow({ where: { id: refundId }, select: { paymentId: true } });
-  await lockBookingThenPayment(tx, { id: row.paymentId }); // the order every path locks in
-  const refund = await tx.refund.findUniqueOrThrow({
-    where: { id: refundId },
-    include: { payment: { select: { traceId: true, bookingId: true, currency: true } } },
-  });
+  const payment = await lockPurchaseThenPayment(tx, { id: row.paymentId }); // the order every path locks in
+  if (!payment) return;
+  const refund = await tx.refund.findUniqueOrThrow({ where: { id: refundId } });
+  const { stripeRefundId, status, source, detail } = answer;
   if (!refund.stripeRefundId && stripeRefundId)
     await tx.refund.update({ where: { id: refundId }, data: { stripeRefundId } });
-  const trace = { traceId: refund.payment.traceId, source } as const;
+  const trace = { traceId: payment.traceId, source } as const;
   if (status === "pending") {
     await tx.refund.updateMany({ where: { id: refundId, status: "requested" }, data: { status: "pending" } });
-  } else if (status === "succeeded") {
+    return;
+  }
+  if (status === "succeeded") {
     const turned = await tx.refund.updateMany({
       where: { id: refundId, status: { in: ["requested", "pending"] } },
       data: { status: "succeeded" },
@@ -138,14 +146,14 @@ export async function applyRefundResult(
       where: { id: refund.paymentId },
       include: { refunds: { select: { amountCents: true, status: true, stripeRefundId: true, createdAt: true } } },
     });
+    const left = refundableCents(p);
     if (p.reviewReason?.startsWith(REFUND_FAILED)) {
       const lastFailed = p.refunds
         .filter((r) => r.status === "failed")
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
       const madeUp =
         !lastFailed || (refund.createdAt > lastFailed.createdAt && refund.amountCents >= lastFailed.amountCents);
-      if (madeUp || refundableCents(p) === 0)
-        await tx.payment.update({ where: { id: p.id }, data: { reviewReason: null } });
+      if (madeUp || left === 0) await tx.payment.update({ where: { id: p.id }, data: { reviewReason: null } });
     }
     await appendTrace(
       {
@@ -155,145 +163,135 @@ export async function applyRefundResult(
           refundId,
           stripeRefundId,
           amountCents: refund.amountCents,
-          currency: refund.payment.currency,
+          currency: payment.currency,
           reason: refund.reason,
         },
       },
       tx,
     );
-    if (refund.payment.bookingId) {
-      await enqueueBookingEmails(tx, refund.payment.bookingId, {
-        kind: "refunded",
-        refundId,
-        amountCents: refund.amountCents,
-      });
-      after.mail = true;
-    }
-  } else {
-    const wasSucceeded = refund.status === "succeeded";
-    const turned = await tx.refund.updateMany({
-      where: { id: refundId, status: { not: "failed" } },
-      data: { status: "failed" },
-    });
-    if (turned.count === 0) return;
-    if (wasSucceeded) await releaseRefundedAmount(tx, refund.paymentId, refund.amountCents);
-    const explanation = wasSucceeded
-      ? "Stripe reported this refund failed after it had succeeded (the viewer's card could not take it back): the money is with the platform again and can be refunded again."
-      : "The refund did not go through; the money stays with the platform until someone refunds it again.";
-    await appendTrace(
-      {
-        ...trace,
-        type: "refund.failed",
-        payload: {
-          refundId,
-          stripeRefundId: stripeRefundId || null,
-          amountCents: refund.amountCents,
-          reason: refund.reason,
-          explanation,
-          ...(detail ? { detail: detail.slice(0, 300) } : {}),
-        },
-      },
-      tx,
-    );
-    // Someone must act on money that was meant to go back: the payment shows in the admin review list.
-    await tx.payment.update({
-      where: { id: refund.paymentId },
-      data: {
-        reviewReason: `${REFUND_FAILED} ${formatMoney(refund.amountCents, refund.payment.currency)} (${refund.reason})${detail ? `: ${detail.slice(0, 120)}` : ""}`,
-      },
-    });
-    log.warn({ refundId, paymentId: refund.paymentId, wasSucceeded }, "refund failed; payment flagged for review");
+    await purchases
+      .of(payment.purchase.kind)
+      .refunded(tx, payment.purchase.id, { id: refundId, amountCents: refund.amountCents, whole: left === 0 });
+    return;
   }
-}
-
-/**
- * Moves one refund forward with the payment provider. A refund Booth recorded but never got an
- * answer for is sent (again, same idempotency key); one the provider already has (stripeRefundId set)
- * is never sent again, only looked up. A refusal for good marks it failed on the trace.
- */
-export async function executeRefund(refundId: string) {
-  const refund = await db.refund.findUnique({ where: { id: refundId }, include: { payment: true } });
-  if (!refund?.payment.stripePaymentIntentId) return;
-  const gateway = paymentGateway();
-  let result: RefundCreated;
-  if (refund.stripeRefundId) {
-    if (refund.status !== "requested" && refund.status !== "pending") return;
-    result = await gateway.getRefund(refund.stripeRefundId);
-  } else {
-    if (refund.status !== "requested") return;
-    try {
-      result = await gateway.createRefund({
-        refundId: refund.id,
-        paymentId: refund.paymentId,
-        traceId: refund.payment.traceId,
-        paymentIntentId: refund.payment.stripePaymentIntentId,
-        amountCents: refund.amountCents,
-        idempotencyKey: refund.idempotencyKey,
-      });
-    } catch (err) {
-      if (!(err instanceof RefundRejected)) throw err;
-      log.warn({ refundId, code: err.code }, "refund refused by the payment provider; marked failed");
-      const after = new AfterCommit();
-      await db.$transaction((tx) =>
-        applyRefundResult(tx, refund.id, "", "failed", after, "app", `${err.code ?? "refused"}: ${err.message}`),
-      );
-      return;
-    }
-  }
-  const after = new AfterCommit();
-  await db.$transaction((tx) => applyRefundResult(tx, refund.id, result.id, result.status, after, "app"));
-  await after.run();
-}
-
-/**
- * Refunds not yet final: `requested` ones (a crash or timeout before Stripe answered) are sent again
- * with the same key; `pending` ones Stripe already has are looked up, never re-sent.
- */
-export async function retryPendingRefunds(
-  opts: { olderThanMs?: number; pendingOlderThanMs?: number; paymentIds?: string[] } = {},
-) {
-  const { olderThanMs = 60_000, pendingOlderThanMs = 60 * 60_000 } = opts;
-  const now = Date.now();
-  const scope = opts.paymentIds ? { paymentId: { in: opts.paymentIds } } : {};
-  const due = await db.refund.findMany({
-    where: {
-      ...scope,
-      OR: [
-        // Stripe keeps idempotency keys for 24 hours: past that, sending again could refund twice.
-        {
-          status: "requested",
-          updatedAt: { lt: new Date(now - olderThanMs) },
-          createdAt: { gt: new Date(now - IDEMPOTENCY_WINDOW_MS) },
-        },
-        { status: "requested", stripeRefundId: { not: null }, updatedAt: { lt: new Date(now - olderThanMs) } },
-        { status: "pending", updatedAt: { lt: new Date(now - pendingOlderThanMs) } },
-      ],
-    },
-    select: { id: true },
-    take: 50,
-    orderBy: { updatedAt: "asc" },
+  const wasSucceeded = refund.status === "succeeded";
+  const turned = await tx.refund.updateMany({
+    where: { id: refundId, status: { not: "failed" } },
+    data: { status: "failed" },
   });
-  for (const r of due) {
-    await executeRefund(r.id).catch((err) => log.error({ err, refundId: r.id }, "refund retry failed"));
-    await db.refund.updateMany({
-      where: { id: r.id, status: { in: ["requested", "pending"] } },
-      data: { updatedAt: new Date() },
-    });
+  if (turned.count === 0) return;
+  if (wasSucceeded) await releaseRefundedAmount(tx, refund.paymentId, refund.amountCents);
+  const explanation = wasSucceeded
+    ? "Stripe reported this refund failed after it had succeeded (the viewer's card could not take it back): the money is with the platform again and can be refunded again."
+    : "The refund did not go through; the money stays with the platform until someone refunds it again.";
+  await appendTrace(
+    {
+      ...trace,
+      type: "refund.failed",
+      payload: {
+        refundId,
+        stripeRefundId: stripeRefundId || null,
+        amountCents: refund.amountCents,
+        reason: refund.reason,
+        explanation,
+        ...(detail ? { detail: detail.slice(0, 300) } : {}),
+      },
+    },
+    tx,
+  );
+  // Someone must act on money that was meant to go back: the payment shows in the admin review list.
+  await tx.payment.update({
+    where: { id: refund.paymentId },
+    data: {
+      reviewReason: `${REFUND_FAILED} ${formatMoney(refund.amountCents, payment.currency)} (${refund.reason})${detail ? `: ${detail.slice(0, 120)}` : ""}`,
+    },
+  });
+  log.warn({ refundId, paymentId: refund.paymentId, wasSucceeded }, "refund failed; payment flagged for review");
+}
+
+type RefundAnswer = { stripeRefundId: string; status: RefundCreated["status"]; detail?: string } | null;
+
+/**
+ * The outside part of sending a refund (the outbox effect's run): a refund Booth recorded but never got an
+ * answer for is sent (again, same idempotency key); one the provider already has (stripeRefundId set) is
+ * never sent again, only looked up. A refusal for good is an answer too (failed). Null: nothing to do.
+ */
+export async function callRefundProvider(refundId: string): Promise<RefundAnswer> {
+  const refund = await db.refund.findUnique({ where: { id: refundId }, include: { payment: true } });
+  if (!refund?.payment.stripePaymentIntentId) return null;
+  const gateway = paymentGateway();
+  if (refund.stripeRefundId) {
+    if (refund.status !== "requested" && refund.status !== "pending") return null;
+    const found = await gateway.getRefund(refund.stripeRefundId);
+    return { stripeRefundId: found.id, status: found.status };
   }
-  await reconcileUnansweredRefunds(scope, now);
-  return due.length;
+  if (refund.status !== "requested") return null;
+  // Stripe keeps idempotency keys for 24 hours: past that, sending again could refund twice. The
+  // reconciliation (reconcileRefunds) asks Stripe whether it has it instead.
+  if (Date.now() - refund.createdAt.getTime() > IDEMPOTENCY_WINDOW_MS) return null;
+  try {
+    const created = await gateway.createRefund({
+      refundId: refund.id,
+      paymentId: refund.paymentId,
+      traceId: refund.payment.traceId,
+      paymentIntentId: refund.payment.stripePaymentIntentId,
+      amountCents: refund.amountCents,
+      idempotencyKey: refund.idempotencyKey,
+    });
+    return { stripeRefundId: created.id, status: created.status };
+  } catch (err) {
+    if (!(err instanceof RefundRejected)) throw err;
+    log.warn({ refundId, code: err.code }, "refund refused by the payment provider; marked failed");
+    return { stripeRefundId: "", status: "failed", detail: `${err.code ?? "refused"}: ${err.message}` };
+  }
+}
+
+/** The recording part of sending a refund (the outbox effect's done): what the provider answered. */
+export async function recordRefundAnswer(tx: Tx, purchases: Purchases, refundId: string, answer: RefundAnswer) {
+  if (answer) await applyRefundResult(tx, purchases, refundId, { ...answer, source: "app" });
 }
 
 /** Resending with the same idempotency key is safe for this long (Stripe keeps keys 24 hours). */
 export const IDEMPOTENCY_WINDOW_MS = 23 * 60 * 60_000;
 
 /**
- * A refund Booth recorded but never got Stripe's answer for within the idempotency window is not sent
- * again (a new request could refund twice). Stripe is asked whether it has it (by Booth's refund id in
- * its metadata): if so it joins the ledger; if not, nothing was refunded, so it is marked failed, which
- * frees its amount and puts the payment on the review list to refund again.
+ * The refunds pass of the sweep, for refunds not yet final that the outbox does not cover:
+ * - `pending` ones Stripe already has (a bank that settles later) are looked up after `pendingOlderThanMs`;
+ * - a refund Booth recorded but never got Stripe's answer for within the idempotency window is not sent
+ *   again (a new request could refund twice): Stripe is asked whether it has it (by Booth's refund id in
+ *   its metadata). If so it joins the ledger; if not, nothing was refunded, so it is marked failed, which
+ *   frees its amount and puts the payment on the review list.
  */
-async function reconcileUnansweredRefunds(scope: { paymentId?: { in: string[] } }, now: number) {
+export async function reconcileRefunds(
+  purchases: Purchases,
+  opts: { pendingOlderThanMs?: number; paymentIds?: string[]; now?: number } = {},
+) {
+  const { pendingOlderThanMs = 60 * 60_000, now = Date.now() } = opts;
+  const scope = opts.paymentIds ? { paymentId: { in: opts.paymentIds } } : {};
+  const pending = await db.refund.findMany({
+    where: {
+      ...scope,
+      OR: [
+        { status: "pending", updatedAt: { lt: new Date(now - pendingOlderThanMs) } },
+        { status: "requested", stripeRefundId: { not: null }, updatedAt: { lt: new Date(now - pendingOlderThanMs) } },
+      ],
+    },
+    select: { id: true },
+    take: 50,
+    orderBy: { updatedAt: "asc" },
+  });
+  for (const r of pending) {
+    try {
+      const answer = await callRefundProvider(r.id);
+      await db.$transaction((tx) => recordRefundAnswer(tx, purchases, r.id, answer));
+    } catch (err) {
+      log.warn({ err, refundId: r.id }, "pending refund could not be looked up; next sweep tries again");
+    }
+    await db.refund.updateMany({
+      where: { id: r.id, status: { in: ["requested", "pending"] } },
+      data: { updatedAt: new Date() },
+    });
+  }
   const stale = await db.refund.findMany({
     where: {
       ...scope,
@@ -308,66 +306,60 @@ async function reconcileUnansweredRefunds(scope: { paymentId?: { in: string[] } 
     if (!r.payment.stripePaymentIntentId) continue;
     try {
       const found = await paymentGateway().findRefund(r.payment.stripePaymentIntentId, r.id);
-      const after = new AfterCommit();
       await db.$transaction((tx) =>
-        found
-          ? applyRefundResult(tx, r.id, found.id, found.status, after, "app")
-          : applyRefundResult(
-              tx,
-              r.id,
-              "",
-              "failed",
-              after,
-              "app",
-              "Stripe has no record of this refund a day after it was asked for: nothing was refunded.",
-            ),
+        applyRefundResult(
+          tx,
+          purchases,
+          r.id,
+          found
+            ? { stripeRefundId: found.id, status: found.status, source: "app" }
+            : {
+                stripeRefundId: "",
+                status: "failed",
+                source: "app",
+                detail: "Stripe has no record of this refund a day after it was asked for: nothing was refunded.",
+              },
+        ),
       );
-      await after.run();
     } catch (err) {
       log.error({ err, refundId: r.id }, "unanswered refund could not be reconciled; next sweep tries again");
     }
   }
+  return pending.length + stale.length;
 }
 
-/** A refund requested by a person (admin or cancellation) for a booking's paid payment. */
-export async function refundBookingPayment(input: {
-  bookingId: string;
+/**
+ * A refund a person asks for (an admin, a cancellation) of a purchase's payment: `amountCents`, or all that
+ * is left. The refund is recorded and its effect written in one transaction; the outbox sends it.
+ */
+export async function refundPurchase(input: {
+  purchase: PurchaseRef;
   amountCents?: number;
   reason: string;
   requestedById: string;
   idempotencyKey: string;
 }) {
-  const after = new AfterCommit();
   const refund = await db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM bookings WHERE id = ${input.bookingId} FOR UPDATE`; // booking before payment, as every path locks them
+    await lockPurchase(tx, input.purchase); // the purchase before its payment, as every path locks them
     // A repeated "refund all that is left" with the same key is the same request, not a new one.
     const repeated =
       input.amountCents === undefined
         ? await tx.refund.findUnique({ where: { idempotencyKey: input.idempotencyKey } })
         : null;
     if (repeated) return repeated;
-    const payment = await tx.payment.findFirst({
-      where: { bookingId: input.bookingId, status: { in: ["paid", "partially_refunded", "disputed", "needs_review"] } },
-      orderBy: { paidAt: "asc" },
+    const payment = await findSettledPayment(tx, input.purchase, HAS_MONEY_LEFT);
+    if (!payment) {
+      throw new AppError("conflict", `This ${input.purchase.kind} has no payment that can be refunded.`);
+    }
+    const amount = input.amountCents ?? refundableCents(payment);
+    return createRefundInTx(tx, {
+      paymentId: payment.id,
+      amountCents: amount,
+      reason: input.reason,
+      idempotencyKey: input.idempotencyKey,
+      requestedById: input.requestedById,
     });
-    if (!payment) throw new AppError("conflict", "This booking has no payment that can be refunded.");
-    const refunds = await tx.refund.findMany({
-      where: { paymentId: payment.id },
-      select: { amountCents: true, status: true, stripeRefundId: true },
-    });
-    const amount = input.amountCents ?? refundableCents({ ...payment, refunds });
-    return createRefundInTx(
-      tx,
-      {
-        paymentId: payment.id,
-        amountCents: amount,
-        reason: input.reason,
-        idempotencyKey: input.idempotencyKey,
-        requestedById: input.requestedById,
-      },
-      after,
-    );
   });
-  await after.run();
-  return db.refund.findUniqueOrThrow({ where: { id: refund.id } });
+  nudgeEffects();
+  return refund;
 }

@@ -1,25 +1,27 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { paymentGateway } from "./gateway";
 import { appendTrace } from "@/lib/trace/service";
-import { lockBookingThenPayment, type Tx } from "./ledger";
+import { paymentGateway } from "./gateway";
+import { lockPurchaseThenPayment } from "./ledger";
+import { isUnsettled } from "./payment-state";
+import type { Tx } from "./purchase";
 
 /**
- * Finds and locks (booking first, then payment) the Booth payment a Stripe object is about: by
- * Booth's metadata, by payment intent, and, when the intent is not linked yet (its
- * checkout.session.completed has not been processed), by asking Stripe for the intent's metadata.
- * Null when the object belongs to something else on the same Stripe account. A failed lookup
- * throws, so the webhook answers 5xx and Stripe delivers the event again later.
+ * Finds and locks (purchase first, then payment) the Booth payment a Stripe object is about: by Booth's
+ * metadata, by payment intent, and, when the intent is not linked yet (its checkout.session.completed has
+ * not been processed), by asking Stripe for the intent's metadata. Null when the object belongs to
+ * something else on the same Stripe account. A failed lookup throws, so the webhook answers 5xx and
+ * Stripe delivers the event again later.
  */
 export async function resolvePayment(tx: Tx, ref: { paymentId?: string | null; paymentIntentId?: string | null }) {
-  const found = await lockBookingThenPayment(tx, {
+  const found = await lockPurchaseThenPayment(tx, {
     id: ref.paymentId ?? null,
     paymentIntentId: ref.paymentIntentId ?? null,
   });
   if (found || !ref.paymentIntentId) return found;
   const paymentId = await paymentGateway().paymentIdForIntent(ref.paymentIntentId);
   if (!paymentId) return null;
-  const payment = await lockBookingThenPayment(tx, { id: paymentId });
+  const payment = await lockPurchaseThenPayment(tx, { id: paymentId });
   if (payment && !payment.stripePaymentIntentId) {
     await tx.payment.update({ where: { id: payment.id }, data: { stripePaymentIntentId: ref.paymentIntentId } });
     return { ...payment, stripePaymentIntentId: ref.paymentIntentId };
@@ -40,11 +42,11 @@ export const AWAIT_PAYMENT_MS = 6 * 60 * 60_000;
  */
 export async function awaitPaymentRecorded(
   tx: Tx,
-  payment: { id: string; status: string; traceId: string },
+  payment: { id: string; status: Parameters<typeof isUnsettled>[0]; traceId: string },
   what: string,
   event: { id: string; created: number },
 ) {
-  if (payment.status !== "pending" && payment.status !== "expired" && payment.status !== "failed") return true;
+  if (!isUnsettled(payment.status)) return true;
   if (Date.now() - event.created * 1000 < AWAIT_PAYMENT_MS) {
     throw new AppError(
       "unavailable",

@@ -1,106 +1,23 @@
 import "server-only";
 import crypto from "node:crypto";
 import type Stripe from "stripe";
-import { AppError } from "@/lib/errors";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { logger } from "@/lib/logger";
-import type { CheckoutCreated, PaymentGateway, RefundCreated } from "./gateway";
-import { stripe, stripeConfigured, webhookSecret } from "./stripe";
+import { AppError } from "@/lib/errors";
+import { checkoutMetadata } from "./gateway";
+import { type Purchases, purchaseOf } from "./purchase";
+import { stripeConfigured } from "./stripe";
+import { sendTestEvent } from "./test-events";
 
 /**
- * Booth's test checkout, used when STRIPE_SECRET_KEY is unset (development, and the test suite's app).
- * It never marks anything paid itself: "Pay (test mode)" builds the event Stripe would send, signs it
- * with the webhook secret and hands it to the same processStripeWebhook the /api/stripe/webhook route
- * calls, so the money path under test is the production one.
+ * Booth's test checkout page (when STRIPE_SECRET_KEY is unset: development and the test suite). It never
+ * marks anything paid itself: "Pay (test mode)" posts the signed checkout.session.completed Stripe would
+ * send to /api/stripe/webhook over HTTP, and "Cancel" posts checkout.session.expired.
  */
-const log = logger.child({ module: "test-checkout" });
 const short = (key: string) => crypto.createHash("sha256").update(key).digest("hex").slice(0, 24);
 
 export function testCheckoutEnabled() {
   return !stripeConfigured() && (env.NODE_ENV !== "production" || env.BOOTH_TEST_CHECKOUT === "1");
-}
-
-export const testGateway: PaymentGateway = {
-  mode: "test",
-  async createCheckout(req): Promise<CheckoutCreated> {
-    const id = `cs_test_booth_${short(req.idempotencyKey)}`;
-    return { id, url: `/checkout/test/${id}`, expiresAt: req.expiresAt };
-  },
-  async createRefund(req): Promise<RefundCreated> {
-    const id = `re_test_booth_${short(req.idempotencyKey)}`;
-    const payment = await db.payment.findUniqueOrThrow({
-      where: { id: req.paymentId },
-      select: { amountCents: true, currency: true, refunds: { select: { id: true, amountCents: true, status: true } } },
-    });
-    const refundedSoFar = payment.refunds
-      .filter((r) => r.status === "succeeded" || r.id === req.refundId)
-      .reduce((s, r) => s + r.amountCents, 0);
-    const currency = payment.currency.toLowerCase();
-    // Stripe announces a refund with refund.updated and charge.refunded; so does the test checkout.
-    await sendTestEvent("refund.updated", {
-      id,
-      object: "refund",
-      amount: req.amountCents,
-      currency,
-      status: "succeeded",
-      payment_intent: req.paymentIntentId,
-      metadata: { refundId: req.refundId, paymentId: req.paymentId, traceId: req.traceId },
-    }).catch((err) => log.error({ err, refundId: req.refundId }, "test refund.updated event failed"));
-    await sendTestEvent("charge.refunded", {
-      id: `ch_test_booth_${short(req.paymentIntentId)}`,
-      object: "charge",
-      amount: payment.amountCents,
-      amount_refunded: Math.min(refundedSoFar, payment.amountCents),
-      refunded: refundedSoFar >= payment.amountCents,
-      currency,
-      payment_intent: req.paymentIntentId,
-      metadata: { paymentId: req.paymentId, traceId: req.traceId },
-    }).catch((err) => log.error({ err, refundId: req.refundId }, "test charge.refunded event failed"));
-    return { id, status: "succeeded" };
-  },
-  async getRefund(stripeRefundId) {
-    // Test refunds settle as they are made.
-    return { id: stripeRefundId, status: "succeeded" };
-  },
-  async findRefund() {
-    // A test refund is made (and recorded) in the same call that asks for it: an unanswered one was never made.
-    return null;
-  },
-  async expireCheckout() {
-    // Nothing is open anywhere else: the test checkout page reads the payment's status from the database.
-  },
-  async paymentIdForIntent() {
-    // Test payment intents carry no metadata outside Booth's own rows.
-    return null;
-  },
-};
-
-/** A Stripe event as Stripe would deliver it, signed with the endpoint's secret. */
-export function signedTestEvent(type: string, object: Record<string, unknown>) {
-  const event = {
-    id: `evt_test_booth_${crypto.randomUUID().replace(/-/g, "")}`,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: { object },
-  };
-  const payload = JSON.stringify(event);
-  return {
-    event,
-    payload,
-    signature: stripe().webhooks.generateTestHeaderString({ payload, secret: webhookSecret() }),
-  };
-}
-
-async function sendTestEvent(type: string, object: Record<string, unknown>) {
-  const { processStripeWebhook } = await import("./webhook");
-  const { payload, signature } = signedTestEvent(type, object);
-  return processStripeWebhook(payload, signature);
 }
 
 async function loadOwnCheckout(userId: string, sessionId: string) {
@@ -110,6 +27,10 @@ async function loadOwnCheckout(userId: string, sessionId: string) {
     where: { stripeCheckoutSessionId: sessionId },
     select: {
       id: true,
+      kind: true,
+      bookingId: true,
+      ticketId: true,
+      tipId: true,
       traceId: true,
       payerId: true,
       amountCents: true,
@@ -117,27 +38,21 @@ async function loadOwnCheckout(userId: string, sessionId: string) {
       status: true,
       checkoutExpiresAt: true,
       stripePaymentIntentId: true,
-      booking: {
-        select: {
-          id: true,
-          startsAt: true,
-          endsAt: true,
-          status: true,
-          freeCancellationHours: true,
-          offering: { select: { title: true, durationMinutes: true } },
-          creator: { select: { displayName: true } },
-        },
-      },
+      returnPath: true,
     },
   });
   // Somebody else's checkout looks exactly like a missing one.
-  if (!payment || payment.payerId !== userId || !payment.booking) throw new AppError("not_found", "No such checkout.");
-  return { ...payment, booking: payment.booking };
+  if (!payment || payment.payerId !== userId) throw new AppError("not_found", "No such checkout.");
+  const purchase = purchaseOf(payment);
+  return { ...payment, purchase, returnPath: payment.returnPath ?? `/${purchase.kind}s/${purchase.id}` };
 }
 
-/** What the test checkout page shows. */
-export async function getTestCheckout(userId: string, sessionId: string) {
-  return loadOwnCheckout(userId, sessionId);
+/** What the test checkout page shows: the payment and the purchase's own summary. */
+export async function getTestCheckout(purchases: Purchases, userId: string, sessionId: string) {
+  const p = await loadOwnCheckout(userId, sessionId);
+  const summary = await purchases.of(p.purchase.kind).summary(db, p.purchase.id);
+  const open = p.status === "pending" && (!p.checkoutExpiresAt || p.checkoutExpiresAt > new Date());
+  return { ...p, summary, open };
 }
 
 function sessionObject(
@@ -153,30 +68,27 @@ function sessionObject(
     payment_status: status === "complete" ? "paid" : "unpaid",
     amount_total: p.amountCents,
     currency: p.currency.toLowerCase(),
-    client_reference_id: p.booking.id,
-    metadata: { bookingId: p.booking.id, traceId: p.traceId, paymentId: p.id },
+    client_reference_id: p.purchase.id,
+    metadata: checkoutMetadata({ purchase: p.purchase, traceId: p.traceId, paymentId: p.id }),
     payment_intent: status === "complete" ? (p.stripePaymentIntentId ?? `pi_test_booth_${short(sessionId)}`) : null,
     expires_at: Math.floor((p.checkoutExpiresAt ?? new Date()).getTime() / 1000),
   };
 }
 
-/** "Pay (test mode)": sends checkout.session.completed (paid) through the webhook path. */
+/** "Pay (test mode)": Stripe's checkout.session.completed (paid), over HTTP to the webhook. Returns where to go back. */
 export async function payTestCheckout(userId: string, sessionId: string) {
   const p = await loadOwnCheckout(userId, sessionId);
   if (p.status === "pending" && p.checkoutExpiresAt && p.checkoutExpiresAt <= new Date()) {
-    throw new AppError(
-      "conflict",
-      "This checkout has expired: your hold on the time ran out. Pick the time again to book it.",
-    );
+    throw new AppError("conflict", "This checkout has expired: your hold ran out. Start again to buy it.");
   }
   if (p.status === "pending")
     await sendTestEvent("checkout.session.completed", sessionObject(sessionId, p, "complete"));
-  return p.booking.id;
+  return p.returnPath;
 }
 
-/** "Cancel": the test checkout expires the session, which releases the held time at once. */
+/** "Cancel": Stripe's checkout.session.expired over HTTP, which releases the hold at once. Returns where to go back. */
 export async function cancelTestCheckout(userId: string, sessionId: string) {
   const p = await loadOwnCheckout(userId, sessionId);
   if (p.status === "pending") await sendTestEvent("checkout.session.expired", sessionObject(sessionId, p, "expired"));
-  return p.booking.id;
+  return p.returnPath;
 }

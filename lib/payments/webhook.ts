@@ -3,9 +3,10 @@ import Stripe from "stripe";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { nudgeEffects } from "@/lib/ops/outbox";
 import { recordEventOnce } from "@/lib/ops/processed-events";
-import { AfterCommit } from "./after-commit";
 import { stripeHandlers } from "./handlers";
+import type { Purchases } from "./purchase";
 import { stripe, webhookSecret } from "./stripe";
 
 const log = logger.child({ module: "stripe-webhook" });
@@ -17,10 +18,15 @@ export type WebhookOutcome = { eventId: string; type: string; result: "processed
 
 /**
  * Verifies, deduplicates and applies one Stripe event. The dedupe row is written in the same
- * transaction as the handler's changes: a handler that throws leaves no trace of the event, so
- * Stripe's retry (after our 5xx) runs it again; a delivery that repeats a committed event does nothing.
+ * transaction as the handler's changes (and the outbox effects they cause): a handler that throws leaves
+ * no trace of the event, so Stripe's retry (after our 5xx) runs it again; a delivery that repeats a
+ * committed event does nothing.
  */
-export async function processStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookOutcome> {
+export async function processStripeWebhook(
+  rawBody: string,
+  signature: string | null,
+  purchases: Purchases,
+): Promise<WebhookOutcome> {
   if (!signature) throw new AppError("bad_request", "Missing Stripe-Signature header.");
   let event: Stripe.Event;
   try {
@@ -38,12 +44,11 @@ export async function processStripeWebhook(rawBody: string, signature: string | 
     return { eventId: event.id, type: event.type, result: "ignored" };
   }
 
-  const after = new AfterCommit();
   const fresh = await db.$transaction(
     async (tx) => {
       // Waits for a concurrent delivery of the same event to finish; then conflicts if it committed.
       if (!(await recordEventOnce(tx, "stripe", event.id, event.type))) return false;
-      await handler({ tx, event, after });
+      await handler({ tx, event, purchases });
       return true;
     },
     { timeout: 20_000, maxWait: 20_000 },
@@ -52,6 +57,6 @@ export async function processStripeWebhook(rawBody: string, signature: string | 
     log.info({ eventId: event.id, type: event.type }, "duplicate stripe event ignored");
     return { eventId: event.id, type: event.type, result: "duplicate" };
   }
-  await after.run();
+  nudgeEffects();
   return { eventId: event.id, type: event.type, result: "processed" };
 }

@@ -7,8 +7,10 @@ import { recordEventOnce } from "@/lib/ops/processed-events";
 import { appendTrace } from "@/lib/trace/service";
 import type { TraceEventType } from "@/lib/trace/events";
 import { takeDiagnostics } from "./limits";
-import { PAID, sessionWindow } from "./policy";
-import { diagnosticsBatch, MAX_DIAGNOSTICS_BODY, type DiagnosticEvent } from "./schemas";
+import { PAID_BOOKING } from "@/lib/bookings/state";
+import { sessionWindow } from "./rules/token-policy";
+import type { DiagnosticEvent } from "@/lib/trace/client-events";
+import { diagnosticsBatch, MAX_DIAGNOSTICS_BODY } from "./schemas";
 import { ensureRoomSession, windowConfig } from "./service";
 
 /** A client's clock may be off; its times are kept within this much of Booth's receive time. */
@@ -18,7 +20,7 @@ export const UNSYNCED_CLOCK_MS = 10_000;
 /** Reports are taken from this long before the room opens (the device check) until this long after it closed. */
 const REPORT_MARGIN_MS = 30 * 60_000;
 /** Paid sessions, and those cancelled after payment (a creator no-show): late reports still arrive. */
-const REPORTABLE = new Set<string>([...PAID, "cancelled"]);
+const REPORTABLE = new Set<string>([...PAID_BOOKING, "cancelled"]);
 
 /** Parses a diagnostics body: 413 when too large, 400 when not JSON, 422 with field errors when malformed. */
 export function parseDiagnosticsBody(text: string) {

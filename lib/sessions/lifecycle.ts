@@ -1,16 +1,18 @@
 import "server-only";
+import { z } from "zod";
+import { transitionBooking } from "@/lib/bookings/transition";
+import { AWAITING_SESSION } from "@/lib/bookings/state";
 import { db } from "@/lib/db";
 import { logger } from "@/lib/logger";
-import { AfterCommit } from "@/lib/payments/after-commit";
-import { lockBooking } from "@/lib/payments/ledger";
+import { defineEffect, enqueueEffect, type EffectHandlers, handle, nudgeEffects, runEffects } from "@/lib/ops/outbox";
+import { findSettledPayment, lockPurchase } from "@/lib/payments/ledger";
+import { refundableCents } from "@/lib/payments/refund-math";
 import { createRefundInTx } from "@/lib/payments/refunds";
-import { refundableCents } from "@/lib/bookings/policy";
-import { appendTrace } from "@/lib/trace/service";
-import { assertTransition } from "@/lib/bookings/state";
+import { appendTrace, readTrace } from "@/lib/trace/service";
 import { closeRoom, isRoomGone, sendServerMessage } from "./livekit";
-import { sessionWindow } from "./policy";
+import { type PresenceEvent, reconcileOutcome, sessionOutcome } from "./rules/settle";
+import { sessionWindow } from "./rules/token-policy";
 import { ensureRoomSession, windowConfig } from "./service";
-import { reconcileOutcome, sessionOutcome, type PresenceEvent } from "./settle";
 
 const log = logger.child({ module: "sessions" });
 
@@ -24,25 +26,87 @@ export const SWEEP_LOOKBACK_MS = 7 * 24 * 60 * 60_000;
 
 const minutes = (n: number) => n * 60_000;
 
+/** The outbox effects of a room's end: the closing warning, and closing the room (LiveKit calls). */
+const roomCall = z.object({
+  roomSessionId: z.string(),
+  roomName: z.string(),
+  traceId: z.string(),
+  at: z.iso.datetime(),
+});
+export const warnRoom = defineEffect(
+  "sessions.warn",
+  roomCall.extend({ endsAt: z.iso.datetime(), closesAt: z.iso.datetime() }),
+);
+export const closeRoomEffect = defineEffect("sessions.close", roomCall);
+
+/** How the outbox carries out the room calls. The claim is the effect's key: one warning, one closing per room. */
+export const sessionEffectHandlers: EffectHandlers = {
+  ...handle(warnRoom, {
+    run: (p) =>
+      sendServerMessage(p.roomName, { type: "closing_soon", endsAt: p.endsAt, closesAt: p.closesAt }).then(
+        () => "sent",
+        (err: unknown) => {
+          if (isRoomGone(err)) return "nobody in the room";
+          throw err;
+        },
+      ),
+    done: async (tx, p, result) => {
+      const at = new Date(p.at);
+      await tx.roomSession.updateMany({ where: { id: p.roomSessionId, warnedAt: null }, data: { warnedAt: at } });
+      await appendTrace(
+        {
+          traceId: p.traceId,
+          type: "session.warned",
+          source: "app",
+          occurredAt: at,
+          payload: { endsAt: p.endsAt, closesAt: p.closesAt, roomName: p.roomName, result },
+        },
+        tx,
+      );
+    },
+  }),
+  ...handle(closeRoomEffect, {
+    run: async (p) => {
+      await sendServerMessage(p.roomName, { type: "closed" }).catch(() => {}); // nobody there is fine
+      await closeRoom(p.roomName); // a room that is already gone counts as closed; any other failure is retried
+    },
+    done: async (tx, p) => {
+      const at = new Date(p.at);
+      await tx.roomSession.updateMany({ where: { id: p.roomSessionId, closedAt: null }, data: { closedAt: at } });
+      await appendTrace(
+        {
+          traceId: p.traceId,
+          type: "session.closed",
+          source: "app",
+          occurredAt: at,
+          payload: { roomName: p.roomName, closedAt: at.toISOString() },
+        },
+        tx,
+      );
+    },
+  }),
+};
+
 /**
  * The server's part of a session's end, run by the sweeper every few seconds:
  * 1. warn both sides SESSION_WARNING_MINUTES before the session's end (once);
  * 2. close the room at the end plus grace (once);
- * 3. a minute later, settle it once: completed, or a no-show (a creator no-show refunds the viewer).
+ * 3. a minute after the close, settle it once: completed, or a no-show (a creator no-show refunds the viewer).
+ * Warnings and closings are outbox effects (keyed per room, so once); the sweep runs the ones it wrote
+ * before it returns, and any a crash left behind are run by the outbox sweep.
  */
 export async function sweepSessions(now = new Date(), scope: { bookingIds?: string[] } = {}) {
   const c = windowConfig();
   const only = scope.bookingIds ? { in: scope.bookingIds } : undefined;
   const warned = await warnClosingRooms(now, c.graceMinutes, c.warningMinutes, only);
   const closed = await closeEndedRooms(now, c.graceMinutes, only);
+  // This sweep is a worker: it carries out what it just wrote (a failure backs off for the outbox sweep).
+  await runEffects({ ids: [...warned, ...closed], handlers: sessionEffectHandlers, limit: 200 });
   const settled = await settleEndedSessions(now, only);
-  return { warned, closed, settled };
+  return { warned: warned.length, closed: closed.length, settled };
 }
 
 type Only = { in: string[] } | undefined;
-
-/** Paid sessions not yet settled (completed ones are over; a disputed one still gets its room closed). */
-const PAID_STATUSES = ["confirmed", "disputed"] as const;
 
 async function warnClosingRooms(now: Date, grace: number, warning: number, only: Only) {
   // warningAt = endsAt - warning <= now < endsAt + grace = closesAt; only rooms someone was given a token for.
@@ -52,59 +116,32 @@ async function warnClosingRooms(now: Date, grace: number, warning: number, only:
       closedAt: null,
       ...(only ? { bookingId: only } : {}),
       booking: {
-        status: { in: [...PAID_STATUSES] },
+        status: { in: [...AWAITING_SESSION] },
         endsAt: { lte: new Date(now.getTime() + minutes(warning)), gt: new Date(now.getTime() - minutes(grace)) },
       },
     },
     select: { id: true, roomName: true, traceId: true, booking: { select: { startsAt: true, endsAt: true } } },
     take: 100,
   });
-  let n = 0;
+  const ids: string[] = [];
   for (const rs of due) {
     const { closesAt } = sessionWindow(rs.booking!, windowConfig());
-    try {
-      // Claim, send and record in one transaction: a send that fails rolls the claim back (the next
-      // sweep tries again), and a second server finds the row claimed and sends nothing.
-      const sent = await db.$transaction(async (tx) => {
-        const claimed = await tx.roomSession.updateMany({
-          where: { id: rs.id, warnedAt: null },
-          data: { warnedAt: now },
-        });
-        if (claimed.count === 0) return false;
-        const result = await sendServerMessage(rs.roomName, {
-          type: "closing_soon",
-          endsAt: rs.booking!.endsAt.toISOString(),
-          closesAt: closesAt.toISOString(),
-        }).then(
-          () => "sent",
-          (err: unknown) => {
-            if (isRoomGone(err)) return "nobody in the room";
-            throw err;
-          },
-        );
-        await appendTrace(
-          {
-            traceId: rs.traceId,
-            type: "session.warned",
-            source: "app",
-            occurredAt: now,
-            payload: {
-              endsAt: rs.booking!.endsAt.toISOString(),
-              closesAt: closesAt.toISOString(),
-              roomName: rs.roomName,
-              result,
-            },
-          },
-          tx,
-        );
-        return true;
-      });
-      if (sent) n++;
-    } catch (err) {
-      log.warn({ err, room: rs.roomName }, "closing warning not sent; next sweep tries again");
-    }
+    const id = await enqueueEffect(
+      db,
+      warnRoom,
+      {
+        roomSessionId: rs.id,
+        roomName: rs.roomName,
+        traceId: rs.traceId,
+        at: now.toISOString(),
+        endsAt: rs.booking!.endsAt.toISOString(),
+        closesAt: closesAt.toISOString(),
+      },
+      { key: `sessions.warn:${rs.id}`, traceId: rs.traceId },
+    );
+    if (id) ids.push(id);
   }
-  return n;
+  return ids;
 }
 
 async function closeEndedRooms(now: Date, grace: number, only: Only) {
@@ -113,7 +150,7 @@ async function closeEndedRooms(now: Date, grace: number, only: Only) {
   // follows a closing and the timeline reads in order.
   const unopened = await db.booking.findMany({
     where: {
-      status: { in: [...PAID_STATUSES] },
+      status: { in: [...AWAITING_SESSION] },
       endsAt: { lte: ended, gte: new Date(now.getTime() - SWEEP_LOOKBACK_MS) },
       roomSession: null,
       ...(only ? { id: only } : {}),
@@ -132,35 +169,17 @@ async function closeEndedRooms(now: Date, grace: number, only: Only) {
     select: { id: true, roomName: true, traceId: true },
     take: 100,
   });
-  let n = 0;
+  const ids: string[] = [];
   for (const rs of due) {
-    try {
-      const closed = await db.$transaction(async (tx) => {
-        const claimed = await tx.roomSession.updateMany({
-          where: { id: rs.id, closedAt: null },
-          data: { closedAt: now },
-        });
-        if (claimed.count === 0) return false;
-        await sendServerMessage(rs.roomName, { type: "closed" }).catch(() => {}); // nobody there is fine
-        await closeRoom(rs.roomName); // a room that is already gone counts as closed; any other failure rolls back
-        await appendTrace(
-          {
-            traceId: rs.traceId,
-            type: "session.closed",
-            source: "app",
-            occurredAt: now,
-            payload: { roomName: rs.roomName, closedAt: now.toISOString() },
-          },
-          tx,
-        );
-        return true;
-      });
-      if (closed) n++;
-    } catch (err) {
-      log.warn({ err, room: rs.roomName }, "room could not be closed; next sweep tries again");
-    }
+    const id = await enqueueEffect(
+      db,
+      closeRoomEffect,
+      { roomSessionId: rs.id, roomName: rs.roomName, traceId: rs.traceId, at: now.toISOString() },
+      { key: `sessions.close:${rs.id}`, traceId: rs.traceId },
+    );
+    if (id) ids.push(id);
   }
-  return n;
+  return ids;
 }
 
 async function settleEndedSessions(now: Date, only: Only) {
@@ -187,52 +206,53 @@ async function settleEndedSessions(now: Date, only: Only) {
   return n;
 }
 
+const PRESENCE_TYPES = [
+  "participant.joined",
+  "participant.left",
+  "participant.connection_aborted",
+  "track.published",
+  "track.unpublished",
+] as const;
+
 /**
  * Settles one ended session, once: under the booking's lock, a session already settled (or no longer
  * confirmed) is left alone, and a creator no-show refund carries the key `no-show:<booking id>`, so
  * neither a second sweep nor a second server refunds twice. Returns false when there was nothing to do.
  */
 export async function settleSession(bookingId: string, now = new Date()) {
-  const after = new AfterCommit();
   const done = await db.$transaction(async (tx) => {
-    const booking = await lockBooking(tx, bookingId);
+    await lockPurchase(tx, { kind: "booking", id: bookingId });
+    const booking = await tx.booking.findUniqueOrThrow({ where: { id: bookingId } });
     if (booking.status !== "confirmed") return false;
     const { closesAt } = sessionWindow(booking, windowConfig());
     if (closesAt > now) return false;
     const roomSession = await ensureRoomSession(booking, tx);
     if (roomSession.settledAt) return false;
 
-    const events = await tx.traceEvent.findMany({
-      where: {
-        traceId: booking.traceId,
-        source: "livekit",
-        type: {
-          in: [
-            "participant.joined",
-            "participant.left",
-            "participant.connection_aborted",
-            "track.published",
-            "track.unpublished",
-          ],
-        },
-      },
-      orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
-    });
+    const events = await readTrace(booking.traceId, { types: [...PRESENCE_TYPES] }, tx);
     // Only the two sides count: an identity without a Booth token (role null) is nobody's presence.
-    const presence: PresenceEvent[] = events.flatMap((e) => {
-      const p = e.payload as { role?: string | null; participantSid?: string; trackSid?: string; source?: string };
-      if (p.role !== "viewer" && p.role !== "creator") return [];
-      return [
-        {
-          type: e.type as PresenceEvent["type"],
-          at: e.occurredAt,
-          role: p.role,
-          participantSid: p.participantSid ?? "",
-          trackSid: p.trackSid,
-          source: p.source,
-        },
-      ];
-    });
+    const presence: PresenceEvent[] = [];
+    for (const e of events) {
+      if (!e.ok || e.source !== "livekit") continue;
+      if (
+        e.type !== "participant.joined" &&
+        e.type !== "participant.left" &&
+        e.type !== "participant.connection_aborted" &&
+        e.type !== "track.published" &&
+        e.type !== "track.unpublished"
+      )
+        continue;
+      const p = e.payload;
+      if (p.role !== "viewer" && p.role !== "creator") continue;
+      const track = e.type === "track.published" || e.type === "track.unpublished" ? e.payload : null;
+      presence.push({
+        type: e.type,
+        at: e.occurredAt,
+        role: p.role,
+        participantSid: p.participantSid,
+        ...(track ? { trackSid: track.trackSid, source: track.source } : {}),
+      });
+    }
     const reported = await tx.traceEvent.findMany({
       where: {
         traceId: booking.traceId,
@@ -248,46 +268,36 @@ export async function settleSession(bookingId: string, now = new Date()) {
     });
 
     let refundId: string | undefined;
-    const payment = await tx.payment.findFirst({
-      where: { bookingId: booking.id, status: { in: ["paid", "partially_refunded", "needs_review"] } },
-      orderBy: { paidAt: "asc" },
-    });
-    if (outcome === "creator_no_show" && payment) {
-      const refunds = await tx.refund.findMany({
-        where: { paymentId: payment.id },
-        select: { amountCents: true, status: true, stripeRefundId: true },
-      });
-      const left = refundableCents({ ...payment, refunds });
+    const payment = await findSettledPayment(tx, { kind: "booking", id: booking.id });
+    const live = payment && payment.status !== "disputed" ? payment : null;
+    if (outcome === "creator_no_show" && live) {
+      const left = refundableCents(live);
       if (left > 0) {
-        const refund = await createRefundInTx(
-          tx,
-          {
-            paymentId: payment.id,
-            amountCents: left,
-            reason: "The creator did not show up",
-            idempotencyKey: `no-show:${booking.id}`,
-            explanation,
-          },
-          after,
-        );
+        const refund = await createRefundInTx(tx, {
+          paymentId: live.id,
+          amountCents: left,
+          reason: "The creator did not show up",
+          idempotencyKey: `no-show:${booking.id}`,
+          explanation,
+        });
         refundId = refund.id;
       }
     }
-    if ((outcome === "nobody_joined" || outcome === "unclear") && payment && !payment.reviewReason) {
+    if ((outcome === "nobody_joined" || outcome === "unclear") && live && !live.reviewReason) {
       const reviewReason =
         outcome === "nobody_joined"
           ? "nobody joined the session: check with both sides"
           : `session outcome unclear: ${explanation}`;
-      await tx.payment.update({ where: { id: payment.id }, data: { reviewReason } });
+      await tx.payment.update({ where: { id: live.id }, data: { reviewReason } });
     }
-    assertTransition(booking.status, outcome === "creator_no_show" ? "cancelled" : "completed");
-    await tx.booking.update({
-      where: { id: booking.id },
-      data:
-        outcome === "creator_no_show"
-          ? { status: "cancelled", holdsSlot: false, cancelledAt: now, cancelReason: "The creator did not show up" }
-          : { status: "completed" },
-    });
+    await transitionBooking(
+      tx,
+      booking,
+      outcome === "creator_no_show" ? "cancelled" : "completed",
+      outcome === "creator_no_show"
+        ? { holdsSlot: false, cancelledAt: now, cancelReason: "The creator did not show up" }
+        : {},
+    );
     await tx.roomSession.update({ where: { id: roomSession.id }, data: { settledAt: now, outcome } });
     await appendTrace(
       {
@@ -301,6 +311,6 @@ export async function settleSession(bookingId: string, now = new Date()) {
     );
     return true;
   });
-  await after.run();
+  if (done) nudgeEffects();
   return done;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { decideToken } from "./policy";
+import { decideToken } from "./rules/token-policy";
 import { windowConfig } from "./service";
 
 /** What the room page can offer: the pre-join, or why not (yet). */

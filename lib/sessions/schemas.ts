@@ -1,15 +1,12 @@
 import { z } from "zod";
+import { diagnosticEvent, type IcePolicy, icePolicy, joinIdField } from "@/lib/trace/client-events";
 
 /**
  * Contracts of the live-session API, shared by the routes, the room page and the tests.
  * A "session" is a confirmed private booking; its id is the booking id.
  */
 
-export const icePolicy = z.enum(["all", "relay"]);
-export type IcePolicy = z.infer<typeof icePolicy>;
-
-/** The client's id for one press of "Join": both attempts of that join (direct, then relay) share it. */
-const joinId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _");
+const joinId = joinIdField;
 
 /** POST /api/sessions/:id/token */
 export const tokenRequest = z.object({
@@ -63,56 +60,6 @@ export type ServerMessage = { type: "closing_soon"; endsAt: string; closesAt: st
 
 // ---------------------------------------------------------------- client diagnostics
 
-export const candidateType = z.enum(["host", "srflx", "prflx", "relay"]);
-
-const common = {
-  /** When it happened, by the client's clock. */
-  at: z.iso.datetime({ offset: true }),
-  attempt: z.number().int().min(1).max(2).optional(),
-  /** The `seq` of the token this connection used; absent before a token (device errors in the preview). */
-  seq: z.number().int().min(1).max(10_000).optional(),
-  joinId: joinId.optional(),
-};
-const shortText = (max: number) => z.string().max(max);
-
-export const diagnosticEvent = z.discriminatedUnion("type", [
-  z.object({ ...common, type: z.literal("token_received"), policy: icePolicy }),
-  z.object({ ...common, type: z.literal("signal_connected") }),
-  z.object({
-    ...common,
-    type: z.literal("ice_selected"),
-    localCandidateType: candidateType,
-    remoteCandidateType: candidateType.optional(),
-    /** The transport of the selected pair. */
-    protocol: z.enum(["udp", "tcp"]),
-    /** How the relay was reached, when the local candidate is a relay. */
-    relayProtocol: z.enum(["udp", "tcp", "tls"]).nullable().optional(),
-    relayUrl: shortText(200).optional(),
-  }),
-  /** The first decoded remote video frame: ms since the press of "Join". */
-  z.object({ ...common, type: z.literal("first_media"), msFromJoin: z.number().int().min(0).max(3_600_000) }),
-  /** An attempt given up: `signaling` (never reached the server) or `ice` (no media path in the window). */
-  z.object({
-    ...common,
-    type: z.literal("attempt_failed"),
-    stage: z.enum(["signaling", "ice"]),
-    afterMs: z.number().int().min(0).max(600_000),
-    message: shortText(300).optional(),
-  }),
-  z.object({ ...common, type: z.literal("reconnecting") }),
-  z.object({ ...common, type: z.literal("reconnected") }),
-  z.object({ ...common, type: z.literal("disconnected"), reason: shortText(64) }),
-  z.object({
-    ...common,
-    type: z.literal("device_error"),
-    device: z.enum(["camera", "microphone"]),
-    /** denied: permission refused; not_found: no such device; busy: another app holds it. */
-    error: z.enum(["denied", "not_found", "busy", "other"]),
-    name: shortText(64).optional(),
-  }),
-]);
-export type DiagnosticEvent = z.infer<typeof diagnosticEvent>;
-
 export const MAX_DIAGNOSTIC_EVENTS = 50;
 /** Bytes; a larger body gets 413 before it is parsed. */
 export const MAX_DIAGNOSTICS_BODY = 16_384;
@@ -132,12 +79,3 @@ export const diagnosticsBatch = z.object({
     .max(MAX_DIAGNOSTIC_EVENTS, `send at most ${MAX_DIAGNOSTIC_EVENTS} events per batch`),
 });
 export type DiagnosticsBatch = z.infer<typeof diagnosticsBatch>;
-
-/** GET /api/admin/sessions?q= : the search box of the support page. */
-export const sessionSearch = z.object({ q: z.string().trim().min(2, "type at least 2 characters").max(200) });
-
-/** GET /admin/metrics?from=&to= (dates, inclusive). */
-export const metricsPeriod = z.object({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
-});

@@ -8,7 +8,7 @@ import { isValidTimeZone } from "@/lib/time";
 import { appendTrace } from "@/lib/trace/service";
 import { takeToken } from "./limits";
 import { ensureLivekitRoom, publicLivekitUrl, signJoinToken } from "./livekit";
-import { decideToken, roomNameFor, type SessionWindowConfig } from "./policy";
+import { decideToken, roomNameFor, type SessionWindowConfig } from "./rules/token-policy";
 import { tokenRequest, type TokenResponse } from "./schemas";
 
 export const windowConfig = (): SessionWindowConfig => ({

@@ -6,9 +6,9 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { recordEventOnce } from "@/lib/ops/processed-events";
 import { appendTrace } from "@/lib/trace/service";
-import type { TraceEventType } from "@/lib/trace/events";
+import type { TracePayloadInput } from "@/lib/trace/events";
 import { webhookReceiver } from "./livekit";
-import { bookingIdFromRoom, roomNameFor } from "./policy";
+import { bookingIdFromRoom, roomNameFor } from "./rules/token-policy";
 import { participantMetadata, type ParticipantMetadata } from "./schemas";
 import { ensureRoomSession } from "./service";
 
@@ -17,7 +17,16 @@ type Tx = Prisma.TransactionClient;
 
 export type LivekitWebhookOutcome = { eventId: string; type: string; result: "processed" | "duplicate" | "ignored" };
 
-const traceTypes: Record<string, TraceEventType> = {
+type LivekitTraceType =
+  | "room.started"
+  | "room.finished"
+  | "participant.joined"
+  | "participant.left"
+  | "participant.connection_aborted"
+  | "track.published"
+  | "track.unpublished";
+
+const traceTypes: Record<string, LivekitTraceType> = {
   room_started: "room.started",
   room_finished: "room.finished",
   participant_joined: "participant.joined",
@@ -103,7 +112,9 @@ export async function processLivekitWebhook(
         source: "livekit",
         actorId: payload.identity ?? null,
         occurredAt: payload.at ?? occurredAt,
-        payload: { ...payload.trace, webhookId: eventId },
+        // Built field by field in apply() for whichever of the seven types this is; appendTrace checks it
+        // against that type's schema before it is stored.
+        payload: { ...payload.trace, webhookId: eventId } as TracePayloadInput<LivekitTraceType>,
       },
       tx,
     );

@@ -1,31 +1,111 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { TraceEventType, TraceSourceName } from "./events";
+import {
+  parseTracePayload,
+  type ReadTraceEvent,
+  type TraceEventType,
+  type TracePayloadInput,
+  type TraceSourceName,
+  tracePayloads,
+} from "./events";
 
-export type TraceEventInput = {
+export type TraceEventInput<T extends TraceEventType = TraceEventType> = {
   traceId: string;
-  type: TraceEventType;
+  type: T;
   source: TraceSourceName;
   actorId?: string | null;
-  payload?: Prisma.InputJsonObject;
+  payload: TracePayloadInput<T>;
   /** When it happened; defaults to now. Stored beside the time Booth received it. */
   occurredAt?: Date;
   schemaVersion?: number;
 };
 
-/** Appends one event to a trace. Pass a transaction client to commit it with the change it describes. */
-export function appendTrace(event: TraceEventInput, client: Pick<Prisma.TransactionClient, "traceEvent"> = db) {
-  return client.traceEvent.create({
-    data: {
-      traceId: event.traceId,
-      type: event.type,
-      source: event.source,
-      actorId: event.actorId ?? null,
-      payload: event.payload ?? {},
-      occurredAt: event.occurredAt ?? new Date(),
-      schemaVersion: event.schemaVersion ?? 1,
+/** A trace event whose payload does not match its type's schema: a bug in the writer, refused before it is stored. */
+export class TracePayloadError extends Error {
+  constructor(
+    readonly type: string,
+    readonly problem: string,
+  ) {
+    super(`trace event ${type} refused: ${problem}`);
+    this.name = "TracePayloadError";
+  }
+}
+
+/**
+ * Appends one event to a trace. Pass a transaction client to commit it with the change it describes.
+ * The payload is checked against the type's schema first: a wrong one throws (and rolls the change back)
+ * rather than leaving support a row it cannot read.
+ */
+export async function appendTrace<T extends TraceEventType>(
+  event: TraceEventInput<T>,
+  client: Pick<Prisma.TransactionClient, "traceEvent"> = db,
+) {
+  return client.traceEvent.create({ data: traceRow(event), select: { id: true } });
+}
+
+/** The row for one event (checked); for writers that insert many at once (createMany). */
+export function traceRow<T extends TraceEventType>(event: TraceEventInput<T>): Prisma.TraceEventCreateManyInput {
+  const parsed = tracePayloads[event.type].safeParse(event.payload);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new TracePayloadError(event.type, `${first?.path.join(".") || "payload"}: ${first?.message ?? "invalid"}`);
+  }
+  return {
+    traceId: event.traceId,
+    type: event.type,
+    source: event.source,
+    actorId: event.actorId ?? null,
+    payload: parsed.data as Prisma.InputJsonObject,
+    occurredAt: event.occurredAt ?? new Date(),
+    schemaVersion: event.schemaVersion ?? 1,
+  };
+}
+
+export type StoredTraceEvent = ReadTraceEvent & {
+  id: bigint;
+  traceId: string;
+  source: TraceSourceName;
+  actorId: string | null;
+  occurredAt: Date;
+  receivedAt: Date;
+};
+
+/** A stored row read back through its schema: typed when it passes, marked (never thrown) when it does not. */
+export function readTraceRow(row: {
+  id: bigint;
+  traceId: string;
+  type: string;
+  source: TraceSourceName;
+  actorId: string | null;
+  payload: unknown;
+  occurredAt: Date;
+  receivedAt: Date;
+}): StoredTraceEvent {
+  const { type, payload, ...rest } = row;
+  return { ...rest, ...parseTracePayload(type, payload) };
+}
+
+/** A trace's events in the order they happened (ties by storage order), each checked against its schema. */
+export async function readTrace(
+  traceId: string,
+  opts: { types?: TraceEventType[]; take?: number } = {},
+  client: Pick<Prisma.TransactionClient, "traceEvent"> = db,
+): Promise<StoredTraceEvent[]> {
+  const rows = await client.traceEvent.findMany({
+    where: { traceId, ...(opts.types ? { type: { in: opts.types } } : {}) },
+    orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+    take: opts.take ?? 5000,
+    select: {
+      id: true,
+      traceId: true,
+      type: true,
+      source: true,
+      actorId: true,
+      payload: true,
+      occurredAt: true,
+      receivedAt: true,
     },
-    select: { id: true },
   });
+  return rows.map(readTraceRow);
 }

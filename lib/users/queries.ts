@@ -3,11 +3,6 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { listUsersInput } from "./schemas";
 
-export async function getRoleByEmail(email: string) {
-  const row = await db.user.findUnique({ where: { email }, select: { role: true } });
-  return row?.role ?? null;
-}
-
 /** The admin's user list. Never selects password hashes. */
 export async function listUsers(raw: unknown = {}) {
   // A search box: an over-long or odd query is shortened, not an error page.

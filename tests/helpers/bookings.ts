@@ -34,7 +34,10 @@ export async function bookableOffering(opts: { timeZone?: string; priceCents?: n
     })),
   });
   const open = await getOpenSlots(offering.id, { days: 30 });
-  return { creator, offering, slots: open!.slots.map((s) => s.startsAt) };
+  // Slots a few minutes clear of the 60-minute notice, so the first is still bookable a moment later
+  // (on a slow machine, an hour can turn between listing the slots and booking one).
+  const clear = Date.now() + 65 * 60_000;
+  return { creator, offering, slots: open!.slots.filter((s) => s.startsAt.getTime() > clear).map((s) => s.startsAt) };
 }
 
 /** A viewer holds `startsAt` and gets a checkout; returns the booking and its payment rows. */

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { getOpenSlots } from "@/lib/bookings/queries";
 import { SLOT_TAKEN, adminRefundBooking, bookSlot, cancelBooking } from "@/lib/bookings/service";
-import { sweepLapsedHolds } from "@/lib/bookings/holds";
+import { sweepLapsedHolds } from "@/lib/bookings/transition";
 import { db } from "@/lib/db";
 import type { AppError } from "@/lib/errors";
-import { refundBookingPayment } from "@/lib/payments/refunds";
+import { refundPurchase } from "@/lib/payments/refunds";
+import { flushEffects } from "../helpers/effects";
 import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
 import { execSql } from "../helpers/catalog";
 import { TEST_PASSWORD, createUser } from "../helpers/factories";
@@ -130,6 +131,7 @@ describe("cancellation and refunds", () => {
     const late = slots.find((s) => s.getTime() > Date.now() + 30 * 3_600_000)!;
     const { viewer, bookingId } = await confirmedHold(offering.id, late);
     expect(await cancelBooking(viewer, bookingId)).toEqual({ status: "cancelled", refundCents: 4500 });
+    await flushEffects();
     const b = await db.booking.findUniqueOrThrow({
       where: { id: bookingId },
       include: { payments: { include: { refunds: true } } },
@@ -180,8 +182,8 @@ describe("cancellation and refunds", () => {
     expect(tooMuch?.message).toMatch(/At most €45.00/);
     const results = await Promise.allSettled(
       [3000, 3000, 3000].map((amountCents, i) =>
-        refundBookingPayment({
-          bookingId,
+        refundPurchase({
+          purchase: { kind: "booking", id: bookingId },
           amountCents,
           reason: "race",
           requestedById: admin.id,
@@ -190,6 +192,7 @@ describe("cancellation and refunds", () => {
       ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    await flushEffects();
     const payment = await db.payment.findFirstOrThrow({ where: { bookingId }, include: { refunds: true } });
     expect(payment.refunds.reduce((s, r) => s + r.amountCents, 0)).toBe(3000);
     expect(payment.refundedCents).toBe(3000);
@@ -257,22 +260,25 @@ describe("add to calendar", () => {
 });
 
 describe("faults lose nothing", () => {
-  it("a refund recorded before a crash (Stripe never called) is sent by the retry sweep, once", async () => {
+  it("a refund recorded before a crash (Stripe never called) is sent by the outbox, once", async () => {
     const { offering, slots } = await bookableOffering();
     const { payment } = await confirmedHold(offering.id, slots[0]!);
-    const { createRefundInTx, retryPendingRefunds } = await import("@/lib/payments/refunds");
-    const { AfterCommit } = await import("@/lib/payments/after-commit");
-    // The transaction commits the refund row; the process "dies" before AfterCommit runs.
+    const { createRefundInTx } = await import("@/lib/payments/refunds");
+    const { runEffects } = await import("@/lib/ops/outbox");
+    // The transaction commits the refund row and its effect; nothing nudges the outbox (as after a crash).
     const refund = await db.$transaction((tx) =>
-      createRefundInTx(
-        tx,
-        { paymentId: payment.id, amountCents: 1500, reason: "crash-test", idempotencyKey: `crash:${payment.id}` },
-        new AfterCommit(),
-      ),
+      createRefundInTx(tx, {
+        paymentId: payment.id,
+        amountCents: 1500,
+        reason: "crash-test",
+        idempotencyKey: `crash:${payment.id}`,
+      }),
     );
     expect(refund.status).toBe("requested");
-    await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
-    await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
+    const effect = await db.outboxEffect.findUniqueOrThrow({ where: { dedupeKey: `refund:${refund.id}` } });
+    expect([effect.type, effect.status, effect.traceId]).toEqual(["payments.refund", "pending", payment.traceId]);
+    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 1 });
+    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 0 }); // done once: nothing to claim
     const after = await db.refund.findUniqueOrThrow({ where: { id: refund.id } });
     expect(after.status).toBe("succeeded");
     expect(after.stripeRefundId).toMatch(/^re_/);

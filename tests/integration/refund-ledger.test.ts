@@ -1,11 +1,16 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { adminRefundBooking, cancelBooking } from "@/lib/bookings/service";
+import { adminRefundBooking as adminRefundNow, cancelBooking } from "@/lib/bookings/service";
 import { getCreatorMoney } from "@/lib/bookings/queries";
 import { db } from "@/lib/db";
 import { type AppError, describeError } from "@/lib/errors";
-import { RefundRejected } from "@/lib/payments/gateway";
-import { executeRefund, refundBookingPayment, retryPendingRefunds } from "@/lib/payments/refunds";
-import { testGateway } from "@/lib/payments/test-checkout";
+import { RefundRejected } from "@/lib/payments/gateway-contract";
+import { runEffects } from "@/lib/ops/outbox";
+import { getAdminMoneyOverview } from "@/lib/payments/queries";
+import { reconcileRefunds, refundPurchase } from "@/lib/payments/refunds";
+import { testGateway } from "@/lib/payments/test-gateway";
+import { processStripeWebhook as processWith } from "@/lib/payments/webhook";
+import { purchases } from "@/lib/runtime/purchases";
+import { flushEffects } from "../helpers/effects";
 import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
 import { createUser } from "../helpers/factories";
 
@@ -29,6 +34,20 @@ async function paidBooking(opts: Parameters<typeof bookableOffering>[0] = {}) {
   return { ...h, creator, admin: await createUser({ role: "admin" }) };
 }
 
+/** An admin's refund, and the outbox effect it writes carried out (as the app's own nudge would). */
+async function adminRefundBooking(...args: Parameters<typeof adminRefundNow>) {
+  const refund = await adminRefundNow(...args);
+  await flushEffects();
+  return refund;
+}
+const processStripeWebhook = (payload: string, signature: string) => processWith(payload, signature, purchases);
+/** The outbox effect that sends a refund to the provider. */
+const refundEffect = (refundId: string) =>
+  db.outboxEffect.findUniqueOrThrow({ where: { dedupeKey: `refund:${refundId}` } });
+/** The refunds pass of the sweep for one payment, with "a while ago" meaning now. */
+const reconcile = (paymentId: string) =>
+  reconcileRefunds(purchases, { pendingOlderThanMs: 0, paymentIds: [paymentId] });
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -51,7 +70,7 @@ describe("refunds Stripe already has are never sent again", () => {
     let refund = (await paymentOf(bookingId)).refunds[0]!;
     expect([refund.status, refund.stripeRefundId]).toEqual(["pending", `re_pending_${payment.id}`]);
 
-    const sweep = () => retryPendingRefunds({ olderThanMs: 0, pendingOlderThanMs: 0, paymentIds: [payment.id] });
+    const sweep = () => reconcile(payment.id);
     await sweep();
     await sweep();
     expect(create).toHaveBeenCalledTimes(1);
@@ -82,7 +101,7 @@ describe("refunds Stripe already has are never sent again", () => {
     await deliver(signedEvent("refund.created", { ...dash, status: "pending" }));
     let refund = (await paymentOf(bookingId)).refunds[0]!;
     expect([refund.status, refund.reason, refund.amountCents]).toEqual(["pending", "refunded_in_stripe", 2000]);
-    await retryPendingRefunds({ olderThanMs: 0, pendingOlderThanMs: 0, paymentIds: [payment.id] }); // looks it up (it is Stripe's), never creates it
+    await reconcile(payment.id); // looks it up (it is Stripe's), never creates it
     expect(create).not.toHaveBeenCalled();
     expect(lookup).toHaveBeenCalledTimes(1);
     expect((await paymentOf(bookingId)).refunds[0]!.status).toBe("pending");
@@ -132,10 +151,11 @@ describe("refunds that fail", () => {
     expect(failed.payload).toMatchObject({ refundId: refund.id, detail: expect.stringMatching(/charge_disputed/) });
     // The money meant to go back shows on the admin review list.
     expect((await paymentOf(bookingId)).reviewReason).toMatch(/^refund failed: €15\.00/);
-    const { getAdminMoneyOverview } = await import("@/lib/bookings/queries");
     expect((await getAdminMoneyOverview(admin)).review.map((p) => p.id)).toContain(payment.id);
-    await retryPendingRefunds({ olderThanMs: 0, pendingOlderThanMs: 0, paymentIds: [payment.id] });
-    await executeRefund(refund.id);
+    await reconcile(payment.id);
+    // The effect that sent it is done (its answer was a refusal): nothing sends it again.
+    expect((await refundEffect(refund.id)).status).toBe("done");
+    expect(await runEffects({ ids: [(await refundEffect(refund.id)).id] })).toMatchObject({ done: 0, retry: 0 });
     expect(create).toHaveBeenCalledTimes(1);
     // The failed refund no longer counts against what is left.
     create.mockRestore();
@@ -151,8 +171,12 @@ describe("refunds that fail", () => {
     const { bookingId, admin, payment } = await paidBooking();
     const create = vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("socket hang up"));
     await adminRefundBooking(admin, bookingId, { amountCents: 700, reason: "goodwill" });
-    expect((await paymentOf(bookingId)).refunds[0]!.status).toBe("requested");
-    await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
+    const refund = (await paymentOf(bookingId)).refunds[0]!;
+    expect(refund.status).toBe("requested");
+    // The effect backs off and stays pending; the outbox sends it again (here: now) with the same key.
+    const effect = await refundEffect(refund.id);
+    expect([effect.status, effect.attempts, effect.lastError]).toEqual(["pending", 1, "socket hang up"]);
+    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 1 });
     expect(create).toHaveBeenCalledTimes(2);
     expect(create.mock.calls[0]![0].idempotencyKey).toBe(create.mock.calls[1]![0].idempotencyKey);
     expect((await paymentOf(bookingId)).refunds[0]!.status).toBe("succeeded");
@@ -216,7 +240,10 @@ describe("refunds Stripe never answered", () => {
       where: { id: refund.id },
       data: { createdAt: new Date(Date.now() - 24 * 3_600_000), updatedAt: new Date(Date.now() - 3_600_000) },
     });
-    await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
+    await reconcile(payment.id);
+    expect(create).toHaveBeenCalledTimes(1);
+    // The effect's own retry does not send it either now: past the idempotency window it is not resent.
+    await runEffects({ ids: [(await refundEffect(refund.id)).id] });
     expect(create).toHaveBeenCalledTimes(1);
     const p = await paymentOf(bookingId);
     expect(p.refunds[0]!.status).toBe("failed");
@@ -241,7 +268,7 @@ describe("refunds Stripe never answered", () => {
     const find = vi
       .spyOn(testGateway, "findRefund")
       .mockResolvedValue({ id: `re_found_${refund.id}`, status: "succeeded" });
-    await retryPendingRefunds({ olderThanMs: 0, paymentIds: [payment.id] });
+    await reconcile(payment.id);
     expect(find).toHaveBeenCalledWith(`pi_${payment.id}`, refund.id);
     const p = await paymentOf(bookingId);
     expect([p.refunds[0]!.status, p.refunds[0]!.stripeRefundId, p.refundedCents]).toEqual([
@@ -281,12 +308,13 @@ describe("a payment that did not match its booking", () => {
     const admin = await createUser({ role: "admin" });
     const err = await appError(adminRefundBooking(admin, h.bookingId, { amountCents: 3001, reason: "mismatch" }));
     expect(err?.message).toMatch(/At most €30\.00/);
-    await refundBookingPayment({
-      bookingId: h.bookingId,
+    await refundPurchase({
+      purchase: { kind: "booking", id: h.bookingId },
       reason: "mismatch",
       requestedById: admin.id,
       idempotencyKey: "mismatch-1",
     });
+    await flushEffects();
     expect((await paymentOf(h.bookingId)).refundedCents).toBe(3000);
   });
 });
@@ -336,7 +364,6 @@ describe("disputes", () => {
   it("a dispute that arrives before the payment is recorded gets 5xx, and Stripe's retry applies it after", async () => {
     const { offering, slots } = await bookableOffering();
     const h = await hold(offering.id, slots[0]!);
-    const { processStripeWebhook } = await import("@/lib/payments/webhook");
     // Stripe's PaymentIntent lookup (its metadata names Booth's payment) is replaced: no Stripe here.
     vi.spyOn(testGateway, "paymentIdForIntent").mockResolvedValue(h.payment.id);
     const ev = signedEvent("charge.dispute.created", dispute(h.payment.id, "needs_response"));
@@ -356,7 +383,6 @@ describe("disputes", () => {
       signedEvent("checkout.session.expired", sessionFor(h.payment, { status: "expired", payment_status: "unpaid" })),
     );
     vi.spyOn(testGateway, "paymentIdForIntent").mockResolvedValue(h.payment.id); // Stripe's intent lookup, replaced
-    const { processStripeWebhook } = await import("@/lib/payments/webhook");
     const old = signedEvent("charge.dispute.created", dispute(h.payment.id, "needs_response"), {
       created: Math.floor(Date.now() / 1000) - 7 * 3600,
     });
@@ -416,6 +442,7 @@ describe("cancelling before payment", () => {
       seenByOthers = (await db.booking.findUniqueOrThrow({ where: { id: h.bookingId } })).status;
     });
     await cancelBooking(h.viewer, h.bookingId);
+    await flushEffects();
     expect(expire).toHaveBeenCalledWith(h.payment.stripeCheckoutSessionId);
     expect(seenByOthers).toBe("cancelled");
     const closed = await db.traceEvent.findFirstOrThrow({

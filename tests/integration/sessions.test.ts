@@ -542,6 +542,14 @@ describe("settling an ended session", () => {
         occurredAt: new Date(s.booking.startsAt.getTime() + e.atMin * 60_000),
         payload: {
           role: e.role,
+          seq: null,
+          attempt: null,
+          policy: null,
+          joinId: null,
+          webhookId: `wh_${s.booking.id}_${i}`,
+          ...(e.type === "participant.left" || e.type === "participant.connection_aborted"
+            ? { disconnectReason: null }
+            : {}),
           identity,
           participantSid: `PA_${e.role}_${s.booking.id}`,
           ...(e.source
@@ -611,15 +619,15 @@ describe("settling an ended session", () => {
   });
 
   it("never refunds more than was paid when an admin refunds at the moment the no-show is settled", async () => {
-    const { refundBookingPayment } = await import("@/lib/payments/refunds");
+    const { refundPurchase } = await import("@/lib/payments/refunds");
     const admin = await createUser({ role: "admin" });
     for (let round = 0; round < 3; round++) {
       const s = await ended();
       await presence(s, [{ type: "participant.joined", role: "viewer", atMin: 0 }]);
       await Promise.allSettled([
         settleSession(s.booking.id),
-        refundBookingPayment({
-          bookingId: s.booking.id,
+        refundPurchase({
+          purchase: { kind: "booking", id: s.booking.id },
           reason: "goodwill",
           requestedById: admin.id,
           idempotencyKey: `race-${s.booking.id}`,

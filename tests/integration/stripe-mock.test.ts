@@ -15,8 +15,12 @@ afterAll(() => {
 });
 
 const { db } = await import("@/lib/db");
-const { RefundRejected, paymentGateway, stripeGateway } = await import("@/lib/payments/gateway");
-const { processStripeWebhook } = await import("@/lib/payments/webhook");
+const { paymentGateway, stripeGateway } = await import("@/lib/payments/gateway");
+const { RefundRejected } = await import("@/lib/payments/gateway-contract");
+const { processStripeWebhook: processWith } = await import("@/lib/payments/webhook");
+const { purchases } = await import("@/lib/runtime/purchases");
+const { flushEffects } = await import("../helpers/effects");
+const processStripeWebhook = (payload: string, signature: string) => processWith(payload, signature, purchases);
 const { cancelBooking } = await import("@/lib/bookings/service");
 const { payTestCheckout, testCheckoutEnabled } = await import("@/lib/payments/test-checkout");
 const { bookableOffering, hold, sessionFor, signedEvent } = await import("../helpers/bookings");
@@ -52,7 +56,7 @@ describe("Stripe API through stripe-mock", () => {
     await expect(
       stripeGateway.createCheckout({
         paymentId: "p",
-        bookingId: "b",
+        purchase: { kind: "booking", id: "b" },
         traceId: "t",
         title: "x",
         description: "",
@@ -73,6 +77,7 @@ describe("Stripe API through stripe-mock", () => {
     const ev = signedEvent("checkout.session.completed", sessionFor(payment));
     expect((await processStripeWebhook(ev.payload, ev.signature)).result).toBe("processed");
     expect(await cancelBooking(creator.user, bookingId)).toEqual({ status: "cancelled", refundCents: 4500 });
+    await flushEffects();
     const refund = await db.refund.findFirstOrThrow({ where: { paymentId: payment.id } });
     expect(refund.stripeRefundId).toMatch(/^re_/);
     expect(refund.idempotencyKey).toBe(`cancel:${bookingId}`);
@@ -84,6 +89,7 @@ describe("Stripe API through stripe-mock", () => {
     const { offering, slots } = await bookableOffering();
     const { viewer, bookingId, payment } = await hold(offering.id, slots[3]!);
     await cancelBooking(viewer, bookingId);
+    await flushEffects();
     const closed = await db.traceEvent.findFirstOrThrow({
       where: { traceId: payment.traceId, type: "checkout.closed" },
     });

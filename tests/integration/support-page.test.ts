@@ -5,8 +5,8 @@ import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { roomNameFor } from "@/lib/sessions/policy";
-import { getSessionMetrics, getSessionStory, searchSessions } from "@/lib/sessions/queries";
+import { roomNameFor } from "@/lib/sessions/rules/token-policy";
+import { getSessionMetrics, getSessionStory, searchSessions } from "@/lib/support/queries";
 import { appendTrace, type TraceEventInput } from "@/lib/trace/service";
 import { TEST_PASSWORD, createUser } from "../helpers/factories";
 import { HttpClient } from "../helpers/http";
@@ -88,7 +88,7 @@ async function attendedSession() {
       source: "stripe",
       occurredAt: at(-3_600_000),
       payload: {
-        checkoutSessionId: s.payment.stripeCheckoutSessionId,
+        checkoutSessionId: s.payment.stripeCheckoutSessionId!,
         paymentIntentId: s.payment.stripePaymentIntentId,
         amountCents: 4000,
         currency: "EUR",
@@ -386,6 +386,8 @@ describe("the metrics page", () => {
       attempt: 1,
       policy: "all",
       joinId: `jc-${traceId}`,
+      roomName: `booth-${traceId}`,
+      expiresAt: at(300_000).toISOString(),
     });
     await e(creator.id, "client.attempt_failed", 5000, {
       role: "creator",
@@ -401,6 +403,8 @@ describe("the metrics page", () => {
       attempt: 2,
       policy: "relay",
       joinId: `jc-${traceId}`,
+      roomName: `booth-${traceId}`,
+      expiresAt: at(300_000).toISOString(),
     });
     await e(creator.id, "client.ice_selected", 6000, {
       role: "creator",
@@ -425,6 +429,8 @@ describe("the metrics page", () => {
       attempt: 1,
       policy: "all",
       joinId: `jv-${traceId}`,
+      roomName: `booth-${traceId}`,
+      expiresAt: at(300_000).toISOString(),
     });
     await e(viewer.id, "client.attempt_failed", 5100, {
       role: "viewer",

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  cancellationRefund,
-  earnings,
-  refundableCents,
-  type PaymentMoney,
-  type RefundRow,
-} from "@/lib/bookings/policy";
+import { cancellationRefund } from "@/lib/bookings/policy";
+import { earnings, type PaymentMoney, type RefundRow, refundableCents } from "@/lib/payments/refund-math";
 import { IllegalTransition, assertTransition, canTransition, occupiesSlot } from "@/lib/bookings/state";
 import { checkoutMismatches } from "@/lib/payments/checks";
 
@@ -131,7 +126,7 @@ describe("cancellation policy and refunds", () => {
 });
 
 describe("a paid checkout must match its booking", () => {
-  const expected = { bookingId: "b1", amountCents: 4500, currency: "EUR" };
+  const expected = { purchase: { kind: "booking" as const, id: "b1" }, amountCents: 4500, currency: "EUR" };
   it("accepts an exact match (currency in Stripe's lower case)", () => {
     expect(
       checkoutMismatches(

@@ -6,8 +6,8 @@ import {
   type AttemptContext,
   type AttemptNumber,
   type ConnectStatus,
-} from "@/lib/sessions/connect-policy";
-import type { IcePolicy } from "@/lib/sessions/schemas";
+} from "@/lib/sessions/rules/connect-policy";
+import type { IcePolicy } from "@/lib/trace/client-events";
 
 /** A fake attempt: optionally reaches the signal server after `signalAfterMs`, then connects after `connectAfterMs` or fails after `failAfterMs`. */
 type Script = {

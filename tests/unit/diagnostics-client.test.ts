@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DiagnosticsReporter, selectedPathFromStats, type SendResult } from "@/lib/sessions/diagnostics-client";
+import { DiagnosticsReporter, selectedPathFromStats, type SendResult } from "@/components/room/diagnostics-reporter";
 import { diagnosticsBatch, MAX_DIAGNOSTICS_BODY } from "@/lib/sessions/schemas";
 
 function recorder(results: SendResult[] = []) {

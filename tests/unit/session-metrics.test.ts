@@ -5,7 +5,7 @@ import {
   percentile,
   type MetricEvent,
   type MetricThresholds,
-} from "@/lib/sessions/metrics";
+} from "@/lib/support/metrics";
 
 const t0 = Date.parse("2020-01-02T10:00:00Z");
 let nextId = 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decideToken, sessionWindow, type TokenAsk } from "@/lib/sessions/policy";
-import { reconcileOutcome, sessionOutcome, type PresenceEvent } from "@/lib/sessions/settle";
+import { decideToken, sessionWindow, type TokenAsk } from "@/lib/sessions/rules/token-policy";
+import { reconcileOutcome, sessionOutcome, type PresenceEvent } from "@/lib/sessions/rules/settle";
 
 const config = { joinEarlyMinutes: 10, graceMinutes: 10, warningMinutes: 2 };
 const startsAt = new Date("2026-03-29T12:00:00Z");

@@ -5,7 +5,8 @@ import {
   type StoryConnection,
   type StoryEvent,
   type StoryInput,
-} from "@/lib/sessions/story";
+} from "@/lib/support/story";
+import { parseTracePayload } from "@/lib/trace/events";
 
 const VIEWER = "u_viewer";
 const CREATOR = "u_creator";
@@ -20,7 +21,8 @@ function ev(
   actorId: string | null,
   payload: Record<string, unknown> = {},
 ): StoryEvent {
-  return { id: BigInt(nextId++), type, source, actorId, payload, occurredAt: at(ms) };
+  // Through the trace's own schemas, as the support page reads stored rows.
+  return { id: BigInt(nextId++), source, actorId, occurredAt: at(ms), ...parseTracePayload(type, payload) };
 }
 const role = (id: string) => (id === VIEWER ? "viewer" : "creator");
 const token = (who: string, ms: number, seq: number, attempt: number, joinId = `join-${who}`) =>
@@ -32,6 +34,21 @@ const token = (who: string, ms: number, seq: number, attempt: number, joinId = `
     joinId,
     roomName: "booth-b1",
     expiresAt: at(ms + 300_000).toISOString(),
+  });
+/** LiveKit's track_published for the creator's camera. */
+const cameraOn = (ms: number) =>
+  ev("track.published", ms, "livekit", CREATOR, {
+    role: "creator",
+    seq: 1,
+    attempt: 1,
+    policy: "all",
+    joinId: `join-${CREATOR}`,
+    identity: CREATOR,
+    participantSid: "PA_c",
+    trackSid: "TR_c",
+    source: "camera",
+    kind: "video",
+    webhookId: `wh_cam_${ms}`,
   });
 const client = (type: string, who: string, ms: number, payload: Record<string, unknown>) =>
   ev(`client.${type}`, ms, "client", who, { role: role(who), ...payload });
@@ -291,6 +308,7 @@ describe("session story: timeline", () => {
     const events = [
       ev("refund.issued", 3_700_000, "stripe", null, {
         refundId: "re1",
+        stripeRefundId: "re_stripe_1",
         amountCents: 4000,
         currency: "EUR",
         reason: "creator_no_show",
@@ -398,22 +416,14 @@ describe("session story: waiting for the other side", () => {
         remoteCandidateType: "host",
         protocol: "udp",
       }),
-      ev("track.published", 14_000, "livekit", CREATOR, {
-        role: "creator",
-        source: "camera",
-        trackSid: "TR_c",
-        participantSid: "PA_c",
-      }),
+      cameraOn(14_000),
       client("first_media", VIEWER, 14_800, { attempt: 1, seq: 1, joinId: `join-${VIEWER}`, msFromJoin: 14_800 }),
     ];
     expect(verdicts(story({ events })).viewer).toBe(
       "connected directly (host/udp); first video after 14.8 s (14.0 s of it waiting for the other side's camera)",
     );
     // A camera already on when the viewer joined: no waiting to mention.
-    const early = [
-      ev("track.published", -5000, "livekit", CREATOR, { role: "creator", source: "camera" }),
-      ...directViewer(),
-    ];
+    const early = [cameraOn(-5000), ...directViewer()];
     expect(verdicts(story({ events: early })).viewer).toBe("connected directly (host/udp); first video after 0.8 s");
   });
 });

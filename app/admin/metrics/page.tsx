@@ -5,7 +5,7 @@ import { Card, EmptyState } from "@/components/ui/card";
 import { requirePageRole } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { cn } from "@/lib/cn";
-import { getSessionMetrics } from "@/lib/sessions/queries";
+import { getSessionMetrics } from "@/lib/support/queries";
 
 export const metadata: Metadata = { title: "Session metrics" };
 export const dynamic = "force-dynamic";

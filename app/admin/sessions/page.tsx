@@ -5,7 +5,7 @@ import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageRole } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
-import { searchSessions, type SessionSearchResult } from "@/lib/sessions/queries";
+import { searchSessions, type SessionSearchResult } from "@/lib/support/queries";
 
 export const metadata: Metadata = { title: "Sessions (support)" };
 export const dynamic = "force-dynamic";

@@ -6,14 +6,8 @@ import { RefreshWhile } from "@/components/bookings/refresh-while";
 import { Badge, Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageUser } from "@/lib/auth/session";
-import {
-  cancellationPolicyText,
-  cancellationRefund,
-  committedRefundCents,
-  refundCeiling,
-  refundableCents,
-} from "@/lib/bookings/policy";
-import { getBookingForActor } from "@/lib/bookings/queries";
+import { cancellationPolicyText } from "@/lib/bookings/policy";
+import { getBookingPage } from "@/lib/bookings/queries";
 import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
 
@@ -43,28 +37,13 @@ export default async function BookingPage({ params, searchParams }: Props) {
   const { id } = await params;
   const { checkout } = await searchParams;
   const user = await requirePageUser(`/bookings/${id}`);
-  const view = await getBookingForActor(user, id).catch((err) => {
+  const view = await getBookingPage(user, id, checkout).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });
-  const { booking: b, role, trace } = view;
-  const payment = b.payments.find((p) => p.status !== "expired" && p.status !== "failed") ?? b.payments.at(-1);
+  const { booking: b, role, trace, payment, canCancel, confirming } = view;
+  const viewerRefund = view.cancelRefund;
   const money = (c: number) => formatMoney(c, b.currency);
-  const now = new Date();
-  // Back from checkout, the webhook may not have arrived yet: say so and keep looking.
-  const confirming = checkout === "success" && b.status === "pending_payment" && payment?.status === "pending";
-  const paidPayment = b.payments.find((p) => ["paid", "partially_refunded"].includes(p.status));
-  const canCancel = b.status === "confirmed" && (role === "viewer" ? b.startsAt > now : b.endsAt > now);
-  const viewerRefund = paidPayment
-    ? cancellationRefund({
-        actor: role === "viewer" ? "viewer" : role === "creator" ? "creator" : "admin",
-        paidCents: refundCeiling(paidPayment),
-        alreadyRefundedCents: committedRefundCents(paidPayment),
-        startsAt: b.startsAt,
-        freeCancellationHours: b.freeCancellationHours,
-        now,
-      })
-    : null;
 
   return (
     <div className="space-y-6">
@@ -126,10 +105,10 @@ export default async function BookingPage({ params, searchParams }: Props) {
           .
         </p>
       ) : null}
-      {b.status === "pending_payment" && payment?.checkoutUrl && checkout !== "success" && role === "viewer" ? (
+      {view.resumeCheckoutUrl && b.holdExpiresAt ? (
         <p className="rounded-md bg-amber-50 px-4 py-3 text-amber-900">
-          Your time is held until <LocalTime iso={(b.holdExpiresAt ?? now).toISOString()} />.{" "}
-          <a className="font-semibold underline" href={payment.checkoutUrl}>
+          Your time is held until <LocalTime iso={b.holdExpiresAt.toISOString()} />.{" "}
+          <a className="font-semibold underline" href={view.resumeCheckoutUrl}>
             Complete the payment
           </a>
         </p>
@@ -191,9 +170,9 @@ export default async function BookingPage({ params, searchParams }: Props) {
 
       {role === "admin" ? (
         <>
-          {paidPayment || b.payments.some((p) => ["disputed", "needs_review"].includes(p.status)) ? (
+          {view.adminRefundable !== null ? (
             <Card title="Refund (admin)">
-              <AdminRefundForm bookingId={b.id} maxLabel={money(payment ? refundableCents(payment) : 0)} />
+              <AdminRefundForm bookingId={b.id} maxLabel={money(view.adminRefundable)} />
             </Card>
           ) : null}
           <Card

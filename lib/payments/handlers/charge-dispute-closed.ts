@@ -1,4 +1,4 @@
-import type { HandlerContext } from "../checkout-events";
+import type { HandlerContext } from "./context";
 import { closeDispute } from "../disputes";
 
 /** Won: payment and booking return to where they were. Lost: the payment stays out of earnings. */

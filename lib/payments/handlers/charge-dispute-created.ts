@@ -1,4 +1,4 @@
-import type { HandlerContext } from "../checkout-events";
+import type { HandlerContext } from "./context";
 import { openDispute } from "../disputes";
 
 /** Marks the payment and its booking disputed (held out of earnings) and flags them for a human. */

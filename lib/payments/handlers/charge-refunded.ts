@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { appendTrace } from "@/lib/trace/service";
-import type { HandlerContext } from "../checkout-events";
+import type { HandlerContext } from "./context";
 import { syncRefundedAmount } from "../ledger";
 import { awaitPaymentRecorded, idOf, resolvePayment } from "../resolve";
 

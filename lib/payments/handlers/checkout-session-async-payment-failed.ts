@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
-import { failCheckout, type HandlerContext } from "../checkout-events";
+import { failCheckout } from "../checkout-events";
+import type { HandlerContext } from "./context";
 
 export default async function checkoutSessionAsyncPaymentFailed(ctx: HandlerContext) {
   await failCheckout(ctx, ctx.event.data.object as Stripe.Checkout.Session);

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
-import { settlePaidCheckout, type HandlerContext } from "../checkout-events";
+import { settlePaidCheckout } from "../checkout-events";
+import type { HandlerContext } from "./context";
 
 export default async function checkoutSessionAsyncPaymentSucceeded(ctx: HandlerContext) {
   await settlePaidCheckout(ctx, ctx.event.data.object as Stripe.Checkout.Session);

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
-import { notePendingCheckout, settlePaidCheckout, type HandlerContext } from "../checkout-events";
+import { notePendingCheckout, settlePaidCheckout } from "../checkout-events";
+import type { HandlerContext } from "./context";
 
 /** Confirms only when paid and amount, currency and booking match; otherwise flags for review. */
 export default async function checkoutSessionCompleted(ctx: HandlerContext) {

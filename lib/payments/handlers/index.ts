@@ -1,4 +1,4 @@
-import type { HandlerContext } from "../checkout-events";
+import type { HandlerContext } from "./context";
 import chargeDisputeClosed from "./charge-dispute-closed";
 import chargeDisputeCreated from "./charge-dispute-created";
 import chargeRefunded from "./charge-refunded";

@@ -1,4 +1,4 @@
-import type { HandlerContext } from "../checkout-events";
+import type { HandlerContext } from "./context";
 import { recordRefundEvent } from "../refund-events";
 
 /** refund.failed: records the refund's status (adopting one made in Stripe's dashboard). */

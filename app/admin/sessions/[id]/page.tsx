@@ -7,8 +7,8 @@ import { requirePageRole } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { cn } from "@/lib/cn";
 import { formatMoney } from "@/lib/money";
-import { getSessionStory } from "@/lib/sessions/queries";
-import { pathText, type ConnectionView, type ParticipantStory, type Tone } from "@/lib/sessions/story";
+import { getSessionStory } from "@/lib/support/queries";
+import { pathText, type ConnectionView, type ParticipantStory, type Tone } from "@/lib/support/story";
 import type { TraceSourceName } from "@/lib/trace/events";
 
 export const metadata: Metadata = { title: "Session (support)" };

@@ -1,10 +1,11 @@
 import { route } from "@/lib/http";
 import { processStripeWebhook } from "@/lib/payments/webhook";
+import { purchases } from "@/lib/runtime/purchases";
 
 // POST /api/stripe/webhook – Stripe's signed events decide what is paid. The raw body is verified as
 // received (never re-serialised). 400 for a bad or stale signature, 200 for duplicates and unknown
 // types, 5xx when a handler fails so that Stripe retries.
 export const POST = route("POST /api/stripe/webhook", async (req) => {
-  const outcome = await processStripeWebhook(await req.text(), req.headers.get("stripe-signature"));
+  const outcome = await processStripeWebhook(await req.text(), req.headers.get("stripe-signature"), purchases);
   return Response.json({ received: true, ...outcome });
 });

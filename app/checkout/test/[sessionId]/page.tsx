@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { Fragment } from "react";
 import { TestCheckoutForms } from "@/components/bookings/test-checkout-forms";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageUser } from "@/lib/auth/session";
-import { cancellationPolicyText } from "@/lib/bookings/policy";
 import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
 import { getTestCheckout, testCheckoutEnabled } from "@/lib/payments/test-checkout";
+import { purchases } from "@/lib/runtime/purchases";
 
 export const metadata: Metadata = { title: "Test checkout" };
 export const dynamic = "force-dynamic";
@@ -17,11 +18,11 @@ export default async function TestCheckoutPage({ params }: { params: Promise<{ s
   if (!testCheckoutEnabled()) notFound();
   const { sessionId } = await params;
   const user = await requirePageUser(`/checkout/test/${sessionId}`);
-  const c = await getTestCheckout(user.id, sessionId).catch((err) => {
+  const c = await getTestCheckout(purchases, user.id, sessionId).catch((err) => {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });
-  const open = c.status === "pending" && (!c.checkoutExpiresAt || c.checkoutExpiresAt > new Date());
+  const { summary, open } = c;
   return (
     <div className="mx-auto max-w-lg space-y-6">
       <p
@@ -33,14 +34,12 @@ export default async function TestCheckoutPage({ params }: { params: Promise<{ s
       </p>
       <Card title="Your order">
         <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
-          <dt className="font-medium">Session</dt>
-          <dd>
-            {c.booking.offering.title} with {c.booking.creator.displayName}
-          </dd>
-          <dt className="font-medium">When</dt>
-          <dd>
-            <LocalTime iso={c.booking.startsAt.toISOString()} /> ({c.booking.offering.durationMinutes} min)
-          </dd>
+          {summary.lines.map((line) => (
+            <Fragment key={line.label}>
+              <dt className="font-medium">{line.label}</dt>
+              <dd>{"at" in line ? <LocalTime iso={line.at.toISOString()} /> : line.text}</dd>
+            </Fragment>
+          ))}
           <dt className="font-medium">Total</dt>
           <dd className="text-lg font-semibold" data-testid="checkout-total">
             {formatMoney(c.amountCents, c.currency)}
@@ -54,15 +53,15 @@ export default async function TestCheckoutPage({ params }: { params: Promise<{ s
             </>
           ) : null}
         </dl>
-        <p className="mt-3 text-xs text-slate-500">{cancellationPolicyText(c.booking.freeCancellationHours)}</p>
+        {summary.policy ? <p className="mt-3 text-xs text-slate-500">{summary.policy}</p> : null}
       </Card>
       {open ? (
         <TestCheckoutForms sessionId={sessionId} />
       ) : (
         <p className="rounded-md bg-slate-100 px-4 py-3 text-slate-800">
           This checkout is {c.status === "pending" ? "expired" : c.status.replace("_", " ")}.{" "}
-          <a className="underline" href={`/bookings/${c.booking.id}`}>
-            See the booking
+          <a className="underline" href={summary.returnPath}>
+            Back to your {c.purchase.kind}
           </a>
           .
         </p>

@@ -5,18 +5,19 @@
  * Connection columns win over trace events when both say something (the service and webhooks keep
  * the columns current); the trace fills what the columns lack (a relay URL, a failure never written).
  */
+import type { Party as SessionRole } from "@/lib/auth/parties";
 import { formatMoney } from "@/lib/money";
-import type { TraceSourceName } from "@/lib/trace/events";
-import type { SessionRole } from "./trace-payloads";
-
+import type { ReadTraceEvent, TraceSourceName } from "@/lib/trace/events";
 import { camerasOn, waitedForOtherSideMs } from "./first-media";
 
-export type StoryEvent = {
+/**
+ * A trace event as read back through its schema (lib/trace readTrace): `ok` with a typed payload, or a
+ * row that fails its schema (an old or foreign writer), which the story shows as such and otherwise ignores.
+ */
+export type StoryEvent = ReadTraceEvent & {
   id: bigint | number;
-  type: string;
   source: TraceSourceName;
   actorId: string | null;
-  payload: unknown;
   occurredAt: Date;
 };
 
@@ -160,9 +161,12 @@ const REFUSAL_WORDS: Record<string, string> = {
 
 // ---------------------------------------------------------------- payload access
 
+/**
+ * The fields a validated event carries, for the readers below that look for the connection fields many
+ * event types share (seq, attempt, policy, joinId, participantSid). A row that failed its schema has none.
+ */
 type Payload = Record<string, unknown>;
-const payloadOf = (e: StoryEvent): Payload =>
-  e.payload && typeof e.payload === "object" && !Array.isArray(e.payload) ? (e.payload as Payload) : {};
+const payloadOf = (e: StoryEvent): Payload => (e.ok ? (e.payload as Payload) : {});
 const str = (p: Payload, k: string) => (typeof p[k] === "string" ? (p[k] as string) : null);
 const num = (p: Payload, k: string) => (typeof p[k] === "number" && Number.isFinite(p[k]) ? (p[k] as number) : null);
 
@@ -181,77 +185,71 @@ const eventOrder = (e: StoryEvent) => BigInt(e.id);
 
 // ---------------------------------------------------------------- timeline
 
-function moneyOf(p: Payload, fallbackCurrency: string | null) {
-  const cents = num(p, "amountCents");
-  const currency = str(p, "currency") ?? fallbackCurrency;
-  return cents !== null && currency ? formatMoney(cents, currency) : null;
-}
-
 /** One plain-language line for a trace event. */
 export function describeEvent(e: StoryEvent, role: SessionRole | null, currency: string | null = null): string {
-  const p = payloadOf(e);
   const who = role ? ROLE_LABEL[role] : "Someone";
   const whose = role ? `${ROLE_LABEL[role]}'s` : "A";
   const the = role ? `the ${role}` : "someone";
   const src = SOURCE_LABEL[e.source];
-  const money = moneyOf(p, currency);
-  const explained = (base: string) => {
-    const why = str(p, "explanation");
-    return why ? `${base}: ${why}` : base;
-  };
+  const amount = (cents: number, cur: string | null = currency) => (cur ? formatMoney(cents, cur) : "an amount");
+  const explained = (base: string, why?: string) => (why ? `${base}: ${why}` : base);
+  if (!e.ok) return `Unreadable ${e.type} event (${e.problem})`;
   switch (e.type) {
     case "booking.held":
       return "Time held while the viewer pays";
     case "booking.confirmed":
-      return p.late ? "Booking confirmed (paid after the hold lapsed; the time was still free)" : "Booking confirmed";
+      return e.payload.late
+        ? "Booking confirmed (paid after the hold lapsed; the time was still free)"
+        : "Booking confirmed";
     case "booking.expired":
-      return `Hold expired${str(p, "reason") ? `: ${str(p, "reason")}` : ""}`;
-    case "booking.cancelled": {
-      const by = str(p, "by");
-      const refund = num(p, "refundCents");
-      return `Booking cancelled${by ? ` by the ${by}` : ""}${refund !== null && currency ? `, refund ${formatMoney(refund, currency)}` : ""}`;
-    }
+      return `Hold expired: ${e.payload.reason}`;
+    case "booking.cancelled":
+      return `Booking cancelled by the ${e.payload.by}${currency ? `, refund ${formatMoney(e.payload.refundCents, currency)}` : ""}`;
+    case "ticket.held":
+      return "Seat held while the viewer pays";
+    case "ticket.confirmed":
+      return e.payload.late
+        ? "Ticket confirmed (paid after the hold lapsed; a seat was still free)"
+        : "Ticket confirmed";
+    case "ticket.released":
+      return `Seat given back (${e.payload.reason.replaceAll("_", " ")}); the ticket is ${e.payload.status}`;
+    case "tip.confirmed":
+      return `Tip of ${amount(e.payload.amountCents, e.payload.currency)} confirmed`;
+    case "tip.released":
+      return `Tip ${e.payload.status} (${e.payload.reason.replaceAll("_", " ")})`;
     case "checkout.created":
-      return `Checkout opened${str(p, "mode") ? ` (${str(p, "mode")})` : ""}`;
+      return `Checkout opened (${e.payload.mode})`;
     case "checkout.failed":
-      return `Checkout could not be opened${str(p, "error") ? `: ${str(p, "error")}` : ""}`;
+      return `Checkout could not be opened: ${e.payload.error}`;
     case "checkout.closed":
       return "Checkout closed";
     case "payment.pending":
       return `Payment pending (${src})`;
     case "payment.succeeded":
-      return `Paid ${money ?? ""} (${src})`.replace("Paid  ", "Paid ");
+      return `Paid ${amount(e.payload.amountCents, e.payload.currency)} (${src})`;
     case "payment.failed":
       return `Payment failed (${src})`;
-    case "payment.flagged": {
-      const reasons = Array.isArray(p.reasons) ? p.reasons.filter((r): r is string => typeof r === "string") : [];
-      return `Payment flagged for review${reasons.length ? `: ${reasons.join("; ")}` : ""}`;
-    }
-    case "payment.refunded": {
-      const cents = num(p, "refundedCents");
-      return `${src} reports ${cents !== null && currency ? formatMoney(cents, currency) : "an amount"} refunded in total`;
-    }
+    case "payment.flagged":
+      return `Payment flagged for review: ${e.payload.reasons.join("; ")}`;
+    case "payment.refunded":
+      return `${src} reports ${amount(Math.min(e.payload.refundedCents, e.payload.amountCents))} refunded in total`;
     case "refund.requested":
       return explained(
-        `Refund ${money ?? ""} requested${str(p, "reason") ? ` (${str(p, "reason")!.replaceAll("_", " ")})` : ""}`.replace(
-          "Refund  ",
-          "Refund ",
-        ),
+        `Refund ${amount(e.payload.amountCents, e.payload.currency)} requested (${e.payload.reason.replaceAll("_", " ")})`,
+        e.payload.explanation,
       );
     case "refund.issued":
-      return `Refund ${money ?? ""} issued`.replace("Refund  ", "Refund ");
+      return `Refund ${amount(e.payload.amountCents, e.payload.currency)} issued`;
     case "refund.failed":
-      return explained(`Refund ${money ?? ""} failed`.replace("Refund  ", "Refund "));
+      return explained(`Refund ${amount(e.payload.amountCents)} failed`, e.payload.explanation);
     case "dispute.opened":
-      return explained(`Dispute opened${str(p, "reason") ? ` (${str(p, "reason")})` : ""}`);
+      return explained(`Dispute opened (${e.payload.reason})`, e.payload.explanation);
     case "dispute.closed":
-      return explained(`Dispute closed${str(p, "status") ? `: ${str(p, "status")}` : ""}`);
+      return explained(`Dispute closed: ${e.payload.status}`, e.payload.explanation);
     case "token.issued":
-      return `Token issued to ${the} (attempt ${num(p, "attempt") ?? 1}, ${policyWords(p.policy)})`;
-    case "token.refused": {
-      const reason = str(p, "reason");
-      return `Token refused to ${the}${reason ? `: ${REFUSAL_WORDS[reason] ?? reason}` : ""}`;
-    }
+      return `Token issued to ${the} (attempt ${e.payload.attempt ?? 1}, ${policyWords(e.payload.policy)})`;
+    case "token.refused":
+      return `Token refused to ${the}: ${REFUSAL_WORDS[e.payload.reason] ?? e.payload.reason}`;
     case "room.started":
       return `Room started (${src})`;
     case "room.finished":
@@ -259,64 +257,57 @@ export function describeEvent(e: StoryEvent, role: SessionRole | null, currency:
     case "participant.joined":
       return `${who} joined (${src})`;
     case "participant.left":
-      return `${who} left: ${str(p, "disconnectReason") ?? "no reason given"}`;
+      return `${who} left: ${e.payload.disconnectReason ?? "no reason given"}`;
     case "participant.connection_aborted":
-      return `${whose} connection aborted: ${str(p, "disconnectReason") ?? "no reason given"}`;
+      return `${whose} connection aborted: ${e.payload.disconnectReason ?? "no reason given"}`;
     case "track.published":
-      return `${who} published ${str(p, "source") ?? "a"} ${str(p, "kind") ?? "track"}`
-        .replace("camera video", "camera")
-        .replace("microphone audio", "microphone");
+      return `${who} published ${trackWords(e.payload)}`;
     case "track.unpublished":
-      return `${who} stopped ${str(p, "source") ?? "a"} ${str(p, "kind") ?? "track"}`
-        .replace("camera video", "camera")
-        .replace("microphone audio", "microphone");
+      return `${who} stopped ${trackWords(e.payload)}`;
     case "client.token_received":
-      return `${whose} browser got the token (attempt ${num(p, "attempt") ?? 1}, ${policyWords(p.policy)})`;
+      return `${whose} browser got the token (attempt ${e.payload.attempt ?? 1}, ${policyWords(e.payload.policy)})`;
     case "client.signal_connected":
       return `${who} reached the server (signaling connected)`;
     case "client.ice_selected": {
-      const local = str(p, "localCandidateType");
-      const protocol = str(p, "protocol");
-      const remote = str(p, "remoteCandidateType");
-      if (local === "relay") {
-        const via = str(p, "relayUrl");
-        return `${whose} path: relay TURN/${(str(p, "relayProtocol") ?? protocol ?? "?").toUpperCase()} (relay candidate${via ? ` via ${via}` : ""})`;
+      const p = e.payload;
+      if (p.localCandidateType === "relay") {
+        const via = p.relayUrl ? ` via ${p.relayUrl}` : "";
+        return `${whose} path: relay TURN/${(p.relayProtocol ?? p.protocol).toUpperCase()} (relay candidate${via})`;
       }
-      return `${whose} path: direct ${local ?? "?"}/${protocol ?? "?"}${remote ? ` (to a ${remote} candidate)` : ""}`;
+      return `${whose} path: direct ${p.localCandidateType}/${p.protocol}${p.remoteCandidateType ? ` (to a ${p.remoteCandidateType} candidate)` : ""}`;
     }
     case "client.first_media":
-      return `${role ? `${whose} first` : "First"} video after ${num(p, "msFromJoin") ?? "?"} ms`;
+      return `${role ? `${whose} first` : "First"} video after ${e.payload.msFromJoin} ms`;
     case "client.attempt_failed": {
-      const stage = str(p, "stage");
-      const after = num(p, "afterMs");
-      const what = stage === "signaling" ? "could not reach the server (signaling)" : "found no media path (ICE)";
-      return `${whose} attempt ${num(p, "attempt") ?? 1} gave up${after !== null ? ` after ${seconds(after)}` : ""}: ${what}`;
+      const what =
+        e.payload.stage === "signaling" ? "could not reach the server (signaling)" : "found no media path (ICE)";
+      return `${whose} attempt ${e.payload.attempt ?? 1} gave up after ${seconds(e.payload.afterMs)}: ${what}`;
     }
     case "client.reconnecting":
       return `${who} reconnecting…`;
     case "client.reconnected":
       return `${who} reconnected`;
     case "client.disconnected":
-      return `${whose} browser disconnected: ${str(p, "reason") ?? "no reason given"}`;
+      return `${whose} browser disconnected: ${e.payload.reason}`;
     case "client.device_error": {
-      const device = str(p, "device") ?? "device";
-      const words = DEVICE_ERROR_WORDS[str(p, "error") ?? "other"] ?? DEVICE_ERROR_WORDS.other!;
-      return `${who}: ${words(device)}${str(p, "name") ? ` (${str(p, "name")})` : ""}`;
+      const words = DEVICE_ERROR_WORDS[e.payload.error] ?? DEVICE_ERROR_WORDS.other!;
+      return `${who}: ${words(e.payload.device)}${e.payload.name ? ` (${e.payload.name})` : ""}`;
     }
     case "session.warned":
       return "Both sides warned that the room closes soon";
     case "session.closed":
       return "Room closed by the server";
     case "session.settled":
-      return `Settled: ${str(p, "explanation") ?? str(p, "outcome") ?? "done"}`;
+      return `Settled: ${e.payload.explanation || e.payload.outcome}`;
     case "recording.started":
       return "Recording started";
     case "recording.finished":
       return "Recording finished";
-    default:
-      return e.type;
   }
 }
+
+const trackWords = (p: { source: string; kind: string }) =>
+  `${p.source} ${p.kind}`.replace("camera video", "camera").replace("microphone audio", "microphone");
 
 function buildTimeline(input: StoryInput): TimelineEntry[] {
   const currency = input.payments[0]?.currency ?? null;

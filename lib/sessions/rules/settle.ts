@@ -5,7 +5,7 @@
  *   (the viewer is refunded in full).
  * - The viewer never joined: viewer no-show (the creator keeps the payment), or nobody joined at all.
  */
-import type { SessionOutcome } from "./trace-payloads";
+import type { SessionOutcome } from "@/lib/trace/events";
 
 export type PresenceEvent = {
   type:

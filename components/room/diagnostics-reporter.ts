@@ -4,7 +4,8 @@
  * never disturb the call, so it never throws and drops what it cannot deliver after a few tries.
  * Browser-only in use, but free of framework imports (the transport is injectable for tests).
  */
-import { MAX_DIAGNOSTIC_EVENTS, MAX_DIAGNOSTICS_BODY, type DiagnosticEvent } from "./schemas";
+import { MAX_DIAGNOSTIC_EVENTS, MAX_DIAGNOSTICS_BODY } from "@/lib/sessions/schemas";
+import type { DiagnosticEvent } from "@/lib/trace/client-events";
 
 /** An event as the page reports it; `at` is stamped on report, on the reporter's clock (`now`). */
 export type ReportedEvent = WithoutAt<DiagnosticEvent>;

@@ -7,7 +7,7 @@
  * No framework, SDK or browser imports: the room component supplies `connect` (token + room.connect),
  * the unit tests supply fakes and fake timers.
  */
-import type { IcePolicy } from "./schemas";
+import type { IcePolicy } from "@/lib/trace/client-events";
 
 export type ConnectStatus = "connecting" | "retrying" | "connected" | "failed";
 export type AttemptNumber = 1 | 2;

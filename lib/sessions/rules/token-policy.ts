@@ -1,8 +1,10 @@
 /** Pure rules of a live session: when its room is open, and who may have a token. */
 import type { BookingStatus, UserStatus } from "@/lib/generated/prisma/enums";
+import { partyOf } from "@/lib/auth/parties";
 import { localTimeLabel } from "@/lib/bookings/slots";
+import { PAID_BOOKING } from "@/lib/bookings/state";
 import { formatDateTime } from "@/lib/time";
-import type { TokenRefusal } from "./schemas";
+import type { TokenRefusal } from "../schemas";
 
 export type SessionWindowConfig = { joinEarlyMinutes: number; graceMinutes: number; warningMinutes: number };
 
@@ -36,9 +38,6 @@ export type TokenDecision =
   | { ok: true; role: "viewer" | "creator"; window: SessionWindow }
   | { ok: false; reason: TokenRefusal; message: string; window: SessionWindow };
 
-/** Statuses whose payment went through: confirmed, and disputed (the session was paid; the dispute is about money). */
-export const PAID: ReadonlySet<BookingStatus> = new Set(["confirmed", "completed", "disputed"]);
-
 /**
  * Who gets a token, checked in this order: a participant of the booking, not suspended, the booking
  * paid, inside the join window. Every refusal says why in words the asker can act on.
@@ -46,7 +45,7 @@ export const PAID: ReadonlySet<BookingStatus> = new Set(["confirmed", "completed
 export function decideToken(ask: TokenAsk, c: SessionWindowConfig): TokenDecision {
   const { booking, now } = ask;
   const window = sessionWindow(booking, c);
-  const role = ask.userId === booking.viewerId ? "viewer" : ask.userId === booking.creatorUserId ? "creator" : null;
+  const role = partyOf(ask.userId, booking);
   const refuse = (reason: TokenRefusal, message: string): TokenDecision => ({ ok: false, reason, message, window });
   if (!role)
     return refuse("not_participant", "This session belongs to someone else: only its viewer and creator can join.");
@@ -55,7 +54,7 @@ export function decideToken(ask: TokenAsk, c: SessionWindowConfig): TokenDecisio
       "suspended",
       "Your account is suspended, so you cannot join sessions. Contact support if you think this is a mistake.",
     );
-  if (!PAID.has(booking.status)) {
+  if (!PAID_BOOKING.has(booking.status)) {
     const why =
       booking.status === "pending_payment"
         ? "This session is not paid yet: finish the checkout first."

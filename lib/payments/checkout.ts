@@ -1,0 +1,142 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { appendTrace } from "@/lib/trace/service";
+import { paymentGateway } from "./gateway";
+import { lockPurchaseThenPayment, transitionPayment } from "./ledger";
+import { type PurchaseKind, type PurchaseRef, purchaseColumn, type Tx } from "./purchase";
+
+const log = logger.child({ module: "checkout" });
+
+/** The payment row of a new purchase, written in the transaction that creates (and holds) the purchase. */
+export function createPendingPayment(
+  tx: Tx,
+  p: {
+    purchase: PurchaseRef;
+    traceId: string;
+    payerId: string;
+    amountCents: number;
+    currency: string;
+    returnPath: string;
+  },
+) {
+  return tx.payment.create({
+    data: {
+      traceId: p.traceId,
+      kind: p.purchase.kind,
+      [purchaseColumn[p.purchase.kind]]: p.purchase.id,
+      payerId: p.payerId,
+      amountCents: p.amountCents,
+      currency: p.currency,
+      returnPath: p.returnPath,
+    },
+  });
+}
+
+/**
+ * Opens the checkout for a purchase whose pending payment was just written (after that commit: the
+ * provider is called outside any transaction). Stripe gets the purchase, trace and payment ids in its
+ * metadata and `checkout:<paymentId>` as the idempotency key. If the checkout cannot be opened, the
+ * payment fails, the purchase lets go of its hold, and the buyer is told nothing was charged.
+ */
+export async function openCheckout(
+  kind: PurchaseKind,
+  req: {
+    paymentId: string;
+    purchase: PurchaseRef;
+    traceId: string;
+    actorId: string;
+    customerEmail: string;
+    title: string;
+    description: string;
+    amountCents: number;
+    currency: string;
+    expiresAt: Date;
+    returnPath: string;
+  },
+): Promise<{ checkoutUrl: string }> {
+  const gateway = paymentGateway();
+  const back = new URL(req.returnPath, env.APP_URL);
+  try {
+    const checkout = await gateway.createCheckout({
+      paymentId: req.paymentId,
+      purchase: req.purchase,
+      traceId: req.traceId,
+      title: req.title,
+      description: req.description,
+      amountCents: req.amountCents,
+      currency: req.currency,
+      customerEmail: req.customerEmail,
+      expiresAt: req.expiresAt,
+      successUrl: `${back.href}?checkout=success`,
+      cancelUrl: `${back.href}?checkout=cancelled`,
+      idempotencyKey: `checkout:${req.paymentId}`,
+    });
+    await db.$transaction(async (tx) => {
+      await tx.payment.update({
+        where: { id: req.paymentId },
+        data: {
+          stripeCheckoutSessionId: checkout.id,
+          checkoutUrl: checkout.url,
+          checkoutExpiresAt: checkout.expiresAt,
+        },
+      });
+      await appendTrace(
+        {
+          traceId: req.traceId,
+          type: "checkout.created",
+          source: "app",
+          actorId: req.actorId,
+          payload: {
+            paymentId: req.paymentId,
+            checkoutSessionId: checkout.id,
+            mode: gateway.mode,
+            expiresAt: checkout.expiresAt.toISOString(),
+          },
+        },
+        tx,
+      );
+    });
+    return { checkoutUrl: checkout.url };
+  } catch (err) {
+    log.error(
+      { err, purchase: req.purchase, paymentId: req.paymentId },
+      "checkout could not be created; hold released",
+    );
+    await db.$transaction(async (tx) => {
+      const payment = await lockPurchaseThenPayment(tx, { id: req.paymentId });
+      if (payment?.status === "pending") await transitionPayment(tx, payment, "failed");
+      await appendTrace(
+        {
+          traceId: req.traceId,
+          type: "checkout.failed",
+          source: "app",
+          payload: { paymentId: req.paymentId, error: err instanceof Error ? err.message.slice(0, 300) : "unknown" },
+        },
+        tx,
+      );
+      await kind.checkoutEnded(tx, req.purchase.id, req.traceId, new Date(), "checkout_failed");
+    });
+    throw new AppError(
+      "unavailable",
+      "Payments are unavailable right now, so nothing was charged and the hold is released. Please try again in a minute.",
+    );
+  }
+}
+
+/** A buyer's pending checkout for a purchase, still open: a second click goes back to it. */
+export function findOpenCheckout(tx: Pick<Tx, "payment">, purchase: PurchaseRef, now = new Date()) {
+  return tx.payment.findFirst({
+    where: {
+      kind: purchase.kind,
+      [purchaseColumn[purchase.kind]]: purchase.id,
+      status: "pending",
+      checkoutUrl: { not: null },
+      OR: [{ checkoutExpiresAt: null }, { checkoutExpiresAt: { gt: now } }],
+    },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, checkoutUrl: true },
+  });
+}

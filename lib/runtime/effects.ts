@@ -1,0 +1,13 @@
+import "server-only";
+import { type EffectHandlers, installEffectHandlers } from "@/lib/ops/outbox";
+import { paymentEffectHandlers } from "@/lib/payments/effects";
+import { sessionEffectHandlers } from "@/lib/sessions/lifecycle";
+import { purchases } from "./purchases";
+
+/** Every outbox effect type and how it is carried out. */
+export const effectHandlers: EffectHandlers = { ...paymentEffectHandlers(purchases), ...sessionEffectHandlers };
+
+/** Lets this process run outbox effects (the app server at start; scripts and tests that write effects). */
+export function installEffects() {
+  installEffectHandlers(effectHandlers);
+}

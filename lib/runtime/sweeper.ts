@@ -1,0 +1,57 @@
+import "server-only";
+import { sweepLapsedHolds } from "@/lib/bookings/transition";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { deliverPendingEmails } from "@/lib/mail/service";
+import { runEffects } from "@/lib/ops/outbox";
+import { reconcileRefunds } from "@/lib/payments/refunds";
+import { sweepSessions } from "@/lib/sessions/lifecycle";
+import { sweepLapsedTicketHolds } from "@/lib/shows/transition";
+import { installEffects } from "./effects";
+import { purchases } from "./purchases";
+
+const log = logger.child({ module: "sweeper" });
+const g = globalThis as unknown as { boothSweepers?: Record<string, NodeJS.Timeout> };
+
+/** One pass of the slow sweep; each part is independent, so one failing does not stop the others. */
+export async function sweepOnce() {
+  const steps = {
+    holds: sweepLapsedHolds(),
+    ticketHolds: sweepLapsedTicketHolds(),
+    refunds: reconcileRefunds(purchases),
+    mail: deliverPendingEmails(),
+  };
+  const results = await Promise.allSettled(Object.values(steps));
+  for (const r of results) if (r.status === "rejected") log.error({ err: r.reason }, "sweeper step failed");
+  return results;
+}
+
+/** Runs `fn` every `everyMs` (once per process per name), never two passes at once; 0 turns it off. */
+function every(name: string, everyMs: number, fn: () => Promise<unknown>) {
+  g.boothSweepers ??= {};
+  if (g.boothSweepers[name] || everyMs <= 0) return;
+  let running = false;
+  g.boothSweepers[name] = setInterval(() => {
+    if (running) return;
+    running = true;
+    void fn()
+      .catch((err: unknown) => log.error({ err, sweep: name }, "sweep failed"))
+      .finally(() => {
+        running = false;
+      });
+  }, everyMs);
+  g.boothSweepers[name].unref();
+}
+
+/**
+ * Starts this process's background work: every 30 s lapsed holds, refunds still pending at Stripe, and
+ * mail; every OUTBOX_SWEEP_MS (5 s) outbox effects that are due (left by a crash, or backing off); every
+ * SESSION_SWEEP_MS (10 s) live sessions' closing warning, closing and settlement, which should land within
+ * seconds of their time. Every app process runs them: rows are claimed, so two never do one thing twice.
+ */
+export function startSweepers() {
+  installEffects();
+  every("payments-and-mail", 30_000, sweepOnce);
+  every("outbox", env.OUTBOX_SWEEP_MS, () => runEffects());
+  every("sessions", env.SESSION_SWEEP_MS, () => sweepSessions());
+}

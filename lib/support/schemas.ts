@@ -1,0 +1,11 @@
+/** Inputs of the support pages (pure zod). */
+import { z } from "zod";
+
+/** GET /api/admin/sessions?q= : the search box of the support page. */
+export const sessionSearch = z.object({ q: z.string().trim().min(2, "type at least 2 characters").max(200) });
+
+/** GET /admin/metrics?from=&to= (dates, inclusive). */
+export const metricsPeriod = z.object({
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+});

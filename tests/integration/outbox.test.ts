@@ -1,0 +1,144 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { z } from "zod";
+import {
+  defineEffect,
+  effectRetryDelayMs,
+  enqueueEffect,
+  handle,
+  MAX_EFFECT_ATTEMPTS,
+  runEffects,
+} from "@/lib/ops/outbox";
+import { createRefundInTx } from "@/lib/payments/refunds";
+import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
+
+// Effects after a commit (a Stripe refund here) are outbox rows written in the committing transaction. These
+// tests kill a real process (SIGKILL, no cleanup) at the two moments that matter and check that the effect
+// happens exactly once afterwards: nothing lost, nothing doubled.
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/** Runs tests/helpers/outbox-child.ts in its own process with BOOTH_FAULTS set; resolves with how it ended. */
+function child(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+    // node itself, with tsx as a loader (tsx's CLI would wrap the process and hide the signal it died of).
+    const p = execFile(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--conditions=react-server",
+        "--no-deprecation",
+        path.join(root, "tests/helpers/outbox-child.ts"),
+        ...args,
+      ],
+      { cwd: root, env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "silent", ...env }, timeout: 60_000 },
+      () => {},
+    );
+    let stderr = "";
+    p.stderr?.on("data", (d) => {
+      stderr += String(d);
+    });
+    p.on("exit", (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
+
+async function paidBooking() {
+  const { offering, slots, creator } = await bookableOffering();
+  const h = await hold(offering.id, slots[1]!);
+  await deliver(signedEvent("checkout.session.completed", sessionFor(h.payment)));
+  return { ...h, creator };
+}
+const refundsOf = (paymentId: string) => db.refund.findMany({ where: { paymentId } });
+
+describe("a crash between a commit and its effect loses nothing and doubles nothing", () => {
+  it("killed right after the commit: the refund and its effect are stored, and the outbox sends it once", async () => {
+    const { bookingId, payment, creator } = await paidBooking();
+    // The creator cancels (a full refund) in a process that dies the moment its transaction commits.
+    const ended = await child(["cancel", bookingId, creator.user.id], { BOOTH_FAULTS: "effects.after-commit" });
+    expect(ended.signal, ended.stderr).toBe("SIGKILL");
+    expect(ended.stderr).toMatch(/expected: crash injected at effects.after-commit/);
+
+    const [refund] = await refundsOf(payment.id);
+    expect([refund?.status, refund?.stripeRefundId]).toEqual(["requested", null]);
+    expect((await db.booking.findUniqueOrThrow({ where: { id: bookingId } })).status).toBe("cancelled");
+    const effect = await db.outboxEffect.findUniqueOrThrow({ where: { dedupeKey: `refund:${refund!.id}` } });
+    expect([effect.status, effect.attempts]).toEqual(["pending", 0]);
+    expect(await traceTypes(payment.traceId)).not.toContain("refund.issued");
+
+    // Another worker (the sweep, any app process) takes it and sends it; a second pass finds nothing to do.
+    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 1 });
+    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 0 });
+    const after = await refundsOf(payment.id);
+    expect(after.map((r) => [r.status, r.amountCents])).toEqual([["succeeded", 4500]]);
+    expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedCents).toBe(4500);
+    expect((await traceTypes(payment.traceId)).filter((t) => t === "refund.issued")).toHaveLength(1);
+  }, 90_000);
+
+  it("killed after the refund was sent but before it was recorded: the lease runs out, the retry refunds nothing twice", async () => {
+    const { payment } = await paidBooking();
+    const refund = await db.$transaction((tx) =>
+      createRefundInTx(tx, {
+        paymentId: payment.id,
+        amountCents: 2000,
+        reason: "goodwill",
+        idempotencyKey: `kill:${payment.id}`,
+      }),
+    );
+    const effect = await db.outboxEffect.findUniqueOrThrow({ where: { dedupeKey: `refund:${refund.id}` } });
+    // The worker sends the refund (the test gateway posts Stripe's refund events to the app) and dies.
+    const ended = await child(["run", effect.id], { BOOTH_FAULTS: "effects.after-run", OUTBOX_LEASE_MS: "1500" });
+    expect(ended.signal, ended.stderr).toBe("SIGKILL");
+    const held = await db.outboxEffect.findUniqueOrThrow({ where: { id: effect.id } });
+    expect([held.status, held.attempts, held.lockedUntil !== null]).toEqual(["pending", 1, true]);
+    // While the dead worker's lease lasts, nobody else takes it.
+    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 0 });
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 1 });
+    const done = await db.outboxEffect.findUniqueOrThrow({ where: { id: effect.id } });
+    expect([done.status, done.attempts]).toEqual(["done", 2]);
+    const rows = await refundsOf(payment.id);
+    expect(rows.map((r) => [r.status, r.amountCents])).toEqual([["succeeded", 2000]]);
+    expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedCents).toBe(2000);
+    expect((await traceTypes(payment.traceId)).filter((t) => t === "refund.issued")).toHaveLength(1);
+  }, 90_000);
+
+  it("an effect that fails backs off and is retried; after its last attempt it is given up for a person", async () => {
+    const kind = defineEffect("test.flaky", z.object({ n: z.number() }));
+    const effectId = await db.$transaction((tx) =>
+      enqueueEffect(tx, kind, { n: 1 }, { key: `flaky:${Date.now()}:${Math.random()}` }),
+    );
+    let calls = 0;
+    const handlers = handle(kind, {
+      run: async () => {
+        calls++;
+        throw new Error("provider down");
+      },
+    });
+    const before = Date.now();
+    expect(await runEffects({ ids: [effectId!], handlers })).toMatchObject({ retry: 1 });
+    let row = await db.outboxEffect.findUniqueOrThrow({ where: { id: effectId! } });
+    expect([row.status, row.attempts, row.lastError, row.lockedUntil]).toEqual(["pending", 1, "provider down", null]);
+    expect(row.runAfter.getTime()).toBeGreaterThanOrEqual(before + effectRetryDelayMs(1) - 1000);
+    await db.outboxEffect.update({ where: { id: effectId! }, data: { attempts: MAX_EFFECT_ATTEMPTS - 1 } });
+    expect(await runEffects({ ids: [effectId!], handlers })).toMatchObject({ failed: 1 });
+    row = await db.outboxEffect.findUniqueOrThrow({ where: { id: effectId! } });
+    expect([row.status, row.attempts]).toEqual(["failed", MAX_EFFECT_ATTEMPTS]);
+    expect(calls).toBe(2);
+    // An effect type with no handler at all is given up at once.
+    const orphan = await db.$transaction((tx) =>
+      enqueueEffect(
+        tx,
+        defineEffect("test.nobody", z.object({})),
+        {},
+        { key: `nobody:${Date.now()}:${Math.random()}` },
+      ),
+    );
+    expect(await runEffects({ ids: [orphan!], handlers })).toMatchObject({ failed: 1 });
+    expect((await db.outboxEffect.findUniqueOrThrow({ where: { id: orphan! } })).lastError).toBe(
+      "no handler for effect type test.nobody",
+    );
+  });
+});
