@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { SiteFooter } from "@/components/site/footer";
 import { SiteHeader } from "@/components/site/header";
+import { getCurrentUser } from "@/lib/auth/session";
 import { getBrand } from "@/lib/branding/queries";
 import { brandCssVariables } from "@/lib/branding/theme";
 import { outboxEnabled } from "@/lib/mail/service";
@@ -29,7 +30,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         >
           Skip to content
         </a>
-        <SiteHeader brand={brand} />
+        <SiteHeader brand={brand} user={await getCurrentUser()} />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
           {children}
         </main>

@@ -76,8 +76,8 @@ for (const i of ids) {
 }
 
 const latencies: number[] = [];
-const byOutcome: Record<string, number[]> = { processed: [], duplicate: [], ignored: [] };
-const results = { processed: 0, duplicate: 0, ignored: 0 };
+const byOutcome: Record<string, number[]> = { processed: [], duplicate: [], ignored: [], flagged: [] };
+const results = { processed: 0, duplicate: 0, ignored: 0, flagged: 0 };
 let next = 0;
 const t0 = performance.now();
 await Promise.all(

@@ -51,6 +51,13 @@ const schema = z.object({
   METRIC_MAX_JOIN_TO_MEDIA_P50_MS: z.coerce.number().int().positive().default(3000),
   METRIC_MAX_JOIN_TO_MEDIA_P95_MS: z.coerce.number().int().positive().default(8000),
 
+  /** Unpaid holds (booked times and show seats waiting for payment) one viewer may have at once, across creators. */
+  HOLDS_MAX_UNPAID: z.coerce.number().int().min(1).max(50).default(2),
+  /** Checkouts one user may start per hour. */
+  CHECKOUTS_MAX_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Cancellations one user may make per hour. */
+  CANCELLATIONS_MAX_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
+
   /** The outbox: a new effect is left to the process that wrote it for this long before the sweep takes it (ms). */
   OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** A worker holds an effect this long; one that died lets it go when it passes (ms). */

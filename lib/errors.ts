@@ -40,6 +40,17 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * The server is set up wrong (a required variable is missing): our fault, never the caller's. Routes answer
+ * 500 with the generic apology and log this message, which names what to fix.
+ */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+}
+
 /** A field-level error, shown next to the field that caused it. */
 export function fieldError(field: string, message: string) {
   return new AppError("invalid", message, { [field]: [message] });

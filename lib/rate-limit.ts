@@ -1,7 +1,8 @@
 import "server-only";
 import pg from "pg";
-import { RateLimiterPostgres } from "rate-limiter-flexible";
+import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 
 const g = globalThis as unknown as { boothLimiterPool?: pg.Pool };
 
@@ -18,4 +19,53 @@ export function postgresLimiter(opts: { keyPrefix: string; points: number; durat
     tableCreated: true,
     ...opts,
   });
+}
+
+/**
+ * Every per-user budget of a state-changing action that creates rows, in one place (README: "Limits"):
+ * each is `points` per `seconds`, kept in PostgreSQL like the sign-in limits. Sign-in and sign-up keep
+ * their own per-account and per-IP limiters (lib/auth/rate-limit.ts).
+ */
+export const budgets = {
+  checkout: { points: () => env.CHECKOUTS_MAX_PER_HOUR, seconds: 3600, what: "checkouts started" },
+  cancellation: { points: () => env.CANCELLATIONS_MAX_PER_HOUR, seconds: 3600, what: "cancellations" },
+  application: { points: () => 5, seconds: 86_400, what: "creator applications" },
+  offering: { points: () => 30, seconds: 3600, what: "new offerings or blocked days" },
+  adminAction: { points: () => 120, seconds: 60, what: "admin actions" },
+  sessionToken: { points: () => env.SESSION_TOKEN_MAX_PER_MINUTE, seconds: 60, what: "requests to join this session" },
+  diagnostics: { points: () => env.DIAGNOSTICS_MAX_BATCHES_PER_MINUTE, seconds: 60, what: "diagnostics reports" },
+} as const;
+export type BudgetName = keyof typeof budgets;
+
+const limiters: Partial<Record<BudgetName, RateLimiterPostgres>> = {};
+
+/**
+ * Spends one point of `name`'s budget for `key` (a user id, or user and session), or refuses with 429 and
+ * when to try again, in words and as details.retryAfterSeconds.
+ */
+export async function takeBudget(name: BudgetName, key: string) {
+  const b = budgets[name];
+  const limiter = (limiters[name] ??= postgresLimiter({
+    keyPrefix: `budget-${name}`,
+    points: b.points(),
+    duration: b.seconds,
+  }));
+  try {
+    await limiter.consume(key);
+  } catch (err) {
+    if (err instanceof RateLimiterRes) {
+      const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      throw new AppError("rate_limited", `Too many ${b.what}; try again in ${waitWords(seconds)}.`).withDetails({
+        retryAfterSeconds: seconds,
+      });
+    }
+    throw err;
+  }
+}
+
+/** "45 s", "12 min", "2 h" */
+export function waitWords(seconds: number) {
+  if (seconds < 90) return `${seconds} s`;
+  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
 }

@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { signOutAction } from "@/lib/auth/actions";
-import { getCurrentUser } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/permissions";
 import type { Brand } from "@/lib/branding/theme";
 
-export async function SiteHeader({ brand }: { brand: Brand }) {
-  const user = await getCurrentUser();
+/** The header; the layout (a route) reads who is signed in and passes them here. */
+export function SiteHeader({ brand, user }: { brand: Brand; user: Pick<Actor, "name" | "role"> | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav aria-label="Main" className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">

@@ -132,6 +132,9 @@ export async function getBookingForActor(actor: Actor, bookingId: string) {
   const role = actingPartyOf(actor, { viewerId: booking.viewerId, creatorUserId: booking.creator.userId });
   if (!role) throw new AppError("not_found", "No such booking.");
   const trace = role === "admin" ? await readTrace(booking.traceId) : [];
+  // Stripe's figures are stored as reported; a page never shows a refund above what was captured.
+  for (const p of booking.payments)
+    for (const r of p.refunds) r.amountCents = Math.min(r.amountCents, refundCeiling(p));
   if (role !== "admin") {
     // What an admin wrote as the reason for a refund is for the platform's staff, not for the two sides.
     for (const p of booking.payments) for (const r of p.refunds) r.reason = publicRefundReason(r.reason);

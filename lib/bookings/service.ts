@@ -12,6 +12,7 @@ import { expirePendingPayments, findSettledPayment, lockPurchase } from "@/lib/p
 import { EARNING } from "@/lib/payments/payment-state";
 import { committedRefundCents, refundCeiling } from "@/lib/payments/refund-math";
 import { createRefundInTx, refundPurchase } from "@/lib/payments/refunds";
+import { takeBudget } from "@/lib/rate-limit";
 import { appendTrace } from "@/lib/trace/service";
 import { enqueueBookingEmails } from "./emails";
 import { cancellationRefund } from "./policy";
@@ -158,6 +159,7 @@ export async function bookSlot(
 export async function cancelBooking(actor: Actor, bookingId: string, raw: unknown = {}) {
   assertRole(actor, ["viewer", "creator", "admin"]);
   const { reason } = cancelBookingInput.parse(raw);
+  await takeBudget("cancellation", actor.id);
   const result = await db.$transaction(async (tx) => {
     await lockPurchase(tx, { kind: "booking", id: bookingId });
     const booking = await tx.booking.findUnique({
@@ -275,6 +277,7 @@ export function newIdempotencyKey() {
 export async function adminRefundBooking(actor: Actor, bookingId: string, raw: unknown) {
   assertRole(actor, ["admin"]);
   const input = adminRefundInput.parse(raw);
+  await takeBudget("adminAction", actor.id);
   return refundPurchase({
     purchase: { kind: "booking", id: bookingId },
     amountCents: input.amountCents,

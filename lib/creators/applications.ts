@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
+import { takeBudget } from "@/lib/rate-limit";
 import { applyAsCreatorInput, decideApplicationInput } from "./schemas";
 import { slugify } from "./slug";
 
@@ -11,6 +12,7 @@ import { slugify } from "./slug";
 export async function applyAsCreator(actor: Actor, raw: unknown) {
   assertRole(actor, ["viewer"]);
   const input = applyAsCreatorInput.parse(raw);
+  await takeBudget("application", actor.id);
   return db.$transaction(async (tx) => {
     // Serialises two quick submissions by the same user.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`apply:${actor.id}`}))`;
@@ -37,6 +39,7 @@ async function freeSlug(tx: Prisma.TransactionClient, base: string) {
 export async function decideApplication(actor: Actor, raw: unknown) {
   assertRole(actor, ["admin"]);
   const input = decideApplicationInput.parse(raw);
+  await takeBudget("adminAction", actor.id);
   const approve = input.decision === "approve";
   return db.$transaction(async (tx) => {
     const app = await tx.creatorApplication.findUnique({

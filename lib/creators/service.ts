@@ -2,6 +2,7 @@ import "server-only";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
+import { takeBudget } from "@/lib/rate-limit";
 import type { WeeklyRule } from "./availability";
 import { addBlackoutInput, replaceAvailabilityInput, saveOfferingInput, updateProfileInput } from "./schemas";
 
@@ -39,6 +40,7 @@ export async function saveOffering(actor: Actor, raw: unknown) {
   const { id, price, ...input } = saveOfferingInput.parse(raw);
   const creatorId = await profileIdOf(actor);
   const data = { ...input, priceCents: price };
+  if (!id) await takeBudget("offering", actor.id);
   if (!id) return db.offering.create({ data: { ...data, creatorId }, select: { id: true } });
   const { count } = await db.offering.updateMany({ where: { id, creatorId }, data });
   if (count === 0) throw new AppError("not_found", "That offering doesn't exist or isn't yours.");
@@ -68,6 +70,7 @@ export async function addBlackout(actor: Actor, raw: unknown) {
   assertRole(actor, ["creator"]);
   const input = addBlackoutInput.parse(raw);
   const creatorId = await profileIdOf(actor);
+  await takeBudget("offering", actor.id);
   try {
     return await db.blackoutDate.create({
       data: { creatorId, date: new Date(`${input.date}T00:00:00Z`), reason: input.reason },

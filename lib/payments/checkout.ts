@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { takeBudget, waitWords } from "@/lib/rate-limit";
 import { appendTrace } from "@/lib/trace/service";
 import { paymentGateway } from "./gateway";
 import { lockPurchaseThenPayment, transitionPayment } from "./ledger";
@@ -10,8 +11,33 @@ import { type PurchaseKind, type PurchaseRef, purchaseColumn, type Tx } from "./
 
 const log = logger.child({ module: "checkout" });
 
-/** The payment row of a new purchase, written in the transaction that creates (and holds) the purchase. */
-export function createPendingPayment(
+/**
+ * Holding costs something: one buyer may have at most HOLDS_MAX_UNPAID unpaid holds at once, across all
+ * creators and kinds (a hold lasts BOOKING_HOLD_MINUTES), so no single account can block a calendar or a
+ * show. Serialised per buyer (an advisory lock for the rest of the transaction), so parallel clicks cannot
+ * slip past it. Refused with 429 and when the oldest hold lapses.
+ */
+async function limitUnpaidHolds(tx: Tx, payerId: string, now = new Date()) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`holds:${payerId}`}))`;
+  const holdMs = env.BOOKING_HOLD_MINUTES * 60_000;
+  const live = await tx.payment.findMany({
+    where: { payerId, status: "pending", createdAt: { gt: new Date(now.getTime() - holdMs) } },
+    orderBy: { createdAt: "asc" },
+    select: { createdAt: true },
+  });
+  if (live.length < env.HOLDS_MAX_UNPAID) return;
+  const seconds = Math.max(1, Math.ceil((live[0]!.createdAt.getTime() + holdMs - now.getTime()) / 1000));
+  throw new AppError(
+    "rate_limited",
+    `You already hold ${live.length} unpaid ${live.length === 1 ? "time or seat" : "times or seats"}. Pay for one or cancel it before you hold another, or try again in ${waitWords(seconds)} when the oldest hold runs out.`,
+  ).withDetails({ retryAfterSeconds: seconds, reason: "holds" });
+}
+
+/**
+ * The payment row of a new purchase, written in the transaction that creates (and holds) the purchase,
+ * within the buyer's budgets (checkouts per hour, unpaid holds at once).
+ */
+export async function createPendingPayment(
   tx: Tx,
   p: {
     purchase: PurchaseRef;
@@ -22,6 +48,8 @@ export function createPendingPayment(
     returnPath: string;
   },
 ) {
+  await takeBudget("checkout", p.payerId);
+  await limitUnpaidHolds(tx, p.payerId);
   return tx.payment.create({
     data: {
       traceId: p.traceId,

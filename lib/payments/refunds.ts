@@ -17,7 +17,7 @@ import {
 } from "./ledger";
 import { HAS_MONEY_LEFT, REFUNDABLE } from "./payment-state";
 import type { PurchaseRef, Purchases, Tx } from "./purchase";
-import { refundableCents } from "./refund-math";
+import { refundableCents, refundCeiling } from "./refund-math";
 
 const log = logger.child({ module: "refunds" });
 
@@ -169,9 +169,11 @@ export async function applyRefundResult(
       },
       tx,
     );
+    // What Stripe reported is stored as reported; what the buyer is told never exceeds what was captured.
+    const told = Math.min(refund.amountCents, refundCeiling(p));
     await purchases
       .of(payment.purchase.kind)
-      .refunded(tx, payment.purchase.id, { id: refundId, amountCents: refund.amountCents, whole: left === 0 });
+      .refunded(tx, payment.purchase.id, { id: refundId, amountCents: told, whole: left === 0 });
     return;
   }
   const wasSucceeded = refund.status === "succeeded";

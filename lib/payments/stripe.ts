@@ -1,6 +1,7 @@
 import "server-only";
 import Stripe from "stripe";
 import { env } from "@/lib/env";
+import { ConfigurationError } from "@/lib/errors";
 
 let client: Stripe | undefined;
 
@@ -32,6 +33,15 @@ export function stripeConfigured() {
 }
 
 export function webhookSecret(): string {
-  if (!env.STRIPE_WEBHOOK_SECRET) throw new Error("STRIPE_WEBHOOK_SECRET is not set");
+  if (!env.STRIPE_WEBHOOK_SECRET) {
+    throw new ConfigurationError(
+      "STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks cannot be verified (see .env.example)",
+    );
+  }
   return env.STRIPE_WEBHOOK_SECRET;
+}
+
+/** Whether the configured key takes real money (sk_live_/rk_live_); events must say the same (livemode). */
+export function liveMode() {
+  return /^(sk|rk)_live_/.test(env.STRIPE_SECRET_KEY ?? "");
 }

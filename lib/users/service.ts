@@ -1,6 +1,7 @@
 import "server-only";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { takeBudget } from "@/lib/rate-limit";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Role, UserStatus } from "@/lib/generated/prisma/enums";
@@ -65,6 +66,7 @@ export async function changeUserRole(actor: Actor, raw: unknown) {
   assertRole(actor, ["admin"]);
   const input = changeRoleInput.parse(raw);
   refuseSelf(actor, input.userId);
+  await takeBudget("adminAction", actor.id);
   return db.$transaction(async (tx) => {
     await applyRole(tx, actor, input.userId, input.role);
     return findTarget(tx, input.userId);
@@ -76,6 +78,7 @@ export async function setUserStatus(actor: Actor, raw: unknown) {
   assertRole(actor, ["admin"]);
   const input = setStatusInput.parse(raw);
   refuseSelf(actor, input.userId);
+  await takeBudget("adminAction", actor.id);
   return db.$transaction(async (tx) => {
     await applyStatus(tx, actor, input.userId, input.status, input.reason);
     return findTarget(tx, input.userId);
@@ -87,6 +90,7 @@ export async function updateUser(actor: Actor, userId: string, raw: unknown) {
   assertRole(actor, ["admin"]);
   const input = updateUserInput.parse(raw);
   refuseSelf(actor, userId);
+  await takeBudget("adminAction", actor.id);
   return db.$transaction(async (tx) => {
     if (input.role) await applyRole(tx, actor, userId, input.role);
     if (input.status) await applyStatus(tx, actor, userId, input.status, input.reason);

@@ -82,14 +82,14 @@ export function sessionFor(p: PaymentRow, over: Record<string, unknown> = {}) {
 export function signedEvent(
   type: string,
   object: Record<string, unknown>,
-  opts: { id?: string; timestamp?: number; secret?: string; created?: number } = {},
+  opts: { id?: string; timestamp?: number; secret?: string; created?: number; livemode?: boolean } = {},
 ) {
   const payload = JSON.stringify({
     id: opts.id ?? `evt_${crypto.randomUUID().replace(/-/g, "")}`,
     object: "event",
     api_version: "2026-10-28.endive",
     created: opts.created ?? Math.floor(Date.now() / 1000),
-    livemode: false,
+    livemode: opts.livemode ?? false,
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
     type,

@@ -265,6 +265,7 @@ describe("faults lose nothing", () => {
     const { payment } = await confirmedHold(offering.id, slots[0]!);
     const { createRefundInTx } = await import("@/lib/payments/refunds");
     const { runEffects } = await import("@/lib/ops/outbox");
+    const { effectHandlers: handlers } = await import("@/lib/runtime/effects");
     // The transaction commits the refund row and its effect; nothing nudges the outbox (as after a crash).
     const refund = await db.$transaction((tx) =>
       createRefundInTx(tx, {
@@ -277,8 +278,8 @@ describe("faults lose nothing", () => {
     expect(refund.status).toBe("requested");
     const effect = await db.outboxEffect.findUniqueOrThrow({ where: { dedupeKey: `refund:${refund.id}` } });
     expect([effect.type, effect.status, effect.traceId]).toEqual(["payments.refund", "pending", payment.traceId]);
-    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 1 });
-    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 0 }); // done once: nothing to claim
+    expect(await runEffects({ ids: [effect.id], handlers })).toMatchObject({ done: 1 });
+    expect(await runEffects({ ids: [effect.id], handlers })).toMatchObject({ done: 0 }); // done once: nothing to claim
     const after = await db.refund.findUniqueOrThrow({ where: { id: refund.id } });
     expect(after.status).toBe("succeeded");
     expect(after.stripeRefundId).toMatch(/^re_/);

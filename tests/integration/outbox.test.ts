@@ -12,6 +12,7 @@ import {
   runEffects,
 } from "@/lib/ops/outbox";
 import { createRefundInTx } from "@/lib/payments/refunds";
+import { effectHandlers } from "@/lib/runtime/effects";
 import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
 
 // Effects after a commit (a Stripe refund here) are outbox rows written in the committing transaction. These
@@ -69,8 +70,8 @@ describe("a crash between a commit and its effect loses nothing and doubles noth
     expect(await traceTypes(payment.traceId)).not.toContain("refund.issued");
 
     // Another worker (the sweep, any app process) takes it and sends it; a second pass finds nothing to do.
-    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 1 });
-    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 0 });
+    expect(await runEffects({ ids: [effect.id], handlers: effectHandlers })).toMatchObject({ done: 1 });
+    expect(await runEffects({ ids: [effect.id], handlers: effectHandlers })).toMatchObject({ done: 0 });
     const after = await refundsOf(payment.id);
     expect(after.map((r) => [r.status, r.amountCents])).toEqual([["succeeded", 4500]]);
     expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedCents).toBe(4500);
@@ -94,9 +95,9 @@ describe("a crash between a commit and its effect loses nothing and doubles noth
     const held = await db.outboxEffect.findUniqueOrThrow({ where: { id: effect.id } });
     expect([held.status, held.attempts, held.lockedUntil !== null]).toEqual(["pending", 1, true]);
     // While the dead worker's lease lasts, nobody else takes it.
-    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 0 });
+    expect(await runEffects({ ids: [effect.id], handlers: effectHandlers })).toMatchObject({ done: 0 });
     await new Promise((r) => setTimeout(r, 1600));
-    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 1 });
+    expect(await runEffects({ ids: [effect.id], handlers: effectHandlers })).toMatchObject({ done: 1 });
     const done = await db.outboxEffect.findUniqueOrThrow({ where: { id: effect.id } });
     expect([done.status, done.attempts]).toEqual(["done", 2]);
     const rows = await refundsOf(payment.id);

@@ -9,6 +9,7 @@ import { getAdminMoneyOverview } from "@/lib/payments/queries";
 import { reconcileRefunds, refundPurchase } from "@/lib/payments/refunds";
 import { testGateway } from "@/lib/payments/test-gateway";
 import { processStripeWebhook as processWith } from "@/lib/payments/webhook";
+import { effectHandlers } from "@/lib/runtime/effects";
 import { purchases } from "@/lib/runtime/purchases";
 import { flushEffects } from "../helpers/effects";
 import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
@@ -155,7 +156,10 @@ describe("refunds that fail", () => {
     await reconcile(payment.id);
     // The effect that sent it is done (its answer was a refusal): nothing sends it again.
     expect((await refundEffect(refund.id)).status).toBe("done");
-    expect(await runEffects({ ids: [(await refundEffect(refund.id)).id] })).toMatchObject({ done: 0, retry: 0 });
+    expect(await runEffects({ ids: [(await refundEffect(refund.id)).id], handlers: effectHandlers })).toMatchObject({
+      done: 0,
+      retry: 0,
+    });
     expect(create).toHaveBeenCalledTimes(1);
     // The failed refund no longer counts against what is left.
     create.mockRestore();
@@ -176,7 +180,7 @@ describe("refunds that fail", () => {
     // The effect backs off and stays pending; the outbox sends it again (here: now) with the same key.
     const effect = await refundEffect(refund.id);
     expect([effect.status, effect.attempts, effect.lastError]).toEqual(["pending", 1, "socket hang up"]);
-    expect(await runEffects({ ids: [effect.id] })).toMatchObject({ done: 1 });
+    expect(await runEffects({ ids: [effect.id], handlers: effectHandlers })).toMatchObject({ done: 1 });
     expect(create).toHaveBeenCalledTimes(2);
     expect(create.mock.calls[0]![0].idempotencyKey).toBe(create.mock.calls[1]![0].idempotencyKey);
     expect((await paymentOf(bookingId)).refunds[0]!.status).toBe("succeeded");
@@ -243,7 +247,7 @@ describe("refunds Stripe never answered", () => {
     await reconcile(payment.id);
     expect(create).toHaveBeenCalledTimes(1);
     // The effect's own retry does not send it either now: past the idempotency window it is not resent.
-    await runEffects({ ids: [(await refundEffect(refund.id)).id] });
+    await runEffects({ ids: [(await refundEffect(refund.id)).id], handlers: effectHandlers });
     expect(create).toHaveBeenCalledTimes(1);
     const p = await paymentOf(bookingId);
     expect(p.refunds[0]!.status).toBe("failed");

@@ -19,6 +19,7 @@ export default async function chargeRefunded({ tx, event }: HandlerContext) {
   const failedSince = await tx.traceEvent.count({
     where: { traceId: payment.traceId, type: "refund.failed", occurredAt: { gt: new Date(event.created * 1000) } },
   });
+  await tx.payment.update({ where: { id: payment.id }, data: { stripeRefundedCents: charge.amount_refunded } });
   const row = await syncRefundedAmount(tx, payment.id, failedSince > 0 ? 0 : charge.amount_refunded);
   if (row && row.refundedCents !== before) {
     await appendTrace(
