@@ -58,7 +58,8 @@ export default defineConfig({
           hookTimeout: 90000,
           // One browser at a time: the machine has two cores and the app shares them.
           fileParallelism: false,
-          setupFiles: ["tests/helpers/require-stack.ts"],
+          // Step budgets per test, and screenshots and console of every page on any failure.
+          setupFiles: ["tests/helpers/require-stack.ts", "tests/helpers/e2e-setup.ts"],
         },
       },
     ],

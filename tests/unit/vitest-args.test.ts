@@ -35,6 +35,12 @@ describe("npm test's reading of Vitest's arguments", () => {
     expect(unitOnly("--dir", "tests/unit")).toBe(false); // not read: the stack is the safe side
   });
 
+  it("gives the unit project an environment of its own, enough for lib/env.ts, whatever the stack set", async () => {
+    expect([process.env.BOOTH_TEST, process.env.BOOTH_BASE_URL]).toEqual(["", ""]);
+    const { env } = await import("@/lib/env");
+    expect(env.DATABASE_URL).toMatch(/unit-tests-have-no-database/);
+  });
+
   it("leaves the arguments as they were unless it added --project unit", () => {
     expect(classifyVitestArgs(["--project", "unit", "tests/unit/a.test.ts"], root).vitestArgs).toEqual([
       "--project",
