@@ -12,11 +12,33 @@ const shared = {
   },
 };
 
-// Run through `npm test`, which starts PostgreSQL, livekit-server, stripe-mock and the app first.
+/**
+ * The unit project runs without the stack (`npm test -- --project unit` starts nothing), so it sees the
+ * same environment in every run: no test stack (BOOTH_* blank, no reachable database), and values
+ * enough for lib/env.ts to parse should a pure module import it. "" counts as unset for lib/env.ts.
+ */
+const unitEnv = {
+  NODE_ENV: "test" as const,
+  TZ: "UTC",
+  DATABASE_URL: "postgresql://unit-tests-have-no-database@127.0.0.1:9/none",
+  AUTH_SECRET: "unit-test-secret-unit-test-secret-unit-test",
+  APP_URL: "http://127.0.0.1:3000",
+  LIVEKIT_URL: "ws://127.0.0.1:7880",
+  LIVEKIT_API_KEY: "devkey",
+  LIVEKIT_API_SECRET: "unit-test-livekit-secret-unit-test-livekit",
+  TRUSTED_PROXY_HOPS: "",
+  BOOTH_TEST: "",
+  BOOTH_BASE_URL: "",
+  BOOTH_PG_URL_PREFIX: "",
+  STRIPE_MOCK_URL: "",
+};
+
+// Run through `npm test`, which starts PostgreSQL, livekit-server, stripe-mock and the app first
+// (all but the unit project need them).
 export default defineConfig({
   test: {
     projects: [
-      { ...shared, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" } },
+      { ...shared, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node", env: unitEnv } },
       {
         ...shared,
         test: {
@@ -36,7 +58,8 @@ export default defineConfig({
           hookTimeout: 90000,
           // One browser at a time: the machine has two cores and the app shares them.
           fileParallelism: false,
-          setupFiles: ["tests/helpers/require-stack.ts"],
+          // Step budgets per test, and screenshots and console of every page on any failure.
+          setupFiles: ["tests/helpers/require-stack.ts", "tests/helpers/e2e-setup.ts"],
         },
       },
     ],

@@ -11,6 +11,12 @@ export function withLogContext<T>(requestId: string, fn: () => T): T {
 
 const redactPaths = ["password", "passwordHash", "token", "secret", "authorization", "cookie"];
 
+/**
+ * Set by tests that provoke a failure on purpose (tests/helpers/faults.ts): error lines logged inside
+ * are written at debug level instead and counted, so a run's output shows only errors nobody expected.
+ */
+export const expectedFault = new AsyncLocalStorage<{ what: string; errorsLogged: number }>();
+
 /** Structured JSON logs; secrets are redacted by key wherever they appear, one level deep. */
 export function createLogger(
   destination?: DestinationStream,
@@ -22,6 +28,15 @@ export function createLogger(
       base: { app: "booth" },
       mixin: () => logContext.getStore() ?? {},
       redact: { paths: [...redactPaths, ...redactPaths.map((p) => `*.${p}`)], censor: "[redacted]" },
+      hooks: {
+        logMethod(args, method, level) {
+          const fault = level >= 50 ? expectedFault.getStore() : undefined;
+          if (!fault) return method.apply(this, args);
+          fault.errorsLogged++;
+          const quiet = this.child({ expectedFault: fault.what });
+          (quiet.debug as (...a: unknown[]) => void).apply(quiet, args);
+        },
+      },
     },
     destination,
   );

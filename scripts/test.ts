@@ -2,7 +2,9 @@
  * npm test: prepares everything the suites need on a throwaway stack (embedded PostgreSQL in a
  * temp folder, livekit-server, stripe-mock, a production build of the app, Debian's Chromium),
  * runs the unit, integration and end-to-end suites with Vitest, and tears it all down.
- * Extra arguments go to Vitest, e.g. `npm test -- --project unit`.
+ * Extra arguments go to Vitest, e.g. `npm test -- --project unit`, which runs the unit project
+ * alone: no services, no build. `npm run check` (when package.json has it) runs first, always.
+ * The build is reused while nothing it is made from changed (scripts/services/build.ts).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -10,10 +12,12 @@ import path from "node:path";
 import exitHook from "async-exit-hook";
 import { spawnSync } from "node:child_process";
 import { applyMigrations } from "./db/migrate";
+import { ensureBuild } from "./services/build";
 import { writeLivekitConfig } from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { freePort, httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
 import { ensureChromium, ensureGoTool, ensurePrismaClient, goMissingHelp, root } from "./services/tools";
+import { classifyVitestArgs } from "./vitest-args";
 
 const t0 = Date.now();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "booth-test-"));
@@ -40,10 +44,61 @@ function need(tool: "livekit-server" | "stripe-mock") {
   return bin;
 }
 
+/** `npm run check` (lint, formatting, dependency rules) before anything starts, when the project has one. */
+function runChecks() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+    scripts?: Record<string, string>;
+  };
+  if (!pkg.scripts?.check) return;
+  phase("checking (npm run check)");
+  const r = spawnSync("npm", ["run", "--silent", "check"], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0)
+    throw new Error(
+      `npm run check failed (exit code ${r.status}): fix what it reports above, then run npm test again.`,
+    );
+}
+
+type VitestReport = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+
+/** Runs Vitest with `args`; returns its exit code and the summary line from its JSON report. */
+function runVitest(args: string[], env: NodeJS.ProcessEnv) {
+  const report = path.join(tmp, "vitest.json");
+  const vitest = spawnSync(
+    path.join(root, "node_modules/.bin/vitest"),
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args],
+    { cwd: root, stdio: "inherit", env },
+  );
+  let summary = "";
+  if (fs.existsSync(report)) {
+    const r = JSON.parse(fs.readFileSync(report, "utf8")) as VitestReport;
+    summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
+  }
+  return { status: vitest.status ?? 1, summary };
+}
+
+function finish(result: { status: number; summary: string }) {
+  console.log(`\nnpm test finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (result.summary) console.log(result.summary);
+  return result.status;
+}
+
 async function main() {
-  const vitestArgs = process.argv.slice(2);
+  const { unitOnly, vitestArgs } = classifyVitestArgs(process.argv.slice(2), root);
   phase("preparing tools");
   ensurePrismaClient();
+  runChecks();
+  if (unitOnly) {
+    // Unit tests import pure modules only; what they need of the environment is in vitest.config.ts.
+    phase("running the unit tests (no services or build needed)");
+    return finish(
+      runVitest(vitestArgs, {
+        ...process.env,
+        NODE_ENV: "test",
+        TZ: "UTC",
+        LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+      }),
+    );
+  }
   const livekitBin = need("livekit-server");
   const stripeMockBin = need("stripe-mock");
   const chromium = ensureChromium();
@@ -129,18 +184,10 @@ async function main() {
   );
   services.push(sm);
 
-  phase("building the app (next build)");
-  const build = spawnSync(path.join(root, "node_modules/.bin/next"), ["build"], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    encoding: "utf8",
-  });
-  if (build.status !== 0) {
-    process.stdout.write(build.stdout);
-    process.stderr.write(build.stderr);
-    throw new Error("next build failed");
-  }
+  // The build gets fixed URLs instead of this run's random ports, so that nothing port-specific can be
+  // baked into a build that the next run reuses (a page that did bake one fails on every run instead).
+  const buildEnv = { ...env, APP_URL: "http://127.0.0.1:3000", LIVEKIT_URL: "ws://127.0.0.1:7880" };
+  await ensureBuild(root, buildEnv, phase);
   const app = startService(
     "next",
     path.join(root, "node_modules/.bin/next"),
@@ -156,46 +203,25 @@ async function main() {
   await waitFor("next start", () => httpOk(`${env.APP_URL}/api/health`), 60000, app);
 
   phase("running the suites");
-  const report = path.join(tmp, "vitest.json");
-  const vitest = spawnSync(
-    path.join(root, "node_modules/.bin/vitest"),
-    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...vitestArgs],
-    {
-      cwd: root,
-      stdio: "inherit",
-      env: {
-        ...env,
-        NODE_ENV: "test",
-        // Tests provoke failures on purpose; only errors are worth printing from the test process.
-        LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
-        BOOTH_TEST: "1",
-        BOOTH_BASE_URL: env.APP_URL,
-        BOOTH_PG_URL_PREFIX: pg.url(""),
-        STRIPE_MOCK_URL: `http://127.0.0.1:${ports.stripe}`,
-        CHROMIUM_PATH: chromium,
-      },
-    },
-  );
-  let summary = "";
-  if (fs.existsSync(report)) {
-    const r = JSON.parse(fs.readFileSync(report, "utf8")) as {
-      numPassedTests: number;
-      numFailedTests: number;
-      numPendingTests: number;
-      numTodoTests: number;
-    };
-    summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
-  }
-  if (vitest.status !== 0) {
+  const result = runVitest(vitestArgs, {
+    ...env,
+    NODE_ENV: "test",
+    // Tests provoke failures on purpose; only errors are worth printing from the test process.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+    BOOTH_TEST: "1",
+    BOOTH_BASE_URL: env.APP_URL,
+    BOOTH_PG_URL_PREFIX: pg.url(""),
+    STRIPE_MOCK_URL: `http://127.0.0.1:${ports.stripe}`,
+    CHROMIUM_PATH: chromium,
+  });
+  if (result.status !== 0) {
     for (const log of ["next.log", "livekit.log"]) {
       const p = path.join(tmp, log);
       if (fs.existsSync(p))
         console.log(`\n--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-40).join("\n")}`);
     }
   }
-  console.log(`\nnpm test finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  if (summary) console.log(summary);
-  return vitest.status ?? 1;
+  return finish(result);
 }
 
 main()

@@ -1,8 +1,9 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/seed";
-import { launchBrowser, newContext, screenshotOnFailure, signInThroughForm } from "../helpers/browser";
+import { launchBrowser, newContext, signInThroughForm } from "../helpers/browser";
 import { TEST_PASSWORD, createUser, uniqueEmail } from "../helpers/factories";
+import { step } from "../helpers/steps";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -15,7 +16,7 @@ afterAll(async () => {
 describe("in Chromium", () => {
   it("a visitor signs up as a viewer and sees their dashboard", async () => {
     const page = await (await newContext(browser)).newPage();
-    await screenshotOnFailure(page, "signup", async () => {
+    await step("a short password is refused, and the form keeps what was typed", 25_000, async () => {
       await page.goto("/");
       await page.getByRole("link", { name: "Sign up" }).click();
       await page.getByLabel("Your name").fill("Erin Example");
@@ -25,7 +26,9 @@ describe("in Chromium", () => {
       await expect.poll(() => page.getByText("Use at least 10 characters for your password").isVisible()).toBe(true);
       // The form keeps what was typed, except the password.
       expect(await page.getByLabel("Your name").inputValue()).toBe("Erin Example");
+    });
 
+    await step("a long enough password creates the account and shows the dashboard", 25_000, async () => {
       await page.getByLabel("Password").fill("a long enough password");
       await page.getByRole("button", { name: "Create account" }).click();
       await page.waitForURL(/\/dashboard$/);
@@ -35,17 +38,23 @@ describe("in Chromium", () => {
     });
   });
 
-  it("a seeded creator edits profile, offering and availability, and the public profile shows it", async () => {
+  it("a seeded creator edits profile, offering and availability, and the public profile shows it", {
+    timeout: 120_000,
+  }, async () => {
     const page = await (await newContext(browser)).newPage();
     const bio = `Now teaching figure drawing too (${Date.now()}).`;
-    await screenshotOnFailure(page, "creator-edit", async () => {
-      await signInThroughForm(page, "maya@booth.test", DEMO_PASSWORD, /\/studio$/);
+    await step("the creator signs in", 20_000, () =>
+      signInThroughForm(page, "maya@booth.test", DEMO_PASSWORD, /\/studio$/),
+    );
 
+    await step("the profile is saved and published", 15_000, async () => {
       const profile = page.getByRole("form", { name: "Profile" });
       await profile.getByLabel("Bio").fill(bio);
       await profile.getByRole("button", { name: "Save profile" }).click();
       await expect.poll(() => profile.getByRole("status").textContent()).toMatch(/Profile saved and published/);
+    });
 
+    await step("a negative price is refused, then the offering is added", 20_000, async () => {
       const offering = page.getByRole("form", { name: "New offering" });
       await offering.getByLabel("Title", { exact: true }).fill("Figure drawing clinic");
       await offering.getByLabel("Price", { exact: true }).fill("-5");
@@ -56,13 +65,17 @@ describe("in Chromium", () => {
       await offering.getByLabel("Currency").selectOption("EUR");
       await offering.getByRole("button", { name: "Add offering" }).click();
       await expect.poll(() => offering.getByRole("status").textContent()).toMatch(/Offering added/);
+    });
 
+    await step("the weekly availability is saved", 15_000, async () => {
       const week = page.getByRole("form", { name: "Weekly availability" });
       await week.getByLabel("Saturday first range start").fill("10:00");
       await week.getByLabel("Saturday first range end").fill("13:00");
       await week.getByRole("button", { name: "Save availability" }).click();
       await expect.poll(() => week.getByRole("status").textContent()).toMatch(/Weekly availability saved/);
+    });
 
+    await step("the public profile shows the bio, the offering and the hours", 15_000, async () => {
       await page.goto("/creators/maya-chen");
       expect(await page.getByTestId("creator-bio").textContent()).toBe(bio);
       const added = page.getByTestId("offering").filter({ hasText: "Figure drawing clinic" });
@@ -72,26 +85,37 @@ describe("in Chromium", () => {
     });
   });
 
-  it("an admin suspends a viewer, and the viewer's next page load signs them out with a clear message", async () => {
+  it("an admin suspends a viewer, and the viewer's next page load signs them out with a clear message", {
+    timeout: 120_000,
+  }, async () => {
     const viewer = await createUser({ name: "Sam Suspendme" });
     const viewerPage = await (await newContext(browser)).newPage();
     const adminPage = await (await newContext(browser)).newPage();
-    await screenshotOnFailure(viewerPage, "suspension-viewer", async () => {
-      await signInThroughForm(viewerPage, viewer.email, TEST_PASSWORD, /\/dashboard$/);
-      await signInThroughForm(adminPage, "admin@booth.test", DEMO_PASSWORD, /\/admin$/);
+    await step("the viewer and an admin sign in", 25_000, () =>
+      Promise.all([
+        signInThroughForm(viewerPage, viewer.email, TEST_PASSWORD, /\/dashboard$/),
+        signInThroughForm(adminPage, "admin@booth.test", DEMO_PASSWORD, /\/admin$/),
+      ]),
+    );
 
+    await step("the admin finds the viewer and suspends them with a reason", 20_000, async () => {
       await adminPage.getByLabel("Search users").fill(viewer.email);
       await adminPage.getByRole("button", { name: "Search" }).click();
       const row = adminPage.getByTestId(`user-${viewer.email}`);
       await row.getByLabel(`Reason for suspending ${viewer.email}`).fill("Abusive messages");
       await row.getByRole("button", { name: `Suspend ${viewer.email}` }).click();
       await expect.poll(() => row.getByRole("status").textContent()).toMatch(/User suspended/);
+    });
 
+    await step("the viewer's next page load signs them out and says why", 20_000, async () => {
       await viewerPage.reload();
       await viewerPage.waitForURL(/\/signin\?reason=suspended$/);
       expect(await viewerPage.getByTestId("signin-notice").textContent()).toMatch(
         /signed out because your account was suspended/,
       );
+    });
+
+    await step("the session is gone, and signing in again is refused as suspended", 25_000, async () => {
       // The session is gone, not just hidden: the dashboard now asks for a sign-in.
       await viewerPage.goto("/dashboard");
       await viewerPage.waitForURL(/\/signin\?callbackUrl=%2Fdashboard$/);

@@ -6,6 +6,7 @@ import { expect, it } from "vitest";
 import { writeLivekitConfig } from "../../scripts/services/livekit";
 import { freePort, portOpen } from "../../scripts/services/proc";
 import { launchBrowser } from "../helpers/browser";
+import { step } from "../helpers/steps";
 
 /** PIDs of processes whose command line mentions `needle`. */
 function processesMentioning(needle: string) {
@@ -37,8 +38,9 @@ function startDev(env: Record<string, string | undefined>) {
   return { run, ctrlC };
 }
 
+// Typically 40-60 s; a first start on a cold machine (PostgreSQL's initdb, next dev compiling) takes longest.
 it("`npm run dev` serves the app with demo data and logins, restarts without reinstalling, and Ctrl-C leaves nothing running", {
-  timeout: 300_000,
+  timeout: 400_000,
 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "booth-devcmd-"));
   fs.chmodSync(dir, 0o755);
@@ -74,16 +76,19 @@ it("`npm run dev` serves the app with demo data and logins, restarts without rei
       .toBe(true);
     expect(run.out).not.toContain("✗");
   }
-  async function stop(dev: ReturnType<typeof startDev>) {
-    dev.ctrlC();
-    // 130 = 128 + SIGINT, the shell convention for a command stopped with Ctrl-C.
-    expect(await dev.run.exited).toBe(130);
-    expect(dev.run.out).toMatch(/stopped next[\s\S]*stopped livekit-server[\s\S]*stopped PostgreSQL/);
-  }
+  const stop = (dev: ReturnType<typeof startDev>) =>
+    step("Ctrl-C stops next, livekit-server and PostgreSQL", 30_000, async () => {
+      dev.ctrlC();
+      // 130 = 128 + SIGINT, the shell convention for a command stopped with Ctrl-C.
+      expect(await dev.run.exited).toBe(130);
+      expect(dev.run.out).toMatch(/stopped next[\s\S]*stopped livekit-server[\s\S]*stopped PostgreSQL/);
+    });
 
   const first = startDev(env);
   try {
-    await untilServing(first.run);
+    await step("the first start prepares PostgreSQL, migrates, seeds and serves", 150_000, () =>
+      untilServing(first.run),
+    );
     expect(first.run.out).toMatch(/applied \d+ migration\(s\)[\s\S]*adding demo data/);
     expect(first.run.out).toMatch(/Demo logins \(password for all: booth-demo-pass\)/);
     for (const login of ["admin@booth.test", "maya@booth.test", "leo@booth.test", "viewer@booth.test"])
@@ -101,23 +106,27 @@ it("`npm run dev` serves the app with demo data and logins, restarts without rei
 
   const second = startDev(env);
   try {
-    await untilServing(second.run);
+    await step("the second start serves without installing, building or seeding", 60_000, () =>
+      untilServing(second.run),
+    );
     // Nothing is installed, built, migrated or seeded again, and the data survived.
     expect(second.run.out).not.toMatch(/installing|building|generating|applied|adding demo data/);
     expect((await fetch(`${base}/creators/leo-park`)).status).toBe(200);
 
     // A page stays put in the browser: no HMR reload loop (seen once with the proxy running on /_next).
-    const browser = await launchBrowser();
-    try {
-      const page = await browser.newPage();
-      let connects = 0;
-      page.on("console", (m) => void (m.text().includes("[HMR] connected") && connects++));
-      await page.goto(`${base}/signup`, { timeout: 120_000 });
-      await page.waitForTimeout(6000);
-      expect(connects).toBeLessThanOrEqual(2);
-    } finally {
-      await browser.close();
-    }
+    await step("a page stays put in the browser (no HMR reload loop)", 120_000, async () => {
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.newPage();
+        let connects = 0;
+        page.on("console", (m) => void (m.text().includes("[HMR] connected") && connects++));
+        await page.goto(`${base}/signup`, { timeout: 110_000 });
+        await page.waitForTimeout(6000);
+        expect(connects).toBeLessThanOrEqual(2);
+      } finally {
+        await browser.close();
+      }
+    });
   } finally {
     await stop(second);
   }

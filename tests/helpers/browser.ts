@@ -1,12 +1,95 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { baseUrl } from "./http";
 
-/** Debian's Chromium, headless, with a fake camera and microphone, and no network but loopback. */
+/** Every page opened by a browser from launchBrowser(), with what its console said since it opened. */
+type Tracked = { page: Page; n: number; log: string[] };
+let tracked: Tracked[] = [];
+let pageCount = 0;
+
+function track(page: Page) {
+  const t: Tracked = { page, n: ++pageCount, log: [] };
+  const opened = Date.now();
+  const add = (line: string) => t.log.push(`${((Date.now() - opened) / 1000).toFixed(1).padStart(6)} s  ${line}`);
+  page.on("console", (m) => add(`[${m.type()}] ${m.text()}`));
+  page.on("pageerror", (e) => add(`[pageerror] ${e.stack ?? e.message}`));
+  page.on("crash", () => add("[crash] the page crashed"));
+  page.on("requestfailed", (r) => {
+    // Aborted requests are the browser's own doing (a prefetch or navigation superseded), not failures.
+    const reason = r.failure()?.errorText ?? "";
+    if (reason !== "net::ERR_ABORTED") add(`[requestfailed] ${r.method()} ${r.url()}: ${reason}`);
+  });
+  page.on("response", (r) => void (r.status() >= 400 && add(`[${r.status()}] ${r.request().method()} ${r.url()}`)));
+  page.on("framenavigated", (f) => void (f === page.mainFrame() && add(`[navigated] ${f.url()}`)));
+  page.on("close", () => add("[closed]"));
+  tracked.push(t);
+}
+
+/** Called before each test: pages closed by earlier tests are not this test's business. */
+export function forgetClosedPages() {
+  tracked = tracked.filter((t) => !t.page.isClosed());
+}
+
+const safe = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 90);
+
+/** test-results/<file>--<test name>/, relative to the project (test-results/ is git-ignored). */
+export function failureDir(file: string, testName: string) {
+  return path.join("test-results", `${safe(path.basename(file).replace(/\.test\.ts$/, ""))}--${safe(testName)}`);
+}
+
+/**
+ * Saves a full-page screenshot of every open page and the console of every page the test opened
+ * (page-N.png, page-N.console.txt) and the failure itself (failure.txt) into `dir`; returns `dir`.
+ * Bounded in time: a hung page gets 5 s for its screenshot.
+ */
+export async function saveFailureArtifacts(
+  dir: string,
+  failure: { test: string; step?: string | null; error?: unknown; steps?: string[] },
+) {
+  const abs = path.resolve(dir);
+  fs.rmSync(abs, { recursive: true, force: true });
+  fs.mkdirSync(abs, { recursive: true });
+  const pages = [...tracked];
+  await Promise.all(
+    pages.map(async (t) => {
+      const url = t.page.isClosed() ? "(closed)" : t.page.url();
+      if (!t.page.isClosed())
+        await t.page
+          .screenshot({ path: path.join(abs, `page-${t.n}.png`), fullPage: true, timeout: 5000 })
+          .catch((e: Error) => t.log.push(`[screenshot failed] ${e.message.split("\n")[0]}`));
+      fs.writeFileSync(path.join(abs, `page-${t.n}.console.txt`), `page ${t.n}: ${url}\n\n${t.log.join("\n")}\n`);
+    }),
+  );
+  const error = failure.error instanceof Error ? (failure.error.stack ?? failure.error.message) : failure.error;
+  fs.writeFileSync(
+    path.join(abs, "failure.txt"),
+    [
+      `test: ${failure.test}`,
+      `step: ${failure.step ?? "(outside any step)"}`,
+      `pages: ${pages.map((t) => `page-${t.n} ${t.page.isClosed() ? "(closed)" : t.page.url()}`).join(", ") || "none"}`,
+      "",
+      "steps that finished:",
+      ...(failure.steps ?? []).map((s) => `  ${s}`),
+      "",
+      String(error ?? ""),
+      "",
+    ].join("\n"),
+  );
+  return dir;
+}
+
+/**
+ * Debian's Chromium, headless, with a fake camera and microphone, and no network but loopback. Every
+ * page it opens has its console collected from the start (saved with a screenshot when a test fails).
+ */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH,
     headless: true,
     args: [
@@ -22,6 +105,8 @@ export async function launchBrowser(): Promise<Browser> {
       "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
     ],
   });
+  browser.on("context", (ctx) => ctx.on("page", track));
+  return browser;
 }
 
 export async function newContext(browser: Browser): Promise<BrowserContext> {
@@ -39,14 +124,11 @@ export async function signInThroughForm(page: Page, email: string, password: str
   await page.waitForURL(expectPath);
 }
 
-/** Saves a screenshot under the OS temp folder when a step fails, and says where. */
-export async function screenshotOnFailure(page: Page, name: string, fn: () => Promise<void>) {
-  try {
-    await fn();
-  } catch (err) {
-    const file = path.join(os.tmpdir(), `booth-e2e-${name}-${Date.now()}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    if (fs.existsSync(file)) console.error(`screenshot: ${file}`);
-    throw err;
-  }
+/**
+ * Kept for tests written before steps: any failure in the e2e project now saves every page's
+ * screenshot and console (tests/helpers/e2e-setup.ts). Prefer step() from ./steps.
+ * @deprecated
+ */
+export async function screenshotOnFailure(_page: Page, _name: string, fn: () => Promise<void>) {
+  await fn();
 }

@@ -5,6 +5,7 @@ import { applyAsCreator, decideApplication } from "@/lib/creators/applications";
 import { saveOffering, updateProfile } from "@/lib/creators/service";
 import { changeUserRole, setUserStatus, updateUser } from "@/lib/users/service";
 import { TEST_PASSWORD, createCreator, createUser } from "../helpers/factories";
+import { expectFault } from "../helpers/faults";
 import { HttpClient, callServerAction } from "../helpers/http";
 
 async function statusOf(p: Promise<unknown>) {
@@ -406,7 +407,9 @@ describe("server actions over HTTP, as the browser calls them", () => {
 describe("health", () => {
   it("reports a missing livekit-server as degraded, naming the failed check", async () => {
     const { checkHealth } = await import("@/lib/ops/health");
-    const health = await checkHealth({ url: "ws://127.0.0.1:65535", key: "devkey", secret: "x".repeat(32) });
+    const health = await expectFault("livekit-server does not answer the health check", () =>
+      checkHealth({ url: "ws://127.0.0.1:65535", key: "devkey", secret: "x".repeat(32) }),
+    );
     expect(health.status).toBe("degraded");
     expect(health.checks.database.ok).toBe(true);
     expect(health.checks.livekit).toMatchObject({ ok: false, error: "unreachable" });

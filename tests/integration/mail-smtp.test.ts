@@ -1,6 +1,7 @@
 import net from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectFault } from "../helpers/faults";
 
 // Production mail path: nodemailer to an SMTP server. smtp-server (the SMTP server library from
 // nodemailer's authors) runs here on a free port and plays the operator's mail server.
@@ -77,7 +78,10 @@ describe("mail through SMTP (SMTP_URL set)", () => {
     const mine = { dedupeKeys: [a.dedupeKey] };
     expect(await enqueueEmails(db, [a, a])).toBe(1); // the same key twice is one email
     refuseNext = 1;
-    expect((await deliverPendingEmails(500, mine)).failed).toBeGreaterThanOrEqual(1);
+    const refused = await expectFault("the SMTP server refuses with 451 (try later)", () =>
+      deliverPendingEmails(500, mine),
+    );
+    expect(refused.failed).toBeGreaterThanOrEqual(1);
     const row = await db.emailMessage.findUniqueOrThrow({ where: { dedupeKey: a.dedupeKey } });
     expect([row.status, row.attempts]).toEqual(["pending", 1]);
     expect(row.lastError).toMatch(/mailbox busy/);

@@ -14,6 +14,7 @@ import { purchases } from "@/lib/runtime/purchases";
 import { flushEffects } from "../helpers/effects";
 import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
 import { createUser } from "../helpers/factories";
+import { expectFault } from "../helpers/faults";
 
 // The payment gateway here is Booth's test gateway (no Stripe key), which sends the same signed
 // events through the same webhook code as Stripe. Where a test needs Stripe to answer in a way only
@@ -145,7 +146,9 @@ describe("refunds that fail", () => {
     const create = vi
       .spyOn(testGateway, "createRefund")
       .mockRejectedValue(new RefundRejected("Charge ch_1 has been charged back.", "charge_disputed"));
-    await adminRefundBooking(admin, bookingId, { amountCents: 1500, reason: "goodwill", idempotencyKey: "refused-1" });
+    await expectFault("Stripe refuses the refund for good", () =>
+      adminRefundBooking(admin, bookingId, { amountCents: 1500, reason: "goodwill", idempotencyKey: "refused-1" }),
+    );
     const refund = (await paymentOf(bookingId)).refunds[0]!;
     expect(refund.status).toBe("failed");
     const failed = await db.traceEvent.findFirstOrThrow({ where: { traceId: payment.traceId, type: "refund.failed" } });
@@ -174,7 +177,9 @@ describe("refunds that fail", () => {
   it("a network fault leaves the refund requested for the sweep (same key), never failed", async () => {
     const { bookingId, admin, payment } = await paidBooking();
     const create = vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("socket hang up"));
-    await adminRefundBooking(admin, bookingId, { amountCents: 700, reason: "goodwill" });
+    await expectFault("the refund call to Stripe fails with a network error", () =>
+      adminRefundBooking(admin, bookingId, { amountCents: 700, reason: "goodwill" }),
+    );
     const refund = (await paymentOf(bookingId)).refunds[0]!;
     expect(refund.status).toBe("requested");
     // The effect backs off and stays pending; the outbox sends it again (here: now) with the same key.
@@ -238,7 +243,9 @@ describe("refunds Stripe never answered", () => {
   it("past Stripe's 24-hour idempotency window a refund is not sent again; Stripe is asked, and one it never made is marked failed and flagged", async () => {
     const { bookingId, payment, admin } = await paidBooking();
     const create = vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("timeout"));
-    await adminRefundBooking(admin, bookingId, { amountCents: 1200, reason: "goodwill" });
+    await expectFault("the refund call to Stripe times out", () =>
+      adminRefundBooking(admin, bookingId, { amountCents: 1200, reason: "goodwill" }),
+    );
     const refund = (await paymentOf(bookingId)).refunds[0]!;
     await db.refund.update({
       where: { id: refund.id },
@@ -262,7 +269,9 @@ describe("refunds Stripe never answered", () => {
   it("one Stripe did make (its answer was lost) joins the ledger as succeeded", async () => {
     const { bookingId, payment, admin } = await paidBooking();
     vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("timeout"));
-    await adminRefundBooking(admin, bookingId, { amountCents: 1300, reason: "goodwill" });
+    await expectFault("the refund call to Stripe times out", () =>
+      adminRefundBooking(admin, bookingId, { amountCents: 1300, reason: "goodwill" }),
+    );
     const refund = (await paymentOf(bookingId)).refunds[0]!;
     await db.refund.update({
       where: { id: refund.id },
@@ -405,7 +414,9 @@ describe("disputes", () => {
     vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(
       new RefundRejected("Charge has been disputed.", "charge_disputed"),
     );
-    await adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "goodwill" });
+    await expectFault("Stripe refuses to refund a disputed charge", () =>
+      adminRefundBooking(admin, bookingId, { amountCents: 1000, reason: "goodwill" }),
+    );
     expect((await paymentOf(bookingId)).reviewReason).toMatch(/^refund failed/);
     await deliver(signedEvent("charge.dispute.closed", dispute(payment.id, "won")));
     const p = await paymentOf(bookingId);

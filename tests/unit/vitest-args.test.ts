@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { classifyVitestArgs } from "../../scripts/vitest-args";
+
+const root = "/repo";
+const unitOnly = (...args: string[]) => classifyVitestArgs(args, root).unitOnly;
+
+describe("npm test's reading of Vitest's arguments", () => {
+  it("runs the unit project alone, without services or a build, for --project unit", () => {
+    expect(unitOnly("--project", "unit")).toBe(true);
+    expect(unitOnly("--project=unit")).toBe(true);
+    expect(unitOnly("--project", "unit", "-t", "money")).toBe(true);
+    expect(unitOnly("--project", "unit", "--project", "unit")).toBe(true);
+  });
+
+  it("runs the unit project alone for files under tests/unit/ only, and says so to Vitest", () => {
+    expect(classifyVitestArgs(["tests/unit/env.test.ts"], root)).toEqual({
+      unitOnly: true,
+      vitestArgs: ["tests/unit/env.test.ts", "--project", "unit"],
+    });
+    expect(unitOnly("./tests/unit/")).toBe(true);
+    expect(unitOnly("tests/unit")).toBe(true);
+    expect(unitOnly("/repo/tests/unit/slots.test.ts", "tests/unit/pure.test.ts")).toBe(true);
+    expect(unitOnly("tests/unit/pure.test.ts", "--reporter", "verbose")).toBe(true);
+  });
+
+  it("starts the stack for everything else", () => {
+    expect(unitOnly()).toBe(false);
+    expect(unitOnly("--project", "integration")).toBe(false);
+    expect(unitOnly("--project", "unit", "--project", "e2e")).toBe(false);
+    expect(unitOnly("--project=unit*")).toBe(false);
+    expect(unitOnly("tests/unit/pure.test.ts", "tests/integration/auth.test.ts")).toBe(false);
+    expect(unitOnly("tests/unitx/a.test.ts")).toBe(false);
+    expect(unitOnly("env")).toBe(false); // a filter that may match files in every project
+    expect(unitOnly("-t", "tests/unit/x")).toBe(false); // a test name, not a file
+    expect(unitOnly("--dir", "tests/unit")).toBe(false); // not read: the stack is the safe side
+  });
+
+  it("gives the unit project an environment of its own, enough for lib/env.ts, whatever the stack set", async () => {
+    expect([process.env.BOOTH_TEST, process.env.BOOTH_BASE_URL]).toEqual(["", ""]);
+    const { env } = await import("@/lib/env");
+    expect(env.DATABASE_URL).toMatch(/unit-tests-have-no-database/);
+  });
+
+  it("leaves the arguments as they were unless it added --project unit", () => {
+    expect(classifyVitestArgs(["--project", "unit", "tests/unit/a.test.ts"], root).vitestArgs).toEqual([
+      "--project",
+      "unit",
+      "tests/unit/a.test.ts",
+    ]);
+    expect(classifyVitestArgs(["tests/e2e"], root).vitestArgs).toEqual(["tests/e2e"]);
+  });
+});
