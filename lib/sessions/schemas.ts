@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "@/lib/schemas/text";
 
 /**
  * Contracts of the live-session API, shared by the routes, the room page and the tests.
@@ -9,7 +10,7 @@ export const icePolicy = z.enum(["all", "relay"]);
 export type IcePolicy = z.infer<typeof icePolicy>;
 
 /** The client's id for one press of "Join": both attempts of that join (direct, then relay) share it. */
-const joinId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _");
+const joinId = singleLine().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _");
 
 /** POST /api/sessions/:id/token */
 export const tokenRequest = z.object({
@@ -18,7 +19,7 @@ export const tokenRequest = z.object({
   policy: icePolicy.optional(),
   joinId: joinId.optional(),
   /** The browser's IANA zone, so a refusal can say "opens at 14:50" in the asker's own time. */
-  timeZone: z.string().max(64).optional(),
+  timeZone: singleLine().max(64).optional(),
 });
 export type TokenRequest = z.input<typeof tokenRequest>;
 
@@ -73,7 +74,7 @@ const common = {
   seq: z.number().int().min(1).max(10_000).optional(),
   joinId: joinId.optional(),
 };
-const shortText = (max: number) => z.string().max(max);
+const shortText = (max: number) => singleLine().max(max);
 
 export const diagnosticEvent = z.discriminatedUnion("type", [
   z.object({ ...common, type: z.literal("token_received"), policy: icePolicy }),
@@ -120,8 +121,7 @@ export const MAX_DIAGNOSTICS_BODY = 16_384;
 /** POST /api/sessions/:id/diagnostics */
 export const diagnosticsBatch = z.object({
   /** The client's id for this batch: a batch sent again (a retry after a lost answer) is stored once. */
-  batchId: z
-    .string()
+  batchId: singleLine()
     .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _")
     .optional(),
   /** The client's clock when it sent the batch: the server shifts every event by (received − sentAt). */
@@ -134,7 +134,7 @@ export const diagnosticsBatch = z.object({
 export type DiagnosticsBatch = z.infer<typeof diagnosticsBatch>;
 
 /** GET /api/admin/sessions?q= : the search box of the support page. */
-export const sessionSearch = z.object({ q: z.string().trim().min(2, "type at least 2 characters").max(200) });
+export const sessionSearch = z.object({ q: singleLine().trim().min(2, "type at least 2 characters").max(200) });
 
 /** GET /admin/metrics?from=&to= (dates, inclusive). */
 export const metricsPeriod = z.object({

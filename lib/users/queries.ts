@@ -3,6 +3,9 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { listUsersInput } from "./schemas";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const stripControls = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, "");
+
 export async function getRoleByEmail(email: string) {
   const row = await db.user.findUnique({ where: { email }, select: { role: true } });
   return row?.role ?? null;
@@ -14,7 +17,7 @@ export async function listUsers(raw: unknown = {}) {
   const parsed = listUsersInput.safeParse(raw);
   const f = parsed.success
     ? parsed.data
-    : listUsersInput.parse({ q: String((raw as { q?: unknown })?.q ?? "").slice(0, 200) });
+    : listUsersInput.parse({ q: stripControls(String((raw as { q?: unknown })?.q ?? "")).slice(0, 200) });
   const where: Prisma.UserWhereInput = {
     ...(f.role ? { role: f.role } : {}),
     ...(f.status ? { status: f.status } : {}),
