@@ -51,6 +51,11 @@ const schema = z.object({
   METRIC_MAX_JOIN_TO_MEDIA_P50_MS: z.coerce.number().int().positive().default(3000),
   METRIC_MAX_JOIN_TO_MEDIA_P95_MS: z.coerce.number().int().positive().default(8000),
 
+  /** How long a sign-in lasts, from the moment of signing in (not renewed by use). */
+  AUTH_SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(720),
+  /** The same for admins, shorter: an admin's stolen cookie can do the most harm. */
+  AUTH_ADMIN_SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(12),
+
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: int(5),
   SIGNIN_MAX_FAILURES_PER_IP: int(30),
   SIGNIN_BLOCK_MINUTES: int(15),
