@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+// zod 4 compiles object schemas with `new Function` after probing whether it may; the CSP forbids eval,
+// so in the browser that probe is a reported violation. Interpreted parsing is fast enough for forms and
+// request bodies. Set here because every Booth schema, on the server and in the browser, imports this file.
+z.config({ jitless: true });
+
 /**
  * The one rule for text that people send: no C0 control characters (U+0000–U+001F) and no DEL (U+007F),
  * except tab and newline in multi-line text. PostgreSQL refuses NUL in text and jsonb (a 500 if it gets
