@@ -9,6 +9,10 @@ const config: NextConfig = {
   experimental: {
     // forbidden() renders app/forbidden.tsx with status 403.
     authInterrupts: true,
+    // Next.js buffers a request body for proxy.ts before the route reads it (default 10 MB, the rest
+    // dropped). Twice the largest route cap (lib/http.ts, Stripe's 1 MB): what is held stays small, and a
+    // body cut short here is still over the route's own cap, so it gets 413 rather than a truncated read.
+    proxyClientMaxBodySize: 2 * 1024 * 1024,
   },
   // Loaded from node_modules as they are: @touch4it/ical-timezones reads its zone files next to itself.
   serverExternalPackages: ["@node-rs/argon2", "pino", "livekit-server-sdk", "@touch4it/ical-timezones", "nodemailer"],

@@ -1,9 +1,10 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import { SiteFooter } from "@/components/site/footer";
 import { SiteHeader } from "@/components/site/header";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getBrand } from "@/lib/branding/queries";
-import { brandCssVariables } from "@/lib/branding/theme";
+import { brandStyleSheet } from "@/lib/branding/theme";
 import { outboxEnabled } from "@/lib/mail/service";
 import "./globals.css";
 
@@ -21,8 +22,13 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const brand = await getBrand();
+  // proxy.ts's per-request CSP nonce: the CSP allows no style attributes, only nonce'd <style>.
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
-    <html lang="en" style={brandCssVariables(brand) as React.CSSProperties}>
+    <html lang="en">
+      <head>
+        <style nonce={nonce}>{brandStyleSheet(brand)}</style>
+      </head>
       <body className="flex min-h-screen flex-col bg-slate-50 font-sans text-slate-900 antialiased">
         <a
           href="#main"

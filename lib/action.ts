@@ -1,8 +1,9 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
-import { GENERIC_FAULT, describeError } from "@/lib/errors";
+import { AppError, GENERIC_FAULT, describeError } from "@/lib/errors";
 import { logger, withLogContext } from "@/lib/logger";
 import { currentRequestId } from "@/lib/request";
+import { controlCharacterErrors } from "@/lib/schemas/text";
 
 /** What every form's server action returns to useActionState. */
 export type ActionState = {
@@ -28,6 +29,10 @@ function formValues(form?: FormData) {
 export async function runAction(form: FormData | undefined, body: () => Promise<unknown>): Promise<ActionState> {
   return withLogContext(await currentRequestId(), async () => {
     try {
+      // A control character in any field is refused by name before the action reads it: raw ids taken
+      // straight from the form would otherwise reach PostgreSQL, which refuses NUL with an error.
+      const fieldErrors = form ? controlCharacterErrors(form.entries()) : null;
+      if (fieldErrors) throw new AppError("invalid", "Please fix the highlighted fields.", fieldErrors);
       const result = await body();
       const message = typeof result === "string" ? result : undefined;
       return { ok: true, message: message ?? undefined };

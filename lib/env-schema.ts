@@ -64,6 +64,10 @@ const schema = z.object({
   OUTBOX_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   /** How often each app process sweeps the outbox for due effects (ms); 0 turns the sweep off. */
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(0).default(5000),
+  /** How long a sign-in lasts, from the moment of signing in (not renewed by use). */
+  AUTH_SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(720),
+  /** The same for admins, shorter: an admin's stolen cookie can do the most harm. */
+  AUTH_ADMIN_SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(8760).default(12),
 
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: int(5),
   SIGNIN_MAX_FAILURES_PER_IP: int(30),

@@ -194,8 +194,7 @@ export function CallView({
             <VideoTrack
               trackRef={localCam}
               data-testid="local-video"
-              className="h-full w-full object-cover"
-              style={{ transform: "scaleX(-1)" }}
+              className="h-full w-full -scale-x-100 object-cover"
               aria-label="Your camera"
             />
           ) : (

@@ -9,6 +9,7 @@ import {
   type LocalVideoTrack,
 } from "livekit-client";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { cn } from "@/lib/cn";
 import type { ReportedEvent } from "./diagnostics-reporter";
 import { classifyDeviceError, detectBrowser, deviceHelp, type DeviceErrorKind, type DeviceKind } from "./device-help";
 
@@ -107,8 +108,7 @@ export function LocalPreviewVideo({ track, className }: { track?: LocalVideoTrac
     <video
       ref={ref}
       data-testid="local-video"
-      className={className}
-      style={{ transform: "scaleX(-1)" }}
+      className={cn("-scale-x-100", className)}
       muted
       playsInline
       autoPlay

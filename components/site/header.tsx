@@ -36,9 +36,13 @@ export function SiteHeader({ brand, user }: { brand: Brand; user: Pick<Actor, "n
               <Link href="/dashboard" className="font-medium text-slate-700 hover:text-slate-900">
                 My bookings
               </Link>
-              <span className="hidden text-slate-500 sm:inline" data-testid="signed-in-as">
+              <Link
+                href="/account"
+                className="hidden text-slate-500 hover:text-slate-900 sm:inline"
+                data-testid="signed-in-as"
+              >
                 {user.name}
-              </span>
+              </Link>
               <form action={signOutAction}>
                 <button
                   type="submit"

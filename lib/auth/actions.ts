@@ -11,6 +11,8 @@ import { messageFor, signInMessages } from "./messages";
 import { homeFor } from "./permissions";
 import { safeCallbackPath, signInInput } from "./schemas";
 import { registerUser } from "./service";
+import { requireUser } from "./session";
+import { endAllAuthSessions } from "./sessions";
 
 /** Signs in through next-auth (which sets the cookie); refusals become a message for the form. */
 async function signInWithCredentials(email: string, password: string) {
@@ -52,7 +54,13 @@ export async function signInAction(_prev: ActionState, form: FormData): Promise<
   return state;
 }
 
-// POST (server action) – sign out and return to the landing page
+// POST (server action) – sign out (this session ends on the server too) and return to the landing page
 export async function signOutAction() {
   await signOut({ redirectTo: "/" });
+}
+
+// POST (server action) – end every session of the signed-in user, this one included, then sign in again
+export async function signOutEverywhereAction() {
+  await endAllAuthSessions(await requireUser());
+  await signOut({ redirectTo: "/signin?reason=everywhere" });
 }

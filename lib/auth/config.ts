@@ -3,8 +3,10 @@ import Credentials from "next-auth/providers/credentials";
 import { env } from "@/lib/env";
 import { logger, withLogContext } from "@/lib/logger";
 import { clientIp, requestIdOf } from "@/lib/request";
+import type { Role } from "@/lib/generated/prisma/enums";
 import { signInInput } from "./schemas";
 import { SignInRefused, authenticate } from "./service";
+import { endAuthSession, resolveSession, startAuthSession } from "./sessions";
 
 // The code travels in the URL to the sign-in page: it names the kind of refusal, never the account.
 class InvalidCredentials extends CredentialsSignin {
@@ -27,7 +29,8 @@ declare module "next-auth" {
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: env.AUTH_SECRET,
   trustHost: true,
-  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  // The cookie lives as long as the longest sign-in; the session row decides (admins end sooner).
+  session: { strategy: "jwt", maxAge: env.AUTH_SESSION_MAX_AGE_HOURS * 60 * 60 },
   pages: { signIn: "/signin", error: "/signin" },
   // next-auth's own messages go through our structured logger; a refused sign-in is expected, not an error.
   logger: {
@@ -60,20 +63,34 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       },
     }),
   ],
+  events: {
+    // Signing out (the header's button, /auth/ended) ends this session on the server, not just the cookie.
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") await endAuthSession(sid);
+    },
+  },
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user) {
+        // A new sign-in: its own session row, whose id the cookie carries from now on.
+        const session = await startAuthSession(String(user.id), (user.role ?? "viewer") as Role);
         token.uid = user.id;
         token.role = user.role;
         token.tv = user.tokenVersion;
+        token.sid = session.id;
+        return token;
       }
-      return token;
+      // Every later read of the cookie (auth() on each request, /api/auth/session) checks the row;
+      // null ends the session there and then (next-auth clears the cookie where it can).
+      return (await resolveSession(token)).kind === "user" ? token : null;
     },
     session({ session, token }) {
       // The role here is a hint for the UI; every check reads the user row (lib/auth/session.ts).
       return {
         ...session,
         user: { ...session.user, id: String(token.uid ?? ""), role: String(token.role ?? "") },
+        sessionId: typeof token.sid === "string" ? token.sid : "",
         tokenVersion: typeof token.tv === "number" ? token.tv : -1,
       };
     },

@@ -15,4 +15,5 @@ export const endedMessages: Record<string, string> = {
   suspended:
     "You have been signed out because your account was suspended. Contact support if you think this is a mistake.",
   revoked: "You have been signed out. Please sign in again.",
+  everywhere: "You have been signed out on every device, this one included. Sign in again to continue.",
 };

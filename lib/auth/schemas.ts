@@ -1,12 +1,15 @@
 import { z } from "zod";
+import { singleLine } from "@/lib/schemas/text";
 
-export const emailField = z.string().trim().toLowerCase().pipe(z.email("Enter an email address like name@example.com"));
+export const emailField = singleLine()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email("Enter an email address like name@example.com"));
 
 export const signUpInput = z.object({
-  name: z.string().trim().min(1, "Enter your name").max(80, "Keep your name under 80 characters"),
+  name: singleLine().trim().min(1, "Enter your name").max(80, "Keep your name under 80 characters"),
   email: emailField,
-  password: z
-    .string()
+  password: singleLine()
     .min(10, "Use at least 10 characters for your password")
     .max(200, "Use at most 200 characters for your password"),
 });
@@ -14,7 +17,7 @@ export type SignUpInput = z.infer<typeof signUpInput>;
 
 export const signInInput = z.object({
   email: emailField,
-  password: z.string().min(1, "Enter your password").max(200),
+  password: singleLine().min(1, "Enter your password").max(200),
 });
 export type SignInInput = z.infer<typeof signInInput>;
 

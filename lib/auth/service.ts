@@ -3,12 +3,17 @@ import { db } from "@/lib/db";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
+import { assertPasswordAllowed } from "./password-policy";
 import { signInSucceeded, takeSignInAttempt, takeSignUpAttempt } from "./rate-limit";
 import { signUpInput, type SignInInput } from "./schemas";
 
-/** Creates a viewer account. A taken email is a field error; sign-ups are throttled per IP. */
+/**
+ * Creates a viewer account. A common password, or one made of the email address, is a field error
+ * saying so; so is a taken email. Sign-ups are throttled per IP.
+ */
 export async function registerUser(raw: unknown, ip: string) {
   const input = signUpInput.parse(raw);
+  assertPasswordAllowed(input.password, input.email);
   if ((await takeSignUpAttempt(ip)) > 0) {
     logger.warn({ ip }, "sign-up refused: too many from this address");
     throw new AppError("rate_limited", "Too many new accounts from your network. Try again in an hour.");

@@ -1,36 +1,46 @@
 import "server-only";
+import { decode } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
-import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { auth } from "./config";
 import { assertRole, type Actor } from "./permissions";
+import { resolveSession, type SessionState } from "./sessions";
 
-export type SessionState =
-  | { kind: "anonymous" }
-  /** The cookie is valid but the account was suspended or its sessions revoked since. */
-  | { kind: "revoked"; reason: "suspended" | "revoked" }
-  | { kind: "user"; user: Actor };
+export type { SessionState };
+
+/** next-auth's session cookie: the __Secure- name over https, the plain one over http. */
+const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 
 /**
- * Reads the session cookie, then the user row: suspension and revocation (token version) take
- * effect on the very next request, not when the cookie expires. Cached once per request.
+ * The session of this request. next-auth's jwt callback checks the session row (lib/auth/sessions.ts
+ * resolveSession) and ends a session the server no longer honours, so `auth()` returns null for it;
+ * then the cookie is read once more to tell the user why (suspended, or signed out). Cached per request.
  */
 export const getSessionState = cache(async (): Promise<SessionState> => {
-  const session = (await auth()) as { user?: { id?: string }; tokenVersion?: number } | null;
-  const id = session?.user?.id;
-  if (!id) return { kind: "anonymous" };
-  const user = await db.user.findUnique({
-    where: { id },
-    select: { id: true, email: true, name: true, role: true, status: true, tokenVersion: true },
-  });
-  if (!user) return { kind: "anonymous" };
-  if (user.status === "suspended") return { kind: "revoked", reason: "suspended" };
-  if (user.tokenVersion !== session.tokenVersion) return { kind: "revoked", reason: "revoked" };
-  const { tokenVersion: _tv, ...actor } = user;
-  return { kind: "user", user: actor };
+  const session = (await auth()) as { user?: { id?: string }; sessionId?: string; tokenVersion?: number } | null;
+  if (!session?.user?.id) return whyRefused();
+  // Checked again with the claims auth() returned, so the Actor comes from the same rule and read.
+  return resolveSession({ uid: session.user.id, sid: session.sessionId, tv: session.tokenVersion });
 });
+
+/** A request whose cookie auth() refused: anonymous without a cookie, else the reason it ended. */
+async function whyRefused(): Promise<SessionState> {
+  const jar = await cookies();
+  const name = SESSION_COOKIES.find((n) => jar.has(n));
+  if (!name) return { kind: "anonymous" };
+  try {
+    const claims = await decode({ token: jar.get(name)!.value, secret: env.AUTH_SECRET, salt: name });
+    const state = claims ? await resolveSession(claims) : null;
+    if (state?.kind === "revoked") return state;
+  } catch {
+    // An unreadable cookie (another secret, expired) is an ended session like any other.
+  }
+  return { kind: "revoked", reason: "revoked" };
+}
 
 export async function getCurrentUser(): Promise<Actor | null> {
   const state = await getSessionState();

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { timeZoneField } from "@/lib/creators/schemas";
+import { multiLine, singleLine } from "@/lib/schemas/text";
 
 export const bookSlotInput = z.object({
-  offeringId: z.string().trim().min(1, "Choose what to book"),
+  offeringId: singleLine().trim().min(1, "Choose what to book"),
   startsAt: z.iso.datetime({ offset: true, message: "Pick a time from the list" }).transform((s) => new Date(s)),
   /** The buyer's browser time zone, for their emails and calendar file. */
   timeZone: timeZoneField.optional().default("UTC"),
@@ -10,7 +11,7 @@ export const bookSlotInput = z.object({
 export type BookSlotInput = z.input<typeof bookSlotInput>;
 
 export const cancelBookingInput = z.object({
-  reason: z.string().trim().max(500, "Keep the reason under 500 characters").optional(),
+  reason: multiLine().trim().max(500, "Keep the reason under 500 characters").optional(),
 });
 
 export const adminRefundInput = z.object({
@@ -20,9 +21,9 @@ export const adminRefundInput = z.object({
     .int("Enter the amount in whole cents")
     .positive("The refund must be more than 0")
     .optional(),
-  reason: z.string().trim().min(3, "Say why you refund (at least 3 characters)").max(500),
+  reason: multiLine().trim().min(3, "Say why you refund (at least 3 characters)").max(500),
   /** A retried click sends the same key and refunds once. */
-  idempotencyKey: z.string().trim().min(8).max(100).optional(),
+  idempotencyKey: singleLine().trim().min(8).max(100).optional(),
 });
 
 export const slotRangeInput = z.object({

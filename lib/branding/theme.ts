@@ -70,6 +70,17 @@ export function readableOn(background: string) {
   return contrastRatio(background, "#ffffff") >= contrastRatio(background, "#111827") ? "#ffffff" : "#111827";
 }
 
+/**
+ * The brand's custom properties as a style sheet for a nonce'd <style> (the CSP allows no style
+ * attributes). Only #rrggbb values are written, so nothing stored can break out of the rule.
+ */
+export function brandStyleSheet(brand: Brand): string {
+  const declarations = Object.entries(brandCssVariables(brand))
+    .filter(([, value]) => /^#[0-9a-fA-F]{6}$/.test(value))
+    .map(([name, value]) => `${name}:${value}`);
+  return `:root{${declarations.join(";")}}`;
+}
+
 /** The CSS custom properties the Tailwind theme reads (app/globals.css). */
 export function brandCssVariables(brand: Brand): Record<string, string> {
   return {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { currencies, parseAmountToCents } from "@/lib/money";
+import { multiLine, singleLine } from "@/lib/schemas/text";
 import { canonicalTimeZone, isValidTimeZone } from "@/lib/time";
 import { dayName, parseTimeOfDay, validateWeeklyRules, type WeeklyRule } from "./availability";
 
@@ -15,16 +16,14 @@ const intField = (label: string, min: number, max: number) =>
 const blankAsMissing = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema);
 
-export const slugField = z
-  .string()
+export const slugField = singleLine()
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lowercase letters, numbers and single hyphens, like jane-doe")
   .min(3, "Use at least 3 characters for your address")
   .max(40, "Use at most 40 characters for your address");
 
-export const timeZoneField = z
-  .string()
+export const timeZoneField = singleLine()
   .trim()
   .min(1, "Choose your time zone")
   .refine(isValidTimeZone, "That is not a time zone we know. Pick one from the list, like Europe/Berlin")
@@ -32,14 +31,18 @@ export const timeZoneField = z
 
 export const updateProfileInput = z.object({
   slug: slugField,
-  displayName: z
-    .string()
+  displayName: singleLine()
     .trim()
     .min(1, "Enter the name viewers will see")
     .max(80, "Keep your name under 80 characters"),
-  bio: z.string().trim().max(2000, "Keep your bio under 2,000 characters").default(""),
-  avatarUrl: z
-    .union([z.literal(""), z.url({ protocol: /^https?$/, message: "Enter an image address starting with https://" })])
+  bio: multiLine().trim().max(2000, "Keep your bio under 2,000 characters").default(""),
+  avatarUrl: singleLine()
+    .pipe(
+      z.union([
+        z.literal(""),
+        z.url({ protocol: /^https?$/, message: "Enter an image address starting with https://" }),
+      ]),
+    )
     .optional()
     .transform((v) => v || null),
   timeZone: timeZoneField,
@@ -48,8 +51,7 @@ export const updateProfileInput = z.object({
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
 /** Price typed in major units ("25.00"), stored in cents. */
-const priceField = z
-  .string()
+const priceField = singleLine()
   .trim()
   .min(1, "Enter a price, like 25.00")
   .transform((text, ctx) => {
@@ -86,13 +88,12 @@ export const newOfferingDefaults = {
 
 export const saveOfferingInput = z
   .object({
-    id: z
-      .string()
+    id: singleLine()
       .optional()
       .transform((v) => v || undefined),
     kind: z.enum(["private_session", "group_room"], "Choose a private session or a group room"),
-    title: z.string().trim().min(1, "Give the offering a title").max(100, "Keep the title under 100 characters"),
-    description: z.string().trim().max(1000, "Keep the description under 1,000 characters").default(""),
+    title: singleLine().trim().min(1, "Give the offering a title").max(100, "Keep the title under 100 characters"),
+    description: multiLine().trim().max(1000, "Keep the description under 1,000 characters").default(""),
     durationMinutes: blankAsMissing(
       intField("Duration", 10, 240).refine((n) => n % 5 === 0, "Use a duration in steps of 5 minutes"),
     ),
@@ -168,8 +169,7 @@ export function weeklyRulesFromForm(form: FormData): { rules: WeeklyRule[]; erro
 
 export const addBlackoutInput = z.object({
   date: z.iso.date("Pick a date"),
-  reason: z
-    .string()
+  reason: singleLine()
     .trim()
     .max(200, "Keep the note under 200 characters")
     .optional()
@@ -177,23 +177,20 @@ export const addBlackoutInput = z.object({
 });
 
 export const applyAsCreatorInput = z.object({
-  displayName: z
-    .string()
+  displayName: singleLine()
     .trim()
     .min(1, "Enter the name viewers will see")
     .max(80, "Keep your name under 80 characters"),
-  pitch: z
-    .string()
+  pitch: multiLine()
     .trim()
     .min(20, "Tell us a little more (at least 20 characters)")
     .max(1000, "Keep it under 1,000 characters"),
 });
 
 export const decideApplicationInput = z.object({
-  applicationId: z.string().min(1),
+  applicationId: singleLine().min(1),
   decision: z.enum(["approve", "decline"], "Choose approve or decline"),
-  note: z
-    .string()
+  note: multiLine()
     .trim()
     .max(500, "Keep the note under 500 characters")
     .optional()

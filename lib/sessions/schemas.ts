@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "@/lib/schemas/text";
 import { diagnosticEvent, type IcePolicy, icePolicy, joinIdField } from "@/lib/trace/client-events";
 
 /**
@@ -15,7 +16,7 @@ export const tokenRequest = z.object({
   policy: icePolicy.optional(),
   joinId: joinId.optional(),
   /** The browser's IANA zone, so a refusal can say "opens at 14:50" in the asker's own time. */
-  timeZone: z.string().max(64).optional(),
+  timeZone: singleLine().max(64).optional(),
 });
 export type TokenRequest = z.input<typeof tokenRequest>;
 
@@ -67,8 +68,7 @@ export const MAX_DIAGNOSTICS_BODY = 16_384;
 /** POST /api/sessions/:id/diagnostics */
 export const diagnosticsBatch = z.object({
   /** The client's id for this batch: a batch sent again (a retry after a lost answer) is stored once. */
-  batchId: z
-    .string()
+  batchId: singleLine()
     .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _")
     .optional(),
   /** The client's clock when it sent the batch: the server shifts every event by (received − sentAt). */

@@ -4,12 +4,13 @@
  * Pure zod: the room page, the endpoint and the trace all read this one contract.
  */
 import { z } from "zod";
+import { singleLine } from "@/lib/schemas/text";
 
 export const icePolicy = z.enum(["all", "relay"]);
 export type IcePolicy = z.infer<typeof icePolicy>;
 
 /** The client's id for one press of "Join": both attempts of that join (direct, then relay) share it. */
-export const joinIdField = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _");
+export const joinIdField = singleLine().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _");
 
 export const candidateType = z.enum(["host", "srflx", "prflx", "relay"]);
 
@@ -21,7 +22,7 @@ const common = {
   seq: z.number().int().min(1).max(10_000).optional(),
   joinId: joinIdField.optional(),
 };
-const shortText = (max: number) => z.string().max(max);
+const shortText = (max: number) => singleLine().max(max);
 
 export const diagnosticEvent = z.discriminatedUnion("type", [
   z.object({ ...common, type: z.literal("token_received"), policy: icePolicy }),

@@ -3,13 +3,16 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { listUsersInput } from "./schemas";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const stripControls = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, "");
+
 /** The admin's user list. Never selects password hashes. */
 export async function listUsers(raw: unknown = {}) {
   // A search box: an over-long or odd query is shortened, not an error page.
   const parsed = listUsersInput.safeParse(raw);
   const f = parsed.success
     ? parsed.data
-    : listUsersInput.parse({ q: String((raw as { q?: unknown })?.q ?? "").slice(0, 200) });
+    : listUsersInput.parse({ q: stripControls(String((raw as { q?: unknown })?.q ?? "")).slice(0, 200) });
   const where: Prisma.UserWhereInput = {
     ...(f.role ? { role: f.role } : {}),
     ...(f.status ? { status: f.status } : {}),

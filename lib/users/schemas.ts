@@ -1,22 +1,23 @@
 import { z } from "zod";
+import { multiLine, singleLine } from "@/lib/schemas/text";
 
 export const roleValues = ["viewer", "creator", "admin"] as const;
 
 export const changeRoleInput = z.object({
-  userId: z.string().min(1, "Pick a user"),
+  userId: singleLine().min(1, "Pick a user"),
   role: z.enum(roleValues, "Choose viewer, creator or admin"),
 });
 export type ChangeRoleInput = z.infer<typeof changeRoleInput>;
 
 export const setStatusInput = z.object({
-  userId: z.string().min(1, "Pick a user"),
+  userId: singleLine().min(1, "Pick a user"),
   status: z.enum(["active", "suspended"], "Choose active or suspended"),
-  reason: z.string().trim().max(500, "Keep the reason under 500 characters").optional(),
+  reason: multiLine().trim().max(500, "Keep the reason under 500 characters").optional(),
 });
 export type SetStatusInput = z.infer<typeof setStatusInput>;
 
 export const listUsersInput = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: singleLine().trim().max(200).optional(),
   role: z.enum(roleValues).optional(),
   status: z.enum(["active", "suspended"]).optional(),
 });
@@ -26,7 +27,7 @@ export const updateUserInput = z
   .object({
     role: z.enum(roleValues, "Choose viewer, creator or admin").optional(),
     status: z.enum(["active", "suspended"], "Choose active or suspended").optional(),
-    reason: z.string().trim().max(500).optional(),
+    reason: multiLine().trim().max(500).optional(),
   })
   .refine((v) => v.role !== undefined || v.status !== undefined, {
     message: "Send a role or a status to change",

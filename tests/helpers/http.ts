@@ -56,7 +56,7 @@ export class HttpClient {
  * Calls a server action the way the browser does: POST with the action's id from the build's
  * manifest, the (previous state, form data) arguments encoded as React's reply format.
  * `page` is a page that uses the action (Next forwards other pages' actions to it).
- * Returns the RSC text the action answered with.
+ * `headers` are sent too (an X-Forwarded-For, an Origin). Returns the RSC text the action answered with.
  */
 export async function callServerAction(
   client: HttpClient,
@@ -64,6 +64,7 @@ export async function callServerAction(
   exportedName: string,
   fields: Record<string, string>,
   page: string,
+  headers: Record<string, string> = {},
 ) {
   const fs = await import("node:fs");
   const path = await import("node:path");
@@ -81,7 +82,7 @@ export async function callServerAction(
   const res = await client.fetch(page, {
     method: "POST",
     body,
-    headers: { "next-action": id, accept: "text/x-component" },
+    headers: { ...headers, "next-action": id, accept: "text/x-component" },
   });
   return { status: res.status, text: await res.text() };
 }

@@ -67,13 +67,15 @@ export default async function BookingPage({ params, searchParams }: Props) {
         </div>
         <div className="flex items-center gap-3">
           {b.status === "confirmed" && role !== "admin" ? (
-            <Link
+            // A full page load, not a client-side navigation: the camera and microphone are allowed by the
+            // room page's own Permissions-Policy header, and a document keeps the policy it was loaded with.
+            <a
               className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand hover:opacity-90"
               href={`/sessions/${b.id}`}
               data-testid="join-session"
             >
               Join session
-            </Link>
+            </a>
           ) : null}
           {(b.status === "confirmed" || b.status === "completed") && role !== "admin" ? (
             <a

@@ -1,9 +1,14 @@
-import { route } from "@/lib/http";
+import { readText, route } from "@/lib/http";
 import { processLivekitWebhook } from "@/lib/sessions/webhook";
 
 // POST /api/livekit/webhook – livekit-server's signed room, participant and track events. 401 for a
 // missing or forged signature; 200 for duplicates and events about rooms that are not sessions.
-export const POST = route("POST /api/livekit/webhook", async (req) => {
-  const outcome = await processLivekitWebhook(await req.text(), req.headers.get("authorization"));
-  return Response.json({ received: true, ...outcome });
-});
+// livekit-server calls it (no cookie, no Origin): the signature, not the origin, is what is checked.
+export const POST = route(
+  "POST /api/livekit/webhook",
+  { callers: "signed-webhook", maxBodyBytes: 64 * 1024 },
+  async (req) => {
+    const outcome = await processLivekitWebhook(await readText(req), req.headers.get("authorization"));
+    return Response.json({ received: true, ...outcome });
+  },
+);

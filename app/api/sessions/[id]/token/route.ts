@@ -12,7 +12,8 @@ export const POST = route(
       if (err instanceof AppError && err.code === "suspended") throw err.withDetails({ reason: "suspended" });
       throw err;
     });
-    const body = req.headers.get("content-length") === "0" ? {} : await readJson(req);
+    // An empty JSON body asks for the defaults; any other content type is refused (415).
+    const body = await readJson(req, { emptyAs: {} });
     return Response.json(await issueSessionToken(user, (await params).id, body), {
       headers: { "cache-control": "no-store" },
     });

@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import { Card } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
+import { signOutEverywhereAction } from "@/lib/auth/actions";
+import { requirePageUser } from "@/lib/auth/session";
+import { listLiveSessions } from "@/lib/auth/sessions";
+
+export const metadata: Metadata = { title: "Account" };
+export const dynamic = "force-dynamic";
+
+// /account – the signed-in user's account. Sign-in sessions for now; a later change adds the settings.
+export default async function AccountPage() {
+  const user = await requirePageUser("/account");
+  const sessions = await listLiveSessions(user);
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold">Account</h1>
+        <p className="text-slate-600">
+          {user.name} · {user.email}
+        </p>
+      </div>
+
+      <Card title="Where you are signed in">
+        <p className="text-sm text-slate-600" data-testid="session-count">
+          {sessions.length === 1
+            ? "You are signed in on 1 device or browser."
+            : `You are signed in on ${sessions.length} devices or browsers.`}
+        </p>
+        <ul className="mt-3 divide-y divide-slate-100 text-sm">
+          {sessions.map((s) => (
+            <li key={s.id} className="py-2">
+              Signed in <LocalTime iso={s.createdAt.toISOString()} />; ends <LocalTime iso={s.endsAt.toISOString()} />
+            </li>
+          ))}
+        </ul>
+        <form action={signOutEverywhereAction} className="mt-4">
+          <p className="mb-3 text-sm text-slate-600">
+            Lost a device or used a shared computer? Signing out everywhere ends every session at once, this one
+            included.
+          </p>
+          <button
+            type="submit"
+            className="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-red-800"
+          >
+            Sign out everywhere
+          </button>
+        </form>
+      </Card>
+    </div>
+  );
+}
