@@ -28,7 +28,7 @@ export function randomId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** fetch with keepalive (sendBeacon cannot send application/json); 202 delivered, 429/5xx/network retried, other 4xx dropped. */
+/** fetch with keepalive (sendBeacon cannot send application/json); 202 delivered, 409/429/5xx/network retried, other 4xx dropped. */
 export function fetchTransport(url: string): Transport {
   return async (body, { keepalive }) => {
     try {
@@ -40,7 +40,8 @@ export function fetchTransport(url: string): Transport {
         headers: { "content-type": "application/json" },
       });
       if (res.ok) return "ok";
-      return res.status === 429 || res.status >= 500 ? "retry" : "drop";
+      // 409: the server lost a race (a deadlock PostgreSQL broke) and wrote nothing; the same batch id is safe to resend.
+      return res.status === 409 || res.status === 429 || res.status >= 500 ? "retry" : "drop";
     } catch {
       return "retry";
     }
@@ -150,8 +151,8 @@ export class DiagnosticsReporter {
 
   /** Starts one request for `batch` (synchronously, so a page being left still gets it out). */
   private dispatch(batch: Batch, keepalive: boolean): Promise<boolean> {
-    // sentAt is the reporter's clock now (the server's clock, as synced): the server shifts the events by
-    // (its receive time − sentAt) only when that is large, a clock the page could not sync.
+    // sentAt is the reporter's clock now (the server's clock, as synced), for the record: the server never
+    // shifts events by how late a batch arrives (a slow server or an offline browser is not a wrong clock).
     const body = JSON.stringify({ batchId: batch.batchId, sentAt: this.stamp(), events: batch.events });
     const bytes = keepalive ? new TextEncoder().encode(body).length : 0;
     batch.sends++;

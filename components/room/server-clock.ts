@@ -6,6 +6,16 @@ import { useCallback, useEffect, useRef, useState } from "react";
  * time at the page's render and from each token's `serverTime`. Countdowns and "is the room still
  * open" use `Date.now() + offset`, so a browser whose clock is wrong still counts to the server's end.
  */
+/**
+ * The offset (server − browser, ms) from one round trip: the server stamped `serverTime` while the request
+ * was out, so the midpoint of the browser's send and receive times is its best estimate (error at most half
+ * the round trip). Never from how late something arrived. NaN when there is no server time.
+ */
+export function offsetFromRoundTrip(serverTime: string | undefined, sentAt: number, receivedAt: number) {
+  const t = serverTime ? Date.parse(serverTime) : Number.NaN;
+  return t - (sentAt + receivedAt) / 2;
+}
+
 export function useServerClock(serverNow: string) {
   const [offset, setOffset] = useState(0);
   const ref = useRef(0);
@@ -23,8 +33,7 @@ export function useServerClock(serverNow: string) {
   /** A server time from an answer: `sentAt`/`receivedAt` are Date.now() around the request; its midpoint is the estimate. */
   const syncFrom = useCallback(
     (serverTime: string | undefined, sentAt: number, receivedAt: number) => {
-      const t = serverTime ? Date.parse(serverTime) : NaN;
-      if (Number.isFinite(t)) apply(t - (sentAt + receivedAt) / 2);
+      apply(offsetFromRoundTrip(serverTime, sentAt, receivedAt));
     },
     [apply],
   );

@@ -13,10 +13,15 @@ import type { DiagnosticEvent } from "@/lib/trace/client-events";
 import { diagnosticsBatch, MAX_DIAGNOSTICS_BODY } from "./schemas";
 import { ensureRoomSession, windowConfig } from "./service";
 
-/** A client's clock may be off; its times are kept within this much of Booth's receive time. */
-export const CLIENT_CLOCK_SLACK_MS = 5 * 60_000;
-/** A batch's sentAt this far from Booth's clock means the browser's clock was not synced. */
-export const UNSYNCED_CLOCK_MS = 10_000;
+/**
+ * Event times are on Booth's clock already: the room page keeps an offset to the server's clock, measured
+ * from round trips (the page's render time, then each token answer's serverTime around its request), and
+ * stamps every event with it. So a batch is never shifted by how late it arrived (a slow server, a browser
+ * that was offline and sends on reconnect): its events keep their own times. What cannot be true is
+ * corrected, event by event, keeping each batch's order: a time in the future (beyond this slack, a page
+ * that could not sync) becomes the receive time, one before the report window its start.
+ */
+export const FUTURE_SLACK_MS = 60_000;
 /** Reports are taken from this long before the room opens (the device check) until this long after it closed. */
 const REPORT_MARGIN_MS = 30 * 60_000;
 /** Paid sessions, and those cancelled after payment (a creator no-show): late reports still arrive. */
@@ -40,11 +45,15 @@ export function parseDiagnosticsBody(text: string) {
   return diagnosticsBatch.parse(raw);
 }
 
-/** The event's time on Booth's clock: shifted by the client's clock error (received − sentAt), then kept near now. */
-const clampTime = (at: string, now: Date, skewMs: number) => {
-  const t = new Date(at).getTime() + skewMs;
-  return new Date(Math.min(Math.max(t, now.getTime() - CLIENT_CLOCK_SLACK_MS), now.getTime() + CLIENT_CLOCK_SLACK_MS));
-};
+/** Each event's time, bounded to what can be true, never earlier than the one reported before it in the batch. */
+export function eventTimes(ats: string[], window: { from: number; received: number }) {
+  let previous = Number.NEGATIVE_INFINITY;
+  return ats.map((at) => {
+    const t = Math.max(Math.min(Date.parse(at), window.received + FUTURE_SLACK_MS), window.from, previous);
+    previous = t;
+    return new Date(t);
+  });
+}
 
 /** What an event changes on its connection row (participant_connections), if anything. */
 function connectionUpdate(
@@ -120,18 +129,18 @@ export async function recordDiagnostics(actor: Actor, bookingId: string, text: s
 
   await takeDiagnostics(actor.id, bookingId);
   const batch = parseDiagnosticsBody(text);
-  // The room page stamps events on Booth's clock (synced from the token's serverTime). A batch whose
-  // sentAt is 10 s or more off came from a clock that could not be synced: shift it by the difference.
-  // Below that, the difference is mostly the request's own latency, not clock error.
-  const gap = batch.sentAt ? now.getTime() - new Date(batch.sentAt).getTime() : 0;
-  const skewMs = Math.abs(gap) >= UNSYNCED_CLOCK_MS ? gap : 0;
+  // On Booth's clock already (see FUTURE_SLACK_MS): bounded, in the batch's order, never shifted by arrival.
+  const times = eventTimes(
+    batch.events.map((e) => e.at),
+    { from: w.opensAt.getTime() - REPORT_MARGIN_MS, received: now.getTime() },
+  );
   const roomSession = await ensureRoomSession(booking);
 
   return db.$transaction(async (tx) => {
     if (batch.batchId && !(await recordEventOnce(tx, "client", `${actor.id}:${batch.batchId}`, "diagnostics")))
       return { accepted: 0, duplicate: true };
-    for (const e of batch.events) {
-      const at = clampTime(e.at, now, skewMs);
+    for (const [i, e] of batch.events.entries()) {
+      const at = times[i]!;
       const { type, at: _at, ...rest } = e;
       await appendTrace(
         {

@@ -71,7 +71,7 @@ export const diagnosticsBatch = z.object({
   batchId: singleLine()
     .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _")
     .optional(),
-  /** The client's clock when it sent the batch: the server shifts every event by (received − sentAt). */
+  /** The page's clock (Booth's, as synced from round trips) when it sent the batch; informational, never used to shift events. */
   sentAt: z.iso.datetime({ offset: true }).optional(),
   events: z
     .array(diagnosticEvent)

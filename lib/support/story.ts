@@ -93,6 +93,8 @@ export type ConnectionView = {
   relayProtocol: string | null;
   relayUrl: string | null;
   firstMediaMs: number | null;
+  /** When the first remote frame was decoded (Booth's clock). */
+  firstMediaAt: Date | null;
   disconnectReason: string | null;
   failure: string | null;
   failedAfterMs: number | null;
@@ -377,6 +379,7 @@ const emptyConnection = (seq: number): ConnectionView => ({
   relayProtocol: null,
   relayUrl: null,
   firstMediaMs: null,
+  firstMediaAt: null,
   disconnectReason: null,
   failure: null,
   failedAfterMs: null,
@@ -413,6 +416,7 @@ function connectionsFromTrace(events: StoryEvent[], sidToSeq: Map<string, number
         break;
       case "client.first_media":
         c.firstMediaMs ??= num(p, "msFromJoin");
+        c.firstMediaAt ??= e.occurredAt;
         break;
       case "client.attempt_failed":
         c.failure = str(p, "stage");
@@ -465,6 +469,7 @@ function mergeConnection(row: StoryConnection | undefined, t: ConnectionView | u
     relayProtocol: rowHasPath ? row.relayProtocol : base.relayProtocol,
     relayUrl: base.relayUrl,
     firstMediaMs: row.firstMediaMs ?? base.firstMediaMs,
+    firstMediaAt: row.firstMediaAt ?? base.firstMediaAt,
     disconnectReason: row.disconnectReason ?? base.disconnectReason,
     failure: row.failure ?? base.failure,
     failedAfterMs: row.failedAfterMs ?? base.failedAfterMs,
@@ -472,84 +477,169 @@ function mergeConnection(row: StoryConnection | undefined, t: ConnectionView | u
   };
 }
 
-/** The verdict for one participant, in the words support would use on the phone. */
+/** "45 s", "20 min", "1 h 5 min": how long something lasted, for a sentence. */
+export const duration = (ms: number) => {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const min = Math.round(ms / 60_000);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ""}`;
+};
+
+/** One press of Join: its direct attempt and, if it came to that, its relay retry. */
+type Join = { connections: ConnectionView[]; connected: ConnectionView | null; start: number; end: number | null };
+
+/** The participant's joins in order: connections grouped by joinId (each connection alone when it has none). */
+function joinsOf(connections: ConnectionView[]): Join[] {
+  const groups = new Map<string, ConnectionView[]>();
+  for (const c of connections) {
+    const key = c.joinId ?? `seq:${c.seq}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const time = (d: Date | null) => (d ? d.getTime() : null);
+  return [...groups.values()]
+    .map((cs) => {
+      const connected = cs.filter((c) => c.localCandidateType || c.joinedAt).at(-1) ?? null;
+      const starts = cs.map((c) => time(c.tokenAt) ?? time(c.joinedAt) ?? c.seq);
+      return { connections: cs, connected, start: Math.min(...starts), end: time(connected?.leftAt ?? null) };
+    })
+    .sort((x, y) => x.start - y.start || x.connections[0]!.seq - y.connections[0]!.seq);
+}
+
+/** How long the other side's video was on screen in this join (first frame to leaving), when both are known. */
+function videoMs(j: Join): number | null {
+  const c = j.connected;
+  if (!c?.firstMediaAt || !c.leftAt) return null;
+  return Math.max(0, c.leftAt.getTime() - c.firstMediaAt.getTime());
+}
+
+/** How one connected join went: its path, what it rescued, its first video. */
+function connectedText(c: ConnectionView, join: Join, waitedMs: number): { text: string; tone: Tone } {
+  let text: string;
+  let tone: Tone = "good";
+  if (c.localCandidateType && DIRECT.has(c.localCandidateType)) {
+    text = `connected directly (${c.localCandidateType}/${c.protocol ?? "?"})`;
+  } else if (c.localCandidateType === "relay") {
+    tone = "warn";
+    text = `connected through TURN/${(c.relayProtocol ?? c.protocol ?? "?").toUpperCase()}`;
+    // The attempt this one rescued: the one before it in the same press of Join.
+    const failed = join.connections.filter((o) => o.seq < c.seq && o.failure).at(-1);
+    if (failed) {
+      const after = failed.failedAfterMs !== null ? ` for ${seconds(failed.failedAfterMs)}` : "";
+      text +=
+        failed.failure === "signaling"
+          ? ` after the direct attempt could not reach the server${after}`
+          : ` after the direct attempt failed${after}`;
+    } else if (c.policy === "relay") {
+      text += " (relay only)";
+    }
+  } else {
+    tone = "warn";
+    text = "joined (LiveKit), but the browser never reported its path";
+  }
+  if (c.firstMediaMs !== null) {
+    text += `; first video after ${seconds(c.firstMediaMs)}`;
+    if (waitedMs >= 1000) text += ` (${seconds(waitedMs)} of it waiting for the other side's camera)`;
+  }
+  return { text, tone };
+}
+
+/** Why a join that never connected failed, in words ("could not reach the server (signaling)"). */
+function failedJoinText(join: Join): string | null {
+  const last = join.connections.at(-1);
+  if (last?.failure === "signaling") return "could not reach the server (signaling)";
+  if (last?.failure === "ice") {
+    return join.connections.filter((o) => o.failure === "ice").length > 1
+      ? "reached the server, but no media path worked, direct or relay (ICE)"
+      : "reached the server, but no media path worked (ICE)";
+  }
+  return null;
+}
+
+const LATER_DEVICE_WORDS: Record<string, (device: string) => string> = {
+  denied: (d) => `had the ${d} blocked`,
+  busy: (d) => `found the ${d} busy in another app`,
+  not_found: (d) => `found no ${d}`,
+  other: (d) => `could not start the ${d}`,
+};
+
+/**
+ * The verdict for one participant, in the words support would use on the phone, about the whole session,
+ * not only its last attempt. The rule (README, "Support"):
+ * 1. The join (one press of Join, direct then relay) that went best says how they connected: the one that
+ *    showed the other side's video longest, else the last that connected. Its path, what it rescued, its
+ *    first video, and how long the video was on screen (first frame to leaving) when that is known.
+ * 2. Joins that never connected (and device errors) after it are named ("a later rejoin had the camera
+ *    blocked"); later joins that connected are counted ("came back twice"); reconnects are counted.
+ * 3. Nobody connected: the last join's failure (signaling, then ICE), then a device error, then how far
+ *    the token got, as the metrics' failure causes do.
+ */
 export function verdictFor(
   connections: ConnectionView[],
   events: StoryEvent[],
   waitedMs = 0,
 ): { verdict: string; tone: Tone } {
-  const connected = connections.filter((c) => c.localCandidateType || c.joinedAt);
-  const withPath = connected.filter((c) => c.localCandidateType);
-  const c = withPath.at(-1) ?? connected.at(-1);
-  if (c) {
-    let text: string;
-    let tone: Tone = "good";
-    if (c.localCandidateType && DIRECT.has(c.localCandidateType)) {
-      text = `connected directly (${c.localCandidateType}/${c.protocol ?? "?"})`;
-    } else if (c.localCandidateType === "relay") {
-      tone = "warn";
-      text = `connected through TURN/${(c.relayProtocol ?? c.protocol ?? "?").toUpperCase()}`;
-      // The attempt this one rescued: the same press of Join when known, else the connection just before.
-      const earlier = connections.filter((o) => o.seq < c.seq && (c.joinId ? o.joinId === c.joinId : true));
-      const failed = earlier.filter((o) => o.failure).at(-1);
-      if (failed) {
-        const after = failed.failedAfterMs !== null ? ` for ${seconds(failed.failedAfterMs)}` : "";
-        text +=
-          failed.failure === "signaling"
-            ? ` after the direct attempt could not reach the server${after}`
-            : ` after the direct attempt failed${after}`;
-      } else if (c.policy === "relay") {
-        text += " (relay only)";
-      }
-    } else {
-      tone = "warn";
-      text = "joined (LiveKit), but the browser never reported its path";
-    }
-    if (c.firstMediaMs !== null) {
-      text += `; first video after ${seconds(c.firstMediaMs)}`;
-      if (waitedMs >= 1000) text += ` (${seconds(waitedMs)} of it waiting for the other side's camera)`;
-    } else {
+  const joins = joinsOf(connections);
+  const connected = joins.filter((j) => j.connected);
+  const withVideo = connected.filter((j) => j.connected!.firstMediaMs !== null);
+  const best =
+    withVideo.reduce<Join | null>((b, j) => (b === null || (videoMs(j) ?? -1) > (videoMs(b) ?? -1) ? j : b), null) ??
+    connected.at(-1) ??
+    null;
+  const deviceErrors = events.filter(
+    (e): e is StoryEvent & { ok: true; type: "client.device_error" } => e.ok && e.type === "client.device_error",
+  );
+
+  if (best) {
+    const c = best.connected!;
+    let { text, tone } = connectedText(c, best, waitedMs);
+    const shown = videoMs(best);
+    if (c.firstMediaMs === null) {
       text += "; never saw the other side's video";
       tone = "warn";
+    } else if (shown !== null && shown >= 1000) {
+      text += `; saw the other side's video for ${duration(shown)}`;
     }
+    const after = joins.filter((j) => j.start > best.start);
+    const notes: string[] = [];
+    const cameBack = after.filter((j) => j.connected).length;
+    if (cameBack) notes.push(`left and came back ${cameBack === 1 ? "once" : `${cameBack} times`}`);
+    for (const j of after) {
+      const why = j.connected ? null : failedJoinText(j);
+      if (why) notes.push(`a later rejoin ${why}`);
+    }
+    const bestEnd = best.end ?? c.firstMediaAt?.getTime() ?? best.start;
+    for (const e of deviceErrors.filter((d) => d.occurredAt.getTime() > bestEnd)) {
+      const words = LATER_DEVICE_WORDS[e.payload.error] ?? LATER_DEVICE_WORDS.other!;
+      const note = `a later rejoin ${words(e.payload.device)}`;
+      if (!notes.includes(note)) notes.push(note);
+    }
+    const failedBefore = joins.filter((j) => j.start < best.start && !j.connected && failedJoinText(j)).length;
+    if (failedBefore)
+      notes.push(`${failedBefore === 1 ? "an earlier join" : `${failedBefore} earlier joins`} did not connect`);
     const reconnects = connections.reduce((n, o) => n + o.reconnects, 0);
-    if (reconnects) text += `; reconnected ${reconnects === 1 ? "once" : `${reconnects} times`}`;
-    return { verdict: text, tone };
+    if (reconnects) notes.push(`reconnected ${reconnects === 1 ? "once" : `${reconnects} times`}`);
+    if (notes.some((n) => n.startsWith("a later rejoin"))) tone = tone === "good" ? "warn" : tone;
+    return { verdict: [text, ...notes].join("; "), tone };
   }
 
-  // Same order as the metrics' failure causes: the browser's own reason for giving up its last attempt,
-  // then a device failure, then how far the token got.
-  const tokened = connections.filter((o) => o.tokenAt);
-  const last = (tokened.length ? tokened : connections).at(-1);
-  if (last?.failure === "signaling") return { verdict: "could not reach the server (signaling)", tone: "bad" };
-  if (last?.failure === "ice") {
-    const tried = connections.filter((o) => o.failure === "ice").length;
-    return {
-      verdict:
-        tried > 1
-          ? "reached the server, but no media path worked, direct or relay (ICE)"
-          : "reached the server, but no media path worked (ICE)",
-      tone: "bad",
-    };
-  }
-  const deviceError = events.filter((e) => e.type === "client.device_error").at(-1);
+  // Nobody connected. Same order as the metrics' failure causes: the browser's own reason for giving up its
+  // last join, then a device failure, then how far the token got.
+  const lastJoin = joins.filter((j) => j.connections.some((o) => o.tokenAt)).at(-1) ?? joins.at(-1);
+  const why = lastJoin ? failedJoinText(lastJoin) : null;
+  if (why) return { verdict: why, tone: "bad" };
+  const deviceError = deviceErrors.at(-1);
   if (deviceError) {
-    const p = payloadOf(deviceError);
-    const words = DEVICE_ERROR_WORDS[str(p, "error") ?? "other"] ?? DEVICE_ERROR_WORDS.other!;
-    return { verdict: words(str(p, "device") ?? "camera"), tone: "bad" };
+    const words = DEVICE_ERROR_WORDS[deviceError.payload.error] ?? DEVICE_ERROR_WORDS.other!;
+    return { verdict: words(deviceError.payload.device), tone: "bad" };
   }
-  if (last) {
+  if (lastJoin) {
     if (connections.some((o) => o.signalAt))
       return { verdict: "reached the server but never joined the room", tone: "bad" };
     return { verdict: "got a token but never joined", tone: "bad" };
   }
-  const refused = events.filter((e) => e.type === "token.refused").at(-1);
-  if (refused) {
-    const reason = str(payloadOf(refused), "reason");
-    return {
-      verdict: `never joined (refused a token${reason ? `: ${REFUSAL_WORDS[reason] ?? reason}` : ""})`,
-      tone: "neutral",
-    };
+  const refused = events.filter((e) => e.ok && e.type === "token.refused").at(-1);
+  if (refused?.ok && refused.type === "token.refused") {
+    const reason = refused.payload.reason;
+    return { verdict: `never joined (refused a token: ${REFUSAL_WORDS[reason] ?? reason})`, tone: "neutral" };
   }
   return { verdict: "never joined", tone: "neutral" };
 }

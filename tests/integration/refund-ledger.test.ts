@@ -175,7 +175,7 @@ describe("refunds that fail", () => {
   });
 
   it("a network fault leaves the refund requested for the sweep (same key), never failed", async () => {
-    const { bookingId, admin, payment } = await paidBooking();
+    const { bookingId, admin } = await paidBooking();
     const create = vi.spyOn(testGateway, "createRefund").mockRejectedValueOnce(new Error("socket hang up"));
     await expectFault("the refund call to Stripe fails with a network error", () =>
       adminRefundBooking(admin, bookingId, { amountCents: 700, reason: "goodwill" }),

@@ -64,7 +64,7 @@ const CHECKED_WRITERS = new Set([
 ]);
 
 /** Every status write in `source` (a Prisma update of one of the four entities with data.status, or raw SQL), by enclosing function. */
-export function statusWrites(file: string, source: string) {
+function statusWrites(file: string, source: string) {
   const sf = ts.createSourceFile(
     file,
     source,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DiagnosticsReporter, selectedPathFromStats, type SendResult } from "@/components/room/diagnostics-reporter";
+import {
+  DiagnosticsReporter,
+  fetchTransport,
+  selectedPathFromStats,
+  type SendResult,
+} from "@/components/room/diagnostics-reporter";
 import { diagnosticsBatch, MAX_DIAGNOSTICS_BODY } from "@/lib/sessions/schemas";
 
 function recorder(results: SendResult[] = []) {
@@ -300,5 +305,41 @@ describe("the selected ICE path from WebRTC stats", () => {
         ]),
       ),
     ).toBeNull();
+  });
+});
+
+describe("the diagnostics transport", () => {
+  it("resends after a 409 (the server lost a race and wrote nothing), 429 and 5xx; drops other refusals", async () => {
+    const answers = [409, 429, 503, 413, 422, 202];
+    const seen: SendResult[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async () => new Response(null, { status: answers.shift()! })) as typeof fetch;
+    try {
+      const send = fetchTransport("/api/sessions/b1/diagnostics");
+      for (let i = 0; i < 6; i++) seen.push(await send("{}", { keepalive: false }));
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(seen).toEqual(["retry", "retry", "retry", "drop", "drop", "ok"]);
+  });
+});
+
+describe("a browser whose clock is wrong", () => {
+  it("stamps its events on Booth's clock, from the offset one round trip measured", async () => {
+    const { offsetFromRoundTrip } = await import("@/components/room/server-clock");
+    const server = Date.parse("2026-12-02T10:00:00.000Z");
+    const skew = 2 * 3_600_000 + 1234; // the browser is two hours and a bit ahead
+    // A token request: sent at the browser's t, answered 300 ms later; the server stamped it halfway.
+    const sentAt = server + skew - 150;
+    const offset = offsetFromRoundTrip(new Date(server).toISOString(), sentAt, sentAt + 300);
+    expect(offset).toBe(-skew);
+    const browserNow = server + skew + 5000; // five seconds later, by the browser's clock
+    const r = recorder();
+    const rep = new DiagnosticsReporter(r.send, 2000, () => browserNow + offset);
+    rep.report({ type: "reconnecting", seq: 1 });
+    await rep.flush();
+    expect(r.bodies[0]!.events[0]!.at).toBe(new Date(server + 5000).toISOString());
+    expect(r.bodies[0]!.sentAt).toBe(new Date(server + 5000).toISOString());
+    expect(Number.isNaN(offsetFromRoundTrip(undefined, 0, 1))).toBe(true);
   });
 });

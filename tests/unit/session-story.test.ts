@@ -427,3 +427,154 @@ describe("session story: waiting for the other side", () => {
     expect(verdicts(story({ events: early })).viewer).toBe("connected directly (host/udp); first video after 0.8 s");
   });
 });
+
+describe("session story: the verdict sums up the whole session, not the last attempt", () => {
+  const MIN = 60_000;
+  /** A whole join of the viewer (its own joinId): token, path, first video, LiveKit's join and leave. */
+  const viewerJoin = (ms: number, seq: number, opts: { leaveAfter?: number; relay?: boolean } = {}) => {
+    const joinId = `join-v-${seq}`;
+    const ref = {
+      role: "viewer",
+      seq,
+      attempt: 1,
+      policy: "all",
+      joinId,
+      identity: VIEWER,
+      participantSid: `PA_v${seq}`,
+    };
+    return [
+      ev("token.issued", ms, "app", VIEWER, {
+        role: "viewer",
+        seq,
+        attempt: 1,
+        policy: "all",
+        joinId,
+        roomName: "booth-b1",
+        expiresAt: at(ms + 300_000).toISOString(),
+      }),
+      ev("participant.joined", ms + 200, "livekit", VIEWER, { ...ref, webhookId: `wj${seq}` }),
+      client("ice_selected", VIEWER, ms + 400, {
+        seq,
+        attempt: 1,
+        joinId,
+        localCandidateType: opts.relay ? "relay" : "host",
+        protocol: "udp",
+        ...(opts.relay ? { relayProtocol: "udp" } : {}),
+      }),
+      client("first_media", VIEWER, ms + 900, { seq, attempt: 1, joinId, msFromJoin: 900 }),
+      ...(opts.leaveAfter !== undefined
+        ? [
+            ev("participant.left", ms + opts.leaveAfter, "livekit", VIEWER, {
+              ...ref,
+              disconnectReason: "CLIENT_INITIATED",
+              webhookId: `wl${seq}`,
+            }),
+          ]
+        : []),
+    ];
+  };
+
+  it("twenty minutes of video, then a rejoin with the camera blocked", () => {
+    const events = [
+      ...viewerJoin(0, 1, { leaveAfter: 20 * MIN + 900 }),
+      ev("token.issued", 21 * MIN, "app", VIEWER, {
+        role: "viewer",
+        seq: 2,
+        attempt: 1,
+        policy: "all",
+        joinId: "join-v-2",
+        roomName: "booth-b1",
+        expiresAt: at(22 * MIN).toISOString(),
+      }),
+      client("device_error", VIEWER, 21 * MIN + 100, { device: "camera", error: "denied" }),
+    ];
+    const s = story({ events });
+    expect(verdicts(s).viewer).toBe(
+      "connected directly (host/udp); first video after 0.9 s; saw the other side's video for 20 min; a later rejoin had the camera blocked",
+    );
+    expect(s.participants[0]!.tone).toBe("warn");
+  });
+
+  it("leave and return: both joins saw video; the longer one speaks, the return is counted", () => {
+    const s = story({
+      events: [...viewerJoin(0, 1, { leaveAfter: 5 * MIN }), ...viewerJoin(6 * MIN, 2, { leaveAfter: 30 * MIN })],
+    });
+    expect(verdicts(s).viewer).toBe(
+      "connected directly (host/udp); first video after 0.9 s; saw the other side's video for 30 min",
+    );
+    // The first join was the longer one: its return is what follows it.
+    const t = story({
+      events: [...viewerJoin(0, 1, { leaveAfter: 25 * MIN }), ...viewerJoin(26 * MIN, 2, { leaveAfter: 3 * MIN })],
+    });
+    expect(verdicts(t).viewer).toBe(
+      "connected directly (host/udp); first video after 0.9 s; saw the other side's video for 25 min; left and came back once",
+    );
+  });
+
+  it("relay after direct in one join, then a later rejoin that could not reach the server", () => {
+    const events = [
+      ...relayCreator(0),
+      ev("participant.joined", 5500, "livekit", CREATOR, {
+        role: "creator",
+        seq: 2,
+        attempt: 2,
+        policy: "relay",
+        joinId: `join-${CREATOR}`,
+        identity: CREATOR,
+        participantSid: "PA_c2",
+        webhookId: "wjc",
+      }),
+      ev("participant.left", 15 * MIN, "livekit", CREATOR, {
+        role: "creator",
+        seq: 2,
+        attempt: 2,
+        policy: "relay",
+        joinId: `join-${CREATOR}`,
+        identity: CREATOR,
+        participantSid: "PA_c2",
+        disconnectReason: "CLIENT_INITIATED",
+        webhookId: "wlc",
+      }),
+      token(CREATOR, 16 * MIN, 3, 1, "join-c-late"),
+      client("attempt_failed", CREATOR, 16 * MIN + 5000, {
+        attempt: 1,
+        seq: 3,
+        joinId: "join-c-late",
+        stage: "signaling",
+        afterMs: 5000,
+      }),
+    ];
+    expect(verdicts(story({ events })).creator).toBe(
+      "connected through TURN/UDP after the direct attempt failed for 5.0 s; first video after 6.2 s; saw the other side's video for 15 min; a later rejoin could not reach the server (signaling)",
+    );
+  });
+
+  it("a tab switch (reconnecting, reconnected) within one join is a reconnect, not a new join", () => {
+    const events = [
+      ...viewerJoin(0, 1, { leaveAfter: 10 * MIN }),
+      client("reconnecting", VIEWER, 3 * MIN, { seq: 1, attempt: 1, joinId: "join-v-1" }),
+      client("reconnected", VIEWER, 3 * MIN + 2000, { seq: 1, attempt: 1, joinId: "join-v-1" }),
+      client("reconnecting", VIEWER, 6 * MIN, { seq: 1, attempt: 1, joinId: "join-v-1" }),
+    ];
+    expect(verdicts(story({ events })).viewer).toBe(
+      "connected directly (host/udp); first video after 0.9 s; saw the other side's video for 10 min; reconnected 2 times",
+    );
+  });
+
+  it("an earlier join that failed does not hide a later one that worked", () => {
+    const events = [
+      token(VIEWER, 0, 1, 1, "join-v-early"),
+      client("attempt_failed", VIEWER, 5000, {
+        attempt: 1,
+        seq: 1,
+        joinId: "join-v-early",
+        stage: "ice",
+        afterMs: 5000,
+      }),
+      ...viewerJoin(MIN, 2, { leaveAfter: 12 * MIN }),
+    ];
+    expect(verdicts(story({ events })).viewer).toBe(
+      "connected directly (host/udp); first video after 0.9 s; saw the other side's video for 12 min; an earlier join did not connect",
+    );
+  });
+});
