@@ -59,6 +59,12 @@ type Join = {
 };
 
 class TokenError extends Error {}
+/** The server could not reach the video service: worth a few automatic retries, not the relay route. */
+class ServiceUnreachable extends TokenError {}
+/** Waits before each automatic retry while the video service is unreachable (bounded: then the user decides). */
+const UNREACHABLE_RETRY_MS = [2000, 4000, 8000, 15_000];
+const STILL_UNREACHABLE =
+  "The video service is still not reachable. Nothing is lost: press Join again in a few minutes, or contact support if it lasts.";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -153,10 +159,14 @@ export function SessionRoom({
     } catch {
       throw new TokenError("We could not reach the server. Check your internet connection and press Join again.");
     }
-    const body = (await res.json().catch(() => ({}))) as Partial<TokenResponse> & { error?: string };
+    const body = (await res.json().catch(() => ({}))) as Partial<TokenResponse> & {
+      error?: string;
+      details?: { reason?: string };
+    };
     if (!res.ok) {
       // The server's own words: "The room opens at 14:50 in your time zone…", "This session ended…".
       const text = body.error ?? "Something went wrong on our side. Press Join again in a moment.";
+      if (res.status === 503 && body.details?.reason === "livekit_unreachable") throw new ServiceUnreachable(text);
       if (res.status === 401 || res.status === 403 || res.status === 404) throw new FatalConnectError(text);
       throw new TokenError(text);
     }
@@ -243,12 +253,24 @@ export function SessionRoom({
     join.current = j;
     setClosingSoon(null);
     setPhase({ kind: "connecting", text: STATUS_TEXT.connecting });
-    let first: TokenResponse;
-    try {
-      first = await fetchToken(j, 1, "all");
-    } catch (err) {
-      if (live(j)) setPhase({ kind: "prejoin", error: err instanceof Error ? err.message : String(err) });
-      return;
+    let first: TokenResponse | undefined;
+    for (let retry = 0; !first; retry++) {
+      try {
+        first = await fetchToken(j, 1, "all");
+      } catch (err) {
+        if (!live(j)) return;
+        // The video service is away: say so and try again, a few times, without a relay retry (it would not help).
+        if (err instanceof ServiceUnreachable && retry < UNREACHABLE_RETRY_MS.length) {
+          setPhase({ kind: "connecting", text: err.message });
+          await sleep(UNREACHABLE_RETRY_MS[retry]!);
+          if (!live(j)) return;
+          continue;
+        }
+        const message =
+          err instanceof ServiceUnreachable ? STILL_UNREACHABLE : err instanceof Error ? err.message : String(err);
+        setPhase({ kind: "prejoin", error: message });
+        return;
+      }
     }
     if (!live(j)) return;
     const result = await runConnectPolicy<{ room: Room; token: TokenResponse }>({

@@ -1,5 +1,12 @@
 import "server-only";
-import { AccessToken, DataPacket_Kind, RoomServiceClient, TrackSource, WebhookReceiver } from "livekit-server-sdk";
+import {
+  AccessToken,
+  DataPacket_Kind,
+  RoomServiceClient,
+  TrackSource,
+  TwirpError,
+  WebhookReceiver,
+} from "livekit-server-sdk";
 import { env } from "@/lib/env";
 import { SERVER_TOPIC, type ParticipantMetadata, type ServerMessage } from "./schemas";
 
@@ -12,6 +19,8 @@ export function roomService() {
     env.LIVEKIT_URL.replace(/^ws/, "http"),
     env.LIVEKIT_API_KEY,
     env.LIVEKIT_API_SECRET,
+    // A call the server does not answer in time is a server that is not there, for the token path too.
+    { requestTimeout: 5 },
   ));
 }
 
@@ -106,4 +115,16 @@ export async function closeRoom(roomName: string) {
     if (isRoomGone(err)) return;
     throw err;
   }
+}
+
+/**
+ * True when livekit-server could not be reached at all (refused, reset, no answer in time), as opposed to
+ * answering with an error (a TwirpError carries its HTTP status: that is a misconfiguration, our fault).
+ */
+export function isUnreachable(err: unknown) {
+  if (err instanceof TwirpError) return false;
+  const text = `${(err as Error)?.name ?? ""} ${(err as Error)?.message ?? ""} ${String((err as { cause?: unknown })?.cause ?? "")}`;
+  return /fetch failed|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|ETIMEDOUT|UND_ERR|socket|network|timeout|timed out|abort/i.test(
+    text,
+  );
 }

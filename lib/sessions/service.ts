@@ -3,13 +3,19 @@ import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { isValidTimeZone } from "@/lib/time";
 import { appendTrace } from "@/lib/trace/service";
 import { takeToken } from "./limits";
-import { ensureLivekitRoom, publicLivekitUrl, signJoinToken } from "./livekit";
+import { ensureLivekitRoom, isUnreachable, publicLivekitUrl, signJoinToken } from "./livekit";
 import { decideToken, roomNameFor, type SessionWindowConfig } from "./rules/token-policy";
 import { tokenRequest, type TokenResponse } from "./schemas";
+
+const log = logger.child({ module: "session-tokens" });
+
+/** What the room page shows while the media server is away (and retries). */
+export const LIVEKIT_UNREACHABLE = "The video service is not reachable right now; we are retrying…";
 
 export const windowConfig = (): SessionWindowConfig => ({
   joinEarlyMinutes: env.SESSION_JOIN_EARLY_MINUTES,
@@ -98,7 +104,31 @@ export async function issueSessionToken(
   const roomSession = await ensureRoomSession(booking);
   // livekit-server does not create rooms on join (room.auto_create: false): Booth opens the room here,
   // inside the join window, so a token (or a refreshed one) cannot reopen it after the server closed it.
-  await ensureLivekitRoom(roomSession.roomName, decision.window.closesAt, now);
+  try {
+    await ensureLivekitRoom(roomSession.roomName, decision.window.closesAt, now);
+  } catch (err) {
+    if (!isUnreachable(err)) throw err;
+    // The media server did not answer: the trace says so (support's verdict: "the media server was
+    // unreachable", not "got a token but never joined"), and the page retries after a short wait.
+    log.warn({ err, room: roomSession.roomName }, "livekit-server unreachable while opening a room");
+    await appendTrace({
+      traceId: booking.traceId,
+      type: "livekit.unreachable",
+      source: "app",
+      actorId: user.id,
+      occurredAt: now,
+      payload: {
+        role: decision.role,
+        stage: "room",
+        attempt,
+        error: String((err as Error)?.message ?? err).slice(0, 200),
+      },
+    });
+    throw new AppError("unavailable", LIVEKIT_UNREACHABLE).withDetails({
+      reason: "livekit_unreachable",
+      retryAfterSeconds: 3,
+    });
+  }
   // A token never outlives the room's window.
   const ttlSeconds = Math.max(
     1,

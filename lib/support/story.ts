@@ -252,6 +252,8 @@ export function describeEvent(e: StoryEvent, role: SessionRole | null, currency:
       return `Token issued to ${the} (attempt ${e.payload.attempt ?? 1}, ${policyWords(e.payload.policy)})`;
     case "token.refused":
       return `Token refused to ${the}: ${REFUSAL_WORDS[e.payload.reason] ?? e.payload.reason}`;
+    case "livekit.unreachable":
+      return `The media server did not answer when ${the} asked to join (${e.payload.error})`;
     case "room.started":
       return `Room started (${src})`;
     case "room.finished":
@@ -623,6 +625,14 @@ export function verdictFor(
 
   // Nobody connected. Same order as the metrics' failure causes: the browser's own reason for giving up its
   // last join, then a device failure, then how far the token got.
+  // The media server itself did not answer: nothing the participant's network or browser could have done.
+  const unreachable = events.filter((e) => e.ok && e.type === "livekit.unreachable");
+  if (unreachable.length && !connections.some((o) => o.joinedAt)) {
+    return {
+      verdict: `the media server was unreachable (${unreachable.length === 1 ? "once" : `${unreachable.length} tries`}); never joined`,
+      tone: "bad",
+    };
+  }
   const lastJoin = joins.filter((j) => j.connections.some((o) => o.tokenAt)).at(-1) ?? joins.at(-1);
   const why = lastJoin ? failedJoinText(lastJoin) : null;
   if (why) return { verdict: why, tone: "bad" };

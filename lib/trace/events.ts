@@ -135,6 +135,13 @@ export const tracePayloads = {
   // ---------------------------------------------------------------- live rooms (app)
   "token.issued": obj({ ...connectionRef, role, roomName: z.string(), expiresAt: iso }),
   "token.refused": obj({ reason: z.string(), attempt: z.number().int() }),
+  /** livekit-server did not answer Booth (opening the room for a token): the user was told, the page retries. */
+  "livekit.unreachable": obj({
+    role: role.nullable(),
+    stage: z.enum(["room"]),
+    attempt: z.number().int(),
+    error: z.string(),
+  }),
   "session.warned": obj({ endsAt: iso, closesAt: iso, roomName: z.string(), result: z.string() }),
   "session.closed": obj({ roomName: z.string(), closedAt: iso }),
   "session.settled": obj({
