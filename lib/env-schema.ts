@@ -51,6 +51,12 @@ const schema = z.object({
   METRIC_MAX_JOIN_TO_MEDIA_P50_MS: z.coerce.number().int().positive().default(3000),
   METRIC_MAX_JOIN_TO_MEDIA_P95_MS: z.coerce.number().int().positive().default(8000),
 
+  /** Group shows: viewers on stage (publishing camera and microphone) at once. */
+  GROUP_STAGE_MAX: z.coerce.number().int().min(1).max(10).default(1),
+  /** Tips: the smallest and largest amount a viewer may give, in the currency's minor unit. */
+  TIP_MIN_CENTS: z.coerce.number().int().min(50).default(100),
+  TIP_MAX_CENTS: z.coerce.number().int().min(100).default(50_000),
+
   /** Unpaid holds (booked times and show seats waiting for payment) one viewer may have at once, across creators. */
   HOLDS_MAX_UNPAID: z.coerce.number().int().min(1).max(50).default(2),
   /** Checkouts one user may start per hour. */

@@ -1,6 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { actingPartyOf } from "@/lib/auth/parties";
+import { assertNotBanned } from "@/lib/creators/bans";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -44,6 +45,7 @@ export async function bookSlot(
   if (offering.kind !== "private_session")
     throw new AppError("invalid", "Group rooms are sold as tickets, not by time slot.");
   if (offering.creator.userId === actor.id) throw new AppError("invalid", "You can't book your own session.");
+  await assertNotBanned(offering.creatorId, actor.id);
 
   const now = new Date();
   const endsAt = new Date(input.startsAt.getTime() + offering.durationMinutes * 60_000);

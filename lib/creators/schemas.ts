@@ -51,7 +51,7 @@ export const updateProfileInput = z.object({
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
 
 /** Price typed in major units ("25.00"), stored in cents. */
-const priceField = singleLine()
+export const priceField = singleLine()
   .trim()
   .min(1, "Enter a price, like 25.00")
   .transform((text, ctx) => {

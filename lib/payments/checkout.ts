@@ -21,7 +21,12 @@ async function limitUnpaidHolds(tx: Tx, payerId: string, now = new Date()) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`holds:${payerId}`}))`;
   const holdMs = env.BOOKING_HOLD_MINUTES * 60_000;
   const live = await tx.payment.findMany({
-    where: { payerId, status: "pending", createdAt: { gt: new Date(now.getTime() - holdMs) } },
+    where: {
+      payerId,
+      kind: { in: ["booking", "ticket"] },
+      status: "pending",
+      createdAt: { gt: new Date(now.getTime() - holdMs) },
+    },
     orderBy: { createdAt: "asc" },
     select: { createdAt: true },
   });
@@ -49,7 +54,8 @@ export async function createPendingPayment(
   },
 ) {
   await takeBudget("checkout", p.payerId);
-  await limitUnpaidHolds(tx, p.payerId);
+  // A tip holds nothing anyone else could want: only bookings and tickets count as holds.
+  if (p.purchase.kind !== "tip") await limitUnpaidHolds(tx, p.payerId);
   return tx.payment.create({
     data: {
       traceId: p.traceId,

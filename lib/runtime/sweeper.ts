@@ -6,6 +6,7 @@ import { deliverPendingEmails } from "@/lib/mail/service";
 import { runEffects } from "@/lib/ops/outbox";
 import { reconcileRefunds } from "@/lib/payments/refunds";
 import { sweepSessions } from "@/lib/sessions/lifecycle";
+import { sweepShows } from "@/lib/shows/lifecycle";
 import { sweepLapsedTicketHolds } from "@/lib/shows/transition";
 import { installEffects } from "./effects";
 import { purchases } from "./purchases";
@@ -53,5 +54,8 @@ export function startSweepers() {
   installEffects();
   every("payments-and-mail", 30_000, sweepOnce);
   every("outbox", env.OUTBOX_SWEEP_MS, () => runEffects());
-  every("sessions", env.SESSION_SWEEP_MS, () => sweepSessions());
+  every("sessions", env.SESSION_SWEEP_MS, async () => {
+    await sweepSessions();
+    await sweepShows();
+  });
 }

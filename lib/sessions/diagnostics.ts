@@ -1,4 +1,5 @@
 import "server-only";
+import { partyOf } from "@/lib/auth/parties";
 import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -8,7 +9,7 @@ import { appendTrace } from "@/lib/trace/service";
 import type { TraceEventType } from "@/lib/trace/events";
 import { takeDiagnostics } from "./limits";
 import { PAID_BOOKING } from "@/lib/bookings/state";
-import { sessionWindow } from "./rules/token-policy";
+import { type SessionWindow, sessionWindow } from "./rules/token-policy";
 import type { DiagnosticEvent } from "@/lib/trace/client-events";
 import { diagnosticsBatch, MAX_DIAGNOSTICS_BODY } from "./schemas";
 import { ensureRoomSession, windowConfig } from "./service";
@@ -109,32 +110,60 @@ export async function recordDiagnostics(actor: Actor, bookingId: string, text: s
       creator: { select: { userId: true } },
     },
   });
-  const role = !booking
-    ? null
-    : booking.viewerId === actor.id
-      ? "viewer"
-      : booking.creator.userId === actor.id
-        ? "creator"
-        : null;
+  const role = booking
+    ? partyOf(actor.id, { viewerId: booking.viewerId, creatorUserId: booking.creator.userId })
+    : null;
   if (!booking || !role) throw new AppError("forbidden", "Only this session's viewer and creator can report on it.");
-  // Only a paid session, around the time its room is open, has anything to report.
-  const w = sessionWindow(booking, windowConfig());
+  return recordRoomDiagnostics(
+    actor,
+    {
+      key: bookingId,
+      traceId: booking.traceId,
+      role,
+      window: sessionWindow(booking, windowConfig()),
+      // Only a paid session (or one cancelled after payment: a creator no-show) has anything to report.
+      reportable: REPORTABLE.has(booking.status),
+      roomSession: () => ensureRoomSession(booking),
+    },
+    text,
+    now,
+  );
+}
+
+/** A room a participant reports on: whose trace, which side, the window, and its room-session row. */
+export type DiagnosticsRoom = {
+  /** The room's id for the participant's rate limit (a booking's, a show's). */
+  key: string;
+  traceId: string;
+  role: "viewer" | "creator";
+  window: SessionWindow;
+  reportable: boolean;
+  roomSession(): Promise<{ id: string }>;
+};
+
+/**
+ * Stores one batch of a participant's reports about a room: each event a `client.*` trace event on their
+ * trace and a change of the connection row it names (by seq), in one transaction; a batch sent twice
+ * (same batchId) is stored once. Only around the room's window, DIAGNOSTICS_MAX_BATCHES_PER_MINUTE a minute.
+ */
+export async function recordRoomDiagnostics(actor: Actor, room: DiagnosticsRoom, text: string, now = new Date()) {
+  const w = room.window;
   if (
-    !REPORTABLE.has(booking.status) ||
+    !room.reportable ||
     now.getTime() < w.opensAt.getTime() - REPORT_MARGIN_MS ||
     now.getTime() > w.closesAt.getTime() + REPORT_MARGIN_MS
   ) {
     throw new AppError("forbidden", "This session's room is not open, so there is nothing to report on it.");
   }
-
-  await takeDiagnostics(actor.id, bookingId);
+  const role = room.role;
+  await takeDiagnostics(actor.id, room.key);
   const batch = parseDiagnosticsBody(text);
   // On Booth's clock already (see FUTURE_SLACK_MS): bounded, in the batch's order, never shifted by arrival.
   const times = eventTimes(
     batch.events.map((e) => e.at),
     { from: w.opensAt.getTime() - REPORT_MARGIN_MS, received: now.getTime() },
   );
-  const roomSession = await ensureRoomSession(booking);
+  const roomSession = await room.roomSession();
 
   return db.$transaction(async (tx) => {
     if (batch.batchId && !(await recordEventOnce(tx, "client", `${actor.id}:${batch.batchId}`, "diagnostics")))
@@ -144,7 +173,7 @@ export async function recordDiagnostics(actor: Actor, bookingId: string, text: s
       const { type, at: _at, ...rest } = e;
       await appendTrace(
         {
-          traceId: booking.traceId,
+          traceId: room.traceId,
           type: `client.${type}` as TraceEventType,
           source: "client",
           actorId: actor.id,

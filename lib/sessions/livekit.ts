@@ -41,6 +41,12 @@ export async function signJoinToken(input: {
   name: string;
   metadata: ParticipantMetadata;
   ttlSeconds: number;
+  /**
+   * What the participant may publish: "full" (a private session's two sides, a show's creator), "stage" (a
+   * show's viewer invited on stage: camera and microphone), "audience" (nothing: not even data; chat goes
+   * through Booth). Enforced by livekit-server, not only hidden in the UI.
+   */
+  publish?: "full" | "stage" | "audience";
 }) {
   const at = new AccessToken(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET, {
     identity: input.identity,
@@ -48,8 +54,11 @@ export async function signJoinToken(input: {
     ttl: input.ttlSeconds,
     metadata: JSON.stringify(input.metadata),
   });
-  const sources = [TrackSource.CAMERA, TrackSource.MICROPHONE];
-  if (input.metadata.role === "creator") sources.push(TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO);
+  const publish = input.publish ?? "full";
+  const sources = publish === "audience" ? [] : [TrackSource.CAMERA, TrackSource.MICROPHONE];
+  if (publish === "full" && input.metadata.role === "creator") {
+    sources.push(TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO);
+  }
   at.addGrant({
     room: input.roomName,
     roomJoin: true,
@@ -57,10 +66,11 @@ export async function signJoinToken(input: {
     roomList: false,
     roomAdmin: false,
     roomRecord: false,
-    canPublish: true,
+    canPublish: publish !== "audience",
     canPublishSources: sources,
     canSubscribe: true,
-    canPublishData: true,
+    // A private session's browsers send nothing the server trusts over data either; a show's audience sends none.
+    canPublishData: publish === "full",
     canUpdateOwnMetadata: false,
   });
   return at.toJwt();
@@ -70,7 +80,7 @@ export async function signJoinToken(input: {
  * Creates the room if it does not exist (createRoom returns the existing one otherwise). An empty room
  * lingers a few minutes so a participant who reloads finds it, never past the window's end.
  */
-export async function ensureLivekitRoom(roomName: string, closesAt: Date, now = new Date()) {
+export async function ensureLivekitRoom(roomName: string, closesAt: Date, now = new Date(), maxParticipants = 4) {
   // A room this process created moments ago still exists (it lingers at least a minute even when empty):
   // the second participant's token, or a retry, need not ask livekit-server again.
   const fresh = recentlyCreated.get(roomName);
@@ -80,7 +90,7 @@ export async function ensureLivekitRoom(roomName: string, closesAt: Date, now = 
     name: roomName,
     emptyTimeout: Math.min(600, left),
     departureTimeout: Math.min(120, left),
-    maxParticipants: 4,
+    maxParticipants,
   });
   if (recentlyCreated.size > 1000) recentlyCreated.clear();
   recentlyCreated.set(roomName, Date.now() + ROOM_KNOWN_MS);
@@ -127,4 +137,26 @@ export function isUnreachable(err: unknown) {
   return /fetch failed|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|ETIMEDOUT|UND_ERR|socket|network|timeout|timed out|abort/i.test(
     text,
   );
+}
+
+/** Changes what a participant may publish, on the server (a show's stage: invited on it, or sent back). */
+export async function setPublishPermission(roomName: string, identity: string, onStage: boolean) {
+  await roomService().updateParticipant(roomName, identity, {
+    permission: {
+      canSubscribe: true,
+      canPublish: onStage,
+      canPublishData: false,
+      canPublishSources: onStage ? [TrackSource.CAMERA, TrackSource.MICROPHONE] : [],
+      canUpdateMetadata: false,
+      hidden: false,
+    },
+  });
+}
+
+/** Sends a server message to some participants only (by identity). */
+export async function sendServerMessageTo(roomName: string, identities: string[], message: ServerMessage) {
+  await roomService().sendData(roomName, new TextEncoder().encode(JSON.stringify(message)), DataPacket_Kind.RELIABLE, {
+    topic: SERVER_TOPIC,
+    destinationIdentities: identities,
+  });
 }

@@ -46,7 +46,9 @@ export type TokenRefusal = "not_participant" | "not_paid" | "not_open_yet" | "en
 /** Metadata carried in the LiveKit token (and so on the participant, in webhooks). */
 export const participantMetadata = z.object({
   role: z.enum(["viewer", "creator"]),
-  bookingId: z.string(),
+  /** The private session's booking, or the group show, the token is for. */
+  bookingId: z.string().optional(),
+  showId: z.string().optional(),
   attempt: z.number().int().min(1).max(2),
   /** The participant-connection row this token belongs to (its `attempt` column). */
   seq: z.number().int().min(1),
@@ -57,7 +59,17 @@ export type ParticipantMetadata = z.infer<typeof participantMetadata>;
 
 /** Data messages the server sends into a room, on this topic. */
 export const SERVER_TOPIC = "booth.session";
-export type ServerMessage = { type: "closing_soon"; endsAt: string; closesAt: string } | { type: "closed" };
+export type ServerMessage =
+  | { type: "closing_soon"; endsAt: string; closesAt: string }
+  | { type: "closed" }
+  /** A tip confirmed by Stripe's signed webhook (private sessions and shows). */
+  | { type: "tip"; tipId: string; from: string; amountCents: number; currency: string; message: string | null }
+  /** Group shows: the chat, the stage queue, a viewer count, and why someone was removed. */
+  | { type: "chat"; id: string; userId: string; name: string; body: string; at: string }
+  | { type: "chat_deleted"; id: string }
+  | { type: "chat_muted"; userId: string }
+  | { type: "stage"; version: number }
+  | { type: "removed"; userId: string; reason: string };
 
 // ---------------------------------------------------------------- client diagnostics
 

@@ -9,8 +9,14 @@ import { isValidTimeZone } from "@/lib/time";
 import { appendTrace } from "@/lib/trace/service";
 import { takeToken } from "./limits";
 import { ensureLivekitRoom, isUnreachable, publicLivekitUrl, signJoinToken } from "./livekit";
-import { decideToken, roomNameFor, type SessionWindowConfig } from "./rules/token-policy";
-import { tokenRequest, type TokenResponse } from "./schemas";
+import {
+  decideToken,
+  roomNameFor,
+  type SessionWindow,
+  type SessionWindowConfig,
+  showRoomName,
+} from "./rules/token-policy";
+import { type TokenRequest, tokenRequest, type TokenResponse } from "./schemas";
 
 const log = logger.child({ module: "session-tokens" });
 
@@ -31,6 +37,18 @@ export async function ensureRoomSession(
   return client.roomSession.upsert({
     where: { bookingId: booking.id },
     create: { bookingId: booking.id, traceId: booking.traceId, roomName: roomNameFor(booking.id) },
+    update: {},
+  });
+}
+
+/** The room-session row of a group show (one per show, the show's trace id), created on first need. */
+export function ensureShowRoomSession(
+  show: { id: string; traceId: string },
+  client: Pick<Prisma.TransactionClient, "roomSession"> = db,
+) {
+  return client.roomSession.upsert({
+    where: { groupEventId: show.id },
+    create: { groupEventId: show.id, traceId: show.traceId, roomName: showRoomName(show.id) },
     update: {},
   });
 }
@@ -98,31 +116,57 @@ export async function issueSessionToken(
     });
   }
   await takeToken(user.id, booking.id);
+  return grantRoomToken({
+    user,
+    role: decision.role,
+    input,
+    window: decision.window,
+    traceId: booking.traceId,
+    roomSession: await ensureRoomSession(booking),
+    metadata: { bookingId: booking.id },
+    session: { startsAt: booking.startsAt, endsAt: booking.endsAt },
+    now,
+  });
+}
 
-  const attempt = input.attempt;
+/**
+ * The part of a join token every room shares, once its rules have said yes: the LiveKit room opened inside
+ * the window (livekit-server does not create rooms on join, so a token cannot reopen a closed room), the
+ * connection row and its `token.issued` event in one transaction (one connection number at a time per
+ * room), and a token that never outlives the window. A media server that does not answer is a 503 the room
+ * page retries, and a `livekit.unreachable` event.
+ */
+export async function grantRoomToken(g: {
+  user: { id: string; name: string };
+  role: "viewer" | "creator";
+  input: TokenRequest;
+  window: SessionWindow;
+  /** The trace this participant's events go on (a booking's; a ticket's, or the show's for its creator). */
+  traceId: string;
+  roomSession: { id: string; roomName: string };
+  metadata: { bookingId?: string; showId?: string };
+  session: { startsAt: Date; endsAt: Date };
+  now: Date;
+  publish?: "full" | "stage" | "audience";
+  maxParticipants?: number;
+}): Promise<TokenResponse> {
+  const { user, role, input, window, traceId, roomSession, now } = g;
+  const attempt = input.attempt ?? 1;
   const policy = input.policy ?? (attempt === 2 ? "relay" : "all");
-  const roomSession = await ensureRoomSession(booking);
-  // livekit-server does not create rooms on join (room.auto_create: false): Booth opens the room here,
-  // inside the join window, so a token (or a refreshed one) cannot reopen it after the server closed it.
   try {
-    await ensureLivekitRoom(roomSession.roomName, decision.window.closesAt, now);
+    await ensureLivekitRoom(roomSession.roomName, window.closesAt, now, g.maxParticipants);
   } catch (err) {
     if (!isUnreachable(err)) throw err;
     // The media server did not answer: the trace says so (support's verdict: "the media server was
     // unreachable", not "got a token but never joined"), and the page retries after a short wait.
     log.warn({ err, room: roomSession.roomName }, "livekit-server unreachable while opening a room");
     await appendTrace({
-      traceId: booking.traceId,
+      traceId,
       type: "livekit.unreachable",
       source: "app",
       actorId: user.id,
       occurredAt: now,
-      payload: {
-        role: decision.role,
-        stage: "room",
-        attempt,
-        error: String((err as Error)?.message ?? err).slice(0, 200),
-      },
+      payload: { role, stage: "room", attempt, error: String((err as Error)?.message ?? err).slice(0, 200) },
     });
     throw new AppError("unavailable", LIVEKIT_UNREACHABLE).withDetails({
       reason: "livekit_unreachable",
@@ -132,9 +176,10 @@ export async function issueSessionToken(
   // A token never outlives the room's window.
   const ttlSeconds = Math.max(
     1,
-    Math.min(env.SESSION_TOKEN_TTL_SECONDS, Math.floor((decision.window.closesAt.getTime() - now.getTime()) / 1000)),
+    Math.min(env.SESSION_TOKEN_TTL_SECONDS, Math.floor((window.closesAt.getTime() - now.getTime()) / 1000)),
   );
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+  const joinId = input.joinId ?? null;
   const seq = await db.$transaction(async (tx) => {
     // One connection number at a time per room: concurrent asks never collide on (room, identity, attempt).
     await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
@@ -149,8 +194,8 @@ export async function issueSessionToken(
         roomSessionId: roomSession.id,
         userId: user.id,
         identity: user.id,
-        role: decision.role,
-        joinId: input.joinId ?? null,
+        role,
+        joinId,
         attempt: seq,
         iceTransportPolicy: policy,
         tokenIssuedAt: now,
@@ -158,17 +203,17 @@ export async function issueSessionToken(
     });
     await appendTrace(
       {
-        traceId: booking.traceId,
+        traceId,
         type: "token.issued",
         source: "app",
         actorId: user.id,
         occurredAt: now,
         payload: {
-          role: decision.role,
+          role,
           seq,
           attempt,
           policy,
-          joinId: input.joinId ?? null,
+          joinId,
           roomName: roomSession.roomName,
           expiresAt: expiresAt.toISOString(),
         },
@@ -182,25 +227,26 @@ export async function issueSessionToken(
     identity: user.id,
     name: user.name,
     ttlSeconds,
-    metadata: { role: decision.role, bookingId: booking.id, attempt, seq, policy, joinId: input.joinId ?? null },
+    metadata: { role, ...g.metadata, attempt, seq, policy, joinId },
+    publish: g.publish,
   });
   return {
     token,
     url: publicLivekitUrl(),
     roomName: roomSession.roomName,
     identity: user.id,
-    role: decision.role,
+    role,
     attempt,
     seq,
     policy,
-    joinId: input.joinId ?? null,
+    joinId,
     expiresAt: expiresAt.toISOString(),
     session: {
-      startsAt: booking.startsAt.toISOString(),
-      endsAt: booking.endsAt.toISOString(),
-      opensAt: decision.window.opensAt.toISOString(),
-      closesAt: decision.window.closesAt.toISOString(),
-      warningAt: decision.window.warningAt.toISOString(),
+      startsAt: g.session.startsAt.toISOString(),
+      endsAt: g.session.endsAt.toISOString(),
+      opensAt: window.opensAt.toISOString(),
+      closesAt: window.closesAt.toISOString(),
+      warningAt: window.warningAt.toISOString(),
     },
     connect: { directWindowMs: env.SESSION_DIRECT_WINDOW_MS, relayWindowMs: env.SESSION_RELAY_WINDOW_MS },
     serverTime: now.toISOString(),

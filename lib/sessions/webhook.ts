@@ -8,9 +8,8 @@ import { recordEventOnce } from "@/lib/ops/processed-events";
 import { appendTrace } from "@/lib/trace/service";
 import type { TracePayloadInput } from "@/lib/trace/events";
 import { webhookReceiver } from "./livekit";
-import { bookingIdFromRoom, roomNameFor } from "./rules/token-policy";
 import { participantMetadata, type ParticipantMetadata } from "./schemas";
-import { ensureRoomSession } from "./service";
+import type { ResolvedRoom, Rooms } from "./room-kind";
 
 const log = logger.child({ module: "livekit-webhook" });
 type Tx = Prisma.TransactionClient;
@@ -64,6 +63,7 @@ function readMetadata(raw: string | undefined): ParticipantMetadata | null {
 export async function processLivekitWebhook(
   body: string,
   authorization: string | null,
+  rooms: Rooms,
 ): Promise<LivekitWebhookOutcome> {
   if (!authorization) throw new AppError("unauthorized", "Missing Authorization header: LiveKit webhooks are signed.");
   let event: WebhookEvent;
@@ -82,16 +82,11 @@ export async function processLivekitWebhook(
   const eventId = json.id ?? "";
   const traceType = Object.hasOwn(traceTypes, type) ? traceTypes[type] : undefined;
   const roomName = json.room?.name ?? "";
-  const bookingId = bookingIdFromRoom(roomName);
-  if (!traceType || !bookingId || !eventId) {
+  const room = traceType && eventId ? await rooms.resolve(roomName) : null;
+  if (!traceType || !room) {
     log.info({ eventId, type, roomName }, "livekit event not about a session; acknowledged");
     return { eventId, type, result: "ignored" };
   }
-  const booking = await db.booking.findUnique({
-    where: { id: bookingId },
-    select: { id: true, traceId: true, viewerId: true, creator: { select: { userId: true } } },
-  });
-  if (!booking || roomNameFor(booking.id) !== roomName) return { eventId, type, result: "ignored" };
 
   // LiveKit stamps events in whole seconds. Received within that second, the receive time is the finer
   // clock (so "joined" does not sort before the token issued earlier in the same second); otherwise the
@@ -101,13 +96,13 @@ export async function processLivekitWebhook(
   const occurredAt = new Date(received >= stamped && received < stamped + 1000 ? received : stamped);
   const fresh = await db.$transaction(async (tx) => {
     if (!(await recordEventOnce(tx, "livekit", eventId, type))) return false;
-    const roomSession = await ensureRoomSession(booking, tx);
+    const roomSession = await room.roomSession(tx);
     // Serialises events about one room: the read-then-write below never races another delivery.
     await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
-    const payload = await apply(tx, roomSession.id, booking, json, type, occurredAt);
+    const payload = await apply(tx, roomSession.id, room, json, type, occurredAt);
     await appendTrace(
       {
-        traceId: booking.traceId,
+        traceId: payload.traceId ?? room.traceId,
         type: traceType,
         source: "livekit",
         actorId: payload.identity ?? null,
@@ -130,11 +125,11 @@ export async function processLivekitWebhook(
 async function apply(
   tx: Tx,
   roomSessionId: string,
-  booking: { viewerId: string; creator: { userId: string } },
+  room: ResolvedRoom,
   json: EventJson,
   type: string,
   stamped: Date,
-): Promise<{ identity?: string; trace: Prisma.InputJsonObject; at?: Date }> {
+): Promise<{ identity?: string; trace: Prisma.InputJsonObject; at?: Date; traceId?: string }> {
   let at = stamped;
   if (type === "room_started" || type === "room_finished") {
     const rs = await tx.roomSession.findUniqueOrThrow({ where: { id: roomSessionId } });
@@ -162,10 +157,10 @@ async function apply(
   const identity = p.identity ?? "";
   const participantSid = p.sid ?? "";
   const meta = readMetadata(p.metadata);
-  // The side is the one the token names; an identity that is neither side (no Booth token) is recorded
-  // on the trace but is nobody's connection, and settlement ignores it.
-  const side = identity === booking.viewerId ? "viewer" : identity === booking.creator.userId ? "creator" : null;
-  const role = side;
+  // The side is the one the room knows them as; an identity that is neither side (no Booth token) is
+  // recorded on the trace but is nobody's connection, and settlement ignores it.
+  const party = await room.party(tx, identity);
+  const role = party.side;
   const ref = {
     role,
     seq: meta?.seq ?? null,
@@ -182,7 +177,7 @@ async function apply(
       ? { disconnectReason: type === "participant_connection_aborted" ? "CONNECTION_ABORTED" : reason }
       : {};
   const trace = { ...ref, identity, participantSid, ...trackTrace, ...leftTrace };
-  if (!role) return { identity, trace };
+  if (!role) return { identity, trace, traceId: party.traceId };
 
   const row = await findConnection(
     tx,
@@ -217,7 +212,7 @@ async function apply(
     else if (reason && !row.disconnectReason) data.disconnectReason = reason;
   }
   if (Object.keys(data).length) await tx.participantConnection.update({ where: { id: row.id }, data });
-  return { identity, trace, at };
+  return { identity, trace, at, traceId: party.traceId };
 }
 
 /** The row of this connection: by participant SID, else by the token's seq, else a new row (a token Booth did not record). */

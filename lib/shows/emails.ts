@@ -9,7 +9,11 @@ import { formatDateTime } from "@/lib/time";
 
 type Tx = Prisma.TransactionClient;
 
-export type TicketEmailKind = { kind: "confirmed" } | { kind: "refunded"; refundId: string; amountCents: number };
+export type TicketEmailKind =
+  | { kind: "confirmed" }
+  | { kind: "refunded"; refundId: string; amountCents: number }
+  /** The show was cancelled (by its creator or support), or the viewer cancelled their ticket. */
+  | { kind: "cancelled"; by: "viewer" | "creator" | "admin"; refundCents: number; reason: string | null };
 
 const addressOf = (from: string) => /<([^>]+)>/.exec(from)?.[1] ?? from;
 
@@ -61,6 +65,33 @@ export async function enqueueTicketEmails(tx: Tx, ticketId: string, what: Ticket
         organizer: { name: brand.name, email: addressOf(env.MAIL_FROM) },
         status: "confirmed",
         sequence: 0,
+        productId: brand.name,
+      }),
+    };
+  } else if (what.kind === "cancelled") {
+    subject = what.by === "viewer" ? `Ticket cancelled: ${t.event.title}` : `Cancelled: ${t.event.title}, ${when}`;
+    key = `ticket:${t.id}:cancelled:${what.by}`;
+    lines.push(
+      what.by === "viewer"
+        ? `You cancelled your ticket for "${t.event.title}" on ${when}.`
+        : `${what.by === "creator" ? t.event.creator.displayName : `${brand.name} support`} cancelled the show "${t.event.title}" on ${when}.${what.reason ? ` Their reason: ${what.reason}` : ""}`,
+      what.refundCents > 0
+        ? `${formatMoney(what.refundCents, t.event.currency)} is being refunded to you.`
+        : "Under the cancellation policy shown at checkout, this late cancellation is not refunded.",
+    );
+    ics = {
+      filename: icsFilename(t.event.title),
+      content: bookingIcs({
+        uid: `ticket-${t.id}@${new URL(env.APP_URL).hostname}`,
+        title: `${t.event.title} with ${t.event.creator.displayName}`,
+        description: `${t.event.title} on ${brand.name}. ${url}`,
+        startsAt: t.event.startsAt,
+        endsAt: t.event.endsAt,
+        timeZone: zone,
+        url,
+        organizer: { name: brand.name, email: addressOf(env.MAIL_FROM) },
+        status: "cancelled",
+        sequence: 1,
         productId: brand.name,
       }),
     };

@@ -1,14 +1,26 @@
 import "server-only";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { assertNotBanned } from "@/lib/creators/bans";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { AppError, isUniqueViolation } from "@/lib/errors";
+import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
+import type { GroupEventStatus } from "@/lib/generated/prisma/enums";
+import { enqueueEffect, nudgeEffects } from "@/lib/ops/outbox";
 import { createPendingPayment, findOpenCheckout, openCheckout } from "@/lib/payments/checkout";
-import { lockPurchase } from "@/lib/payments/ledger";
+import { closeCheckout } from "@/lib/payments/effects";
+import { expirePendingPayments, findSettledPayment, lockPurchase } from "@/lib/payments/ledger";
+import { EARNING } from "@/lib/payments/payment-state";
+import type { Tx } from "@/lib/payments/purchase";
+import { refundableCents } from "@/lib/payments/refund-math";
+import { createRefundInTx } from "@/lib/payments/refunds";
+import { takeBudget } from "@/lib/rate-limit";
 import { appendTrace } from "@/lib/trace/service";
+import { enqueueTicketEmails } from "./emails";
+import { closeShowRoomInTx } from "./live";
 import { ticketPurchase } from "./purchase";
+import { cancelShowInput, scheduleShowInput } from "./schemas";
 import { REBUYABLE } from "./state";
-import { expireLapsedTicketHolds, takeSeat, transitionTicket } from "./transition";
+import { expireLapsedTicketHolds, releaseSeat, takeSeat, transitionShow, transitionTicket } from "./transition";
 
 export const SOLD_OUT =
   "This show is sold out. Seats come back when a hold lapses or a ticket is refunded: try again later.";
@@ -35,6 +47,7 @@ export async function buyTicket(
   if (event.status === "cancelled") throw new AppError("conflict", "This show was cancelled, so it sells no tickets.");
   if (event.status === "ended" || event.endsAt <= now) throw new AppError("conflict", "This show is over.");
   if (event.creator.userId === actor.id) throw new AppError("invalid", "You can't buy a ticket to your own show.");
+  await assertNotBanned(event.creatorId, actor.id);
 
   const existing = await db.ticket.findUnique({
     where: { eventId_viewerId: { eventId, viewerId: actor.id } },
@@ -115,4 +128,222 @@ export async function buyTicket(
 async function lockTicket(tx: Parameters<typeof lockPurchase>[0], id: string) {
   await lockPurchase(tx, { kind: "ticket", id });
   return tx.ticket.findUniqueOrThrow({ where: { id } });
+}
+
+/**
+ * Studio: a creator schedules a show from one of their group-room offerings. Title, length, seats and price
+ * default to the offering's; the cancellation policy is the offering's. Must start in the future.
+ */
+export async function scheduleShow(actor: Actor, raw: unknown) {
+  assertRole(actor, ["creator"]);
+  const input = scheduleShowInput.parse(raw);
+  const offering = await db.offering.findUnique({
+    where: { id: input.offeringId },
+    select: {
+      id: true,
+      kind: true,
+      active: true,
+      priceCents: true,
+      currency: true,
+      freeCancellationHours: true,
+      creator: { select: { id: true, userId: true } },
+    },
+  });
+  if (!offering || offering.creator.userId !== actor.id)
+    throw new AppError("not_found", "That offering doesn't exist or isn't yours.");
+  if (offering.kind !== "group_room") throw fieldError("offeringId", "Shows are scheduled from a group-room offering.");
+  if (!offering.active) throw fieldError("offeringId", "That offering is switched off; switch it on first.");
+  if (input.startsAt.getTime() < Date.now() + 5 * 60_000)
+    throw fieldError("startsAt", "Pick a start at least 5 minutes from now.");
+  await takeBudget("offering", actor.id);
+  const endsAt = new Date(input.startsAt.getTime() + input.durationMinutes * 60_000);
+  return db.groupEvent.create({
+    data: {
+      offeringId: offering.id,
+      creatorId: offering.creator.id,
+      title: input.title,
+      startsAt: input.startsAt,
+      endsAt,
+      capacity: input.capacity,
+      priceCents: input.price ?? offering.priceCents,
+      currency: offering.currency,
+      freeCancellationHours: offering.freeCancellationHours,
+    },
+    select: { id: true },
+  });
+}
+
+/**
+ * Cancels a show (its creator or an admin): every ticket is cancelled and its seat given back; every paid
+ * ticket is refunded in full, exactly once (the refund key is the ticket's, and the show's lock makes a
+ * second cancel, or two admins at once, find it cancelled already); each holder gets an email; an open room
+ * is closed. Returns how many tickets were refunded by this call.
+ */
+export async function cancelShow(actor: Actor, eventId: string, raw: unknown = {}) {
+  assertRole(actor, ["creator", "admin"]);
+  const { reason } = cancelShowInput.parse(raw);
+  await takeBudget("cancellation", actor.id);
+  const refunded = await db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM group_events WHERE id = ${eventId} FOR UPDATE`;
+    const show = await tx.groupEvent.findUnique({
+      where: { id: eventId },
+      include: { creator: { select: { userId: true } } },
+    });
+    const by = !show ? null : show.creator.userId === actor.id ? "creator" : actor.role === "admin" ? "admin" : null;
+    if (!show || !by) throw new AppError("not_found", "No such show.");
+    if (show.status === "cancelled") return 0; // cancelled already: nothing twice
+    if (show.status === "ended")
+      throw new AppError("conflict", "This show is over; an admin can still refund a ticket from the support page.");
+    return cancelShowInTx(tx, show, { by, actorId: actor.id, reason: reason ?? null });
+  });
+  nudgeEffects();
+  return { refundedTickets: refunded };
+}
+
+/**
+ * The cancellation itself, in the caller's transaction with the show's row locked: the show cancelled, each
+ * ticket cancelled (seat back, a paid one refunded in full, by its own key), the room closed after the commit.
+ * Also the settlement of a creator no-show (by "system"). Returns the number of tickets refunded.
+ */
+export async function cancelShowInTx(
+  tx: Tx,
+  show: { id: string; status: GroupEventStatus; traceId: string },
+  o: { by: "creator" | "admin" | "system"; actorId: string | null; reason: string | null },
+) {
+  const now = new Date();
+  await transitionShow(tx, show, "cancelled", { cancelledAt: now, cancelReason: o.reason });
+  await appendTrace(
+    {
+      traceId: show.traceId,
+      type: "show.cancelled",
+      source: "app",
+      actorId: o.actorId,
+      payload: { eventId: show.id, by: o.by, reason: o.reason },
+    },
+    tx,
+  );
+  let n = 0;
+  const tickets = await tx.ticket.findMany({
+    where: { eventId: show.id, status: { in: ["pending_payment", "paid"] } },
+    select: { id: true },
+  });
+  const by = o.by === "system" ? "admin" : o.by;
+  for (const { id } of tickets)
+    if (await cancelOneTicket(tx, id, { by, reason: o.reason, refundAll: true, actorId: o.actorId })) n++;
+  await closeShowRoomInTx(tx, show.id, now);
+  return n;
+}
+
+/**
+ * Cancels one ticket inside the caller's transaction (the ticket's lock is taken here, after the show's):
+ * a held one is released; a paid one gives its seat back and is refunded in full when `refundAll` (the show
+ * was cancelled) or by the show's cancellation policy (the viewer cancels). True when a refund was written.
+ */
+async function cancelOneTicket(
+  tx: Tx,
+  ticketId: string,
+  o: { by: "viewer" | "creator" | "admin"; reason: string | null; refundAll: boolean; actorId: string | null },
+) {
+  await lockPurchase(tx, { kind: "ticket", id: ticketId });
+  const ticket = await tx.ticket.findUniqueOrThrow({
+    where: { id: ticketId },
+    include: { event: true, payments: { select: { id: true, status: true, stripeCheckoutSessionId: true } } },
+  });
+  const now = new Date();
+  if (ticket.status === "pending_payment") {
+    await transitionTicket(tx, ticket, "cancelled", { holdExpiresAt: null, cancelledAt: now });
+    await releaseSeat(tx, ticket.eventId);
+    await expirePendingPayments(tx, "ticket", [ticketId]);
+    for (const p of ticket.payments) {
+      if (p.status === "pending" && p.stripeCheckoutSessionId) {
+        await enqueueEffect(
+          tx,
+          closeCheckout,
+          { checkoutSessionId: p.stripeCheckoutSessionId, traceId: ticket.traceId },
+          { key: `close-checkout:${p.stripeCheckoutSessionId}`, traceId: ticket.traceId },
+        );
+      }
+    }
+    await appendTrace(
+      {
+        traceId: ticket.traceId,
+        type: "ticket.released",
+        source: "app",
+        actorId: o.actorId,
+        payload: { ticketId, eventId: ticket.eventId, reason: `cancelled_by_${o.by}`, status: "cancelled" },
+      },
+      tx,
+    );
+    return false;
+  }
+  if (ticket.status !== "paid") return false;
+  const paid = await findSettledPayment(tx, { kind: "ticket", id: ticketId }, EARNING);
+  const hoursBefore = (ticket.event.startsAt.getTime() - now.getTime()) / 3_600_000;
+  const inTime = hoursBefore >= ticket.event.freeCancellationHours;
+  const refundCents = paid && (o.refundAll || inTime) ? refundableCents(paid) : 0;
+  await transitionTicket(tx, ticket, "cancelled", { cancelledAt: now });
+  await releaseSeat(tx, ticket.eventId);
+  await appendTrace(
+    {
+      traceId: ticket.traceId,
+      type: "ticket.released",
+      source: "app",
+      actorId: o.actorId,
+      payload: { ticketId, eventId: ticket.eventId, reason: `cancelled_by_${o.by}`, status: "cancelled" },
+    },
+    tx,
+  );
+  if (paid && refundCents > 0) {
+    await createRefundInTx(tx, {
+      paymentId: paid.id,
+      amountCents: refundCents,
+      reason: o.refundAll
+        ? o.by === "creator"
+          ? "show_cancelled_by_creator"
+          : "show_cancelled_by_support"
+        : "viewer_cancelled_in_time",
+      idempotencyKey: `ticket-cancel:${ticketId}`,
+      requestedById: o.actorId,
+    });
+  }
+  await enqueueTicketEmails(tx, ticketId, { kind: "cancelled", by: o.by, refundCents, reason: o.reason });
+  return refundCents > 0;
+}
+
+/** A viewer cancels their own ticket: a hold is released; a paid ticket by the show's policy (in time: a full refund). */
+export async function cancelTicket(actor: Actor, ticketId: string) {
+  assertRole(actor, ["viewer", "creator", "admin"]);
+  await takeBudget("cancellation", actor.id);
+  const result = await db.$transaction(async (tx) => {
+    const t = await tx.ticket.findUnique({
+      where: { id: ticketId },
+      select: { viewerId: true, eventId: true, event: { select: { startsAt: true } } },
+    });
+    if (!t || t.viewerId !== actor.id) throw new AppError("not_found", "No such ticket.");
+    if (t.event.startsAt <= new Date())
+      throw new AppError("conflict", "The show has started; the ticket can no longer be cancelled.");
+    await tx.$queryRaw`SELECT id FROM group_events WHERE id = ${t.eventId} FOR UPDATE`; // the show's lock first, as cancelShow
+    const refunded = await cancelOneTicket(tx, ticketId, {
+      by: "viewer",
+      reason: null,
+      refundAll: false,
+      actorId: actor.id,
+    });
+    return { refunded };
+  });
+  nudgeEffects();
+  return result;
+}
+
+/**
+ * A ticket cancelled by the show's side (its creator banned the holder): released or refunded in full, under
+ * the show's lock then the ticket's, as cancelShow does. Not the holder's budget, nor their late-cancel rule.
+ */
+export async function cancelTicketByCreator(ticketId: string, moderatorId: string, reason: string) {
+  await db.$transaction(async (tx) => {
+    const t = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { eventId: true } });
+    await tx.$queryRaw`SELECT id FROM group_events WHERE id = ${t.eventId} FOR UPDATE`;
+    await cancelOneTicket(tx, ticketId, { by: "creator", reason, refundAll: true, actorId: moderatorId });
+  });
+  nudgeEffects();
 }

@@ -8,7 +8,7 @@
  *        └─buyer gave up──▶ cancelled
  *   expired, cancelled, refunded ──the same viewer buys again──▶ pending_payment (one ticket row per viewer and show)
  */
-import type { TicketStatus } from "@/lib/generated/prisma/enums";
+import type { GroupEventStatus, TicketStatus } from "@/lib/generated/prisma/enums";
 
 const transitions: Record<TicketStatus, readonly TicketStatus[]> = {
   pending_payment: ["paid", "expired", "cancelled"],
@@ -40,3 +40,26 @@ export function assertTicketTransition(from: TicketStatus, to: TicketStatus) {
 export const HOLDS_SEAT: ReadonlySet<TicketStatus> = new Set(["pending_payment", "paid"]);
 /** A ticket the viewer may buy again (its seat was given back). */
 export const REBUYABLE: ReadonlySet<TicketStatus> = new Set(["expired", "cancelled", "refunded"]);
+
+/**
+ * A show's own life: scheduled → live (its creator joined the room) → ended (the room closed); a scheduled
+ * or live show can be cancelled (every ticket refunded). `transitionShow` (lib/shows/transition.ts) writes it.
+ */
+
+const showTransitions: Record<GroupEventStatus, readonly GroupEventStatus[]> = {
+  scheduled: ["live", "ended", "cancelled"],
+  live: ["ended", "cancelled"],
+  ended: [],
+  cancelled: [],
+};
+
+export function canTransitionShow(from: GroupEventStatus, to: GroupEventStatus) {
+  return showTransitions[from].includes(to);
+}
+
+export function assertShowTransition(from: GroupEventStatus, to: GroupEventStatus) {
+  if (!canTransitionShow(from, to)) throw new Error(`show cannot go from ${from} to ${to}`);
+}
+
+/** A show that sells tickets and whose room may open: not cancelled, not over. */
+export const ON_SALE: ReadonlySet<GroupEventStatus> = new Set(["scheduled", "live"]);

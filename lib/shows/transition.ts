@@ -1,10 +1,10 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { TicketStatus } from "@/lib/generated/prisma/enums";
+import type { GroupEventStatus, TicketStatus } from "@/lib/generated/prisma/enums";
 import { expirePendingPayments } from "@/lib/payments/ledger";
 import { traceRow } from "@/lib/trace/service";
-import { assertTicketTransition } from "./state";
+import { assertShowTransition, assertTicketTransition } from "./state";
 
 type Tx = Prisma.TransactionClient;
 
@@ -33,7 +33,7 @@ export async function transitionTicket(
 export async function takeSeat(tx: Tx, eventId: string) {
   const taken = await tx.$executeRaw`
     UPDATE group_events SET "ticketsSold" = "ticketsSold" + 1, "updatedAt" = timezone('utc', now())
-    WHERE id = ${eventId} AND "ticketsSold" < capacity AND status = 'scheduled'`;
+    WHERE id = ${eventId} AND "ticketsSold" < capacity AND status IN ('scheduled', 'live')`;
   return taken === 1;
 }
 
@@ -78,4 +78,19 @@ export async function expireLapsedTicketHolds(tx: Tx, scope?: { eventId: string 
 /** The sweeper's pass: every lapsed ticket hold, everywhere. */
 export function sweepLapsedTicketHolds() {
   return db.$transaction((tx) => expireLapsedTicketHolds(tx));
+}
+
+/** The one way group_events.status changes: checked against the show's state machine (lib/shows/state.ts). */
+export async function transitionShow(
+  tx: Tx,
+  show: { id: string; status: GroupEventStatus },
+  to: GroupEventStatus,
+  data: Omit<Prisma.GroupEventUncheckedUpdateManyInput, "status"> = {},
+) {
+  assertShowTransition(show.status, to);
+  const { count } = await tx.groupEvent.updateMany({
+    where: { id: show.id, status: show.status },
+    data: { ...data, status: to },
+  });
+  if (count !== 1) throw new Error(`show ${show.id} changed under its lock (expected ${show.status})`);
 }

@@ -215,10 +215,29 @@ export function describeEvent(e: StoryEvent, role: SessionRole | null, currency:
         : "Ticket confirmed";
     case "ticket.released":
       return `Seat given back (${e.payload.reason.replaceAll("_", " ")}); the ticket is ${e.payload.status}`;
+    case "tip.held":
+      return `Tip of ${amount(e.payload.amountCents, e.payload.currency)} started${e.payload.message ? `: "${e.payload.message}"` : ""}`;
     case "tip.confirmed":
       return `Tip of ${amount(e.payload.amountCents, e.payload.currency)} confirmed`;
     case "tip.released":
       return `Tip ${e.payload.status} (${e.payload.reason.replaceAll("_", " ")})`;
+    case "show.cancelled":
+      return `Show cancelled by the ${e.payload.by}${e.payload.reason ? `: ${e.payload.reason}` : ""}`;
+    case "show.live":
+      return "Show went live (its creator opened the room)";
+    case "show.ended":
+      return `Show ended: ${e.payload.explanation}`;
+    case "chat.sent":
+      return `${who} sent a chat message (${e.payload.length} characters)`;
+    case "stage.changed":
+      return {
+        raised: `${who} raised a hand`,
+        invited: `${who} was invited on stage`,
+        on_stage: `${who} went on stage`,
+        ended: `${who} left the stage${e.payload.reason ? ` (${e.payload.reason.replaceAll("_", " ")})` : ""}`,
+      }[e.payload.status];
+    case "moderation.action":
+      return `Moderation: ${e.payload.action.replaceAll("_", " ")}${e.payload.reason ? ` (${e.payload.reason})` : ""}`;
     case "checkout.created":
       return `Checkout opened (${e.payload.mode})`;
     case "checkout.failed":

@@ -66,6 +66,13 @@ export const tracePayloads = {
   "ticket.confirmed": obj({ ticketId: id, eventId: id, late: z.boolean(), explanation: z.string().optional() }),
   /** The ticket no longer holds a seat: hold lapsed, checkout expired or failed, refunded, cancelled. */
   "ticket.released": obj({ ticketId: id, eventId: id, reason: z.string(), status: z.string() }),
+  "tip.held": obj({
+    tipId: id,
+    amountCents: cents,
+    currency: z.string(),
+    roomSessionId: id,
+    message: z.string().nullable(),
+  }),
   "tip.confirmed": obj({ tipId: id, amountCents: cents, currency: z.string() }),
   "tip.released": obj({ tipId: id, reason: z.string(), status: z.string() }),
 
@@ -130,6 +137,32 @@ export const tracePayloads = {
     paymentId: id,
     eventId: id,
     explanation: z.string(),
+  }),
+
+  // ---------------------------------------------------------------- group shows (app)
+  "show.cancelled": obj({ eventId: id, by: z.enum(["creator", "admin", "system"]), reason: z.string().nullable() }),
+  "show.live": obj({ eventId: id }),
+  "show.ended": obj({ eventId: id, outcome: z.enum(["held", "creator_no_show"]), explanation: z.string() }),
+  "chat.sent": obj({ messageId: id, roomSessionId: id, length: z.number().int() }),
+  "stage.changed": obj({
+    requestId: id,
+    userId: id,
+    status: z.enum(["raised", "invited", "on_stage", "ended"]),
+    reason: z.string().nullable().optional(),
+  }),
+  /** A moderation action in a live room (mute a track, remove, ban, delete or mute chat), by its creator or an admin. */
+  "moderation.action": obj({
+    action: z.enum([
+      "mute_track",
+      "remove_from_room",
+      "ban_from_creator",
+      "delete_chat_message",
+      "mute_chat",
+      "end_room",
+    ]),
+    targetUserId: id,
+    reason: z.string().nullable(),
+    roomSessionId: id.nullable().optional(),
   }),
 
   // ---------------------------------------------------------------- live rooms (app)

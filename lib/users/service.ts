@@ -1,6 +1,8 @@
 import "server-only";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { nudgeEffects } from "@/lib/ops/outbox";
+import { removeEverywhereInTx } from "@/lib/sessions/room-effects";
 import { takeBudget } from "@/lib/rate-limit";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -58,6 +60,9 @@ async function applyStatus(tx: Tx, actor: Actor, userId: string, status: UserSta
       reason: reason || null,
     },
   });
+  // A suspended user leaves every live room at once (private sessions and shows), told why.
+  if (suspending)
+    await removeEverywhereInTx(tx, userId, "Your account was suspended, so you were removed from this room.");
   logger.info({ actorId: actor.id, userId, status }, suspending ? "user suspended" : "user reinstated");
 }
 
@@ -79,10 +84,12 @@ export async function setUserStatus(actor: Actor, raw: unknown) {
   const input = setStatusInput.parse(raw);
   refuseSelf(actor, input.userId);
   await takeBudget("adminAction", actor.id);
-  return db.$transaction(async (tx) => {
+  const target = await db.$transaction(async (tx) => {
     await applyStatus(tx, actor, input.userId, input.status, input.reason);
     return findTarget(tx, input.userId);
   });
+  nudgeEffects();
+  return target;
 }
 
 /** Admin (API): change role and/or status together; both or neither. */
@@ -91,9 +98,11 @@ export async function updateUser(actor: Actor, userId: string, raw: unknown) {
   const input = updateUserInput.parse(raw);
   refuseSelf(actor, userId);
   await takeBudget("adminAction", actor.id);
-  return db.$transaction(async (tx) => {
+  const target = await db.$transaction(async (tx) => {
     if (input.role) await applyRole(tx, actor, userId, input.role);
     if (input.status) await applyStatus(tx, actor, userId, input.status, input.reason);
     return findTarget(tx, userId);
   });
+  nudgeEffects();
+  return target;
 }

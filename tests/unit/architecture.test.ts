@@ -51,8 +51,8 @@ describe("the architecture check", () => {
 
 // ---------------------------------------------------------------- status writes
 
-const ENTITIES = new Set(["booking", "payment", "ticket", "tip"]);
-const TABLES = /UPDATE\s+(bookings|payments|tickets|tips)\s+SET\b[\s\S]*?\bstatus\s*=/i;
+const ENTITIES = new Set(["booking", "payment", "ticket", "tip", "groupEvent"]);
+const TABLES = /UPDATE\s+(bookings|payments|tickets|tips|group_events)\s+SET\b(?:(?!\bWHERE\b)[\s\S])*?\bstatus\s*=/i;
 /** The functions that write statuses, each after checking the transition (lib/<domain>/transition.ts, ledger.ts). */
 const CHECKED_WRITERS = new Set([
   "transitionBooking",
@@ -61,6 +61,8 @@ const CHECKED_WRITERS = new Set([
   "expirePendingPayments",
   "transitionTicket",
   "expireLapsedTicketHolds",
+  "transitionShow",
+  "transitionTip",
 ]);
 
 /** Every status write in `source` (a Prisma update of one of the four entities with data.status, or raw SQL), by enclosing function. */
@@ -150,7 +152,12 @@ describe("every status write goes through its transition check", () => {
   });
 
   it("each checked writer asserts the transition before it writes", () => {
-    for (const file of ["lib/bookings/transition.ts", "lib/shows/transition.ts", "lib/payments/ledger.ts"]) {
+    for (const file of [
+      "lib/bookings/transition.ts",
+      "lib/shows/transition.ts",
+      "lib/tips/purchase.ts",
+      "lib/payments/ledger.ts",
+    ]) {
       const source = fs.readFileSync(path.join(root, file), "utf8");
       for (const fn of CHECKED_WRITERS) {
         const at = source.indexOf(`function ${fn}(`);

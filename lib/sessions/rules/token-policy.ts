@@ -24,6 +24,15 @@ export function sessionWindow(s: { startsAt: Date; endsAt: Date }, c: SessionWin
 /** The room's name in LiveKit: one room per booking. */
 export const roomNameFor = (bookingId: string) => `booth-${bookingId}`;
 export const bookingIdFromRoom = (roomName: string) => (roomName.startsWith("booth-") ? roomName.slice(6) : null);
+/** A group show's room: one per show. */
+export const showRoomName = (eventId: string) => `show-${eventId}`;
+export type RoomTarget = { kind: "booking"; id: string } | { kind: "show"; id: string };
+/** What a LiveKit room of Booth's is for (a private session or a show), from its name; null for any other room. */
+export function roomTargetOf(roomName: string): RoomTarget | null {
+  const booking = bookingIdFromRoom(roomName);
+  if (booking) return { kind: "booking", id: booking };
+  return roomName.startsWith("show-") && roomName.length > 5 ? { kind: "show", id: roomName.slice(5) } : null;
+}
 
 export type TokenAsk = {
   userId: string;

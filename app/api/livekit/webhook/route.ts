@@ -1,4 +1,5 @@
 import { readText, route } from "@/lib/http";
+import { rooms } from "@/lib/runtime/rooms";
 import { processLivekitWebhook } from "@/lib/sessions/webhook";
 
 // POST /api/livekit/webhook – livekit-server's signed room, participant and track events. 401 for a
@@ -8,7 +9,7 @@ export const POST = route(
   "POST /api/livekit/webhook",
   { callers: "signed-webhook", maxBodyBytes: 64 * 1024 },
   async (req) => {
-    const outcome = await processLivekitWebhook(await readText(req), req.headers.get("authorization"));
+    const outcome = await processLivekitWebhook(await readText(req), req.headers.get("authorization"), rooms);
     return Response.json({ received: true, ...outcome });
   },
 );

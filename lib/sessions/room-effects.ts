@@ -1,0 +1,102 @@
+import "server-only";
+import { TrackSource } from "livekit-server-sdk";
+import { z } from "zod";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { defineEffect, type EffectHandlers, enqueueEffect, handle } from "@/lib/ops/outbox";
+import { isRoomGone, roomService, sendServerMessage, sendServerMessageTo, setPublishPermission } from "./livekit";
+import type { ServerMessage } from "./schemas";
+
+/**
+ * LiveKit calls on a live room, as outbox effects written in the transaction that decides them (a tip
+ * confirmed, a chat message stored, a viewer invited on stage, someone removed): carried out after the
+ * commit, retried if livekit-server does not answer, and harmless to repeat. A room that is gone counts as done.
+ */
+const roomName = z.string().min(1);
+export const broadcast = defineEffect(
+  "rooms.broadcast",
+  z.object({
+    roomName,
+    message: z.custom<ServerMessage>((v) => typeof v === "object" && v !== null && "type" in v),
+    to: z.array(z.string()).optional(),
+  }),
+);
+export const stagePermission = defineEffect(
+  "rooms.stage_permission",
+  z.object({ roomName, identity: z.string(), onStage: z.boolean() }),
+);
+export const removeFromRoom = defineEffect(
+  "rooms.remove",
+  z.object({ roomName, identity: z.string(), reason: z.string() }),
+);
+export const muteTrack = defineEffect(
+  "rooms.mute_track",
+  z.object({ roomName, identity: z.string(), source: z.enum(["camera", "microphone", "screen_share"]) }),
+);
+
+const goneIsDone = (err: unknown) => {
+  if (isRoomGone(err)) return "room gone";
+  throw err;
+};
+
+const SOURCE_ENUM: Record<string, TrackSource> = {
+  camera: TrackSource.CAMERA,
+  microphone: TrackSource.MICROPHONE,
+  screen_share: TrackSource.SCREEN_SHARE,
+};
+
+export const roomEffectHandlers: EffectHandlers = {
+  ...handle(broadcast, {
+    run: (p) =>
+      (p.to ? sendServerMessageTo(p.roomName, p.to, p.message) : sendServerMessage(p.roomName, p.message)).then(
+        () => "sent",
+        goneIsDone,
+      ),
+  }),
+  ...handle(stagePermission, {
+    run: (p) => setPublishPermission(p.roomName, p.identity, p.onStage).then(() => "set", goneIsDone),
+  }),
+  ...handle(removeFromRoom, {
+    run: async (p) => {
+      // Say why first (the removed participant's page shows it), then remove them.
+      await sendServerMessageTo(p.roomName, [p.identity], {
+        type: "removed",
+        userId: p.identity,
+        reason: p.reason,
+      }).catch(() => {});
+      return roomService()
+        .removeParticipant(p.roomName, p.identity)
+        .then(() => "removed", goneIsDone);
+    },
+  }),
+  ...handle(muteTrack, {
+    run: async (p) => {
+      const participant = await roomService()
+        .getParticipant(p.roomName, p.identity)
+        .catch((err: unknown) => (isRoomGone(err) ? null : Promise.reject(err)));
+      const track = participant?.tracks.find((t) => t.source === SOURCE_ENUM[p.source]);
+      if (!track) return "no such track";
+      await roomService().mutePublishedTrack(p.roomName, p.identity, track.sid, true);
+      return "muted";
+    },
+  }),
+};
+
+/**
+ * Removes a user from every live room they are in (a private session's or a show's), after the commit that
+ * suspended them: one effect per room, each saying why. Rooms the server closed already are left alone.
+ */
+export async function removeEverywhereInTx(tx: Prisma.TransactionClient, userId: string, reason: string) {
+  const rooms = await tx.roomSession.findMany({
+    where: { closedAt: null, connections: { some: { identity: userId, joinedAt: { not: null } } } },
+    select: { id: true, roomName: true, traceId: true },
+  });
+  for (const r of rooms) {
+    await enqueueEffect(
+      tx,
+      removeFromRoom,
+      { roomName: r.roomName, identity: userId, reason },
+      { key: `remove:${r.id}:${userId}:suspended:${Date.now()}`, traceId: r.traceId },
+    );
+  }
+  return rooms.length;
+}
