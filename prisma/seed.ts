@@ -1,6 +1,6 @@
 /**
- * Demo data for `npm run dev` (and the end-to-end tests): one admin, two creators with published
- * profiles, offerings and weekly hours, and one viewer. Safe to run again: it upserts by email
+ * Demo data for `npm run dev` (and the end-to-end tests): one admin, three creators with published
+ * profiles, offerings and weekly hours, one viewer, and a demo show that is on sale and opens at once. Safe to run again: it upserts by email
  * and slug and leaves edits made since alone.
  */
 import { hashPassword } from "@/lib/auth/password";
@@ -97,6 +97,15 @@ const creators = {
         capacity: null,
         minNoticeMinutes: 0,
       },
+      {
+        kind: "group_room",
+        title: "Open studio",
+        description: "A demo live show: watch, chat, raise a hand, tip.",
+        durationMinutes: 120,
+        priceCents: 300,
+        currency: "EUR",
+        capacity: 20,
+      },
     ],
     // Until 23:59, not 24:00: the studio's time fields (<input type="time">) cannot show 24:00.
     availability: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ weekday: d, startMinute: 0, endMinute: h(23, 59) })),
@@ -131,9 +140,72 @@ export async function seedDemo(db: Db) {
   }
 }
 
+/** Sam Rivera's demo show ("Open studio"), as `npm run dev` starts it. */
+export const DEMO_SHOW_CREATOR = "sam@booth.test";
+
+/**
+ * A demo show anyone can buy and join at once, like the quick test call: when Sam Rivera has no show on
+ * sale for at least the next hour, one is scheduled to start in 2 minutes (its room opens already: rooms
+ * open before the start) for two hours. Run at every `npm run dev` start, so a demo database of any age has one.
+ */
+export async function ensureDemoShow(db: Db, now = new Date()) {
+  const select = {
+    id: true,
+    creatorId: true,
+    title: true,
+    durationMinutes: true,
+    priceCents: true,
+    currency: true,
+    capacity: true,
+    freeCancellationHours: true,
+  } as const;
+  const spec = creators[DEMO_SHOW_CREATOR].offerings.find((o) => o.kind === "group_room")!;
+  let offering = await db.offering.findFirst({
+    where: { kind: "group_room", title: spec.title, creator: { user: { email: DEMO_SHOW_CREATOR } } },
+    select,
+  });
+  if (!offering) {
+    // A demo database from before the demo show existed: give Sam the offering.
+    const profile = await db.creatorProfile.findFirst({
+      where: { user: { email: DEMO_SHOW_CREATOR } },
+      select: { id: true },
+    });
+    if (!profile) return null;
+    offering = await db.offering.create({ data: { ...spec, creatorId: profile.id }, select });
+  }
+  const onSale = await db.groupEvent.findFirst({
+    where: {
+      creatorId: offering.creatorId,
+      status: { in: ["scheduled", "live"] },
+      endsAt: { gt: new Date(now.getTime() + 60 * 60_000) },
+      startsAt: { lte: new Date(now.getTime() + 15 * 60_000) },
+    },
+    select: { id: true },
+  });
+  if (onSale) return onSale.id;
+  const startsAt = new Date(now.getTime() + 2 * 60_000);
+  startsAt.setSeconds(0, 0);
+  const show = await db.groupEvent.create({
+    data: {
+      offeringId: offering.id,
+      creatorId: offering.creatorId,
+      title: offering.title,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + offering.durationMinutes * 60_000),
+      capacity: offering.capacity ?? 20,
+      priceCents: offering.priceCents,
+      currency: offering.currency,
+      freeCancellationHours: offering.freeCancellationHours,
+    },
+    select: { id: true },
+  });
+  return show.id;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { db } = await import("@/lib/db");
   await seedDemo(db);
+  await ensureDemoShow(db);
   await db.$disconnect();
   console.log(`demo data ready; every demo account's password is ${DEMO_PASSWORD}`);
 }

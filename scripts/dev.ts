@@ -73,11 +73,12 @@ async function main() {
   if (applied.length) console.log(`› applied ${applied.length} migration(s)`);
 
   const { db } = await import("@/lib/db");
-  const { seedDemo, demoAccounts, DEMO_PASSWORD } = await import("../prisma/seed");
+  const { seedDemo, ensureDemoShow, demoAccounts, DEMO_PASSWORD } = await import("../prisma/seed");
   if ((await db.user.count()) === 0) {
     console.log("› adding demo data…");
     await seedDemo(db);
   }
+  const demoShow = await ensureDemoShow(db);
   await db.$disconnect();
 
   const livekitBin = ensureGoTool("livekit-server");
@@ -124,7 +125,14 @@ ${demoAccounts.map((a) => `    ${a.email.padEnd(pad)}  ${a.role}`).join("\n")}
   Try a live session: sign in as viewer@booth.test, book Sam Rivera's "Quick test call", pay in the
   test checkout and press "Join session". In a private window sign in as sam@booth.test and join the
   same session from Studio → Bookings. Admins see its whole story at /admin/sessions.
-
+${
+  demoShow
+    ? `
+  Try a live show: sign in as sam@booth.test and open ${url}/shows/${demoShow}/room to go live; in a
+  private window sign in as viewer@booth.test, buy a ticket on ${url}/shows/${demoShow} and join.
+`
+    : ""
+}
   livekit-server log: ${path.relative(root, path.join(dataDir, "livekit.log"))}     Stop: Ctrl-C
 `);
   next.child.on("exit", (code) => {

@@ -7,6 +7,7 @@ import { listViewerBookings } from "@/lib/bookings/queries";
 import { getLatestApplication } from "@/lib/creators/queries";
 import { formatMoney } from "@/lib/money";
 import { LocalTime } from "@/components/ui/local-time";
+import { listViewerTickets } from "@/lib/shows/queries";
 
 export const metadata: Metadata = { title: "My bookings" };
 
@@ -27,10 +28,26 @@ const statusLabel = {
   expired: "Expired",
 } as const;
 
+const ticketTone = {
+  paid: "good",
+  pending_payment: "warn",
+  cancelled: "neutral",
+  refunded: "neutral",
+  expired: "neutral",
+} as const;
+const ticketLabel = {
+  paid: "Ticket",
+  pending_payment: "Awaiting payment",
+  cancelled: "Cancelled",
+  refunded: "Refunded",
+  expired: "Expired",
+} as const;
+
 export default async function DashboardPage() {
   const user = await requirePageUser("/dashboard");
-  const [bookings, application] = await Promise.all([
+  const [bookings, tickets, application] = await Promise.all([
     listViewerBookings(user.id),
+    listViewerTickets(user.id),
     user.role === "viewer" ? getLatestApplication(user.id) : Promise.resolve(null),
   ]);
   return (
@@ -77,6 +94,31 @@ export default async function DashboardPage() {
           </EmptyState>
         )}
       </Card>
+
+      {tickets.length ? (
+        <Card title="My show tickets">
+          <ul className="divide-y divide-slate-100" data-testid="ticket-list">
+            {tickets.map((t) => (
+              <li key={t.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
+                <div>
+                  <p className="font-medium">
+                    <Link href={`/shows/${t.event.id}`} className="underline">
+                      {t.event.title}
+                    </Link>{" "}
+                    with {t.event.creator.displayName}
+                  </p>
+                  <p className="text-sm text-slate-600">
+                    <LocalTime iso={t.event.startsAt.toISOString()} />
+                  </p>
+                </div>
+                <Badge tone={ticketTone[t.event.status === "cancelled" ? "cancelled" : t.status]}>
+                  {t.event.status === "cancelled" ? "Show cancelled" : ticketLabel[t.status]}
+                </Badge>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
 
       {user.role === "viewer" ? (
         <Card title="Become a creator">

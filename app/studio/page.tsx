@@ -32,6 +32,10 @@ export default async function StudioPage() {
           <p className="text-slate-600">Your public profile, what you sell, and when.</p>
           <Link href="/studio/bookings" className="text-sm font-medium text-brand underline">
             Bookings and earnings
+          </Link>{" "}
+          ·{" "}
+          <Link href="/studio/shows" className="text-sm font-medium text-brand underline">
+            Live shows
           </Link>
         </div>
         {studio?.published ? (

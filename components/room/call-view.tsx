@@ -7,55 +7,11 @@ import {
   VideoTrack,
 } from "@livekit/components-react";
 import { Track } from "livekit-client";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { cn } from "@/lib/cn";
+import { useFirstFrame } from "./first-frame";
 import { useServerNow } from "./server-clock";
-
-/** Calls `onFirst` once, at the first decoded frame the element presents. */
-function useFirstFrame(el: HTMLVideoElement | null, key: string | undefined, onFirst: () => void) {
-  useEffect(() => {
-    if (!el || !key) return;
-    let done = false;
-    const fire = () => {
-      if (done) return;
-      done = true;
-      onFirst();
-    };
-    if (typeof el.requestVideoFrameCallback === "function") {
-      const id = el.requestVideoFrameCallback(fire);
-      return () => {
-        done = true;
-        el.cancelVideoFrameCallback(id);
-      };
-    }
-    // No requestVideoFrameCallback: the first frame with a size is close enough.
-    const video: HTMLVideoElement = el;
-    const t = setInterval(() => {
-      if (video.videoWidth > 0 && video.readyState >= 2) fire();
-    }, 50);
-    return () => {
-      done = true;
-      clearInterval(t);
-    };
-  }, [el, key, onFirst]);
-}
-
-function formatLeft(ms: number) {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
-}
-
-/** "14:30 WET": the reader's own clock, with its zone named. */
-const timeLabel = (iso: string) =>
-  new Intl.DateTimeFormat("en-GB", {
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZoneName: "short",
-  }).format(new Date(iso));
+import { clockLine as lineAt, formatLeft, timeLabel } from "./time-left";
 
 /** The call, inside a RoomContext: the other side large, you small, controls, time left and banners. */
 export function CallView({
@@ -104,15 +60,8 @@ export function CallView({
     : present
       ? `Connected with ${otherName}`
       : "Waiting for the other side…";
-  const starts = new Date(startsAt).getTime();
-  const inGrace = now >= ends;
-  /** Before the start: "Starts in"; from the start: "Time left" to the end; after the end: extra time to the close. */
-  const clockLine: { label: string; ms: number } =
-    now < starts
-      ? { label: "Starts in ", ms: starts - now }
-      : inGrace
-        ? { label: "Extra time: the room closes in ", ms: new Date(closes).getTime() - now }
-        : { label: "Time left ", ms: ends - now };
+  const clockLine = lineAt(now, { starts: new Date(startsAt).getTime(), ends, closes: new Date(closes).getTime() });
+  const inGrace = clockLine.inGrace;
   const toggle = async (what: "mic" | "camera") => {
     setBusy(true);
     setControlError(null);

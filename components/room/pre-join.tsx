@@ -53,8 +53,8 @@ async function openDevices(): Promise<Omit<Preview, "state">> {
  * The camera and microphone preview, owned by the room (the same tracks are published on join).
  * Each device that fails is reported once as a device_error diagnostic.
  */
-export function useLocalPreview(report: (e: ReportedEvent) => void) {
-  const [preview, setPreview] = useState<Preview>({ state: "asking", problems: [] });
+export function useLocalPreview(report: (e: ReportedEvent) => void, { auto = true }: { auto?: boolean } = {}) {
+  const [preview, setPreview] = useState<Preview>({ state: auto ? "asking" : "ready", problems: [] });
   const tracks = useRef<LocalTrack[]>([]);
   const generation = useRef(0);
 
@@ -80,10 +80,11 @@ export function useLocalPreview(report: (e: ReportedEvent) => void) {
     setPreview({ state: "ready", ...result });
   }, [release, report]);
 
+  // Opened on arrival, unless the page asks first (a show's audience opens devices only to go on stage).
   useEffect(() => {
-    void acquire();
+    if (auto) void acquire();
     return release;
-  }, [acquire, release]);
+  }, [acquire, release, auto]);
 
   /** The tracks handed to the room: the room stops them when it disconnects. */
   const handOver = useCallback(() => {

@@ -7,6 +7,26 @@ const isoTime = z.iso.datetime({ offset: true });
 const serverMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("closing_soon"), endsAt: isoTime, closesAt: isoTime }),
   z.object({ type: z.literal("closed") }),
+  z.object({
+    type: z.literal("tip"),
+    tipId: z.string(),
+    from: z.string(),
+    amountCents: z.number().int(),
+    currency: z.string(),
+    message: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal("chat"),
+    id: z.string(),
+    userId: z.string(),
+    name: z.string(),
+    body: z.string(),
+    at: isoTime,
+  }),
+  z.object({ type: z.literal("chat_deleted"), id: z.string() }),
+  z.object({ type: z.literal("chat_muted"), userId: z.string() }),
+  z.object({ type: z.literal("stage"), version: z.number() }),
+  z.object({ type: z.literal("removed"), userId: z.string(), reason: z.string() }),
 ]) satisfies z.ZodType<ServerMessage>;
 
 /**

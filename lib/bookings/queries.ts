@@ -183,7 +183,7 @@ export async function getBookingPage(actor: Actor, bookingId: string, checkout: 
   };
 }
 
-/** The creator's bookings (upcoming and past) and earnings from them. */
+/** The creator's bookings (upcoming and past) and earnings from all they sell (bookings, tickets, tips). */
 export async function getCreatorMoney(actor: Actor, now = new Date()) {
   const profile = await db.creatorProfile.findUnique({ where: { userId: actor.id }, select: { id: true } });
   if (!profile) return null;
@@ -204,7 +204,12 @@ export async function getCreatorMoney(actor: Actor, now = new Date()) {
         viewer: { select: { name: true } },
       },
     }),
-    earningsOf([{ booking: visible }]),
+    // Everything the creator sells: bookings, show tickets and tips.
+    earningsOf([
+      { booking: visible },
+      { ticket: { event: { creatorId: profile.id } } },
+      { tip: { creatorId: profile.id } },
+    ]),
   ]);
   return {
     upcoming: bookings.filter((b) => b.endsAt > now && b.status === "confirmed"),

@@ -38,6 +38,7 @@ export async function getPublicProfile(slug: string) {
   return db.creatorProfile.findFirst({
     where: { slug, published: true, user: { status: "active", role: "creator" } },
     select: {
+      id: true,
       slug: true,
       displayName: true,
       bio: true,

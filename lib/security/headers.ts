@@ -13,9 +13,9 @@ export type HeaderContext = {
   nodeEnv: "development" | "test" | "production";
 };
 
-/** The room page, the only page that may use the camera and microphone (and the creator's screen). */
+/** The room pages (a private session's, a show's), the only pages that may use the camera and microphone (and the screen). */
 export function isRoomPage(pathname: string) {
-  return /^\/sessions\/[^/]+\/?$/.test(pathname);
+  return /^\/sessions\/[^/]+\/?$/.test(pathname) || /^\/shows\/[^/]+\/room\/?$/.test(pathname);
 }
 
 /** The LiveKit server's origin in its websocket and http forms: signalling, and the reason a join failed. */

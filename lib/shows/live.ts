@@ -157,6 +157,7 @@ export async function getShowRoomPage(actor: Actor, eventId: string, now = new D
     eventId: show.id,
     title: show.title,
     creatorName: show.creator.displayName,
+    creatorUserId: show.creator.userId,
     role: party.role,
     state,
     capacity: show.capacity,

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/auth/permissions";
+import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { sessionWindow } from "@/lib/sessions/rules/token-policy";
@@ -158,4 +158,74 @@ export async function requireShowForStaff(actor: Actor, eventId: string) {
   if (!show || (show.creator.userId !== actor.id && actor.role !== "admin"))
     throw new AppError("not_found", "No such show.");
   return show;
+}
+
+/**
+ * Admin: a show's page for support and moderation — the show, every ticket (its holder, status, what was
+ * paid and refunded, a link to its story), who is in the live room now (as LiveKit's webhooks told Booth),
+ * and its tips.
+ */
+export async function getShowAdminPage(actor: Actor, eventId: string) {
+  assertRole(actor, ["admin"]);
+  const show = await db.groupEvent.findUnique({
+    where: { id: eventId },
+    select: {
+      id: true,
+      traceId: true,
+      title: true,
+      startsAt: true,
+      endsAt: true,
+      status: true,
+      capacity: true,
+      ticketsSold: true,
+      priceCents: true,
+      currency: true,
+      cancelReason: true,
+      creator: { select: { displayName: true, userId: true } },
+      tickets: {
+        orderBy: { createdAt: "asc" },
+        select: {
+          id: true,
+          status: true,
+          viewer: { select: { id: true, name: true, email: true } },
+          payments: { select: { status: true, amountCents: true, refundedCents: true, currency: true } },
+        },
+      },
+      roomSession: {
+        select: {
+          id: true,
+          roomName: true,
+          livekitRoomSid: true,
+          closedAt: true,
+          connections: {
+            where: { joinedAt: { not: null }, leftAt: null },
+            select: { identity: true, user: { select: { name: true } }, publishedSources: true },
+          },
+          tips: {
+            where: { status: { in: ["paid", "refunded"] } },
+            select: {
+              id: true,
+              amountCents: true,
+              currency: true,
+              status: true,
+              message: true,
+              fromUser: { select: { name: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+  if (!show) throw new AppError("not_found", "No such show.");
+  const inRoom = new Map<string, { identity: string; name: string; mic: boolean; camera: boolean }>();
+  for (const c of show.roomSession?.connections ?? []) {
+    if (c.identity === show.creator.userId) continue;
+    inRoom.set(c.identity, {
+      identity: c.identity,
+      name: c.user?.name ?? c.identity,
+      mic: c.publishedSources.includes("microphone"),
+      camera: c.publishedSources.includes("camera"),
+    });
+  }
+  return { ...show, inRoom: [...inRoom.values()] };
 }

@@ -7,6 +7,7 @@
  * same connections from the server's side and would count them twice.
  */
 
+import { roomTargetOf } from "@/lib/sessions/rules/token-policy";
 import { camerasOn, waitedForOtherSideMs, type CameraOn } from "./first-media";
 
 export type MetricEvent = {
@@ -262,4 +263,36 @@ export function evaluateThresholds(m: SessionMetrics, t: MetricThresholds): Metr
     display: formatMetric(value, unit),
     thresholdDisplay: `${kind === "min" ? "at least" : "at most"} ${formatMetric(threshold, unit)}`,
   }));
+}
+
+/**
+ * The events of private sessions and of group shows apart, per participant. A trace is a show's when its
+ * tokens were for a show's room. In a show, each viewer's events are on their ticket's trace and the
+ * creator's on the show's: the creator's camera coming on (track.published) is copied into each ticket's
+ * trace of that room, so a viewer who joined before the show went live does not count the wait as setup time.
+ */
+export function splitByRoomKind<E extends { traceId: string; type: string; payload: unknown }>(events: E[]) {
+  const roomOf = new Map<string, string>();
+  for (const e of events) {
+    const room = e.type === "token.issued" ? (e.payload as { roomName?: string }).roomName : undefined;
+    if (room) roomOf.set(e.traceId, room);
+  }
+  const isShow = (traceId: string) => roomTargetOf(roomOf.get(traceId) ?? "")?.kind === "show";
+  const tracesOfRoom = new Map<string, string[]>();
+  for (const [traceId, room] of roomOf)
+    if (isShow(traceId)) tracesOfRoom.set(room, [...(tracesOfRoom.get(room) ?? []), traceId]);
+  const group: E[] = [];
+  const priv: E[] = [];
+  for (const e of events) {
+    if (!isShow(e.traceId)) {
+      priv.push(e);
+      continue;
+    }
+    group.push(e);
+    if (e.type === "track.published") {
+      for (const other of tracesOfRoom.get(roomOf.get(e.traceId)!) ?? [])
+        if (other !== e.traceId) group.push({ ...e, traceId: other });
+    }
+  }
+  return { private: priv, group };
 }

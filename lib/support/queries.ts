@@ -7,10 +7,66 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { parseTracePayload } from "@/lib/trace/events";
 import { readTrace } from "@/lib/trace/service";
-import { computeSessionMetrics, evaluateThresholds, metricEventTypes, type MetricThresholds } from "./metrics";
+import {
+  computeSessionMetrics,
+  evaluateThresholds,
+  metricEventTypes,
+  splitByRoomKind,
+  type MetricThresholds,
+} from "./metrics";
 import { bookingIdFromRoom } from "@/lib/sessions/rules/token-policy";
 import { metricsPeriod, sessionSearch } from "./schemas";
 import { buildSessionStory } from "./story";
+
+/** What a story shows of each payment (who paid, Stripe's ids, refunds). */
+const paymentsForStory = {
+  orderBy: { createdAt: "asc" },
+  select: {
+    id: true,
+    status: true,
+    amountCents: true,
+    currency: true,
+    refundedCents: true,
+    paidAt: true,
+    createdAt: true,
+    reviewReason: true,
+    stripeCheckoutSessionId: true,
+    stripePaymentIntentId: true,
+    payer: { select: { name: true, email: true } },
+    refunds: {
+      orderBy: { createdAt: "asc" },
+      select: {
+        id: true,
+        amountCents: true,
+        status: true,
+        reason: true,
+        stripeRefundId: true,
+        createdAt: true,
+        updatedAt: true,
+      },
+    },
+  },
+} satisfies Prisma.Booking$paymentsArgs;
+
+/** What a story shows of the room: LiveKit's names, its connections and recordings. */
+const roomForStory = {
+  select: {
+    id: true,
+    roomName: true,
+    livekitRoomSid: true,
+    status: true,
+    startedAt: true,
+    endedAt: true,
+    closedAt: true,
+    settledAt: true,
+    outcome: true,
+    connections: { orderBy: [{ createdAt: "asc" }, { attempt: "asc" }] },
+    recordings: {
+      orderBy: { createdAt: "asc" },
+      select: { id: true, status: true, startedAt: true, endedAt: true, durationMs: true, error: true },
+    },
+  },
+} satisfies Prisma.Booking$roomSessionArgs;
 
 /**
  * Admin: everything support needs about one session on one page — the booking, who paid, payments
@@ -32,52 +88,8 @@ export async function getSessionStory(actor: Actor, bookingId: string) {
       offering: { select: { title: true, durationMinutes: true } },
       viewer: { select: { id: true, name: true, email: true } },
       creator: { select: { displayName: true, userId: true, user: { select: { email: true } } } },
-      payments: {
-        orderBy: { createdAt: "asc" },
-        select: {
-          id: true,
-          status: true,
-          amountCents: true,
-          currency: true,
-          refundedCents: true,
-          paidAt: true,
-          createdAt: true,
-          reviewReason: true,
-          stripeCheckoutSessionId: true,
-          stripePaymentIntentId: true,
-          payer: { select: { name: true, email: true } },
-          refunds: {
-            orderBy: { createdAt: "asc" },
-            select: {
-              id: true,
-              amountCents: true,
-              status: true,
-              reason: true,
-              stripeRefundId: true,
-              createdAt: true,
-              updatedAt: true,
-            },
-          },
-        },
-      },
-      roomSession: {
-        select: {
-          id: true,
-          roomName: true,
-          livekitRoomSid: true,
-          status: true,
-          startedAt: true,
-          endedAt: true,
-          closedAt: true,
-          settledAt: true,
-          outcome: true,
-          connections: { orderBy: [{ createdAt: "asc" }, { attempt: "asc" }] },
-          recordings: {
-            orderBy: { createdAt: "asc" },
-            select: { id: true, status: true, startedAt: true, endedAt: true, durationMs: true, error: true },
-          },
-        },
-      },
+      payments: paymentsForStory,
+      roomSession: roomForStory,
     },
   });
   if (!booking) throw new AppError("not_found", "No session with this booking id.");
@@ -91,13 +103,97 @@ export async function getSessionStory(actor: Actor, bookingId: string) {
       creator: { userId: booking.creator.userId, name: booking.creator.displayName },
     },
   });
-  const { roomSession, ...rest } = booking;
-  const room = roomSession ? (({ connections: _c, ...r }) => r)(roomSession) : null;
+  const { roomSession } = booking;
   return {
-    booking: rest,
+    subject: {
+      kind: "booking" as "booking" | "ticket",
+      id: booking.id,
+      traceId: booking.traceId,
+      status: booking.status as string,
+      title: booking.offering.title,
+      startsAt: booking.startsAt,
+      durationMinutes: booking.offering.durationMinutes,
+      payments: booking.payments,
+      href: `/bookings/${booking.id}`,
+    },
     viewer: booking.viewer,
     creator: { userId: booking.creator.userId, name: booking.creator.displayName, email: booking.creator.user.email },
-    room,
+    room: roomSession ? (({ connections: _c, ...r }) => r)(roomSession) : null,
+    story,
+  };
+}
+export type SupportStory = Awaited<ReturnType<typeof getSessionStory>>;
+
+/**
+ * Admin: one ticket's story, as a session's — the ticket holder is the viewer, the show's creator the
+ * creator. Its events are the ticket's trace (payment, the holder's tokens, joins, paths, tips' and
+ * moderation's events about them) and the show's (the room, the creator's side); its connections, those
+ * two people's in the show's room; its tips, the holder's tips in that room.
+ */
+export async function getTicketStory(actor: Actor, ticketId: string): Promise<SupportStory> {
+  assertRole(actor, ["admin"]);
+  const ticket = await db.ticket.findUnique({
+    where: { id: ticketId },
+    select: {
+      id: true,
+      traceId: true,
+      status: true,
+      viewer: { select: { id: true, name: true, email: true } },
+      payments: paymentsForStory,
+      event: {
+        select: {
+          id: true,
+          traceId: true,
+          title: true,
+          startsAt: true,
+          endsAt: true,
+          creator: { select: { displayName: true, userId: true, user: { select: { email: true } } } },
+          roomSession: roomForStory,
+        },
+      },
+    },
+  });
+  if (!ticket) throw new AppError("not_found", "No ticket with this id.");
+  const { event, viewer } = ticket;
+  const room = event.roomSession;
+  const people = [viewer.id, event.creator.userId];
+  const tips = room
+    ? await db.tip.findMany({
+        where: { roomSessionId: room.id, fromUserId: viewer.id },
+        select: { traceId: true, payments: paymentsForStory },
+      })
+    : [];
+  const traces = await Promise.all(
+    [ticket.traceId, event.traceId, ...tips.map((t) => t.traceId)].map((t) => readTrace(t)),
+  );
+  const events = traces
+    .flat()
+    .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || Number(a.id) - Number(b.id));
+  const payments = [...ticket.payments, ...tips.flatMap((t) => t.payments)];
+  const story = buildSessionStory({
+    events,
+    connections: (room?.connections ?? []).filter((c) => people.includes(c.userId ?? c.identity)),
+    payments,
+    people: {
+      viewer: { userId: viewer.id, name: viewer.name },
+      creator: { userId: event.creator.userId, name: event.creator.displayName },
+    },
+  });
+  return {
+    subject: {
+      kind: "ticket",
+      id: ticket.id,
+      traceId: ticket.traceId,
+      status: ticket.status,
+      title: `Ticket: ${event.title}`,
+      startsAt: event.startsAt,
+      durationMinutes: Math.round((event.endsAt.getTime() - event.startsAt.getTime()) / 60_000),
+      payments,
+      href: `/admin/shows/${event.id}`,
+    },
+    viewer,
+    creator: { userId: event.creator.userId, name: event.creator.displayName, email: event.creator.user.email },
+    room: room ? (({ connections: _c, ...r }) => r)(room) : null,
     story,
   };
 }
@@ -145,8 +241,29 @@ export async function searchSessions(actor: Actor, raw: string | undefined) {
     },
   });
   const lower = q.toLowerCase();
+  const tickets = await db.ticket.findMany({
+    where: {
+      OR: [
+        { id: q },
+        { eventId: q },
+        { viewer: { email: { contains: q, mode: "insensitive" } } },
+        { event: { creator: { user: { email: { contains: q, mode: "insensitive" } } } } },
+        { payments: { some: { OR: [{ stripeCheckoutSessionId: q }, { stripePaymentIntentId: q }] } } },
+        { event: { roomSession: { is: { OR: [{ roomName: q }, { livekitRoomSid: q }] } } } },
+      ],
+    },
+    orderBy: [{ event: { startsAt: "desc" } }, { id: "desc" }],
+    take: 50,
+    select: {
+      id: true,
+      status: true,
+      viewer: { select: { name: true, email: true } },
+      event: { select: { id: true, title: true, startsAt: true, creator: { select: { displayName: true } } } },
+    },
+  });
   return {
     q,
+    tickets,
     results: rows.map((b) => ({
       ...b,
       // Which key found it, so support sees at once why a row is in the list.
@@ -230,6 +347,7 @@ export async function getSessionMetrics(actor: Actor, raw: { from?: string; to?:
       "trace events failing their schema left out of metrics",
     );
   const metrics = computeSessionMetrics(events);
+  const byRoomKind = splitByRoomKind(events);
   const evaluations = evaluateThresholds(metrics, metricThresholds());
   for (const e of evaluations) {
     if (e.breached)
@@ -238,5 +356,14 @@ export async function getSessionMetrics(actor: Actor, raw: { from?: string; to?:
         "session metric breached threshold",
       );
   }
-  return { period: { from: period.from, to: period.to }, metrics, evaluations, events: events.length };
+  return {
+    period: { from: period.from, to: period.to },
+    metrics,
+    byRoomKind: {
+      private: computeSessionMetrics(byRoomKind.private),
+      group: computeSessionMetrics(byRoomKind.group),
+    },
+    evaluations,
+    events: events.length,
+  };
 }

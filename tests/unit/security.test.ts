@@ -84,6 +84,8 @@ describe("security headers", () => {
   it("camera, microphone and screen capture only on the room page", () => {
     expect(isRoomPage("/sessions/abc")).toBe(true);
     expect(isRoomPage("/sessions/abc/extra")).toBe(false);
+    expect(isRoomPage("/shows/abc/room")).toBe(true);
+    expect(isRoomPage("/shows/abc")).toBe(false);
     expect(securityHeaders({ ...ctx, pathname: "/sessions/abc" })["Permissions-Policy"]).toMatch(
       /^camera=\(self\), microphone=\(self\), display-capture=\(self\)/,
     );

@@ -5,6 +5,7 @@ import { Card, EmptyState } from "@/components/ui/card";
 import { requirePageRole } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { cn } from "@/lib/cn";
+import { formatMetric } from "@/lib/support/metrics";
 import { getSessionMetrics } from "@/lib/support/queries";
 
 export const metadata: Metadata = { title: "Session metrics" };
@@ -128,6 +129,44 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
               </li>
             ))}
           </ul>
+          <Card title="Private sessions and group shows">
+            <div className="-mx-5 overflow-x-auto px-5">
+              <table className="w-full min-w-[36rem] text-left text-sm" data-testid="metrics-by-kind">
+                <thead className="border-b border-slate-200 text-slate-600">
+                  <tr>
+                    <th className="py-2 pr-3 font-medium">Rooms</th>
+                    <th className="py-2 pr-3 font-medium">Joins</th>
+                    <th className="py-2 pr-3 font-medium">Setup success</th>
+                    <th className="py-2 pr-3 font-medium">Relay share</th>
+                    <th className="py-2 pr-3 font-medium">Retry rate</th>
+                    <th className="py-2 font-medium">Join to first media p50 / p95</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {(
+                    [
+                      ["private", "Private 1:1 sessions"],
+                      ["group", "Group shows (per participant)"],
+                    ] as const
+                  ).map(([key, label]) => {
+                    const k = result.byRoomKind[key];
+                    return (
+                      <tr key={key} data-testid={`metrics-${key}`}>
+                        <td className="py-2 pr-3 font-medium">{label}</td>
+                        <td className="py-2 pr-3">{k.joins}</td>
+                        <td className="py-2 pr-3">{formatMetric(k.setupSuccessRate, "ratio")}</td>
+                        <td className="py-2 pr-3">{formatMetric(k.relayShare, "ratio")}</td>
+                        <td className="py-2 pr-3">{formatMetric(k.retryRate, "ratio")}</td>
+                        <td className="py-2">
+                          {formatMetric(k.joinToFirstMediaP50Ms, "ms")} / {formatMetric(k.joinToFirstMediaP95Ms, "ms")}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </Card>
           <Card title="Failures by cause">
             <div className="-mx-5 overflow-x-auto px-5">
               <table className="w-full min-w-[20rem] text-left text-sm" data-testid="failures-by-cause">

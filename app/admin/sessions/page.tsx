@@ -85,11 +85,11 @@ export default async function AdminSessionsPage({ searchParams }: Props) {
         <EmptyState title="Paste what the customer gave you">
           An email address, a receipt reference (booking id), a Stripe id or a LiveKit id.
         </EmptyState>
-      ) : found && found.results.length === 0 ? (
+      ) : found && found.results.length === 0 && found.tickets.length === 0 ? (
         <EmptyState title={`No session matches “${found.q}”`}>
           Check the id for a missing character, or search by the customer’s email.
         </EmptyState>
-      ) : found ? (
+      ) : found?.results.length ? (
         <Card
           title={`${found.results.length === 50 ? "The latest 50" : found.results.length} session${found.results.length === 1 ? "" : "s"}`}
         >
@@ -137,6 +137,29 @@ export default async function AdminSessionsPage({ searchParams }: Props) {
               </tbody>
             </table>
           </div>
+        </Card>
+      ) : null}
+      {found?.tickets.length ? (
+        <Card title={`${found.tickets.length} show ticket${found.tickets.length === 1 ? "" : "s"}`}>
+          <ul className="divide-y divide-slate-100 text-sm" data-testid="ticket-results">
+            {found.tickets.map((t) => (
+              <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                <span>
+                  <Link className="font-medium text-brand underline" href={`/admin/tickets/${t.id}`}>
+                    {t.event.title}
+                  </Link>{" "}
+                  · {t.viewer.name} ({t.viewer.email}) with {t.event.creator.displayName} ·{" "}
+                  <LocalTime iso={t.event.startsAt.toISOString()} />
+                </span>
+                <span className="flex items-center gap-2">
+                  <Badge>{t.status.replace("_", " ")}</Badge>
+                  <Link className="text-brand underline" href={`/admin/shows/${t.event.id}`}>
+                    Show
+                  </Link>
+                </span>
+              </li>
+            ))}
+          </ul>
         </Card>
       ) : null}
     </div>

@@ -5,7 +5,9 @@ import { Avatar } from "@/components/creators/creator-card";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { summariseWeek } from "@/lib/creators/availability";
 import { getPublicProfile } from "@/lib/creators/queries";
+import { LocalTime } from "@/components/ui/local-time";
 import { formatMoney } from "@/lib/money";
+import { listUpcomingShows } from "@/lib/shows/queries";
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -18,6 +20,7 @@ export default async function CreatorProfilePage({ params }: Props) {
   const profile = await getPublicProfile((await params).slug);
   if (!profile) notFound();
   const week = summariseWeek(profile.availability);
+  const shows = await listUpcomingShows(profile.id);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-5">
@@ -69,6 +72,32 @@ export default async function CreatorProfilePage({ params }: Props) {
           <EmptyState title="Nothing to book yet">This creator hasn't added an offering.</EmptyState>
         )}
       </Card>
+
+      {shows.length ? (
+        <Card title="Upcoming live shows">
+          <ul className="divide-y divide-slate-100" data-testid="upcoming-shows">
+            {shows.map((s) => (
+              <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="show">
+                <div>
+                  <p className="font-semibold">
+                    {s.title} {s.status === "live" ? <Badge tone="good">Live now</Badge> : null}
+                  </p>
+                  <p className="text-sm text-slate-600">
+                    <LocalTime iso={s.startsAt.toISOString()} /> ·{" "}
+                    {s.capacity - s.ticketsSold > 0 ? `${s.capacity - s.ticketsSold} seats left` : "Sold out"}
+                  </p>
+                </div>
+                <Link
+                  href={`/shows/${s.id}`}
+                  className="rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand hover:opacity-90"
+                >
+                  {formatMoney(s.priceCents, s.currency)} · Tickets
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
 
       <Card title="Usual hours">
         {week.length ? (

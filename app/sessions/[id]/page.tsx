@@ -5,7 +5,9 @@ import { RoomOpensAt } from "@/components/room/room-gate";
 import { SessionRoom } from "@/components/room/session-room";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
 import { getRoomPage } from "@/lib/sessions/room";
+import { TIP_PRESETS } from "@/lib/tips/schemas";
 
 export const metadata: Metadata = { title: "Session room" };
 export const dynamic = "force-dynamic";
@@ -42,6 +44,17 @@ export default async function SessionRoomPage({ params }: Props) {
           closesAt={room.closesAt}
           warningAt={room.warningAt}
           serverNow={room.serverNow}
+          selfId={user.id}
+          tips={
+            room.role === "viewer"
+              ? {
+                  minCents: env.TIP_MIN_CENTS,
+                  maxCents: env.TIP_MAX_CENTS,
+                  presets: TIP_PRESETS,
+                  currency: room.currency,
+                }
+              : undefined
+          }
         />
       ) : (
         <section
