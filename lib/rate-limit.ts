@@ -29,6 +29,7 @@ export function postgresLimiter(opts: { keyPrefix: string; points: number; durat
 export const budgets = {
   checkout: { points: () => env.CHECKOUTS_MAX_PER_HOUR, seconds: 3600, what: "checkouts started" },
   cancellation: { points: () => env.CANCELLATIONS_MAX_PER_HOUR, seconds: 3600, what: "cancellations" },
+  reschedule: { points: () => 10, seconds: 3600, what: "bookings moved" },
   application: { points: () => 5, seconds: 86_400, what: "creator applications" },
   offering: { points: () => 30, seconds: 3600, what: "new offerings or blocked days" },
   adminAction: { points: () => 120, seconds: 60, what: "admin actions" },
