@@ -441,9 +441,7 @@ export function SessionRoom({
           data-testid="room-ended"
           data-reason={phase.ended.reason}
         >
-          <p role="status" data-testid="room-status" className="text-lg font-semibold">
-            {phase.ended.text}
-          </p>
+          <EndedHeading text={phase.ended.text} />
           <div className="flex flex-wrap justify-center gap-3">
             {phase.ended.canRejoin ? (
               <button
@@ -464,5 +462,16 @@ export function SessionRoom({
         </div>
       )}
     </section>
+  );
+}
+
+/** The end screen's heading, focused as it appears: Leave unmounts the call, and focus must not fall to <body>. */
+function EndedHeading({ text }: { text: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <h2 ref={ref} tabIndex={-1} data-testid="room-status" className="text-lg font-semibold outline-none">
+      {text}
+    </h2>
   );
 }
