@@ -9,7 +9,7 @@ import { budgets, takeBudget } from "@/lib/rate-limit";
 import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
 import { flushEffects } from "../helpers/effects";
 import { TEST_PASSWORD, createUser } from "../helpers/factories";
-import { HttpClient } from "../helpers/http";
+import { HttpClient, callServerAction } from "../helpers/http";
 import { paidSession } from "../helpers/sessions";
 
 const refusal = (p: Promise<unknown>) =>
@@ -273,6 +273,11 @@ describe("moving a booking to another time", () => {
       ).status,
     ).toBe(401);
 
+    // A control character in the path: 422, never reaching PostgreSQL.
+    expect((await c.json(`/api/bookings/x%00y/reschedule`, "POST", { startsAt: late[2]!.toISOString() })).status).toBe(
+      422,
+    );
+
     // Past the budget (10 an hour): 429 with the wait, and the booking stays where it is.
     for (let i = 1; i < budgets.reschedule.points(); i++) await takeBudget("reschedule", viewer.id);
     const limited = await c.json(`/api/bookings/${bookingId}/reschedule`, "POST", { startsAt: late[2]!.toISOString() });
@@ -323,6 +328,29 @@ describe("moving a booking to another time", () => {
       outcome: "nobody_joined",
       settledAt: expect.any(Date),
     });
+  });
+});
+
+describe("the server action the booking page uses", () => {
+  it("moves the booking for its creator and tells a stranger it does not exist", async () => {
+    const { offering, slots, creator } = await bookableOffering();
+    const { bookingId } = await confirmedHold(offering.id, slots[0]!);
+    const stranger = new HttpClient();
+    await stranger.signIn((await createUser()).email, TEST_PASSWORD, "198.51.100.241");
+    const fields = { bookingId, startsAt: slots[3]!.toISOString() };
+    const refused = await callServerAction(
+      stranger,
+      "lib/bookings/actions.ts",
+      "rescheduleBookingAction",
+      fields,
+      "/dashboard",
+    );
+    expect(refused.text).toMatch(/No such booking/);
+    const c = new HttpClient();
+    await c.signIn(creator.user.email, TEST_PASSWORD, "198.51.100.242");
+    const moved = await callServerAction(c, "lib/bookings/actions.ts", "rescheduleBookingAction", fields, "/dashboard");
+    expect(moved.text).toMatch(/Moved\. Both of you get an email/);
+    expect((await db.booking.findUniqueOrThrow({ where: { id: bookingId } })).startsAt).toEqual(slots[3]);
   });
 });
 
