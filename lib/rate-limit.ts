@@ -29,13 +29,13 @@ export function postgresLimiter(opts: { keyPrefix: string; points: number; durat
 export const budgets = {
   checkout: { points: () => env.CHECKOUTS_MAX_PER_HOUR, seconds: 3600, what: "checkouts started" },
   cancellation: { points: () => env.CANCELLATIONS_MAX_PER_HOUR, seconds: 3600, what: "cancellations" },
+  reschedule: { points: () => 10, seconds: 3600, what: "bookings moved" },
   application: { points: () => 5, seconds: 86_400, what: "creator applications" },
   offering: { points: () => 30, seconds: 3600, what: "new offerings or blocked days" },
   adminAction: { points: () => 120, seconds: 60, what: "admin actions" },
   chat: { points: () => 20, seconds: 60, what: "chat messages" },
   stage: { points: () => 20, seconds: 60, what: "hand raises and stage changes" },
   tip: { points: () => 10, seconds: 3600, what: "tips started" },
-  reschedule: { points: () => 10, seconds: 3600, what: "reschedules" },
   sessionToken: { points: () => env.SESSION_TOKEN_MAX_PER_MINUTE, seconds: 60, what: "requests to join this session" },
   diagnostics: { points: () => env.DIAGNOSTICS_MAX_BATCHES_PER_MINUTE, seconds: 60, what: "diagnostics reports" },
 } as const;

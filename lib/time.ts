@@ -37,3 +37,26 @@ export function formatDateTime(date: Date, timeZone: string, locale = "en-GB") {
     timeZoneName: "short",
   }).format(date);
 }
+
+/**
+ * A zone as people say it, with the place its id names: "Eastern Time (New York)", "Japan Standard Time
+ * (Tokyo)", "UTC". Zones without a name of their own get the place and the offset: "Kyiv time (GMT+2)".
+ * Unknown ids come back as they are.
+ */
+export function timeZoneLabel(timeZone: string, at = new Date(), locale = "en-GB") {
+  let name: string | undefined;
+  try {
+    name = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "longGeneric" })
+      .formatToParts(at)
+      .find((p) => p.type === "timeZoneName")?.value;
+  } catch {
+    return timeZone;
+  }
+  if (timeZone === "UTC" || timeZone === "Etc/UTC") return "UTC";
+  const place =
+    timeZone.includes("/") && !timeZone.startsWith("Etc/")
+      ? timeZone.slice(timeZone.lastIndexOf("/") + 1).replaceAll("_", " ")
+      : null;
+  if (!name || name.startsWith("GMT")) return place ? `${place} time (${name ?? timeZone})` : (name ?? timeZone);
+  return place ? `${name} (${place})` : name;
+}

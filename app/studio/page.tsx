@@ -21,7 +21,7 @@ export default async function StudioPage() {
     displayName: creator.name,
     bio: "",
     avatarUrl: null,
-    timeZone: "UTC",
+    timeZone: null, // a new creator: the form proposes the browser's zone
     published: false,
   };
   return (

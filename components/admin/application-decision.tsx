@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { useFormStatus } from "react-dom";
 import { FormMessage } from "@/components/ui/form";
 import { initialActionState } from "@/lib/action-state";
 import { decideApplicationAction } from "@/lib/creators/actions";
@@ -23,24 +24,38 @@ export function ApplicationDecision({ applicationId, name }: { applicationId: st
         className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm"
       />
       {state.fieldErrors?.note ? <p className="text-sm text-red-700">{state.fieldErrors.note[0]}</p> : null}
-      <div className="flex gap-2">
-        <button
-          type="submit"
-          name="decision"
-          value="approve"
-          className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand"
-        >
-          Approve {name}
-        </button>
-        <button
-          type="submit"
-          name="decision"
-          value="decline"
-          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-semibold"
-        >
-          Decline
-        </button>
-      </div>
+      <DecisionButtons name={name} />
     </form>
+  );
+}
+
+/**
+ * Approve and Decline, disabled while the decision is on its way, the pressed one saying so
+ * ("Approving…"): a slow answer must not look like nothing happened, nor invite a second click.
+ */
+function DecisionButtons({ name }: { name: string }) {
+  const { pending, data } = useFormStatus();
+  const pressed = pending ? data?.get("decision") : null;
+  return (
+    <div className="flex gap-2" aria-busy={pending || undefined}>
+      <button
+        type="submit"
+        name="decision"
+        value="approve"
+        disabled={pending}
+        className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand disabled:opacity-60"
+      >
+        {pressed === "approve" ? "Approving…" : `Approve ${name}`}
+      </button>
+      <button
+        type="submit"
+        name="decision"
+        value="decline"
+        disabled={pending}
+        className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-semibold disabled:opacity-60"
+      >
+        {pressed === "decline" ? "Declining…" : "Decline"}
+      </button>
+    </div>
   );
 }

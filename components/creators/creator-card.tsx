@@ -8,7 +8,8 @@ type Props = {
     bio: string;
     avatarUrl: string | null;
     offeringCount: number;
-    from: { priceCents: number; currency: string } | null;
+    /** The cheapest offering in each currency the creator sells in. */
+    prices: { priceCents: number; currency: string }[];
   };
 };
 
@@ -22,8 +23,10 @@ export function CreatorCard({ creator }: Props) {
         <Avatar name={creator.displayName} url={creator.avatarUrl} />
         <div>
           <p className="font-semibold text-slate-900">{creator.displayName}</p>
-          <p className="text-sm text-slate-600">
-            {creator.from ? `From ${formatMoney(creator.from.priceCents, creator.from.currency)}` : "No offerings yet"}
+          <p className="text-sm text-slate-600" data-testid="creator-from">
+            {creator.prices.length
+              ? `From ${creator.prices.map((p) => `${formatMoney(p.priceCents, p.currency)} (${p.currency})`).join(" or ")}`
+              : "No offerings yet"}
           </p>
         </div>
       </div>

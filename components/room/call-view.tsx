@@ -7,9 +7,10 @@ import {
   VideoTrack,
 } from "@livekit/components-react";
 import { Track } from "livekit-client";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { cn } from "@/lib/cn";
 import { useFirstFrame } from "./first-frame";
+import { RemoteMicOff, useRemoteMedia } from "./remote-media";
 import { useServerNow } from "./server-clock";
 import { clockLine as lineAt, formatLeft, timeLabel } from "./time-left";
 
@@ -49,7 +50,11 @@ export function CallView({
   const [busy, setBusy] = useState(false);
   const [controlError, setControlError] = useState<string | null>(null);
   const now = useServerNow(clockOffset);
+  const remoteMedia = useRemoteMedia();
   useFirstFrame(remoteEl, remoteCam?.publication?.trackSid, onFirstRemoteFrame);
+  // Joined: focus goes into the call (not back to <body> as the device check unmounts).
+  const region = useRef<HTMLElement>(null);
+  useEffect(() => region.current?.focus(), []);
 
   const ends = new Date(closingSoon?.endsAt ?? endsAt).getTime();
   const closes = closingSoon?.closesAt ?? closesAt;
@@ -80,7 +85,13 @@ export function CallView({
   };
 
   return (
-    <div className="space-y-3">
+    <section
+      ref={region}
+      tabIndex={-1}
+      aria-label={`Call with ${otherName}`}
+      className="space-y-3 outline-none"
+      data-testid="call"
+    >
       <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 text-sm">
         <p role="status" aria-live="polite" data-testid="room-status" className="min-w-0 font-medium">
           {status}
@@ -126,7 +137,11 @@ export function CallView({
             data-testid="remote-placeholder"
           >
             {present ? (
-              <p>{otherName} has joined with the camera off.</p>
+              <p data-camera={remoteMedia.cameraTurnedOff ? "turned-off" : "never-on"}>
+                {remoteMedia.cameraTurnedOff
+                  ? `${otherName} turned the camera off.`
+                  : `${otherName} has joined with the camera off.`}
+              </p>
             ) : (
               <>
                 <p className="text-lg">Waiting for the other side…</p>
@@ -137,6 +152,7 @@ export function CallView({
             )}
           </div>
         )}
+        {present && remoteMedia.mic !== "on" ? <RemoteMicOff name={otherName} /> : null}
         {/* Small on a phone (a quarter of 375 px would cover a third of the other side), a quarter from sm up. */}
         <div className="absolute bottom-2 right-2 aspect-video w-24 overflow-hidden rounded-md border border-white/20 bg-slate-900 shadow-lg sm:bottom-3 sm:right-3 sm:w-1/4 sm:min-w-28 sm:rounded-lg">
           {localCam && isCameraEnabled ? (
@@ -193,6 +209,6 @@ export function CallView({
           Leave
         </button>
       </div>
-    </div>
+    </section>
   );
 }

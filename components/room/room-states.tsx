@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useEffect, useRef } from "react";
 import { STATUS_TEXT } from "@/lib/sessions/rules/connect-policy";
 import type { Ended } from "./use-room-join";
 
@@ -45,9 +46,7 @@ export function EndedScreen({
 }) {
   return (
     <div className="mx-auto max-w-xl space-y-4 py-8 text-center" data-testid="room-ended" data-reason={ended.reason}>
-      <p role="status" data-testid="room-status" className="text-lg font-semibold">
-        {ended.text}
-      </p>
+      <EndedHeading text={ended.text} />
       <div className="flex flex-wrap justify-center gap-3">
         {ended.canRejoin ? (
           <button
@@ -63,5 +62,16 @@ export function EndedScreen({
         </Link>
       </div>
     </div>
+  );
+}
+
+/** The end screen's heading, focused as it appears: Leave unmounts the call, and focus must not fall to <body>. */
+function EndedHeading({ text }: { text: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <h2 ref={ref} tabIndex={-1} data-testid="room-status" className="text-lg font-semibold outline-none">
+      {text}
+    </h2>
   );
 }

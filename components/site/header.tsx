@@ -7,20 +7,25 @@ import type { Brand } from "@/lib/branding/theme";
 export function SiteHeader({ brand, user }: { brand: Brand; user: Pick<Actor, "name" | "role"> | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <nav aria-label="Main" className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
-        <Link href="/" className="flex items-center gap-2 text-lg font-bold text-slate-900">
+      {/* One row down to 375 px: no wrapping labels, tighter gaps, and the brand's name only beside its mark from sm up. */}
+      <nav
+        aria-label="Main"
+        className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-3 gap-y-2 whitespace-nowrap px-4 py-3 sm:gap-x-6"
+        data-testid="site-nav"
+      >
+        <Link href="/" className="flex shrink-0 items-center gap-2 text-lg font-bold text-slate-900">
           {brand.logoUrl ? (
             // biome-ignore lint/performance/noImgElement: the brand logo is an operator-chosen URL
             <img src={brand.logoUrl} alt="" className="h-8 w-8 rounded" />
           ) : (
             <span aria-hidden className="h-8 w-8 rounded bg-brand" />
           )}
-          {brand.name}
+          <span className={user ? "sr-only sm:not-sr-only" : undefined}>{brand.name}</span>
         </Link>
         <Link href="/creators" className="text-sm font-medium text-slate-700 hover:text-slate-900">
           Creators
         </Link>
-        <div className="ml-auto flex items-center gap-4 text-sm">
+        <div className="ml-auto flex items-center gap-3 text-sm sm:gap-4">
           {user ? (
             <>
               {user.role === "admin" ? (
@@ -46,7 +51,7 @@ export function SiteHeader({ brand, user }: { brand: Brand; user: Pick<Actor, "n
               <form action={signOutAction}>
                 <button
                   type="submit"
-                  className="rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-50"
+                  className="rounded-md border border-slate-300 px-2 py-1.5 font-medium text-slate-700 hover:bg-slate-50 sm:px-3"
                 >
                   Sign out
                 </button>

@@ -1,5 +1,5 @@
 "use client";
-import { useActionState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { Checkbox, Field, FieldError, FormMessage, SubmitButton, TextArea, inputClass } from "@/components/ui/form";
 import { initialActionState } from "@/lib/action-state";
 import { updateProfileAction } from "@/lib/creators/actions";
@@ -9,13 +9,17 @@ type Profile = {
   displayName: string;
   bio: string;
   avatarUrl: string | null;
-  timeZone: string;
+  /** Null for a profile not saved yet: the browser's own zone is proposed (not UTC). */
+  timeZone: string | null;
   published: boolean;
 };
 
 export function ProfileForm({ profile, timeZones }: { profile: Profile; timeZones: string[] }) {
   const [state, action] = useActionState(updateProfileAction, initialActionState);
   const v = state.values;
+  const [browserZone, setBrowserZone] = useState("");
+  useEffect(() => setBrowserZone(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
+  const zone = v?.timeZone ?? profile.timeZone ?? browserZone;
   return (
     <form action={action} className="space-y-4" noValidate aria-label="Profile">
       <FormMessage state={state} />
@@ -47,10 +51,10 @@ export function ProfileForm({ profile, timeZones }: { profile: Profile; timeZone
             id="f-timeZone"
             name="timeZone"
             list="time-zones"
-            defaultValue={v?.timeZone ?? profile.timeZone}
-            key={v?.timeZone ?? profile.timeZone}
+            defaultValue={zone}
+            key={zone}
             aria-invalid={state.fieldErrors?.timeZone ? true : undefined}
-            aria-describedby="f-timeZone-error"
+            aria-describedby={profile.timeZone === null ? "f-timeZone-hint f-timeZone-error" : "f-timeZone-error"}
             className={inputClass}
           />
           <datalist id="time-zones">
@@ -58,6 +62,11 @@ export function ProfileForm({ profile, timeZones }: { profile: Profile; timeZone
               <option key={tz} value={tz} />
             ))}
           </datalist>
+          {profile.timeZone === null ? (
+            <p id="f-timeZone-hint" className="mt-1 text-xs text-slate-600">
+              From your browser. Your weekly hours are in this zone.
+            </p>
+          ) : null}
           <FieldError id="f-timeZone-error" message={state.fieldErrors?.timeZone?.[0]} />
         </div>
       </div>

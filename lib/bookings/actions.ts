@@ -3,6 +3,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { formObject, runAction, type ActionState } from "@/lib/action";
 import { requireRole, requireUser } from "@/lib/auth/session";
+import { rescheduleBooking } from "./reschedule";
 import { adminRefundBooking, bookSlot, cancelBooking } from "./service";
 
 // POST (server action) – the viewer picks a slot: hold it and go to checkout
@@ -37,5 +38,18 @@ export async function adminRefundAction(_prev: ActionState, form: FormData): Pro
     await adminRefundBooking(admin, id, { ...rest, amountCents: Number.isFinite(amountCents) ? amountCents : amount });
     revalidatePath(`/bookings/${id}`);
     return "Refund requested.";
+  });
+}
+
+// POST (server action) – the viewer, the creator or an admin moves a confirmed booking to another open time
+export async function rescheduleBookingAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(form, async () => {
+    const user = await requireUser();
+    const id = String(form.get("bookingId") ?? "");
+    // Fresh times on the page either way: after "that time was just taken" the list must not offer it again.
+    await rescheduleBooking(user, id, { startsAt: form.get("startsAt") }).finally(() =>
+      revalidatePath(`/bookings/${id}`),
+    );
+    return "Moved. Both of you get an email with the updated calendar entry.";
   });
 }

@@ -6,14 +6,20 @@ import { bookingIcs, icsFilename } from "@/lib/mail/ics";
 import { enqueueEmails, type OutgoingEmail } from "@/lib/mail/service";
 import { formatMoney } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { cancellationPolicyText } from "./policy";
+import { countTrace } from "@/lib/trace/service";
+import { calendarSequence, cancellationPolicyText } from "./policy";
 
 type Tx = Prisma.TransactionClient;
 
+type Side = "viewer" | "creator" | "admin";
+
 export type BookingEmailKind =
   | { kind: "confirmed" }
-  | { kind: "cancelled"; by: "viewer" | "creator" | "admin"; refundCents: number }
-  | { kind: "refunded"; refundId: string; amountCents: number };
+  /** `reason`: what the person who cancelled typed, told to the other side (an admin's to both). */
+  | { kind: "cancelled"; by: Side; refundCents: number; reason?: string }
+  | { kind: "refunded"; refundId: string; amountCents: number }
+  /** The booking already holds its new time; `from` is the old one. */
+  | { kind: "rescheduled"; by: Side; fromStartsAt: Date };
 
 /**
  * Writes the emails about a booking change to both sides, in the caller's transaction, each with a
@@ -32,6 +38,9 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
   const url = `${env.APP_URL}/bookings/${b.id}`;
   const money = (cents: number) => formatMoney(cents, b.currency);
   const cancelled = what.kind === "cancelled" || b.status === "cancelled";
+  // Same UID in every file; SEQUENCE counts the moves (this one included, its trace event is written
+  // first) and one more once cancelled, so each file replaces the one before in the calendar.
+  const sequence = calendarSequence(await countTrace(b.traceId, "booking.rescheduled", tx), cancelled);
   // A calendar file only for a booking that is (or was) on the calendars: a refund for a booking that
   // was never confirmed (paid after the time was gone, or after the viewer released it) carries none.
   const onCalendars =
@@ -77,11 +86,27 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
             ? `${brand.name} support cancelled`
             : `${r.other} cancelled`;
       lines.push(`${by} the session "${b.offering.title}" on ${when} (${r.timeZone}).`);
+      if (what.reason && what.by !== r.side) lines.push("", `Their reason: “${what.reason}”`);
       if (r.side === "viewer")
         lines.push(
           what.refundCents > 0
             ? `${money(what.refundCents)} is being refunded to you.`
             : "Under the cancellation policy shown at checkout, this late cancellation is not refunded.",
+        );
+    } else if (what.kind === "rescheduled") {
+      subject = `Moved: ${b.offering.title} with ${r.other}, now ${when}`;
+      key = `booking:${b.id}:rescheduled:${sequence}:${r.side}`;
+      const by =
+        what.by === r.side ? "You moved" : what.by === "admin" ? `${brand.name} support moved` : `${r.other} moved`;
+      lines.push(
+        `${by} the session "${b.offering.title}" from ${formatDateTime(what.fromStartsAt, r.timeZone)} to ${when} (${r.timeZone}).`,
+        "The attached calendar file updates the event in your calendar.",
+      );
+      if (r.side === "viewer")
+        lines.push(
+          "",
+          `The price stays ${money(b.priceCents)}, already paid; nothing more is charged.`,
+          cancellationPolicyText(b.freeCancellationHours),
         );
     } else {
       subject = `Refund: ${money(what.amountCents)} for ${b.offering.title}`;
@@ -99,6 +124,7 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
           brand.name,
           r.timeZone,
           cancelled,
+          sequence,
         )
       : null;
     return {
@@ -118,14 +144,15 @@ function addressOf(from: string) {
 }
 
 /**
- * A booking's calendar file in `timeZone` (one UID per booking, so a later CANCEL replaces the
- * event): attached to the emails and offered as "Add to calendar" on the booking page.
+ * A booking's calendar file in `timeZone` (one UID per booking, so a move or a CANCEL with a higher
+ * `sequence` replaces the event): attached to the emails and offered as "Add to calendar" on the booking page.
  */
 export function bookingCalendarFile(
   b: { id: string; startsAt: Date; endsAt: Date; offering: { title: string }; viewerName: string; creatorName: string },
   brandName: string,
   timeZone: string,
   cancelled: boolean,
+  sequence: number,
 ) {
   const url = `${env.APP_URL}/bookings/${b.id}`;
   const content = bookingIcs({
@@ -138,7 +165,7 @@ export function bookingCalendarFile(
     url,
     organizer: { name: brandName, email: addressOf(env.MAIL_FROM) },
     status: cancelled ? "cancelled" : "confirmed",
-    sequence: cancelled ? 1 : 0,
+    sequence,
     productId: brandName,
   });
   return { filename: icsFilename(b.offering.title), content };

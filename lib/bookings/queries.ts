@@ -6,11 +6,18 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { earningsOf } from "@/lib/payments/queries";
+import { formatMoney } from "@/lib/money";
 import { HAS_MONEY_LEFT } from "@/lib/payments/payment-state";
 import { committedRefundCents, publicRefundReason, refundableCents, refundCeiling } from "@/lib/payments/refund-math";
-import { readTrace } from "@/lib/trace/service";
+import { countTrace, readTrace } from "@/lib/trace/service";
 import { bookingCalendarFile } from "./emails";
-import { cancellationRefund } from "./policy";
+import {
+  calendarSequence,
+  cancellationPolicyText,
+  cancellationRefund,
+  freeChangeDeadline,
+  rescheduleDecision,
+} from "./policy";
 import { expandSlots, type Interval } from "./slots";
 import { CREATOR_VISIBLE, PAID_BOOKING } from "./state";
 
@@ -64,32 +71,99 @@ export async function getOpenSlots(offeringId: string, range: { from?: Date; day
   if (!offering?.active || !offering.creator.published || offering.kind !== "private_session") return null;
   const from = range.from && range.from > now ? range.from : now;
   const to = new Date(from.getTime() + range.days * 86_400_000);
+  const slots = await openSlotsOf(
+    {
+      creatorId: offering.creatorId,
+      rules: offering.creator.availability,
+      timeZone: offering.creator.timeZone,
+      durationMinutes: offering.durationMinutes,
+      minNoticeMinutes: offering.minNoticeMinutes,
+      horizonDays: offering.horizonDays,
+    },
+    { from, to, now },
+  );
+  return { creatorTimeZone: offering.creator.timeZone, slots };
+}
+
+/**
+ * A creator's open times of one length in [from, to): weekly hours minus blackout days, notice, horizon,
+ * confirmed bookings and live holds (but `excludeBookingId`'s own time, which a move may overlap).
+ */
+async function openSlotsOf(
+  s: {
+    creatorId: string;
+    rules: { weekday: number; startMinute: number; endMinute: number }[];
+    timeZone: string;
+    durationMinutes: number;
+    minNoticeMinutes: number;
+    horizonDays: number;
+  },
+  range: { from: Date; to: Date; now: Date; excludeBookingId?: string },
+): Promise<Interval[]> {
+  const { from, to, now } = range;
   const [busy, blackouts] = await Promise.all([
     db.booking.findMany({
       where: {
-        creatorId: offering.creatorId,
+        creatorId: s.creatorId,
         holdsSlot: true,
         startsAt: { lt: to },
         endsAt: { gt: from },
         OR: [{ status: "confirmed" }, { status: "pending_payment", holdExpiresAt: { gt: now } }],
+        ...(range.excludeBookingId ? { id: { not: range.excludeBookingId } } : {}),
       },
       select: { startsAt: true, endsAt: true },
     }),
-    db.blackoutDate.findMany({ where: { creatorId: offering.creatorId }, select: { date: true } }),
+    db.blackoutDate.findMany({ where: { creatorId: s.creatorId }, select: { date: true } }),
   ]);
-  const slots: Interval[] = expandSlots({
-    rules: offering.creator.availability,
-    timeZone: offering.creator.timeZone,
+  return expandSlots({
+    rules: s.rules,
+    timeZone: s.timeZone,
     blackoutDates: blackouts.map((b) => b.date.toISOString().slice(0, 10)),
     busy,
-    durationMinutes: offering.durationMinutes,
-    minNoticeMinutes: offering.minNoticeMinutes,
-    horizonDays: offering.horizonDays,
+    durationMinutes: s.durationMinutes,
+    minNoticeMinutes: s.minNoticeMinutes,
+    horizonDays: s.horizonDays,
     now,
     from,
     to,
   });
-  return { creatorTimeZone: offering.creator.timeZone, slots };
+}
+
+/** How far ahead the booking page offers times to move a booking to (within the offering's horizon). */
+export const RESCHEDULE_WINDOW_DAYS = 14;
+
+/**
+ * The times a booking can move to (the same rules as `rescheduleBooking`): open starts of its offering, for
+ * the booking's own length, over the next RESCHEDULE_WINDOW_DAYS; its current time left out.
+ */
+async function rescheduleSlotsOf(
+  b: {
+    id: string;
+    creatorId: string;
+    startsAt: Date;
+    endsAt: Date;
+    offering: { minNoticeMinutes: number; horizonDays: number };
+  },
+  now: Date,
+) {
+  const creator = await db.creatorProfile.findUniqueOrThrow({
+    where: { id: b.creatorId },
+    select: { timeZone: true, availability: { select: { weekday: true, startMinute: true, endMinute: true } } },
+  });
+  const slots = await openSlotsOf(
+    {
+      creatorId: b.creatorId,
+      rules: creator.availability,
+      timeZone: creator.timeZone,
+      durationMinutes: Math.round((b.endsAt.getTime() - b.startsAt.getTime()) / 60_000),
+      minNoticeMinutes: b.offering.minNoticeMinutes,
+      horizonDays: b.offering.horizonDays,
+    },
+    { from: now, to: new Date(now.getTime() + RESCHEDULE_WINDOW_DAYS * 86_400_000), now, excludeBookingId: b.id },
+  );
+  return slots
+    .filter((s) => s.startsAt.getTime() !== b.startsAt.getTime())
+    .map((s) => ({ startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() }));
 }
 
 /** An offering as the booking page shows it (null when not on sale). */
@@ -122,7 +196,7 @@ export async function getBookingForActor(actor: Actor, bookingId: string) {
   const booking = await db.booking.findUnique({
     where: { id: bookingId },
     include: {
-      offering: { select: { title: true, durationMinutes: true } },
+      offering: { select: { title: true, durationMinutes: true, minNoticeMinutes: true, horizonDays: true } },
       creator: { select: { displayName: true, slug: true, userId: true, timeZone: true } },
       viewer: { select: { name: true, email: true } },
       payments: { orderBy: { createdAt: "asc" }, include: { refunds: { orderBy: { createdAt: "asc" } } } },
@@ -167,11 +241,89 @@ export async function getBookingPage(actor: Actor, bookingId: string, checkout: 
         })
       : null;
   const adminRefundable = shown && b.payments.some((p) => HAS_MONEY_LEFT.has(p.status)) ? refundableCents(shown) : null;
+  const reschedule = rescheduleDecision({
+    actor: role,
+    status: b.status,
+    startsAt: b.startsAt,
+    freeCancellationHours: b.freeCancellationHours,
+    now,
+  });
+  // What the two sides did to the booking, from its trace: the last move, and who cancelled and why.
+  const changes = await readTrace(b.traceId, { types: ["booking.rescheduled", "booking.cancelled"] });
+  let lastMove: { by: string; fromStartsAt: string } | null = null;
+  let cancelledBy: { by: string; reason: string | null } | null = null;
+  for (const e of changes) {
+    if (e.ok && e.type === "booking.rescheduled") lastMove = { by: e.payload.by, fromStartsAt: e.payload.fromStartsAt };
+    if (e.ok && e.type === "booking.cancelled") cancelledBy = { by: e.payload.by, reason: e.payload.reason ?? null };
+  }
+  const party = (by: string) =>
+    by === role ? "you" : by === "admin" ? "support" : by === "creator" ? b.creator.displayName : b.viewer.name;
+  const joinEarly = env.SESSION_JOIN_EARLY_MINUTES;
+  const money = (cents: number) => formatMoney(cents, b.currency);
+  const otherSide = role === "viewer" ? b.creator.displayName : role === "creator" ? b.viewer.name : "both sides";
   return {
     ...view,
     payment: shown,
     canCancel,
     cancelRefund,
+    /** The two-step cancel: what it does to the money, who reads the reason, and the last button's words. */
+    cancelForm:
+      canCancel && cancelRefund
+        ? {
+            consequence:
+              cancelRefund.refundCents > 0
+                ? `${role === "viewer" ? "You get" : "The viewer gets"} a refund of ${money(cancelRefund.refundCents)}.`
+                : "It is less than the free-cancellation window before the start: there is no refund.",
+            reasonLabel: `Reason (optional, shown to ${otherSide})`,
+            confirmText:
+              cancelRefund.refundCents > 0
+                ? `Yes, cancel and refund ${money(cancelRefund.refundCents)}`
+                : "Yes, cancel",
+          }
+        : null,
+    /** Moving the booking: allowed now (with the times it can move to), or why not (null: nothing to say). */
+    reschedule: reschedule.ok
+      ? {
+          allowed: true as const,
+          slots: await rescheduleSlotsOf(b, now),
+          priceNote: `The price stays ${money(b.priceCents)}, already paid: moving charges nothing more and refunds nothing. Both of you get an email with the updated calendar entry.`,
+        }
+      : b.status === "confirmed" && b.startsAt > now
+        ? { allowed: false as const, why: reschedule.message }
+        : null,
+    /** The last move, in words for this reader ("Moved by Sam Rivera from …"). */
+    moved: lastMove ? { by: party(lastMove.by), fromStartsAt: lastMove.fromStartsAt } : null,
+    /** A cancelled booking: who cancelled and the reason they typed (null when none was typed). */
+    cancellation:
+      b.status === "cancelled"
+        ? cancelledBy
+          ? { by: party(cancelledBy.by), reason: cancelledBy.reason }
+          : { by: null, reason: b.cancelReason }
+        : null,
+    /** Back from a checkout that went through: "You're booked" and what happens next. */
+    booked:
+      checkout === "success" && b.status === "confirmed" && role === "viewer"
+        ? {
+            startsAt: b.startsAt.toISOString(),
+            next: [
+              {
+                text: `The room opens ${joinEarly} minutes before the start, at `,
+                at: new Date(b.startsAt.getTime() - joinEarly * 60_000).toISOString(),
+                after: `. Come back to this page and press "Join session": you check your camera and microphone first, and nobody sees you until you press Join.`,
+              },
+              {
+                text: `We emailed the booking to ${b.viewer.email} with a calendar file; "Add to calendar" above gives the same file.`,
+              },
+              reschedule.ok
+                ? {
+                    text: "You can move or cancel it for free (full refund) until ",
+                    at: freeChangeDeadline(b.startsAt, b.freeCancellationHours).toISOString(),
+                    after: ", on this page. Later cancellations are not refunded.",
+                  }
+                : { text: cancellationPolicyText(b.freeCancellationHours) },
+            ] as { text: string; at?: string; after?: string }[],
+          }
+        : null,
     /** What an admin may still refund (null: nothing that went through). */
     adminRefundable: role === "admin" ? adminRefundable : null,
     /** Back from checkout before the webhook: the page says so and looks again. */
@@ -231,10 +383,12 @@ export async function getBookingCalendar(actor: Actor, bookingId: string) {
     throw new AppError("conflict", "This booking is not on the calendar: it was never confirmed.");
   }
   const zone = role === "creator" ? booking.creator.timeZone : booking.viewerTimeZone;
+  const cancelled = booking.status === "cancelled";
   return bookingCalendarFile(
     { ...booking, viewerName: booking.viewer.name, creatorName: booking.creator.displayName },
     (await getBrand()).name,
     zone,
-    booking.status === "cancelled",
+    cancelled,
+    calendarSequence(await countTrace(booking.traceId, "booking.rescheduled"), cancelled),
   );
 }

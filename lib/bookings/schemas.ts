@@ -10,6 +10,11 @@ export const bookSlotInput = z.object({
 });
 export type BookSlotInput = z.input<typeof bookSlotInput>;
 
+export const rescheduleBookingInput = z.object({
+  startsAt: z.iso.datetime({ offset: true, message: "Pick a time from the list" }).transform((s) => new Date(s)),
+});
+export type RescheduleBookingInput = z.input<typeof rescheduleBookingInput>;
+
 export const cancelBookingInput = z.object({
   reason: multiLine().trim().max(500, "Keep the reason under 500 characters").optional(),
 });

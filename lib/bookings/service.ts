@@ -263,7 +263,12 @@ export async function cancelBooking(actor: Actor, bookingId: string, raw: unknow
         requestedById: actor.id,
       });
     }
-    await enqueueBookingEmails(tx, bookingId, { kind: "cancelled", by: who, refundCents: decision.refundCents });
+    await enqueueBookingEmails(tx, bookingId, {
+      kind: "cancelled",
+      by: who,
+      refundCents: decision.refundCents,
+      ...(reason ? { reason } : {}),
+    });
     return { status: "cancelled" as const, refundCents: decision.refundCents };
   });
   nudgeEffects();

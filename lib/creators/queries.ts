@@ -30,7 +30,23 @@ export async function listPublishedCreators() {
       },
     },
   });
-  return rows.map(({ offerings, ...p }) => ({ ...p, offeringCount: offerings.length, from: offerings[0] ?? null }));
+  return rows.map(({ offerings, ...p }) => {
+    // Prices in different currencies do not compare: the cheapest in each currency the creator sells in.
+    const cheapest = new Map<string, { priceCents: number; currency: string }>();
+    for (const o of offerings) if (!cheapest.has(o.currency)) cheapest.set(o.currency, o);
+    const prices = [...cheapest.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+    return { ...p, offeringCount: offerings.length, prices };
+  });
+}
+
+/**
+ * The directory: published creators, and the currencies their prices are in, so the page can say that
+ * prices are in each creator's own currency when there is more than one.
+ */
+export async function getCreatorDirectory() {
+  const creators = await listPublishedCreators();
+  const currencies = [...new Set(creators.flatMap((c) => c.prices.map((p) => p.currency)))].sort();
+  return { creators, currencies };
 }
 
 /** A public profile, or null when it does not exist, is unpublished, or its creator is suspended. */

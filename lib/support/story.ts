@@ -180,6 +180,12 @@ function roleOf(e: StoryEvent, people: StoryPeople): SessionRole | null {
   return null;
 }
 
+/** "2027-03-28 09:00" (or "09:00" alone) in UTC: support reads times of several zones, so one zone for all. */
+const utcTime = (iso: string, timeOnly = false) => {
+  const t = new Date(iso).toISOString();
+  return timeOnly ? t.slice(11, 16) : `${t.slice(0, 10)} ${t.slice(11, 16)}`;
+};
+
 const byTime = (a: { at: Date; order: bigint }, b: { at: Date; order: bigint }) =>
   a.at.getTime() - b.at.getTime() || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0);
 
@@ -207,6 +213,8 @@ export function describeEvent(e: StoryEvent, role: SessionRole | null, currency:
       return `Hold expired: ${e.payload.reason}`;
     case "booking.cancelled":
       return `Booking cancelled by the ${e.payload.by}${currency ? `, refund ${formatMoney(e.payload.refundCents, currency)}` : ""}`;
+    case "booking.rescheduled":
+      return `Booking moved by the ${e.payload.by} from ${utcTime(e.payload.fromStartsAt)}–${utcTime(e.payload.fromEndsAt, true)} to ${utcTime(e.payload.toStartsAt)}–${utcTime(e.payload.toEndsAt, true)} (UTC)`;
     case "ticket.held":
       return "Seat held while the viewer pays";
     case "ticket.confirmed":

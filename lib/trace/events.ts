@@ -62,6 +62,15 @@ export const tracePayloads = {
     policy: z.string().optional(),
     reason: z.string().optional(),
   }),
+  /** A confirmed booking moved to another open time of its offering, in place (same row, payment and trace). */
+  "booking.rescheduled": obj({
+    bookingId: id,
+    by: z.enum(["viewer", "creator", "admin"]),
+    fromStartsAt: iso,
+    fromEndsAt: iso,
+    toStartsAt: iso,
+    toEndsAt: iso,
+  }),
   "ticket.held": obj({ ticketId: id, eventId: id, holdExpiresAt: iso, priceCents: cents, currency: z.string() }),
   "ticket.confirmed": obj({ ticketId: id, eventId: id, late: z.boolean(), explanation: z.string().optional() }),
   /** The ticket no longer holds a seat: hold lapsed, checkout expired or failed, refunded, cancelled. */

@@ -109,3 +109,12 @@ export async function readTrace(
   });
   return rows.map(readTraceRow);
 }
+
+/** How many events of `type` a trace holds (a booking's moves give its calendar file's SEQUENCE). */
+export function countTrace(
+  traceId: string,
+  type: TraceEventType,
+  client: Pick<Prisma.TransactionClient, "traceEvent"> = db,
+): Promise<number> {
+  return client.traceEvent.count({ where: { traceId, type } });
+}

@@ -48,7 +48,7 @@ describe("booking and paying in Chromium", () => {
         await page.getByRole("button", { name: "Sign in" }).click();
         await page.waitForURL(/\/book\/[^?]+\?slot=/);
         await expect
-          .poll(() => page.locator('[data-testid="slot"][aria-pressed="true"]').getAttribute("data-starts-at"))
+          .poll(() => page.locator('[data-testid="slot"]:has(input:checked)').getAttribute("data-starts-at"))
           .toBe(startsAt);
         expect(await page.getByTestId("chosen-slot").textContent()).toMatch(/\(Asia\/Tokyo\)/);
       },

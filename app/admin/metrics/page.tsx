@@ -112,7 +112,7 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
                 <p
                   className={cn(
                     "mt-1 text-2xl font-bold",
-                    e.breached ? "text-red-700" : e.value === null ? "text-slate-400" : "text-slate-900",
+                    e.breached ? "text-red-700" : e.value === null ? "text-slate-500" : "text-slate-900",
                   )}
                 >
                   {e.display}
@@ -125,7 +125,7 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
                 ) : e.value !== null ? (
                   <p className="mt-1 text-sm text-green-800">within threshold</p>
                 ) : null}
-                {e.value !== null ? <p className="mt-2 text-xs text-slate-500">{explain(e.key, m)}</p> : null}
+                {e.value !== null ? <p className="mt-2 text-xs text-slate-600">{explain(e.key, m)}</p> : null}
               </li>
             ))}
           </ul>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdminRefundForm, CancelBookingForm } from "@/components/bookings/booking-forms";
 import { RefreshWhile } from "@/components/bookings/refresh-while";
+import { RescheduleForm } from "@/components/bookings/reschedule-form";
 import { Badge, Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageUser } from "@/lib/auth/session";
@@ -41,8 +42,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   });
-  const { booking: b, role, trace, payment, canCancel, confirming } = view;
-  const viewerRefund = view.cancelRefund;
+  const { booking: b, role, trace, payment, confirming } = view;
   const money = (c: number) => formatMoney(c, b.currency);
 
   return (
@@ -65,12 +65,12 @@ export default async function BookingPage({ params, searchParams }: Props) {
             · <LocalTime iso={b.startsAt.toISOString()} /> · {b.offering.durationMinutes} minutes
           </p>
         </div>
-        <div className="flex items-center gap-3">
+        <div className="flex flex-wrap items-center gap-3">
           {b.status === "confirmed" && role !== "admin" ? (
             // A full page load, not a client-side navigation: the camera and microphone are allowed by the
             // room page's own Permissions-Policy header, and a document keeps the policy it was loaded with.
             <a
-              className="rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand hover:opacity-90"
+              className="whitespace-nowrap rounded-md bg-brand px-3 py-1.5 text-sm font-semibold text-on-brand hover:opacity-90"
               href={`/sessions/${b.id}`}
               data-testid="join-session"
             >
@@ -79,7 +79,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
           ) : null}
           {(b.status === "confirmed" || b.status === "completed") && role !== "admin" ? (
             <a
-              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+              className="whitespace-nowrap rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
               href={`/bookings/${b.id}/calendar`}
               data-testid="add-to-calendar"
               download
@@ -93,6 +93,49 @@ export default async function BookingPage({ params, searchParams }: Props) {
         </div>
       </div>
 
+      {view.booked ? (
+        <section
+          aria-labelledby="booked-title"
+          className="rounded-xl border border-green-200 bg-green-50 px-5 py-4 text-green-950"
+          data-testid="booked"
+        >
+          <h2 id="booked-title" className="text-xl font-bold">
+            You're booked
+          </h2>
+          <p className="mt-1">
+            {b.offering.title} with {b.creator.displayName} on{" "}
+            <strong>
+              <LocalTime iso={view.booked.startsAt} />
+            </strong>
+            .
+          </p>
+          <h3 className="mt-3 font-semibold">What happens next</h3>
+          <ul className="mt-1 list-disc space-y-1 pl-5 text-sm">
+            {view.booked.next.map((n) => (
+              <li key={n.text}>
+                {n.text}
+                {n.at ? <LocalTime iso={n.at} /> : null}
+                {n.after}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {view.moved && b.status === "confirmed" ? (
+        <p role="status" className="rounded-md bg-slate-100 px-4 py-3 text-slate-800" data-testid="moved">
+          Moved by {view.moved.by} from <LocalTime iso={view.moved.fromStartsAt} />.
+        </p>
+      ) : null}
+      {view.cancellation ? (
+        <div className="rounded-md bg-slate-100 px-4 py-3 text-slate-800" data-testid="cancellation">
+          <p>{view.cancellation.by ? `Cancelled by ${view.cancellation.by}.` : "Cancelled."}</p>
+          {view.cancellation.reason ? (
+            <p className="mt-1">
+              Reason: <q data-testid="cancel-reason">{view.cancellation.reason}</q>
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       {confirming ? (
         <p role="status" className="rounded-md bg-amber-50 px-4 py-3 text-amber-900" data-testid="confirming">
           Confirming your payment… This page updates by itself as soon as the payment provider tells us.
@@ -157,16 +200,26 @@ export default async function BookingPage({ params, searchParams }: Props) {
         <p className="mt-3 text-xs text-slate-500">{cancellationPolicyText(b.freeCancellationHours)}</p>
       </Card>
 
-      {canCancel && viewerRefund ? (
+      {view.reschedule ? (
+        <Card title="Reschedule">
+          {view.reschedule.allowed ? (
+            <RescheduleForm
+              bookingId={b.id}
+              currentStartsAt={b.startsAt.toISOString()}
+              slots={view.reschedule.slots}
+              priceNote={view.reschedule.priceNote}
+            />
+          ) : (
+            <p className="text-sm text-slate-700" data-testid="reschedule-closed">
+              {view.reschedule.why}
+            </p>
+          )}
+        </Card>
+      ) : null}
+
+      {view.cancelForm ? (
         <Card title="Cancel">
-          <CancelBookingForm
-            bookingId={b.id}
-            consequence={
-              viewerRefund.refundCents > 0
-                ? `${role === "viewer" ? "You get" : "The viewer gets"} a refund of ${money(viewerRefund.refundCents)}.`
-                : "It is less than the free-cancellation window before the start: there is no refund."
-            }
-          />
+          <CancelBookingForm bookingId={b.id} {...view.cancelForm} />
         </Card>
       ) : null}
 

@@ -8,6 +8,7 @@ import { getPublicProfile } from "@/lib/creators/queries";
 import { LocalTime } from "@/components/ui/local-time";
 import { formatMoney } from "@/lib/money";
 import { listUpcomingShows } from "@/lib/shows/queries";
+import { timeZoneLabel } from "@/lib/time";
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -27,7 +28,9 @@ export default async function CreatorProfilePage({ params }: Props) {
         <Avatar name={profile.displayName} url={profile.avatarUrl} size="lg" />
         <div>
           <h1 className="text-3xl font-bold">{profile.displayName}</h1>
-          <p className="text-sm text-slate-600">Based in the {profile.timeZone} time zone</p>
+          <p className="text-sm text-slate-600" data-testid="creator-zone">
+            Hours in {timeZoneLabel(profile.timeZone)}
+          </p>
         </div>
       </div>
       {profile.bio ? (
@@ -102,7 +105,9 @@ export default async function CreatorProfilePage({ params }: Props) {
       <Card title="Usual hours">
         {week.length ? (
           <>
-            <p className="mb-3 text-sm text-slate-600">In the creator's time zone ({profile.timeZone}).</p>
+            <p className="mb-3 text-sm text-slate-600">
+              In the creator's time zone: {timeZoneLabel(profile.timeZone)}.
+            </p>
             <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm" data-testid="weekly-hours">
               {week.map((d) => (
                 <div key={d.day} className="contents">

@@ -32,6 +32,7 @@ export default async function TestCheckoutPage({ params }: { params: Promise<{ s
         TEST MODE — no real money moves. This page stands in for the payment provider and sends the same signed events
         it would.
       </p>
+      <h1 className="text-2xl font-bold">Checkout</h1>
       <Card title="Your order">
         <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
           {summary.lines.map((line) => (
