@@ -58,7 +58,9 @@ describe("booking on a phone and by keyboard", () => {
     timeout: 150_000,
   }, async () => {
     const viewer = await createUser({ name: "Phone Viewer" });
-    const sam = await db.offering.findFirstOrThrow({ where: { creator: { slug: "sam-rivera" } } });
+    const sam = await db.offering.findFirstOrThrow({
+      where: { creator: { slug: "sam-rivera" }, kind: "private_session" },
+    });
     const page = await step("the viewer signs in on a 375 px phone in Tokyo", 20_000, () =>
       signedIn(viewer.email, /\/dashboard/, { width: 375, height: 740, timezoneId: "Asia/Tokyo" }),
     );

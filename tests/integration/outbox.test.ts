@@ -90,13 +90,15 @@ describe("a crash between a commit and its effect loses nothing and doubles noth
     );
     const effect = await db.outboxEffect.findUniqueOrThrow({ where: { dedupeKey: `refund:${refund.id}` } });
     // The worker sends the refund (the test gateway posts Stripe's refund events to the app) and dies.
-    const ended = await child(["run", effect.id], { BOOTH_FAULTS: "effects.after-run", OUTBOX_LEASE_MS: "1500" });
+    // A lease long enough that a loaded machine still checks it before it runs out (the child's start is slow).
+    const ended = await child(["run", effect.id], { BOOTH_FAULTS: "effects.after-run", OUTBOX_LEASE_MS: "6000" });
     expect(ended.signal, ended.stderr).toBe("SIGKILL");
     const held = await db.outboxEffect.findUniqueOrThrow({ where: { id: effect.id } });
     expect([held.status, held.attempts, held.lockedUntil !== null]).toEqual(["pending", 1, true]);
     // While the dead worker's lease lasts, nobody else takes it.
     expect(await runEffects({ ids: [effect.id], handlers: effectHandlers })).toMatchObject({ done: 0 });
-    await new Promise((r) => setTimeout(r, 1600));
+    const { lockedUntil } = await db.outboxEffect.findUniqueOrThrow({ where: { id: effect.id } });
+    await new Promise((r) => setTimeout(r, Math.max(0, lockedUntil!.getTime() - Date.now()) + 100));
     expect(await runEffects({ ids: [effect.id], handlers: effectHandlers })).toMatchObject({ done: 1 });
     const done = await db.outboxEffect.findUniqueOrThrow({ where: { id: effect.id } });
     expect([done.status, done.attempts]).toEqual(["done", 2]);
