@@ -7,7 +7,7 @@ import {
   STATUS_TEXT,
   type AttemptNumber,
 } from "@/lib/sessions/rules/connect-policy";
-import type { ServerMessage, TokenResponse } from "@/lib/sessions/schemas";
+import { REMOVED_FOR_ATTRIBUTE, type ServerMessage, type TokenResponse } from "@/lib/sessions/schemas";
 import type { IcePolicy } from "@/lib/trace/client-events";
 import {
   DiagnosticsReporter,
@@ -235,6 +235,8 @@ export function useRoomJoin(o: RoomJoinOptions) {
         },
       )
       .once(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
+        // The reason for a removal comes as an attribute of ours (signalled before the removal) or as a message.
+        removedFor ||= room.localParticipant.attributes[REMOVED_FOR_ATTRIBUTE] || null;
         const ended = endedFor(reason, { closed, closesAt, now: clock.now(), noun, removedFor });
         report({ type: "disconnected", reason: ended.reason, ...ref(t, j) });
         // Keepalive: this may be the page being left (LiveKit hangs up on pagehide).

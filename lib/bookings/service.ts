@@ -6,9 +6,9 @@ import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, isExclusionViolation } from "@/lib/errors";
-import { nudgeEffects, enqueueEffect } from "@/lib/ops/outbox";
+import { nudgeEffects } from "@/lib/ops/outbox";
 import { createPendingPayment, findOpenCheckout, openCheckout } from "@/lib/payments/checkout";
-import { closeCheckout } from "@/lib/payments/effects";
+import { closeOpenCheckouts } from "@/lib/payments/effects";
 import { expirePendingPayments, findSettledPayment, lockPurchase } from "@/lib/payments/ledger";
 import { EARNING } from "@/lib/payments/payment-state";
 import { committedRefundCents, refundCeiling } from "@/lib/payments/refund-math";
@@ -188,16 +188,7 @@ export async function cancelBooking(actor: Actor, bookingId: string, raw: unknow
       });
       // The checkout may still be paid; the webhook then refunds it (the booking is cancelled).
       await expirePendingPayments(tx, "booking", [bookingId]);
-      for (const p of booking.payments) {
-        if (p.status === "pending" && p.stripeCheckoutSessionId) {
-          await enqueueEffect(
-            tx,
-            closeCheckout,
-            { checkoutSessionId: p.stripeCheckoutSessionId, traceId: booking.traceId },
-            { key: `close-checkout:${p.stripeCheckoutSessionId}`, traceId: booking.traceId },
-          );
-        }
-      }
+      await closeOpenCheckouts(tx, booking.payments, booking.traceId);
       await appendTrace(
         {
           traceId: booking.traceId,

@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { logger } from "@/lib/logger";
-import { defineEffect, type EffectHandlers, handle } from "@/lib/ops/outbox";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { defineEffect, type EffectHandlers, enqueueEffect, handle } from "@/lib/ops/outbox";
 import { appendTrace } from "@/lib/trace/service";
 import { paymentGateway } from "./gateway";
 import type { Purchases } from "./purchase";
@@ -14,6 +15,23 @@ export const closeCheckout = defineEffect(
   "payments.close_checkout",
   z.object({ checkoutSessionId: z.string(), traceId: z.string() }),
 );
+
+/** Closes, after the commit, each open checkout among a purchase's payments (it was cancelled before payment). */
+export async function closeOpenCheckouts(
+  tx: Prisma.TransactionClient,
+  payments: readonly { status: string; stripeCheckoutSessionId: string | null }[],
+  traceId: string,
+) {
+  for (const p of payments) {
+    if (p.status !== "pending" || !p.stripeCheckoutSessionId) continue;
+    await enqueueEffect(
+      tx,
+      closeCheckout,
+      { checkoutSessionId: p.stripeCheckoutSessionId, traceId },
+      { key: `close-checkout:${p.stripeCheckoutSessionId}`, traceId },
+    );
+  }
+}
 
 /** How the outbox carries out the money path's effects. */
 export function paymentEffectHandlers(purchases: Purchases): EffectHandlers {

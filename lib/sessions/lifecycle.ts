@@ -125,23 +125,35 @@ async function warnClosingRooms(now: Date, grace: number, warning: number, only:
   });
   const ids: string[] = [];
   for (const rs of due) {
-    const { closesAt } = sessionWindow(rs.booking!, windowConfig());
-    const id = await enqueueEffect(
-      db,
-      warnRoom,
-      {
-        roomSessionId: rs.id,
-        roomName: rs.roomName,
-        traceId: rs.traceId,
-        at: now.toISOString(),
-        endsAt: rs.booking!.endsAt.toISOString(),
-        closesAt: closesAt.toISOString(),
-      },
-      { key: `sessions.warn:${rs.id}`, traceId: rs.traceId },
-    );
+    const id = await enqueueWarning(rs, rs.booking!, now);
     if (id) ids.push(id);
   }
   return ids;
+}
+
+/**
+ * The closing warning of one room (a private session's or a show's), once per room: an outbox effect that
+ * tells everyone in it when the session ends and when the room closes.
+ */
+export function enqueueWarning(
+  rs: { id: string; roomName: string; traceId: string },
+  session: { startsAt: Date; endsAt: Date },
+  now: Date,
+) {
+  const { closesAt } = sessionWindow(session, windowConfig());
+  return enqueueEffect(
+    db,
+    warnRoom,
+    {
+      roomSessionId: rs.id,
+      roomName: rs.roomName,
+      traceId: rs.traceId,
+      at: now.toISOString(),
+      endsAt: session.endsAt.toISOString(),
+      closesAt: closesAt.toISOString(),
+    },
+    { key: `sessions.warn:${rs.id}`, traceId: rs.traceId },
+  );
 }
 
 async function closeEndedRooms(now: Date, grace: number, only: Only) {

@@ -4,7 +4,9 @@ import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { defineEffect, type EffectHandlers, enqueueEffect, handle } from "@/lib/ops/outbox";
 import { isRoomGone, roomService, sendServerMessage, sendServerMessageTo, setPublishPermission } from "./livekit";
-import type { ServerMessage } from "./schemas";
+import { REMOVED_FOR_ATTRIBUTE, type ServerMessage } from "./schemas";
+
+const REMOVAL_PAUSE_MS = 500;
 
 /**
  * LiveKit calls on a live room, as outbox effects written in the transaction that decides them (a tip
@@ -57,12 +59,18 @@ export const roomEffectHandlers: EffectHandlers = {
   }),
   ...handle(removeFromRoom, {
     run: async (p) => {
-      // Say why first (the removed participant's page shows it), then remove them.
+      // Say why first (the removed participant's page shows it), then remove them. The reason goes twice: as
+      // an attribute of the participant (signalled on the same connection as the removal, so it arrives
+      // first) and as a data message (another transport, which can lose the race, hence the short pause).
+      await roomService()
+        .updateParticipant(p.roomName, p.identity, { attributes: { [REMOVED_FOR_ATTRIBUTE]: p.reason } })
+        .catch(() => {});
       await sendServerMessageTo(p.roomName, [p.identity], {
         type: "removed",
         userId: p.identity,
         reason: p.reason,
       }).catch(() => {});
+      await new Promise((r) => setTimeout(r, REMOVAL_PAUSE_MS));
       return roomService()
         .removeParticipant(p.roomName, p.identity)
         .then(() => "removed", goneIsDone);

@@ -59,6 +59,8 @@ export type ParticipantMetadata = z.infer<typeof participantMetadata>;
 
 /** Data messages the server sends into a room, on this topic. */
 export const SERVER_TOPIC = "booth.session";
+/** The participant attribute the server sets, just before removing someone, to say why (shown to them). */
+export const REMOVED_FOR_ATTRIBUTE = "booth.removed_for";
 export type ServerMessage =
   | { type: "closing_soon"; endsAt: string; closesAt: string }
   | { type: "closed" }

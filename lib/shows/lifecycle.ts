@@ -7,9 +7,8 @@ import {
   SETTLE_DELAY_MS,
   SWEEP_LOOKBACK_MS,
   sessionEffectHandlers,
-  warnRoom,
+  enqueueWarning,
 } from "@/lib/sessions/lifecycle";
-import { sessionWindow } from "@/lib/sessions/rules/token-policy";
 import { windowConfig } from "@/lib/sessions/service";
 import { appendTrace, readTrace } from "@/lib/trace/service";
 import { cancelShowInTx } from "./service";
@@ -46,20 +45,7 @@ export async function sweepShows(now = new Date(), scope: { eventIds?: string[] 
     take: 100,
   });
   for (const rs of warnDue) {
-    const { closesAt } = sessionWindow(rs.groupEvent!, c);
-    const id = await enqueueEffect(
-      db,
-      warnRoom,
-      {
-        roomSessionId: rs.id,
-        roomName: rs.roomName,
-        traceId: rs.traceId,
-        at: now.toISOString(),
-        endsAt: rs.groupEvent!.endsAt.toISOString(),
-        closesAt: closesAt.toISOString(),
-      },
-      { key: `sessions.warn:${rs.id}`, traceId: rs.traceId },
-    );
+    const id = await enqueueWarning(rs, rs.groupEvent!, now);
     if (id) ids.push(id);
   }
   const ended = new Date(now.getTime() - minutes(c.graceMinutes));

@@ -5,9 +5,9 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import type { GroupEventStatus } from "@/lib/generated/prisma/enums";
-import { enqueueEffect, nudgeEffects } from "@/lib/ops/outbox";
+import { nudgeEffects } from "@/lib/ops/outbox";
 import { createPendingPayment, findOpenCheckout, openCheckout } from "@/lib/payments/checkout";
-import { closeCheckout } from "@/lib/payments/effects";
+import { closeOpenCheckouts } from "@/lib/payments/effects";
 import { expirePendingPayments, findSettledPayment, lockPurchase } from "@/lib/payments/ledger";
 import { EARNING } from "@/lib/payments/payment-state";
 import type { Tx } from "@/lib/payments/purchase";
@@ -254,16 +254,7 @@ async function cancelOneTicket(
     await transitionTicket(tx, ticket, "cancelled", { holdExpiresAt: null, cancelledAt: now });
     await releaseSeat(tx, ticket.eventId);
     await expirePendingPayments(tx, "ticket", [ticketId]);
-    for (const p of ticket.payments) {
-      if (p.status === "pending" && p.stripeCheckoutSessionId) {
-        await enqueueEffect(
-          tx,
-          closeCheckout,
-          { checkoutSessionId: p.stripeCheckoutSessionId, traceId: ticket.traceId },
-          { key: `close-checkout:${p.stripeCheckoutSessionId}`, traceId: ticket.traceId },
-        );
-      }
-    }
+    await closeOpenCheckouts(tx, ticket.payments, ticket.traceId);
     await appendTrace(
       {
         traceId: ticket.traceId,
