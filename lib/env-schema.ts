@@ -44,6 +44,12 @@ const schema = z.object({
   /** Diagnostics batches a participant may send per minute. */
   DIAGNOSTICS_MAX_BATCHES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(30),
 
+  /** Bearer token Prometheus sends to GET /metrics; without it the endpoint answers 404 (turned off). */
+  METRICS_TOKEN: z
+    .string()
+    .min(24, "must be at least 24 characters (generate one with `openssl rand -hex 24`)")
+    .optional(),
+
   /** Session metric thresholds (/admin/metrics): a breach is shown in red and logged as a warning. */
   METRIC_MIN_SETUP_SUCCESS: z.coerce.number().min(0).max(1).default(0.95),
   METRIC_MAX_RELAY_SHARE: z.coerce.number().min(0).max(1).default(0.3),

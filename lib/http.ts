@@ -3,6 +3,7 @@ import { NextRequest } from "next/server";
 import { env } from "@/lib/env";
 import { AppError, GENERIC_FAULT, describeError } from "@/lib/errors";
 import { logger, withLogContext, type Logger } from "@/lib/logger";
+import { metrics } from "@/lib/ops/prometheus";
 import { controlCharacterErrors } from "@/lib/schemas/text";
 import { isCrossOriginRequest } from "@/lib/security/origin";
 
@@ -147,15 +148,25 @@ export function route<A extends unknown[]>(name: string, a: RouteOptions | Handl
   const handler = typeof a === "function" ? a : b!;
   return (req: Request, ...rest: A) =>
     withLogContext(req.headers.get("x-request-id") ?? crypto.randomUUID(), async () => {
+      const timer = metrics.httpDuration.startTimer({ route: name });
+      let status = "500";
       try {
         // SECURITY: signed webhooks skip the origin check; their signature is checked instead.
         if (options.callers !== "signed-webhook") assertSameOrigin(req);
         await checkParams(rest[0]);
         bodyCaps.set(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-        return await handler(req, ...rest);
+        const res = await handler(req, ...rest);
+        status = String(res.status);
+        return res;
       } catch (err) {
+        status = "next"; // until known otherwise: a redirect() or notFound() that Next.js answers
         unstable_rethrow(err); // redirect(), notFound() and friends are answers, not failures
-        return toErrorResponse(err, logger.child({ route: name }));
+        const res = toErrorResponse(err, logger.child({ route: name }));
+        status = String(res.status);
+        return res;
+      } finally {
+        timer();
+        metrics.httpRequests.inc({ route: name, status });
       }
     });
 }

@@ -88,7 +88,14 @@ async function main() {
       livekitBin,
       [
         "--config",
-        process.env.LIVEKIT_CONFIG_FILE ?? writeLivekitConfig(dataDir, { app: port }, undefined, env.LIVEKIT_API_KEY),
+        process.env.LIVEKIT_CONFIG_FILE ??
+          writeLivekitConfig(
+            dataDir,
+            // livekit-server's own Prometheus metrics on 127.0.0.1:6789 (LIVEKIT_PROMETHEUS_PORT; 0 turns them off).
+            { app: port, prometheus: Number(process.env.LIVEKIT_PROMETHEUS_PORT ?? 6789) },
+            undefined,
+            env.LIVEKIT_API_KEY,
+          ),
       ],
       {
         env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },

@@ -114,6 +114,7 @@ async function main() {
     tcp: await freePort(),
     udp: await freePort(),
     turn: await freePort(),
+    prometheus: await freePort(),
     app: await freePort(),
     stripe: await freePort(),
     stripeTls: await freePort(),
@@ -149,6 +150,8 @@ async function main() {
     // Tests run the session sweep themselves (sweepSessions with a chosen clock); the app's own timer
     // would settle their ended fixtures under them.
     SESSION_SWEEP_MS: "0",
+    METRICS_TOKEN: "test-metrics-token-0123456789abcdef",
+    LIVEKIT_PROMETHEUS_URL: `http://127.0.0.1:${ports.prometheus}/metrics`,
   };
   for (const k of [
     "DATABASE_URL",

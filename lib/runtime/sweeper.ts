@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { deliverPendingEmails } from "@/lib/mail/service";
 import { runEffects } from "@/lib/ops/outbox";
+import { recordSweep } from "@/lib/ops/prometheus";
 import { reconcileRefunds } from "@/lib/payments/refunds";
 import { sweepSessions } from "@/lib/sessions/lifecycle";
 import { sweepShows } from "@/lib/shows/lifecycle";
@@ -35,10 +36,16 @@ function every(name: string, everyMs: number, fn: () => Promise<unknown>) {
   g.boothSweepers[name] = setInterval(() => {
     if (running) return;
     running = true;
+    const startedAt = Date.now();
+    let ok = true;
     void fn()
-      .catch((err: unknown) => log.error({ err, sweep: name }, "sweep failed"))
+      .catch((err: unknown) => {
+        ok = false;
+        log.error({ err, sweep: name }, "sweep failed");
+      })
       .finally(() => {
         running = false;
+        recordSweep(name, everyMs, startedAt, ok);
       });
   }, everyMs);
   g.boothSweepers[name].unref();

@@ -52,6 +52,8 @@ export type SessionMetrics = {
   retryRate: number | null;
   /** How many joins reported a first video frame (the sample of the percentiles). */
   firstMediaSamples: number;
+  /** Each of those joins' join-to-first-media time (ms), in no particular order. */
+  firstMediaMs: number[];
   joinToFirstMediaP50Ms: number | null;
   joinToFirstMediaP95Ms: number | null;
   failuresByCause: Record<FailureCause, number>;
@@ -203,6 +205,7 @@ export function computeSessionMetrics(events: readonly MetricEvent[]): SessionMe
     retriedJoins: retried,
     retryRate: ratio(retried, withToken),
     firstMediaSamples: firstMedia.length,
+    firstMediaMs: firstMedia,
     joinToFirstMediaP50Ms: percentile(firstMedia, 50),
     joinToFirstMediaP95Ms: percentile(firstMedia, 95),
     failuresByCause,

@@ -4,7 +4,7 @@ import { root } from "./tools";
 
 export const livekitConfigPath = path.join(root, "scripts/services/livekit.yaml");
 
-export type LivekitPorts = { http: number; tcp: number; udp: number; turn: number; app: number };
+export type LivekitPorts = { http: number; tcp: number; udp: number; turn: number; app: number; prometheus: number };
 
 /**
  * TURN over TLS, when a certificate is configured: LIVEKIT_TURN_TLS_CERT and LIVEKIT_TURN_TLS_KEY
@@ -49,6 +49,7 @@ export function writeLivekitConfig(
   if (ports.tcp) yaml = yaml.replace(/tcp_port: \d+/, `tcp_port: ${ports.tcp}`);
   if (ports.udp) yaml = yaml.replace(/ {2}udp_port: 7882/, `  udp_port: ${ports.udp}`);
   if (ports.turn) yaml = yaml.replace(/udp_port: 3478/, `udp_port: ${ports.turn}`);
+  if (ports.prometheus) yaml += `prometheus:\n  port: ${ports.prometheus}\n`;
   if (ports.app) yaml = yaml.replace(/127\.0\.0\.1:3000/, `127.0.0.1:${ports.app}`);
   if (tls) {
     yaml = yaml.replace(

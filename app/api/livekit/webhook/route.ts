@@ -1,4 +1,5 @@
 import { readText, route } from "@/lib/http";
+import { countWebhook } from "@/lib/ops/prometheus";
 import { rooms } from "@/lib/runtime/rooms";
 import { processLivekitWebhook } from "@/lib/sessions/webhook";
 
@@ -9,7 +10,10 @@ export const POST = route(
   "POST /api/livekit/webhook",
   { callers: "signed-webhook", maxBodyBytes: 64 * 1024 },
   async (req) => {
-    const outcome = await processLivekitWebhook(await readText(req), req.headers.get("authorization"), rooms);
+    const outcome = await countWebhook(
+      "livekit",
+      processLivekitWebhook(await readText(req), req.headers.get("authorization"), rooms),
+    );
     return Response.json({ received: true, ...outcome });
   },
 );

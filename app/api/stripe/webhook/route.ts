@@ -1,4 +1,5 @@
 import { LARGEST_MAX_BODY_BYTES, readText, route } from "@/lib/http";
+import { countWebhook } from "@/lib/ops/prometheus";
 import { processStripeWebhook } from "@/lib/payments/webhook";
 import { purchases } from "@/lib/runtime/purchases";
 
@@ -10,7 +11,10 @@ export const POST = route(
   "POST /api/stripe/webhook",
   { callers: "signed-webhook", maxBodyBytes: LARGEST_MAX_BODY_BYTES },
   async (req) => {
-    const outcome = await processStripeWebhook(await readText(req), req.headers.get("stripe-signature"), purchases);
+    const outcome = await countWebhook(
+      "stripe",
+      processStripeWebhook(await readText(req), req.headers.get("stripe-signature"), purchases),
+    );
     return Response.json({ received: true, ...outcome });
   },
 );
