@@ -282,6 +282,9 @@ export function useRoomJoin(o: RoomJoinOptions) {
       }
     }
     if (!live(j)) return;
+    // The attempt whose connection reached livekit-server and has not failed: cancelling it mid-connect
+    // hangs up a participant the server already saw, which support's timeline must show as ended by us.
+    let signalled: TokenResponse | null = null;
     const result = await runConnectPolicy<{ room: Room; token: TokenResponse }>({
       directWindowMs: first.connect.directWindowMs,
       relayWindowMs: first.connect.relayWindowMs,
@@ -293,6 +296,7 @@ export function useRoomJoin(o: RoomJoinOptions) {
         const room = new Room({ dynacast: true, adaptiveStream: !publishOnJoin });
         room.once(RoomEvent.SignalConnected, () => {
           ctx.signalConnected();
+          signalled = t;
           report({ type: "signal_connected", ...ref(t, j) });
         });
         const abort = () => void room.disconnect();
@@ -313,6 +317,7 @@ export function useRoomJoin(o: RoomJoinOptions) {
         if (live(j) && (status === "connecting" || status === "retrying")) setPhase({ kind: "connecting", text });
       },
       onAttemptFailed: (f) => {
+        signalled = null;
         report({
           type: "attempt_failed",
           stage: f.stage,
@@ -324,6 +329,8 @@ export function useRoomJoin(o: RoomJoinOptions) {
       },
     });
     if (!result.ok) {
+      if (result.cancelled && signalled)
+        report({ type: "disconnected", reason: "CLIENT_INITIATED", ...ref(signalled, j) });
       void reporter.flush();
       if (!result.cancelled && live(j)) setPhase({ kind: "failed", message: result.message });
       return;
