@@ -56,6 +56,8 @@ export default defineConfig({
           include: ["tests/e2e/**/*.test.ts"],
           testTimeout: 90000,
           hookTimeout: 90000,
+          // expect.poll gives up after 1 s by default; a loaded machine can take longer to answer a click.
+          expect: { poll: { timeout: 10_000 } },
           // One browser at a time: the machine has two cores and the app shares them.
           fileParallelism: false,
           // Step budgets per test, and screenshots and console of every page on any failure.
