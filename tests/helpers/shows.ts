@@ -37,24 +37,43 @@ export async function scheduledShow(
   return { creator, event };
 }
 
+/** checkout.session.completed (or another checkout event, fields overridden) as Stripe sends it for a ticket's payment. */
+export function ticketCheckoutSession(
+  p: {
+    id: string;
+    traceId: string;
+    ticketId: string | null;
+    amountCents: number;
+    currency: string;
+    stripeCheckoutSessionId: string | null;
+  },
+  over: Record<string, unknown> = {},
+) {
+  return {
+    id: p.stripeCheckoutSessionId,
+    object: "checkout.session",
+    mode: "payment",
+    status: "complete",
+    payment_status: "paid",
+    amount_total: p.amountCents,
+    currency: p.currency.toLowerCase(),
+    client_reference_id: p.ticketId,
+    metadata: { ticketId: p.ticketId, purchaseKind: "ticket", traceId: p.traceId, paymentId: p.id },
+    payment_intent: `pi_${p.id}`,
+    ...over,
+  };
+}
+
+/** Pays a held ticket's latest checkout with a signed checkout.session.completed over HTTP. */
+export async function payTicket(ticketId: string) {
+  const p = await db.payment.findFirstOrThrow({ where: { ticketId }, orderBy: { createdAt: "desc" } });
+  const res = await deliver(signedEvent("checkout.session.completed", ticketCheckoutSession(p)));
+  if (res.status !== 200) throw new Error(`ticket payment not accepted: ${res.status} ${JSON.stringify(res.body)}`);
+  return p;
+}
+
 /** A paid ticket: held through the service, paid by a signed checkout.session.completed over HTTP. */
 export async function paidTicket(viewer: Actor, eventId: string) {
   const { ticketId } = await buyTicket(viewer, eventId);
-  const p = await db.payment.findFirstOrThrow({ where: { ticketId }, orderBy: { createdAt: "desc" } });
-  const res = await deliver(
-    signedEvent("checkout.session.completed", {
-      id: p.stripeCheckoutSessionId,
-      object: "checkout.session",
-      mode: "payment",
-      status: "complete",
-      payment_status: "paid",
-      amount_total: p.amountCents,
-      currency: p.currency.toLowerCase(),
-      client_reference_id: ticketId,
-      metadata: { ticketId, purchaseKind: "ticket", traceId: p.traceId, paymentId: p.id },
-      payment_intent: `pi_${p.id}`,
-    }),
-  );
-  if (res.status !== 200) throw new Error(`ticket payment not accepted: ${res.status} ${JSON.stringify(res.body)}`);
-  return { ticketId, payment: p };
+  return { ticketId, payment: await payTicket(ticketId) };
 }
