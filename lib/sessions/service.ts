@@ -9,6 +9,7 @@ import { isValidTimeZone } from "@/lib/time";
 import { appendTrace } from "@/lib/trace/service";
 import { takeToken } from "./limits";
 import { ensureLivekitRoom, isUnreachable, publicLivekitUrl, signJoinToken } from "./livekit";
+import { lockParticipantConnections } from "./locks";
 import {
   decideToken,
   roomNameFor,
@@ -181,8 +182,9 @@ export async function grantRoomToken(g: {
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
   const joinId = input.joinId ?? null;
   const seq = await db.$transaction(async (tx) => {
-    // One connection number at a time per room: concurrent asks never collide on (room, identity, attempt).
-    await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
+    // One connection number at a time per participant: concurrent asks (and LiveKit's webhooks about them)
+    // never collide on (room, identity, attempt).
+    await lockParticipantConnections(tx, roomSession.id, user.id);
     const last = await tx.participantConnection.findFirst({
       where: { roomSessionId: roomSession.id, identity: user.id },
       orderBy: { attempt: "desc" },
