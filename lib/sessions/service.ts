@@ -42,11 +42,17 @@ export async function ensureRoomSession(
   });
 }
 
-/** The room-session row of a group show (one per show, the show's trace id), created on first need. */
-export function ensureShowRoomSession(
+/**
+ * The room-session row of a group show (one per show, the show's trace id), created on first need. Read
+ * first: every viewer's token and every LiveKit webhook of the show asks, and Prisma's upsert of an existing
+ * row costs a transaction and two reads where one read does.
+ */
+export async function ensureShowRoomSession(
   show: { id: string; traceId: string },
   client: Pick<Prisma.TransactionClient, "roomSession"> = db,
 ) {
+  const found = await client.roomSession.findUnique({ where: { groupEventId: show.id } });
+  if (found) return found;
   return client.roomSession.upsert({
     where: { groupEventId: show.id },
     create: { groupEventId: show.id, traceId: show.traceId, roomName: showRoomName(show.id) },
