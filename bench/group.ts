@@ -23,7 +23,7 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { nearestRank, startBenchStack } from "./stack";
+import { nearestRank, processCpuSeconds, startBenchStack } from "./stack";
 
 const root = path.resolve(import.meta.dirname, "..");
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 500);
@@ -145,7 +145,7 @@ async function main() {
           child.stdin!.write("leave\n");
           setTimeout(() => child.kill("SIGKILL"), 20_000).unref();
         });
-      return { first, stop };
+      return { first, stop, pid: child.pid };
     }
 
     /** Runs `fn` over `xs`, `n` at a time, in order. */
@@ -237,6 +237,7 @@ async function main() {
             '{"results"',
           );
           procs.push({
+            pid: p.pid,
             stop: p.stop,
             results: p.first.then<JoinResult[]>(
               (r) =>
@@ -246,13 +247,23 @@ async function main() {
         }
         await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
         const cpu0 = stack.cpuSeconds();
+        const viewers0 = processCpuSeconds(procs.map((p) => p.pid));
         const w0 = Date.now();
+        // Each process's CPU is read when its results arrive (it is still connected, so still there).
+        const viewersCpu = await Promise.all(procs.map((p) => p.results.then(() => processCpuSeconds([p.pid]))));
         const results = (await Promise.all(procs.map((p) => p.results))).flat();
         const cpu1 = stack.cpuSeconds();
         const wall = (Date.now() - w0) / 1000;
         const listed = (await identitiesIn(`show-${show.event.id}`)).length;
         await Promise.all(procs.map((p) => p.stop()));
-        return { results, listed, wall, app: cpu1.app - cpu0.app, livekit: cpu1.livekit - cpu0.livekit };
+        return {
+          results,
+          listed,
+          wall,
+          app: cpu1.app - cpu0.app,
+          livekit: cpu1.livekit - cpu0.livekit,
+          viewers: viewersCpu.reduce((a, b) => a + b, 0) - viewers0,
+        };
       } finally {
         await creator.stop();
       }
@@ -323,7 +334,7 @@ async function main() {
       [STORM, large],
     ] as const)
       console.log(
-        `  ${n} viewers: ${r.wall.toFixed(1)} s from the first token request to the last frame; CPU used meanwhile: app ${r.app.toFixed(1)} s, livekit-server ${r.livekit.toFixed(1)} s`,
+        `  ${n} viewers: ${r.wall.toFixed(1)} s from the first token request to the last frame; CPU used meanwhile: app ${r.app.toFixed(1)} s, livekit-server ${r.livekit.toFixed(1)} s, the viewers' processes ${r.viewers.toFixed(1)} s`,
       );
     if (failures.length)
       console.log(`  failed joins: ${failures.length}\n    ${[...new Set(failures)].slice(0, 6).join("\n    ")}`);

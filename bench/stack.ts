@@ -158,11 +158,19 @@ export async function startBenchStack(name: string, appEnv: Record<string, strin
       throw new Error("next build failed (the working tree is built as it is now)");
     }
     phase("starting the app (next start)");
-    const app = startService("next", next, ["start", "--port", String(ports.app), "--hostname", "127.0.0.1"], {
-      cwd: appDir,
-      env,
-      logFile: path.join(tmp, "next.log"),
-    });
+    // BENCH_APP_NODE_ARGS go to the app's node only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+    const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+    const startArgs = ["start", "--port", String(ports.app), "--hostname", "127.0.0.1"];
+    const app = startService(
+      "next",
+      nodeArgs.length ? process.execPath : next,
+      nodeArgs.length ? [...nodeArgs, fs.realpathSync(next), ...startArgs] : startArgs,
+      {
+        cwd: appDir,
+        env,
+        logFile: path.join(tmp, "next.log"),
+      },
+    );
     services.push(app);
     await waitFor("livekit-server", () => portOpen(ports.http), 20_000, lk);
     await waitFor("next start", () => httpOk(`${env.APP_URL}/api/health`), 60_000, app);
@@ -195,21 +203,26 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** User and system CPU seconds of every process in process group `pgid` (a service and what it spawned). */
-function groupCpuSeconds(pgid: number | undefined) {
-  if (!pgid) return 0;
+/** User and system CPU seconds of the processes `match` picks by pid and process group (from /proc). */
+function cpuSecondsWhere(match: (pid: number, pgrp: number) => boolean) {
   let ticks = 0;
   for (const pid of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd (state) on
-      if (Number(fields[2]) !== pgid) continue; // pgrp is the 5th
+      if (!match(Number(pid), Number(fields[2]))) continue; // pgrp is the 5th
       ticks += Number(fields[11]) + Number(fields[12]); // utime, stime: the 14th and 15th
     } catch {}
   }
   return ticks / CLOCK_TICKS;
 }
+
+/** CPU seconds of every process in process group `pgid` (a service and what it spawned). */
+const groupCpuSeconds = (pgid: number | undefined) => (pgid ? cpuSecondsWhere((_, g) => g === pgid) : 0);
+
+/** CPU seconds of the processes `pids` (threads included: rtc-node's media threads are the process's). */
+export const processCpuSeconds = (pids: (number | undefined)[]) => cpuSecondsWhere((p) => pids.includes(p));
 
 /**
  * The app as the working tree has it now (tracked and untracked, not ignored; plus the generated Prisma
