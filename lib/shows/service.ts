@@ -74,7 +74,9 @@ export async function buyTicket(
       let ticket = existing ? await lockTicket(tx, existing.id) : null;
       if (ticket?.status === "paid") throw new AppError("conflict", "You already have a ticket for this show.");
       const needsSeat = !ticket || REBUYABLE.has(ticket.status);
+      // Sold out as last committed: refused without queueing on the show's row lock behind buyers in flight.
       if (needsSeat && !(await hasSeatLeft(tx, eventId))) throw new AppError("conflict", SOLD_OUT);
+      if (needsSeat && !(await takeSeat(tx, eventId))) throw new AppError("conflict", SOLD_OUT);
       if (!ticket) {
         ticket = await tx.ticket.create({
           data: { eventId, viewerId: actor.id, status: "pending_payment", holdExpiresAt },
@@ -108,10 +110,6 @@ export async function buyTicket(
         },
         tx,
       );
-      // The seat last: the show's row is locked from here to the commit only. Taken first, every buyer of a
-      // popular show queued on that lock behind the others' inserts, budget and hold checks (bench:group's
-      // 500 buyers for 100 seats took 25 s each). A buyer who loses the race here rolls everything back.
-      if (needsSeat && !(await takeSeat(tx, eventId))) throw new AppError("conflict", SOLD_OUT);
       return { ticketId: ticket.id, paymentId: payment.id, traceId: ticket.traceId };
     });
   } catch (err) {
