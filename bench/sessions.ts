@@ -12,21 +12,17 @@
  *     once, in rounds, against GET/POST /api/dev/token-baseline (the same signJoinToken with no sign-in,
  *     no database), rounds interleaved, after a warm-up round of each.
  *
- * Its own stack: embedded PostgreSQL (migrated), livekit-server with scripts/services/livekit.yaml on
- * free ports, and a production build of the app (`next build` + `next start`, BOOTH_BENCH_ROUTES=1).
- * The app is built from a copy of the working tree in a temp folder (node_modules hard-linked), because
- * `next build` into a new dist dir adds that dir to tsconfig.json's include, a file others are editing;
- * that build skips type checking (npm run typecheck does it), so a file someone is half-way through
- * does not stop the bench.
- * Everything is stopped and removed at the end, also on failure or Ctrl-C.
+ * Its own stack (bench/stack.ts): embedded PostgreSQL, livekit-server and a production build of the app,
+ * all stopped and removed at the end, also on failure or Ctrl-C.
  *
  * Knobs: BENCH_JOINS (20 per mode), BENCH_TOKEN_ROUNDS (5 rounds of BENCH_CONCURRENCY=100 per route).
  * Percentiles are nearest-rank.
  */
-import { execFile, execFileSync, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { nearestRank, startBenchStack } from "./stack";
 
 const root = path.resolve(import.meta.dirname, "..");
 const JOINS = Number(process.env.BENCH_JOINS ?? 20);
@@ -52,11 +48,6 @@ type JoinResult = {
   connectToFrameMs?: number;
   path?: { localType: string; protocol: string; relayProtocol: string | null } | null;
 };
-
-function nearestRank(values: number[], p: number) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 // ------------------------------------------------------------------ child: one join pair
 
@@ -116,147 +107,24 @@ async function joinChild() {
 // ------------------------------------------------------------------ parent: stack, runs, table
 
 async function main() {
-  const { default: exitHook } = await import("async-exit-hook");
-  const { applyMigrations } = await import("../scripts/db/migrate");
-  const { writeLivekitConfig } = await import("../scripts/services/livekit");
-  const { startEmbeddedPostgres } = await import("../scripts/services/postgres");
-  const { freePort, httpOk, portOpen, startService, waitFor } = await import("../scripts/services/proc");
-  const { ensureGoTool, ensurePrismaClient, goMissingHelp } = await import("../scripts/services/tools");
-
-  const t0 = Date.now();
-  const phase = (name: string) => console.log(`› ${name} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   const load = os.loadavg()[0]!;
   if (load >= 2)
     console.log(`! load average is ${load.toFixed(2)} on ${os.cpus().length} cores: figures will be noisy`);
-
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "booth-bench-sessions-"));
-  fs.chmodSync(tmp, 0o755); // as root, PostgreSQL runs as "postgres" and must reach its data folder
-  const services: { stop: () => Promise<void> }[] = [];
-  const children = new Set<ChildProcess>();
-  let pgStop: (() => Promise<void>) | null = null;
-  let dbDisconnect: (() => Promise<void>) | null = null;
-  let stopping = false;
-  async function teardown() {
-    if (stopping) return;
-    stopping = true;
-    for (const c of children)
-      if (c.pid && c.exitCode === null)
-        try {
-          process.kill(c.pid, "SIGKILL");
-        } catch {}
-    if (dbDisconnect) await dbDisconnect().catch(() => {});
-    for (const s of services.reverse()) await s.stop().catch(() => {});
-    if (pgStop) await pgStop().catch(() => {});
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  exitHook((done) => void teardown().finally(done));
-
+  const t0 = Date.now();
+  // Every request still spends from the per-participant budget (its cost is measured); the budget
+  // is only large enough that the bench's rounds are not refused.
+  const stack = await startBenchStack("sessions", { SESSION_TOKEN_MAX_PER_MINUTE: "100000" });
+  const { env, children, phase, livekitBin } = stack;
   try {
-    phase("preparing tools");
-    ensurePrismaClient();
-    const livekitBin = ensureGoTool("livekit-server");
-    if (!livekitBin) throw new Error(goMissingHelp("livekit-server"));
-
-    phase("starting PostgreSQL");
-    const pg = await startEmbeddedPostgres({
-      dataDir: path.join(tmp, "pg"),
-      port: await freePort(),
-      persistent: false,
-    });
-    pgStop = pg.stop;
-    await pg.createDatabase("booth_bench");
-    const databaseUrl = pg.url("booth_bench");
-    await applyMigrations(databaseUrl);
-
-    const ports = {
-      http: await freePort(),
-      tcp: await freePort(),
-      udp: await freePort(),
-      turn: await freePort(),
-      app: await freePort(),
-    };
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      TZ: "UTC",
-      NEXT_TELEMETRY_DISABLED: "1",
-      NEXT_DIST_DIR: ".next-bench",
-      LOG_LEVEL: "warn",
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
-      APP_URL: `http://127.0.0.1:${ports.app}`,
-      LIVEKIT_URL: `ws://127.0.0.1:${ports.http}`,
-      LIVEKIT_API_KEY: "devkey",
-      LIVEKIT_API_SECRET: "bench-livekit-secret-bench-livekit-secret",
-      TRUSTED_PROXY_HOPS: "1",
-      BOOTH_TEST_CHECKOUT: "1",
-      STRIPE_WEBHOOK_SECRET: "whsec_bench_booth_webhook_secret_0123456789",
-      MAIL_OUTBOX: "1",
-      BOOTH_BENCH_ROUTES: "1",
-      // Every request still spends from the per-participant budget (its cost is measured); the budget
-      // is only large enough that the bench's rounds are not refused.
-      SESSION_TOKEN_MAX_PER_MINUTE: "100000",
-    };
-    for (const k of [
-      "DATABASE_URL",
-      "AUTH_SECRET",
-      "LIVEKIT_URL",
-      "LIVEKIT_API_KEY",
-      "LIVEKIT_API_SECRET",
-      "STRIPE_WEBHOOK_SECRET",
-      "BOOTH_TEST_CHECKOUT",
-      "MAIL_OUTBOX",
-      "TRUSTED_PROXY_HOPS",
-    ])
-      process.env[k] = env[k];
-    process.env.LOG_LEVEL = "silent";
-    process.env.BOOTH_BASE_URL = env.APP_URL;
-
-    phase("starting livekit-server");
-    const lk = startService("livekit-server", livekitBin, ["--config", writeLivekitConfig(tmp, ports, null)], {
-      env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
-      logFile: path.join(tmp, "livekit.log"),
-    });
-    services.push(lk);
-
-    phase("copying the working tree and building the app (next build)");
-    const appDir = path.join(tmp, "app");
-    snapshotApp(appDir);
-    const next = path.join(appDir, "node_modules/.bin/next");
-    const build = spawnSync(next, ["build"], { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-    if (build.status !== 0) {
-      process.stdout.write(build.stdout.split("\n").slice(-60).join("\n"));
-      process.stderr.write(build.stderr.split("\n").slice(-60).join("\n"));
-      throw new Error("next build failed (the working tree is built as it is now)");
-    }
-    phase("starting the app (next start)");
-    const app = startService("next", next, ["start", "--port", String(ports.app), "--hostname", "127.0.0.1"], {
-      cwd: appDir,
-      env,
-      logFile: path.join(tmp, "next.log"),
-    });
-    services.push(app);
-    await waitFor("livekit-server", () => portOpen(ports.http), 20_000, lk);
-    await waitFor("next start", () => httpOk(`${env.APP_URL}/api/health`), 60_000, app);
     const probe = await fetch(`${env.APP_URL}/api/dev/token-baseline`);
     if (probe.status !== 200)
       throw new Error(`/api/dev/token-baseline answered ${probe.status} with BOOTH_BENCH_ROUTES=1`);
 
     // Paid sessions in their join window, both participants signed in through next-auth.
-    const { db } = await import("@/lib/db");
-    dbDisconnect = () => db.$disconnect();
     const { paidSession } = await import("../tests/helpers/sessions");
     const { TEST_PASSWORD } = await import("../tests/helpers/factories");
-    const { HttpClient } = await import("../tests/helpers/http");
     type Session = { bookingId: string; creatorCookie: string; viewerCookie: string };
-    let ip = 0;
-    async function signedIn(email: string) {
-      const c = new HttpClient();
-      const n = ++ip;
-      const res = await c.signIn(email, TEST_PASSWORD, `198.18.${(n >> 8) & 255}.${n & 255}`);
-      if (!c.hasSession()) throw new Error(`sign-in of ${email} failed (${res.status})`);
-      return c.cookieHeader();
-    }
+    const signedIn = (email: string) => stack.signedIn(email, TEST_PASSWORD);
     async function newSession(): Promise<Session> {
       const s = await paidSession({ startsInMinutes: 1, durationMinutes: 60 });
       const [creatorCookie, viewerCookie] = await Promise.all([
@@ -431,50 +299,12 @@ async function main() {
     if (!ok) process.exitCode = 1;
   } catch (err) {
     console.error(`\n✗ ${err instanceof Error ? err.message : err}`);
-    for (const log of ["next.log", "livekit.log"]) {
-      const p = path.join(tmp, log);
-      if (fs.existsSync(p))
-        console.error(`--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-30).join("\n")}`);
-    }
+    stack.printLogs();
     process.exitCode = 1;
   } finally {
-    await teardown();
+    await stack.teardown();
   }
   process.exit(process.exitCode ?? 0);
-}
-
-/**
- * The app as the working tree has it now (tracked and untracked, not ignored; plus the generated Prisma
- * client), without tests/ and bench/, and node_modules hard-linked: `next build` may then rewrite this
- * copy's tsconfig.json and next-env.d.ts, not the shared checkout's.
- */
-function snapshotApp(dest: string) {
-  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: root, maxBuffer: 64 << 20 })
-    .toString("utf8")
-    .split("\0")
-    .filter(Boolean);
-  for (const f of files) {
-    if (/^(tests|bench)\//.test(f)) continue;
-    const src = path.join(root, f);
-    if (!fs.existsSync(src) || !fs.statSync(src).isFile()) continue;
-    fs.mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
-    fs.copyFileSync(src, path.join(dest, f));
-  }
-  fs.cpSync(path.join(root, "lib/generated"), path.join(dest, "lib/generated"), { recursive: true });
-  const cp = spawnSync("cp", ["-al", path.join(root, "node_modules"), path.join(dest, "node_modules")], {
-    stdio: "inherit",
-  });
-  if (cp.status !== 0) throw new Error("could not hard-link node_modules into the build copy");
-  // A repository of its own, so that Tailwind's scanner honours .gitignore there as it does here.
-  spawnSync("git", ["init", "-q"], { cwd: dest });
-  // Others edit the checkout while this runs: a type error in a file they are half-way through (a page the
-  // bench never opens) must not stop the bench. Type checking is npm run typecheck's job, not this build's.
-  fs.renameSync(path.join(dest, "next.config.ts"), path.join(dest, "next.config.base.ts"));
-  fs.writeFileSync(
-    path.join(dest, "next.config.ts"),
-    `import type { NextConfig } from "next";\nimport base from "./next.config.base";\n` +
-      `const config: NextConfig = { ...base, typescript: { ...base.typescript, ignoreBuildErrors: true } };\nexport default config;\n`,
-  );
 }
 
 if (process.argv[2] === "join") await joinChild();

@@ -1,6 +1,7 @@
 import "server-only";
 import { TrackSource } from "livekit-server-sdk";
 import { z } from "zod";
+import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { defineEffect, type EffectHandlers, enqueueEffect, handle } from "@/lib/ops/outbox";
 import { isRoomGone, roomService, sendServerMessage, sendServerMessageTo, setPublishPermission } from "./livekit";
@@ -92,10 +93,19 @@ export const roomEffectHandlers: EffectHandlers = {
 /**
  * Removes a user from every live room they are in (a private session's or a show's), after the commit that
  * suspended them: one effect per room, each saying why. Rooms the server closed already are left alone.
+ * "In" is what LiveKit's webhooks recorded, or a token issued within its lifetime: webhooks are best effort
+ * (a join whose webhook is late or lost must not keep a suspended user in the room), and removing someone
+ * who is not there is a no-op.
  */
 export async function removeEverywhereInTx(tx: Prisma.TransactionClient, userId: string, reason: string) {
+  const tokenStillValid = new Date(Date.now() - env.SESSION_TOKEN_TTL_SECONDS * 1000);
   const rooms = await tx.roomSession.findMany({
-    where: { closedAt: null, connections: { some: { identity: userId, joinedAt: { not: null } } } },
+    where: {
+      closedAt: null,
+      connections: {
+        some: { identity: userId, OR: [{ joinedAt: { not: null } }, { tokenIssuedAt: { gte: tokenStillValid } }] },
+      },
+    },
     select: { id: true, roomName: true, traceId: true },
   });
   for (const r of rooms) {

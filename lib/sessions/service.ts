@@ -9,6 +9,7 @@ import { isValidTimeZone } from "@/lib/time";
 import { appendTrace } from "@/lib/trace/service";
 import { takeToken } from "./limits";
 import { ensureLivekitRoom, isUnreachable, publicLivekitUrl, signJoinToken } from "./livekit";
+import { lockParticipantConnections } from "./locks";
 import {
   decideToken,
   roomNameFor,
@@ -41,11 +42,17 @@ export async function ensureRoomSession(
   });
 }
 
-/** The room-session row of a group show (one per show, the show's trace id), created on first need. */
-export function ensureShowRoomSession(
+/**
+ * The room-session row of a group show (one per show, the show's trace id), created on first need. Read
+ * first: every viewer's token and every LiveKit webhook of the show asks, and Prisma's upsert of an existing
+ * row costs a transaction and two reads where one read does.
+ */
+export async function ensureShowRoomSession(
   show: { id: string; traceId: string },
   client: Pick<Prisma.TransactionClient, "roomSession"> = db,
 ) {
+  const found = await client.roomSession.findUnique({ where: { groupEventId: show.id } });
+  if (found) return found;
   return client.roomSession.upsert({
     where: { groupEventId: show.id },
     create: { groupEventId: show.id, traceId: show.traceId, roomName: showRoomName(show.id) },
@@ -181,8 +188,9 @@ export async function grantRoomToken(g: {
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
   const joinId = input.joinId ?? null;
   const seq = await db.$transaction(async (tx) => {
-    // One connection number at a time per room: concurrent asks never collide on (room, identity, attempt).
-    await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
+    // One connection number at a time per participant: concurrent asks (and LiveKit's webhooks about them)
+    // never collide on (room, identity, attempt).
+    await lockParticipantConnections(tx, roomSession.id, user.id);
     const last = await tx.participantConnection.findFirst({
       where: { roomSessionId: roomSession.id, identity: user.id },
       orderBy: { attempt: "desc" },

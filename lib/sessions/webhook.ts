@@ -8,6 +8,7 @@ import { recordEventOnce } from "@/lib/ops/processed-events";
 import { appendTrace } from "@/lib/trace/service";
 import type { TracePayloadInput } from "@/lib/trace/events";
 import { webhookReceiver } from "./livekit";
+import { lockParticipantConnections } from "./locks";
 import { participantMetadata, type ParticipantMetadata } from "./schemas";
 import type { ResolvedRoom, Rooms } from "./room-kind";
 
@@ -97,8 +98,13 @@ export async function processLivekitWebhook(
   const fresh = await db.$transaction(async (tx) => {
     if (!(await recordEventOnce(tx, "livekit", eventId, type))) return false;
     const roomSession = await room.roomSession(tx);
-    // Serialises events about one room: the read-then-write below never races another delivery.
-    await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
+    // Serialises the events about one room (room_started, room_finished: its row), or about one participant
+    // of it (their connection rows, as a token being issued to them does): the read-then-write below never
+    // races another delivery, and a show's many joins do not queue behind each other.
+    const identity = json.participant?.identity;
+    if (type.startsWith("room_") || !identity)
+      await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
+    else await lockParticipantConnections(tx, roomSession.id, identity);
     const payload = await apply(tx, roomSession.id, room, json, type, occurredAt);
     await appendTrace(
       {

@@ -20,7 +20,14 @@ import { closeShowRoomInTx } from "./live";
 import { ticketPurchase } from "./purchase";
 import { cancelShowInput, scheduleShowInput } from "./schemas";
 import { REBUYABLE } from "./state";
-import { expireLapsedTicketHolds, releaseSeat, takeSeat, transitionShow, transitionTicket } from "./transition";
+import {
+  expireLapsedTicketHolds,
+  hasSeatLeft,
+  releaseSeat,
+  takeSeat,
+  transitionShow,
+  transitionTicket,
+} from "./transition";
 
 export const SOLD_OUT =
   "This show is sold out. Seats come back when a hold lapses or a ticket is refunded: try again later.";
@@ -67,6 +74,8 @@ export async function buyTicket(
       let ticket = existing ? await lockTicket(tx, existing.id) : null;
       if (ticket?.status === "paid") throw new AppError("conflict", "You already have a ticket for this show.");
       const needsSeat = !ticket || REBUYABLE.has(ticket.status);
+      // Sold out as last committed: refused without queueing on the show's row lock behind buyers in flight.
+      if (needsSeat && !(await hasSeatLeft(tx, eventId))) throw new AppError("conflict", SOLD_OUT);
       if (needsSeat && !(await takeSeat(tx, eventId))) throw new AppError("conflict", SOLD_OUT);
       if (!ticket) {
         ticket = await tx.ticket.create({

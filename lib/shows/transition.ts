@@ -37,6 +37,16 @@ export async function takeSeat(tx: Tx, eventId: string) {
   return taken === 1;
 }
 
+/**
+ * Whether the show has a seat left as last committed, read without taking its row's lock: a sold-out show
+ * refuses at once instead of queueing every buyer on that lock. takeSeat still decides the race.
+ */
+export async function hasSeatLeft(tx: Tx, eventId: string) {
+  const [row] = await tx.$queryRaw<{ open: boolean }[]>`
+    SELECT "ticketsSold" < capacity AND status IN ('scheduled', 'live') AS open FROM group_events WHERE id = ${eventId}`;
+  return row?.open === true;
+}
+
 /** Gives a seat back (its ticket no longer holds one). */
 export async function releaseSeat(tx: Tx, eventId: string) {
   await tx.$executeRaw`

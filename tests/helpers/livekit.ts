@@ -49,16 +49,17 @@ export function roomOptions(relay: boolean): RoomOptions {
   };
 }
 
-/** Publishes a 320×240 synthetic camera at 15 fps until stop() is called. */
-export async function publishSyntheticCamera(room: Room) {
-  const source = new VideoSource(320, 240);
+/** Publishes a synthetic camera (320×240 at 15 fps unless told otherwise) until stop() is called. */
+export async function publishSyntheticCamera(room: Room, size = { width: 320, height: 240, fps: 15 }) {
+  const { width, height, fps } = size;
+  const source = new VideoSource(width, height);
   const track = LocalVideoTrack.createVideoTrack("synthetic-camera", source);
-  const rgba = new Uint8Array(320 * 240 * 4);
+  const rgba = new Uint8Array(width * height * 4);
   let n = 0;
   const timer = setInterval(() => {
     rgba.fill((n++ * 8) & 255);
-    source.captureFrame(new VideoFrame(rgba, 320, 240, VideoBufferType.RGBA));
-  }, 1000 / 15);
+    source.captureFrame(new VideoFrame(rgba, width, height, VideoBufferType.RGBA));
+  }, 1000 / fps);
   await room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA }));
   return {
     stop: async () => {

@@ -1,0 +1,259 @@
+/**
+ * A throwaway stack for the benches that go through the product path (bench/sessions.ts, bench/group.ts):
+ * embedded PostgreSQL (migrated), livekit-server with scripts/services/livekit.yaml on free ports, and a
+ * production build of the app (`next build` + `next start`, BOOTH_BENCH_ROUTES=1).
+ * The app is built from a copy of the working tree in a temp folder (node_modules hard-linked), because
+ * `next build` into a new dist dir adds that dir to tsconfig.json's include, a file others are editing;
+ * that build skips type checking (npm run typecheck does it), so a file someone is half-way through
+ * does not stop the bench.
+ * Everything is stopped and removed by teardown(), which also runs on Ctrl-C and on exit.
+ */
+import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+export function nearestRank(values: number[], p: number) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export type BenchStack = {
+  env: NodeJS.ProcessEnv;
+  tmp: string;
+  livekitBin: string;
+  /** Child processes to kill on teardown (participants); remove them when they end. */
+  children: Set<ChildProcess>;
+  /** Prints `› name (N s)`, the time since the bench started. */
+  phase: (name: string) => void;
+  /** Signs `email` in through next-auth from its own address; returns the Cookie header. */
+  signedIn: (email: string, password: string) => Promise<string>;
+  /** CPU seconds used so far by the app's and livekit-server's process groups (from /proc). */
+  cpuSeconds: () => { app: number; livekit: number };
+  /** The last lines of the app's and livekit-server's logs, for a failure. */
+  printLogs: () => void;
+  teardown: () => Promise<void>;
+};
+
+/**
+ * Starts the stack. `appEnv` adds to (or overrides) the app's environment; the Booth variables the bench's own
+ * process needs (database, secrets, test checkout, BOOTH_BASE_URL) are copied into process.env, so that
+ * modules imported afterwards (lib/db, tests/helpers) talk to this stack.
+ */
+export async function startBenchStack(name: string, appEnv: Record<string, string> = {}): Promise<BenchStack> {
+  const { default: exitHook } = await import("async-exit-hook");
+  const { applyMigrations } = await import("../scripts/db/migrate");
+  const { writeLivekitConfig } = await import("../scripts/services/livekit");
+  const { startEmbeddedPostgres } = await import("../scripts/services/postgres");
+  const { freePort, httpOk, portOpen, startService, waitFor } = await import("../scripts/services/proc");
+  const { ensureGoTool, ensurePrismaClient, goMissingHelp } = await import("../scripts/services/tools");
+
+  const t0 = Date.now();
+  const phase = (what: string) => console.log(`› ${what} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `booth-bench-${name}-`));
+  fs.chmodSync(tmp, 0o755); // as root, PostgreSQL runs as "postgres" and must reach its data folder
+  const services: { stop: () => Promise<void> }[] = [];
+  const children = new Set<ChildProcess>();
+  let pgStop: (() => Promise<void>) | null = null;
+  let dbDisconnect: (() => Promise<void>) | null = null;
+  let stopping = false;
+  async function teardown() {
+    if (stopping) return;
+    stopping = true;
+    for (const c of children)
+      if (c.pid && c.exitCode === null)
+        try {
+          process.kill(c.pid, "SIGKILL");
+        } catch {}
+    if (dbDisconnect) await dbDisconnect().catch(() => {});
+    for (const s of services.reverse()) await s.stop().catch(() => {});
+    if (pgStop) await pgStop().catch(() => {});
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  exitHook((done) => void teardown().finally(done));
+  const printLogs = () => {
+    for (const log of ["next.log", "livekit.log"]) {
+      const p = path.join(tmp, log);
+      if (fs.existsSync(p))
+        console.error(`--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-30).join("\n")}`);
+    }
+  };
+
+  try {
+    phase("preparing tools");
+    ensurePrismaClient();
+    const livekitBin = ensureGoTool("livekit-server");
+    if (!livekitBin) throw new Error(goMissingHelp("livekit-server"));
+
+    phase("starting PostgreSQL");
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(tmp, "pg"),
+      port: await freePort(),
+      persistent: false,
+    });
+    pgStop = pg.stop;
+    await pg.createDatabase("booth_bench");
+    const databaseUrl = pg.url("booth_bench");
+    await applyMigrations(databaseUrl);
+
+    const ports = {
+      http: await freePort(),
+      tcp: await freePort(),
+      udp: await freePort(),
+      turn: await freePort(),
+      app: await freePort(),
+    };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      TZ: "UTC",
+      NEXT_TELEMETRY_DISABLED: "1",
+      NEXT_DIST_DIR: ".next-bench",
+      LOG_LEVEL: "warn",
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+      APP_URL: `http://127.0.0.1:${ports.app}`,
+      LIVEKIT_URL: `ws://127.0.0.1:${ports.http}`,
+      LIVEKIT_API_KEY: "devkey",
+      LIVEKIT_API_SECRET: "bench-livekit-secret-bench-livekit-secret",
+      TRUSTED_PROXY_HOPS: "1",
+      BOOTH_TEST_CHECKOUT: "1",
+      STRIPE_WEBHOOK_SECRET: "whsec_bench_booth_webhook_secret_0123456789",
+      MAIL_OUTBOX: "1",
+      BOOTH_BENCH_ROUTES: "1",
+      ...appEnv,
+    };
+    for (const k of [
+      "DATABASE_URL",
+      "AUTH_SECRET",
+      "LIVEKIT_URL",
+      "LIVEKIT_API_KEY",
+      "LIVEKIT_API_SECRET",
+      "STRIPE_WEBHOOK_SECRET",
+      "BOOTH_TEST_CHECKOUT",
+      "MAIL_OUTBOX",
+      "TRUSTED_PROXY_HOPS",
+    ])
+      process.env[k] = env[k];
+    process.env.LOG_LEVEL = "silent";
+    process.env.BOOTH_BASE_URL = env.APP_URL;
+
+    phase("starting livekit-server");
+    const lk = startService("livekit-server", livekitBin, ["--config", writeLivekitConfig(tmp, ports, null)], {
+      env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
+      logFile: path.join(tmp, "livekit.log"),
+    });
+    services.push(lk);
+
+    phase("copying the working tree and building the app (next build)");
+    const appDir = path.join(tmp, "app");
+    snapshotApp(appDir);
+    const next = path.join(appDir, "node_modules/.bin/next");
+    const build = spawnSync(next, ["build"], { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+    if (build.status !== 0) {
+      process.stdout.write(build.stdout.split("\n").slice(-60).join("\n"));
+      process.stderr.write(build.stderr.split("\n").slice(-60).join("\n"));
+      throw new Error("next build failed (the working tree is built as it is now)");
+    }
+    phase("starting the app (next start)");
+    // BENCH_APP_NODE_ARGS go to the app's node only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+    const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+    const startArgs = ["start", "--port", String(ports.app), "--hostname", "127.0.0.1"];
+    const app = startService(
+      "next",
+      nodeArgs.length ? process.execPath : next,
+      nodeArgs.length ? [...nodeArgs, fs.realpathSync(next), ...startArgs] : startArgs,
+      {
+        cwd: appDir,
+        env,
+        logFile: path.join(tmp, "next.log"),
+      },
+    );
+    services.push(app);
+    await waitFor("livekit-server", () => portOpen(ports.http), 20_000, lk);
+    await waitFor("next start", () => httpOk(`${env.APP_URL}/api/health`), 60_000, app);
+
+    const { db } = await import("@/lib/db");
+    dbDisconnect = () => db.$disconnect();
+    const { HttpClient } = await import("../tests/helpers/http");
+    let ip = 0;
+    async function signedIn(email: string, password: string) {
+      const c = new HttpClient();
+      const n = ++ip;
+      const res = await c.signIn(email, password, `198.18.${(n >> 8) & 255}.${n & 255}`);
+      if (!c.hasSession()) throw new Error(`sign-in of ${email} failed (${res.status})`);
+      return c.cookieHeader();
+    }
+    const cpuSeconds = () => ({ app: groupCpuSeconds(app.child.pid), livekit: groupCpuSeconds(lk.child.pid) });
+    return { env, tmp, livekitBin, children, phase, signedIn, cpuSeconds, printLogs, teardown };
+  } catch (err) {
+    printLogs();
+    await teardown();
+    throw err;
+  }
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User and system CPU seconds of the processes `match` picks by pid and process group (from /proc). */
+function cpuSecondsWhere(match: (pid: number, pgrp: number) => boolean) {
+  let ticks = 0;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd (state) on
+      if (!match(Number(pid), Number(fields[2]))) continue; // pgrp is the 5th
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime: the 14th and 15th
+    } catch {}
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+/** CPU seconds of every process in process group `pgid` (a service and what it spawned). */
+const groupCpuSeconds = (pgid: number | undefined) => (pgid ? cpuSecondsWhere((_, g) => g === pgid) : 0);
+
+/** CPU seconds of the processes `pids` (threads included: rtc-node's media threads are the process's). */
+export const processCpuSeconds = (pids: (number | undefined)[]) => cpuSecondsWhere((p) => pids.includes(p));
+
+/**
+ * The app as the working tree has it now (tracked and untracked, not ignored; plus the generated Prisma
+ * client), without tests/ and bench/, and node_modules hard-linked: `next build` may then rewrite this
+ * copy's tsconfig.json and next-env.d.ts, not the shared checkout's.
+ */
+function snapshotApp(dest: string) {
+  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: root, maxBuffer: 64 << 20 })
+    .toString("utf8")
+    .split("\0")
+    .filter(Boolean);
+  for (const f of files) {
+    if (/^(tests|bench)\//.test(f)) continue;
+    const src = path.join(root, f);
+    if (!fs.existsSync(src) || !fs.statSync(src).isFile()) continue;
+    fs.mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
+    fs.copyFileSync(src, path.join(dest, f));
+  }
+  fs.cpSync(path.join(root, "lib/generated"), path.join(dest, "lib/generated"), { recursive: true });
+  const cp = spawnSync("cp", ["-al", path.join(root, "node_modules"), path.join(dest, "node_modules")], {
+    stdio: "inherit",
+  });
+  if (cp.status !== 0) throw new Error("could not hard-link node_modules into the build copy");
+  // A repository of its own, so that Tailwind's scanner honours .gitignore there as it does here.
+  spawnSync("git", ["init", "-q"], { cwd: dest });
+  // Others edit the checkout while this runs: a type error in a file they are half-way through (a page the
+  // bench never opens) must not stop the bench. Type checking is npm run typecheck's job, not this build's.
+  fs.renameSync(path.join(dest, "next.config.ts"), path.join(dest, "next.config.base.ts"));
+  fs.writeFileSync(
+    path.join(dest, "next.config.ts"),
+    `import type { NextConfig } from "next";\nimport base from "./next.config.base";\n` +
+      `const config: NextConfig = { ...base, typescript: { ...base.typescript, ignoreBuildErrors: true } };\nexport default config;\n`,
+  );
+}
