@@ -23,10 +23,12 @@
  * Knobs: BENCH_JOINS (20 per mode), BENCH_TOKEN_ROUNDS (5 rounds of BENCH_CONCURRENCY=100 per route).
  * Percentiles are nearest-rank.
  */
-import { execFile, execFileSync, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
+import { snapshotApp } from "./app-build";
 
 const root = path.resolve(import.meta.dirname, "..");
 const JOINS = Number(process.env.BENCH_JOINS ?? 20);
@@ -335,6 +337,9 @@ async function main() {
       { bookingId: s.bookingId, cookie: s.viewerCookie },
     ]);
     const statuses: Record<string, Record<number, number>> = { endpoint: {}, bare: {} };
+    // Server-Timing phases (lib/timing.ts, only sent with BOOTH_BENCH_ROUTES=1), per route, counted rounds only.
+    const phaseMs: Record<"endpoint" | "bare", Map<string, number[]>> = { endpoint: new Map(), bare: new Map() };
+    let counting = false;
     async function round(kind: "endpoint" | "bare") {
       // The same request for both routes but for the path: cookie, JSON body, POST.
       return Promise.all(
@@ -351,6 +356,12 @@ async function main() {
           });
           await res.arrayBuffer();
           const ms = performance.now() - s;
+          if (counting)
+            for (const m of (res.headers.get("server-timing") ?? "").matchAll(/([\w-]+);dur=([\d.]+)/g)) {
+              const xs = phaseMs[kind].get(m[1]!) ?? [];
+              xs.push(Number(m[2]));
+              phaseMs[kind].set(m[1]!, xs);
+            }
           statuses[kind]![res.status] = (statuses[kind]![res.status] ?? 0) + 1;
           return ms;
         }),
@@ -364,6 +375,7 @@ async function main() {
     statuses.endpoint = {};
     statuses.bare = {};
     const lat = { endpoint: [] as number[], bare: [] as number[] };
+    counting = true;
     for (let r = 0; r < ROUNDS; r++) {
       for (const kind of r % 2 === 0 ? (["endpoint", "bare"] as const) : (["bare", "endpoint"] as const)) {
         lat[kind].push(...(await round(kind)));
@@ -424,7 +436,23 @@ async function main() {
         .join(" ");
     console.log(`  POST /api/sessions/:id/token   p50 ${f(e50)}  p99 ${f(e99)}   (${st("endpoint")})`);
     console.log(`  POST /api/dev/token-baseline   p50 ${f(b50)}  p99 ${f(b99)}   (${st("bare")})`);
-    console.log(`  endpoint / bare: p50 ${(e50 / b50).toFixed(2)}×, p99 ${(e99 / b99).toFixed(2)}×`);
+    console.log(
+      `  endpoint / bare: p50 ${(e50 / b50).toFixed(2)}×, p99 ${(e99 / b99).toFixed(2)}×   (goal ≤ 1.50× at both)`,
+    );
+    for (const kind of ["endpoint", "bare"] as const) {
+      if (!phaseMs[kind].size) continue;
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const total = mean(lat[kind]);
+      let inPhases = 0;
+      const parts = [...phaseMs[kind]].map(([name, xs]) => {
+        inPhases += mean(xs);
+        return `${name} ${mean(xs).toFixed(1)}`;
+      });
+      console.log(
+        `  where the time goes, ${kind}, mean ms per request (Server-Timing): ${parts.join(", ")}; ` +
+          `outside these (queueing, framework, network) ${(total - inPhases).toFixed(1)} of ${total.toFixed(1)}`,
+      );
+    }
     console.log(`finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const ok =
       joins.direct.length >= JOINS && joins.relay.length >= JOINS && Object.keys(statuses.endpoint!).join() === "200";
@@ -441,40 +469,6 @@ async function main() {
     await teardown();
   }
   process.exit(process.exitCode ?? 0);
-}
-
-/**
- * The app as the working tree has it now (tracked and untracked, not ignored; plus the generated Prisma
- * client), without tests/ and bench/, and node_modules hard-linked: `next build` may then rewrite this
- * copy's tsconfig.json and next-env.d.ts, not the shared checkout's.
- */
-function snapshotApp(dest: string) {
-  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: root, maxBuffer: 64 << 20 })
-    .toString("utf8")
-    .split("\0")
-    .filter(Boolean);
-  for (const f of files) {
-    if (/^(tests|bench)\//.test(f)) continue;
-    const src = path.join(root, f);
-    if (!fs.existsSync(src) || !fs.statSync(src).isFile()) continue;
-    fs.mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
-    fs.copyFileSync(src, path.join(dest, f));
-  }
-  fs.cpSync(path.join(root, "lib/generated"), path.join(dest, "lib/generated"), { recursive: true });
-  const cp = spawnSync("cp", ["-al", path.join(root, "node_modules"), path.join(dest, "node_modules")], {
-    stdio: "inherit",
-  });
-  if (cp.status !== 0) throw new Error("could not hard-link node_modules into the build copy");
-  // A repository of its own, so that Tailwind's scanner honours .gitignore there as it does here.
-  spawnSync("git", ["init", "-q"], { cwd: dest });
-  // Others edit the checkout while this runs: a type error in a file they are half-way through (a page the
-  // bench never opens) must not stop the bench. Type checking is npm run typecheck's job, not this build's.
-  fs.renameSync(path.join(dest, "next.config.ts"), path.join(dest, "next.config.base.ts"));
-  fs.writeFileSync(
-    path.join(dest, "next.config.ts"),
-    `import type { NextConfig } from "next";\nimport base from "./next.config.base";\n` +
-      `const config: NextConfig = { ...base, typescript: { ...base.typescript, ignoreBuildErrors: true } };\nexport default config;\n`,
-  );
 }
 
 if (process.argv[2] === "join") await joinChild();
