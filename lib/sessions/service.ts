@@ -243,40 +243,50 @@ export async function grantRoomToken(g: {
   // One statement, so one round trip and atomic: spend the budget, then (only within it) write the connection
   // row with the next connection number of this identity in this room, and its token.issued event. Two asks
   // of one identity at once cannot take the same number (the unique key on room, identity and number); the
-  // loser writes nothing and asks again, without spending twice.
-  let seq: number | null = null;
+  // loser writes nothing and asks again under the room row's lock, without spending twice.
+  type Written = { points: number; expire: bigint | null; seq: number | null };
+  const write = (
+    client: Pick<Prisma.TransactionClient, "$queryRaw">,
+    spend: ReturnType<typeof budgetSpendSql> | null,
+  ) =>
+    client.$queryRaw<Written[]>`
+      WITH spent AS (${spend ? spend.sql : Prisma.sql`SELECT 1 AS points, NULL::bigint AS expire`}),
+      conn AS (
+        INSERT INTO participant_connections
+          ("id", "roomSessionId", "userId", "identity", "role", "joinId", "attempt", "iceTransportPolicy",
+           "tokenIssuedAt", "createdAt", "updatedAt")
+        SELECT ${newRowId()}, ${roomSession.id}, ${user.id}, ${user.id}, ${role}::"Role", ${joinId},
+               COALESCE(MAX(pc."attempt"), 0) + 1, ${policy}::"IceTransportPolicy", ${now}, ${now}, ${now}
+          FROM participant_connections pc
+         WHERE pc."roomSessionId" = ${roomSession.id} AND pc."identity" = ${user.id}
+        HAVING (SELECT points FROM spent) <= ${spend ? spend.max : 1}
+        ON CONFLICT ("roomSessionId", "identity", "attempt") DO NOTHING
+        RETURNING "attempt"
+      ),
+      traced AS (
+        INSERT INTO trace_events ("traceId", "type", "source", "schemaVersion", "actorId", "payload", "occurredAt")
+        SELECT ${traceId}, 'token.issued', 'app'::"TraceSource", 1, ${user.id},
+               ${JSON.stringify(payload)}::jsonb || jsonb_build_object('seq', conn."attempt"), ${now}
+          FROM conn
+      )
+      SELECT (SELECT points FROM spent)::int AS points, (SELECT expire FROM spent) AS expire,
+             (SELECT "attempt" FROM conn) AS seq`;
+  const spend = g.budget ? budgetSpendSql(g.budget.name, g.budget.key, now.getTime()) : null;
+  const [first] = await timed("connection-row", () => write(db, spend));
+  const refused = spend && first ? spend.refusal(first) : null;
+  if (refused) throw refused;
+  let seq = first?.seq ?? null;
+  // Another ask of this identity took the same number at the same moment (two tabs, a double click): the
+  // budget is spent; take the number again under the room row's lock, one ask at a time, as before.
   for (let round = 0; seq === null; round++) {
     if (round === 5) throw new AppError("conflict", "Too many joins at once; try again.");
-    const spend = round === 0 && g.budget ? budgetSpendSql(g.budget.name, g.budget.key, now.getTime()) : null;
-    const [r] = await timed(
-      "connection-row",
-      () =>
-        db.$queryRaw<{ points: number; expire: bigint | null; seq: number | null }[]>`
-        WITH spent AS (${spend ? spend.sql : Prisma.sql`SELECT 1 AS points, NULL::bigint AS expire`}),
-        conn AS (
-          INSERT INTO participant_connections
-            ("id", "roomSessionId", "userId", "identity", "role", "joinId", "attempt", "iceTransportPolicy",
-             "tokenIssuedAt", "createdAt", "updatedAt")
-          SELECT ${newRowId()}, ${roomSession.id}, ${user.id}, ${user.id}, ${role}::"Role", ${joinId},
-                 COALESCE(MAX(pc."attempt"), 0) + 1, ${policy}::"IceTransportPolicy", ${now}, ${now}, ${now}
-            FROM participant_connections pc
-           WHERE pc."roomSessionId" = ${roomSession.id} AND pc."identity" = ${user.id}
-          HAVING (SELECT points FROM spent) <= ${spend ? spend.max : 1}
-          ON CONFLICT ("roomSessionId", "identity", "attempt") DO NOTHING
-          RETURNING "attempt"
-        ),
-        traced AS (
-          INSERT INTO trace_events ("traceId", "type", "source", "schemaVersion", "actorId", "payload", "occurredAt")
-          SELECT ${traceId}, 'token.issued', 'app'::"TraceSource", 1, ${user.id},
-                 ${JSON.stringify(payload)}::jsonb || jsonb_build_object('seq', conn."attempt"), ${now}
-            FROM conn
-        )
-        SELECT (SELECT points FROM spent)::int AS points, (SELECT expire FROM spent) AS expire,
-               (SELECT "attempt" FROM conn) AS seq`,
+    seq = await timed("connection-row", () =>
+      db.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
+        const [again] = await write(tx, null);
+        return again?.seq ?? null;
+      }),
     );
-    const refused = spend && r ? spend.refusal(r) : null;
-    if (refused) throw refused;
-    seq = r?.seq ?? null;
   }
   const token = await timed("sign", () =>
     signJoinToken({
