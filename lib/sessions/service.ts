@@ -277,12 +277,14 @@ export async function grantRoomToken(g: {
   if (refused) throw refused;
   let seq = first?.seq ?? null;
   // Another ask of this identity took the same number at the same moment (two tabs, a double click): the
-  // budget is spent; take the number again under the room row's lock, one ask at a time, as before.
+  // budget is spent; take the number again under the room row's lock, one ask at a time.
   for (let round = 0; seq === null; round++) {
     if (round === 5) throw new AppError("conflict", "Too many joins at once; try again.");
     seq = await timed("connection-row", () =>
       db.$transaction(async (tx) => {
-        await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
+        // NO KEY UPDATE: serialises these retries with one another, yet lets the lock-free first tries' foreign
+        // key checks (KEY SHARE on this row) through; FOR UPDATE would deadlock with one of them.
+        await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR NO KEY UPDATE`;
         const [again] = await write(tx, null);
         return again?.seq ?? null;
       }),

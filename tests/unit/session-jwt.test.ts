@@ -1,5 +1,5 @@
 import { encode } from "next-auth/jwt";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { decodeSessionJwt } from "@/lib/auth/jwt";
 
 const secret = "unit-secret-unit-secret-unit-secret-0123";
@@ -16,6 +16,8 @@ describe("decodeSessionJwt reads next-auth's session cookie", () => {
 
   it("refuses another secret, another cookie name, an altered token and an expired one", async () => {
     const token = await encode({ token: claims, secret, salt, maxAge: 3600 });
+    // Read once with the right secret first: what is kept for it answers no one else.
+    expect(await decodeSessionJwt(token, secret, salt)).toMatchObject(claims);
     await expect(decodeSessionJwt(token, `${secret}x`, salt)).rejects.toThrow();
     await expect(decodeSessionJwt(token, secret, `__Secure-${salt}`)).rejects.toThrow();
     const parts = token.split(".");
@@ -23,5 +25,18 @@ describe("decodeSessionJwt reads next-auth's session cookie", () => {
     await expect(decodeSessionJwt(parts.join("."), secret, salt)).rejects.toThrow();
     const expired = await encode({ token: claims, secret, salt, maxAge: -60 });
     await expect(decodeSessionJwt(expired, secret, salt)).rejects.toThrow();
+  });
+
+  it("stops accepting a kept token once it expires", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const token = await encode({ token: claims, secret, salt, maxAge: 60 });
+      expect(await decodeSessionJwt(token, secret, salt)).toMatchObject(claims);
+      vi.setSystemTime(Date.now() + 76_000); // past its 60 s and the 15 s tolerance
+      await expect(decodeSessionJwt(token, secret, salt)).rejects.toThrow(/expired/);
+      await expect(decodeSessionJwt(token, secret, salt)).rejects.toThrow();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
