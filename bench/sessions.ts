@@ -203,6 +203,9 @@ async function main() {
       { bookingId: s.bookingId, cookie: s.viewerCookie },
     ]);
     const statuses: Record<string, Record<number, number>> = { endpoint: {}, bare: {} };
+    // Server-Timing phases (lib/timing.ts, only sent with BOOTH_BENCH_ROUTES=1), per route, counted rounds only.
+    const phaseMs: Record<"endpoint" | "bare", Map<string, number[]>> = { endpoint: new Map(), bare: new Map() };
+    let counting = false;
     async function round(kind: "endpoint" | "bare") {
       // The same request for both routes but for the path: cookie, JSON body, POST.
       return Promise.all(
@@ -219,6 +222,12 @@ async function main() {
           });
           await res.arrayBuffer();
           const ms = performance.now() - s;
+          if (counting)
+            for (const m of (res.headers.get("server-timing") ?? "").matchAll(/([\w-]+);dur=([\d.]+)/g)) {
+              const xs = phaseMs[kind].get(m[1]!) ?? [];
+              xs.push(Number(m[2]));
+              phaseMs[kind].set(m[1]!, xs);
+            }
           statuses[kind]![res.status] = (statuses[kind]![res.status] ?? 0) + 1;
           return ms;
         }),
@@ -232,6 +241,7 @@ async function main() {
     statuses.endpoint = {};
     statuses.bare = {};
     const lat = { endpoint: [] as number[], bare: [] as number[] };
+    counting = true;
     for (let r = 0; r < ROUNDS; r++) {
       for (const kind of r % 2 === 0 ? (["endpoint", "bare"] as const) : (["bare", "endpoint"] as const)) {
         lat[kind].push(...(await round(kind)));
@@ -292,7 +302,23 @@ async function main() {
         .join(" ");
     console.log(`  POST /api/sessions/:id/token   p50 ${f(e50)}  p99 ${f(e99)}   (${st("endpoint")})`);
     console.log(`  POST /api/dev/token-baseline   p50 ${f(b50)}  p99 ${f(b99)}   (${st("bare")})`);
-    console.log(`  endpoint / bare: p50 ${(e50 / b50).toFixed(2)}×, p99 ${(e99 / b99).toFixed(2)}×`);
+    console.log(
+      `  endpoint / bare: p50 ${(e50 / b50).toFixed(2)}×, p99 ${(e99 / b99).toFixed(2)}×   (goal ≤ 1.50× at both)`,
+    );
+    for (const kind of ["endpoint", "bare"] as const) {
+      if (!phaseMs[kind].size) continue;
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const total = mean(lat[kind]);
+      let inPhases = 0;
+      const parts = [...phaseMs[kind]].map(([name, xs]) => {
+        inPhases += mean(xs);
+        return `${name} ${mean(xs).toFixed(1)}`;
+      });
+      console.log(
+        `  where the time goes, ${kind}, mean ms per request (Server-Timing): ${parts.join(", ")}; ` +
+          `outside these (queueing, framework, network) ${(total - inPhases).toFixed(1)} of ${total.toFixed(1)}`,
+      );
+    }
     console.log(`finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const ok =
       joins.direct.length >= JOINS && joins.relay.length >= JOINS && Object.keys(statuses.endpoint!).join() === "200";

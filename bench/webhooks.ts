@@ -2,7 +2,9 @@
  * npm run bench:webhooks — fresh Stripe webhook events applied per second (bench/webhooks-run.ts), measured
  * in the same run for this code and for the code before the purchase pipeline (git revision
  * BENCH_BASELINE_REV, default 43d96c1, checked out into a temporary worktree), alternating, two rounds each.
- * Prints each figure, the medians and the ratio. BENCH_BASELINE_REV=none skips the baseline.
+ * Prints each figure, the medians and the ratio; and, from each run of this code, the rate of single-row
+ * transactional inserts into the same embedded PostgreSQL with the ratio fresh events / raw inserts (goal ≥ 0.25×).
+ * BENCH_BASELINE_REV=none skips the baseline.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -23,8 +25,11 @@ function run(cwd: string, script: string, label: string) {
   const m = /([\d.]+) fresh events\/s applied/.exec(out);
   if (r.status !== 0 || !m) throw new Error(`${label} run failed (exit ${r.status}):\n${out.slice(-2000)}`);
   process.stdout.write(out.replace(/^/gm, `  [${label}] `));
+  const raw = /raw single-row transactional inserts: ([\d.]+)\/s/.exec(out);
+  if (raw) rawRates.push({ label, fresh: Number(m[1]), raw: Number(raw[1]) });
   return Number(m[1]);
 }
+const rawRates: { label: string; fresh: number; raw: number }[] = [];
 
 function baselineTree(): string | null {
   if (baselineRev === "none") return null;
@@ -55,6 +60,17 @@ try {
   }
   console.log(`\nwebhook bench, ${ROUNDS} alternating rounds: fresh events/s applied`);
   console.log(`  this code:            ${now.map((x) => x.toFixed(0)).join(", ")} (median ${median(now).toFixed(0)})`);
+  // Against the database itself, in the same process and run: how close event handling gets to the raw rate.
+  const mine = rawRates.filter((r) => r.label === "this code");
+  if (mine.length) {
+    const ratios = mine.map((r) => r.fresh / r.raw);
+    console.log(
+      `  raw single-row transactional inserts/s, same database and run: ${mine.map((r) => r.raw.toFixed(0)).join(", ")}`,
+    );
+    console.log(
+      `  fresh events / raw inserts: ${ratios.map((x) => x.toFixed(2)).join(", ")} (median ${median(ratios).toFixed(2)}×, goal ≥ 0.25×)`,
+    );
+  }
   if (base) {
     console.log(
       `  before (${baselineRev}):    ${before.map((x) => x.toFixed(0)).join(", ")} (median ${median(before).toFixed(0)})`,

@@ -3,6 +3,7 @@ import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 const g = globalThis as unknown as { boothLimiterPool?: pg.Pool };
 
@@ -57,14 +58,40 @@ export async function takeBudget(name: BudgetName, key: string) {
   try {
     await limiter.consume(key);
   } catch (err) {
-    if (err instanceof RateLimiterRes) {
-      const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw new AppError("rate_limited", `Too many ${b.what}; try again in ${waitWords(seconds)}.`).withDetails({
-        retryAfterSeconds: seconds,
-      });
-    }
+    if (err instanceof RateLimiterRes) throw budgetRefusal(name, err.msBeforeNext);
     throw err;
   }
+}
+
+/** The 429 of a spent budget, with when to try again in words and as details.retryAfterSeconds. */
+function budgetRefusal(name: BudgetName, msBeforeNext: number) {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new AppError(
+    "rate_limited",
+    `Too many ${budgets[name].what}; try again in ${waitWords(seconds)}.`,
+  ).withDetails({ retryAfterSeconds: seconds });
+}
+
+/**
+ * takeBudget as part of a larger SQL statement, for a hot path that writes its rows in the same round trip:
+ * `sql` is the very upsert rate-limiter-flexible runs (same table, key and fixed window, so both share one
+ * budget), meant for a `WITH spent AS (…)` that yields `points` and `expire`; the statement writes its rows
+ * only when `points <= max`. `refusal` then turns what `spent` returned into the same 429 as takeBudget, or
+ * null when the point was within the budget.
+ */
+export function budgetSpendSql(name: BudgetName, key: string, nowMs = Date.now()) {
+  const b = budgets[name];
+  const expire = nowMs + b.seconds * 1000;
+  return {
+    max: b.points(),
+    sql: Prisma.sql`INSERT INTO rate_limits (key, points, expire) VALUES (${`budget-${name}:${key}`}, 1, ${expire}::bigint)
+      ON CONFLICT (key) DO UPDATE SET
+        points = CASE WHEN rate_limits.expire <= ${nowMs}::bigint THEN 1 ELSE rate_limits.points + 1 END,
+        expire = CASE WHEN rate_limits.expire <= ${nowMs}::bigint THEN ${expire}::bigint ELSE rate_limits.expire END
+      RETURNING points, expire`,
+    refusal: (spent: { points: number; expire: bigint | number | null }) =>
+      spent.points > b.points() ? budgetRefusal(name, Number(spent.expire ?? expire) - nowMs) : null,
+  };
 }
 
 /** "45 s", "12 min", "2 h" */

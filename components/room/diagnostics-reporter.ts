@@ -4,7 +4,7 @@
  * never disturb the call, so it never throws and drops what it cannot deliver after a few tries.
  * Browser-only in use, but free of framework imports (the transport is injectable for tests).
  */
-import { MAX_DIAGNOSTIC_EVENTS, MAX_DIAGNOSTICS_BODY } from "@/lib/sessions/schemas";
+import { MAX_DIAGNOSTIC_EVENTS, MAX_DIAGNOSTICS_BODY } from "@/lib/sessions/room-constants";
 import type { DiagnosticEvent } from "@/lib/trace/client-events";
 
 /** An event as the page reports it; `at` is stamped on report, on the reporter's clock (`now`). */

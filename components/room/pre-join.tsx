@@ -1,27 +1,35 @@
 "use client";
-import {
-  createLocalAudioTrack,
-  createLocalTracks,
-  createLocalVideoTrack,
-  Track,
-  type LocalAudioTrack,
-  type LocalTrack,
-  type LocalVideoTrack,
-} from "livekit-client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { cn } from "@/lib/cn";
 import type { ReportedEvent } from "./diagnostics-reporter";
 import { classifyDeviceError, detectBrowser, deviceHelp, type DeviceErrorKind, type DeviceKind } from "./device-help";
 
 export type DeviceProblem = { device: DeviceKind; error: DeviceErrorKind; name: string };
+/**
+ * The device check holds plain browser tracks (getUserMedia): the SFU client (livekit-client) is loaded only
+ * when the person presses Join, and wraps these same tracks then (use-room-join.ts).
+ */
 export type Preview = {
   state: "asking" | "ready";
-  video?: LocalVideoTrack;
-  audio?: LocalAudioTrack;
+  video?: MediaStreamTrack;
+  audio?: MediaStreamTrack;
   problems: DeviceProblem[];
 };
 
-const VIDEO = { resolution: { width: 1280, height: 720, frameRate: 30 } };
+/** What the call asks of each device (the same as livekit-client's defaults for a 720p camera). */
+export const AUDIO_CONSTRAINTS: MediaTrackConstraints = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+export const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
+  frameRate: { ideal: 30 },
+};
+
+const open = async (constraints: MediaStreamConstraints) =>
+  (await navigator.mediaDevices.getUserMedia(constraints)).getTracks();
 
 /** Opens camera and microphone together (one permission prompt); on failure, each alone to learn which one failed and why. */
 async function openDevices(): Promise<Omit<Preview, "state">> {
@@ -31,21 +39,23 @@ async function openDevices(): Promise<Omit<Preview, "state">> {
     return { problems: [p("camera"), p("microphone")] };
   }
   try {
-    const tracks = await createLocalTracks({ audio: { echoCancellation: true, noiseSuppression: true }, video: VIDEO });
+    const tracks = await open({ audio: AUDIO_CONSTRAINTS, video: VIDEO_CONSTRAINTS });
     return {
-      video: tracks.find((t): t is LocalVideoTrack => t.kind === Track.Kind.Video),
-      audio: tracks.find((t): t is LocalAudioTrack => t.kind === Track.Kind.Audio),
+      video: tracks.find((t) => t.kind === "video"),
+      audio: tracks.find((t) => t.kind === "audio"),
       problems: [],
     };
   } catch {
     const problems: DeviceProblem[] = [];
-    const video = await createLocalVideoTrack(VIDEO).catch(
-      (err: unknown) => void problems.push({ device: "camera", ...classifyDeviceError(err) }),
-    );
-    const audio = await createLocalAudioTrack({ echoCancellation: true, noiseSuppression: true }).catch(
-      (err: unknown) => void problems.push({ device: "microphone", ...classifyDeviceError(err) }),
-    );
-    return { video: video ?? undefined, audio: audio ?? undefined, problems };
+    const [video] = await open({ video: VIDEO_CONSTRAINTS }).catch((err: unknown) => {
+      problems.push({ device: "camera", ...classifyDeviceError(err) });
+      return [];
+    });
+    const [audio] = await open({ audio: AUDIO_CONSTRAINTS }).catch((err: unknown) => {
+      problems.push({ device: "microphone", ...classifyDeviceError(err) });
+      return [];
+    });
+    return { video, audio, problems };
   }
 }
 
@@ -55,7 +65,7 @@ async function openDevices(): Promise<Omit<Preview, "state">> {
  */
 export function useLocalPreview(report: (e: ReportedEvent) => void, { auto = true }: { auto?: boolean } = {}) {
   const [preview, setPreview] = useState<Preview>({ state: auto ? "asking" : "ready", problems: [] });
-  const tracks = useRef<LocalTrack[]>([]);
+  const tracks = useRef<MediaStreamTrack[]>([]);
   const generation = useRef(0);
 
   const release = useCallback(() => {
@@ -75,7 +85,7 @@ export function useLocalPreview(report: (e: ReportedEvent) => void, { auto = tru
       result.audio?.stop();
       return;
     }
-    tracks.current = [result.video, result.audio].filter((t): t is LocalVideoTrack | LocalAudioTrack => !!t);
+    tracks.current = [result.video, result.audio].filter((t): t is MediaStreamTrack => !!t);
     for (const p of result.problems) report({ type: "device_error", device: p.device, error: p.error, name: p.name });
     setPreview({ state: "ready", ...result });
   }, [release, report]);
@@ -93,17 +103,32 @@ export function useLocalPreview(report: (e: ReportedEvent) => void, { auto = tru
     return handed;
   }, []);
 
-  return { preview, acquire, release, handOver };
+  /** Another camera or microphone chosen in the device check: open it, then stop the one it replaces. */
+  const switchDevice = useCallback(async (kind: "video" | "audio", deviceId: string) => {
+    const gen = generation.current;
+    const constraints = kind === "video" ? VIDEO_CONSTRAINTS : AUDIO_CONSTRAINTS;
+    const [track] = await open({ [kind]: { ...constraints, deviceId: { exact: deviceId } } }).catch(() => []);
+    if (!track) return;
+    if (gen !== generation.current) return void track.stop();
+    const old = tracks.current.find((t) => t.kind === kind);
+    tracks.current = [...tracks.current.filter((t) => t !== old), track];
+    old?.stop();
+    setPreview((p) => ({ ...p, [kind]: track }));
+  }, []);
+
+  return { preview, acquire, release, handOver, switchDevice };
 }
 
 /** A local track shown in a <video>, mirrored like a mirror. */
-export function LocalPreviewVideo({ track, className }: { track?: LocalVideoTrack; className?: string }) {
+export function LocalPreviewVideo({ track, className }: { track?: MediaStreamTrack; className?: string }) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el || !track) return;
-    track.attach(el);
-    return () => void track.detach(el);
+    el.srcObject = new MediaStream([track]);
+    return () => {
+      el.srcObject = null;
+    };
   }, [track]);
   return (
     <video
@@ -121,9 +146,11 @@ export function LocalPreviewVideo({ track, className }: { track?: LocalVideoTrac
 function DeviceSelect({
   kind,
   track,
+  onSwitch,
 }: {
   kind: "videoinput" | "audioinput";
-  track?: LocalVideoTrack | LocalAudioTrack;
+  track?: MediaStreamTrack;
+  onSwitch?: (deviceId: string) => void;
 }) {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [current, setCurrent] = useState<string>("");
@@ -133,13 +160,13 @@ function DeviceSelect({
     void navigator.mediaDevices.enumerateDevices().then((all) => {
       if (!live) return;
       setDevices(all.filter((d) => d.kind === kind && d.deviceId));
-      setCurrent(track.mediaStreamTrack.getSettings().deviceId ?? "");
+      setCurrent(track.getSettings().deviceId ?? "");
     });
     return () => {
       live = false;
     };
   }, [kind, track]);
-  if (!track || devices.length < 2) return null;
+  if (!track || !onSwitch || devices.length < 2) return null;
   const label = kind === "videoinput" ? "Camera" : "Microphone";
   return (
     <label className="block text-sm">
@@ -149,7 +176,7 @@ function DeviceSelect({
         value={current}
         onChange={(e) => {
           setCurrent(e.target.value);
-          void track.setDeviceId(e.target.value);
+          onSwitch(e.target.value);
         }}
       >
         {devices.map((d, i) => (
@@ -165,13 +192,19 @@ function DeviceSelect({
 export function PreJoin({
   preview,
   onRetry,
+  onSwitchDevice,
   onJoin,
+  onJoinIntent,
   error,
   otherName,
 }: {
   preview: Preview;
   onRetry: () => void;
+  /** Another camera or microphone chosen (the choice is offered only when this is given). */
+  onSwitchDevice?: (kind: "video" | "audio", deviceId: string) => void;
   onJoin: () => void;
+  /** The pointer is over Join, or it has focus: a good moment to start loading what the call needs. */
+  onJoinIntent?: () => void;
   error: string | null;
   otherName: string;
 }) {
@@ -213,8 +246,16 @@ export function PreJoin({
             </span>
           </li>
         </ul>
-        <DeviceSelect kind="videoinput" track={preview.video} />
-        <DeviceSelect kind="audioinput" track={preview.audio} />
+        <DeviceSelect
+          kind="videoinput"
+          track={preview.video}
+          onSwitch={onSwitchDevice && ((id) => onSwitchDevice("video", id))}
+        />
+        <DeviceSelect
+          kind="audioinput"
+          track={preview.audio}
+          onSwitch={onSwitchDevice && ((id) => onSwitchDevice("audio", id))}
+        />
         {[...byKind].map(([kind, devices]) => {
           const help = deviceHelp(kind, devices, browser);
           return (
@@ -244,6 +285,8 @@ export function PreJoin({
             type="button"
             data-testid="join"
             onClick={onJoin}
+            onPointerEnter={onJoinIntent}
+            onFocus={onJoinIntent}
             disabled={asking}
             className="rounded-md bg-brand px-5 py-2 font-semibold text-on-brand hover:opacity-90 disabled:cursor-not-allowed disabled:opacity-50"
           >

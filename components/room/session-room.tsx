@@ -1,12 +1,19 @@
 "use client";
-import { RoomContext } from "@livekit/components-react";
-import { useCallback, useState } from "react";
+import { lazy, Suspense, useCallback, useState } from "react";
 import type { ServerMessage } from "@/lib/sessions/schemas";
-import { type TipBounds, TipFeed, TipForm, type TipNotice } from "@/components/tips/tip-form";
-import { CallView } from "./call-view";
+import type { TipBounds, TipNotice } from "@/components/tips/tip-form";
 import { PreJoin } from "./pre-join";
 import { Connecting, EndedScreen, Failed } from "./room-states";
-import { useRoomJoin } from "./use-room-join";
+import { preloadCallRuntime, useRoomJoin } from "./use-room-join";
+
+// The call's UI (LiveKit's React components, the tip form) loads when the person presses Join, beside the
+// SFU client and the token, not with the page: the device check does not need it.
+const loadSessionCall = () => import("./session-call");
+const SessionCall = lazy(loadSessionCall);
+const preloadCall = () => {
+  void loadSessionCall().catch(() => {});
+  preloadCallRuntime();
+};
 
 export type SessionRoomProps = {
   bookingId: string;
@@ -66,7 +73,12 @@ export function SessionRoom({
           <PreJoin
             preview={preview}
             onRetry={() => void acquire()}
-            onJoin={startJoin}
+            onSwitchDevice={(kind, id) => void devices.switchDevice(kind, id)}
+            onJoinIntent={preloadCall}
+            onJoin={() => {
+              preloadCall();
+              startJoin();
+            }}
             error={phase.error}
             otherName={otherName}
           />
@@ -74,8 +86,10 @@ export function SessionRoom({
       ) : phase.kind === "connecting" ? (
         <Connecting text={phase.text} onCancel={cancelJoin} />
       ) : phase.kind === "call" ? (
-        <RoomContext.Provider value={phase.room}>
-          <CallView
+        <Suspense fallback={<Connecting text="Opening the call…" onCancel={cancelJoin} />}>
+          <SessionCall
+            room={phase.room}
+            bookingId={bookingId}
             otherName={otherName}
             startsAt={startsAt}
             closesAt={closesAt}
@@ -84,14 +98,11 @@ export function SessionRoom({
             closingSoon={closingSoon}
             reconnecting={reconnecting}
             clockOffset={clock.offset}
-            onLeave={() => void phase.room.disconnect()}
             onFirstRemoteFrame={onFirstRemoteFrame}
+            tipFeed={tipFeed}
+            tips={tips}
           />
-          <div className="mt-3 space-y-2">
-            <TipFeed tips={tipFeed} />
-            {tips ? <TipForm room={{ kind: "booking", id: bookingId }} bounds={tips} /> : null}
-          </div>
-        </RoomContext.Provider>
+        </Suspense>
       ) : phase.kind === "failed" ? (
         <Failed message={phase.message} onRetry={() => backToPreJoin(false)} />
       ) : (

@@ -1,5 +1,5 @@
 "use client";
-import { ConnectionState, DisconnectReason, Room, RoomEvent, type RemoteParticipant } from "livekit-client";
+import type { DisconnectReason, RemoteParticipant, Room } from "livekit-client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import {
   FatalConnectError,
@@ -7,7 +7,8 @@ import {
   STATUS_TEXT,
   type AttemptNumber,
 } from "@/lib/sessions/rules/connect-policy";
-import { REMOVED_FOR_ATTRIBUTE, type ServerMessage, type TokenResponse } from "@/lib/sessions/schemas";
+import { REMOVED_FOR_ATTRIBUTE } from "@/lib/sessions/room-constants";
+import type { ServerMessage, TokenResponse } from "@/lib/sessions/schemas";
 import type { IcePolicy } from "@/lib/trace/client-events";
 import {
   DiagnosticsReporter,
@@ -18,9 +19,10 @@ import {
 } from "./diagnostics-reporter";
 import { useLocalPreview } from "./pre-join";
 import { useServerClock } from "./server-clock";
-import { readServerMessage } from "./server-message";
 
-export type Ended = { reason: string; text: string; canRejoin: boolean };
+import type { Ended, RoomNoun } from "./call-runtime";
+
+export type { Ended, RoomNoun };
 export type Phase =
   | { kind: "prejoin"; error: string | null }
   | { kind: "connecting"; text: string }
@@ -53,34 +55,14 @@ const STILL_UNREACHABLE =
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** What the room is called in the words on screen: "the session", "the show". */
-export type RoomNoun = "session" | "show";
-
-/** Why the call ended, in words, and whether joining again can help. `removedFor`: the server's reason, if it sent one. */
-export function endedFor(
-  reason: DisconnectReason | undefined,
-  o: { closed: boolean; closesAt: string; now: number; noun: RoomNoun; removedFor?: string | null },
-): Ended {
-  const name = reason === undefined ? "UNKNOWN_REASON" : (DisconnectReason[reason] ?? String(reason));
-  const open = o.now < new Date(o.closesAt).getTime();
-  if (o.removedFor || reason === DisconnectReason.PARTICIPANT_REMOVED)
-    return { reason: name, text: o.removedFor || `You were removed from the ${o.noun}.`, canRejoin: false };
-  if (o.closed || reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.ROOM_CLOSED)
-    return { reason: name, text: `The ${o.noun} has ended. Thank you!`, canRejoin: false };
-  if (reason === DisconnectReason.CLIENT_INITIATED)
-    return { reason: name, text: `You left the ${o.noun}.`, canRejoin: open };
-  if (reason === DisconnectReason.DUPLICATE_IDENTITY)
-    return {
-      reason: name,
-      text: `You joined this ${o.noun} from another tab or device, so this one was disconnected.`,
-      canRejoin: open,
-    };
-  return {
-    reason: name,
-    text: "The call was disconnected and could not reconnect. Check your connection, then join again.",
-    canRejoin: open,
-  };
-}
+/**
+ * The SFU client and what the join does with it (call-runtime.ts), loaded on the press of Join while the
+ * token is on its way, rather than with the page: the device check does not need it.
+ */
+const loadCall = () => import("./call-runtime");
+type CallRuntime = Awaited<ReturnType<typeof loadCall>>;
+/** Starts loading it early (the pointer is over Join): the join then finds it loaded. */
+export const preloadCallRuntime = () => void loadCall().catch(() => {});
 
 export type RoomJoinOptions = {
   /** POST here for a token (the session's or the show's). */
@@ -180,8 +162,8 @@ export function useRoomJoin(o: RoomJoinOptions) {
   }
 
   /** Polls the peer connection's stats until a candidate pair is selected, then reports it once. */
-  async function reportSelectedPath(room: Room, t: TokenResponse, j: Join) {
-    for (let i = 0; i < 40 && room.state !== ConnectionState.Disconnected; i++) {
+  async function reportSelectedPath(lk: CallRuntime, room: Room, t: TokenResponse, j: Join) {
+    for (let i = 0; i < 40 && room.state !== lk.ConnectionState.Disconnected; i++) {
       const pcm = room.engine?.pcManager;
       for (const stats of [pcm?.publisher.getStats(), pcm?.subscriber?.getStats()]) {
         const report_ = await stats?.catch(() => undefined);
@@ -197,7 +179,8 @@ export function useRoomJoin(o: RoomJoinOptions) {
     }
   }
 
-  function attachRoomEvents(room: Room, t: TokenResponse, j: Join) {
+  function attachRoomEvents(lk: CallRuntime, room: Room, t: TokenResponse, j: Join) {
+    const { RoomEvent } = lk;
     let closed = false;
     let removedFor: string | null = null;
     room
@@ -220,7 +203,7 @@ export function useRoomJoin(o: RoomJoinOptions) {
           participantIdentity?: string,
         ) => {
           // Only the server's own messages: other participants can publish on this topic too.
-          const msg = readServerMessage(payload, { topic, participant, participantIdentity });
+          const msg = lk.readServerMessage(payload, { topic, participant, participantIdentity });
           if (!msg || !live(j)) return;
           if (msg.type === "closing_soon") setClosingSoon({ endsAt: msg.endsAt, closesAt: msg.closesAt });
           else if (msg.type === "closed") {
@@ -237,7 +220,7 @@ export function useRoomJoin(o: RoomJoinOptions) {
       .once(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
         // The reason for a removal comes as an attribute of ours (signalled before the removal) or as a message.
         removedFor ||= room.localParticipant.attributes[REMOVED_FOR_ATTRIBUTE] || null;
-        const ended = endedFor(reason, { closed, closesAt, now: clock.now(), noun, removedFor });
+        const ended = lk.endedFor(reason, { closed, closesAt, now: clock.now(), noun, removedFor });
         report({ type: "disconnected", reason: ended.reason, ...ref(t, j) });
         // Keepalive: this may be the page being left (LiveKit hangs up on pagehide).
         void reporter.flush({ keepalive: true });
@@ -260,6 +243,9 @@ export function useRoomJoin(o: RoomJoinOptions) {
       handedOver: false,
     };
     join.current = j;
+    // The SFU client loads while the token is on its way.
+    const call = loadCall();
+    call.catch(() => {});
     setClosingSoon(null);
     setPhase({ kind: "connecting", text: STATUS_TEXT.connecting });
     let first: TokenResponse | undefined;
@@ -282,6 +268,18 @@ export function useRoomJoin(o: RoomJoinOptions) {
       }
     }
     if (!live(j)) return;
+    let lk: CallRuntime;
+    try {
+      lk = await call;
+    } catch {
+      if (live(j))
+        setPhase({
+          kind: "prejoin",
+          error: "We could not load the call. Check your internet connection and press Join again.",
+        });
+      return;
+    }
+    if (!live(j)) return;
     // The attempt whose connection reached livekit-server and has not failed: cancelling it mid-connect
     // hangs up a participant the server already saw, which support's timeline must show as ended by us.
     let signalled: TokenResponse | null = null;
@@ -293,8 +291,8 @@ export function useRoomJoin(o: RoomJoinOptions) {
         const t = attempt === 1 ? first : await fetchToken(j, attempt, policy);
         // Given up (window over, or the join cancelled) while the token was on its way: no room at all.
         if (ctx.signal.aborted) throw new Error("cancelled");
-        const room = new Room({ dynacast: true, adaptiveStream: !publishOnJoin });
-        room.once(RoomEvent.SignalConnected, () => {
+        const room = new lk.Room({ dynacast: true, adaptiveStream: !publishOnJoin });
+        room.once(lk.RoomEvent.SignalConnected, () => {
           ctx.signalConnected();
           signalled = t;
           report({ type: "signal_connected", ...ref(t, j) });
@@ -345,19 +343,21 @@ export function useRoomJoin(o: RoomJoinOptions) {
     roomRef.current = room;
     // From here on, cancelling the join (Cancel while the tracks are published, leaving the page) hangs this room up.
     j.cancel.signal.addEventListener("abort", () => void room.disconnect(), { once: true });
-    attachRoomEvents(room, token, j);
-    void reportSelectedPath(room, token, j);
+    attachRoomEvents(lk, room, token, j);
+    void reportSelectedPath(lk, room, token, j);
     const tracks = handOver();
     j.handedOver = tracks.length > 0;
+    // The call shows as soon as the room is joined, so the other side's video mounts the moment its track is
+    // subscribed, while our own camera and microphone are still being published.
+    setPhase({ kind: "call", room });
     for (const track of tracks) {
-      if (!live(j) || room.state === ConnectionState.Disconnected) {
+      // Cancelled, or the room already ended, while the tracks were being published.
+      if (!live(j) || room.state === lk.ConnectionState.Disconnected) {
         track.stop();
         continue;
       }
-      await room.localParticipant.publishTrack(track).catch(() => track.stop());
+      await room.localParticipant.publishTrack(lk.toLocalTrack(track)).catch(() => track.stop());
     }
-    // Cancelled, or the room already ended, while the tracks were being published.
-    if (live(j) && roomRef.current === room) setPhase({ kind: "call", room });
   }
 
   /** After a call the preview tracks were handed to the room (and stopped with it): open them again. */

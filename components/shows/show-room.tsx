@@ -88,6 +88,7 @@ export function ShowRoom(p: ShowRoomProps) {
             <PreJoin
               preview={devices.preview}
               onRetry={() => void devices.acquire()}
+              onSwitchDevice={(kind, id) => void devices.switchDevice(kind, id)}
               onJoin={join.startJoin}
               error={phase.error}
               otherName="Your audience"

@@ -2,6 +2,7 @@
 import type { Room } from "livekit-client";
 import { useCallback, useEffect, useState } from "react";
 import { callApi } from "@/components/room/api";
+import { toLocalTrack } from "@/components/room/call-runtime";
 import { LocalPreviewVideo } from "@/components/room/pre-join";
 import type { useRoomJoin } from "@/components/room/use-room-join";
 
@@ -151,7 +152,8 @@ export function StageInvite({
   useEffect(() => {
     if (step !== "going" || !canPublish) return;
     setStep("ask");
-    for (const track of handOver()) void room.localParticipant.publishTrack(track).catch(() => track.stop());
+    for (const track of handOver())
+      void room.localParticipant.publishTrack(toLocalTrack(track)).catch(() => track.stop());
   }, [step, canPublish, handOver, room]);
 
   if (mine?.status !== "invited" && step !== "going") return null;

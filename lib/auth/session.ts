@@ -1,12 +1,11 @@
 import "server-only";
-import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { auth } from "./config";
+import { decodeSessionJwt } from "./jwt";
 import { assertRole, type Actor } from "./permissions";
 import { resolveSession, type SessionState } from "./sessions";
 
@@ -16,30 +15,42 @@ export type { SessionState };
 const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 
 /**
- * The session of this request. next-auth's jwt callback checks the session row (lib/auth/sessions.ts
- * resolveSession) and ends a session the server no longer honours, so `auth()` returns null for it;
- * then the cookie is read once more to tell the user why (suspended, or signed out). Cached per request.
+ * The session of this request: the cookie's claims (next-auth's encrypted JWT, decoded and checked for
+ * expiry as next-auth does, lib/auth/jwt.ts), then the one rule every request goes through,
+ * resolveSession (lib/auth/sessions.ts): a live session row of a user who is not suspended. This is what
+ * `auth()` does through next-auth's jwt callback, without its second pass (auth() builds an internal
+ * request, runs the callbacks and re-encrypts a cookie that a server render cannot set) and without reading
+ * the session row twice. Cached per request.
  */
 export const getSessionState = cache(async (): Promise<SessionState> => {
-  const session = (await auth()) as { user?: { id?: string }; sessionId?: string; tokenVersion?: number } | null;
-  if (!session?.user?.id) return whyRefused();
-  // Checked again with the claims auth() returned, so the Actor comes from the same rule and read.
-  return resolveSession({ uid: session.user.id, sid: session.sessionId, tv: session.tokenVersion });
+  const jar = await cookies();
+  for (const name of SESSION_COOKIES) {
+    const token = readCookie(jar, name);
+    if (token === null) continue;
+    try {
+      const claims = await decodeSessionJwt(token, env.AUTH_SECRET, name);
+      const state = claims ? await resolveSession(claims) : null;
+      // A cookie that decodes to no user (or does not decode: another secret, expired) is an ended session.
+      if (state && state.kind !== "anonymous") return state;
+    } catch {
+      // An unreadable cookie is an ended session like any other.
+    }
+    return { kind: "revoked", reason: "revoked" };
+  }
+  return { kind: "anonymous" };
 });
 
-/** A request whose cookie auth() refused: anonymous without a cookie, else the reason it ended. */
-async function whyRefused(): Promise<SessionState> {
-  const jar = await cookies();
-  const name = SESSION_COOKIES.find((n) => jar.has(n));
-  if (!name) return { kind: "anonymous" };
-  try {
-    const claims = await decode({ token: jar.get(name)!.value, secret: env.AUTH_SECRET, salt: name });
-    const state = claims ? await resolveSession(claims) : null;
-    if (state?.kind === "revoked") return state;
-  } catch {
-    // An unreadable cookie (another secret, expired) is an ended session like any other.
+/** A cookie's value, joined again when next-auth split it into chunks (`name.0`, `name.1`, … past 4 kB). */
+function readCookie(jar: Awaited<ReturnType<typeof cookies>>, name: string): string | null {
+  const whole = jar.get(name)?.value;
+  if (whole !== undefined) return whole;
+  const chunks: string[] = [];
+  for (let i = 0; ; i++) {
+    const part = jar.get(`${name}.${i}`)?.value;
+    if (part === undefined) break;
+    chunks.push(part);
   }
-  return { kind: "revoked", reason: "revoked" };
+  return chunks.length ? chunks.join("") : null;
 }
 
 export async function getCurrentUser(): Promise<Actor | null> {

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import type { Role } from "@/lib/generated/prisma/enums";
+import type { Role, UserStatus } from "@/lib/generated/prisma/enums";
 import { logger } from "@/lib/logger";
 import type { Actor } from "./permissions";
 
@@ -54,16 +54,26 @@ export async function resolveSession(claims: SessionClaims, now = new Date()): P
   if (typeof claims.uid !== "string" || !claims.uid) return { kind: "anonymous" };
   // A token from before server-side sessions has no sid: it is no longer honoured.
   if (typeof claims.sid !== "string" || !claims.sid) return { kind: "revoked", reason: "revoked" };
-  const row = await db.authSession.findUnique({
-    where: { id: claims.sid },
-    select: {
-      userId: true,
-      createdAt: true,
-      expiresAt: true,
-      revokedAt: true,
-      user: { select: { id: true, email: true, name: true, role: true, status: true, tokenVersion: true } },
+  // One round trip (a join, not a query per relation): every request, page and route goes through here.
+  const [found] = await db.$queryRaw<SessionRow[]>`
+    SELECT s."userId", s."createdAt", s."expiresAt", s."revokedAt",
+           u.id, u.email, u.name, u.role::text AS role, u.status::text AS status, u."tokenVersion"
+      FROM auth_sessions s JOIN users u ON u.id = s."userId"
+     WHERE s.id = ${claims.sid}`;
+  const row = found && {
+    userId: found.userId,
+    createdAt: found.createdAt,
+    expiresAt: found.expiresAt,
+    revokedAt: found.revokedAt,
+    user: {
+      id: found.id,
+      email: found.email,
+      name: found.name,
+      role: found.role as Role,
+      status: found.status as UserStatus,
+      tokenVersion: found.tokenVersion,
     },
-  });
+  };
   if (!row || row.userId !== claims.uid) return { kind: "revoked", reason: "revoked" };
   const { tokenVersion, ...actor } = row.user;
   if (actor.status === "suspended") return { kind: "revoked", reason: "suspended" };
@@ -71,6 +81,19 @@ export async function resolveSession(claims: SessionClaims, now = new Date()): P
   if (tokenVersion !== claims.tv) return { kind: "revoked", reason: "revoked" };
   return { kind: "user", user: actor, sessionId: claims.sid };
 }
+
+type SessionRow = {
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  status: string;
+  tokenVersion: number;
+};
 
 /** Signing out: this session ends, the user's others do not. Safe to call twice. */
 export async function endAuthSession(sessionId: string) {

@@ -2,6 +2,7 @@ import "server-only";
 import { brandFrom } from "@/lib/branding/queries";
 import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { BookingStatus } from "@/lib/generated/prisma/enums";
 import { bookingIcs, icsFilename } from "@/lib/mail/ics";
 import { enqueueEmails, type OutgoingEmail } from "@/lib/mail/service";
 import { formatMoney } from "@/lib/money";
@@ -26,14 +27,7 @@ export type BookingEmailKind =
  * calendar file in the recipient's own time zone. The dedupe key makes a repeated event mail nothing.
  */
 export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: BookingEmailKind) {
-  const b = await tx.booking.findUniqueOrThrow({
-    where: { id: bookingId },
-    include: {
-      offering: { select: { title: true } },
-      viewer: { select: { name: true, email: true } },
-      creator: { select: { displayName: true, timeZone: true, user: { select: { email: true, name: true } } } },
-    },
-  });
+  const b = await readBookingForEmails(tx, bookingId);
   const brand = await brandFrom(tx);
   const url = `${env.APP_URL}/bookings/${b.id}`;
   const money = (cents: number) => formatMoney(cents, b.currency);
@@ -137,6 +131,56 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
     };
   });
   return enqueueEmails(tx, emails);
+}
+
+/**
+ * The booking and the people its emails go to, in one query (a Prisma include of these four relations is
+ * five queries, and every booking change that mails, a paid checkout's webhook first of all, reads it).
+ */
+async function readBookingForEmails(tx: Tx, bookingId: string) {
+  const [row] = await tx.$queryRaw<
+    {
+      id: string;
+      currency: string;
+      status: string;
+      traceId: string;
+      startsAt: Date;
+      endsAt: Date;
+      viewerTimeZone: string;
+      priceCents: number;
+      freeCancellationHours: number;
+      offeringTitle: string;
+      viewerName: string;
+      viewerEmail: string;
+      creatorDisplayName: string;
+      creatorTimeZone: string;
+      creatorEmail: string;
+      creatorName: string;
+    }[]
+  >`
+    SELECT b.id, b.currency, b.status::text AS status, b."traceId", b."startsAt", b."endsAt", b."viewerTimeZone",
+           b."priceCents", b."freeCancellationHours", o.title AS "offeringTitle",
+           v.name AS "viewerName", v.email AS "viewerEmail",
+           c."displayName" AS "creatorDisplayName", c."timeZone" AS "creatorTimeZone",
+           cu.email AS "creatorEmail", cu.name AS "creatorName"
+      FROM bookings b
+      JOIN offerings o ON o.id = b."offeringId"
+      JOIN users v ON v.id = b."viewerId"
+      JOIN creator_profiles c ON c.id = b."creatorId"
+      JOIN users cu ON cu.id = c."userId"
+     WHERE b.id = ${bookingId}`;
+  if (!row) throw new Error(`booking ${bookingId} not found for its emails`);
+  return {
+    ...row,
+    status: row.status as BookingStatus,
+    offering: { title: row.offeringTitle },
+    viewer: { name: row.viewerName, email: row.viewerEmail },
+    creator: {
+      displayName: row.creatorDisplayName,
+      timeZone: row.creatorTimeZone,
+      user: { email: row.creatorEmail, name: row.creatorName },
+    },
+  };
 }
 
 function addressOf(from: string) {

@@ -55,6 +55,18 @@ export function bookingIcs(input: BookingIcsInput): string {
  * DTSTART that names no VTIMEZONE in the file is invalid.
  */
 function calendarZone(timeZone: string): { tzid: string; vtimezone: string } | null {
+  // Each zone's answer never changes while the process runs: read its file once (every booking email builds
+  // two calendar files, and the package reads the zone's file from disk, synchronously, on each call).
+  if (zoneCache.has(timeZone)) return zoneCache.get(timeZone)!;
+  const zone = readCalendarZone(timeZone);
+  if (zoneCache.size > 1000) zoneCache.clear();
+  zoneCache.set(timeZone, zone);
+  return zone;
+}
+
+const zoneCache = new Map<string, { tzid: string; vtimezone: string } | null>();
+
+function readCalendarZone(timeZone: string): { tzid: string; vtimezone: string } | null {
   let vtimezone: string | null;
   try {
     vtimezone = getVtimezoneComponent(timeZone);

@@ -6,5 +6,8 @@ import { takeBudget } from "@/lib/rate-limit";
  * a connection row and a trace event) and client diagnostics batches.
  */
 export const takeToken = (userId: string, bookingId: string) => takeBudget("sessionToken", `${userId}:${bookingId}`);
+/** The same budget as takeToken, spent in the statement that writes the connection row (grantRoomToken). */
+export const tokenBudget = (userId: string, bookingId: string) =>
+  ({ name: "sessionToken", key: `${userId}:${bookingId}` }) as const;
 export const takeDiagnostics = (userId: string, bookingId: string) =>
   takeBudget("diagnostics", `${userId}:${bookingId}`);

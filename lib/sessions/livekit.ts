@@ -96,8 +96,8 @@ export async function ensureLivekitRoom(roomName: string, closesAt: Date, now = 
   recentlyCreated.set(roomName, Date.now() + ROOM_KNOWN_MS);
 }
 
-/** How long a room this process created is taken to exist without asking (well under its 60 s minimum linger). */
-const ROOM_KNOWN_MS = 20_000;
+/** How long a room this process created is taken to exist without asking: under its 60 s minimum linger (emptyTimeout and departureTimeout are at least 60 s from the createRoom call). */
+const ROOM_KNOWN_MS = 45_000;
 const recentlyCreated = new Map<string, number>();
 
 /** Forget a room (it was closed): the next token asks livekit-server again. */

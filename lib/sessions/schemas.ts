@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { singleLine } from "@/lib/schemas/text";
 import { diagnosticEvent, type IcePolicy, icePolicy, joinIdField } from "@/lib/trace/client-events";
+import { MAX_DIAGNOSTIC_EVENTS, MAX_DIAGNOSTICS_BODY, REMOVED_FOR_ATTRIBUTE, SERVER_TOPIC } from "./room-constants";
+
+export { MAX_DIAGNOSTIC_EVENTS, MAX_DIAGNOSTICS_BODY, REMOVED_FOR_ATTRIBUTE, SERVER_TOPIC };
 
 /**
  * Contracts of the live-session API, shared by the routes, the room page and the tests.
@@ -57,10 +60,6 @@ export const participantMetadata = z.object({
 });
 export type ParticipantMetadata = z.infer<typeof participantMetadata>;
 
-/** Data messages the server sends into a room, on this topic. */
-export const SERVER_TOPIC = "booth.session";
-/** The participant attribute the server sets, just before removing someone, to say why (shown to them). */
-export const REMOVED_FOR_ATTRIBUTE = "booth.removed_for";
 export type ServerMessage =
   | { type: "closing_soon"; endsAt: string; closesAt: string }
   | { type: "closed" }
@@ -74,10 +73,6 @@ export type ServerMessage =
   | { type: "removed"; userId: string; reason: string };
 
 // ---------------------------------------------------------------- client diagnostics
-
-export const MAX_DIAGNOSTIC_EVENTS = 50;
-/** Bytes; a larger body gets 413 before it is parsed. */
-export const MAX_DIAGNOSTICS_BODY = 16_384;
 
 /** POST /api/sessions/:id/diagnostics */
 export const diagnosticsBatch = z.object({

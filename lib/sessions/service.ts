@@ -1,15 +1,18 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { AppError, isUniqueViolation } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { BookingStatus, UserStatus } from "@/lib/generated/prisma/enums";
+import { type BudgetName, budgetSpendSql, takeBudget } from "@/lib/rate-limit";
 import { isValidTimeZone } from "@/lib/time";
-import { appendTrace } from "@/lib/trace/service";
-import { takeToken } from "./limits";
+import { timed } from "@/lib/timing";
+import { appendTrace, traceRow } from "@/lib/trace/service";
+import { tokenBudget } from "./limits";
 import { ensureLivekitRoom, isUnreachable, publicLivekitUrl, signJoinToken } from "./livekit";
-import { lockParticipantConnections } from "./locks";
 import {
   decideToken,
   roomNameFor,
@@ -35,11 +38,18 @@ export async function ensureRoomSession(
   booking: { id: string; traceId: string },
   client: Pick<Prisma.TransactionClient, "roomSession"> = db,
 ) {
-  return client.roomSession.upsert({
-    where: { bookingId: booking.id },
-    create: { bookingId: booking.id, traceId: booking.traceId, roomName: roomNameFor(booking.id) },
-    update: {},
-  });
+  const where = { bookingId: booking.id };
+  // Prisma's upsert reads then inserts: two first asks at once both insert, and one loses on the unique key.
+  return client.roomSession
+    .upsert({
+      where,
+      create: { bookingId: booking.id, traceId: booking.traceId, roomName: roomNameFor(booking.id) },
+      update: {},
+    })
+    .catch(async (err: unknown) => {
+      if (isUniqueViolation(err)) return client.roomSession.findUniqueOrThrow({ where });
+      throw err;
+    });
 }
 
 /**
@@ -51,13 +61,19 @@ export async function ensureShowRoomSession(
   show: { id: string; traceId: string },
   client: Pick<Prisma.TransactionClient, "roomSession"> = db,
 ) {
-  const found = await client.roomSession.findUnique({ where: { groupEventId: show.id } });
+  const where = { groupEventId: show.id };
+  const found = await client.roomSession.findUnique({ where });
   if (found) return found;
-  return client.roomSession.upsert({
-    where: { groupEventId: show.id },
-    create: { groupEventId: show.id, traceId: show.traceId, roomName: showRoomName(show.id) },
-    update: {},
-  });
+  return client.roomSession
+    .upsert({
+      where,
+      create: { groupEventId: show.id, traceId: show.traceId, roomName: showRoomName(show.id) },
+      update: {},
+    })
+    .catch(async (err: unknown) => {
+      if (isUniqueViolation(err)) return client.roomSession.findUniqueOrThrow({ where });
+      throw err;
+    });
 }
 
 /**
@@ -72,39 +88,34 @@ export async function issueSessionToken(
   now = new Date(),
 ): Promise<TokenResponse> {
   const input = tokenRequest.parse(raw);
-  const booking = await db.booking.findUnique({
-    where: { id: bookingId },
-    select: {
-      id: true,
-      traceId: true,
-      viewerId: true,
-      status: true,
-      startsAt: true,
-      endsAt: true,
-      viewerTimeZone: true,
-      creator: { select: { userId: true, timeZone: true } },
-    },
-  });
-  if (!booking) throw new AppError("not_found", "No such session.");
-  // Re-read here, beside the data: a suspension made a moment ago counts even if the caller's check passed.
-  const user = await db.user.findUniqueOrThrow({
-    where: { id: actor.id },
-    select: { id: true, name: true, status: true },
-  });
+  // One round trip: the booking, its creator, its room row if any, and the asker's row, re-read here beside
+  // the data (a suspension made a moment ago counts even if the caller's session check passed).
+  const [row] = await timed(
+    "read",
+    () =>
+      db.$queryRaw<TokenAskRow[]>`
+      SELECT b.id, b."traceId", b."viewerId", b.status::text AS status, b."startsAt", b."endsAt", b."viewerTimeZone",
+             c."userId" AS "creatorUserId", c."timeZone" AS "creatorTimeZone",
+             u.id AS "userId", u.name AS "userName", u.status::text AS "userStatus",
+             rs.id AS "roomSessionId", rs."roomName"
+        FROM bookings b
+        JOIN creator_profiles c ON c.id = b."creatorId"
+        LEFT JOIN users u ON u.id = ${actor.id}
+        LEFT JOIN room_sessions rs ON rs."bookingId" = b.id
+       WHERE b.id = ${bookingId}`,
+  );
+  if (!row) throw new AppError("not_found", "No such session.");
+  if (!row.userId) throw new AppError("unauthorized", "Sign in to continue.");
+  const booking = { ...row, status: row.status as BookingStatus };
+  const user = { id: row.userId, name: row.userName ?? "", status: row.userStatus as UserStatus };
   const askerZone =
     input.timeZone && isValidTimeZone(input.timeZone)
       ? input.timeZone
-      : actor.id === booking.creator.userId
-        ? booking.creator.timeZone
+      : actor.id === booking.creatorUserId
+        ? booking.creatorTimeZone
         : booking.viewerTimeZone;
   const decision = decideToken(
-    {
-      userId: user.id,
-      userStatus: user.status,
-      booking: { ...booking, creatorUserId: booking.creator.userId },
-      now,
-      timeZone: askerZone,
-    },
+    { userId: user.id, userStatus: user.status, booking, now, timeZone: askerZone },
     windowConfig(),
   );
   if (!decision.ok) {
@@ -122,19 +133,44 @@ export async function issueSessionToken(
       opensAt: decision.window.opensAt.toISOString(),
     });
   }
-  await takeToken(user.id, booking.id);
+  // The room row exists from the first token on: only that first ask writes it.
+  const roomSession =
+    row.roomSessionId && row.roomName
+      ? { id: row.roomSessionId, roomName: row.roomName }
+      : await timed("room-row", () => ensureRoomSession(booking));
   return grantRoomToken({
     user,
     role: decision.role,
     input,
     window: decision.window,
     traceId: booking.traceId,
-    roomSession: await ensureRoomSession(booking),
+    roomSession,
     metadata: { bookingId: booking.id },
     session: { startsAt: booking.startsAt, endsAt: booking.endsAt },
     now,
+    budget: tokenBudget(user.id, booking.id),
   });
 }
+
+type TokenAskRow = {
+  id: string;
+  traceId: string;
+  viewerId: string;
+  status: string;
+  startsAt: Date;
+  endsAt: Date;
+  viewerTimeZone: string;
+  creatorUserId: string;
+  creatorTimeZone: string;
+  userId: string | null;
+  userName: string | null;
+  userStatus: string | null;
+  roomSessionId: string | null;
+  roomName: string | null;
+};
+
+/** A new row id in the shape of Prisma's cuid() default (a "c" and 24 lowercase letters and digits). */
+const newRowId = () => `c${randomBytes(12).toString("hex")}`;
 
 /**
  * The part of a join token every room shares, once its rules have said yes: the LiveKit room opened inside
@@ -156,16 +192,20 @@ export async function grantRoomToken(g: {
   now: Date;
   publish?: "full" | "stage" | "audience";
   maxParticipants?: number;
+  /** The per-participant budget this token spends, in the statement that writes its connection row. */
+  budget?: { name: BudgetName; key: string };
 }): Promise<TokenResponse> {
   const { user, role, input, window, traceId, roomSession, now } = g;
   const attempt = input.attempt ?? 1;
   const policy = input.policy ?? (attempt === 2 ? "relay" : "all");
   try {
-    await ensureLivekitRoom(roomSession.roomName, window.closesAt, now, g.maxParticipants);
+    await timed("livekit", () => ensureLivekitRoom(roomSession.roomName, window.closesAt, now, g.maxParticipants));
   } catch (err) {
     if (!isUnreachable(err)) throw err;
     // The media server did not answer: the trace says so (support's verdict: "the media server was
     // unreachable", not "got a token but never joined"), and the page retries after a short wait.
+    // Every ask spends from the budget, also when the answer is "unreachable": its trace event is a row too.
+    if (g.budget) await takeBudget(g.budget.name, g.budget.key);
     log.warn({ err, room: roomSession.roomName }, "livekit-server unreachable while opening a room");
     await appendTrace({
       traceId,
@@ -187,57 +227,85 @@ export async function grantRoomToken(g: {
   );
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
   const joinId = input.joinId ?? null;
-  const seq = await db.$transaction(async (tx) => {
-    // One connection number at a time per participant: concurrent asks (and LiveKit's webhooks about them)
-    // never collide on (room, identity, attempt).
-    await lockParticipantConnections(tx, roomSession.id, user.id);
-    const last = await tx.participantConnection.findFirst({
-      where: { roomSessionId: roomSession.id, identity: user.id },
-      orderBy: { attempt: "desc" },
-      select: { attempt: true },
-    });
-    const seq = (last?.attempt ?? 0) + 1;
-    await tx.participantConnection.create({
-      data: {
-        roomSessionId: roomSession.id,
-        userId: user.id,
-        identity: user.id,
+  const event = (seq: number) =>
+    traceRow({
+      traceId,
+      type: "token.issued",
+      source: "app",
+      actorId: user.id,
+      occurredAt: now,
+      payload: {
         role,
+        seq,
+        attempt,
+        policy,
         joinId,
-        attempt: seq,
-        iceTransportPolicy: policy,
-        tokenIssuedAt: now,
+        roomName: roomSession.roomName,
+        expiresAt: expiresAt.toISOString(),
       },
     });
-    await appendTrace(
-      {
-        traceId,
-        type: "token.issued",
-        source: "app",
-        actorId: user.id,
-        occurredAt: now,
-        payload: {
-          role,
-          seq,
-          attempt,
-          policy,
-          joinId,
-          roomName: roomSession.roomName,
-          expiresAt: expiresAt.toISOString(),
-        },
-      },
-      tx,
+  // Checked against token.issued's schema here; the connection number is set by the statement below.
+  const payload = event(1).payload;
+  // One statement, so one round trip and atomic: spend the budget, then (only within it) write the connection
+  // row with the next connection number of this identity in this room, and its token.issued event. Two asks
+  // of one identity at once cannot take the same number (the unique key on room, identity and number); the
+  // loser writes nothing and asks again under the room row's lock, without spending twice.
+  type Written = { points: number; expire: bigint | null; seq: number | null };
+  const write = (
+    client: Pick<Prisma.TransactionClient, "$queryRaw">,
+    spend: ReturnType<typeof budgetSpendSql> | null,
+  ) =>
+    client.$queryRaw<Written[]>`
+      WITH spent AS (${spend ? spend.sql : Prisma.sql`SELECT 1 AS points, NULL::bigint AS expire`}),
+      conn AS (
+        INSERT INTO participant_connections
+          ("id", "roomSessionId", "userId", "identity", "role", "joinId", "attempt", "iceTransportPolicy",
+           "tokenIssuedAt", "createdAt", "updatedAt")
+        SELECT ${newRowId()}, ${roomSession.id}, ${user.id}, ${user.id}, ${role}::"Role", ${joinId},
+               COALESCE(MAX(pc."attempt"), 0) + 1, ${policy}::"IceTransportPolicy", ${now}, ${now}, ${now}
+          FROM participant_connections pc
+         WHERE pc."roomSessionId" = ${roomSession.id} AND pc."identity" = ${user.id}
+        HAVING (SELECT points FROM spent) <= ${spend ? spend.max : 1}
+        ON CONFLICT ("roomSessionId", "identity", "attempt") DO NOTHING
+        RETURNING "attempt"
+      ),
+      traced AS (
+        INSERT INTO trace_events ("traceId", "type", "source", "schemaVersion", "actorId", "payload", "occurredAt")
+        SELECT ${traceId}, 'token.issued', 'app'::"TraceSource", 1, ${user.id},
+               ${JSON.stringify(payload)}::jsonb || jsonb_build_object('seq', conn."attempt"), ${now}
+          FROM conn
+      )
+      SELECT (SELECT points FROM spent)::int AS points, (SELECT expire FROM spent) AS expire,
+             (SELECT "attempt" FROM conn) AS seq`;
+  const spend = g.budget ? budgetSpendSql(g.budget.name, g.budget.key, now.getTime()) : null;
+  const [first] = await timed("connection-row", () => write(db, spend));
+  const refused = spend && first ? spend.refusal(first) : null;
+  if (refused) throw refused;
+  let seq = first?.seq ?? null;
+  // Another ask of this identity took the same number at the same moment (two tabs, a double click): the
+  // budget is spent; take the number again under the room row's lock, one ask at a time.
+  for (let round = 0; seq === null; round++) {
+    if (round === 5) throw new AppError("conflict", "Too many joins at once; try again.");
+    seq = await timed("connection-row", () =>
+      db.$transaction(async (tx) => {
+        // NO KEY UPDATE: serialises these retries with one another, yet lets the lock-free first tries' foreign
+        // key checks (KEY SHARE on this row) through; FOR UPDATE would deadlock with one of them.
+        await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR NO KEY UPDATE`;
+        const [again] = await write(tx, null);
+        return again?.seq ?? null;
+      }),
     );
-    return seq;
-  });
-  const token = await signJoinToken({
-    roomName: roomSession.roomName,
-    identity: user.id,
-    name: user.name,
-    ttlSeconds,
-    metadata: { role, ...g.metadata, attempt, seq, policy, joinId },
-    publish: g.publish,
-  });
+  }
+  const token = await timed("sign", () =>
+    signJoinToken({
+      roomName: roomSession.roomName,
+      identity: user.id,
+      name: user.name,
+      ttlSeconds,
+      metadata: { role, ...g.metadata, attempt, seq, policy, joinId },
+      publish: g.publish,
+    }),
+  );
   return {
     token,
     url: publicLivekitUrl(),

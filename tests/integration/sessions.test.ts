@@ -21,6 +21,32 @@ const askToken = (c: HttpClient, bookingId: string, body: Record<string, unknown
   c.json(`/api/sessions/${bookingId}/token`, "POST", body);
 
 describe("POST /api/sessions/:id/token", () => {
+  it("spends the participant's token budget (20 a minute): 20 asks at once get numbers 1 to 20, the 21st is refused and writes nothing", async () => {
+    const s = await paidSession({ startsInMinutes: 5 });
+    const viewer = await signedIn(s.viewer.email);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => askToken(viewer, s.booking.id, {})));
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const seqs = await Promise.all(answers.map(async (r) => ((await r.json()) as { seq: number }).seq));
+    expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+
+    const refused = await askToken(viewer, s.booking.id, {});
+    expect(refused.status).toBe(429);
+    const body = (await refused.json()) as { error: string; details: { retryAfterSeconds: number } };
+    expect(body.error).toMatch(/Too many requests to join this session; try again in \d+ s\./);
+    expect(body.details.retryAfterSeconds).toBeGreaterThan(0);
+    expect(body.details.retryAfterSeconds).toBeLessThanOrEqual(60);
+    const rows = await db.participantConnection.findMany({
+      where: { roomSession: { bookingId: s.booking.id }, identity: s.viewer.id },
+      select: { attempt: true },
+    });
+    expect(rows).toHaveLength(20);
+    expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, type: "token.issued" } })).toBe(20);
+
+    // The budget is per participant: the creator's own is untouched.
+    const creator = await signedIn(s.creator.user.email);
+    expect((await askToken(creator, s.booking.id, {})).status).toBe(200);
+  });
+
   it("gives the viewer and the creator a short-lived token for this room only, and records the attempt", async () => {
     const s = await paidSession({ startsInMinutes: 5 });
     const viewer = await signedIn(s.viewer.email);

@@ -2,7 +2,7 @@ import { DisconnectReason } from "livekit-client";
 import { describe, expect, it } from "vitest";
 import { readServerMessage } from "@/components/room/server-message";
 import { clockLine, formatLeft } from "@/components/room/time-left";
-import { endedFor } from "@/components/room/use-room-join";
+import { endedFor } from "@/components/room/call-runtime";
 import { SERVER_TOPIC } from "@/lib/sessions/schemas";
 import { splitByRoomKind } from "@/lib/support/metrics";
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { signJoinToken } from "@/lib/sessions/livekit";
+import { serverTiming, timed, withTimings } from "@/lib/timing";
 
 export const dynamic = "force-dynamic";
 
@@ -12,15 +13,23 @@ const enabled = () => process.env.BOOTH_BENCH_ROUTES === "1";
 
 async function handler() {
   if (!enabled()) return Response.json({ error: "Not found.", code: "not_found" }, { status: 404 });
-  const id = randomUUID();
-  const token = await signJoinToken({
-    roomName: `bench-${id}`,
-    identity: id,
-    name: "Bench",
-    ttlSeconds: 300,
-    metadata: { role: "viewer", bookingId: id, attempt: 1, seq: 1, policy: "all", joinId: null },
+  return withTimings(async () => {
+    const id = randomUUID();
+    const token = await timed("sign", () =>
+      signJoinToken({
+        roomName: `bench-${id}`,
+        identity: id,
+        name: "Bench",
+        ttlSeconds: 300,
+        metadata: { role: "viewer", bookingId: id, attempt: 1, seq: 1, policy: "all", joinId: null },
+      }),
+    );
+    const timing = serverTiming();
+    return Response.json(
+      { token },
+      { headers: { "cache-control": "no-store", ...(timing ? { "server-timing": timing } : {}) } },
+    );
   });
-  return Response.json({ token }, { headers: { "cache-control": "no-store" } });
 }
 
 export const GET = handler;
