@@ -117,7 +117,16 @@ export async function seedDemo(db: Db) {
   for (const account of demoAccounts) {
     const user = await db.user.upsert({
       where: { email: account.email },
-      create: { email: account.email, name: account.name, role: account.role, passwordHash },
+      // Demo addresses are confirmed (nobody can open a @booth.test inbox) and agreed to the default terms.
+      create: {
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        passwordHash,
+        emailVerifiedAt: new Date(),
+        termsVersion: "demo",
+        termsAcceptedAt: new Date(),
+      },
       update: {},
       select: { id: true },
     });
