@@ -42,6 +42,7 @@ export const budgets = {
   /** Spent silently (the answer must not differ by account): a 4th request in the hour mails nothing. */
   passwordResetAccount: { points: () => 3, seconds: 3600, what: "password reset emails for this account" },
   verificationEmail: { points: () => 3, seconds: 3600, what: "confirmation emails" },
+  report: { points: () => 10, seconds: 3600, what: "reports" },
 } as const;
 export type BudgetName = keyof typeof budgets;
 

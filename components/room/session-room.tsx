@@ -5,6 +5,7 @@ import type { ServerMessage } from "@/lib/sessions/schemas";
 import { type TipBounds, TipFeed, TipForm, type TipNotice } from "@/components/tips/tip-form";
 import { CallView } from "./call-view";
 import { PreJoin } from "./pre-join";
+import { ReportInRoom } from "./report-in-room";
 import { Connecting, EndedScreen, Failed } from "./room-states";
 import { useRoomJoin } from "./use-room-join";
 
@@ -90,6 +91,7 @@ export function SessionRoom({
           <div className="mt-3 space-y-2">
             <TipFeed tips={tipFeed} />
             {tips ? <TipForm room={{ kind: "booking", id: bookingId }} bounds={tips} /> : null}
+            <ReportInRoom bookingId={bookingId} otherName={otherName} />
           </div>
         </RoomContext.Provider>
       ) : phase.kind === "failed" ? (

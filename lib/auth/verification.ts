@@ -1,6 +1,8 @@
 import "server-only";
 import { brandFrom } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { deliverSoon, enqueueEmails } from "@/lib/mail/service";
 import { takeBudget } from "@/lib/rate-limit";
@@ -45,6 +47,19 @@ export async function confirmEmail(raw: unknown) {
 export async function isEmailVerified(actor: Pick<Actor, "id">) {
   const row = await db.user.findUnique({ where: { id: actor.id }, select: { emailVerifiedAt: true } });
   return Boolean(row?.emailVerifiedAt);
+}
+
+export const EMAIL_UNVERIFIED_MESSAGE =
+  "Confirm your email address before paying: open the link we sent you, or send it again from your dashboard.";
+
+/**
+ * Buying needs a confirmed address (receipts, refunds and reminders go there): a 403 with
+ * `details.reason: "email_unverified"` otherwise. Read in the caller's transaction.
+ */
+export async function assertEmailVerified(client: Pick<Prisma.TransactionClient, "user">, userId: string) {
+  const row = await client.user.findUnique({ where: { id: userId }, select: { emailVerifiedAt: true } });
+  if (!row?.emailVerifiedAt)
+    throw new AppError("forbidden", EMAIL_UNVERIFIED_MESSAGE).withDetails({ reason: "email_unverified" });
 }
 
 /** "Send the link again": 3 an hour per user. Earlier links stop working. */

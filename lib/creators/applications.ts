@@ -1,4 +1,5 @@
 import "server-only";
+import { appendAudit } from "@/lib/audit/service";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -86,6 +87,14 @@ export async function decideApplication(actor: Actor, raw: unknown) {
         reason: input.note,
         details: { applicationId: app.id },
       },
+    });
+    await appendAudit(tx, {
+      actor,
+      action: approve ? "application.approved" : "application.declined",
+      subjectType: "application",
+      subjectId: app.id,
+      subjectUserId: app.userId,
+      reason: input.note ?? null,
     });
     await enqueueApplicationDecidedEmail(tx, app, approve, input.note);
     logger.info({ actorId: actor.id, applicationId: app.id, decision: input.decision }, "creator application decided");

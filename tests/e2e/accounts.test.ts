@@ -62,6 +62,7 @@ describe("in Chromium", () => {
     await step("'Forgot your password?' on the sign-in page asks for the address", 20_000, async () => {
       await page.goto("/signin");
       await page.getByRole("link", { name: "Forgot your password?" }).click();
+      await page.waitForURL(/\/forgot-password$/);
       await page.getByLabel("Email").fill(user.email);
       await page.getByRole("button", { name: "Email me a reset link" }).click();
       await expect.poll(() => page.getByRole("status").textContent()).toMatch(/If an account uses that address/);

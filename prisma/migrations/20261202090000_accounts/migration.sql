@@ -28,3 +28,7 @@ CREATE INDEX "account_tokens_userId_purpose_idx" ON "account_tokens"("userId", "
 
 -- AddForeignKey
 ALTER TABLE "account_tokens" ADD CONSTRAINT "account_tokens_userId_fkey" FOREIGN KEY ("userId") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Accounts from before confirming existed could not confirm; they keep buying (a confirmed address is
+-- needed to pay from now on). New accounts start unconfirmed.
+UPDATE "users" SET "emailVerifiedAt" = "createdAt" WHERE "emailVerifiedAt" IS NULL;
