@@ -43,6 +43,7 @@ export const budgets = {
   passwordResetAccount: { points: () => 3, seconds: 3600, what: "password reset emails for this account" },
   verificationEmail: { points: () => 3, seconds: 3600, what: "confirmation emails" },
   report: { points: () => 10, seconds: 3600, what: "reports" },
+  passwordChange: { points: () => 5, seconds: 3600, what: "password changes" },
 } as const;
 export type BudgetName = keyof typeof budgets;
 

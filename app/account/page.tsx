@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { NameForm } from "@/components/account/name-form";
+import { PasswordForm } from "@/components/account/password-form";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { signOutEverywhereAction } from "@/lib/auth/actions";
@@ -8,7 +10,7 @@ import { listLiveSessions } from "@/lib/auth/sessions";
 export const metadata: Metadata = { title: "Account" };
 export const dynamic = "force-dynamic";
 
-// /account – the signed-in user's account. Sign-in sessions for now; a later change adds the settings.
+// /account – the signed-in user's account: name, password, their data, and where they are signed in.
 export default async function AccountPage() {
   const user = await requirePageUser("/account");
   const sessions = await listLiveSessions(user);
@@ -20,6 +22,24 @@ export default async function AccountPage() {
           {user.name} · {user.email}
         </p>
       </div>
+
+      <Card title="Your name">
+        <NameForm name={user.name} />
+      </Card>
+
+      <Card title="Password">
+        <PasswordForm />
+      </Card>
+
+      <Card title="Your data">
+        <p className="text-sm text-slate-600">
+          Download what we keep about you (your account, bookings, tickets, tips, payments, reports you filed and
+          sign-ins) as a JSON file.
+        </p>
+        <a href="/account/export" className="mt-3 inline-block text-sm font-medium text-brand underline" download>
+          Download my data
+        </a>
+      </Card>
 
       <Card title="Where you are signed in">
         <p className="text-sm text-slate-600" data-testid="session-count">

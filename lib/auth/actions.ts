@@ -1,5 +1,6 @@
 "use server";
 import { AuthError } from "next-auth";
+import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { runAction, formObject, type ActionState } from "@/lib/action";
@@ -12,7 +13,8 @@ import { messageFor, signInMessages } from "./messages";
 import { homeFor } from "./permissions";
 import { safeCallbackPath, signInInput } from "./schemas";
 import { registerUser } from "./service";
-import { requireUser } from "./session";
+import { getSessionState, requireUser } from "./session";
+import { changeName, changePassword } from "./account";
 import { endAllAuthSessions } from "./sessions";
 import { resendVerification } from "./verification";
 
@@ -98,4 +100,22 @@ export async function signOutAction() {
 export async function signOutEverywhereAction() {
   await endAllAuthSessions(await requireUser());
   await signOut({ redirectTo: "/signin?reason=everywhere" });
+}
+
+// POST (server action) – the signed-in user changes their name
+export async function changeNameAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(form, async () => {
+    const message = await changeName(await requireUser(), formObject(form));
+    revalidatePath("/account");
+    return message;
+  });
+}
+
+// POST (server action) – the signed-in user changes their password (needs the current one); other devices are signed out
+export async function changePasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(form, async () => {
+    const user = await requireUser();
+    const state = await getSessionState();
+    return changePassword(user, state.kind === "user" ? state.sessionId : "", formObject(form));
+  });
 }

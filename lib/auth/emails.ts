@@ -125,6 +125,7 @@ export function passwordChangedEmail(
   brand: Brand,
   user: { id: string; name: string; email: string },
   tokenId: string,
+  signedOut: "all" | "others" = "all",
 ): OutgoingEmail {
   return {
     dedupeKey: `account:${user.id}:password-changed:${tokenId}`,
@@ -134,7 +135,9 @@ export function passwordChangedEmail(
       brand,
       user.name,
       [
-        "Your password was just changed, and every device that was signed in has been signed out.",
+        signedOut === "all"
+          ? "Your password was just changed, and every device that was signed in has been signed out."
+          : "Your password was just changed from your account page; every other device was signed out.",
         "",
         `If this wasn't you, reset your password now (${link("/forgot-password")}) and contact support.`,
       ],

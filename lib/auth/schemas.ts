@@ -25,6 +25,13 @@ export const signInInput = z.object({
 });
 export type SignInInput = z.infer<typeof signInInput>;
 
+export const changeNameInput = z.object({ name: signUpInput.shape.name });
+
+export const changePasswordInput = z.object({
+  currentPassword: singleLine().min(1, "Enter your current password").max(200),
+  newPassword: newPasswordField,
+});
+
 export const forgotPasswordInput = z.object({ email: emailField });
 export type ForgotPasswordInput = z.infer<typeof forgotPasswordInput>;
 
