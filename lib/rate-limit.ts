@@ -44,6 +44,7 @@ export const budgets = {
   verificationEmail: { points: () => 3, seconds: 3600, what: "confirmation emails" },
   report: { points: () => 10, seconds: 3600, what: "reports" },
   passwordChange: { points: () => 5, seconds: 3600, what: "password changes" },
+  emailChange: { points: () => 3, seconds: 3600, what: "email address changes" },
 } as const;
 export type BudgetName = keyof typeof budgets;
 

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { EmailForm } from "@/components/account/email-form";
 import { NameForm } from "@/components/account/name-form";
 import { PasswordForm } from "@/components/account/password-form";
 import { Card } from "@/components/ui/card";
@@ -25,6 +26,10 @@ export default async function AccountPage() {
 
       <Card title="Your name">
         <NameForm name={user.name} />
+      </Card>
+
+      <Card title="Email address">
+        <EmailForm />
       </Card>
 
       <Card title="Password">

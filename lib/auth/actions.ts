@@ -15,6 +15,7 @@ import { safeCallbackPath, signInInput } from "./schemas";
 import { registerUser } from "./service";
 import { getSessionState, requireUser } from "./session";
 import { changeName, changePassword } from "./account";
+import { confirmEmailChange, requestEmailChange } from "./email-change";
 import { endAllAuthSessions } from "./sessions";
 import { resendVerification } from "./verification";
 
@@ -118,4 +119,14 @@ export async function changePasswordAction(_prev: ActionState, form: FormData): 
     const state = await getSessionState();
     return changePassword(user, state.kind === "user" ? state.sessionId : "", formObject(form));
   });
+}
+
+// POST (server action) – ask to change the email address (current password needed); the new address gets a link
+export async function changeEmailAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(form, async () => requestEmailChange(await requireUser(), formObject(form)));
+}
+
+// POST (server action) – the new address's link: the address changes
+export async function confirmEmailChangeAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(form, async () => confirmEmailChange(formObject(form)));
 }

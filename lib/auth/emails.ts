@@ -145,3 +145,53 @@ export function passwordChangedEmail(
     ),
   };
 }
+
+/** The link that makes a new address the account's (sent to the new address). */
+export function emailChangeLinkEmail(
+  brand: Brand,
+  user: { id: string; name: string; email: string },
+  token: string,
+  tokenId: string,
+): OutgoingEmail {
+  return {
+    dedupeKey: `account:${user.id}:email-change:${tokenId}`,
+    to: user.email,
+    subject: `Confirm your new email address for ${brand.name}`,
+    text: body(
+      brand,
+      user.name,
+      [
+        `Open this link to make ${user.email} the address of your ${brand.name} account:`,
+        "",
+        link(`/confirm-email-change?${new URLSearchParams({ token })}`),
+        "",
+        "The link works once, for 7 days. Until then your old address stays.",
+      ],
+      `a change of address to this one was asked for from a ${brand.name} account.`,
+    ),
+  };
+}
+
+/** To the old address, once the change is done. */
+export function emailChangedEmail(
+  brand: Brand,
+  before: { id: string; name: string; email: string },
+  newEmail: string,
+  tokenId: string,
+): OutgoingEmail {
+  return {
+    dedupeKey: `account:${before.id}:email-changed:${tokenId}`,
+    to: before.email,
+    subject: `Your ${brand.name} email address was changed`,
+    text: body(
+      brand,
+      before.name,
+      [
+        `The email address of your ${brand.name} account was changed to ${newEmail}.`,
+        "",
+        "If this wasn't you, contact support at once.",
+      ],
+      `this was the address of your ${brand.name} account.`,
+    ),
+  };
+}

@@ -32,6 +32,11 @@ export const changePasswordInput = z.object({
   newPassword: newPasswordField,
 });
 
+export const changeEmailInput = z.object({
+  newEmail: emailField,
+  currentPassword: singleLine().min(1, "Enter your current password").max(200),
+});
+
 export const forgotPasswordInput = z.object({ email: emailField });
 export type ForgotPasswordInput = z.infer<typeof forgotPasswordInput>;
 

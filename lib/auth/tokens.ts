@@ -9,6 +9,7 @@ type Tx = Prisma.TransactionClient;
 export const TOKEN_LIFETIME_MS: Record<AccountTokenPurpose, number> = {
   password_reset: 60 * 60 * 1000,
   email_verification: 7 * 24 * 60 * 60 * 1000,
+  email_change: 7 * 24 * 60 * 60 * 1000,
 };
 
 /** Only this hash is stored; the token itself lives only in the email. */
