@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DeleteAccountForm } from "@/components/account/delete-account-form";
 import { EmailForm } from "@/components/account/email-form";
 import { NameForm } from "@/components/account/name-form";
 import { PasswordForm } from "@/components/account/password-form";
@@ -71,6 +72,16 @@ export default async function AccountPage() {
             Sign out everywhere
           </button>
         </form>
+      </Card>
+
+      <Card title="Delete account">
+        <p className="mb-3 text-sm text-slate-600">
+          Deleting removes your name and email address and signs you out everywhere; nobody can sign in to the account
+          again. Records of past bookings, tickets, tips and payments are kept, without your name and address, because
+          payment and tax rules require it and the other side of each booking keeps its history. Upcoming sessions,
+          shows and tickets must be cancelled first.
+        </p>
+        <DeleteAccountForm />
       </Card>
     </div>
   );
