@@ -9,6 +9,8 @@ import { readTrace } from "@/lib/trace/service";
 import { TEST_PASSWORD, createCreator, createUser } from "../helpers/factories";
 import { HttpClient, callServerAction } from "../helpers/http";
 import { paidSession } from "../helpers/sessions";
+import { scheduledShow } from "../helpers/shows";
+import { banFromCreator } from "@/lib/shows/moderation";
 
 // Reports, the moderation queue and the audit log: who may report whom, what each admin action does
 // (a moderation row, a trace event, an audit row, the emails), and that the audit log is append-only.
@@ -296,6 +298,21 @@ describe("the audit log", () => {
     const bad = await client.fetch("/admin/audit/export?action=nope");
     expect(bad.status).toBe(422);
     expect((await client.fetch("/admin/audit?action=user.suspended")).status).toBe(200);
+  });
+
+  it("records in-room moderation by a show's creator (a ban) with its action", async () => {
+    const { creator, event } = await scheduledShow();
+    const viewer = await createUser();
+    await banFromCreator(creator.user, event.id, { userId: viewer.id, reason: "Spamming the chat." });
+    const admin = await createUser({ role: "admin" });
+    const rows = await listAudit(admin, { subject: viewer.email });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      action: "room.moderated",
+      actorEmail: creator.user.email,
+      reason: "Spamming the chat.",
+    });
+    expect(rows[0]!.details).toMatchObject({ action: "ban_from_creator" });
   });
 
   it("is append-only: UPDATE and DELETE are refused by the database", async () => {
