@@ -46,7 +46,13 @@ export function percentile(sorted: number[], p: number) {
 export async function benchCreator() {
   const { db } = await import("@/lib/db");
   const user = await db.user.create({
-    data: { email: `creator-${Date.now()}@bench.test`, name: "Bench Creator", passwordHash: "x", role: "creator" },
+    data: {
+      email: `creator-${Date.now()}@bench.test`,
+      name: "Bench Creator",
+      passwordHash: "x",
+      role: "creator",
+      emailVerifiedAt: new Date(),
+    },
   });
   const profile = await db.creatorProfile.create({
     data: {
@@ -73,7 +79,12 @@ export async function benchCreator() {
     data: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ creatorId: profile.id, weekday, startMinute: 0, endMinute: 1440 })),
   });
   const viewer = await db.user.create({
-    data: { email: `viewer-${Date.now()}@bench.test`, name: "Bench Viewer", passwordHash: "x" },
+    data: {
+      email: `viewer-${Date.now()}@bench.test`,
+      name: "Bench Viewer",
+      passwordHash: "x",
+      emailVerifiedAt: new Date(),
+    },
   });
   return { profile, offering, viewer };
 }

@@ -39,10 +39,33 @@ export const budgets = {
   tip: { points: () => 10, seconds: 3600, what: "tips started" },
   sessionToken: { points: () => env.SESSION_TOKEN_MAX_PER_MINUTE, seconds: 60, what: "requests to join this session" },
   diagnostics: { points: () => env.DIAGNOSTICS_MAX_BATCHES_PER_MINUTE, seconds: 60, what: "diagnostics reports" },
+  passwordResetIp: { points: () => 10, seconds: 3600, what: "password reset requests from your network" },
+  /** Spent silently (the answer must not differ by account): a 4th request in the hour mails nothing. */
+  passwordResetAccount: { points: () => 3, seconds: 3600, what: "password reset emails for this account" },
+  verificationEmail: { points: () => 3, seconds: 3600, what: "confirmation emails" },
+  report: { points: () => 10, seconds: 3600, what: "reports" },
+  passwordChange: { points: () => 5, seconds: 3600, what: "password changes" },
+  emailChange: { points: () => 3, seconds: 3600, what: "email address changes" },
 } as const;
 export type BudgetName = keyof typeof budgets;
 
 const limiters: Partial<Record<BudgetName, RateLimiterPostgres>> = {};
+
+function limiterFor(name: BudgetName) {
+  const b = budgets[name];
+  return (limiters[name] ??= postgresLimiter({ keyPrefix: `budget-${name}`, points: b.points(), duration: b.seconds }));
+}
+
+/** Spends one point of `name`'s budget for `key` if any is left: true when it was, false (and no error) when not. */
+export async function tryBudget(name: BudgetName, key: string) {
+  try {
+    await limiterFor(name).consume(key);
+    return true;
+  } catch (err) {
+    if (err instanceof RateLimiterRes) return false;
+    throw err;
+  }
+}
 
 /**
  * Spends one point of `name`'s budget for `key` (a user id, or user and session), or refuses with 429 and
@@ -50,13 +73,8 @@ const limiters: Partial<Record<BudgetName, RateLimiterPostgres>> = {};
  */
 export async function takeBudget(name: BudgetName, key: string) {
   const b = budgets[name];
-  const limiter = (limiters[name] ??= postgresLimiter({
-    keyPrefix: `budget-${name}`,
-    points: b.points(),
-    duration: b.seconds,
-  }));
   try {
-    await limiter.consume(key);
+    await limiterFor(name).consume(key);
   } catch (err) {
     if (err instanceof RateLimiterRes) throw budgetRefusal(name, err.msBeforeNext);
     throw err;

@@ -117,7 +117,16 @@ export async function seedDemo(db: Db) {
   for (const account of demoAccounts) {
     const user = await db.user.upsert({
       where: { email: account.email },
-      create: { email: account.email, name: account.name, role: account.role, passwordHash },
+      // Demo addresses are confirmed (nobody can open a @booth.test inbox) and agreed to the default terms.
+      create: {
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        passwordHash,
+        emailVerifiedAt: new Date(),
+        termsVersion: "demo",
+        termsAcceptedAt: new Date(),
+      },
       update: {},
       select: { id: true },
     });
@@ -138,6 +147,43 @@ export async function seedDemo(db: Db) {
       },
     });
   }
+  await seedModeration(db);
+}
+
+/**
+ * An open report in the moderation queue (/admin/reports) and an audit trail (/admin/audit): the admin
+ * approved the demo creators, and the demo viewer reported Leo from his profile. Added once.
+ */
+async function seedModeration(db: Db) {
+  if ((await db.report.count()) > 0) return;
+  const byEmail = async (email: string) =>
+    db.user.findUniqueOrThrow({ where: { email }, select: { id: true, email: true } });
+  const admin = await byEmail("admin@booth.test");
+  const viewer = await byEmail("viewer@booth.test");
+  const leo = await byEmail("leo@booth.test");
+  for (const email of Object.keys(creators)) {
+    const creator = await byEmail(email);
+    await db.auditEvent.create({
+      data: {
+        actorId: admin.id,
+        actorEmail: admin.email,
+        action: "application.approved",
+        subjectType: "user",
+        subjectId: creator.id,
+        subjectUserId: creator.id,
+        reason: "Demo data: seeded as an approved creator",
+      },
+    });
+  }
+  await db.report.create({
+    data: {
+      reporterId: viewer.id,
+      subjectUserId: leo.id,
+      context: "profile",
+      reason: "scam",
+      details: "Demo report: the profile asks viewers to pay by bank transfer outside the platform.",
+    },
+  });
 }
 
 /** Sam Rivera's demo show ("Open studio"), as `npm run dev` starts it. */

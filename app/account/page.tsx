@@ -1,4 +1,8 @@
 import type { Metadata } from "next";
+import { DeleteAccountForm } from "@/components/account/delete-account-form";
+import { EmailForm } from "@/components/account/email-form";
+import { NameForm } from "@/components/account/name-form";
+import { PasswordForm } from "@/components/account/password-form";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { signOutEverywhereAction } from "@/lib/auth/actions";
@@ -8,7 +12,7 @@ import { listLiveSessions } from "@/lib/auth/sessions";
 export const metadata: Metadata = { title: "Account" };
 export const dynamic = "force-dynamic";
 
-// /account – the signed-in user's account. Sign-in sessions for now; a later change adds the settings.
+// /account – the signed-in user's account: name, password, their data, and where they are signed in.
 export default async function AccountPage() {
   const user = await requirePageUser("/account");
   const sessions = await listLiveSessions(user);
@@ -20,6 +24,28 @@ export default async function AccountPage() {
           {user.name} · {user.email}
         </p>
       </div>
+
+      <Card title="Your name">
+        <NameForm name={user.name} />
+      </Card>
+
+      <Card title="Email address">
+        <EmailForm />
+      </Card>
+
+      <Card title="Password">
+        <PasswordForm />
+      </Card>
+
+      <Card title="Your data">
+        <p className="text-sm text-slate-600">
+          Download what we keep about you (your account, bookings, tickets, tips, payments, reports you filed and
+          sign-ins) as a JSON file.
+        </p>
+        <a href="/account/export" className="mt-3 inline-block text-sm font-medium text-brand underline" download>
+          Download my data
+        </a>
+      </Card>
 
       <Card title="Where you are signed in">
         <p className="text-sm text-slate-600" data-testid="session-count">
@@ -46,6 +72,16 @@ export default async function AccountPage() {
             Sign out everywhere
           </button>
         </form>
+      </Card>
+
+      <Card title="Delete account">
+        <p className="mb-3 text-sm text-slate-600">
+          Deleting removes your name and email address and signs you out everywhere; nobody can sign in to the account
+          again. Records of past bookings, tickets, tips and payments are kept, without your name and address, because
+          payment and tax rules require it and the other side of each booking keeps its history. Upcoming sessions,
+          shows and tickets must be cancelled first.
+        </p>
+        <DeleteAccountForm />
       </Card>
     </div>
   );

@@ -62,6 +62,18 @@ export default async function AdminPage({ searchParams }: Props) {
         >
           Session metrics
         </Link>
+        <Link
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+          href="/admin/reports"
+        >
+          Reports
+        </Link>
+        <Link
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+          href="/admin/audit"
+        >
+          Audit log
+        </Link>
       </nav>
 
       <Card title={`Payments needing review (${money.review.length})`}>

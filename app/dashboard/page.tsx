@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ApplyForm } from "@/components/dashboard/apply-form";
+import { ConfirmEmailBanner } from "@/components/dashboard/confirm-email-banner";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { requirePageUser } from "@/lib/auth/session";
+import { isEmailVerified } from "@/lib/auth/verification";
 import { listViewerBookings } from "@/lib/bookings/queries";
 import { getLatestApplication } from "@/lib/creators/queries";
 import { formatMoney } from "@/lib/money";
@@ -45,7 +47,8 @@ const ticketLabel = {
 
 export default async function DashboardPage() {
   const user = await requirePageUser("/dashboard");
-  const [bookings, tickets, application] = await Promise.all([
+  const [verified, bookings, tickets, application] = await Promise.all([
+    isEmailVerified(user),
     listViewerBookings(user.id),
     listViewerTickets(user.id),
     user.role === "viewer" ? getLatestApplication(user.id) : Promise.resolve(null),
@@ -56,6 +59,7 @@ export default async function DashboardPage() {
         <h1 className="text-2xl font-bold">Hi, {user.name}</h1>
         <p className="text-slate-600">Your bookings and tickets.</p>
       </div>
+      {verified ? null : <ConfirmEmailBanner email={user.email} />}
 
       <Card title="My bookings">
         {bookings.length ? (

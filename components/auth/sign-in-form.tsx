@@ -13,6 +13,11 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
       <Field label="Email" name="email" type="email" autoComplete="email" required state={state} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required state={state} />
+      <p className="-mt-2 text-right text-sm">
+        <Link href="/forgot-password" className="text-brand underline">
+          Forgot your password?
+        </Link>
+      </p>
       <SubmitButton pendingText="Signing in…" className="w-full">
         Sign in
       </SubmitButton>

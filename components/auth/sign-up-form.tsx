@@ -1,12 +1,29 @@
 "use client";
 import Link from "next/link";
 import { useActionState } from "react";
-import { Field, FormMessage, SubmitButton } from "@/components/ui/form";
+import { Field, FieldError, FormMessage, SubmitButton } from "@/components/ui/form";
 import { initialActionState } from "@/lib/action-state";
 import { signUpAction } from "@/lib/auth/actions";
 
 export function SignUpForm({ callbackUrl }: { callbackUrl?: string }) {
   const [state, action] = useActionState(signUpAction, initialActionState);
+  // The answer is the same whether or not the address already had an account: "check your inbox".
+  if (state.ok)
+    return (
+      <div className="space-y-3" data-testid="signup-sent">
+        <FormMessage state={state} />
+        <p className="text-sm text-slate-600">
+          Already confirmed?{" "}
+          <Link
+            href={callbackUrl ? `/signin?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/signin"}
+            className="font-medium text-brand underline"
+          >
+            Sign in
+          </Link>
+        </p>
+      </div>
+    );
+  const termsError = state.fieldErrors?.acceptTerms?.[0];
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage state={state} />
@@ -23,6 +40,32 @@ export function SignUpForm({ callbackUrl }: { callbackUrl?: string }) {
         hint="At least 10 characters."
         state={state}
       />
+      <div>
+        <label className="flex items-start gap-2 text-sm text-slate-800">
+          <input
+            type="checkbox"
+            name="acceptTerms"
+            required
+            defaultChecked={state.values?.acceptTerms === "on"}
+            key={String(state.values?.acceptTerms === "on")}
+            aria-invalid={termsError ? true : undefined}
+            aria-describedby={termsError ? "accept-terms-error" : undefined}
+            className="mt-0.5 h-4 w-4"
+          />
+          <span>
+            I agree to the{" "}
+            <Link href="/legal/terms" target="_blank" className="font-medium text-brand underline">
+              terms of service
+            </Link>{" "}
+            and have read the{" "}
+            <Link href="/legal/privacy" target="_blank" className="font-medium text-brand underline">
+              privacy policy
+            </Link>
+            .
+          </span>
+        </label>
+        <FieldError id="accept-terms-error" message={termsError} />
+      </div>
       <SubmitButton pendingText="Creating your account…" className="w-full">
         Create account
       </SubmitButton>

@@ -3,6 +3,7 @@ import { RoomContext } from "@livekit/components-react";
 import type { Room } from "livekit-client";
 import { type TipBounds, TipFeed, TipForm, type TipNotice } from "@/components/tips/tip-form";
 import { CallView } from "./call-view";
+import { ReportInRoom } from "./report-in-room";
 
 /** A private session's call once joined: the call view and the tips, in the room's context. Loaded on Join. */
 export default function SessionCall({
@@ -32,6 +33,7 @@ export default function SessionCall({
       <div className="mt-3 space-y-2">
         <TipFeed tips={tipFeed} />
         {tips ? <TipForm room={{ kind: "booking", id: bookingId }} bounds={tips} /> : null}
+        <ReportInRoom bookingId={bookingId} otherName={view.otherName} />
       </div>
     </RoomContext.Provider>
   );

@@ -8,16 +8,12 @@ export function SiteFooter({ brand, outbox = false }: { brand: Brand; outbox?: b
         <span>
           © {new Date().getFullYear()} {brand.legalName}
         </span>
-        {brand.termsText ? (
-          <Link href="/legal/terms" className="hover:text-slate-900">
-            Terms
-          </Link>
-        ) : null}
-        {brand.privacyText ? (
-          <Link href="/legal/privacy" className="hover:text-slate-900">
-            Privacy
-          </Link>
-        ) : null}
+        <Link href="/legal/terms" className="hover:text-slate-900">
+          Terms
+        </Link>
+        <Link href="/legal/privacy" className="hover:text-slate-900">
+          Privacy
+        </Link>
         {outbox ? (
           <Link href="/dev/outbox" className="hover:text-slate-900">
             Dev outbox

@@ -7,6 +7,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { signInInput } from "./schemas";
 import { SignInRefused, authenticate } from "./service";
 import { endAuthSession, resolveSession, startAuthSession } from "./sessions";
+import { confirmEmail } from "./verification";
 
 // The code travels in the URL to the sign-in page: it names the kind of refusal, never the account.
 class InvalidCredentials extends CredentialsSignin {
@@ -17,6 +18,9 @@ class RateLimited extends CredentialsSignin {
 }
 class Suspended extends CredentialsSignin {
   override code = "suspended";
+}
+class LinkInvalid extends CredentialsSignin {
+  override code = "link_invalid";
 }
 
 declare module "next-auth" {
@@ -60,6 +64,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           }
           throw err;
         }
+      },
+    }),
+    // The link in the welcome (or "send again") email: confirms the address and signs in, once.
+    Credentials({
+      id: "email-link",
+      credentials: { token: { label: "Token", type: "text" } },
+      async authorize(credentials, request) {
+        const user = await withLogContext(requestIdOf(request.headers), () => confirmEmail(credentials));
+        if (!user) throw new LinkInvalid();
+        if (user.status === "suspended") throw new Suspended();
+        return { id: user.id, email: user.email, name: user.name, role: user.role, tokenVersion: user.tokenVersion };
       },
     }),
   ],

@@ -8,6 +8,8 @@ export const signInMessages = {
   invalid: "That email and password don't match an account. Check both and try again.",
   rate_limited: "Too many failed sign-in attempts. Wait a few minutes, then try again.",
   suspended: "This account is suspended. Contact support if you think this is a mistake.",
+  link_invalid:
+    "This link has expired or was already used. Sign in with your password, or ask for a new link from your dashboard.",
 } as Record<string, string> & { invalid: string };
 
 /** Why the user was sent back to the sign-in page (/signin?reason=…). */

@@ -51,3 +51,8 @@ export async function signInSucceeded(email: string, ip: string) {
 export function takeSignUpAttempt(ip: string) {
   return take(signUpsPerIp.consume(ip));
 }
+
+/** A reset password starts with a clean slate: failures counted against the account are dropped. */
+export async function clearSignInFailures(email: string) {
+  await perAccount.delete(email);
+}

@@ -6,12 +6,16 @@ export const emailField = singleLine()
   .toLowerCase()
   .pipe(z.email("Enter an email address like name@example.com"));
 
+export const newPasswordField = singleLine()
+  .min(10, "Use at least 10 characters for your password")
+  .max(200, "Use at most 200 characters for your password");
+
 export const signUpInput = z.object({
   name: singleLine().trim().min(1, "Enter your name").max(80, "Keep your name under 80 characters"),
   email: emailField,
-  password: singleLine()
-    .min(10, "Use at least 10 characters for your password")
-    .max(200, "Use at most 200 characters for your password"),
+  password: newPasswordField,
+  /** The terms checkbox ("on" when ticked; absent when not). */
+  acceptTerms: z.literal("on", "Tick the box to agree to the terms and privacy policy"),
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
 
@@ -20,6 +24,31 @@ export const signInInput = z.object({
   password: singleLine().min(1, "Enter your password").max(200),
 });
 export type SignInInput = z.infer<typeof signInInput>;
+
+export const changeNameInput = z.object({ name: signUpInput.shape.name });
+
+export const changePasswordInput = z.object({
+  currentPassword: singleLine().min(1, "Enter your current password").max(200),
+  newPassword: newPasswordField,
+});
+
+export const changeEmailInput = z.object({
+  newEmail: emailField,
+  currentPassword: singleLine().min(1, "Enter your current password").max(200),
+});
+
+export const forgotPasswordInput = z.object({ email: emailField });
+export type ForgotPasswordInput = z.infer<typeof forgotPasswordInput>;
+
+/** A mailed link's token: 43 URL-safe characters; anything else is no token of ours. */
+export const accountTokenField = singleLine()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{20,100}$/, "This link is incomplete. Open it again from the email, or ask for a new one.");
+
+export const resetPasswordInput = z.object({ token: accountTokenField, password: newPasswordField });
+export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
+
+export const verifyEmailInput = z.object({ token: accountTokenField });
 
 /**
  * Only same-site paths may be a post-sign-in destination (no open redirects). Browsers strip tabs

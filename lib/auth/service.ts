@@ -1,35 +1,79 @@
 import "server-only";
+import { legalDocument } from "@/lib/branding/legal";
+import { brandFrom } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
-import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
+import { AppError, isUniqueViolation } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { deliverSoon, enqueueEmails } from "@/lib/mail/service";
+import { signUpTakenEmail, welcomeEmail } from "./emails";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
 import { assertPasswordAllowed } from "./password-policy";
 import { signInSucceeded, takeSignInAttempt, takeSignUpAttempt } from "./rate-limit";
-import { signUpInput, type SignInInput } from "./schemas";
+import { safeCallbackPath, signUpInput, type SignInInput } from "./schemas";
+import { issueAccountToken } from "./tokens";
+
+/** What sign-up answers, whether the address was new or already had an account. */
+export const signedUpMessage = (email: string) =>
+  `Almost done: we sent an email to ${email}. Open the link in it to confirm your address and sign in. No email after a few minutes? Check your spam folder.`;
+
+/** Every sign-up answer takes at least this long, so timing does not tell which addresses have accounts. */
+const SIGNUP_ANSWER_FLOOR_MS = 400;
 
 /**
- * Creates a viewer account. A common password, or one made of the email address, is a field error
- * saying so; so is a taken email. Sign-ups are throttled per IP.
+ * Creates a viewer account, or, when the address already has one, mails its owner instead; both answer
+ * the same message in at least the same time, so sign-up does not tell who has an account. The new
+ * account records the version of the terms it agreed to and gets a welcome email whose link confirms
+ * the address and signs it in (then goes on to `callbackUrl`, e.g. the time the viewer had picked).
+ * A common password, or one made of the email address, is a field error saying so. Throttled per IP.
  */
-export async function registerUser(raw: unknown, ip: string) {
+export async function registerUser(raw: unknown, ip: string, callbackUrl?: unknown) {
   const input = signUpInput.parse(raw);
   assertPasswordAllowed(input.password, input.email);
   if ((await takeSignUpAttempt(ip)) > 0) {
     logger.warn({ ip }, "sign-up refused: too many from this address");
     throw new AppError("rate_limited", "Too many new accounts from your network. Try again in an hour.");
   }
+  const started = Date.now();
+  const passwordHash = await hashPassword(input.password); // in both cases, for the same timing
+  const next = safeCallbackPath(callbackUrl);
+  let userId: string | null = null;
   try {
-    const user = await db.user.create({
-      data: { email: input.email, name: input.name, passwordHash: await hashPassword(input.password) },
-      select: { id: true, email: true, role: true },
+    userId = await db.$transaction(async (tx) => {
+      const brand = await brandFrom(tx);
+      const now = new Date();
+      const existing = await tx.user.findUnique({
+        where: { email: input.email },
+        select: { id: true, name: true, email: true },
+      });
+      if (existing) {
+        await enqueueEmails(tx, [signUpTakenEmail(brand, existing, now)]);
+        logger.info({ userId: existing.id }, "sign-up with an address that has an account: owner mailed");
+        return null;
+      }
+      const user = await tx.user.create({
+        data: {
+          email: input.email,
+          name: input.name,
+          passwordHash,
+          termsVersion: legalDocument(brand, "terms").version,
+          termsAcceptedAt: now,
+        },
+        select: { id: true, email: true, name: true },
+      });
+      const { token } = await issueAccountToken(tx, user, "email_verification", now);
+      await enqueueEmails(tx, [welcomeEmail(brand, user, token, next)]);
+      logger.info({ userId: user.id }, "account created");
+      return user.id;
     });
-    logger.info({ userId: user.id }, "account created");
-    return user;
   } catch (err) {
-    if (isUniqueViolation(err))
-      throw fieldError("email", "An account with this email already exists. Sign in instead.");
-    throw err;
+    // Two sign-ups with one new address at once: the second finds it taken, and answers the same.
+    if (!isUniqueViolation(err)) throw err;
+    logger.info({ ip }, "sign-up raced another for the same address");
   }
+  deliverSoon();
+  const left = SIGNUP_ANSWER_FLOOR_MS - (Date.now() - started);
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
+  return { message: signedUpMessage(input.email), userId };
 }
 
 export type SignInFailure = "invalid" | "rate_limited" | "suspended";

@@ -2,6 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { actingPartyOf } from "@/lib/auth/parties";
 import { assertNotBanned } from "@/lib/creators/bans";
+import { appendAudit } from "@/lib/audit/service";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -276,11 +277,28 @@ export async function adminRefundBooking(actor: Actor, bookingId: string, raw: u
   assertRole(actor, ["admin"]);
   const input = adminRefundInput.parse(raw);
   await takeBudget("adminAction", actor.id);
-  return refundPurchase({
+  const refund = await refundPurchase({
     purchase: { kind: "booking", id: bookingId },
     amountCents: input.amountCents,
     reason: `admin: ${input.reason}`,
     requestedById: actor.id,
     idempotencyKey: `admin:${bookingId}:${input.idempotencyKey ?? crypto.randomUUID()}`,
   });
+  // After the refund's own transaction (the purchase pipeline's); a repeated key finds the row already logged.
+  const logged = await db.auditEvent.count({
+    where: { action: "payment.refunded", subjectId: refund.id, subjectType: "payment" },
+  });
+  if (!logged) {
+    const viewer = await db.booking.findUnique({ where: { id: bookingId }, select: { viewerId: true } });
+    await appendAudit(db, {
+      actor,
+      action: "payment.refunded",
+      subjectType: "payment",
+      subjectId: refund.id,
+      subjectUserId: viewer?.viewerId ?? null,
+      reason: input.reason,
+      details: { bookingId, amountCents: refund.amountCents },
+    });
+  }
+  return refund;
 }

@@ -1,10 +1,13 @@
 import "server-only";
+import { appendAudit } from "@/lib/audit/service";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
+import { deliverSoon } from "@/lib/mail/service";
 import { takeBudget } from "@/lib/rate-limit";
+import { enqueueApplicationDecidedEmail } from "./emails";
 import { applyAsCreatorInput, decideApplicationInput } from "./schemas";
 import { slugify } from "./slug";
 
@@ -41,7 +44,7 @@ export async function decideApplication(actor: Actor, raw: unknown) {
   const input = decideApplicationInput.parse(raw);
   await takeBudget("adminAction", actor.id);
   const approve = input.decision === "approve";
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     const app = await tx.creatorApplication.findUnique({
       where: { id: input.applicationId },
       select: { id: true, userId: true, displayName: true },
@@ -85,7 +88,18 @@ export async function decideApplication(actor: Actor, raw: unknown) {
         details: { applicationId: app.id },
       },
     });
+    await appendAudit(tx, {
+      actor,
+      action: approve ? "application.approved" : "application.declined",
+      subjectType: "application",
+      subjectId: app.id,
+      subjectUserId: app.userId,
+      reason: input.note ?? null,
+    });
+    await enqueueApplicationDecidedEmail(tx, app, approve, input.note);
     logger.info({ actorId: actor.id, applicationId: app.id, decision: input.decision }, "creator application decided");
     return { status: approve ? "approved" : "declined" } as const;
   });
+  deliverSoon();
+  return result;
 }

@@ -56,6 +56,7 @@ export async function getPublicProfile(slug: string) {
     select: {
       id: true,
       slug: true,
+      userId: true,
       displayName: true,
       bio: true,
       avatarUrl: true,

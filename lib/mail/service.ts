@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { EmailMessage, Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
+import { textToHtml } from "./html";
 
 const log = logger.child({ module: "mail" });
 const MAX_ATTEMPTS = 8;
@@ -69,7 +70,14 @@ function composeMessage(row: Queued): Mail.Options {
         },
       ]
     : [];
-  return { from: env.MAIL_FROM, to: row.toAddress, subject: row.subject, text: row.textBody, attachments };
+  return {
+    from: env.MAIL_FROM,
+    to: row.toAddress,
+    subject: row.subject,
+    text: row.textBody,
+    html: textToHtml(row.textBody, row.subject),
+    attachments,
+  };
 }
 
 const renderer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });

@@ -1,4 +1,5 @@
 import "server-only";
+import { assertEmailVerified } from "@/lib/auth/verification";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -40,7 +41,7 @@ async function limitUnpaidHolds(tx: Tx, payerId: string, now = new Date()) {
 
 /**
  * The payment row of a new purchase, written in the transaction that creates (and holds) the purchase,
- * within the buyer's budgets (checkouts per hour, unpaid holds at once).
+ * by a buyer whose email address is confirmed, within their budgets (checkouts per hour, unpaid holds at once).
  */
 export async function createPendingPayment(
   tx: Tx,
@@ -53,6 +54,7 @@ export async function createPendingPayment(
     returnPath: string;
   },
 ) {
+  await assertEmailVerified(tx, p.payerId);
   await takeBudget("checkout", p.payerId);
   // A tip holds nothing anyone else could want: only bookings and tickets count as holds.
   if (p.purchase.kind !== "tip") await limitUnpaidHolds(tx, p.payerId);

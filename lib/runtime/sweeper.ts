@@ -1,4 +1,5 @@
 import "server-only";
+import { sweepBookingReminders } from "@/lib/bookings/reminders";
 import { sweepLapsedHolds } from "@/lib/bookings/transition";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -8,6 +9,7 @@ import { recordSweep } from "@/lib/ops/prometheus";
 import { reconcileRefunds } from "@/lib/payments/refunds";
 import { sweepSessions } from "@/lib/sessions/lifecycle";
 import { sweepShows } from "@/lib/shows/lifecycle";
+import { sweepShowReminders } from "@/lib/shows/reminders";
 import { sweepLapsedTicketHolds } from "@/lib/shows/transition";
 import { installEffects } from "./effects";
 import { purchases } from "./purchases";
@@ -21,7 +23,11 @@ export async function sweepOnce() {
     holds: sweepLapsedHolds(),
     ticketHolds: sweepLapsedTicketHolds(),
     refunds: reconcileRefunds(purchases),
-    mail: deliverPendingEmails(),
+    // Reminders are queued before this pass's delivery reads the mail outbox; the next pass sends any it missed.
+    mail: Promise.allSettled([sweepBookingReminders(), sweepShowReminders()]).then((reminders) => {
+      for (const r of reminders) if (r.status === "rejected") log.error({ err: r.reason }, "reminder sweep failed");
+      return deliverPendingEmails();
+    }),
   };
   const results = await Promise.allSettled(Object.values(steps));
   for (const r of results) if (r.status === "rejected") log.error({ err: r.reason }, "sweeper step failed");
@@ -52,8 +58,8 @@ function every(name: string, everyMs: number, fn: () => Promise<unknown>) {
 }
 
 /**
- * Starts this process's background work: every 30 s lapsed holds, refunds still pending at Stripe, and
- * mail; every OUTBOX_SWEEP_MS (5 s) outbox effects that are due (left by a crash, or backing off); every
+ * Starts this process's background work: every 30 s lapsed holds, refunds still pending at Stripe,
+ * reminders before sessions and shows, and mail; every OUTBOX_SWEEP_MS (5 s) outbox effects that are due (left by a crash, or backing off); every
  * SESSION_SWEEP_MS (10 s) live sessions' closing warning, closing and settlement, which should land within
  * seconds of their time. Every app process runs them: rows are claimed, so two never do one thing twice.
  */

@@ -1,4 +1,5 @@
 import "server-only";
+import { appendAudit } from "@/lib/audit/service";
 import type { Actor } from "@/lib/auth/permissions";
 import { cancelBooking } from "@/lib/bookings/service";
 import { db } from "@/lib/db";
@@ -40,6 +41,7 @@ async function record(
   tx: Tx,
   a: {
     actorId: string;
+    actorEmail: string;
     targetUserId: string;
     action: Action;
     reason: string | null;
@@ -57,6 +59,15 @@ async function record(
       reason: a.reason,
       details: { roomSessionId: a.roomSessionId, ...(a.details ?? {}) },
     },
+  });
+  await appendAudit(tx, {
+    actor: { id: a.actorId, email: a.actorEmail },
+    action: "room.moderated",
+    subjectType: "user",
+    subjectId: a.targetUserId,
+    subjectUserId: a.targetUserId,
+    reason: a.reason,
+    details: { action: a.action, roomSessionId: a.roomSessionId, traceId: a.traceId },
   });
   await appendTrace(
     {
@@ -87,6 +98,7 @@ export async function muteParticipantTrack(actor: Actor, eventId: string, raw: u
     const traceId = await traceOf(tx, eventId, input.userId, show.traceId);
     await record(tx, {
       actorId: actor.id,
+      actorEmail: actor.email,
       targetUserId: input.userId,
       action: "mute_track",
       reason: input.reason ?? null,
@@ -115,6 +127,7 @@ export async function removeParticipant(actor: Actor, eventId: string, raw: unkn
     const traceId = await traceOf(tx, eventId, input.userId, show.traceId);
     await record(tx, {
       actorId: actor.id,
+      actorEmail: actor.email,
       targetUserId: input.userId,
       action: "remove_from_room",
       reason,
@@ -153,6 +166,7 @@ export async function banFromCreator(actor: Actor, eventId: string, raw: unknown
     });
     await record(tx, {
       actorId: actor.id,
+      actorEmail: actor.email,
       targetUserId: input.userId,
       action: "ban_from_creator",
       reason,
@@ -221,6 +235,7 @@ export async function deleteChatMessage(actor: Actor, eventId: string, messageId
     if (m.userId !== actor.id)
       await record(tx, {
         actorId: actor.id,
+        actorEmail: actor.email,
         targetUserId: m.userId,
         action: "delete_chat_message",
         reason: null,
@@ -251,6 +266,7 @@ export async function muteChatter(actor: Actor, eventId: string, raw: unknown) {
     await tx.chatMute.create({ data: { roomSessionId: rs.id, userId: input.userId, mutedById: actor.id } });
     await record(tx, {
       actorId: actor.id,
+      actorEmail: actor.email,
       targetUserId: input.userId,
       action: "mute_chat",
       reason: input.reason ?? null,

@@ -168,10 +168,25 @@ export const tracePayloads = {
       "delete_chat_message",
       "mute_chat",
       "end_room",
+      "warn",
+      "suspend",
+      "unpublish_profile",
+      "refund",
+      "dismiss_report",
     ]),
     targetUserId: id,
     reason: z.string().nullable(),
     roomSessionId: id.nullable().optional(),
+  }),
+
+  /** Someone reported the other side of this purchase (from the room, the booking page). */
+  "report.filed": obj({
+    reportId: id,
+    reporterId: id,
+    subjectUserId: id,
+    reason: z.string(),
+    context: z.enum(["room", "booking", "profile"]),
+    offsetSeconds: z.number().int().nullable(),
   }),
 
   // ---------------------------------------------------------------- live rooms (app)

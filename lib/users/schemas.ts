@@ -33,3 +33,8 @@ export const updateUserInput = z
     message: "Send a role or a status to change",
     path: ["role"],
   });
+
+export const deleteAccountInput = z.object({
+  currentPassword: singleLine().min(1, "Enter your current password").max(200),
+  confirm: z.literal("on", "Tick the box to confirm"),
+});

@@ -1,4 +1,5 @@
 import "server-only";
+import { appendAudit } from "@/lib/audit/service";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { nudgeEffects } from "@/lib/ops/outbox";
@@ -38,11 +39,26 @@ async function applyRole(tx: Tx, actor: Actor, userId: string, role: Role) {
   await tx.moderationAction.create({
     data: { actorId: actor.id, targetUserId: userId, type: "change_role", details: { from: before.role, to: role } },
   });
+  await appendAudit(tx, {
+    actor,
+    action: "user.role_changed",
+    subjectType: "user",
+    subjectId: userId,
+    subjectUserId: userId,
+    details: { from: before.role, to: role },
+  });
   logger.info({ actorId: actor.id, userId, role }, "role changed");
 }
 
 /** Suspension bumps the token version: every session the user holds stops at its next request. */
-async function applyStatus(tx: Tx, actor: Actor, userId: string, status: UserStatus, reason?: string) {
+export async function applyStatus(
+  tx: Tx,
+  actor: Actor,
+  userId: string,
+  status: UserStatus,
+  reason?: string,
+  reportId?: string,
+) {
   await lockTarget(tx, userId);
   const suspending = status === "suspended";
   const { count } = await tx.user.updateMany({
@@ -58,7 +74,17 @@ async function applyStatus(tx: Tx, actor: Actor, userId: string, status: UserSta
       targetUserId: userId,
       type: suspending ? "suspend" : "reinstate",
       reason: reason || null,
+      reportId: reportId ?? null,
     },
+  });
+  await appendAudit(tx, {
+    actor,
+    action: suspending ? "user.suspended" : "user.reinstated",
+    subjectType: "user",
+    subjectId: userId,
+    subjectUserId: userId,
+    reason: reason || null,
+    ...(reportId ? { details: { reportId } } : {}),
   });
   // A suspended user leaves every live room at once (private sessions and shows), told why.
   if (suspending)

@@ -51,17 +51,25 @@ describe("accessibility in Chromium (axe-core)", () => {
       where: { creator: { slug: "sam-rivera" }, kind: "private_session" },
     });
 
-    await step("signed out: landing, directory, profile, booking, sign-in, sign-up, 404", 40_000, async () => {
-      const page = await pageAs(null, /./);
-      await check(page, "/", "landing");
-      await check(page, "/creators", "directory");
-      await check(page, "/creators/sam-rivera", "creator profile");
-      await check(page, `/book/${sam.id}`, "book", () => page.getByTestId("slot").first().waitFor());
-      await check(page, "/signin", "sign-in");
-      await check(page, "/signup", "sign-up");
-      await check(page, "/no-such-page", "404");
-      await page.context().close();
-    });
+    await step(
+      "signed out: landing, directory, profile, booking, sign-in, sign-up, password reset, email confirmation, terms, 404",
+      40_000,
+      async () => {
+        const page = await pageAs(null, /./);
+        await check(page, "/", "landing");
+        await check(page, "/creators", "directory");
+        await check(page, "/creators/sam-rivera", "creator profile");
+        await check(page, `/book/${sam.id}`, "book", () => page.getByTestId("slot").first().waitFor());
+        await check(page, "/signin", "sign-in");
+        await check(page, "/signup", "sign-up");
+        await check(page, "/forgot-password", "forgot password");
+        await check(page, "/reset-password?token=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "reset password");
+        await check(page, "/verify-email?token=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "confirm email");
+        await check(page, "/legal/terms", "terms");
+        await check(page, "/no-such-page", "404");
+        await page.context().close();
+      },
+    );
 
     await step(
       "the viewer: dashboard, account, booking page ('You're booked', reschedule, cancel), test checkout",
@@ -129,16 +137,22 @@ describe("accessibility in Chromium (axe-core)", () => {
       occurredAt: new Date(`${day}T12:00:00Z`),
       payload: { role: "viewer", device: "camera", error: "denied", name: "NotAllowedError", joinId: "a11y-join-0001" },
     });
-    await step("the admin: admin, sessions, support page, metrics with a breach", 40_000, async () => {
-      const page = await pageAs(admin.email, /\/admin/);
-      await check(page, "/admin", "admin");
-      await check(page, "/admin/sessions", "admin sessions");
-      await check(page, `/admin/sessions/${live.booking.id}`, "support page");
-      await check(page, `/admin/metrics?from=${day}&to=${day}`, "metrics", async () => {
-        expect(await page.locator('[data-breached="true"]').count()).toBeGreaterThan(0);
-      });
-      await page.context().close();
-    });
+    await step(
+      "the admin: admin, sessions, reports, audit log, support page, metrics with a breach",
+      40_000,
+      async () => {
+        const page = await pageAs(admin.email, /\/admin/);
+        await check(page, "/admin", "admin");
+        await check(page, "/admin/sessions", "admin sessions");
+        await check(page, "/admin/reports", "moderation queue");
+        await check(page, "/admin/audit", "audit log");
+        await check(page, `/admin/sessions/${live.booking.id}`, "support page");
+        await check(page, `/admin/metrics?from=${day}&to=${day}`, "metrics", async () => {
+          expect(await page.locator('[data-breached="true"]').count()).toBeGreaterThan(0);
+        });
+        await page.context().close();
+      },
+    );
 
     expect(findings, `axe found violations:\n${describeFindings(findings)}`).toEqual([]);
   });

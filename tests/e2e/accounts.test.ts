@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/seed";
 import { launchBrowser, newContext, signInThroughForm } from "../helpers/browser";
+import { db } from "@/lib/db";
 import { TEST_PASSWORD, createUser, uniqueEmail } from "../helpers/factories";
 import { step } from "../helpers/steps";
 
@@ -16,25 +17,64 @@ afterAll(async () => {
 describe("in Chromium", () => {
   it("a visitor signs up as a viewer and sees their dashboard", async () => {
     const page = await (await newContext(browser)).newPage();
-    await step("a short password is refused, and the form keeps what was typed", 25_000, async () => {
+    const email = uniqueEmail("e2e-signup");
+    await step("a short password and no consent are refused, and the form keeps what was typed", 25_000, async () => {
       await page.goto("/");
       await page.getByRole("link", { name: "Sign up" }).click();
       await page.getByLabel("Your name").fill("Erin Example");
-      await page.getByLabel("Email").fill(uniqueEmail("e2e-signup"));
+      await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("short");
       await page.getByRole("button", { name: "Create account" }).click();
       await expect.poll(() => page.getByText("Use at least 10 characters for your password").isVisible()).toBe(true);
+      expect(await page.getByText("Tick the box to agree to the terms and privacy policy").isVisible()).toBe(true);
       // The form keeps what was typed, except the password.
       expect(await page.getByLabel("Your name").inputValue()).toBe("Erin Example");
     });
 
-    await step("a long enough password creates the account and shows the dashboard", 25_000, async () => {
+    await step("a long enough password and the terms box: the answer is 'check your email'", 25_000, async () => {
       await page.getByLabel("Password").fill("a long enough password");
+      await page.getByRole("checkbox", { name: /I agree to the terms of service/ }).check();
+      await expect.poll(() => page.getByLabel("Password").inputValue()).toBe("a long enough password");
       await page.getByRole("button", { name: "Create account" }).click();
+      await expect.poll(() => page.getByTestId("signup-sent").textContent()).toMatch(/we sent an email to/);
+    });
+
+    await step("the welcome email's link confirms the address, signs in and shows the dashboard", 25_000, async () => {
+      const mail = await db.emailMessage.findFirstOrThrow({ where: { toAddress: email }, select: { textBody: true } });
+      const link = /https?:\/\/\S+\/verify-email\?\S+/.exec(mail.textBody)![0];
+      const url = new URL(link);
+      await page.goto(url.pathname + url.search);
+      await page.getByRole("button", { name: "Confirm my email and sign in" }).click();
       await page.waitForURL(/\/dashboard$/);
       expect(await page.getByRole("heading", { name: "Hi, Erin Example" }).isVisible()).toBe(true);
       expect(await page.getByText("No bookings yet").isVisible()).toBe(true);
       expect(await page.getByRole("button", { name: "Apply to become a creator" }).isVisible()).toBe(true);
+      expect(await page.getByRole("region", { name: "Confirm your email" }).count()).toBe(0);
+    });
+  });
+
+  it("a person who forgot their password gets a link by email, chooses a new one and is signed in", async () => {
+    const user = await createUser({ name: "Forgetful Fay" });
+    const page = await (await newContext(browser)).newPage();
+    await step("'Forgot your password?' on the sign-in page asks for the address", 20_000, async () => {
+      await page.goto("/signin");
+      await page.getByRole("link", { name: "Forgot your password?" }).click();
+      await page.waitForURL(/\/forgot-password$/);
+      await page.getByLabel("Email").fill(user.email);
+      await page.getByRole("button", { name: "Email me a reset link" }).click();
+      await expect.poll(() => page.getByRole("status").textContent()).toMatch(/If an account uses that address/);
+    });
+    await step("the emailed link sets the new password and signs in", 25_000, async () => {
+      const mail = await db.emailMessage.findFirstOrThrow({
+        where: { toAddress: user.email, subject: { contains: "Reset your" } },
+        select: { textBody: true },
+      });
+      const url = new URL(/https?:\/\/\S+\/reset-password\?\S+/.exec(mail.textBody)![0]);
+      await page.goto(url.pathname + url.search);
+      await page.getByLabel("New password").fill("a fresh sturdy password");
+      await page.getByRole("button", { name: "Save the new password" }).click();
+      await page.waitForURL(/\/dashboard$/);
+      expect(await page.getByRole("heading", { name: "Hi, Forgetful Fay" }).isVisible()).toBe(true);
     });
   });
 

@@ -14,7 +14,7 @@ let hashed: Promise<string> | undefined;
 
 /** A user row; returns the acting-user shape services take. */
 export async function createUser(
-  opts: { role?: Role; name?: string; email?: string; suspended?: boolean } = {},
+  opts: { role?: Role; name?: string; email?: string; suspended?: boolean; unverified?: boolean } = {},
 ): Promise<Actor> {
   hashed ??= hashPassword(TEST_PASSWORD);
   return db.user.create({
@@ -24,6 +24,7 @@ export async function createUser(
       role: opts.role ?? "viewer",
       status: opts.suspended ? "suspended" : "active",
       passwordHash: await hashed,
+      emailVerifiedAt: opts.unverified ? null : new Date(),
     },
     select: { id: true, email: true, name: true, role: true, status: true },
   });

@@ -22,37 +22,62 @@ async function refusal(p: Promise<unknown>) {
 describe("sign-up", () => {
   it("creates a viewer with an argon2id hash and a lower-cased email", async () => {
     const email = uniqueEmail("Signup").toUpperCase();
-    const user = await registerUser({ name: "New Person", email, password: "long enough password" }, ip());
-    expect(user.role).toBe("viewer");
+    const { userId } = await registerUser(
+      { name: "New Person", email, password: "long enough password", acceptTerms: "on" },
+      ip(),
+    );
     const row = await db.user.findUniqueOrThrow({
-      where: { id: user.id },
-      select: { email: true, passwordHash: true },
+      where: { id: userId! },
+      select: { email: true, passwordHash: true, role: true },
     });
+    expect(row.role).toBe("viewer");
     expect(row.email).toBe(email.toLowerCase());
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
   });
 
-  it("answers a duplicate email with a field error that says what to do", async () => {
+  it("answers a taken email exactly as a new one, creates nothing, and mails the owner instead", async () => {
     const email = uniqueEmail("dup");
-    await registerUser({ name: "First", email, password: "long enough password" }, ip());
-    const err = await registerUser({ name: "Second", email, password: "long enough password" }, ip()).catch((e) => e);
-    expect(err).toBeInstanceOf(AppError);
-    expect(err.fieldErrors.email[0]).toMatch(/already exists.*Sign in/);
+    const first = await registerUser(
+      { name: "First", email, password: "long enough password", acceptTerms: "on" },
+      ip(),
+    );
+    const second = await registerUser(
+      { name: "Second", email, password: "another long password", acceptTerms: "on" },
+      ip(),
+    );
+    expect(second.message).toBe(first.message);
+    expect(second.userId).toBeNull();
+    expect(await db.user.count({ where: { email } })).toBe(1);
+    const mails = await db.emailMessage.findMany({
+      where: { toAddress: email },
+      orderBy: { createdAt: "asc" },
+      select: { subject: true },
+    });
+    expect(mails.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Welcome to .+: confirm your email$/),
+      expect.stringMatching(/^You already have an? .+ account$/),
+    ]);
   });
 });
 
 it("throttles sign-ups per IP (10 an hour)", async () => {
   const addr = ip();
   for (let i = 0; i < 10; i++)
-    await registerUser({ name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password" }, addr);
+    await registerUser(
+      { name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password", acceptTerms: "on" },
+      addr,
+    );
   const err = await registerUser(
-    { name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password" },
+    { name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password", acceptTerms: "on" },
     addr,
   ).catch((e) => e);
   expect(err).toBeInstanceOf(AppError);
   expect(err.status).toBe(429);
   await expect(
-    registerUser({ name: "Other", email: uniqueEmail("other"), password: "long enough password" }, ip()),
+    registerUser(
+      { name: "Other", email: uniqueEmail("other"), password: "long enough password", acceptTerms: "on" },
+      ip(),
+    ),
   ).resolves.toBeTruthy();
 });
 

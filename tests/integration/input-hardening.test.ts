@@ -101,7 +101,7 @@ describe("control characters in text get a 422 naming the field, never a 500", (
         anonymous,
         "lib/auth/actions.ts",
         "signUpAction",
-        { name: `Ann${nul}`, email: uniqueEmail("nul"), password: "a long enough password" },
+        { name: `Ann${nul}`, email: uniqueEmail("nul"), password: "a long enough password", acceptTerms: "on" },
         "/signup",
         { "x-forwarded-for": ip() },
       ),
@@ -216,7 +216,7 @@ describe("control characters in text get a 422 naming the field, never a 500", (
 
 describe("passwords", () => {
   const refusal = async (password: string, email = uniqueEmail("pw")) => {
-    const err = await registerUser({ name: "Pat", email, password }, ip()).catch((e) => e);
+    const err = await registerUser({ name: "Pat", email, password, acceptTerms: "on" }, ip()).catch((e) => e);
     expect(err, password).toBeInstanceOf(AppError);
     expect(err.status).toBe(422);
     return err.fieldErrors.password[0] as string;
@@ -238,7 +238,9 @@ describe("passwords", () => {
     const tagged = `robin${crypto.randomBytes(3).toString("hex")}+shop@test.booth`;
     expect(await refusal(`${tagged.split("+")[0]}!secret`, tagged)).toMatch(/from your email address/);
     // Anything else of 10+ characters is fine.
-    await expect(registerUser({ name: "Pat", email, password: "violet lantern harbour" }, ip())).resolves.toBeTruthy();
+    await expect(
+      registerUser({ name: "Pat", email, password: "violet lantern harbour", acceptTerms: "on" }, ip()),
+    ).resolves.toBeTruthy();
   });
 
   it("the sign-up form shows the reason next to the password", async () => {
@@ -246,7 +248,7 @@ describe("passwords", () => {
       new HttpClient(),
       "lib/auth/actions.ts",
       "signUpAction",
-      { name: "Form Person", email: uniqueEmail("form"), password: "password123" },
+      { name: "Form Person", email: uniqueEmail("form"), password: "password123", acceptTerms: "on" },
       "/signup",
       { "x-forwarded-for": ip() },
     );
@@ -285,7 +287,7 @@ describe("per-IP limits count an IPv6 address by its /64", () => {
         new HttpClient(),
         "lib/auth/actions.ts",
         "signUpAction",
-        { name: "Six", email: uniqueEmail("six"), password: "violet lantern harbour" },
+        { name: "Six", email: uniqueEmail("six"), password: "violet lantern harbour", acceptTerms: "on" },
         "/signup",
         { "x-forwarded-for": addr },
       );

@@ -98,6 +98,9 @@ describe("mail through SMTP (SMTP_URL set)", () => {
     expect(delivered).toHaveLength(1);
     expect(delivered[0]!.raw).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=PUBLISH/);
     expect(delivered[0]!.raw).toMatch(/Subject: Booked: alice/);
+    // Plain text and the same words in HTML, side by side.
+    expect(delivered[0]!.raw).toMatch(/Content-Type: multipart\/alternative/);
+    expect(delivered[0]!.raw).toMatch(/Content-Type: text\/html; charset=utf-8/);
 
     await deliverPendingEmails(25, mine); // nothing left to send
     expect(received.filter((r) => r.to.includes("alice@example.test"))).toHaveLength(1);

@@ -12,15 +12,19 @@ function errorsOf(schema: z.ZodType, value: unknown) {
 
 describe("sign-up input", () => {
   it("normalises the email and asks for a longer password", () => {
-    expect(signUpInput.parse({ name: " Ann ", email: " Ann@Example.COM ", password: "0123456789" })).toEqual({
+    expect(
+      signUpInput.parse({ name: " Ann ", email: " Ann@Example.COM ", password: "0123456789", acceptTerms: "on" }),
+    ).toEqual({
       name: "Ann",
       email: "ann@example.com",
       password: "0123456789",
+      acceptTerms: "on",
     });
     expect(errorsOf(signUpInput, { name: "", email: "nope", password: "short" })).toEqual({
       name: ["Enter your name"],
       email: ["Enter an email address like name@example.com"],
       password: ["Use at least 10 characters for your password"],
+      acceptTerms: ["Tick the box to agree to the terms and privacy policy"],
     });
   });
 });

@@ -6,6 +6,7 @@ import { RefreshWhile } from "@/components/bookings/refresh-while";
 import { RescheduleForm } from "@/components/bookings/reschedule-form";
 import { Badge, Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
+import { ReportForm } from "@/components/moderation/report-form";
 import { requirePageUser } from "@/lib/auth/session";
 import { cancellationPolicyText } from "@/lib/bookings/policy";
 import { getBookingPage } from "@/lib/bookings/queries";
@@ -221,6 +222,16 @@ export default async function BookingPage({ params, searchParams }: Props) {
         <Card title="Cancel">
           <CancelBookingForm bookingId={b.id} {...view.cancelForm} />
         </Card>
+      ) : null}
+
+      {role !== "admin" && b.status !== "pending_payment" && b.status !== "expired" ? (
+        <div data-testid="report-booking">
+          <ReportForm
+            context="booking"
+            bookingId={b.id}
+            subjectName={role === "creator" ? b.viewer.name : b.creator.displayName}
+          />
+        </div>
       ) : null}
 
       {role === "admin" ? (

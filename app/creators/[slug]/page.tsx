@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ReportForm } from "@/components/moderation/report-form";
+import { getCurrentUser } from "@/lib/auth/session";
 import { notFound } from "next/navigation";
 import { Avatar } from "@/components/creators/creator-card";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
@@ -21,7 +23,7 @@ export default async function CreatorProfilePage({ params }: Props) {
   const profile = await getPublicProfile((await params).slug);
   if (!profile) notFound();
   const week = summariseWeek(profile.availability);
-  const shows = await listUpcomingShows(profile.id);
+  const [shows, user] = await Promise.all([listUpcomingShows(profile.id), getCurrentUser()]);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-5">
@@ -121,6 +123,20 @@ export default async function CreatorProfilePage({ params }: Props) {
           <EmptyState title="No regular hours set">Check back later for open times.</EmptyState>
         )}
       </Card>
+      <div data-testid="report-creator">
+        {user ? (
+          user.id !== profile.userId ? (
+            <ReportForm context="profile" creatorSlug={profile.slug} subjectName={profile.displayName} />
+          ) : null
+        ) : (
+          <Link
+            href={`/signin?callbackUrl=${encodeURIComponent(`/creators/${profile.slug}`)}`}
+            className="text-sm text-slate-600 underline"
+          >
+            Sign in to report {profile.displayName}
+          </Link>
+        )}
+      </div>
     </div>
   );
 }

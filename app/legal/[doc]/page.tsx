@@ -1,23 +1,28 @@
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { isLegalDoc, legalDocument, legalTitles } from "@/lib/branding/legal";
 import { getBrand } from "@/lib/branding/queries";
 
-const docs = {
-  terms: { title: "Terms of service", key: "termsText" },
-  privacy: { title: "Privacy policy", key: "privacyText" },
-} as const;
+type Props = { params: Promise<{ doc: string }> };
 
-// The operator's legal text, from the brand settings; a document that was not configured does not exist.
-export default async function LegalPage({ params }: { params: Promise<{ doc: string }> }) {
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { doc } = await params;
-  const spec = docs[doc as keyof typeof docs];
+  return { title: isLegalDoc(doc) ? legalTitles[doc] : "Not found" };
+}
+
+// /legal/terms, /legal/privacy – the operator's legal text from the brand settings, or the default written from the brand.
+export default async function LegalPage({ params }: Props) {
+  const { doc } = await params;
+  if (!isLegalDoc(doc)) notFound();
   const brand = await getBrand();
-  const text = spec ? brand[spec.key] : null;
-  if (!spec || !text) notFound();
+  const legal = legalDocument(brand, doc);
   return (
-    <article className="prose max-w-none">
-      <h1 className="text-2xl font-bold">{spec.title}</h1>
-      <p className="mt-1 text-sm text-slate-500">{brand.legalName}</p>
-      <div className="mt-6 whitespace-pre-wrap text-slate-800">{text}</div>
+    <article className="max-w-none">
+      <h1 className="text-2xl font-bold">{legal.title}</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        {brand.legalName} · version <span data-testid="legal-version">{legal.version}</span>
+      </p>
+      <div className="mt-6 whitespace-pre-wrap text-slate-800">{legal.text}</div>
     </article>
   );
 }
