@@ -72,7 +72,6 @@ export async function tryBudget(name: BudgetName, key: string) {
  * when to try again, in words and as details.retryAfterSeconds.
  */
 export async function takeBudget(name: BudgetName, key: string) {
-  const b = budgets[name];
   try {
     await limiterFor(name).consume(key);
   } catch (err) {

@@ -90,6 +90,30 @@ export const roomEffectHandlers: EffectHandlers = {
   }),
 };
 
+/** What a suspended user reads when they are taken out of a room. */
+export const SUSPENDED_REMOVAL = "Your account was suspended, so you were removed from this room.";
+
+/**
+ * A suspended user who joins anyway (with a token issued before the suspension, still valid for a few
+ * minutes: LiveKit cannot revoke one) is removed as their join is reported. Called with the join webhook.
+ */
+export async function removeIfSuspendedInTx(
+  tx: Prisma.TransactionClient,
+  room: { id: string; roomName: string; traceId: string | null },
+  identity: string,
+  participantSid: string,
+) {
+  const user = await tx.user.findUnique({ where: { id: identity }, select: { status: true } });
+  if (user?.status !== "suspended") return false;
+  await enqueueEffect(
+    tx,
+    removeFromRoom,
+    { roomName: room.roomName, identity, reason: SUSPENDED_REMOVAL },
+    { key: `remove:${room.id}:${identity}:suspended-join:${participantSid}`, traceId: room.traceId },
+  );
+  return true;
+}
+
 /**
  * Removes a user from every live room they are in (a private session's or a show's), after the commit that
  * suspended them: one effect per room, each saying why. Rooms the server closed already are left alone.

@@ -4,11 +4,13 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
+import { nudgeEffects } from "@/lib/ops/outbox";
 import { recordEventOnce } from "@/lib/ops/processed-events";
 import { appendTrace } from "@/lib/trace/service";
 import type { TracePayloadInput } from "@/lib/trace/events";
 import { webhookReceiver } from "./livekit";
 import { lockParticipantConnections } from "./locks";
+import { removeIfSuspendedInTx } from "./room-effects";
 import { participantMetadata, type ParticipantMetadata } from "./schemas";
 import type { ResolvedRoom, Rooms } from "./room-kind";
 
@@ -95,6 +97,7 @@ export async function processLivekitWebhook(
   const received = Date.now();
   const stamped = json.createdAt ? Number(json.createdAt) * 1000 : received;
   const occurredAt = new Date(received >= stamped && received < stamped + 1000 ? received : stamped);
+  let removing = false;
   const fresh = await db.$transaction(async (tx) => {
     if (!(await recordEventOnce(tx, "livekit", eventId, type))) return false;
     const roomSession = await room.roomSession(tx);
@@ -106,6 +109,14 @@ export async function processLivekitWebhook(
       await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
     else await lockParticipantConnections(tx, roomSession.id, identity);
     const payload = await apply(tx, roomSession.id, room, json, type, occurredAt);
+    // A token issued before a suspension still connects (LiveKit cannot revoke it): take them out again.
+    if (type === "participant_joined" && identity && payload.trace.role)
+      removing = await removeIfSuspendedInTx(
+        tx,
+        { id: roomSession.id, roomName, traceId: payload.traceId ?? room.traceId },
+        identity,
+        json.participant?.sid ?? "",
+      );
     await appendTrace(
       {
         traceId: payload.traceId ?? room.traceId,
@@ -121,6 +132,7 @@ export async function processLivekitWebhook(
     );
     return true;
   });
+  if (removing) nudgeEffects();
   if (!fresh) {
     log.info({ eventId, type }, "duplicate livekit event ignored");
     return { eventId, type, result: "duplicate" };

@@ -3,7 +3,7 @@ import { appendAudit } from "@/lib/audit/service";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { nudgeEffects } from "@/lib/ops/outbox";
-import { removeEverywhereInTx } from "@/lib/sessions/room-effects";
+import { removeEverywhereInTx, SUSPENDED_REMOVAL } from "@/lib/sessions/room-effects";
 import { takeBudget } from "@/lib/rate-limit";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -87,8 +87,7 @@ export async function applyStatus(
     ...(reportId ? { details: { reportId } } : {}),
   });
   // A suspended user leaves every live room at once (private sessions and shows), told why.
-  if (suspending)
-    await removeEverywhereInTx(tx, userId, "Your account was suspended, so you were removed from this room.");
+  if (suspending) await removeEverywhereInTx(tx, userId, SUSPENDED_REMOVAL);
   logger.info({ actorId: actor.id, userId, status }, suspending ? "user suspended" : "user reinstated");
 }
 

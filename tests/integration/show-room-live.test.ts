@@ -186,6 +186,32 @@ describe("a show's room on livekit-server", () => {
     for (const path of [`/api/shows/${event.id}/token`, `/api/sessions/${s.booking.id}/token`])
       expect([401, 403]).toContain((await viewerHttp.json(path, "POST", { attempt: 1 })).status);
   }, 120_000);
+
+  it("a token issued before a suspension does not keep the user in: they are removed as their join is reported", async () => {
+    const { event, room, host, people, audience } = await liveShow(1);
+    const viewer = people[0]!;
+    const admin = await createUser({ role: "admin" });
+    const adminHttp = await signedIn(admin.email);
+    await join(host, event.id);
+    // The token is issued while the account is in good standing, and used only after the suspension.
+    const t = await token(audience[0]!, `/api/shows/${event.id}/token`);
+    const res = await adminHttp.json(`/api/admin/users/${viewer.id}`, "PATCH", {
+      status: "suspended",
+      reason: "Chargeback fraud",
+    });
+    expect(res.status).toBe(200);
+    const late = await RoomParticipant.join(t.url, t.token);
+    joined.push(late);
+    expect((await late.disconnected()).reason).toBe(REMOVED_BY_SERVER);
+    await until("the suspended viewer gone from livekit-server's list", async () => {
+      const ids = await identitiesIn(room);
+      return ids.length === 1 && !ids.includes(viewer.id);
+    });
+    const removal = await db.outboxEffect.findFirstOrThrow({
+      where: { type: "rooms.remove", dedupeKey: { contains: `${viewer.id}:suspended-join:` } },
+    });
+    expect(removal.status).toBe("done");
+  }, 120_000);
 });
 
 /** A live show whose ticket holder is `viewer`, and its creator signed in. */
