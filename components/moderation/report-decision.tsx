@@ -17,7 +17,7 @@ export function ReportDecision({
   if (state.ok) return <FormMessage state={state} />;
   const actionError = state.fieldErrors?.action?.[0];
   return (
-    <form action={action} aria-label="Handle this report" className="space-y-2">
+    <form action={action} className="space-y-2">
       <FormMessage state={state} />
       <input type="hidden" name="reportId" value={reportId} />
       <label htmlFor={`action-${reportId}`} className="block text-sm font-medium text-slate-800">
