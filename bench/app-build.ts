@@ -38,3 +38,19 @@ export function snapshotApp(dest: string) {
       `const config: NextConfig = { ...base, typescript: { ...base.typescript, ignoreBuildErrors: true } };\nexport default config;\n`,
   );
 }
+
+/**
+ * A copy of the working tree (snapshotApp) in `dest`, built with `next build` under `env`; returns the copy's
+ * `next` binary, to start it. Throws with the build's last lines when it fails.
+ */
+export function buildAppCopy(dest: string, env: NodeJS.ProcessEnv) {
+  snapshotApp(dest);
+  const next = path.join(dest, "node_modules/.bin/next");
+  const build = spawnSync(next, ["build"], { cwd: dest, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  if (build.status !== 0) {
+    process.stdout.write(build.stdout.split("\n").slice(-60).join("\n"));
+    process.stderr.write(build.stderr.split("\n").slice(-60).join("\n"));
+    throw new Error("next build failed (the working tree is built as it is now)");
+  }
+  return next;
+}

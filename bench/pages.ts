@@ -9,11 +9,10 @@
  * the largest scripts, so a regression names its chunk. Its own stack: embedded PostgreSQL (migrated) and
  * the app built from a copy of the working tree (bench/app-build.ts); all removed at the end.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { snapshotApp } from "./app-build";
+import { buildAppCopy } from "./app-build";
 
 const GOALS = { landing: 100_000, room: 260_000 } as const;
 
@@ -79,14 +78,7 @@ async function main() {
 
     phase("copying the working tree and building the app (next build)");
     const appDir = path.join(tmp, "app");
-    snapshotApp(appDir);
-    const next = path.join(appDir, "node_modules/.bin/next");
-    const build = spawnSync(next, ["build"], { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-    if (build.status !== 0) {
-      process.stdout.write(build.stdout.split("\n").slice(-60).join("\n"));
-      process.stderr.write(build.stderr.split("\n").slice(-60).join("\n"));
-      throw new Error("next build failed");
-    }
+    const next = buildAppCopy(appDir, env);
     phase("starting the app (next start)");
     const app = startService("next", next, ["start", "--port", String(port), "--hostname", "127.0.0.1"], {
       cwd: appDir,

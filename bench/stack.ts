@@ -8,13 +8,11 @@
  * does not stop the bench.
  * Everything is stopped and removed by teardown(), which also runs on Ctrl-C and on exit.
  */
-import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { snapshotApp } from "./app-build";
-
-const root = path.resolve(import.meta.dirname, "..");
+import { buildAppCopy } from "./app-build";
 
 export function nearestRank(values: number[], p: number) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -150,14 +148,7 @@ export async function startBenchStack(name: string, appEnv: Record<string, strin
 
     phase("copying the working tree and building the app (next build)");
     const appDir = path.join(tmp, "app");
-    snapshotApp(appDir);
-    const next = path.join(appDir, "node_modules/.bin/next");
-    const build = spawnSync(next, ["build"], { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-    if (build.status !== 0) {
-      process.stdout.write(build.stdout.split("\n").slice(-60).join("\n"));
-      process.stderr.write(build.stderr.split("\n").slice(-60).join("\n"));
-      throw new Error("next build failed (the working tree is built as it is now)");
-    }
+    const next = buildAppCopy(appDir, env);
     phase("starting the app (next start)");
     // BENCH_APP_NODE_ARGS go to the app's node only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
     const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
