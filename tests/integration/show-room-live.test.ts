@@ -207,7 +207,7 @@ describe("a show's room on livekit-server", () => {
       const ids = await identitiesIn(room);
       return ids.length === 1 && !ids.includes(viewer.id);
     });
-    // The removal written with the join (the suspension's own, retried, may have got there first: both end done).
+    // The removal written with the join: its row is marked done just after livekit-server carries it out.
     const joinRemoval = { type: "rooms.remove", dedupeKey: { contains: `${viewer.id}:suspended-join:` } };
     expect(await db.outboxEffect.count({ where: joinRemoval })).toBe(1);
     await until("the join-time removal done", async () => {
