@@ -3,7 +3,7 @@ import { useActionState, useState } from "react";
 import { FormMessage, SubmitButton, TextArea } from "@/components/ui/form";
 import { initialActionState } from "@/lib/action-state";
 import { fileReportAction } from "@/lib/moderation/actions";
-import { reportReasons } from "@/lib/moderation/schemas";
+import { ReportReasonOptions } from "./report-reason-options";
 
 /** "Report …": folded until opened; the reason, optional details, then a thank-you. */
 export function ReportForm({
@@ -52,14 +52,7 @@ export function ReportForm({
           aria-invalid={reasonError ? true : undefined}
           className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
         >
-          <option value="" disabled>
-            Choose one
-          </option>
-          {Object.entries(reportReasons).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
+          <ReportReasonOptions />
         </select>
         {reasonError ? <p className="mt-1 text-sm text-red-700">{reasonError}</p> : null}
       </div>

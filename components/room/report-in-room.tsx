@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { reportReasons } from "@/lib/moderation/schemas";
+import { ReportReasonOptions } from "@/components/moderation/report-reason-options";
 import { callApi } from "./api";
 
 /** "Report": a small form under the call; sending it keeps the call running (POST /api/reports). */
@@ -44,14 +44,7 @@ export function ReportInRoom({ bookingId, otherName }: { bookingId: string; othe
           onChange={(e) => setReason(e.target.value)}
           className="mt-1 block w-full rounded-md border border-slate-600 bg-slate-900 px-2 py-1.5 text-sm"
         >
-          <option value="" disabled>
-            Choose one
-          </option>
-          {Object.entries(reportReasons).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
+          <ReportReasonOptions />
         </select>
       </label>
       <label className="block text-sm">
