@@ -112,6 +112,22 @@ const schema = z.object({
   /** Keep mail in the outbox (listed at /dev/outbox) in production mode (the test suite). */
   MAIL_OUTBOX: z.enum(["0", "1"]).default("0"),
 
+  /** Where uploaded and recorded files are kept: "local" (STORAGE_DIR) or "s3" (any S3-compatible store). */
+  STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
+  /** The folder for STORAGE_DRIVER=local; by default .data/storage in the working directory. */
+  STORAGE_DIR: z.string().min(1).optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  /** For stores other than AWS S3 (MinIO, Cloudflare R2, Ceph…), e.g. https://s3.example.com. */
+  S3_ENDPOINT: z.url("must be a URL like https://s3.example.com").optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Prepended to every object key (one bucket for several deployments), e.g. "booth-prod/". */
+  S3_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*\/$/, "must be lower-case letters, digits, . _ - and end with /")
+    .optional(),
+
   BRAND_NAME: z.string().min(1).default("Booth"),
   BRAND_LOGO_URL: z.string().optional(),
   BRAND_PRIMARY_COLOR: hexColor.default("#4f46e5"),
@@ -155,6 +171,10 @@ const checked = schema.superRefine((e, ctx) => {
       path: ["BOOTH_BENCH_ROUTES"],
       message: "is for benchmarks only: in production it needs BOOTH_TEST_CHECKOUT=1 (a test deployment)",
     });
+  }
+  if (e.STORAGE_DRIVER === "s3") {
+    for (const k of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const)
+      if (!e[k]) ctx.addIssue({ code: "custom", path: [k], message: "is required when STORAGE_DRIVER=s3" });
   }
   if (e.NODE_ENV === "production" && !e.SMTP_URL && e.MAIL_OUTBOX !== "1") {
     ctx.addIssue({

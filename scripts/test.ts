@@ -16,7 +16,7 @@ import { ensureBuild } from "./services/build";
 import { writeLivekitConfig } from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { freePort, httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
-import { ensureChromium, ensureGoTool, ensurePrismaClient, goMissingHelp, root } from "./services/tools";
+import { ensureChromium, ensureGoTool, ensurePrismaClient, type GoTool, goMissingHelp, root } from "./services/tools";
 import { classifyVitestArgs } from "./vitest-args";
 
 const t0 = Date.now();
@@ -38,7 +38,7 @@ async function teardown() {
 // Ctrl-C and SIGTERM run the same teardown (see scripts/dev.ts for why through async-exit-hook).
 exitHook((done) => void teardown().finally(done));
 
-function need(tool: "livekit-server" | "stripe-mock") {
+function need(tool: GoTool) {
   const bin = ensureGoTool(tool);
   if (!bin) throw new Error(goMissingHelp(tool));
   return bin;
@@ -101,6 +101,7 @@ async function main() {
   }
   const livekitBin = need("livekit-server");
   const stripeMockBin = need("stripe-mock");
+  const fakeS3Bin = need("gofakes3");
   const chromium = ensureChromium();
 
   phase("starting PostgreSQL");
@@ -118,6 +119,7 @@ async function main() {
     app: await freePort(),
     stripe: await freePort(),
     stripeTls: await freePort(),
+    s3: await freePort(),
   };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -152,6 +154,8 @@ async function main() {
     SESSION_SWEEP_MS: "0",
     METRICS_TOKEN: "test-metrics-token-0123456789abcdef",
     LIVEKIT_PROMETHEUS_URL: `http://127.0.0.1:${ports.prometheus}/metrics`,
+    // The app keeps uploads and recordings under this run's temporary folder.
+    STORAGE_DIR: path.join(tmp, "storage"),
   };
   for (const k of [
     "DATABASE_URL",
@@ -186,6 +190,13 @@ async function main() {
     { logFile: path.join(tmp, "stripe-mock.log") },
   );
   services.push(sm);
+  const s3 = startService(
+    "gofakes3",
+    fakeS3Bin,
+    ["-host", `127.0.0.1:${ports.s3}`, "-backend", "memory", "-initialbucket", "booth-test", "-quiet"],
+    { logFile: path.join(tmp, "gofakes3.log") },
+  );
+  services.push(s3);
 
   // The build gets fixed URLs instead of this run's random ports, so that nothing port-specific can be
   // baked into a build that the next run reuses (a page that did bake one fails on every run instead).
@@ -203,6 +214,7 @@ async function main() {
   services.push(app);
   await waitFor("livekit-server", () => portOpen(ports.http), 20000, lk);
   await waitFor("stripe-mock", () => portOpen(ports.stripe), 20000, sm);
+  await waitFor("gofakes3", () => portOpen(ports.s3), 20000, s3);
   await waitFor("next start", () => httpOk(`${env.APP_URL}/api/health`), 60000, app);
 
   phase("running the suites");
@@ -215,6 +227,7 @@ async function main() {
     BOOTH_BASE_URL: env.APP_URL,
     BOOTH_PG_URL_PREFIX: pg.url(""),
     STRIPE_MOCK_URL: `http://127.0.0.1:${ports.stripe}`,
+    FAKE_S3_URL: `http://127.0.0.1:${ports.s3}`,
     CHROMIUM_PATH: chromium,
   });
   if (result.status !== 0) {

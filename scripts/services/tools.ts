@@ -20,6 +20,8 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv) {
 export const goTools = {
   "livekit-server": { module: "github.com/livekit/livekit-server/cmd/server", version: "v1.13.5", built: "server" },
   "stripe-mock": { module: "github.com/stripe/stripe-mock", version: "v0.203.0", built: "stripe-mock" },
+  /** An S3-compatible server for the storage module's S3 test (test runs only). */
+  gofakes3: { module: "github.com/johannesboyne/gofakes3/cmd/gofakes3", version: "v1.2.0", built: "gofakes3" },
 } as const;
 
 export type GoTool = keyof typeof goTools;
@@ -49,6 +51,28 @@ export function ensureGoTool(tool: GoTool): string | null {
   if (spec.built !== tool) fs.renameSync(path.join(toolsBin, spec.built), bin);
   fs.writeFileSync(versionFile, `${spec.version}\n`);
   return bin;
+}
+
+/**
+ * Installs Debian packages with apt-get when we are root and any of `commands` is missing; returns the
+ * commands still missing afterwards (empty when all are there). Never fails: callers say what is off.
+ */
+export function ensureAptPackages(commands: string[], packages: string[], why: string): string[] {
+  const missing = () => commands.filter((c) => !which(c));
+  if (missing().length === 0) return [];
+  if (process.getuid?.() === 0 && which("apt-get")) {
+    console.log(`› installing ${packages.join(" ")} with apt-get for ${why} (first run only)…`);
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    const update = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+    if (update.status === 0)
+      spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], { stdio: "inherit", env });
+  }
+  return missing();
+}
+
+/** The path of a command on PATH, or null. */
+export function commandPath(cmd: string): string | null {
+  return which(cmd);
 }
 
 /** Debian's Chromium for the end-to-end tests; installed with apt when we are root. */
