@@ -203,13 +203,28 @@ export function PreJoin({
   /** Another camera or microphone chosen (the choice is offered only when this is given). */
   onSwitchDevice?: (kind: "video" | "audio", deviceId: string) => void;
   onJoin: () => void;
-  /** The pointer is over Join, or it has focus: a good moment to start loading what the call needs. */
+  /**
+   * A good moment to start loading what the call needs: the device check is done and the browser is idle,
+   * or the pointer is over Join, or it has focus (loading twice is loading once).
+   */
   onJoinIntent?: () => void;
   error: string | null;
   otherName: string;
 }) {
   const [browser, setBrowser] = useState<ReturnType<typeof detectBrowser>>("other");
   useEffect(() => setBrowser(detectBrowser(navigator.userAgent)), []);
+  // Once the device check is done the page has nothing else to load: the call's code comes next, when the
+  // browser is idle, so that pressing Join waits for the token and the connection only (bench:join).
+  const ready = preview.state === "ready";
+  useEffect(() => {
+    if (!ready || !onJoinIntent) return;
+    if (typeof requestIdleCallback === "function") {
+      const id = requestIdleCallback(onJoinIntent, { timeout: 2000 });
+      return () => cancelIdleCallback(id);
+    }
+    const t = setTimeout(onJoinIntent, 200);
+    return () => clearTimeout(t);
+  }, [ready, onJoinIntent]);
   const byKind = new Map<DeviceErrorKind, DeviceKind[]>();
   for (const p of preview.problems) byKind.set(p.error, [...(byKind.get(p.error) ?? []), p.device]);
   const asking = preview.state === "asking";

@@ -13,9 +13,16 @@ export type HeaderContext = {
   nodeEnv: "development" | "test" | "production";
 };
 
-/** The room pages (a private session's, a show's), the only pages that may use the camera and microphone (and the screen). */
+/**
+ * The room pages (a private session's, a show's; and npm run bench:join's reference room, which answers
+ * 404 outside benches), the only pages that may use the camera and microphone (and the screen).
+ */
 export function isRoomPage(pathname: string) {
-  return /^\/sessions\/[^/]+\/?$/.test(pathname) || /^\/shows\/[^/]+\/room\/?$/.test(pathname);
+  return (
+    /^\/sessions\/[^/]+\/?$/.test(pathname) ||
+    /^\/shows\/[^/]+\/room\/?$/.test(pathname) ||
+    /^\/dev\/reference-room\/?$/.test(pathname)
+  );
 }
 
 /** The LiveKit server's origin in its websocket and http forms: signalling, and the reason a join failed. */

@@ -59,6 +59,14 @@ describe("security headers on every page type and route", () => {
     }
   });
 
+  it("the bench routes do not exist outside benches (BOOTH_BENCH_ROUTES is off in the suite)", async () => {
+    const client = new HttpClient();
+    for (const path of ["/dev/reference-room?room=anything", "/api/dev/token-baseline?room=anything"]) {
+      const res = await client.fetch(path);
+      expect(res.status, path).toBe(404);
+    }
+  });
+
   it("a fresh nonce on every response", async () => {
     const client = new HttpClient();
     const a = expectSecurityHeaders(await client.fetch("/"), "/");

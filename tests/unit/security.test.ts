@@ -86,6 +86,8 @@ describe("security headers", () => {
     expect(isRoomPage("/sessions/abc/extra")).toBe(false);
     expect(isRoomPage("/shows/abc/room")).toBe(true);
     expect(isRoomPage("/shows/abc")).toBe(false);
+    expect(isRoomPage("/dev/reference-room")).toBe(true);
+    expect(isRoomPage("/dev/reference-room/x")).toBe(false);
     expect(securityHeaders({ ...ctx, pathname: "/sessions/abc" })["Permissions-Policy"]).toMatch(
       /^camera=\(self\), microphone=\(self\), display-capture=\(self\)/,
     );
