@@ -79,7 +79,15 @@ export async function readTextCapped(req: Request, maxBytes: number, tooLarge: s
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      // The client went away mid-body (a tab closed, a page left): its answer reaches nobody, and it is not
+      // a fault of ours to log as one.
+      throw new AppError("bad_request", "The request was cut off before its body arrived; send it again.");
+    }
+    const { done, value } = next;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {

@@ -39,6 +39,29 @@ describe("toErrorResponse", () => {
       ),
     ).toEqual({ a: 1 });
   });
+  it("answers a body cut off by the client (a closed tab) with 400, not a logged 500", async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"events":['));
+      },
+      pull(c) {
+        c.error(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+      },
+    });
+    const req = new Request("http://x", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json" },
+      duplex: "half",
+    } as RequestInit);
+    const spy = vi.spyOn(log, "error").mockImplementation(() => undefined as never);
+    const err = await readJson(req).catch((e) => e);
+    const res = toErrorResponse(err, log);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/cut off/);
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  });
   it("refuses a body that is not declared as JSON with 415 (a cross-site form post)", async () => {
     const err = await readJson(
       new Request("http://x", { method: "POST", body: '{"role":"admin"}', headers: { "content-type": "text/plain" } }),
