@@ -13,8 +13,10 @@ export async function generateMetadata(): Promise<Metadata> {
   return {
     title: { default: brand.name, template: `%s · ${brand.name}` },
     description: `${brand.name}: private video sessions and live rooms with creators.`,
-    // The operator's logo doubles as the tab icon; the neutral default otherwise.
-    icons: { icon: brand.logoUrl ?? "/favicon.svg" },
+    // The favicon made from the uploaded logo, else the logo URL, else the neutral default.
+    icons: { icon: brand.faviconUrl ?? brand.logoUrl ?? "/favicon.svg" },
+    // app/opengraph-image.tsx draws the social preview from the brand on each request.
+    openGraph: { siteName: brand.name, title: brand.name },
   };
 }
 
@@ -25,7 +27,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // proxy.ts's per-request CSP nonce: the CSP allows no style attributes, only nonce'd <style>.
   const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
-    <html lang="en">
+    <html lang="en" data-room-theme={brand.roomTheme}>
       <head>
         <style nonce={nonce}>{brandStyleSheet(brand)}</style>
       </head>

@@ -21,6 +21,15 @@ export function checkoutMetadata(
   };
 }
 
+/** The product name buyers see at checkout and on receipts: the brand, then the offering. */
+export function brandedProductName(req: Pick<CheckoutRequest, "brand" | "title">): string {
+  return `${req.brand.name} · ${req.title}`;
+}
+
+export function supportLine(email: string) {
+  return `Questions about this payment? Write to ${email}.`;
+}
+
 /** Stripe requires a Checkout Session to stay open at least 30 minutes (and at most 24 hours). */
 export const STRIPE_MIN_CHECKOUT_MS = 30 * 60_000 + 60_000;
 
@@ -45,12 +54,22 @@ export const stripeGateway: PaymentGateway = {
             price_data: {
               currency: req.currency.toLowerCase(),
               unit_amount: req.amountCents,
-              product_data: { name: req.title, description: req.description || undefined },
+              product_data: { name: brandedProductName(req), description: req.description || undefined },
             },
           },
         ],
         metadata,
-        payment_intent_data: { metadata, description: req.title },
+        payment_intent_data: {
+          metadata,
+          description: brandedProductName(req),
+          ...(req.brand.statementDescriptorSuffix
+            ? { statement_descriptor_suffix: req.brand.statementDescriptorSuffix }
+            : {}),
+        },
+        // Checkout has no support-address field; the brand's address is said beside the pay button.
+        ...(req.brand.supportEmail
+          ? { custom_text: { submit: { message: supportLine(req.brand.supportEmail) } } }
+          : {}),
         expires_at: Math.floor(expiresAt.getTime() / 1000),
         success_url: req.successUrl,
         cancel_url: req.cancelUrl,

@@ -67,6 +67,7 @@ describe("Stripe API through stripe-mock", () => {
         successUrl: "http://x/s",
         cancelUrl: "http://x/c",
         idempotencyKey: "k-invalid",
+        brand: { name: "Booth", statementDescriptorSuffix: null, supportEmail: null },
       }),
     ).rejects.toThrow(/validation/i);
   });
