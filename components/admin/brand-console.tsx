@@ -23,7 +23,8 @@ export type BrandFormValues = {
 };
 
 function ContrastLine({ color, onPick, testId }: { color: string; onPick: (c: string) => void; testId: string }) {
-  if (!isHexColor(color)) return <p className="mt-1 text-xs text-slate-600">Enter a colour like #4f46e5.</p>;
+  if (!isHexColor(color))
+    return <p className="mt-1 text-xs text-slate-600">Enter a colour as # and six hex digits (#rrggbb).</p>;
   const c = checkContrast(color);
   const better = c.passes ? null : nearestPassingShade(color);
   return (
@@ -141,7 +142,7 @@ export function BrandConsole({ initial, defaults }: { initial: BrandFormValues; 
         <input
           type="color"
           aria-label={`${label} picker`}
-          value={isHexColor(v[key]) ? v[key] : "#000000"}
+          value={isHexColor(v[key]) ? v[key] : initial[key]}
           onChange={set(key)}
           className="h-10 w-12 rounded border border-slate-300 bg-white"
           data-testid={`${key}-picker`}

@@ -7,7 +7,7 @@ import { isBrandAssetKey } from "./assets-keys";
  * same schema. An empty optional field means "use the default" (the BRAND_* variable) and is stored as null.
  */
 const optional = <T extends z.ZodType<string | null>>(inner: T) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? null : v), inner.nullable());
+  z.preprocess((v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? null : v), inner.nullable());
 
 const hex = z
   .string()

@@ -15,7 +15,7 @@ afterAll(() => {
 });
 
 const { db } = await import("@/lib/db");
-const { paymentGateway, stripeGateway } = await import("@/lib/payments/gateway");
+const { brandedProductName, paymentGateway, stripeGateway } = await import("@/lib/payments/gateway");
 const { RefundRejected } = await import("@/lib/payments/gateway-contract");
 const { processStripeWebhook: processWith } = await import("@/lib/payments/webhook");
 const { purchases } = await import("@/lib/runtime/purchases");
@@ -70,6 +70,39 @@ describe("Stripe API through stripe-mock", () => {
         brand: { name: "Booth", statementDescriptorSuffix: null, supportEmail: null },
       }),
     ).rejects.toThrow(/validation/i);
+  });
+
+  it("sends the brand to Checkout: Stripe accepts the statement descriptor suffix and support line, and checks them", async () => {
+    const req = {
+      paymentId: "p",
+      purchase: { kind: "booking" as const, id: "b" },
+      traceId: "t",
+      title: "Quick call",
+      description: "",
+      amountCents: 1500,
+      currency: "EUR",
+      customerEmail: "a@b.test",
+      expiresAt: new Date(Date.now() + 60 * 60_000),
+      successUrl: "http://x/s",
+      cancelUrl: "http://x/c",
+    };
+    const ok = await stripeGateway.createCheckout({
+      ...req,
+      idempotencyKey: `k-brand-${Date.now()}`,
+      brand: { name: "Agency Live", statementDescriptorSuffix: "AGENCY LIVE", supportEmail: "help@agency.test" },
+    });
+    expect(ok.id).toMatch(/^cs_/);
+    expect(brandedProductName({ brand: { name: "Agency Live" } as never, title: "Quick call" })).toBe(
+      "Agency Live · Quick call",
+    );
+    // The suffix really is sent: one longer than Stripe's 22 characters is refused by stripe-mock's schema.
+    await expect(
+      stripeGateway.createCheckout({
+        ...req,
+        idempotencyKey: `k-brand-long-${Date.now()}`,
+        brand: { name: "Agency Live", statementDescriptorSuffix: "X".repeat(40), supportEmail: null },
+      }),
+    ).rejects.toThrow(/statement_descriptor_suffix|validation|invalid/i);
   });
 
   it("refunds through Stripe when a creator cancels a paid booking", async () => {
