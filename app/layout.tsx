@@ -4,6 +4,7 @@ import { SiteFooter } from "@/components/site/footer";
 import { SiteHeader } from "@/components/site/header";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getBrand } from "@/lib/branding/queries";
+import { env } from "@/lib/env";
 import { brandStyleSheet } from "@/lib/branding/theme";
 import { outboxEnabled } from "@/lib/mail/service";
 import "./globals.css";
@@ -11,6 +12,7 @@ import "./globals.css";
 export async function generateMetadata(): Promise<Metadata> {
   const brand = await getBrand();
   return {
+    metadataBase: new URL(env.APP_URL),
     title: { default: brand.name, template: `%s · ${brand.name}` },
     description: `${brand.name}: private video sessions and live rooms with creators.`,
     // The favicon made from the uploaded logo, else the logo URL, else the neutral default.

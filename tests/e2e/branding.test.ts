@@ -28,7 +28,7 @@ describe("rebranding with the console in Chromium", () => {
   it(
     "an admin uploads a logo, picks colours, sees the preview follow, saves; the landing, a booking email and the room show the new brand",
     {
-      timeout: 170_000,
+      timeout: 200_000,
     },
     () =>
       withBrandLock("change", async () => {
