@@ -3,6 +3,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { deliverPendingEmails } from "@/lib/mail/service";
+import { axeFindings, describeFindings } from "../helpers/axe";
 import { currentBrandVersion, restoreBrand, withBrandLock } from "../helpers/brand";
 import { bookableOffering, deliver, hold, sessionFor, signedEvent } from "../helpers/bookings";
 import { launchBrowser, newContext, signInThroughForm } from "../helpers/browser";
@@ -43,6 +44,8 @@ describe("rebranding with the console in Chromium", () => {
             await signInThroughForm(page, admin.email, TEST_PASSWORD, /\/admin/);
             await page.goto("/admin/brand");
             await page.getByRole("heading", { name: "Brand" }).waitFor();
+            const findings = await axeFindings(page, "brand console");
+            expect(findings, describeFindings(findings)).toEqual([]);
           });
 
           const started = Date.now();
@@ -159,6 +162,9 @@ describe("rebranding with the console in Chromium", () => {
             const join = room.getByRole("button").filter({ hasText: /Join/ }).first();
             await join.waitFor();
             expect(await join.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(rgb(primary));
+            // The light room reads as well as the dark one.
+            const findings = await axeFindings(viewerPage, "room pre-join, light theme");
+            expect(findings, describeFindings(findings)).toEqual([]);
           });
         } finally {
           await restoreBrand(admin, before);
