@@ -166,6 +166,18 @@ describe("rebranding with the console in Chromium", () => {
             const findings = await axeFindings(viewerPage, "room pre-join, light theme");
             expect(findings, describeFindings(findings)).toEqual([]);
           });
+
+          await step("one click restores the brand from before, everywhere at once", 25_000, async () => {
+            const target = before ?? 1;
+            await page.goto("/admin/brand");
+            await page.getByRole("button", { name: `Restore version ${target}` }).click();
+            await expect.poll(() => page.getByRole("status").first().textContent()).toMatch(/Restored/);
+            const visitor = await (await newContext(browser)).newPage();
+            await visitor.goto("/");
+            expect(await visitor.title()).not.toBe(name);
+            expect(await visitor.getByTestId("site-nav").textContent()).not.toContain(name);
+            expect(await visitor.locator("html").getAttribute("data-room-theme")).not.toBe("light");
+          });
         } finally {
           await restoreBrand(admin, before);
         }
