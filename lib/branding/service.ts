@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { BrandSettings, Prisma } from "@/lib/generated/prisma/client";
+import { storage } from "@/lib/storage";
 import { contrastErrors } from "./contrast";
 import {
   type BrandChange,
@@ -112,8 +113,19 @@ async function audit(tx: Tx, actor: Actor, restoredFrom: number | null, number: 
 export async function saveBrand(actor: Actor, raw: unknown): Promise<BrandSaveResult> {
   assertRole(actor, ["admin"]);
   const input = brandSettingsInput.parse(raw);
-  // A logo and its favicon come and go together (both from one upload).
+  // A logo and its favicon come and go together (both from one upload), and must have been stored.
   if (!input.logoKey) input.faviconKey = null;
+  else {
+    const store = storage();
+    const [logo, icon] = await Promise.all([
+      store.stat(input.logoKey),
+      input.faviconKey ? store.stat(input.faviconKey) : null,
+    ]);
+    if (!logo || !icon)
+      throw new AppError("invalid", "Upload the logo again: the stored image was not found.", {
+        logoKey: ["Upload the logo again: the stored image was not found."],
+      });
+  }
   const next = {} as StoredBrandSettings;
   for (const f of brandSettingFields) next[f] = input[f] ?? null;
   return applySettings(actor, next, null);

@@ -124,7 +124,7 @@ describe("the brand console's saves", () => {
       expect(page).toContain('data-room-theme="light"');
     }));
 
-  it("refuses a colour that body text cannot be read on (below WCAG AA), naming the nearest passing shade", () =>
+  it("refuses a colour that body text cannot be read on (below WCAG AA), naming the nearest passing shade, and a logo never stored", () =>
     rebranding(async (admin) => {
       const versions = await db.brandVersion.count();
       const err = await saveBrand(admin, await formFor({ primaryColor: "#777777", accentColor: "#ff0000" })).catch(
@@ -135,6 +135,13 @@ describe("the brand console's saves", () => {
       const fields = (err as AppError).fieldErrors!;
       expect(fields.primaryColor?.[0]).toMatch(/below the 4\.5:1 .* nearest shade that passes is #[0-9a-f]{6}/);
       expect(fields.accentColor?.[0]).toMatch(/nearest shade that passes/);
+      expect(await db.brandVersion.count()).toBe(versions);
+      // A logo name of the right shape that was never uploaded is refused too.
+      const missing = await saveBrand(
+        admin,
+        await formFor({ logoKey: `brand/logo-${"c".repeat(32)}.png`, faviconKey: `brand/icon-${"c".repeat(32)}.png` }),
+      ).catch((e: unknown) => e);
+      expect((missing as AppError).fieldErrors?.logoKey?.[0]).toMatch(/Upload the logo again/);
       expect(await db.brandVersion.count()).toBe(versions);
     }));
 
