@@ -8,6 +8,7 @@ import { currentBrandVersion, restoreBrand, withBrandLock } from "../helpers/bra
 import { bookableOffering, deliver, hold, sessionFor, signedEvent } from "../helpers/bookings";
 import { launchBrowser, newContext, signInThroughForm } from "../helpers/browser";
 import { TEST_PASSWORD, createUser } from "../helpers/factories";
+import { HttpClient } from "../helpers/http";
 import { paidSession } from "../helpers/sessions";
 import { step } from "../helpers/steps";
 
@@ -120,23 +121,34 @@ describe("rebranding with the console in Chromium", () => {
             expect(og.headers()["content-type"]).toBe("image/png");
           });
 
-          await step("a booking email in the outbox carries the new name, logo and footer", 30_000, async () => {
-            const { offering, slots } = await bookableOffering();
-            const { payment } = await hold(offering.id, slots[0]!);
-            expect((await deliver(signedEvent("checkout.session.completed", sessionFor(payment)))).status).toBe(200);
-            await deliverPendingEmails(25, { traceIds: [payment.traceId] });
-            const booked = await db.emailMessage.findFirstOrThrow({
-              where: { traceId: payment.traceId, subject: { startsWith: "Booked:" }, status: "sent" },
-            });
-            const raw = booked.raw!.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-            expect(raw).toContain(name);
-            expect(raw).toMatch(/<img src="https?:\/\/[^"]+\/brand-assets\/logo-[0-9a-f]{32}\.png" alt="[^"]*"/);
-            expect(raw).toContain("Northwind Media Ltd, 1 Harbour Road");
-            expect(raw).toContain("help@northwind.test");
-            // The development outbox shows the same message.
-            await page.goto(`/dev/outbox/${booked.id}`);
-            expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Booked:/);
-          });
+          await step(
+            "the test checkout and a booking email in the outbox carry the new name, logo and footer",
+            30_000,
+            async () => {
+              const { offering, slots } = await bookableOffering();
+              const { payment, viewer } = await hold(offering.id, slots[0]!);
+              // The test checkout names the brand and its support address.
+              const buyer = new HttpClient();
+              await buyer.signIn(viewer.email, TEST_PASSWORD, "192.0.2.77");
+              const checkout = await (await buyer.fetch(`/checkout/test/${payment.stripeCheckoutSessionId}`)).text();
+              expect(checkout.replace(/<!-- -->/g, "")).toContain(
+                `Paying ${name} · questions about this payment: help@northwind.test`,
+              );
+              expect((await deliver(signedEvent("checkout.session.completed", sessionFor(payment)))).status).toBe(200);
+              await deliverPendingEmails(25, { traceIds: [payment.traceId] });
+              const booked = await db.emailMessage.findFirstOrThrow({
+                where: { traceId: payment.traceId, subject: { startsWith: "Booked:" }, status: "sent" },
+              });
+              const raw = booked.raw!.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+              expect(raw).toContain(name);
+              expect(raw).toMatch(/<img src="https?:\/\/[^"]+\/brand-assets\/logo-[0-9a-f]{32}\.png" alt="[^"]*"/);
+              expect(raw).toContain("Northwind Media Ltd, 1 Harbour Road");
+              expect(raw).toContain("help@northwind.test");
+              // The development outbox shows the same message.
+              await page.goto(`/dev/outbox/${booked.id}`);
+              expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Booked:/);
+            },
+          );
 
           await step("the room shows the new brand: its colours and the light room theme", 30_000, async () => {
             const session = await paidSession({ startsInMinutes: 1 });
