@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import type { BrandChange } from "./schemas";
-import { DEFAULT_BRAND_SETTINGS_ID, storedSettingsOf } from "./service";
+import { DEFAULT_BRAND_SETTINGS_ID, storedSettingsOf } from "./stored";
 import { brandFromEnv, mergeBrand, type Brand } from "./theme";
 
 /**

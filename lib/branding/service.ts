@@ -4,7 +4,7 @@ import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import type { BrandSettings, Prisma } from "@/lib/generated/prisma/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { storage } from "@/lib/storage";
 import { contrastErrors } from "./contrast";
 import {
@@ -15,28 +15,8 @@ import {
   restoreVersionInput,
   type StoredBrandSettings,
 } from "./schemas";
+import { DEFAULT_BRAND_SETTINGS_ID, storedSettingsFromJson, storedSettingsOf } from "./stored";
 import { brandFromEnv, mergeBrand } from "./theme";
-
-/** The one brand settings row until brands are chosen by host (then each brand has its own row). */
-export const DEFAULT_BRAND_SETTINGS_ID = "default";
-
-type Tx = Prisma.TransactionClient;
-
-export function storedSettingsOf(row: Partial<BrandSettings> | null): StoredBrandSettings {
-  const out = {} as StoredBrandSettings;
-  for (const f of brandSettingFields) {
-    const v = row?.[f];
-    out[f] = typeof v === "string" && v !== "" ? v : null;
-  }
-  return out;
-}
-
-export function storedSettingsFromJson(json: Prisma.JsonValue): StoredBrandSettings {
-  const obj = json && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
-  const out = {} as StoredBrandSettings;
-  for (const f of brandSettingFields) out[f] = typeof obj[f] === "string" && obj[f] !== "" ? (obj[f] as string) : null;
-  return out;
-}
 
 export type BrandSaveResult =
   | { changed: false }
@@ -94,7 +74,13 @@ async function applySettings(
   });
 }
 
-async function audit(tx: Tx, actor: Actor, restoredFrom: number | null, number: number, changes: BrandChange[]) {
+async function audit(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  restoredFrom: number | null,
+  number: number,
+  changes: BrandChange[],
+) {
   await appendAudit(tx, {
     actor,
     action: restoredFrom === null ? "brand.updated" : "brand.restored",

@@ -1,7 +1,8 @@
 import pg from "pg";
 import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { restoreBrandVersion, DEFAULT_BRAND_SETTINGS_ID } from "@/lib/branding/service";
+import { restoreBrandVersion } from "@/lib/branding/service";
+import { DEFAULT_BRAND_SETTINGS_ID } from "@/lib/branding/stored";
 
 /**
  * The brand is global: every page, email and checkout reads it. Test files run at the same time, so a
