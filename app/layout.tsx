@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
+import { BrandProvider } from "@/components/site/brand-context";
 import { SiteFooter } from "@/components/site/footer";
 import { SiteHeader } from "@/components/site/header";
 import { getCurrentUser } from "@/lib/auth/session";
@@ -42,7 +43,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         </a>
         <SiteHeader brand={brand} user={await getCurrentUser()} />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
-          {children}
+          {/* For the client-only error page (app/error.tsx), which cannot read the brand itself. */}
+          <BrandProvider brand={{ name: brand.name, supportEmail: brand.supportEmail }}>{children}</BrandProvider>
         </main>
         <SiteFooter brand={brand} outbox={outboxEnabled()} />
       </body>

@@ -1,6 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import ErrorPage from "@/app/error";
+import { BrandProvider } from "@/components/site/brand-context";
 import { brandAssetKey, brandAssetKeyForFile, brandAssetUrl } from "@/lib/branding/assets-keys";
 import { checkContrast, contrastErrors, formatRatio, nearestPassingShade } from "@/lib/branding/contrast";
 import { brandSettingsInput, diffBrandSettings } from "@/lib/branding/schemas";
@@ -124,6 +128,19 @@ describe("emails carry the brand", () => {
     );
     // Without a logo, the name (escaped) heads the message.
     expect(textToHtml("x", "y", { ...brand, logoUrl: null })).toContain('font-weight:700">Agency &lt;Live&gt;</div>');
+  });
+});
+
+describe("the error page (client-only) names the brand", () => {
+  const render = (brand: { name: string; supportEmail: string | null }) =>
+    renderToStaticMarkup(
+      createElement(BrandProvider, { brand }, createElement(ErrorPage, { error: new Error("x"), reset: () => {} })),
+    );
+  it("with its support address when there is one, its name otherwise", () => {
+    expect(render({ name: "Northwind Live", supportEmail: "help@northwind.test" })).toContain(
+      '<a class="underline" href="mailto:help@northwind.test">Northwind Live support at help@northwind.test</a>',
+    );
+    expect(render({ name: "Northwind Live", supportEmail: null })).toContain("contact Northwind Live support.");
   });
 });
 
