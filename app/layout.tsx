@@ -1,9 +1,11 @@
 import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
+import { BrandProvider } from "@/components/site/brand-context";
 import { SiteFooter } from "@/components/site/footer";
 import { SiteHeader } from "@/components/site/header";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getBrand } from "@/lib/branding/queries";
+import { env } from "@/lib/env";
 import { brandStyleSheet } from "@/lib/branding/theme";
 import { outboxEnabled } from "@/lib/mail/service";
 import "./globals.css";
@@ -11,10 +13,13 @@ import "./globals.css";
 export async function generateMetadata(): Promise<Metadata> {
   const brand = await getBrand();
   return {
+    metadataBase: new URL(env.APP_URL),
     title: { default: brand.name, template: `%s · ${brand.name}` },
     description: `${brand.name}: private video sessions and live rooms with creators.`,
-    // The operator's logo doubles as the tab icon; the neutral default otherwise.
-    icons: { icon: brand.logoUrl ?? "/favicon.svg" },
+    // The favicon made from the uploaded logo, else the logo URL, else the neutral default.
+    icons: { icon: brand.faviconUrl ?? brand.logoUrl ?? "/favicon.svg" },
+    // app/opengraph-image.tsx draws the social preview from the brand on each request.
+    openGraph: { siteName: brand.name, title: brand.name },
   };
 }
 
@@ -25,7 +30,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // proxy.ts's per-request CSP nonce: the CSP allows no style attributes, only nonce'd <style>.
   const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
-    <html lang="en">
+    <html lang="en" data-room-theme={brand.roomTheme}>
       <head>
         <style nonce={nonce}>{brandStyleSheet(brand)}</style>
       </head>
@@ -38,7 +43,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         </a>
         <SiteHeader brand={brand} user={await getCurrentUser()} />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
-          {children}
+          {/* For the client-only error page (app/error.tsx), which cannot read the brand itself. */}
+          <BrandProvider brand={{ name: brand.name, supportEmail: brand.supportEmail }}>{children}</BrandProvider>
         </main>
         <SiteFooter brand={brand} outbox={outboxEnabled()} />
       </body>

@@ -137,6 +137,12 @@ const schema = z.object({
   BRAND_SUPPORT_EMAIL: z.email("must be an email address").optional(),
   BRAND_TERMS_TEXT: z.string().optional(),
   BRAND_PRIVACY_TEXT: z.string().optional(),
+  /** The live rooms' colours: "dark" (the default) or "light". */
+  BRAND_ROOM_THEME: z.enum(["dark", "light"]).default("dark"),
+  /** A line under every email (the operator's address, an unsubscribe note…). */
+  BRAND_EMAIL_FOOTER: z.string().optional(),
+  /** Appended to the card statement descriptor by Stripe (letters, digits, spaces; 22 characters at most). */
+  BRAND_STATEMENT_DESCRIPTOR_SUFFIX: z.string().max(22).optional(),
 });
 
 const checked = schema.superRefine((e, ctx) => {

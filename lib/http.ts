@@ -73,8 +73,17 @@ export function readText(req: Request, tooLarge?: string): Promise<string> {
  * declared a Content-Length (a chunked body has none).
  */
 export async function readTextCapped(req: Request, maxBytes: number, tooLarge: string): Promise<string> {
+  return (await readBytesCapped(req, maxBytes, tooLarge)).toString("utf8");
+}
+
+/** The raw body as bytes, through the route's cap (an uploaded image). */
+export function readBytes(req: Request, tooLarge?: string): Promise<Buffer> {
+  return readBytesCapped(req, capOf(req), tooLarge ?? tooLargeMessage(capOf(req)));
+}
+
+async function readBytesCapped(req: Request, maxBytes: number, tooLarge: string): Promise<Buffer> {
   if (Number(req.headers.get("content-length") ?? 0) > maxBytes) throw new AppError("payload_too_large", tooLarge);
-  if (!req.body) return "";
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -96,7 +105,7 @@ export async function readTextCapped(req: Request, maxBytes: number, tooLarge: s
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /**

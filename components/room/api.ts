@@ -1,9 +1,9 @@
 "use client";
 
-/** The answer of one of Booth's JSON endpoints as the room uses it: the data, or the server's own words. */
+/** The answer of one of the app's JSON endpoints as the room uses it: the data, or the server's own words. */
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; reason?: string };
 
-/** Calls one of Booth's JSON endpoints (POST when there is a body); never throws (a network failure is an answer too). */
+/** Calls one of the app's JSON endpoints (POST when there is a body); never throws (a network failure is an answer too). */
 export async function callApi<T = unknown>(
   url: string,
   { body, method }: { body?: unknown; method?: "GET" | "POST" | "DELETE" } = {},

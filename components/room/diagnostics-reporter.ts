@@ -80,7 +80,7 @@ export class DiagnosticsReporter {
   };
 
   /**
-   * `now` is the clock events and batches are stamped with (epoch ms): the room passes Booth's clock as
+   * `now` is the clock events and batches are stamped with (epoch ms): the room passes the app's clock as
    * this page knows it (the server-clock offset), so `at` and `sentAt` are already server times and the
    * server has nothing to shift. Date.now by default.
    */

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 /**
- * Booth's clock as this browser can know it: an offset (server − browser, in ms) from the server's
+ * The app's clock as this browser can know it: an offset (server − browser, in ms) from the server's
  * time at the page's render and from each token's `serverTime`. Countdowns and "is the room still
  * open" use `Date.now() + offset`, so a browser whose clock is wrong still counts to the server's end.
  */

@@ -3,7 +3,7 @@ import { SERVER_TOPIC, type ServerMessage } from "@/lib/sessions/schemas";
 
 const isoTime = z.iso.datetime({ offset: true });
 
-/** The messages Booth's server sends into a room; anything else on the topic is ignored. */
+/** The messages the app's server sends into a room; anything else on the topic is ignored. */
 const serverMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("closing_soon"), endsAt: isoTime, closesAt: isoTime }),
   z.object({ type: z.literal("closed") }),
@@ -30,7 +30,7 @@ const serverMessage = z.discriminatedUnion("type", [
 ]) satisfies z.ZodType<ServerMessage>;
 
 /**
- * A data message from Booth's server, or null. The server sends through LiveKit's API, so its packets
+ * A data message from the app's server, or null. The server sends through LiveKit's API, so its packets
  * carry no participant: anything a participant sent (the SFU stamps the sender's identity on it) is
  * not the server's word, whatever it says, and neither is a payload of another shape.
  */

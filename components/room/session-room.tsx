@@ -64,7 +64,10 @@ export function SessionRoom({
   const { preview, acquire } = devices;
 
   return (
-    <section className="rounded-2xl bg-slate-950 p-4 text-slate-100 shadow-lg sm:p-6" aria-label="Session room">
+    <section
+      className="room-surface rounded-2xl bg-slate-950 p-4 text-slate-100 shadow-lg sm:p-6"
+      aria-label="Session room"
+    >
       {phase.kind === "prejoin" ? (
         <>
           <p className="sr-only" role="status" data-testid="room-status">

@@ -74,16 +74,16 @@ export type RoomJoinOptions = {
   noun: RoomNoun;
   /** Open camera and microphone before joining and publish them on join (false: a show's audience). */
   publishOnJoin: boolean;
-  /** Booth's server messages other than closing_soon and closed (tips, chat, stage, removal). */
+  /** The app's server messages other than closing_soon and closed (tips, chat, stage, removal). */
   onServerMessage?: (msg: ServerMessage, room: Room) => void;
   /** The signed-in user's id: a `removed` message about them ends the call with its reason. */
   selfId?: string;
 };
 
 /**
- * Joining a LiveKit room the way Booth does, for a private session and a show alike: the device check, the
+ * Joining a LiveKit room the way the app does, for a private session and a show alike: the device check, the
  * connect policy (direct, then one relay retry), bounded retries while the video service is unreachable,
- * the server's messages, first media and the end, each reported to the diagnostics endpoint on Booth's clock.
+ * the server's messages, first media and the end, each reported to the diagnostics endpoint on the app's clock.
  */
 export function useRoomJoin(o: RoomJoinOptions) {
   const { tokenUrl, diagnosticsUrl, closesAt, noun, publishOnJoin, selfId } = o;

@@ -8,7 +8,7 @@ type Pending = { userId: string; name: string; action: "remove" | "ban" };
 
 /**
  * The host's list of who is in the room, with moderation: mute a track, remove (they are told why), ban from
- * all of this creator's shows and bookings. Each goes through Booth's server, which records and traces it.
+ * all of this creator's shows and bookings. Each goes through the app's server, which records and traces it.
  */
 export function ParticipantsPanel({ eventId, creatorUserId }: { eventId: string; creatorUserId: string }) {
   const people = useParticipants()
@@ -28,7 +28,7 @@ export function ParticipantsPanel({ eventId, creatorUserId }: { eventId: string;
 
 export type RoomPerson = { identity: string; name: string; mic: boolean; camera: boolean };
 
-/** The moderation list itself, for the host's room and the admin's show page (people as LiveKit or Booth knows them). */
+/** The moderation list itself, for the host's room and the admin's show page (people as LiveKit or the app knows them). */
 export function ModerationList({ eventId, people }: { eventId: string; people: RoomPerson[] }) {
   const [pending, setPending] = useState<Pending | null>(null);
   const [reason, setReason] = useState("");

@@ -42,7 +42,7 @@ export type ShowRoomProps = {
 /**
  * A show's room. The creator checks their devices and goes live (camera, microphone, screen share); ticket
  * holders join as audience (their token publishes nothing) and see the creator, the viewer count and the
- * time left; the chat, the stage and tips go through Booth's server and reach the room as its messages.
+ * time left; the chat, the stage and tips go through the app's server and reach the room as its messages.
  */
 export function ShowRoom(p: ShowRoomProps) {
   const [tips, setTips] = useState<TipNotice[]>([]);
@@ -78,7 +78,10 @@ export function ShowRoom(p: ShowRoomProps) {
   }, [inCall, loadChat, refreshStage]);
 
   return (
-    <section className="rounded-2xl bg-slate-950 p-4 text-slate-100 shadow-lg sm:p-6" aria-label="Show room">
+    <section
+      className="room-surface rounded-2xl bg-slate-950 p-4 text-slate-100 shadow-lg sm:p-6"
+      aria-label="Show room"
+    >
       {phase.kind === "prejoin" ? (
         p.role === "creator" ? (
           <>

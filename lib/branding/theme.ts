@@ -1,14 +1,24 @@
+import { brandAssetUrl } from "./assets-keys";
+
 /** White-label brand: defaults from the environment, overridden by the brand_settings row. No I/O here. */
+export type RoomTheme = "dark" | "light";
+
 export type Brand = {
   name: string;
+  /** The uploaded logo (served by /brand-assets/…), or BRAND_LOGO_URL. */
   logoUrl: string | null;
+  /** The favicon derived from the uploaded logo; null: the logo URL or the neutral default. */
+  faviconUrl: string | null;
   primaryColor: string;
   accentColor: string;
+  roomTheme: RoomTheme;
   domain: string | null;
   legalName: string;
   supportEmail: string | null;
   termsText: string | null;
   privacyText: string | null;
+  emailFooter: string | null;
+  statementDescriptorSuffix: string | null;
 };
 
 type BrandEnv = {
@@ -21,30 +31,48 @@ type BrandEnv = {
   BRAND_SUPPORT_EMAIL?: string;
   BRAND_TERMS_TEXT?: string;
   BRAND_PRIVACY_TEXT?: string;
+  BRAND_ROOM_THEME?: RoomTheme;
+  BRAND_EMAIL_FOOTER?: string;
+  BRAND_STATEMENT_DESCRIPTOR_SUFFIX?: string;
 };
 
 export function brandFromEnv(e: BrandEnv): Brand {
   return {
     name: e.BRAND_NAME,
-    logoUrl: e.BRAND_LOGO_URL ?? null,
+    logoUrl: e.BRAND_LOGO_URL || null,
+    faviconUrl: null,
     primaryColor: e.BRAND_PRIMARY_COLOR,
     accentColor: e.BRAND_ACCENT_COLOR,
+    roomTheme: e.BRAND_ROOM_THEME ?? "dark",
     domain: e.BRAND_DOMAIN ?? null,
     legalName: e.BRAND_LEGAL_NAME ?? e.BRAND_NAME,
     supportEmail: e.BRAND_SUPPORT_EMAIL ?? null,
     termsText: e.BRAND_TERMS_TEXT ?? null,
     privacyText: e.BRAND_PRIVACY_TEXT ?? null,
+    emailFooter: e.BRAND_EMAIL_FOOTER || null,
+    statementDescriptorSuffix: e.BRAND_STATEMENT_DESCRIPTOR_SUFFIX || null,
   };
 }
 
-/** Non-empty values of the stored row win over the defaults. */
-export function mergeBrand(defaults: Brand, row: Partial<Record<keyof Brand, string | null>> | null): Brand {
+/** The columns of brand_settings this module reads (every one optional: null means "the default"). */
+export type BrandRow = Partial<Record<keyof Brand | "logoKey" | "faviconKey", string | null>>;
+
+/**
+ * Non-empty values of the stored row win over the defaults. An uploaded logo (logoKey) wins over a
+ * logo URL, and brings its derived favicon.
+ */
+export function mergeBrand(defaults: Brand, row: BrandRow | null): Brand {
   if (!row) return defaults;
   const out = { ...defaults };
   for (const key of Object.keys(defaults) as (keyof Brand)[]) {
     const v = row[key];
     if (typeof v === "string" && v.trim() !== "") (out as Record<string, unknown>)[key] = v;
   }
+  if (out.roomTheme !== "dark" && out.roomTheme !== "light") out.roomTheme = defaults.roomTheme;
+  const logo = row.logoKey ? brandAssetUrl(row.logoKey) : null;
+  if (logo) out.logoUrl = logo;
+  const icon = row.faviconKey ? brandAssetUrl(row.faviconKey) : null;
+  if (icon) out.faviconUrl = icon;
   return out;
 }
 

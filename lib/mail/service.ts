@@ -6,7 +6,9 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { EmailMessage, Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
-import { textToHtml } from "./html";
+import { brandFrom } from "@/lib/branding/queries";
+import type { Brand } from "@/lib/branding/theme";
+import { type EmailBrand, textToHtml, textWithFooter } from "./html";
 
 const log = logger.child({ module: "mail" });
 const MAX_ATTEMPTS = 8;
@@ -60,7 +62,19 @@ function calendarMethod(ics: string): "PUBLISH" | "CANCEL" {
   return /^METHOD:CANCEL\r?$/m.test(ics) ? "CANCEL" : "PUBLISH";
 }
 
-function composeMessage(row: Queued): Mail.Options {
+/** The brand in force when the message is rendered, as emails show it (the logo as an absolute URL). */
+export function emailBrandOf(brand: Brand): EmailBrand {
+  return {
+    name: brand.name,
+    logoUrl: brand.logoUrl ? new URL(brand.logoUrl, env.APP_URL).href : null,
+    primaryColor: brand.primaryColor,
+    legalName: brand.legalName,
+    supportEmail: brand.supportEmail,
+    footer: brand.emailFooter,
+  };
+}
+
+function composeMessage(row: Queued, brand: EmailBrand): Mail.Options {
   const attachments: Mail.Attachment[] = row.icsContent
     ? [
         {
@@ -74,8 +88,8 @@ function composeMessage(row: Queued): Mail.Options {
     from: env.MAIL_FROM,
     to: row.toAddress,
     subject: row.subject,
-    text: row.textBody,
-    html: textToHtml(row.textBody, row.subject),
+    text: textWithFooter(row.textBody, brand),
+    html: textToHtml(row.textBody, row.subject, brand),
     attachments,
   };
 }
@@ -92,8 +106,8 @@ function smtpTransport(url: string) {
  * Renders the message once (RFC 822) and, with SMTP_URL set, sends those very bytes, so the stored
  * copy is what the recipient got (same Message-ID). Without SMTP_URL the stored copy is the outbox.
  */
-async function send(row: Queued): Promise<{ raw: string; messageId: string }> {
-  const rendered = await renderer.sendMail(composeMessage(row));
+async function send(row: Queued, brand: EmailBrand): Promise<{ raw: string; messageId: string }> {
+  const rendered = await renderer.sendMail(composeMessage(row, brand));
   if (!Buffer.isBuffer(rendered.message)) throw new Error("mail renderer returned a stream, not a buffer");
   const raw = rendered.message.toString("utf8");
   if (env.SMTP_URL) await smtpTransport(env.SMTP_URL).sendMail({ envelope: rendered.envelope, raw });
@@ -121,7 +135,8 @@ async function deliverOne(id: string): Promise<Outcome> {
       const row = await tx.emailMessage.findUniqueOrThrow({ where: { id } });
       const attempts = row.attempts + 1;
       try {
-        const { raw, messageId } = await send(row);
+        // The brand in force now (rendered at sending, like the copy kept): logo, colour and footer.
+        const { raw, messageId } = await send(row, emailBrandOf(await brandFrom(tx)));
         await tx.emailMessage.update({
           where: { id },
           data: { status: "sent", sentAt: new Date(), attempts, raw, lastError: null },

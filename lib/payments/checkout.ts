@@ -1,5 +1,6 @@
 import "server-only";
 import { assertEmailVerified } from "@/lib/auth/verification";
+import { brandFrom } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -96,6 +97,7 @@ export async function openCheckout(
   const gateway = paymentGateway();
   const back = new URL(req.returnPath, env.APP_URL);
   try {
+    const brand = await brandFrom(db);
     const checkout = await gateway.createCheckout({
       paymentId: req.paymentId,
       purchase: req.purchase,
@@ -109,6 +111,11 @@ export async function openCheckout(
       successUrl: `${back.href}?checkout=success`,
       cancelUrl: `${back.href}?checkout=cancelled`,
       idempotencyKey: `checkout:${req.paymentId}`,
+      brand: {
+        name: brand.name,
+        statementDescriptorSuffix: brand.statementDescriptorSuffix,
+        supportEmail: brand.supportEmail,
+      },
     });
     await db.$transaction(async (tx) => {
       await tx.payment.update({

@@ -15,6 +15,8 @@ export type CheckoutRequest = {
   successUrl: string;
   cancelUrl: string;
   idempotencyKey: string;
+  /** The brand in force: prefixes the product name, ends the card statement line, and gives the support address. */
+  brand: { name: string; statementDescriptorSuffix: string | null; supportEmail: string | null };
 };
 export type CheckoutCreated = { id: string; url: string; expiresAt: Date };
 

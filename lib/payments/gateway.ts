@@ -21,42 +21,63 @@ export function checkoutMetadata(
   };
 }
 
+/** The product name buyers see at checkout and on receipts: the brand, then the offering. */
+export function brandedProductName(req: Pick<CheckoutRequest, "brand" | "title">): string {
+  return `${req.brand.name} · ${req.title}`;
+}
+
+export function supportLine(email: string) {
+  return `Questions about this payment? Write to ${email}.`;
+}
+
 /** Stripe requires a Checkout Session to stay open at least 30 minutes (and at most 24 hours). */
 export const STRIPE_MIN_CHECKOUT_MS = 30 * 60_000 + 60_000;
+
+/** The Checkout Session Booth asks Stripe for (its parameters, for the request and for tests). */
+export function checkoutSessionParams(req: CheckoutRequest): Stripe.Checkout.SessionCreateParams {
+  const metadata = checkoutMetadata(req);
+  const expiresAt = new Date(Math.max(req.expiresAt.getTime(), Date.now() + STRIPE_MIN_CHECKOUT_MS));
+  return {
+    mode: "payment",
+    // Methods are chosen in Stripe's dashboard; a configuration enabling only methods that settle at
+    // once keeps a delayed payment (bank debit) from arriving days after the 15-minute hold.
+    ...(env.STRIPE_PAYMENT_METHOD_CONFIGURATION
+      ? { payment_method_configuration: env.STRIPE_PAYMENT_METHOD_CONFIGURATION }
+      : {}),
+    client_reference_id: req.purchase.id,
+    customer_email: req.customerEmail,
+    line_items: [
+      {
+        quantity: 1,
+        price_data: {
+          currency: req.currency.toLowerCase(),
+          unit_amount: req.amountCents,
+          product_data: { name: brandedProductName(req), description: req.description || undefined },
+        },
+      },
+    ],
+    metadata,
+    payment_intent_data: {
+      metadata,
+      description: brandedProductName(req),
+      ...(req.brand.statementDescriptorSuffix
+        ? { statement_descriptor_suffix: req.brand.statementDescriptorSuffix }
+        : {}),
+    },
+    // Checkout has no support-address field; the brand's address is said beside the pay button.
+    ...(req.brand.supportEmail ? { custom_text: { submit: { message: supportLine(req.brand.supportEmail) } } } : {}),
+    expires_at: Math.floor(expiresAt.getTime() / 1000),
+    success_url: req.successUrl,
+    cancel_url: req.cancelUrl,
+  };
+}
 
 export const stripeGateway: PaymentGateway = {
   mode: "stripe",
   async createCheckout(req) {
-    const metadata = checkoutMetadata(req);
-    const expiresAt = new Date(Math.max(req.expiresAt.getTime(), Date.now() + STRIPE_MIN_CHECKOUT_MS));
-    const session = await stripe().checkout.sessions.create(
-      {
-        mode: "payment",
-        // Methods are chosen in Stripe's dashboard; a configuration enabling only methods that settle at
-        // once keeps a delayed payment (bank debit) from arriving days after the 15-minute hold.
-        ...(env.STRIPE_PAYMENT_METHOD_CONFIGURATION
-          ? { payment_method_configuration: env.STRIPE_PAYMENT_METHOD_CONFIGURATION }
-          : {}),
-        client_reference_id: req.purchase.id,
-        customer_email: req.customerEmail,
-        line_items: [
-          {
-            quantity: 1,
-            price_data: {
-              currency: req.currency.toLowerCase(),
-              unit_amount: req.amountCents,
-              product_data: { name: req.title, description: req.description || undefined },
-            },
-          },
-        ],
-        metadata,
-        payment_intent_data: { metadata, description: req.title },
-        expires_at: Math.floor(expiresAt.getTime() / 1000),
-        success_url: req.successUrl,
-        cancel_url: req.cancelUrl,
-      },
-      { idempotencyKey: req.idempotencyKey },
-    );
+    const session = await stripe().checkout.sessions.create(checkoutSessionParams(req), {
+      idempotencyKey: req.idempotencyKey,
+    });
     if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL`);
     return { id: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
   },

@@ -8,6 +8,7 @@ import { getBrand } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { TEST_PASSWORD, createUser, uniqueEmail } from "../helpers/factories";
+import { withBrandLock } from "../helpers/brand";
 import { HttpClient, callServerAction } from "../helpers/http";
 
 // Accounts: password reset by an emailed single-use link, sign-up that does not tell who has an account,
@@ -210,36 +211,38 @@ describe("sign-up", () => {
       "x-forwarded-for": addr,
     });
 
-  it("says the same for a new and a taken address, records the terms version, and mails each owner", async () => {
-    const existing = await createUser();
-    const fresh = uniqueEmail("fresh");
-    const a = await signUp({ name: "Fresh", email: fresh, password: NEW_PASSWORD, acceptTerms: "on" });
-    const b = await signUp({ name: "Again", email: existing.email, password: NEW_PASSWORD, acceptTerms: "on" });
-    const norm = (t: string) => t.replaceAll(fresh, "EMAIL").replaceAll(existing.email, "EMAIL");
-    expect(a.text).toMatch(/we sent an email to/);
-    expect(norm(b.text)).toBe(norm(a.text));
+  it("says the same for a new and a taken address, records the terms version, and mails each owner", () =>
+    // The terms version is a hash of the text written from the brand: no other test may rebrand meanwhile.
+    withBrandLock("read", async () => {
+      const existing = await createUser();
+      const fresh = uniqueEmail("fresh");
+      const a = await signUp({ name: "Fresh", email: fresh, password: NEW_PASSWORD, acceptTerms: "on" });
+      const b = await signUp({ name: "Again", email: existing.email, password: NEW_PASSWORD, acceptTerms: "on" });
+      const norm = (t: string) => t.replaceAll(fresh, "EMAIL").replaceAll(existing.email, "EMAIL");
+      expect(a.text).toMatch(/we sent an email to/);
+      expect(norm(b.text)).toBe(norm(a.text));
 
-    const created = await db.user.findUniqueOrThrow({
-      where: { email: fresh },
-      select: { termsVersion: true, termsAcceptedAt: true, emailVerifiedAt: true },
-    });
-    expect(created.termsVersion).toBe(legalDocument(await getBrand(), "terms").version);
-    expect(created.termsAcceptedAt).toBeInstanceOf(Date);
-    expect(created.emailVerifiedAt).toBeNull();
-    expect(await db.user.count({ where: { email: existing.email } })).toBe(1);
-    expect(
-      await db.emailMessage.count({
-        where: { toAddress: existing.email, subject: { startsWith: "You already have" } },
-      }),
-    ).toBe(1);
-    // A second try within the hour does not mail the owner again.
-    await signUp({ name: "Again", email: existing.email, password: NEW_PASSWORD, acceptTerms: "on" });
-    expect(
-      await db.emailMessage.count({
-        where: { toAddress: existing.email, subject: { startsWith: "You already have" } },
-      }),
-    ).toBe(1);
-  });
+      const created = await db.user.findUniqueOrThrow({
+        where: { email: fresh },
+        select: { termsVersion: true, termsAcceptedAt: true, emailVerifiedAt: true },
+      });
+      expect(created.termsVersion).toBe(legalDocument(await getBrand(), "terms").version);
+      expect(created.termsAcceptedAt).toBeInstanceOf(Date);
+      expect(created.emailVerifiedAt).toBeNull();
+      expect(await db.user.count({ where: { email: existing.email } })).toBe(1);
+      expect(
+        await db.emailMessage.count({
+          where: { toAddress: existing.email, subject: { startsWith: "You already have" } },
+        }),
+      ).toBe(1);
+      // A second try within the hour does not mail the owner again.
+      await signUp({ name: "Again", email: existing.email, password: NEW_PASSWORD, acceptTerms: "on" });
+      expect(
+        await db.emailMessage.count({
+          where: { toAddress: existing.email, subject: { startsWith: "You already have" } },
+        }),
+      ).toBe(1);
+    }));
 
   it("asks for consent to the terms", async () => {
     const res = await signUp({ name: "No Consent", email: uniqueEmail("noconsent"), password: NEW_PASSWORD });
@@ -302,17 +305,18 @@ describe("sign-up", () => {
 });
 
 describe("legal pages", () => {
-  it("serve default terms and privacy written from the brand, with their version, linked in the footer", async () => {
-    const brand = await getBrand();
-    const terms = await new HttpClient().fetch("/legal/terms");
-    expect(terms.status).toBe(200);
-    const html = await terms.text();
-    expect(html).toContain(`operated by ${brand.legalName}`);
-    expect(html).toContain(legalDocument(brand, "terms").version);
-    expect(html).toMatch(/href="\/legal\/privacy"/);
-    const privacy = await new HttpClient().fetch("/legal/privacy");
-    expect(privacy.status).toBe(200);
-    expect(await privacy.text()).toContain("What we keep");
-    expect((await new HttpClient().fetch("/legal/cookies")).status).toBe(404);
-  });
+  it("serve default terms and privacy written from the brand, with their version, linked in the footer", () =>
+    withBrandLock("read", async () => {
+      const brand = await getBrand();
+      const terms = await new HttpClient().fetch("/legal/terms");
+      expect(terms.status).toBe(200);
+      const html = await terms.text();
+      expect(html).toContain(`operated by ${brand.legalName}`);
+      expect(html).toContain(legalDocument(brand, "terms").version);
+      expect(html).toMatch(/href="\/legal\/privacy"/);
+      const privacy = await new HttpClient().fetch("/legal/privacy");
+      expect(privacy.status).toBe(200);
+      expect(await privacy.text()).toContain("What we keep");
+      expect((await new HttpClient().fetch("/legal/cookies")).status).toBe(404);
+    }));
 });

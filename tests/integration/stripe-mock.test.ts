@@ -15,7 +15,7 @@ afterAll(() => {
 });
 
 const { db } = await import("@/lib/db");
-const { paymentGateway, stripeGateway } = await import("@/lib/payments/gateway");
+const { checkoutSessionParams, paymentGateway, stripeGateway } = await import("@/lib/payments/gateway");
 const { RefundRejected } = await import("@/lib/payments/gateway-contract");
 const { processStripeWebhook: processWith } = await import("@/lib/payments/webhook");
 const { purchases } = await import("@/lib/runtime/purchases");
@@ -67,8 +67,49 @@ describe("Stripe API through stripe-mock", () => {
         successUrl: "http://x/s",
         cancelUrl: "http://x/c",
         idempotencyKey: "k-invalid",
+        brand: { name: "Booth", statementDescriptorSuffix: null, supportEmail: null },
       }),
     ).rejects.toThrow(/validation/i);
+  });
+
+  it("sends the brand to Checkout: Stripe accepts the statement descriptor suffix and support line, and checks them", async () => {
+    const req = {
+      paymentId: "p",
+      purchase: { kind: "booking" as const, id: "b" },
+      traceId: "t",
+      title: "Quick call",
+      description: "",
+      amountCents: 1500,
+      currency: "EUR",
+      customerEmail: "a@b.test",
+      expiresAt: new Date(Date.now() + 60 * 60_000),
+      successUrl: "http://x/s",
+      cancelUrl: "http://x/c",
+    };
+    const ok = await stripeGateway.createCheckout({
+      ...req,
+      idempotencyKey: `k-brand-${Date.now()}`,
+      brand: { name: "Agency Live", statementDescriptorSuffix: "AGENCY LIVE", supportEmail: "help@agency.test" },
+    });
+    expect(ok.id).toMatch(/^cs_/);
+    // What was sent (stripe-mock answers fixtures, so the request itself is checked).
+    const params = checkoutSessionParams({
+      ...req,
+      idempotencyKey: "k",
+      brand: { name: "Agency Live", statementDescriptorSuffix: "AGENCY LIVE", supportEmail: "help@agency.test" },
+    });
+    expect(params.line_items![0]!.price_data!.product_data!.name).toBe("Agency Live · Quick call");
+    expect(params.payment_intent_data).toMatchObject({ statement_descriptor_suffix: "AGENCY LIVE" });
+    expect(params.custom_text).toMatchObject({
+      submit: { message: "Questions about this payment? Write to help@agency.test." },
+    });
+    const plain = checkoutSessionParams({
+      ...req,
+      idempotencyKey: "k",
+      brand: { name: "B", statementDescriptorSuffix: null, supportEmail: null },
+    });
+    expect(plain.payment_intent_data).not.toHaveProperty("statement_descriptor_suffix");
+    expect(plain).not.toHaveProperty("custom_text");
   });
 
   it("refunds through Stripe when a creator cancels a paid booking", async () => {

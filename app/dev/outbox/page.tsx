@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 const statusTone = { sent: "good", pending: "warn", failed: "bad" } as const;
 
-/** Only while mail is kept (no SMTP_URL): the mail Booth would have sent. 404 when mail is really sent. */
+/** Only while mail is kept (no SMTP_URL): the mail the app would have sent. 404 when mail is really sent. */
 export default async function OutboxPage() {
   if (!outboxEnabled()) notFound();
   const messages = await listOutbox();

@@ -1,7 +1,11 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import Markdown from "react-markdown";
 import { isLegalDoc, legalDocument, legalTitles } from "@/lib/branding/legal";
 import { getBrand } from "@/lib/branding/queries";
+
+/** A single line break in the text stays a line break (Markdown would join the lines). */
+const keepLineBreaks = (text: string) => text.replace(/([^\n])\n(?!\n)/g, "$1  \n");
 
 type Props = { params: Promise<{ doc: string }> };
 
@@ -22,7 +26,11 @@ export default async function LegalPage({ params }: Props) {
       <p className="mt-1 text-sm text-slate-600">
         {brand.legalName} · version <span data-testid="legal-version">{legal.version}</span>
       </p>
-      <div className="mt-6 whitespace-pre-wrap text-slate-800">{legal.text}</div>
+      {/* Markdown, rendered safely: react-markdown writes no raw HTML from the text (it is shown as text),
+          and drops javascript: and other unsafe link targets. */}
+      <div className="legal-text mt-6 space-y-3 text-slate-800" data-testid="legal-text">
+        <Markdown skipHtml>{keepLineBreaks(legal.text)}</Markdown>
+      </div>
     </article>
   );
 }

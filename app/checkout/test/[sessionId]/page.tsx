@@ -5,6 +5,7 @@ import { TestCheckoutForms } from "@/components/bookings/test-checkout-forms";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageUser } from "@/lib/auth/session";
+import { getBrand } from "@/lib/branding/queries";
 import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
 import { getTestCheckout, testCheckoutEnabled } from "@/lib/payments/test-checkout";
@@ -13,7 +14,7 @@ import { purchases } from "@/lib/runtime/purchases";
 export const metadata: Metadata = { title: "Test checkout" };
 export const dynamic = "force-dynamic";
 
-/** Booth's own checkout for development and tests; absent when real Stripe keys are configured. */
+/** The app's own checkout for development and tests; absent when real Stripe keys are configured. */
 export default async function TestCheckoutPage({ params }: { params: Promise<{ sessionId: string }> }) {
   if (!testCheckoutEnabled()) notFound();
   const { sessionId } = await params;
@@ -23,6 +24,7 @@ export default async function TestCheckoutPage({ params }: { params: Promise<{ s
     throw err;
   });
   const { summary, open } = c;
+  const brand = await getBrand();
   return (
     <div className="mx-auto max-w-lg space-y-6">
       <p
@@ -33,6 +35,10 @@ export default async function TestCheckoutPage({ params }: { params: Promise<{ s
         it would.
       </p>
       <h1 className="text-2xl font-bold">Checkout</h1>
+      <p className="text-slate-700" data-testid="checkout-brand">
+        Paying {brand.name}
+        {brand.supportEmail ? ` · questions about this payment: ${brand.supportEmail}` : ""}
+      </p>
       <Card title="Your order">
         <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
           {summary.lines.map((line) => (
