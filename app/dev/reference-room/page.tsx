@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 /**
  * npm run bench:join's reference: a room built the way LiveKit Meet builds its room — LiveKit's stock
  * PreJoin, then a token from a bare signing route, then room.connect and the stock VideoConference — so
- * that Booth's join can be timed against it in the same run, on the same livekit-server and browser.
+ * that the product's own room can be timed against it in the same run, on the same livekit-server and browser.
  * Bench only: 404 unless BOOTH_BENCH_ROUTES=1 (read at request time).
  */
 export default async function ReferenceRoomPage({ searchParams }: { searchParams: Promise<{ room?: string }> }) {
