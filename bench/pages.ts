@@ -7,7 +7,8 @@
  * while the browser is idle (so that Join does not wait for it), is printed on its own line.
  *
  * Goals (issue 17): room pre-join ≤ 260 kB, landing ≤ 100 kB. Each line prints bytes, goal and ratio, and
- * the largest scripts, so a regression names its chunk. Its own stack: embedded PostgreSQL (migrated) and
+ * the largest scripts, so a regression names its chunk. Then Lighthouse (mobile, its default simulated
+ * throttling) scores both pages' performance and accessibility, median of BENCH_LIGHTHOUSE_RUNS (5). Its own stack: embedded PostgreSQL (migrated) and
  * the app built from a copy of the working tree (bench/app-build.ts); all removed at the end.
  */
 import fs from "node:fs";
@@ -16,6 +17,8 @@ import path from "node:path";
 import { buildAppCopy } from "./app-build";
 
 const GOALS = { landing: 100_000, room: 260_000 } as const;
+/** Lighthouse runs per page (the median is printed); 0 skips Lighthouse. */
+const LIGHTHOUSE_RUNS = Number(process.env.BENCH_LIGHTHOUSE_RUNS ?? 5);
 
 async function main() {
   const { default: exitHook } = await import("async-exit-hook");
@@ -112,7 +115,7 @@ async function main() {
     process.env.CHROMIUM_PATH ??= "/usr/bin/chromium";
     const browser = await launchBrowser();
     stops.push(() => browser.close());
-    /** A script the page loaded: on-the-wire body bytes, and whether it was asked for after the page was ready. */
+    /** A script the page loaded: on-the-wire body bytes, and whether it is the call's (asked for after the room's preload mark). */
     type Script = { url: string; bytes: number; afterReady: boolean };
     async function measure(
       url: string,
@@ -132,8 +135,13 @@ async function main() {
         )?.slice(0, 300);
         throw new Error(`${url} did not get ready (${page.url()}): ${text}\n${err}`);
       });
-      const readyAt = await page.evaluate(() => performance.now());
       await page.waitForLoadState("networkidle");
+      // The room marks when it starts loading the call's code (idle after the device check): scripts asked
+      // for from then on are the call's. Without the mark (the landing) every script is the page's.
+      const readyAt = await page.evaluate(
+        (mark) => performance.getEntriesByName(mark)[0]?.startTime ?? Number.POSITIVE_INFINITY,
+        "call-code-preload",
+      );
       // Resource Timing's encodedBodySize: the body as sent (gzip), as DevTools' "transferred" less headers.
       const scripts = await page.evaluate(
         (at) =>
@@ -181,6 +189,54 @@ async function main() {
       `  then, idle after the device check: the call's code, ${prefetched.length} scripts, ${prefetched.reduce((a, x) => a + x.bytes, 0)} B ` +
         `(pre-join + call: ${room.reduce((a, x) => a + x.bytes, 0)} B; LiveKit Meet's pre-join page sent 345,039 B in issue 17's run)`,
     );
+    if (LIGHTHOUSE_RUNS > 0) {
+      phase(`Lighthouse (mobile, simulated throttling), ${LIGHTHOUSE_RUNS} runs of each page`);
+      const { default: lighthouse } = await import("lighthouse");
+      const { chromium } = await import("playwright-core");
+      const port = await freePort();
+      // Its own Chromium, with the fake camera and a debugging port Lighthouse drives.
+      const lhBrowser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH,
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--use-fake-ui-for-media-stream",
+          "--use-fake-device-for-media-stream",
+          "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+          `--remote-debugging-port=${port}`,
+        ],
+      });
+      stops.push(() => lhBrowser.close());
+      const cookieHeader = viewer.cookieHeader();
+      async function scores(url: string, cookie: boolean) {
+        const perf: number[] = [];
+        const a11y: number[] = [];
+        for (let i = 0; i < LIGHTHOUSE_RUNS; i++) {
+          const result = await lighthouse(url, {
+            port,
+            logLevel: "error",
+            output: "json",
+            onlyCategories: ["performance", "accessibility"],
+            ...(cookie ? { extraHeaders: { Cookie: cookieHeader } } : {}),
+          });
+          const c = result?.lhr.categories;
+          perf.push(Math.round((c?.performance?.score ?? 0) * 100));
+          a11y.push(Math.round((c?.accessibility?.score ?? 0) * 100));
+        }
+        const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+        return { perf: median(perf), a11y: median(a11y), all: perf.join(", ") };
+      }
+      const lhLanding = await scores(`${env.APP_URL}/`, false);
+      const lhRoom = await scores(`${env.APP_URL}/sessions/${s.booking.id}`, true);
+      console.log(`\nLighthouse mobile, median of ${LIGHTHOUSE_RUNS} (performance runs in brackets)`);
+      console.log(
+        `  landing /          performance ${lhLanding.perf} (${lhLanding.all}), accessibility ${lhLanding.a11y}   goal ≥ 95 / 100`,
+      );
+      console.log(
+        `  room, pre-join     performance ${lhRoom.perf} (${lhRoom.all}), accessibility ${lhRoom.a11y}   goal ≥ 85 / 100`,
+      );
+    }
     console.log(`finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   } catch (err) {
     console.error(`\n✗ ${err instanceof Error ? (err.stack ?? err.message) : err}`);
