@@ -155,6 +155,9 @@ async function main() {
           const token = performance
             .getEntriesByType("resource")
             .find((e) => /\/token(-baseline)?(\?|$)/.test(e.name)) as PerformanceResourceTiming | undefined;
+          // The room's own performance marks (join:pressed, join:token, join:connected, call:mounted), if any.
+          for (const m of performance.getEntriesByType("mark"))
+            if (/^(join|call):/.test(m.name) && m.startTime >= b.click) b.marks[m.name] ??= m.startTime - b.click;
           return {
             clickToFrameMs: b.frame - b.click,
             marks: b.marks,

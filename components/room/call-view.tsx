@@ -54,7 +54,10 @@ export function CallView({
   useFirstFrame(remoteEl, remoteCam?.publication?.trackSid, onFirstRemoteFrame);
   // Joined: focus goes into the call (not back to <body> as the device check unmounts).
   const region = useRef<HTMLElement>(null);
-  useEffect(() => region.current?.focus(), []);
+  useEffect(() => {
+    performance.mark("call:mounted");
+    region.current?.focus();
+  }, []);
 
   const ends = new Date(closingSoon?.endsAt ?? endsAt).getTime();
   const closes = closingSoon?.closesAt ?? closesAt;

@@ -1,19 +1,18 @@
 "use client";
-import { lazy, Suspense, useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { ServerMessage } from "@/lib/sessions/schemas";
 import type { TipBounds, TipNotice } from "@/components/tips/tip-form";
 import { PreJoin } from "./pre-join";
 import { Connecting, EndedScreen, Failed } from "./room-states";
 import { preloadCallRuntime, useRoomJoin } from "./use-room-join";
 
-// The call's UI (LiveKit's React components, the tip form) loads when the person presses Join, beside the
-// SFU client and the token, not with the page: the device check does not need it.
+// The call's UI (LiveKit's React components, the tip form) loads after the device check (when the browser
+// is idle, or the pointer is over Join), beside the SFU client, not with the page: the device check does
+// not need it. It is held as a loaded module and rendered directly, not through React.lazy: a lazy
+// component that suspends once is held back by React's Suspense throttle (300 ms) even when its code is
+// already in, and that was a third of the time from Join to the other side's first frame (bench:join).
 const loadSessionCall = () => import("./session-call");
-const SessionCall = lazy(loadSessionCall);
-const preloadCall = () => {
-  void loadSessionCall().catch(() => {});
-  preloadCallRuntime();
-};
+type SessionCallModule = Awaited<ReturnType<typeof loadSessionCall>>;
 
 export type SessionRoomProps = {
   bookingId: string;
@@ -47,6 +46,14 @@ export function SessionRoom({
   tips,
 }: SessionRoomProps) {
   const [tipFeed, setTipFeed] = useState<TipNotice[]>([]);
+  const [callModule, setCallModule] = useState<SessionCallModule | null>(null);
+  const preloadCall = useCallback(() => {
+    void loadSessionCall().then(
+      (m) => setCallModule((had) => had ?? m),
+      () => {},
+    );
+    preloadCallRuntime();
+  }, []);
   const onServerMessage = useCallback((msg: ServerMessage) => {
     if (msg.type === "tip") setTipFeed((t) => (t.some((x) => x.tipId === msg.tipId) ? t : [msg, ...t].slice(0, 20)));
   }, []);
@@ -62,6 +69,10 @@ export function SessionRoom({
       onServerMessage,
     });
   const { preview, acquire } = devices;
+  // Joined before the call's code was asked for (no idle moment, no pointer): load it now.
+  useEffect(() => {
+    if (phase.kind === "call" && !callModule) preloadCall();
+  }, [phase.kind, callModule, preloadCall]);
 
   return (
     <section
@@ -89,8 +100,8 @@ export function SessionRoom({
       ) : phase.kind === "connecting" ? (
         <Connecting text={phase.text} onCancel={cancelJoin} />
       ) : phase.kind === "call" ? (
-        <Suspense fallback={<Connecting text="Opening the call…" onCancel={cancelJoin} />}>
-          <SessionCall
+        callModule ? (
+          <callModule.default
             room={phase.room}
             bookingId={bookingId}
             otherName={otherName}
@@ -105,7 +116,9 @@ export function SessionRoom({
             tipFeed={tipFeed}
             tips={tips}
           />
-        </Suspense>
+        ) : (
+          <Connecting text="Opening the call…" onCancel={cancelJoin} />
+        )
       ) : phase.kind === "failed" ? (
         <Failed message={phase.message} onRetry={() => backToPreJoin(false)} />
       ) : (

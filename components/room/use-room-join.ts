@@ -155,6 +155,7 @@ export function useRoomJoin(o: RoomJoinOptions) {
       throw new TokenError(text);
     }
     const t = body as TokenResponse;
+    performance.mark("join:token");
     clock.syncFrom(t.serverTime, sentAt, Date.now());
     j.tokens[attempt] = t;
     report({ type: "token_received", policy: t.policy, ...ref(t, j) });
@@ -243,6 +244,7 @@ export function useRoomJoin(o: RoomJoinOptions) {
       handedOver: false,
     };
     join.current = j;
+    performance.mark("join:pressed");
     // The SFU client loads while the token is on its way.
     const call = loadCall();
     call.catch(() => {});
@@ -339,6 +341,7 @@ export function useRoomJoin(o: RoomJoinOptions) {
       void room.disconnect();
       return;
     }
+    performance.mark("join:connected");
     j.connected = token;
     roomRef.current = room;
     // From here on, cancelling the join (Cancel while the tracks are published, leaving the page) hangs this room up.
