@@ -37,6 +37,17 @@ export default async function AccountPage() {
         <PasswordForm />
       </Card>
 
+      <Card title="Two-step sign-in">
+        <p className="text-sm text-slate-600" data-testid="two-factor-summary">
+          {user.twoFactor
+            ? "On: signing in asks for a code from your authenticator app."
+            : "Off. Turn it on to ask for a code from your phone after your password."}
+        </p>
+        <a href="/account/two-factor" className="mt-3 inline-block text-sm font-medium text-brand underline">
+          {user.twoFactor ? "Manage two-step sign-in" : "Set up two-step sign-in"}
+        </a>
+      </Card>
+
       <Card title="Your data">
         <p className="text-sm text-slate-600">
           Download what we keep about you (your account, bookings, tickets, tips, payments, reports you filed and

@@ -22,6 +22,26 @@ export type SignUpInput = z.infer<typeof signUpInput>;
 export const signInInput = z.object({
   email: emailField,
   password: singleLine().min(1, "Enter your password").max(200),
+  /** The second factor's code (6 digits) or a recovery code, when the account has one. */
+  code: singleLine().trim().max(20).optional(),
+});
+
+/** The sign-in form's second step: the signed note that the password was right, and the code. */
+export const signInCodeInput = z.object({
+  email: emailField,
+  pending: singleLine().min(1).max(500),
+  code: singleLine().trim().min(1, "Enter the code from your authenticator app").max(20),
+});
+
+const totpCodeField = singleLine()
+  .trim()
+  .regex(/^\d{3} ?\d{3}$/, "Enter the 6-digit code from your authenticator app");
+
+export const confirmTwoFactorInput = z.object({ code: totpCodeField });
+
+export const disableTwoFactorInput = z.object({
+  password: singleLine().min(1, "Enter your current password").max(200),
+  code: singleLine().trim().min(1, "Enter a code from the app or a recovery code").max(20),
 });
 export type SignInInput = z.infer<typeof signInInput>;
 
