@@ -95,7 +95,6 @@ export async function resetPasswordAction(_prev: ActionState, form: FormData): P
   return state;
 }
 
-
 /** The sign-in form's state: on "code required", the signed note that replaces the password in step two. */
 export type SignInState = ActionState & { pending?: string; email?: string };
 

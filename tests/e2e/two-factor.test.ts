@@ -35,19 +35,23 @@ describe("two-step sign-in in Chromium", () => {
       await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     });
 
-    await step("a wrong code is refused; the right one turns it on and shows ten recovery codes once", 25_000, async () => {
-      await page.getByLabel("Code from the app").fill(totpCode(key, Date.now() + 5 * 60_000));
-      await page.getByRole("button", { name: "Turn on" }).click();
-      await expect.poll(() => page.getByText("That code does not match").first().isVisible()).toBe(true);
-      await page.getByLabel("Code from the app").fill(totpCode(key));
-      await page.getByRole("button", { name: "Turn on" }).click();
-      await page.getByTestId("recovery-codes").waitFor();
-      recovery = await page.getByTestId("recovery-codes").locator("li").allTextContents();
-      expect(recovery).toHaveLength(10);
-      await page.goto("/account/two-factor");
-      expect(await page.getByTestId("two-factor-on").textContent()).toMatch(/10 unused recovery codes/);
-      expect(await page.getByTestId("recovery-codes").count()).toBe(0);
-    });
+    await step(
+      "a wrong code is refused; the right one turns it on and shows ten recovery codes once",
+      25_000,
+      async () => {
+        await page.getByLabel("Code from the app").fill(totpCode(key, Date.now() + 5 * 60_000));
+        await page.getByRole("button", { name: "Turn on" }).click();
+        await expect.poll(() => page.getByText("That code does not match").first().isVisible()).toBe(true);
+        await page.getByLabel("Code from the app").fill(totpCode(key));
+        await page.getByRole("button", { name: "Turn on" }).click();
+        await page.getByTestId("recovery-codes").waitFor();
+        recovery = await page.getByTestId("recovery-codes").locator("li").allTextContents();
+        expect(recovery).toHaveLength(10);
+        await page.goto("/account/two-factor");
+        expect(await page.getByTestId("two-factor-on").textContent()).toMatch(/10 unused recovery codes/);
+        expect(await page.getByTestId("recovery-codes").count()).toBe(0);
+      },
+    );
 
     await step("signing in now asks for the code after the password, and refuses a wrong one", 30_000, async () => {
       const fresh = await (await newContext(browser)).newPage();
