@@ -81,7 +81,7 @@ describe("two-step sign-in in Chromium", () => {
       await again.getByRole("button", { name: "Verify" }).click();
       await expect.poll(() => again.getByRole("alert").first().textContent()).toMatch(/That code does not match/);
     });
-  });
+  }, 150_000);
 
   it("the demo admin signs in with the documented key's code", async () => {
     const page = await (await newContext(browser)).newPage();
