@@ -3,11 +3,13 @@ import { DeleteAccountForm } from "@/components/account/delete-account-form";
 import { EmailForm } from "@/components/account/email-form";
 import { NameForm } from "@/components/account/name-form";
 import { PasswordForm } from "@/components/account/password-form";
+import { TimeZoneForm } from "@/components/account/time-zone-form";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { signOutEverywhereAction } from "@/lib/auth/actions";
 import { requirePageUser } from "@/lib/auth/session";
 import { listLiveSessions } from "@/lib/auth/sessions";
+import { personalZone, timeZoneOptions } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Account" };
 export const dynamic = "force-dynamic";
@@ -27,6 +29,16 @@ export default async function AccountPage() {
 
       <Card title="Your name">
         <NameForm name={user.name} />
+      </Card>
+
+      <Card title="Time zone">
+        <p className="mb-3 text-sm text-slate-600" data-testid="time-zone-summary">
+          Booth shows your bookings, shows and reminder emails in <strong>{personalZone(user.timeZone)}</strong>.
+        </p>
+        <TimeZoneForm
+          current={personalZone(user.timeZone)}
+          zones={[...new Set(["UTC", personalZone(user.timeZone), ...timeZoneOptions()])]}
+        />
       </Card>
 
       <Card title="Email address">

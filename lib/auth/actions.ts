@@ -14,7 +14,7 @@ import { homeFor } from "./permissions";
 import { safeCallbackPath, signInCodeInput, signInInput } from "./schemas";
 import { registerUser } from "./service";
 import { getSessionState, requireUser } from "./session";
-import { changeName, changePassword } from "./account";
+import { changeName, changePassword, changeTimeZone } from "./account";
 import { confirmEmailChange, requestEmailChange } from "./email-change";
 import { endAllAuthSessions } from "./sessions";
 import { resendVerification } from "./verification";
@@ -168,6 +168,15 @@ export async function changeNameAction(_prev: ActionState, form: FormData): Prom
   return runAction(form, async () => {
     const message = await changeName(await requireUser(), formObject(form));
     revalidatePath("/account");
+    return message;
+  });
+}
+
+// POST (server action) – the signed-in user chooses the time zone Booth shows their times in
+export async function changeTimeZoneAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(form, async () => {
+    const message = await changeTimeZone(await requireUser(), formObject(form));
+    revalidatePath("/", "layout");
     return message;
   });
 }

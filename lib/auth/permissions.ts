@@ -5,7 +5,16 @@ import type { Role, UserStatus } from "@/lib/generated/prisma/enums";
  * The acting user every service receives, loaded fresh from the database on each request. `twoFactor`:
  * the account has a TOTP second factor on (admins must, to act as admins).
  */
-export type Actor = { id: string; email: string; name: string; role: Role; status: UserStatus; twoFactor: boolean };
+export type Actor = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: UserStatus;
+  twoFactor: boolean;
+  /** Their own time zone from account settings (set on the request's user; null or absent: none chosen). */
+  timeZone?: string | null;
+};
 
 /** What an admin without a second factor is told; pages send them to set it up (lib/auth/session.ts). */
 export const ADMIN_NEEDS_TWO_FACTOR =

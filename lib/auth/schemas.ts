@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { singleLine } from "@/lib/schemas/text";
+import { canonicalTimeZone, isValidTimeZone } from "@/lib/time";
 
 export const emailField = singleLine()
   .trim()
@@ -14,6 +15,8 @@ export const signUpInput = z.object({
   name: singleLine().trim().min(1, "Enter your name").max(80, "Keep your name under 80 characters"),
   email: emailField,
   password: newPasswordField,
+  /** The browser's zone (a hidden field); anything unknown becomes UTC rather than refusing the sign-up. */
+  timeZone: singleLine().max(64).optional(),
   /** The terms checkbox ("on" when ticked; absent when not). */
   acceptTerms: z.literal("on", "Tick the box to agree to the terms and privacy policy"),
 });
@@ -46,6 +49,13 @@ export const disableTwoFactorInput = z.object({
 export type SignInInput = z.infer<typeof signInInput>;
 
 export const changeNameInput = z.object({ name: signUpInput.shape.name });
+
+export const changeTimeZoneInput = z.object({
+  timeZone: singleLine()
+    .trim()
+    .refine(isValidTimeZone, "Choose a time zone from the list, like Europe/Berlin")
+    .transform(canonicalTimeZone),
+});
 
 export const changePasswordInput = z.object({
   currentPassword: singleLine().min(1, "Enter your current password").max(200),

@@ -6,6 +6,7 @@ import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { deliverSoon, enqueueEmails } from "@/lib/mail/service";
+import { canonicalTimeZone, isValidTimeZone } from "@/lib/time";
 import { signUpTakenEmail, welcomeEmail } from "./emails";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
 import { assertPasswordAllowed } from "./password-policy";
@@ -57,6 +58,7 @@ export async function registerUser(raw: unknown, ip: string, callbackUrl?: unkno
           email: input.email,
           name: input.name,
           passwordHash,
+          timeZone: input.timeZone && isValidTimeZone(input.timeZone) ? canonicalTimeZone(input.timeZone) : "UTC",
           termsVersion: legalDocument(brand, "terms").version,
           termsAcceptedAt: now,
         },

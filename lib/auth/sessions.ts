@@ -58,7 +58,7 @@ export async function resolveSession(claims: SessionClaims, now = new Date()): P
   const [found] = await db.$queryRaw<SessionRow[]>`
     SELECT s."userId", s."createdAt", s."expiresAt", s."revokedAt",
            u.id, u.email, u.name, u.role::text AS role, u.status::text AS status, u."tokenVersion",
-           (u."totpEnabledAt" IS NOT NULL) AS "twoFactor"
+           (u."totpEnabledAt" IS NOT NULL) AS "twoFactor", u."timeZone"
       FROM auth_sessions s JOIN users u ON u.id = s."userId"
      WHERE s.id = ${claims.sid}`;
   const row = found && {
@@ -74,6 +74,7 @@ export async function resolveSession(claims: SessionClaims, now = new Date()): P
       status: found.status as UserStatus,
       tokenVersion: found.tokenVersion,
       twoFactor: found.twoFactor,
+      timeZone: found.timeZone,
     },
   };
   if (!row || row.userId !== claims.uid) return { kind: "revoked", reason: "revoked" };
@@ -96,6 +97,7 @@ type SessionRow = {
   status: string;
   tokenVersion: number;
   twoFactor: boolean;
+  timeZone: string | null;
 };
 
 /** Signing out: this session ends, the user's others do not. Safe to call twice. */
