@@ -185,8 +185,10 @@ export const tracePayloads = {
     reporterId: id,
     subjectUserId: id,
     reason: z.string(),
-    context: z.enum(["room", "booking", "profile"]),
+    context: z.enum(["room", "booking", "profile", "show_room", "chat"]),
     offsetSeconds: z.number().int().nullable(),
+    /** A report about a show's chat message: which one (its text is on the report). */
+    messageId: id.nullable().optional(),
   }),
 
   // ---------------------------------------------------------------- live rooms (app)
