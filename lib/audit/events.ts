@@ -14,6 +14,9 @@ export const auditActions = {
   "report.dismissed": "Report dismissed",
   "report.actioned": "Report handled",
   "room.moderated": "In-room moderation",
+  "room.supervision_granted": "Supervision: unseen watch link issued",
+  "room.supervision_joined": "Supervision: joined a live room unseen",
+  "room.supervision_left": "Supervision: left the live room",
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

@@ -180,6 +180,8 @@ export const tracePayloads = {
   }),
 
   /** Someone reported the other side of this purchase (from the room, the booking page). */
+  /** An admin was given a hidden, subscribe-only grant to watch this room (lib/sessions/supervision.ts). */
+  "supervision.granted": obj({ adminId: id, identity: z.string(), roomName: z.string(), expiresAt: iso }),
   "report.filed": obj({
     reportId: id,
     reporterId: id,
