@@ -149,6 +149,8 @@ export async function seedDemo(db: Db) {
         role: account.role,
         passwordHash,
         emailVerifiedAt: new Date(),
+        // Demo creators count as having passed the identity and age check (no documents are seeded).
+        creatorVerifiedAt: account.role === "creator" ? new Date() : null,
         termsVersion: "demo",
         termsAcceptedAt: new Date(),
       },

@@ -17,6 +17,9 @@ export const auditActions = {
   "room.supervision_granted": "Supervision: unseen watch link issued",
   "room.supervision_joined": "Supervision: joined a live room unseen",
   "room.supervision_left": "Supervision: left the live room",
+  "verification.approved": "Creator identity check approved",
+  "verification.declined": "Creator identity check declined",
+  "verification.document_viewed": "Creator identity document opened",
 } as const;
 
 export type AuditAction = keyof typeof auditActions;
@@ -25,7 +28,15 @@ export function isAuditAction(value: string): value is AuditAction {
   return Object.hasOwn(auditActions, value);
 }
 
-export const auditSubjectTypes = ["user", "application", "report", "booking", "show", "payment"] as const;
+export const auditSubjectTypes = [
+  "user",
+  "application",
+  "report",
+  "booking",
+  "show",
+  "payment",
+  "verification",
+] as const;
 export type AuditSubjectType = (typeof auditSubjectTypes)[number];
 
 /** One CSV field: quoted, quotes doubled, and a leading =+-@ neutralised so a spreadsheet runs no formula. */

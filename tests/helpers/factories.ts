@@ -26,6 +26,8 @@ export async function createUser(
     suspended?: boolean;
     unverified?: boolean;
     twoFactor?: boolean;
+    /** Creators are verified (identity and age) unless this is true. */
+    unverifiedCreator?: boolean;
   } = {},
 ): Promise<Actor> {
   hashed ??= hashPassword(TEST_PASSWORD);
@@ -38,6 +40,7 @@ export async function createUser(
       status: opts.suspended ? "suspended" : "active",
       passwordHash: await hashed,
       emailVerifiedAt: opts.unverified ? null : new Date(),
+      creatorVerifiedAt: opts.role === "creator" && !opts.unverifiedCreator ? new Date() : null,
       ...(twoFactor
         ? { totpSecret: sealTotpSecret(TEST_TOTP_SECRET, process.env.AUTH_SECRET!), totpEnabledAt: new Date() }
         : {}),
