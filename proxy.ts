@@ -42,4 +42,7 @@ export function proxy(req: NextRequest) {
 }
 
 // Never Next.js internals: running the proxy on the dev HMR socket breaks it and reloads pages in a loop.
-export const config = { matcher: ["/((?!_next/|favicon.ico).*)"] };
+// Nor the verification upload (POST /api/verification, two identity files): Next.js would buffer its body
+// for the proxy and cut it at proxyClientMaxBodySize (next.config.ts); the route checks the length itself
+// before reading and sets its own headers.
+export const config = { matcher: ["/((?!_next/|favicon.ico|api/verification$).*)"] };

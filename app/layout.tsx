@@ -3,11 +3,13 @@ import { headers } from "next/headers";
 import { BrandProvider } from "@/components/site/brand-context";
 import { SiteFooter } from "@/components/site/footer";
 import { SiteHeader } from "@/components/site/header";
+import { PersonalZoneProvider } from "@/components/ui/personal-zone";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getBrand } from "@/lib/branding/queries";
 import { env } from "@/lib/env";
 import { brandStyleSheet } from "@/lib/branding/theme";
 import { outboxEnabled } from "@/lib/mail/service";
+import { personalZone } from "@/lib/time";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -29,6 +31,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const brand = await getBrand();
   // proxy.ts's per-request CSP nonce: the CSP allows no style attributes, only nonce'd <style>.
   const nonce = (await headers()).get("x-nonce") ?? undefined;
+  const user = await getCurrentUser();
   return (
     <html lang="en" data-room-theme={brand.roomTheme}>
       <head>
@@ -41,10 +44,15 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         >
           Skip to content
         </a>
-        <SiteHeader brand={brand} user={await getCurrentUser()} />
+        <SiteHeader brand={brand} user={user} />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
-          {/* For the client-only error page (app/error.tsx), which cannot read the brand itself. */}
-          <BrandProvider brand={{ name: brand.name, supportEmail: brand.supportEmail }}>{children}</BrandProvider>
+          {/* For the client-only error page (app/error.tsx), which cannot read the brand itself. Times on every
+              page follow the person's own zone when they chose one (components/ui/local-time.tsx). */}
+          <BrandProvider brand={{ name: brand.name, supportEmail: brand.supportEmail }}>
+            <PersonalZoneProvider zone={user?.timeZone ? personalZone(user.timeZone) : null}>
+              {children}
+            </PersonalZoneProvider>
+          </BrandProvider>
         </main>
         <SiteFooter brand={brand} outbox={outboxEnabled()} />
       </body>

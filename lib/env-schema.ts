@@ -112,6 +112,11 @@ const schema = z.object({
   /** Keep mail in the outbox (listed at /dev/outbox) in production mode (the test suite). */
   MAIL_OUTBOX: z.enum(["0", "1"]).default("0"),
 
+  /** Creators' identity documents are deleted this many days after the decision on them. */
+  VERIFICATION_RETENTION_DAYS: int(30),
+  /** The largest ID document or selfie a creator may upload, in MB. */
+  VERIFICATION_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(25).default(8),
+
   /** Where uploaded and recorded files are kept: "local" (STORAGE_DIR) or "s3" (any S3-compatible store). */
   STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
   /** The folder for STORAGE_DRIVER=local; by default .data/storage in the working directory. */

@@ -46,6 +46,8 @@ export const budgets = {
   report: { points: () => 10, seconds: 3600, what: "reports" },
   passwordChange: { points: () => 5, seconds: 3600, what: "password changes" },
   emailChange: { points: () => 3, seconds: 3600, what: "email address changes" },
+  twoFactorCode: { points: () => 5, seconds: 3600, what: "two-step sign-in codes" },
+  verification: { points: () => 5, seconds: 86_400, what: "identity document uploads" },
 } as const;
 export type BudgetName = keyof typeof budgets;
 

@@ -60,3 +60,11 @@ export function timeZoneLabel(timeZone: string, at = new Date(), locale = "en-GB
   if (!name || name.startsWith("GMT")) return place ? `${place} time (${name ?? timeZone})` : (name ?? timeZone);
   return place ? `${name} (${place})` : name;
 }
+
+/**
+ * The zone to show a person's times in: their own setting (account settings) when it is a zone this
+ * runtime knows, else `fallback` (the zone a booking was made in, or UTC).
+ */
+export function personalZone(own: string | null | undefined, fallback = "UTC") {
+  return own && isValidTimeZone(own) ? own : isValidTimeZone(fallback) ? fallback : "UTC";
+}

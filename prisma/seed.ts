@@ -4,9 +4,17 @@
  * and slug and leaves edits made since alone.
  */
 import { hashPassword } from "@/lib/auth/password";
+import { sealTotpSecret } from "@/lib/auth/totp";
 import type { Db } from "@/lib/db";
 
 export const DEMO_PASSWORD = "booth-demo-pass";
+
+/**
+ * The demo admin's two-step sign-in key (admins must have one): add it to any authenticator app, or run
+ * `npm run demo:code` for the current code. Printed by `npm run dev`; the tests compute codes from it.
+ * A demo key, public on purpose: never seed it anywhere real.
+ */
+export const DEMO_ADMIN_TOTP_SECRET = "BOOTHDEMOADMINTOTPKEY234BOOTHDEM";
 
 export const demoAccounts = [
   { email: "admin@booth.test", name: "Ada Admin", role: "admin" },
@@ -112,6 +120,23 @@ const creators = {
   },
 } as const;
 
+/**
+ * Gives the demo admin its known second factor when it has none (a database seeded before two-step
+ * sign-in existed, too). Needs AUTH_SECRET in the environment: the secret is stored sealed with it.
+ */
+export async function ensureDemoAdminTwoFactor(db: Db, email = "admin@booth.test") {
+  const authSecret = process.env.AUTH_SECRET;
+  if (!authSecret) throw new Error("AUTH_SECRET must be set to seed the demo admin's second factor");
+  await db.user.updateMany({
+    where: { email, role: "admin", totpEnabledAt: null },
+    data: {
+      totpSecret: sealTotpSecret(DEMO_ADMIN_TOTP_SECRET, authSecret),
+      totpPendingSecret: null,
+      totpEnabledAt: new Date(),
+    },
+  });
+}
+
 export async function seedDemo(db: Db) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const account of demoAccounts) {
@@ -124,12 +149,15 @@ export async function seedDemo(db: Db) {
         role: account.role,
         passwordHash,
         emailVerifiedAt: new Date(),
+        // Demo creators count as having passed the identity and age check (no documents are seeded).
+        creatorVerifiedAt: account.role === "creator" ? new Date() : null,
         termsVersion: "demo",
         termsAcceptedAt: new Date(),
       },
       update: {},
       select: { id: true },
     });
+    if (account.role === "admin") await ensureDemoAdminTwoFactor(db, account.email);
     const spec = creators[account.email as keyof typeof creators];
     if (!spec) continue;
     const existing = await db.creatorProfile.findUnique({ where: { userId: user.id }, select: { id: true } });

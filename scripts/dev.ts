@@ -73,11 +73,14 @@ async function main() {
   if (applied.length) console.log(`› applied ${applied.length} migration(s)`);
 
   const { db } = await import("@/lib/db");
-  const { seedDemo, ensureDemoShow, demoAccounts, DEMO_PASSWORD } = await import("../prisma/seed");
+  const { seedDemo, ensureDemoShow, ensureDemoAdminTwoFactor, demoAccounts, DEMO_PASSWORD, DEMO_ADMIN_TOTP_SECRET } =
+    await import("../prisma/seed");
   if ((await db.user.count()) === 0) {
     console.log("› adding demo data…");
     await seedDemo(db);
   }
+  // A database seeded before two-step sign-in existed: the demo admin gets the documented key.
+  await ensureDemoAdminTwoFactor(db);
   const demoShow = await ensureDemoShow(db);
   await db.$disconnect();
 
@@ -128,6 +131,9 @@ async function main() {
 
   Demo logins (password for all: ${DEMO_PASSWORD})
 ${demoAccounts.map((a) => `    ${a.email.padEnd(pad)}  ${a.role}`).join("\n")}
+
+  Admins need two-step sign-in: after the password, enter the code for key ${DEMO_ADMIN_TOTP_SECRET}
+  (add it to an authenticator app, or run \`npm run demo:code\` for the current code).
 
   Try a live session: sign in as viewer@booth.test, book Sam Rivera's "Quick test call", pay in the
   test checkout and press "Join session". In a private window sign in as sam@booth.test and join the

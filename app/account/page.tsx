@@ -3,11 +3,13 @@ import { DeleteAccountForm } from "@/components/account/delete-account-form";
 import { EmailForm } from "@/components/account/email-form";
 import { NameForm } from "@/components/account/name-form";
 import { PasswordForm } from "@/components/account/password-form";
+import { TimeZoneForm } from "@/components/account/time-zone-form";
 import { Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { signOutEverywhereAction } from "@/lib/auth/actions";
 import { requirePageUser } from "@/lib/auth/session";
 import { listLiveSessions } from "@/lib/auth/sessions";
+import { personalZone, timeZoneOptions } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Account" };
 export const dynamic = "force-dynamic";
@@ -29,12 +31,33 @@ export default async function AccountPage() {
         <NameForm name={user.name} />
       </Card>
 
+      <Card title="Time zone">
+        <p className="mb-3 text-sm text-slate-600" data-testid="time-zone-summary">
+          Booth shows your bookings, shows and reminder emails in <strong>{personalZone(user.timeZone)}</strong>.
+        </p>
+        <TimeZoneForm
+          current={personalZone(user.timeZone)}
+          zones={[...new Set(["UTC", personalZone(user.timeZone), ...timeZoneOptions()])]}
+        />
+      </Card>
+
       <Card title="Email address">
         <EmailForm />
       </Card>
 
       <Card title="Password">
         <PasswordForm />
+      </Card>
+
+      <Card title="Two-step sign-in">
+        <p className="text-sm text-slate-600" data-testid="two-factor-summary">
+          {user.twoFactor
+            ? "On: signing in asks for a code from your authenticator app."
+            : "Off. Turn it on to ask for a code from your phone after your password."}
+        </p>
+        <a href="/account/two-factor" className="mt-3 inline-block text-sm font-medium text-brand underline">
+          {user.twoFactor ? "Manage two-step sign-in" : "Set up two-step sign-in"}
+        </a>
       </Card>
 
       <Card title="Your data">

@@ -80,6 +80,12 @@ export default async function AdminPage({ searchParams }: Props) {
         >
           Brand
         </Link>
+        <Link
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+          href="/admin/verifications"
+        >
+          Creator verification
+        </Link>
       </nav>
 
       <Card title={`Payments needing review (${money.review.length})`}>

@@ -36,6 +36,10 @@ export default async function StudioPage() {
           ·{" "}
           <Link href="/studio/shows" className="text-sm font-medium text-brand underline">
             Live shows
+          </Link>{" "}
+          ·{" "}
+          <Link href="/studio/verification" className="text-sm font-medium text-brand underline">
+            Verification
           </Link>
         </div>
         {studio?.published ? (

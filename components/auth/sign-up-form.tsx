@@ -1,12 +1,15 @@
 "use client";
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { Field, FieldError, FormMessage, SubmitButton } from "@/components/ui/form";
 import { initialActionState } from "@/lib/action-state";
 import { signUpAction } from "@/lib/auth/actions";
 
 export function SignUpForm({ callbackUrl }: { callbackUrl?: string }) {
   const [state, action] = useActionState(signUpAction, initialActionState);
+  // The browser's zone becomes the account's (changeable in account settings); UTC if it cannot tell.
+  const [zone, setZone] = useState("");
+  useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone ?? ""), []);
   // The answer is the same whether or not the address already had an account: "check your inbox".
   if (state.ok)
     return (
@@ -28,6 +31,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl?: string }) {
     <form action={action} className="space-y-4" noValidate>
       <FormMessage state={state} />
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
+      <input type="hidden" name="timeZone" value={zone} />
       <Field label="Your name" name="name" autoComplete="name" required state={state} />
       <Field label="Email" name="email" type="email" autoComplete="email" required state={state} />
       <Field

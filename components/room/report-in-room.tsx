@@ -3,14 +3,35 @@ import { useState } from "react";
 import { ReportReasonOptions } from "@/components/moderation/report-reason-options";
 import { callApi } from "./api";
 
-/** "Report": a small form under the call; sending it keeps the call running (POST /api/reports). */
-export function ReportInRoom({ bookingId, otherName }: { bookingId: string; otherName: string }) {
+/** What the report is about: the other side of a booking, a show's host, or one message of a show's chat. */
+export type InRoomReportTarget =
+  | { context: "room"; bookingId: string }
+  | { context: "show_room"; eventId: string }
+  | { context: "chat"; eventId: string; messageId: string };
+
+/**
+ * "Report": a small form under the call (or beside a chat message); sending it keeps the call running
+ * (POST /api/reports). Used by the private room, the show room and each message of a show's chat.
+ */
+export function ReportInRoom({
+  target,
+  otherName,
+  label,
+  compact = false,
+}: {
+  target: InRoomReportTarget;
+  otherName: string;
+  /** The button's words; "Report <name>" by default. */
+  label?: string;
+  compact?: boolean;
+}) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [details, setDetails] = useState("");
   const [state, setState] = useState<{ kind: "idle" | "busy" } | { kind: "done" | "error"; text: string }>({
     kind: "idle",
   });
+  const title = label ?? `Report ${otherName}`;
   if (state.kind === "done")
     return (
       <p role="status" className="text-sm text-slate-300" data-testid="room-report-sent">
@@ -19,8 +40,17 @@ export function ReportInRoom({ bookingId, otherName }: { bookingId: string; othe
     );
   if (!open)
     return (
-      <button type="button" onClick={() => setOpen(true)} className="text-sm text-slate-300 underline hover:text-white">
-        Report {otherName}
+      <button
+        type="button"
+        onClick={() => setOpen(true)}
+        aria-label={compact ? `Report this message by ${otherName}` : undefined}
+        className={
+          compact
+            ? "text-xs text-slate-400 underline hover:text-white"
+            : "text-sm text-slate-300 underline hover:text-white"
+        }
+      >
+        {compact ? "Report" : title}
       </button>
     );
   const send = async () => {
@@ -29,14 +59,12 @@ export function ReportInRoom({ bookingId, otherName }: { bookingId: string; othe
       return;
     }
     setState({ kind: "busy" });
-    const res = await callApi<{ message: string }>("/api/reports", {
-      body: { context: "room", bookingId, reason, details },
-    });
+    const res = await callApi<{ message: string }>("/api/reports", { body: { ...target, reason, details } });
     setState(res.ok ? { kind: "done", text: res.data.message } : { kind: "error", text: res.error });
   };
   return (
     <fieldset className="space-y-2 rounded-lg border border-slate-700 p-3">
-      <legend className="px-1 text-sm font-medium">Report {otherName}</legend>
+      <legend className="px-1 text-sm font-medium">{compact ? `Report this message by ${otherName}` : title}</legend>
       <label className="block text-sm">
         What happened?
         <select

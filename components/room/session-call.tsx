@@ -33,7 +33,7 @@ export default function SessionCall({
       <div className="mt-3 space-y-2">
         <TipFeed tips={tipFeed} />
         {tips ? <TipForm room={{ kind: "booking", id: bookingId }} bounds={tips} /> : null}
-        <ReportInRoom bookingId={bookingId} otherName={view.otherName} />
+        <ReportInRoom target={{ context: "room", bookingId }} otherName={view.otherName} />
       </div>
     </RoomContext.Provider>
   );

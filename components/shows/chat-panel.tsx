@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ServerMessage } from "@/lib/sessions/schemas";
 import { callApi } from "@/components/room/api";
+import { ReportInRoom } from "@/components/room/report-in-room";
 
 type ChatLine = { id: string; userId: string; name: string; body: string; at: string };
 const MAX_LINES = 200;
@@ -31,17 +32,22 @@ export function useChat(eventId: string, selfId: string) {
   return { lines, muted, setMuted, load, onMessage };
 }
 
-/** The chat panel: messages, the box to write, and for the host a Delete and a Mute beside each message. */
+/**
+ * The chat panel: messages, the box to write, for the host a Delete and a Mute beside each message, and for
+ * the show's people (`canReport`) a Report on each message of someone else.
+ */
 export function ChatPanel({
   eventId,
   chat,
   canModerate,
   selfId,
+  canReport = false,
 }: {
   eventId: string;
   chat: ReturnType<typeof useChat>;
   canModerate: boolean;
   selfId: string;
+  canReport?: boolean;
 }) {
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -97,6 +103,11 @@ export function ChatPanel({
                 >
                   Mute {m.name}
                 </button>
+              </span>
+            ) : null}
+            {canReport && m.userId !== selfId ? (
+              <span className="ml-2 inline-block" data-testid="chat-report">
+                <ReportInRoom target={{ context: "chat", eventId, messageId: m.id }} otherName={m.name} compact />
               </span>
             ) : null}
           </li>

@@ -15,6 +15,7 @@ import type { ServerMessage } from "@/lib/sessions/schemas";
 import { cn } from "@/lib/cn";
 import { useFirstFrame } from "@/components/room/first-frame";
 import { PreJoin } from "@/components/room/pre-join";
+import { ReportInRoom } from "@/components/room/report-in-room";
 import { Connecting, EndedScreen, Failed } from "@/components/room/room-states";
 import { useServerNow } from "@/components/room/server-clock";
 import { clockLine, formatLeft, timeLabel } from "@/components/room/time-left";
@@ -370,6 +371,11 @@ function LiveShow(
           </button>
         </div>
         {!isCreator ? (
+          <div className="mt-3" data-testid="show-report">
+            <ReportInRoom target={{ context: "show_room", eventId: p.eventId }} otherName={p.creatorName} />
+          </div>
+        ) : null}
+        {!isCreator ? (
           <StageInvite
             eventId={p.eventId}
             mine={mine}
@@ -383,7 +389,7 @@ function LiveShow(
       <div className="min-w-0 space-y-4">
         <StagePanel eventId={p.eventId} role={p.role} selfId={p.self.id} stage={p.stage} />
         {isCreator ? <ParticipantsPanel eventId={p.eventId} creatorUserId={p.creatorUserId} /> : null}
-        <ChatPanel eventId={p.eventId} chat={p.chat} canModerate={isCreator} selfId={p.self.id} />
+        <ChatPanel eventId={p.eventId} chat={p.chat} canModerate={isCreator} selfId={p.self.id} canReport />
       </div>
     </div>
   );

@@ -16,6 +16,12 @@ export const auditActions = {
   "room.moderated": "In-room moderation",
   "brand.updated": "Brand changed",
   "brand.restored": "Brand version restored",
+  "room.supervision_granted": "Supervision: unseen watch link issued",
+  "room.supervision_joined": "Supervision: joined a live room unseen",
+  "room.supervision_left": "Supervision: left the live room",
+  "verification.approved": "Creator identity check approved",
+  "verification.declined": "Creator identity check declined",
+  "verification.document_viewed": "Creator identity document opened",
 } as const;
 
 export type AuditAction = keyof typeof auditActions;
@@ -24,7 +30,16 @@ export function isAuditAction(value: string): value is AuditAction {
   return Object.hasOwn(auditActions, value);
 }
 
-export const auditSubjectTypes = ["user", "application", "report", "booking", "show", "payment", "brand"] as const;
+export const auditSubjectTypes = [
+  "user",
+  "application",
+  "report",
+  "booking",
+  "show",
+  "payment",
+  "brand",
+  "verification",
+] as const;
 export type AuditSubjectType = (typeof auditSubjectTypes)[number];
 
 /** One CSV field: quoted, quotes doubled, and a leading =+-@ neutralised so a spreadsheet runs no formula. */

@@ -10,7 +10,7 @@ import { passwordChangedEmail } from "./emails";
 import { hashPassword, verifyPassword } from "./password";
 import { assertPasswordAllowed } from "./password-policy";
 import type { Actor } from "./permissions";
-import { changeNameInput, changePasswordInput } from "./schemas";
+import { changeNameInput, changePasswordInput, changeTimeZoneInput } from "./schemas";
 
 /** Account settings (/account): the user's own name and password. */
 
@@ -19,6 +19,14 @@ export async function changeName(actor: Actor, raw: unknown) {
   await db.user.update({ where: { id: actor.id }, data: { name: input.name }, select: { id: true } });
   logger.info({ userId: actor.id }, "name changed");
   return "Name saved.";
+}
+
+/** The zone Booth shows this person's times in (pages, emails, reminders). */
+export async function changeTimeZone(actor: Actor, raw: unknown) {
+  const input = changeTimeZoneInput.parse(raw);
+  await db.user.update({ where: { id: actor.id }, data: { timeZone: input.timeZone }, select: { id: true } });
+  logger.info({ userId: actor.id, timeZone: input.timeZone }, "time zone changed");
+  return `Time zone saved: times are now shown in ${input.timeZone}.`;
 }
 
 /**

@@ -11,13 +11,21 @@ import { signIn, signOut } from "./config";
 import { requestPasswordReset, resetPassword } from "./recovery";
 import { messageFor, signInMessages } from "./messages";
 import { homeFor } from "./permissions";
-import { safeCallbackPath, signInInput } from "./schemas";
+import { safeCallbackPath, signInCodeInput, signInInput } from "./schemas";
 import { registerUser } from "./service";
 import { getSessionState, requireUser } from "./session";
-import { changeName, changePassword } from "./account";
+import { changeName, changePassword, changeTimeZone } from "./account";
 import { confirmEmailChange, requestEmailChange } from "./email-change";
 import { endAllAuthSessions } from "./sessions";
 import { resendVerification } from "./verification";
+import { confirmTwoFactor, disableTwoFactor, issuePendingSignIn, startTwoFactorEnrolment } from "./two-factor";
+
+/** The password was right and the account has two-step sign-in: the form asks for the code next. */
+class CodeRequired extends AppError {
+  constructor() {
+    super("unauthorized", signInMessages.code_required!);
+  }
+}
 
 /** Signs in through next-auth (which sets the cookie); refusals become a message for the form. */
 async function signInWithCredentials(email: string, password: string) {
@@ -30,6 +38,7 @@ async function signInWith(provider: "credentials" | "email-link", fields: Record
   } catch (err) {
     if (err instanceof AuthError) {
       const code = (err as AuthError & { code?: string }).code ?? "invalid";
+      if (code === "code_required") throw new CodeRequired();
       throw new AppError(
         code === "rate_limited" ? "rate_limited" : "unauthorized",
         messageFor(signInMessages, code) ?? signInMessages.invalid,
@@ -73,23 +82,74 @@ export async function resetPasswordAction(_prev: ActionState, form: FormData): P
   let destination = "/dashboard";
   const state = await runAction(form, async () => {
     const { email } = await resetPassword(formObject(form));
-    await signInWithCredentials(email, String(form.get("password")));
-    destination = homeFor((await getRoleByEmail(email)) ?? "viewer");
+    try {
+      await signInWithCredentials(email, String(form.get("password")));
+      destination = homeFor((await getRoleByEmail(email)) ?? "viewer");
+    } catch (err) {
+      // Two-step accounts: the password is changed; signing in still needs the code.
+      if (!(err instanceof CodeRequired)) throw err;
+      destination = "/signin?reason=password_reset";
+    }
   });
   if (state.ok) redirect(destination);
   return state;
 }
 
-// POST (server action) – sign in with email and password, then go where the user was headed
-export async function signInAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+/** The sign-in form's state: on "code required", the signed note that replaces the password in step two. */
+export type SignInState = ActionState & { pending?: string; email?: string };
+
+// POST (server action) – sign in with email and password (then, for two-step accounts, the code), then go where the user was headed
+export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
   let destination = "/dashboard";
+  let pending: string | null = null;
+  let email = "";
   const state = await runAction(form, async () => {
-    const input = signInInput.parse(formObject(form));
-    await signInWithCredentials(input.email, input.password);
-    destination = safeCallbackPath(form.get("callbackUrl")) ?? homeFor((await getRoleByEmail(input.email)) ?? "viewer");
+    const step = form.get("pending") ? signInCodeInput.parse(formObject(form)) : null;
+    const input = step ? null : signInInput.parse(formObject(form));
+    email = (step ?? input)!.email;
+    try {
+      if (step) await signInWith("credentials", { email: step.email, pending: step.pending, code: step.code });
+      else await signInWithCredentials(input!.email, input!.password);
+    } catch (err) {
+      // Only a right password gets here (lib/auth/service.ts), so the note may be issued.
+      if (err instanceof CodeRequired) pending = await issuePendingSignIn(email);
+      throw err;
+    }
+    destination = safeCallbackPath(form.get("callbackUrl")) ?? homeFor((await getRoleByEmail(email)) ?? "viewer");
   });
   if (state.ok) redirect(destination);
-  return state;
+  const carried = pending ?? (typeof form.get("pending") === "string" ? String(form.get("pending")) : null);
+  return carried ? { ...state, pending: carried, email } : state;
+}
+
+/** The two-factor page's state: the recovery codes, once, right after turning it on. */
+export type TwoFactorState = ActionState & { recoveryCodes?: string[] };
+
+// POST (server action) – start two-step sign-in enrolment: a new key and QR code on /account/two-factor
+export async function startTwoFactorAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(form, async () => {
+    await startTwoFactorEnrolment(await requireUser());
+    revalidatePath("/account/two-factor");
+  });
+}
+
+// POST (server action) – confirm enrolment with a code from the app; answers the recovery codes, once
+export async function confirmTwoFactorAction(_prev: TwoFactorState, form: FormData): Promise<TwoFactorState> {
+  let codes: string[] = [];
+  const state = await runAction(form, async () => {
+    codes = await confirmTwoFactor(await requireUser(), formObject(form));
+    return "Two-step sign-in is on.";
+  });
+  return state.ok ? { ...state, recoveryCodes: codes } : state;
+}
+
+// POST (server action) – turn two-step sign-in off (password and a code needed; not for admins)
+export async function disableTwoFactorAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(form, async () => {
+    const message = await disableTwoFactor(await requireUser(), formObject(form));
+    revalidatePath("/account/two-factor");
+    return message;
+  });
 }
 
 // POST (server action) – sign out (this session ends on the server too) and return to the landing page
@@ -108,6 +168,15 @@ export async function changeNameAction(_prev: ActionState, form: FormData): Prom
   return runAction(form, async () => {
     const message = await changeName(await requireUser(), formObject(form));
     revalidatePath("/account");
+    return message;
+  });
+}
+
+// POST (server action) – the signed-in user chooses the time zone Booth shows their times in
+export async function changeTimeZoneAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(form, async () => {
+    const message = await changeTimeZone(await requireUser(), formObject(form));
+    revalidatePath("/", "layout");
     return message;
   });
 }

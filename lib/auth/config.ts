@@ -4,8 +4,8 @@ import { env } from "@/lib/env";
 import { logger, withLogContext } from "@/lib/logger";
 import { clientIp, requestIdOf } from "@/lib/request";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { signInInput } from "./schemas";
-import { SignInRefused, authenticate } from "./service";
+import { signInCodeInput, signInInput } from "./schemas";
+import { SignInRefused, authenticate, authenticateWithCode } from "./service";
 import { endAuthSession, resolveSession, startAuthSession } from "./sessions";
 import { confirmEmail } from "./verification";
 
@@ -21,6 +21,31 @@ class Suspended extends CredentialsSignin {
 }
 class LinkInvalid extends CredentialsSignin {
   override code = "link_invalid";
+}
+class ConfirmedSignIn extends CredentialsSignin {
+  override code = "confirmed_sign_in";
+}
+class CodeRequired extends CredentialsSignin {
+  override code = "code_required";
+}
+class CodeInvalid extends CredentialsSignin {
+  override code = "code_invalid";
+}
+
+/** next-auth's refusal for each reason the service gives (lib/auth/service.ts). */
+function refusal(err: SignInRefused) {
+  switch (err.reason) {
+    case "rate_limited":
+      return new RateLimited();
+    case "suspended":
+      return new Suspended();
+    case "code_required":
+      return new CodeRequired();
+    case "code_invalid":
+      return new CodeInvalid();
+    default:
+      return new InvalidCredentials();
+  }
 }
 
 declare module "next-auth" {
@@ -47,21 +72,26 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   },
   providers: [
     Credentials({
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      // `code` is the second factor (or a recovery code) for accounts that have one; `pending` replaces the
+      // password in the sign-in form's second step (lib/auth/two-factor.ts issuePendingSignIn).
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+        code: { label: "Code", type: "text" },
+        pending: { label: "Pending", type: "text" },
+      },
       async authorize(credentials, request) {
-        const parsed = signInInput.safeParse(credentials);
-        if (!parsed.success) throw new InvalidCredentials();
+        const ip = clientIp(request.headers);
+        const withCode = credentials?.pending ? signInCodeInput.safeParse(credentials) : null;
+        const parsed = withCode ? null : signInInput.safeParse(credentials);
+        if (withCode ? !withCode.success : !parsed?.success) throw new InvalidCredentials();
         try {
           const user = await withLogContext(requestIdOf(request.headers), () =>
-            authenticate(parsed.data!, clientIp(request.headers)),
+            withCode ? authenticateWithCode(withCode.data!, ip) : authenticate(parsed!.data!, ip),
           );
           return { id: user.id, email: user.email, name: user.name, role: user.role, tokenVersion: user.tokenVersion };
         } catch (err) {
-          if (err instanceof SignInRefused) {
-            if (err.reason === "rate_limited") throw new RateLimited();
-            if (err.reason === "suspended") throw new Suspended();
-            throw new InvalidCredentials();
-          }
+          if (err instanceof SignInRefused) throw refusal(err);
           throw err;
         }
       },
@@ -74,6 +104,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const user = await withLogContext(requestIdOf(request.headers), () => confirmEmail(credentials));
         if (!user) throw new LinkInvalid();
         if (user.status === "suspended") throw new Suspended();
+        // The address is confirmed; a link is no second factor, so two-step accounts sign in with their code.
+        if (user.twoFactor) throw new ConfirmedSignIn();
         return { id: user.id, email: user.email, name: user.name, role: user.role, tokenVersion: user.tokenVersion };
       },
     }),

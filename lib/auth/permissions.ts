@@ -1,8 +1,29 @@
 import { AppError } from "@/lib/errors";
 import type { Role, UserStatus } from "@/lib/generated/prisma/enums";
 
-/** The acting user every service receives, loaded fresh from the database on each request. */
-export type Actor = { id: string; email: string; name: string; role: Role; status: UserStatus };
+/**
+ * The acting user every service receives, loaded fresh from the database on each request. `twoFactor`:
+ * the account has a TOTP second factor on (admins must, to act as admins).
+ */
+export type Actor = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: UserStatus;
+  twoFactor: boolean;
+  /** Their own time zone from account settings (set on the request's user; null or absent: none chosen). */
+  timeZone?: string | null;
+};
+
+/** What an admin without a second factor is told; pages send them to set it up (lib/auth/session.ts). */
+export const ADMIN_NEEDS_TWO_FACTOR =
+  "Admins need two-step sign-in. Set it up under Account → Two-step sign-in, then try again.";
+
+/** An admin acting as admin without the second factor on: refused everywhere admin rights are checked. */
+export function lacksRequiredTwoFactor(actor: Pick<Actor, "role" | "twoFactor">) {
+  return actor.role === "admin" && !actor.twoFactor;
+}
 
 export function hasRole(actor: Pick<Actor, "role">, roles: readonly Role[]) {
   return roles.includes(actor.role);
@@ -14,6 +35,8 @@ export function assertRole(actor: Actor | null | undefined, roles: readonly Role
   if (actor.status !== "active")
     throw new AppError("suspended", "Your account is suspended. Contact support if you think this is a mistake.");
   if (!hasRole(actor, roles)) throw new AppError("forbidden", "You don't have permission to do that.");
+  if (lacksRequiredTwoFactor(actor))
+    throw new AppError("forbidden", ADMIN_NEEDS_TWO_FACTOR).withDetails({ reason: "two_factor_required" });
 }
 
 /** Where each role lands after signing in. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { singleLine } from "@/lib/schemas/text";
+import { canonicalTimeZone, isValidTimeZone } from "@/lib/time";
 
 export const emailField = singleLine()
   .trim()
@@ -14,6 +15,8 @@ export const signUpInput = z.object({
   name: singleLine().trim().min(1, "Enter your name").max(80, "Keep your name under 80 characters"),
   email: emailField,
   password: newPasswordField,
+  /** The browser's zone (a hidden field); anything unknown becomes UTC rather than refusing the sign-up. */
+  timeZone: singleLine().max(64).optional(),
   /** The terms checkbox ("on" when ticked; absent when not). */
   acceptTerms: z.literal("on", "Tick the box to agree to the terms and privacy policy"),
 });
@@ -22,10 +25,37 @@ export type SignUpInput = z.infer<typeof signUpInput>;
 export const signInInput = z.object({
   email: emailField,
   password: singleLine().min(1, "Enter your password").max(200),
+  /** The second factor's code (6 digits) or a recovery code, when the account has one. */
+  code: singleLine().trim().max(20).optional(),
+});
+
+/** The sign-in form's second step: the signed note that the password was right, and the code. */
+export const signInCodeInput = z.object({
+  email: emailField,
+  pending: singleLine().min(1).max(500),
+  code: singleLine().trim().min(1, "Enter the code from your authenticator app").max(20),
+});
+
+const totpCodeField = singleLine()
+  .trim()
+  .regex(/^\d{3} ?\d{3}$/, "Enter the 6-digit code from your authenticator app");
+
+export const confirmTwoFactorInput = z.object({ code: totpCodeField });
+
+export const disableTwoFactorInput = z.object({
+  password: singleLine().min(1, "Enter your current password").max(200),
+  code: singleLine().trim().min(1, "Enter a code from the app or a recovery code").max(20),
 });
 export type SignInInput = z.infer<typeof signInInput>;
 
 export const changeNameInput = z.object({ name: signUpInput.shape.name });
+
+export const changeTimeZoneInput = z.object({
+  timeZone: singleLine()
+    .trim()
+    .refine(isValidTimeZone, "Choose a time zone from the list, like Europe/Berlin")
+    .transform(canonicalTimeZone),
+});
 
 export const changePasswordInput = z.object({
   currentPassword: singleLine().min(1, "Enter your current password").max(200),

@@ -3,14 +3,17 @@ import { legalDocument } from "@/lib/branding/legal";
 import { brandFrom } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
 import { AppError, isUniqueViolation } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { deliverSoon, enqueueEmails } from "@/lib/mail/service";
+import { canonicalTimeZone, isValidTimeZone } from "@/lib/time";
 import { signUpTakenEmail, welcomeEmail } from "./emails";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
 import { assertPasswordAllowed } from "./password-policy";
 import { signInSucceeded, takeSignInAttempt, takeSignUpAttempt } from "./rate-limit";
 import { safeCallbackPath, signUpInput, type SignInInput } from "./schemas";
 import { issueAccountToken } from "./tokens";
+import { checkSecondFactor, readPendingSignIn } from "./two-factor";
 
 /** What sign-up answers, whether the address was new or already had an account. */
 export const signedUpMessage = (email: string) =>
@@ -55,6 +58,7 @@ export async function registerUser(raw: unknown, ip: string, callbackUrl?: unkno
           email: input.email,
           name: input.name,
           passwordHash,
+          timeZone: input.timeZone && isValidTimeZone(input.timeZone) ? canonicalTimeZone(input.timeZone) : "UTC",
           termsVersion: legalDocument(brand, "terms").version,
           termsAcceptedAt: now,
         },
@@ -76,7 +80,7 @@ export async function registerUser(raw: unknown, ip: string, callbackUrl?: unkno
   return { message: signedUpMessage(input.email), userId };
 }
 
-export type SignInFailure = "invalid" | "rate_limited" | "suspended";
+export type SignInFailure = "invalid" | "rate_limited" | "suspended" | "code_required" | "code_invalid";
 
 export class SignInRefused extends Error {
   constructor(
@@ -87,10 +91,24 @@ export class SignInRefused extends Error {
   }
 }
 
+const signInSelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  status: true,
+  tokenVersion: true,
+  passwordHash: true,
+  totpSecret: true,
+  totpEnabledAt: true,
+} as const;
+
 /**
  * Checks credentials for next-auth's Credentials provider. Wrong email and wrong password fail
  * the same way, in the same time. Each attempt spends one point of the account's and the IP's
- * budget first; a spent budget is refused before the password is read.
+ * budget first; a spent budget is refused before the password is read. An account with two-step
+ * sign-in also needs its code: without one the answer is "code_required" (only after the password was
+ * right; the budget is not given back until the code is), with a wrong one "code_invalid".
  */
 export async function authenticate(input: SignInInput, ip: string) {
   const wait = await takeSignInAttempt(input.email, ip);
@@ -98,10 +116,7 @@ export async function authenticate(input: SignInInput, ip: string) {
     logger.warn({ ip, retryAfterMs: wait }, "sign-in refused: too many attempts");
     throw new SignInRefused("rate_limited", wait);
   }
-  const user = await db.user.findUnique({
-    where: { email: input.email },
-    select: { id: true, email: true, name: true, role: true, status: true, tokenVersion: true, passwordHash: true },
-  });
+  const user = await db.user.findUnique({ where: { email: input.email }, select: signInSelect });
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password);
   if (!user || !ok) {
     logger.info({ ip, knownAccount: Boolean(user) }, "sign-in failed");
@@ -111,8 +126,41 @@ export async function authenticate(input: SignInInput, ip: string) {
     logger.info({ userId: user.id }, "sign-in refused: account suspended");
     throw new SignInRefused("suspended");
   }
-  await signInSucceeded(input.email, ip);
+  if (user.totpEnabledAt && !input.code) {
+    logger.info({ userId: user.id }, "sign-in: password right, code required");
+    throw new SignInRefused("code_required");
+  }
+  return finishSignIn(user, input.code, ip);
+}
+
+/**
+ * The sign-in form's second step: the signed note from the first (the password was right, this account,
+ * not since reset) and the code. Throttled with the same budgets as passwords.
+ */
+export async function authenticateWithCode(input: { email: string; pending: string; code: string }, ip: string) {
+  const wait = await takeSignInAttempt(input.email, ip);
+  if (wait > 0) {
+    logger.warn({ ip, retryAfterMs: wait }, "sign-in code refused: too many attempts");
+    throw new SignInRefused("rate_limited", wait);
+  }
+  const userId = await readPendingSignIn(input.pending);
+  const user = userId ? await db.user.findUnique({ where: { id: userId }, select: signInSelect }) : null;
+  if (!user || user.email !== input.email) throw new SignInRefused("invalid");
+  if (user.status === "suspended") throw new SignInRefused("suspended");
+  return finishSignIn(user, input.code, ip);
+}
+
+type SignInRow = Prisma.UserGetPayload<{ select: typeof signInSelect }>;
+
+async function finishSignIn(user: SignInRow, code: string | undefined, ip: string) {
+  if (user.totpEnabledAt && user.totpSecret) {
+    if (!code || !(await checkSecondFactor(user.id, user.totpSecret, code))) {
+      logger.info({ userId: user.id, ip }, "sign-in failed: wrong second-factor code");
+      throw new SignInRefused("code_invalid");
+    }
+  }
+  await signInSucceeded(user.email, ip);
   logger.info({ userId: user.id }, "signed in");
-  const { passwordHash: _omit, ...safe } = user;
+  const { passwordHash: _p, totpSecret: _s, totpEnabledAt: _e, ...safe } = user;
   return safe;
 }

@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { decodeSessionJwt } from "./jwt";
-import { assertRole, type Actor } from "./permissions";
+import { assertRole, lacksRequiredTwoFactor, type Actor } from "./permissions";
 import { resolveSession, type SessionState } from "./sessions";
 
 export type { SessionState };
@@ -89,5 +89,7 @@ export async function requirePageUser(returnTo: string): Promise<Actor> {
 export async function requirePageRole(returnTo: string, ...roles: Role[]): Promise<Actor> {
   const user = await requirePageUser(returnTo);
   if (!roles.includes(user.role)) forbidden();
+  // An admin without the second factor sets it up before any admin page (and every service refuses them too).
+  if (lacksRequiredTwoFactor(user)) redirect(`/account/two-factor?required=1&next=${encodeURIComponent(returnTo)}`);
   return user;
 }

@@ -57,7 +57,8 @@ export async function resolveSession(claims: SessionClaims, now = new Date()): P
   // One round trip (a join, not a query per relation): every request, page and route goes through here.
   const [found] = await db.$queryRaw<SessionRow[]>`
     SELECT s."userId", s."createdAt", s."expiresAt", s."revokedAt",
-           u.id, u.email, u.name, u.role::text AS role, u.status::text AS status, u."tokenVersion"
+           u.id, u.email, u.name, u.role::text AS role, u.status::text AS status, u."tokenVersion",
+           (u."totpEnabledAt" IS NOT NULL) AS "twoFactor", u."timeZone"
       FROM auth_sessions s JOIN users u ON u.id = s."userId"
      WHERE s.id = ${claims.sid}`;
   const row = found && {
@@ -72,6 +73,8 @@ export async function resolveSession(claims: SessionClaims, now = new Date()): P
       role: found.role as Role,
       status: found.status as UserStatus,
       tokenVersion: found.tokenVersion,
+      twoFactor: found.twoFactor,
+      timeZone: found.timeZone,
     },
   };
   if (!row || row.userId !== claims.uid) return { kind: "revoked", reason: "revoked" };
@@ -93,6 +96,8 @@ type SessionRow = {
   role: string;
   status: string;
   tokenVersion: number;
+  twoFactor: boolean;
+  timeZone: string | null;
 };
 
 /** Signing out: this session ends, the user's others do not. Safe to call twice. */

@@ -32,14 +32,15 @@ export async function confirmEmail(raw: unknown) {
         status: true,
         tokenVersion: true,
         emailVerifiedAt: true,
+        totpEnabledAt: true,
       },
     });
     if (user.email !== token.email) return null;
     if (!user.emailVerifiedAt)
       await tx.user.update({ where: { id: user.id }, data: { emailVerifiedAt: new Date() }, select: { id: true } });
     logger.info({ userId: user.id }, "email confirmed");
-    const { emailVerifiedAt: _omit, ...rest } = user;
-    return rest;
+    const { emailVerifiedAt: _omit, totpEnabledAt, ...rest } = user;
+    return { ...rest, twoFactor: totpEnabledAt !== null };
   });
 }
 

@@ -158,7 +158,9 @@ async function readBookingForEmails(tx: Tx, bookingId: string) {
       creatorName: string;
     }[]
   >`
-    SELECT b.id, b.currency, b.status::text AS status, b."traceId", b."startsAt", b."endsAt", b."viewerTimeZone",
+    SELECT b.id, b.currency, b.status::text AS status, b."traceId", b."startsAt", b."endsAt",
+           -- The viewer's own zone (account settings) over the one the booking was made in.
+           COALESCE(v."timeZone", b."viewerTimeZone") AS "viewerTimeZone",
            b."priceCents", b."freeCancellationHours", o.title AS "offeringTitle",
            v.name AS "viewerName", v.email AS "viewerEmail",
            c."displayName" AS "creatorDisplayName", c."timeZone" AS "creatorTimeZone",

@@ -3,6 +3,7 @@ import { actingPartyOf } from "@/lib/auth/parties";
 import type { Actor } from "@/lib/auth/permissions";
 import { getBrand } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
+import { personalZone } from "@/lib/time";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { earningsOf } from "@/lib/payments/queries";
@@ -198,7 +199,7 @@ export async function getBookingForActor(actor: Actor, bookingId: string) {
     include: {
       offering: { select: { title: true, durationMinutes: true, minNoticeMinutes: true, horizonDays: true } },
       creator: { select: { displayName: true, slug: true, userId: true, timeZone: true } },
-      viewer: { select: { name: true, email: true } },
+      viewer: { select: { name: true, email: true, timeZone: true } },
       payments: { orderBy: { createdAt: "asc" }, include: { refunds: { orderBy: { createdAt: "asc" } } } },
     },
   });
@@ -382,7 +383,8 @@ export async function getBookingCalendar(actor: Actor, bookingId: string) {
   if (!wasPaid) {
     throw new AppError("conflict", "This booking is not on the calendar: it was never confirmed.");
   }
-  const zone = role === "creator" ? booking.creator.timeZone : booking.viewerTimeZone;
+  const zone =
+    role === "creator" ? booking.creator.timeZone : personalZone(booking.viewer.timeZone, booking.viewerTimeZone);
   const cancelled = booking.status === "cancelled";
   return bookingCalendarFile(
     { ...booking, viewerName: booking.viewer.name, creatorName: booking.creator.displayName },

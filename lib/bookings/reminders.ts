@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { REMINDER_HORIZON_MS, dueReminder } from "@/lib/mail/reminders";
 import { enqueueEmails, type OutgoingEmail } from "@/lib/mail/service";
-import { formatDateTime } from "@/lib/time";
+import { formatDateTime, personalZone } from "@/lib/time";
 
 /**
  * Reminders before a confirmed private session, to both sides, with the join link (the sweeper calls this
@@ -24,7 +24,7 @@ export async function sweepBookingReminders(now = new Date()) {
       createdAt: true,
       viewerTimeZone: true,
       offering: { select: { title: true } },
-      viewer: { select: { name: true, email: true } },
+      viewer: { select: { name: true, email: true, timeZone: true } },
       creator: { select: { displayName: true, timeZone: true, user: { select: { name: true, email: true } } } },
     },
   });
@@ -35,7 +35,13 @@ export async function sweepBookingReminders(now = new Date()) {
     if (!lead || !brand) continue;
     const join = new URL(`/sessions/${b.id}`, env.APP_URL).toString();
     const sides = [
-      { side: "viewer", to: b.viewer.email, name: b.viewer.name, zone: b.viewerTimeZone, other: b.creator.displayName },
+      {
+        side: "viewer",
+        to: b.viewer.email,
+        name: b.viewer.name,
+        zone: personalZone(b.viewer.timeZone, b.viewerTimeZone),
+        other: b.creator.displayName,
+      },
       {
         side: "creator",
         to: b.creator.user.email,

@@ -3,6 +3,7 @@ import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { takeBudget } from "@/lib/rate-limit";
+import { assertCreatorVerified } from "@/lib/verification/gate";
 import type { WeeklyRule } from "./availability";
 import { addBlackoutInput, replaceAvailabilityInput, saveOfferingInput, updateProfileInput } from "./schemas";
 
@@ -16,6 +17,7 @@ async function profileIdOf(actor: Actor) {
 export async function updateProfile(actor: Actor, raw: unknown) {
   assertRole(actor, ["creator"]);
   const input = updateProfileInput.parse(raw);
+  if (input.published) await assertCreatorVerified(actor.id);
   const save = () =>
     db.creatorProfile.upsert({
       where: { userId: actor.id },
@@ -38,6 +40,7 @@ export async function updateProfile(actor: Actor, raw: unknown) {
 export async function saveOffering(actor: Actor, raw: unknown) {
   assertRole(actor, ["creator"]);
   const { id, price, ...input } = saveOfferingInput.parse(raw);
+  if (input.active) await assertCreatorVerified(actor.id);
   const creatorId = await profileIdOf(actor);
   const data = { ...input, priceCents: price };
   if (!id) await takeBudget("offering", actor.id);

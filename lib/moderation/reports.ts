@@ -12,6 +12,7 @@ import { deliverSoon } from "@/lib/mail/service";
 import { enqueueEffect, nudgeEffects } from "@/lib/ops/outbox";
 import { takeBudget } from "@/lib/rate-limit";
 import { removeFromRoom } from "@/lib/sessions/room-effects";
+import { showParty } from "@/lib/shows/live";
 import { appendTrace } from "@/lib/trace/service";
 import { applyStatus } from "@/lib/users/service";
 import { enqueueReportOutcomeEmails } from "./emails";
@@ -21,7 +22,8 @@ type Tx = Prisma.TransactionClient;
 
 /**
  * Reports: a viewer reports the creator of their booking (or the reverse) from the room or the booking
- * page, or anyone signed in reports a creator from their profile. Only a party of the booking may report
+ * page, anyone signed in reports a creator from their profile, a ticket holder reports a show's host from
+ * its room, and a show's people report a message in its chat (its text is kept as it was). Only a party of the booking may report
  * from it, and only about the other side. A report keeps the booking's trace id and, from a room, the
  * seconds since the room started, so a reviewer can find that moment in the session's story.
  */
@@ -30,6 +32,8 @@ export async function fileReport(actor: Actor, raw: unknown, now = new Date()) {
   const input = fileReportInput.parse(raw);
   let subjectUserId: string;
   let booking: { id: string; traceId: string; roomSessionId: string | null; startedAt: Date | null } | null = null;
+  let show: { id: string; traceId: string; roomSessionId: string | null; startedAt: Date | null } | null = null;
+  let message: { id: string; text: string; at: Date } | null = null;
   if (input.context === "profile") {
     const profile = await db.creatorProfile.findUnique({
       where: { slug: input.creatorSlug! },
@@ -37,6 +41,36 @@ export async function fileReport(actor: Actor, raw: unknown, now = new Date()) {
     });
     if (!profile || (!profile.published && actor.role !== "admin")) throw new AppError("not_found", "No such creator.");
     subjectUserId = profile.userId;
+  } else if (input.context === "show_room" || input.context === "chat") {
+    // Only the show's people (its creator, a paid ticket holder) report from it; anyone else learns nothing.
+    const party = await showParty(actor, input.eventId!);
+    if (!party?.role) throw new AppError("not_found", "No such show.");
+    const rs = await db.roomSession.findUnique({
+      where: { groupEventId: input.eventId! },
+      select: { id: true, startedAt: true },
+    });
+    show = {
+      id: party.show.id,
+      traceId: party.show.traceId,
+      roomSessionId: rs?.id ?? null,
+      startedAt: rs?.startedAt ?? null,
+    };
+    if (input.context === "chat") {
+      const m = rs
+        ? await db.chatMessage.findFirst({
+            where: { id: input.messageId!, roomSessionId: rs.id },
+            select: { id: true, userId: true, body: true, createdAt: true },
+          })
+        : null;
+      if (!m) throw new AppError("not_found", "No such message in this show's chat.");
+      subjectUserId = m.userId;
+      message = { id: m.id, text: m.body, at: m.createdAt };
+    } else {
+      // From the show's room a ticket holder reports its host (the host has the room's own tools for viewers).
+      if (party.role !== "viewer")
+        throw new AppError("invalid", "Use the participants list to remove or ban someone from your show.");
+      subjectUserId = party.show.creator.userId;
+    }
   } else {
     const b = await db.booking.findUnique({
       where: { id: input.bookingId! },
@@ -61,10 +95,14 @@ export async function fileReport(actor: Actor, raw: unknown, now = new Date()) {
   }
   if (subjectUserId === actor.id) throw new AppError("invalid", "You can't report yourself.");
   await takeBudget("report", actor.id);
+  const live = booking ?? show;
+  const inRoom = input.context === "room" || input.context === "show_room" || input.context === "chat";
+  // Seconds since the room started: when the report was filed, or for a chat message when it was written.
   const offsetSeconds =
-    input.context === "room" && booking?.startedAt
-      ? Math.max(0, Math.floor((now.getTime() - booking.startedAt.getTime()) / 1000))
+    inRoom && live?.startedAt
+      ? Math.max(0, Math.floor(((message?.at ?? now).getTime() - live.startedAt.getTime()) / 1000))
       : null;
+  const traceId = live?.traceId ?? null;
   const report = await db.$transaction(async (tx) => {
     const row = await tx.report.create({
       data: {
@@ -74,16 +112,19 @@ export async function fileReport(actor: Actor, raw: unknown, now = new Date()) {
         details: input.details,
         context: input.context,
         bookingId: booking?.id ?? null,
-        roomSessionId: input.context === "room" ? (booking?.roomSessionId ?? null) : null,
-        traceId: booking?.traceId ?? null,
+        groupEventId: show?.id ?? null,
+        roomSessionId: inRoom ? (live?.roomSessionId ?? null) : null,
+        traceId,
         offsetSeconds,
+        chatMessageId: message?.id ?? null,
+        chatMessageText: message?.text ?? null,
       },
       select: { id: true },
     });
-    if (booking)
+    if (traceId)
       await appendTrace(
         {
-          traceId: booking.traceId,
+          traceId,
           type: "report.filed",
           source: "app",
           actorId: actor.id,
@@ -94,6 +135,7 @@ export async function fileReport(actor: Actor, raw: unknown, now = new Date()) {
             reason: input.reason,
             context: input.context,
             offsetSeconds,
+            messageId: message?.id ?? null,
           },
         },
         tx,

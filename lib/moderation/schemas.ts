@@ -15,19 +15,39 @@ export type ReportReason = keyof typeof reportReasons;
 const reasonKeys = Object.keys(reportReasons) as [ReportReason, ...ReportReason[]];
 const id = singleLine().trim().min(1).max(100);
 
-/** A report: about the other side of a booking (from the room or the booking page), or about a creator's profile. */
+/** Where a report comes from: a private room, a booking page, a profile, a show's room, a show's chat message. */
+export const reportContexts = ["room", "booking", "profile", "show_room", "chat"] as const;
+export type ReportContext = (typeof reportContexts)[number];
+
+/**
+ * A report: about the other side of a booking (from the room or the booking page), about a creator's
+ * profile, about a show's host (from the show's room) or about the author of a message in a show's chat.
+ */
 export const fileReportInput = z
   .object({
-    context: z.enum(["room", "booking", "profile"], "Say where the report comes from: room, booking or profile"),
+    context: z.enum(reportContexts, "Say where the report comes from: room, booking, profile, show_room or chat"),
     bookingId: id.optional(),
     creatorSlug: id.optional(),
+    eventId: id.optional(),
+    messageId: id.optional(),
     reason: z.enum(reasonKeys, "Choose what the report is about"),
     details: multiLine().trim().max(2000, "Keep the details under 2,000 characters").default(""),
   })
-  .refine((r) => (r.context === "profile" ? Boolean(r.creatorSlug) : Boolean(r.bookingId)), {
-    message: "A report from a room or a booking names the booking; one from a profile names the creator",
-    path: ["bookingId"],
-  });
+  .refine(
+    (r) =>
+      r.context === "profile"
+        ? Boolean(r.creatorSlug)
+        : r.context === "show_room"
+          ? Boolean(r.eventId)
+          : r.context === "chat"
+            ? Boolean(r.eventId && r.messageId)
+            : Boolean(r.bookingId),
+    {
+      message:
+        "A report from a room or a booking names the booking; from a profile, the creator; from a show, the show (and the chat message)",
+      path: ["context"],
+    },
+  );
 export type FileReportInput = z.infer<typeof fileReportInput>;
 
 /** What an admin can do with a report. */

@@ -11,6 +11,7 @@ import { sweepSessions } from "@/lib/sessions/lifecycle";
 import { sweepShows } from "@/lib/shows/lifecycle";
 import { sweepShowReminders } from "@/lib/shows/reminders";
 import { sweepLapsedTicketHolds } from "@/lib/shows/transition";
+import { sweepVerificationDocuments } from "@/lib/verification/service";
 import { installEffects } from "./effects";
 import { purchases } from "./purchases";
 
@@ -23,6 +24,7 @@ export async function sweepOnce() {
     holds: sweepLapsedHolds(),
     ticketHolds: sweepLapsedTicketHolds(),
     refunds: reconcileRefunds(purchases),
+    verificationDocuments: sweepVerificationDocuments(),
     // Reminders are queued before this pass's delivery reads the mail outbox; the next pass sends any it missed.
     mail: Promise.allSettled([sweepBookingReminders(), sweepShowReminders()]).then((reminders) => {
       for (const r of reminders) if (r.status === "rejected") log.error({ err: r.reason }, "reminder sweep failed");

@@ -35,6 +35,34 @@ export const publicLivekitUrl = () => env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL;
  * A join token for one room: join it, publish camera and microphone (the creator may also share the
  * screen), subscribe, send data. Identity is the user id; the metadata says which side they are on.
  */
+/**
+ * A supervisor's token: LiveKit's hidden participant (not shown to anyone in the room), subscribe-only (no
+ * tracks, no data, no metadata), for one room. Issued only by lib/sessions/supervision.ts, to admins.
+ */
+export async function signSupervisorToken(input: { roomName: string; identity: string; ttlSeconds: number }) {
+  const at = new AccessToken(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET, {
+    identity: input.identity,
+    name: "Supervisor",
+    ttl: input.ttlSeconds,
+    metadata: JSON.stringify({ role: "supervisor" }),
+  });
+  at.addGrant({
+    room: input.roomName,
+    roomJoin: true,
+    roomCreate: false,
+    roomList: false,
+    roomAdmin: false,
+    roomRecord: false,
+    hidden: true,
+    canPublish: false,
+    canPublishSources: [],
+    canPublishData: false,
+    canSubscribe: true,
+    canUpdateOwnMetadata: false,
+  });
+  return at.toJwt();
+}
+
 export async function signJoinToken(input: {
   roomName: string;
   identity: string;

@@ -88,3 +88,19 @@ export const diagnosticsBatch = z.object({
     .max(MAX_DIAGNOSTIC_EVENTS, `send at most ${MAX_DIAGNOSTIC_EVENTS} events per batch`),
 });
 export type DiagnosticsBatch = z.infer<typeof diagnosticsBatch>;
+
+/** A supervisor's identity in a LiveKit room: never a user id, so no room rule takes them for a participant. */
+export const SUPERVISOR_PREFIX = "supervisor:";
+export const supervisorIdentity = (adminId: string) => `${SUPERVISOR_PREFIX}${adminId}`;
+export const isSupervisorIdentity = (identity: string) => identity.startsWith(SUPERVISOR_PREFIX);
+
+/** POST /api/admin/supervise: the private session (booking) or the show whose live room to watch. */
+export const superviseInput = z
+  .object({
+    bookingId: singleLine().trim().min(1).max(100).optional(),
+    eventId: singleLine().trim().min(1).max(100).optional(),
+  })
+  .refine((v) => Boolean(v.bookingId) !== Boolean(v.eventId), {
+    message: "Name either the booking or the show to watch",
+    path: ["bookingId"],
+  });

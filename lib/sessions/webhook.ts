@@ -11,7 +11,8 @@ import type { TracePayloadInput } from "@/lib/trace/events";
 import { webhookReceiver } from "./livekit";
 import { lockParticipantConnections } from "./locks";
 import { removeIfSuspendedInTx } from "./room-effects";
-import { participantMetadata, type ParticipantMetadata } from "./schemas";
+import { isSupervisorIdentity, participantMetadata, type ParticipantMetadata } from "./schemas";
+import { recordSupervisorPresence } from "./supervision";
 import type { ResolvedRoom, Rooms } from "./room-kind";
 
 const log = logger.child({ module: "livekit-webhook" });
@@ -109,6 +110,9 @@ export async function processLivekitWebhook(
       await tx.$queryRaw`SELECT id FROM room_sessions WHERE id = ${roomSession.id} FOR UPDATE`;
     else await lockParticipantConnections(tx, roomSession.id, identity);
     const payload = await apply(tx, roomSession.id, room, json, type, occurredAt);
+    // An admin supervising unseen: their join and leave are audit rows (the trace gets the event below).
+    if (identity && isSupervisorIdentity(identity) && (type === "participant_joined" || type === "participant_left"))
+      await recordSupervisorPresence(tx, roomSession.id, identity, type);
     // A token issued before a suspension still connects (LiveKit cannot revoke it): take them out again.
     if (type === "participant_joined" && identity && payload.trace.role)
       removing = await removeIfSuspendedInTx(

@@ -5,7 +5,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { bookingIcs, icsFilename } from "@/lib/mail/ics";
 import { enqueueEmails } from "@/lib/mail/service";
 import { formatMoney } from "@/lib/money";
-import { formatDateTime } from "@/lib/time";
+import { formatDateTime, personalZone } from "@/lib/time";
 
 type Tx = Prisma.TransactionClient;
 
@@ -27,7 +27,7 @@ export async function enqueueTicketEmails(tx: Tx, ticketId: string, what: Ticket
     select: {
       id: true,
       traceId: true,
-      viewer: { select: { name: true, email: true } },
+      viewer: { select: { name: true, email: true, timeZone: true } },
       event: {
         select: {
           id: true,
@@ -41,7 +41,7 @@ export async function enqueueTicketEmails(tx: Tx, ticketId: string, what: Ticket
     },
   });
   const brand = await brandFrom(tx);
-  const zone = "UTC";
+  const zone = personalZone(t.viewer.timeZone);
   const when = formatDateTime(t.event.startsAt, zone);
   const url = `${env.APP_URL}/shows/${t.event.id}`;
   const lines = [`Hi ${t.viewer.name},`, ""];

@@ -11,6 +11,7 @@ import { type TokenResponse, tokenRequest } from "@/lib/sessions/schemas";
 import { recordRoomDiagnostics } from "@/lib/sessions/diagnostics";
 import { ensureShowRoomSession, grantRoomToken, windowConfig } from "@/lib/sessions/service";
 import { appendTrace } from "@/lib/trace/service";
+import { assertCreatorVerified } from "@/lib/verification/gate";
 import { ON_SALE } from "./state";
 import { transitionShow } from "./transition";
 
@@ -116,7 +117,11 @@ export async function issueShowToken(
     throw new AppError("forbidden", "You were removed from this show's room.").withDetails({ reason: "removed" });
   }
   await takeBudget("sessionToken", `${user.id}:${eventId}`);
-  if (party.role === "creator") await markShowLive(show.id);
+  if (party.role === "creator") {
+    // Going live needs the creator's identity and age check (lib/verification/gate.ts).
+    await assertCreatorVerified(user.id);
+    await markShowLive(show.id);
+  }
   const onStage =
     party.role === "viewer" &&
     (await db.stageRequest.count({ where: { roomSessionId: roomSession.id, userId: user.id, status: "on_stage" } })) >

@@ -1,6 +1,7 @@
 import "server-only";
 import { appendAudit } from "@/lib/audit/service";
 import type { Actor } from "@/lib/auth/permissions";
+import { getActorOrThrow } from "@/lib/auth/queries";
 import { cancelBooking } from "@/lib/bookings/service";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -188,14 +189,8 @@ export async function banFromCreator(actor: Actor, eventId: string, raw: unknown
   nudgeEffects();
   // Their future purchases from this creator go back, each through its own path (refunds once, by key).
   const now = new Date();
-  const target = await db.user.findUniqueOrThrow({
-    where: { id: input.userId },
-    select: { id: true, email: true, name: true, role: true, status: true },
-  });
-  const creatorActor = await db.user.findUniqueOrThrow({
-    where: { id: show.creator.userId },
-    select: { id: true, email: true, name: true, role: true, status: true },
-  });
+  const target = await getActorOrThrow(input.userId);
+  const creatorActor = await getActorOrThrow(show.creator.userId);
   const tickets = await db.ticket.findMany({
     where: {
       viewerId: input.userId,

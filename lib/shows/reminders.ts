@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { REMINDER_HORIZON_MS, dueReminder } from "@/lib/mail/reminders";
 import { enqueueEmails, type OutgoingEmail } from "@/lib/mail/service";
-import { formatDateTime } from "@/lib/time";
+import { formatDateTime, personalZone } from "@/lib/time";
 
 /**
  * Reminders before a scheduled show, with the room's link: to every paid ticket holder (times in UTC, as
@@ -27,7 +27,12 @@ export async function sweepShowReminders(now = new Date()) {
       tickets: {
         where: { status: "paid" },
         take: 5000,
-        select: { id: true, traceId: true, createdAt: true, viewer: { select: { name: true, email: true } } },
+        select: {
+          id: true,
+          traceId: true,
+          createdAt: true,
+          viewer: { select: { name: true, email: true, timeZone: true } },
+        },
       },
     },
   });
@@ -80,7 +85,7 @@ export async function sweepShowReminders(now = new Date()) {
         traceId: t.traceId,
         to: t.viewer.email,
         name: t.viewer.name,
-        zone: "UTC",
+        zone: personalZone(t.viewer.timeZone),
         lead: lead.words,
         line: `"${show.title}" with ${show.creator.displayName}`,
       });

@@ -1,4 +1,5 @@
 import "server-only";
+import { assertCreatorVerified } from "@/lib/verification/gate";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { assertNotBanned } from "@/lib/creators/bans";
 import { db } from "@/lib/db";
@@ -145,6 +146,7 @@ async function lockTicket(tx: Parameters<typeof lockPurchase>[0], id: string) {
  */
 export async function scheduleShow(actor: Actor, raw: unknown) {
   assertRole(actor, ["creator"]);
+  await assertCreatorVerified(actor.id);
   const input = scheduleShowInput.parse(raw);
   const offering = await db.offering.findUnique({
     where: { id: input.offeringId },

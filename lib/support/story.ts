@@ -246,6 +246,8 @@ export function describeEvent(e: StoryEvent, role: SessionRole | null, currency:
       }[e.payload.status];
     case "moderation.action":
       return `Moderation: ${e.payload.action.replaceAll("_", " ")}${e.payload.reason ? ` (${e.payload.reason})` : ""}`;
+    case "supervision.granted":
+      return "An admin was given an unseen, watch-only link to the room (supervision)";
     case "report.filed":
       return `${who} filed a report (${e.payload.reason.replaceAll("_", " ")}) from the ${e.payload.context}${e.payload.offsetSeconds !== null ? `, ${e.payload.offsetSeconds} s into the session` : ""}`;
     case "checkout.created":

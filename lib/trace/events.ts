@@ -180,13 +180,17 @@ export const tracePayloads = {
   }),
 
   /** Someone reported the other side of this purchase (from the room, the booking page). */
+  /** An admin was given a hidden, subscribe-only grant to watch this room (lib/sessions/supervision.ts). */
+  "supervision.granted": obj({ adminId: id, identity: z.string(), roomName: z.string(), expiresAt: iso }),
   "report.filed": obj({
     reportId: id,
     reporterId: id,
     subjectUserId: id,
     reason: z.string(),
-    context: z.enum(["room", "booking", "profile"]),
+    context: z.enum(["room", "booking", "profile", "show_room", "chat"]),
     offsetSeconds: z.number().int().nullable(),
+    /** A report about a show's chat message: which one (its text is on the report). */
+    messageId: id.nullable().optional(),
   }),
 
   // ---------------------------------------------------------------- live rooms (app)

@@ -81,9 +81,14 @@ export async function deleteOwnAccount(actor: Actor, raw: unknown, now = new Dat
         emailVerifiedAt: null,
         deletedAt: now,
         tokenVersion: { increment: 1 },
+        totpSecret: null,
+        totpPendingSecret: null,
+        totpEnabledAt: null,
+        timeZone: null,
       },
       select: { id: true },
     });
+    await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
     await tx.authSession.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: now } });
     await tx.accountToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
     await tx.creatorProfile.updateMany({

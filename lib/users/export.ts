@@ -21,6 +21,9 @@ export async function exportMyData(actor: Pick<Actor, "id">) {
       emailVerifiedAt: true,
       termsVersion: true,
       termsAcceptedAt: true,
+      timeZone: true,
+      // Whether two-step sign-in is on, and since when; never its secret or recovery codes.
+      totpEnabledAt: true,
       creatorProfile: {
         select: { slug: true, displayName: true, bio: true, avatarUrl: true, timeZone: true, published: true },
       },

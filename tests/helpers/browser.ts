@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { baseUrl } from "./http";
+import { currentTestCode } from "./totp";
 
 /** Every page opened by a browser from launchBrowser(), with what its console said since it opened. */
 type Tracked = { page: Page; n: number; log: string[] };
@@ -115,13 +116,40 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
   return ctx;
 }
 
-/** Signs in through the real form and waits for the role's home page. */
-export async function signInThroughForm(page: Page, email: string, password: string, expectPath: RegExp) {
+/**
+ * Signs in through the real form and waits for the role's home page. An account with two-step sign-in
+ * (admins, the demo admin) is asked for its code next: `code` gives it, by default the current code of
+ * the test accounts' key (tests/helpers/totp.ts).
+ */
+export async function signInThroughForm(
+  page: Page,
+  email: string,
+  password: string,
+  expectPath: RegExp,
+  code: () => string = currentTestCode,
+) {
   await page.goto("/signin");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(expectPath);
+  const codeField = page.getByLabel("Code", { exact: true });
+  const next = await Promise.race([
+    page.waitForURL(expectPath).then(
+      () => "home" as const,
+      () => "none" as const,
+    ),
+    codeField.waitFor({ state: "visible" }).then(
+      () => "code" as const,
+      () => "none" as const,
+    ),
+  ]);
+  if (next === "code") {
+    await codeField.fill(code());
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.waitForURL(expectPath);
+  } else if (next === "none") {
+    throw new Error(`signing in as ${email} reached neither ${expectPath} nor the code step (at ${page.url()})`);
+  }
 }
 
 /**

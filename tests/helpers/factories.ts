@@ -1,6 +1,8 @@
 import { hashPassword } from "@/lib/auth/password";
 import type { Actor } from "@/lib/auth/permissions";
+import { sealTotpSecret } from "@/lib/auth/totp";
 import { db } from "@/lib/db";
+import { TEST_TOTP_SECRET } from "./totp";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 let n = 0;
@@ -12,12 +14,25 @@ export function uniqueEmail(tag = "user") {
 export const TEST_PASSWORD = "correct horse battery";
 let hashed: Promise<string> | undefined;
 
-/** A user row; returns the acting-user shape services take. */
+/**
+ * A user row; returns the acting-user shape services take. Admins get two-step sign-in with
+ * TEST_TOTP_SECRET (admins must have it) unless `twoFactor: false`.
+ */
 export async function createUser(
-  opts: { role?: Role; name?: string; email?: string; suspended?: boolean; unverified?: boolean } = {},
+  opts: {
+    role?: Role;
+    name?: string;
+    email?: string;
+    suspended?: boolean;
+    unverified?: boolean;
+    twoFactor?: boolean;
+    /** Creators are verified (identity and age) unless this is true. */
+    unverifiedCreator?: boolean;
+  } = {},
 ): Promise<Actor> {
   hashed ??= hashPassword(TEST_PASSWORD);
-  return db.user.create({
+  const twoFactor = opts.twoFactor ?? opts.role === "admin";
+  const { totpEnabledAt, ...row } = await db.user.create({
     data: {
       email: opts.email ?? uniqueEmail(opts.role ?? "viewer"),
       name: opts.name ?? "Test User",
@@ -25,9 +40,14 @@ export async function createUser(
       status: opts.suspended ? "suspended" : "active",
       passwordHash: await hashed,
       emailVerifiedAt: opts.unverified ? null : new Date(),
+      creatorVerifiedAt: opts.role === "creator" && !opts.unverifiedCreator ? new Date() : null,
+      ...(twoFactor
+        ? { totpSecret: sealTotpSecret(TEST_TOTP_SECRET, process.env.AUTH_SECRET!), totpEnabledAt: new Date() }
+        : {}),
     },
-    select: { id: true, email: true, name: true, role: true, status: true },
+    select: { id: true, email: true, name: true, role: true, status: true, totpEnabledAt: true },
   });
+  return { ...row, twoFactor: totpEnabledAt !== null };
 }
 
 /** A creator with a published profile in `timeZone`. */

@@ -1,3 +1,5 @@
+import { currentTestCode } from "./totp";
+
 /** HTTP against the running app (`next start` from npm test), with a cookie jar per client. */
 export const baseUrl = () => process.env.BOOTH_BASE_URL!;
 
@@ -41,13 +43,19 @@ export class HttpClient {
     return this.fetch(path, { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
   }
 
-  /** Signs in through next-auth's own credentials endpoint, as a browser form post would. */
-  async signIn(email: string, password: string, ip = "203.0.113.10") {
+  /**
+   * Signs in through next-auth's own credentials endpoint, as a browser form post would. `code` is sent
+   * for accounts with two-step sign-in: by default the current code of the test accounts' secret
+   * (admins', the demo admin's; lib/auth ignores it for accounts without a second factor). Pass "" to send none.
+   */
+  async signIn(email: string, password: string, ip = "203.0.113.10", code = currentTestCode()) {
     const { csrfToken } = (await (await this.fetch("/api/auth/csrf")).json()) as { csrfToken: string };
+    const fields: Record<string, string> = { csrfToken, email, password, callbackUrl: "/dashboard" };
+    if (code) fields.code = code;
     return this.fetch("/api/auth/callback/credentials", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": ip },
-      body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/dashboard" }).toString(),
+      body: new URLSearchParams(fields).toString(),
     });
   }
 }

@@ -12,10 +12,8 @@ const [command, ...args] = process.argv.slice(2);
 installEffects();
 if (command === "cancel") {
   const { cancelBooking } = await import("@/lib/bookings/service");
-  const actor = await db.user.findUniqueOrThrow({
-    where: { id: args[1]! },
-    select: { id: true, email: true, name: true, role: true, status: true },
-  });
+  const { getActorOrThrow } = await import("@/lib/auth/queries");
+  const actor = await getActorOrThrow(args[1]!);
   await cancelBooking(actor, args[0]!);
 } else if (command === "run") {
   await runEffects({ ids: [args[0]!] });

@@ -5,7 +5,8 @@
  * Prints one JSON line per event: connected, frame (the first decoded frame of each remote video track, with
  * the publisher's identity), published (a publish attempt's outcome), local_unpublished (the server took a
  * local track away), disconnected (with livekit's reason). Reads one JSON command per line on stdin:
- * {"cmd":"publish"} tries to publish a synthetic camera; {"cmd":"leave"} disconnects and exits.
+ * {"cmd":"publish"} tries to publish a synthetic camera; {"cmd":"participants"} prints the identities this
+ * participant is shown (event participants); {"cmd":"leave"} disconnects and exits.
  */
 import readline from "node:readline";
 import { dispose, Room, RoomEvent, TrackKind, VideoStream } from "@livekit/rtc-node";
@@ -37,6 +38,8 @@ try {
 for await (const line of readline.createInterface({ input: process.stdin })) {
   const { cmd } = JSON.parse(line) as { cmd: string };
   if (cmd === "leave") break;
+  if (cmd === "participants")
+    say({ event: "participants", identities: [...room.remoteParticipants.values()].map((p) => p.identity).sort() });
   if (cmd === "publish") {
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -14,6 +14,7 @@ export type ParticipantEvent =
   | { event: "frame"; from: string; width: number; height: number }
   | { event: "published"; ok: boolean; error?: string }
   | { event: "local_unpublished"; sid: string }
+  | { event: "participants"; identities: string[] }
   | { event: "disconnected"; reason: string };
 
 /** livekit's DisconnectReason.PARTICIPANT_REMOVED, as the child prints it. */
@@ -106,6 +107,14 @@ export class RoomParticipant {
     this.child.stdin!.write('{"cmd":"publish"}\n');
     const e = (await this.next((x) => x.event === "published", 30_000, from)) as { ok: boolean; error?: string };
     return e.ok ? { ok: true } : { ok: false, error: e.error };
+  }
+
+  /** The identities of the other participants the server has shown this one. */
+  async remoteIdentities() {
+    const from = this.events.length;
+    this.child.stdin!.write('{"cmd":"participants"}\n');
+    const e = (await this.next((x) => x.event === "participants", 10_000, from)) as { identities: string[] };
+    return e.identities;
   }
 
   disconnected(ms = 30_000) {

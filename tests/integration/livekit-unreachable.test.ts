@@ -1,3 +1,4 @@
+import { getActorOrThrow } from "@/lib/auth/queries";
 import net from "node:net";
 import { RoomServiceClient } from "livekit-server-sdk";
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,10 +32,7 @@ afterAll(() => {
 describe("livekit-server unreachable when a token is asked for", () => {
   it("answers 503 with words the room page shows, records livekit.unreachable, and support's verdict says so", async () => {
     const s = await paidSession({ startsInMinutes: 2 });
-    const viewer = await db.user.findUniqueOrThrow({
-      where: { id: s.viewer.id },
-      select: { id: true, email: true, name: true, role: true, status: true },
-    });
+    const viewer = await getActorOrThrow(s.viewer.id);
     const err = await issueSessionToken(viewer, s.booking.id, { attempt: 1, joinId: "join-unreach-1" }).then(
       () => null,
       (e: unknown) => e as { status: number; message: string; details?: Record<string, unknown> },

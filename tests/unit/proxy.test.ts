@@ -16,4 +16,10 @@ describe("proxy matcher", () => {
     expect(matches("/_next/static/chunks/app.js")).toBe(false);
     expect(matches("/_next/image")).toBe(false);
   });
+
+  it("never buffers the verification upload (two identity files); its neighbours still pass through", () => {
+    expect(matches("/api/verification")).toBe(false);
+    expect(matches("/api/verification/x")).toBe(true);
+    expect(matches("/api/admin/verifications/c1/document")).toBe(true);
+  });
 });

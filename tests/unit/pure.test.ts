@@ -98,7 +98,7 @@ describe("brand theme", () => {
 });
 
 describe("permissions", () => {
-  const actor = { id: "u1", email: "a@b.c", name: "A", role: "creator", status: "active" } as const;
+  const actor = { id: "u1", email: "a@b.c", name: "A", role: "creator", status: "active", twoFactor: false } as const;
   it("maps each refusal to its status", () => {
     const status = (fn: () => void) => {
       try {
@@ -112,6 +112,12 @@ describe("permissions", () => {
     expect(status(() => assertRole(actor, ["admin"]))).toBe(403);
     expect(status(() => assertRole({ ...actor, status: "suspended" }, ["creator"]))).toBe(403);
     expect(status(() => assertRole(actor, ["creator", "admin"]))).toBe(200);
+  });
+  it("refuses an admin without two-step sign-in wherever admin rights are checked", () => {
+    const admin = { id: "a1", email: "a@b.c", name: "A", role: "admin", status: "active", twoFactor: true } as const;
+    expect(() => assertRole(admin, ["admin"])).not.toThrow();
+    expect(() => assertRole({ ...admin, twoFactor: false }, ["admin"])).toThrow(/two-step sign-in/);
+    expect(() => assertRole({ ...admin, twoFactor: false }, ["creator", "admin"])).toThrow(/two-step sign-in/);
   });
   it("sends each role to its home", () => {
     expect([homeFor("viewer"), homeFor("creator"), homeFor("admin")]).toEqual(["/dashboard", "/studio", "/admin"]);

@@ -13,6 +13,14 @@ export const dynamic = "force-dynamic";
 type Queue = Awaited<ReturnType<typeof getReportQueue>>;
 type Item = Queue["open"][number];
 
+const contextLabel: Record<string, string> = {
+  room: "the private room",
+  booking: "the booking page",
+  profile: "the profile",
+  show_room: "the show's room",
+  chat: "the show's chat",
+};
+
 const reasonLabel = (r: string) => (Object.hasOwn(reportReasons, r) ? reportReasons[r as ReportReason] : r);
 
 function History({ who, h }: { who: string; h: Item["subjectHistory"] }) {
@@ -49,18 +57,33 @@ function ReportItem({ r, open }: { r: Item; open: boolean }) {
         <Badge tone={r.status === "open" ? "warn" : r.status === "actioned" ? "bad" : "neutral"}>{r.status}</Badge>
       </div>
       <p className="text-sm text-slate-700">
-        Reported by {r.reporter.name} ({r.reporter.email}) from the {r.context},{" "}
+        Reported by {r.reporter.name} ({r.reporter.email}) from {contextLabel[r.context] ?? r.context},{" "}
         <LocalTime iso={r.createdAt.toISOString()} />
         {r.offsetSeconds !== null
           ? `, ${Math.floor(r.offsetSeconds / 60)} min ${r.offsetSeconds % 60} s into the session`
           : ""}
         .
       </p>
+      {r.chatMessageText !== null ? (
+        <figure className="rounded border-l-4 border-amber-400 bg-amber-50 p-2 text-sm" data-testid="reported-message">
+          <figcaption className="text-xs text-slate-600">
+            Chat message by {r.subject.name}, as it was when reported:
+          </figcaption>
+          <blockquote className="whitespace-pre-wrap">{r.chatMessageText}</blockquote>
+        </figure>
+      ) : null}
       {r.details ? <p className="whitespace-pre-wrap rounded bg-slate-50 p-2 text-sm">{r.details}</p> : null}
       {r.bookingId ? (
         <p className="text-sm">
           <Link className="underline" href={`/admin/sessions/${r.bookingId}`}>
             Session story (timeline, verdicts, payment)
+          </Link>
+        </p>
+      ) : null}
+      {r.groupEventId ? (
+        <p className="text-sm">
+          <Link className="underline" href={`/admin/shows/${r.groupEventId}`}>
+            Show story (timeline, people in the room, chat)
           </Link>
         </p>
       ) : null}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { SuperviseRoom } from "@/components/admin/supervise-room";
 import { notFound } from "next/navigation";
 import { SessionStoryView } from "@/components/admin/session-story";
 import { requirePageRole } from "@/lib/auth/session";
@@ -21,19 +22,22 @@ export default async function AdminSessionPage({ params }: Props) {
   });
 
   return (
-    <SessionStoryView
-      view={view}
-      crumbs={
-        <>
-          <Link className="text-brand underline" href="/admin">
-            Admin
-          </Link>{" "}
-          /{" "}
-          <Link className="text-brand underline" href="/admin/sessions">
-            Sessions
-          </Link>
-        </>
-      }
-    />
+    <div className="space-y-6">
+      {view.room && !view.room.closedAt ? <SuperviseRoom target={{ bookingId: id }} /> : null}
+      <SessionStoryView
+        view={view}
+        crumbs={
+          <>
+            <Link className="text-brand underline" href="/admin">
+              Admin
+            </Link>{" "}
+            /{" "}
+            <Link className="text-brand underline" href="/admin/sessions">
+              Sessions
+            </Link>
+          </>
+        }
+      />
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { SuperviseRoom } from "@/components/admin/supervise-room";
 import { notFound } from "next/navigation";
 import { AdminShowRoom } from "@/components/shows/admin-show-room";
 import { CancelShowForm } from "@/components/shows/show-forms";
@@ -50,6 +51,8 @@ export default async function AdminShowPage({ params }: Props) {
           {show.roomSession?.livekitRoomSid ? ` · ${show.roomSession.livekitRoomSid}` : ""}
         </p>
       </div>
+
+      {show.roomSession && !show.roomSession.closedAt ? <SuperviseRoom target={{ eventId: show.id }} /> : null}
 
       {live ? (
         <Card title="Live room">
