@@ -200,7 +200,15 @@ async function main() {
 
   // The build gets fixed URLs instead of this run's random ports, so that nothing port-specific can be
   // baked into a build that the next run reuses (a page that did bake one fails on every run instead).
-  const buildEnv = { ...env, APP_URL: "http://127.0.0.1:3000", LIVEKIT_URL: "ws://127.0.0.1:7880" };
+  // The same for the other per-run values the env schema knows (a random port, a temporary folder): any of
+  // them in the build's fingerprint made every run build again.
+  const buildEnv = {
+    ...env,
+    APP_URL: "http://127.0.0.1:3000",
+    LIVEKIT_URL: "ws://127.0.0.1:7880",
+    LIVEKIT_PROMETHEUS_URL: "http://127.0.0.1:6789/metrics",
+    STORAGE_DIR: path.join(os.tmpdir(), "booth-test-build-storage"),
+  };
   await ensureBuild(root, buildEnv, phase);
   const app = startService(
     "next",
