@@ -16,7 +16,15 @@ import { ensureBuild } from "./services/build";
 import { writeLivekitConfig } from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { freePort, httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
-import { ensureChromium, ensureGoTool, ensurePrismaClient, type GoTool, goMissingHelp, root } from "./services/tools";
+import {
+  ensureAptPackages,
+  ensureChromium,
+  ensureGoTool,
+  ensurePrismaClient,
+  type GoTool,
+  goMissingHelp,
+  root,
+} from "./services/tools";
 import { classifyVitestArgs } from "./vitest-args";
 
 const t0 = Date.now();
@@ -103,6 +111,9 @@ async function main() {
   const stripeMockBin = need("stripe-mock");
   const fakeS3Bin = need("gofakes3");
   const chromium = ensureChromium();
+  // The network matrix (tests/networks) builds its firewalls with iptables (ip and tc come with iproute2);
+  // installed with apt as root when missing. Without it the matrix says why it did not run.
+  ensureAptPackages(["iptables"], ["iptables"], "the network matrix");
 
   phase("starting PostgreSQL");
   pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: await freePort(), persistent: false });
