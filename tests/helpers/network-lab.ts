@@ -58,10 +58,22 @@ export function labUnavailable(): string | null {
   return ok ? null : "cannot create a network namespace here (no CAP_NET_ADMIN?)";
 }
 
-/** Removes whatever a previous (killed) run left: the namespaces and the host's end of the veth. */
+/**
+ * Removes whatever a previous (killed) run left: the processes it started inside the namespaces (a
+ * Chromium, the delayer: a namespace lives on while a process is in it), the namespaces and the host's end
+ * of the veth.
+ */
 export function cleanupLab() {
   stopDelayer();
-  for (const ns of [NS_VIEWER, NS_ROUTER]) quiet("ip", ["netns", "del", ns]);
+  for (const ns of [NS_VIEWER, NS_ROUTER]) {
+    const pids = spawnSync("ip", ["netns", "pids", ns], { encoding: "utf8" }).stdout ?? "";
+    for (const pid of pids.split(/\s+/).filter((p) => /^\d+$/.test(p))) {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {}
+    }
+    quiet("ip", ["netns", "del", ns]);
+  }
   quiet("ip", ["link", "del", HOST_IF]);
 }
 
