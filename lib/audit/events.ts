@@ -14,6 +14,7 @@ export const auditActions = {
   "report.dismissed": "Report dismissed",
   "report.actioned": "Report handled",
   "room.moderated": "In-room moderation",
+  "alert.dismissed": "Operations alert dismissed",
 } as const;
 
 export type AuditAction = keyof typeof auditActions;
@@ -22,7 +23,7 @@ export function isAuditAction(value: string): value is AuditAction {
   return Object.hasOwn(auditActions, value);
 }
 
-export const auditSubjectTypes = ["user", "application", "report", "booking", "show", "payment"] as const;
+export const auditSubjectTypes = ["user", "application", "report", "booking", "show", "payment", "alert"] as const;
 export type AuditSubjectType = (typeof auditSubjectTypes)[number];
 
 /** One CSV field: quoted, quotes doubled, and a leading =+-@ neutralised so a spreadsheet runs no formula. */

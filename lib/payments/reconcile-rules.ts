@@ -3,6 +3,7 @@
  * what Stripe says about the same objects, and Stripe's succeeded payments against Booth. No I/O: the
  * service (./reconciliation.ts) reads both sides and records the findings.
  */
+import { z } from "zod";
 import { formatMoney } from "@/lib/money";
 
 export type FindingKind =
@@ -141,3 +142,14 @@ export const nightlyKey = (now: Date) => `nightly:${now.toISOString().slice(0, 1
 
 /** The nightly run waits for this UTC hour, after the day's payments have settled at Stripe. */
 export const NIGHTLY_HOUR_UTC = 3;
+
+/** Dismissing an open alert from /admin/reconciliation: which one, and the note the audit log keeps. */
+export const dismissAlertInput = z.object({
+  alertId: z.string().trim().min(1).max(64),
+  note: z
+    .string()
+    .trim()
+    .min(3, "Say in a few words why this needs nothing more (the audit log keeps it).")
+    .max(500, "Keep the note under 500 characters."),
+});
+export type DismissAlertInput = z.infer<typeof dismissAlertInput>;

@@ -1,8 +1,9 @@
 import "server-only";
 import type Stripe from "stripe";
+import { appendAudit } from "@/lib/audit/service";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { isUniqueViolation } from "@/lib/errors";
+import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import {
@@ -10,6 +11,7 @@ import {
   type BoothRefund,
   comparePayments,
   compareRefunds,
+  dismissAlertInput,
   compareStripeIntents,
   type Finding,
   NIGHTLY_HOUR_UTC,
@@ -229,4 +231,31 @@ export async function getReconciliationPage(actor: Actor) {
     runs: runs.map((r) => ({ ...r, findings: (Array.isArray(r.findings) ? r.findings : []) as unknown as Finding[] })),
     alerts,
   };
+}
+
+/**
+ * An admin dismisses an open alert with a note: it leaves the page's open alerts, and the audit log keeps
+ * who, when and why (in the same transaction). An alert already resolved is a 409 that says so.
+ */
+export async function dismissAlert(actor: Actor, raw: unknown) {
+  assertRole(actor, ["admin"]);
+  const input = dismissAlertInput.parse(raw);
+  return db.$transaction(async (tx) => {
+    const alert = await tx.opsAlert.findUnique({ where: { id: input.alertId }, select: { kind: true, runId: true } });
+    if (!alert) throw new AppError("not_found", "This alert does not exist.");
+    const changed = await tx.opsAlert.updateMany({
+      where: { id: input.alertId, resolvedAt: null },
+      data: { resolvedAt: new Date() },
+    });
+    if (changed.count === 0) throw new AppError("conflict", "This alert was already dismissed; reload the page.");
+    await appendAudit(tx, {
+      actor: { id: actor.id, email: actor.email },
+      action: "alert.dismissed",
+      subjectType: "alert",
+      subjectId: input.alertId,
+      reason: input.note,
+      details: { kind: alert.kind, runId: alert.runId },
+    });
+    return { alertId: input.alertId };
+  });
 }

@@ -19,9 +19,10 @@ afterAll(() => {
 });
 
 const { db } = await import("@/lib/db");
-const { nightlyReconciliation, runReconciliation } = await import("@/lib/payments/reconciliation");
+const { dismissAlert, nightlyReconciliation, runReconciliation } = await import("@/lib/payments/reconciliation");
+const { AppError } = await import("@/lib/errors");
 const { DEMO_PASSWORD } = await import("../../prisma/seed");
-const { HttpClient } = await import("../helpers/http");
+const { HttpClient, callServerAction } = await import("../helpers/http");
 const { TEST_PASSWORD } = await import("../helpers/factories");
 const { paidSession } = await import("../helpers/sessions");
 
@@ -109,5 +110,53 @@ describe("reconciliation with Stripe", () => {
     expect((await other.fetch("/admin/reconciliation")).status).toBe(403);
     const anonymous = await new HttpClient().fetch("/admin/reconciliation");
     expect(anonymous.status).toBe(307);
+  });
+
+  it("an admin dismisses an open alert with a note (the page's action); the audit log keeps it; nobody else can", async () => {
+    const { viewer } = await paidWithRefund();
+    const run = (await runReconciliation({ trigger: "admin" }))!;
+    const alert = await db.opsAlert.findFirstOrThrow({ where: { runId: run.id } });
+    const admin = new HttpClient();
+    await admin.signIn("admin@booth.test", DEMO_PASSWORD);
+    const dismiss = (note: string) =>
+      callServerAction(
+        admin,
+        "lib/payments/actions.ts",
+        "dismissAlertAction",
+        { alertId: alert.id, note },
+        "/admin/reconciliation",
+      );
+
+    expect((await dismiss("ok")).text).toContain("Say in a few words why this needs nothing more");
+    expect((await db.opsAlert.findUniqueOrThrow({ where: { id: alert.id } })).resolvedAt).toBeNull();
+
+    const done = await dismiss("stripe-mock's fixtures, not real money");
+    expect(done.status).toBe(200);
+    expect(done.text).toContain("Alert dismissed; the audit log keeps your note.");
+    expect((await db.opsAlert.findUniqueOrThrow({ where: { id: alert.id } })).resolvedAt).not.toBeNull();
+    expect(await db.auditEvent.findMany({ where: { subjectType: "alert", subjectId: alert.id } })).toMatchObject([
+      {
+        action: "alert.dismissed",
+        actorEmail: "admin@booth.test",
+        reason: "stripe-mock's fixtures, not real money",
+        details: { kind: "reconciliation", runId: run.id },
+      },
+    ]);
+    // Once: a second dismissal says so and writes nothing.
+    expect((await dismiss("again")).text).toContain("This alert was already dismissed");
+    expect(await db.auditEvent.count({ where: { subjectType: "alert", subjectId: alert.id } })).toBe(1);
+    // Gone from the open alerts.
+    const html = await (await admin.fetch("/admin/reconciliation")).text();
+    expect(html).not.toContain(`data-alert-id="${alert.id}"`);
+
+    const other = await db.opsAlert.create({ data: { kind: "reconciliation", message: "another" } });
+    const asViewer = await db.user.findUniqueOrThrow({
+      where: { id: viewer.id },
+      select: { id: true, email: true, name: true, role: true, status: true },
+    });
+    const refused = await dismissAlert(asViewer, { alertId: other.id, note: "not mine to dismiss" }).catch((e) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as InstanceType<typeof AppError>).status).toBe(403);
+    expect((await db.opsAlert.findUniqueOrThrow({ where: { id: other.id } })).resolvedAt).toBeNull();
   });
 });

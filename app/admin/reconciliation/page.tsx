@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AlertDismiss } from "@/components/admin/alert-dismiss";
 import { Card, EmptyState } from "@/components/ui/card";
 import { requirePageRole } from "@/lib/auth/session";
 import { getReconciliationPage } from "@/lib/payments/reconciliation";
@@ -43,8 +44,11 @@ export default async function ReconciliationPage() {
         {alerts.length ? (
           <ul className="space-y-2 text-sm" data-testid="ops-alerts">
             {alerts.map((a) => (
-              <li key={a.id} data-testid="ops-alert">
-                <time dateTime={a.createdAt.toISOString()}>{when(a.createdAt)}</time>: {a.message}
+              <li key={a.id} data-testid="ops-alert" data-alert-id={a.id}>
+                <p>
+                  <time dateTime={a.createdAt.toISOString()}>{when(a.createdAt)}</time>: {a.message}
+                </p>
+                <AlertDismiss alertId={a.id} />
               </li>
             ))}
           </ul>
