@@ -203,6 +203,8 @@ type Row = {
   /** The row's own checks once the viewer sees the creator; returns notes for the table. */
   check?: (page: Page, o: Outcome) => Promise<void>;
   firstMediaMaxMs?: number;
+  /** Note each attempt's token → signal → path → first video times (from the trace). */
+  timeline?: boolean;
 };
 
 const rows: Row[] = [
@@ -239,6 +241,8 @@ const rows: Row[] = [
       expect(o.path).toMatch(/^relay\/\w+ via TURN\/TLS$/);
       expect(o.verdict).toContain("connected through TURN/TLS (relay over TLS)");
     },
+    /** Where the time to first video went, per attempt, from the browser's own reports (for the table). */
+    timeline: true,
   },
   {
     name: "symmetric NAT",
@@ -463,6 +467,22 @@ describe.skipIf(unavailable)("the network matrix", () => {
             `received video ${st.inVideo.map((v) => `${v.width}px`).join(" ")}`,
           );
           if (row.firstMediaMaxMs) expect(r.firstMediaMs!).toBeLessThanOrEqual(row.firstMediaMaxMs);
+          if (row.timeline) {
+            const events = await db.traceEvent.findMany({
+              where: { traceId: booking.traceId, actorId: viewer.id, source: "client" },
+              orderBy: { occurredAt: "asc" },
+              select: { type: true, occurredAt: true, payload: true },
+            });
+            const t0 = events[0]?.occurredAt.getTime() ?? 0;
+            o.notes.push(
+              events
+                .map(
+                  (e) =>
+                    `${e.type.replace("client.", "")}#${(e.payload as { attempt?: number }).attempt ?? "?"}@${((e.occurredAt.getTime() - t0) / 1000).toFixed(1)}s`,
+                )
+                .join(" "),
+            );
+          }
         }
         await step("the support page's verdict for the viewer", 15_000, async () => {
           await expect.poll(() => supportVerdict(booking.id), { timeout: 10_000 }).toMatch(/^Verdict: /);
