@@ -3,9 +3,10 @@
  * dedicated `next start` that the namespaces can reach, and one row's network conditions at a time.
  *
  *   host (root namespace)                     router namespace (booth-r)         viewer namespace (booth-v)
- *   bth-h 10.77.1.1  livekit signaling :443   bth-rh 10.77.1.2                    bth-v 10.77.2.2
- *                    ICE/TCP :7881 UDP :7882  bth-rv 10.77.2.1  ──────────────    Chromium (ip netns exec)
- *         10.77.1.3  TURN/UDP :3478, TURN/TLS :443 (turn.booth.test, a test certificate)
+ *   bth-h 10.77.1.1  the SFU (node_ip): ICE   bth-rh 10.77.1.2                    bth-v 10.77.2.2
+ *                    UDP :7882, ICE/TCP :7881 bth-rv 10.77.2.1  ──────────────    Chromium (ip netns exec)
+ *                    and its TURN: UDP :3478, TLS :443 (turn.booth.test, a test certificate)
+ *         10.77.1.3  LiveKit's signaling (WebSocket) :443
  *         10.77.1.4  the app (next start) :443
  *   route 10.77.2.0/24 via 10.77.1.2          ip_forward=1 (this namespace only)  default via 10.77.2.1
  *
@@ -13,7 +14,9 @@
  * iptables (drops, loss, NAT, NFQUEUE for delay) and tc tbf (rate). The host itself forwards nothing
  * (its ip_forward is untouched) and gets no rule: it only owns three addresses on its end of the veth.
  * The creator is a @livekit/rtc-node participant on the host. Signaling, the app and TURN/TLS all listen
- * on 443, so "only TCP 443 out" lets exactly what a corporate HTTPS-only firewall would through.
+ * on 443, so "only TCP 443 out" lets exactly what a corporate HTTPS-only firewall would through. TURN shares
+ * the SFU's address, as on a production node: a TURN on another address makes the SFU see relayed packets
+ * from an address the allocation did not announce, and Chromium then reports the path as "prflx".
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -26,9 +29,11 @@ export const NS_ROUTER = "booth-r";
 export const NS_VIEWER = "booth-v";
 export const HOST_IF = "bth-h";
 export const ADDR = {
-  livekit: "10.77.1.1",
+  /** The SFU's media address (node_ip) and its embedded TURN, as on a production node. */
+  sfu: "10.77.1.1",
   router: "10.77.1.2",
-  turn: "10.77.1.3",
+  /** LiveKit's signaling (WebSocket), on 443 like TURN/TLS, so on an address of its own. */
+  signal: "10.77.1.3",
   app: "10.77.1.4",
   viewer: "10.77.2.2",
 } as const;
@@ -83,7 +88,7 @@ export function buildLab() {
   run("ip", ["netns", "add", NS_VIEWER]);
   // host <-> router
   run("ip", ["link", "add", HOST_IF, "type", "veth", "peer", "name", "bth-rh", "netns", NS_ROUTER]);
-  for (const a of [ADDR.livekit, ADDR.turn, ADDR.app]) run("ip", ["addr", "add", `${a}/24`, "dev", HOST_IF]);
+  for (const a of [ADDR.sfu, ADDR.signal, ADDR.app]) run("ip", ["addr", "add", `${a}/24`, "dev", HOST_IF]);
   run("ip", ["link", "set", HOST_IF, "up"]);
   inNs(NS_ROUTER, "ip", ["addr", "add", `${ADDR.router}/24`, "dev", "bth-rh"]);
   inNs(NS_ROUTER, "ip", ["link", "set", "bth-rh", "up"]);
@@ -96,7 +101,7 @@ export function buildLab() {
   inNs(NS_VIEWER, "ip", ["link", "set", "bth-v", "up"]);
   inNs(NS_VIEWER, "ip", ["link", "set", "lo", "up"]);
   inNs(NS_VIEWER, "ip", ["route", "add", "default", "via", "10.77.2.1"]);
-  inNs(NS_ROUTER, "ip", ["route", "add", "default", "via", ADDR.livekit]);
+  inNs(NS_ROUTER, "ip", ["route", "add", "default", "via", ADDR.sfu]);
   // Forwarding in the router namespace only (a namespace's own sysctl): the host's setting is not touched.
   inNs(NS_ROUTER, "sysctl", ["-qw", "net.ipv4.ip_forward=1"]);
   run("ip", ["route", "add", "10.77.2.0/24", "via", ADDR.router, "dev", HOST_IF]);
@@ -195,7 +200,7 @@ export async function applyNetwork(net: RowNetwork) {
         "-p",
         "tcp",
         "-d",
-        ADDR.livekit,
+        ADDR.signal,
         "--dport",
         String(PORTS.signal),
         "-j",
@@ -275,15 +280,15 @@ export async function startLabLivekit(dir: string, env: NodeJS.ProcessEnv): Prom
   const { cert, key } = await turnCertificate(dir);
   const yaml = `# The network matrix's livekit-server (tests/helpers/network-lab.ts).
 port: ${PORTS.signal}
-bind_addresses: ["${ADDR.livekit}"]
+bind_addresses: ["${ADDR.signal}"]
 log_level: warn
 rtc:
   tcp_port: ${PORTS.iceTcp}
   udp_port: ${PORTS.iceUdp}
   use_external_ip: false
-  node_ip: ${ADDR.livekit}
+  node_ip: ${ADDR.sfu}
   ips:
-    includes: ["${ADDR.livekit}/32"]
+    includes: ["${ADDR.sfu}/32"]
 turn:
   enabled: true
   domain: ${TURN_DOMAIN}
@@ -291,7 +296,7 @@ turn:
   tls_port: ${PORTS.turnTls}
   cert_file: ${cert}
   key_file: ${key}
-  bind_addresses: ["${ADDR.turn}"]
+  bind_addresses: ["${ADDR.sfu}"]
   # The SFU is on a private address; TURN must be allowed to relay to it.
   allow_restricted_peer_cidrs: ["10.77.0.0/16"]
 room:
@@ -306,7 +311,7 @@ webhook:
     env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
     logFile: path.join(dir, "livekit.log"),
   });
-  await waitFor("the matrix's livekit-server", () => tcpOpen(ADDR.livekit, PORTS.signal), 20_000, lk);
+  await waitFor("the matrix's livekit-server", () => tcpOpen(ADDR.signal, PORTS.signal), 20_000, lk);
   return lk;
 }
 
@@ -337,7 +342,7 @@ export async function startLabApp(dir: string, env: NodeJS.ProcessEnv): Promise<
 }
 
 export const appUrl = () => `http://${ADDR.app}:${PORTS.app}`;
-export const livekitLabUrl = () => `ws://${ADDR.livekit}:${PORTS.signal}`;
+export const livekitLabUrl = () => `ws://${ADDR.signal}:${PORTS.signal}`;
 
 async function tcpOpen(host: string, port: number) {
   const net = await import("node:net");

@@ -3,9 +3,10 @@
  *
  * Topology (built by tests/helpers/network-lab.ts, drawn in its header): the viewer's Chromium runs
  * inside a network namespace (booth-v) behind a router namespace (booth-r); the creator is a
- * @livekit/rtc-node participant on the host. A dedicated livekit-server (signaling on 10.77.1.1:443,
- * ICE/TCP :7881, ICE/UDP :7882, TURN/UDP and TURN/TLS on 10.77.1.3, :3478 and :443 with a test certificate
- * for turn.booth.test) and a dedicated `next start` of the suite's build (10.77.1.4:443) listen on the
+ * @livekit/rtc-node participant on the host. A dedicated livekit-server (media on 10.77.1.1, ICE/UDP :7882,
+ * ICE/TCP :7881, its TURN on the same address, UDP :3478 and TLS :443 with a test certificate for
+ * turn.booth.test; signaling on 10.77.1.3:443) and a dedicated `next start` of the suite's build
+ * (10.77.1.4:443) listen on the
  * host's end of the veth, so the viewer reaches them only through the router. Each row puts its
  * conditions on the router (iptables drops and NAT, iptables statistic loss, an NFQUEUE delayer for delay,
  * tc tbf for rate), the viewer joins through Booth's token endpoint and the room's own connect policy
@@ -326,7 +327,7 @@ describe.skipIf(unavailable)("the network matrix", () => {
       executablePath: chromiumInViewerNs(dir),
       // The lab's TURN name resolves to its TURN address; the app and LiveKit are addressed by IP. Nothing
       // else can be reached anyway: the namespaces route only to the host, which forwards nothing.
-      hostResolverRules: `MAP ${TURN_DOMAIN} ${ADDR.turn}`,
+      hostResolverRules: `MAP ${TURN_DOMAIN} ${ADDR.sfu}`,
       // The TURN/TLS certificate is a throwaway one made for this run; the app is plain HTTP on a lab
       // address, which the camera and microphone need to be told is a secure context (as localhost is).
       extraArgs: ["--ignore-certificate-errors", `--unsafely-treat-insecure-origin-as-secure=${appUrl()}`],
