@@ -64,6 +64,20 @@ export default defineConfig({
           setupFiles: ["tests/helpers/require-stack.ts", "tests/helpers/e2e-setup.ts"],
         },
       },
+      {
+        ...shared,
+        test: {
+          // The network matrix (tests/networks): namespaces, a livekit-server and an app of its own, Chromium
+          // inside a namespace. Needs root (CAP_NET_ADMIN); says why and skips without it (fails in CI).
+          name: "networks",
+          include: ["tests/networks/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          expect: { poll: { timeout: 10_000 } },
+          fileParallelism: false,
+          setupFiles: ["tests/helpers/require-stack.ts", "tests/helpers/e2e-setup.ts"],
+        },
+      },
     ],
   },
 });

@@ -16,7 +16,15 @@ import { ensureBuild } from "./services/build";
 import { writeLivekitConfig } from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { freePort, httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
-import { ensureChromium, ensureGoTool, ensurePrismaClient, type GoTool, goMissingHelp, root } from "./services/tools";
+import {
+  ensureAptPackages,
+  ensureChromium,
+  ensureGoTool,
+  ensurePrismaClient,
+  type GoTool,
+  goMissingHelp,
+  root,
+} from "./services/tools";
 import { classifyVitestArgs } from "./vitest-args";
 
 const t0 = Date.now();
@@ -103,6 +111,9 @@ async function main() {
   const stripeMockBin = need("stripe-mock");
   const fakeS3Bin = need("gofakes3");
   const chromium = ensureChromium();
+  // The network matrix (tests/networks) builds its firewalls with iptables (ip and tc come with iproute2);
+  // installed with apt as root when missing. Without it the matrix says why it did not run.
+  ensureAptPackages(["iptables"], ["iptables"], "the network matrix");
 
   phase("starting PostgreSQL");
   pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg"), port: await freePort(), persistent: false });
@@ -200,7 +211,15 @@ async function main() {
 
   // The build gets fixed URLs instead of this run's random ports, so that nothing port-specific can be
   // baked into a build that the next run reuses (a page that did bake one fails on every run instead).
-  const buildEnv = { ...env, APP_URL: "http://127.0.0.1:3000", LIVEKIT_URL: "ws://127.0.0.1:7880" };
+  // The same for the other per-run values the env schema knows (a random port, a temporary folder): any of
+  // them in the build's fingerprint made every run build again.
+  const buildEnv = {
+    ...env,
+    APP_URL: "http://127.0.0.1:3000",
+    LIVEKIT_URL: "ws://127.0.0.1:7880",
+    LIVEKIT_PROMETHEUS_URL: "http://127.0.0.1:6789/metrics",
+    STORAGE_DIR: path.join(os.tmpdir(), "booth-test-build-storage"),
+  };
   await ensureBuild(root, buildEnv, phase);
   const app = startService(
     "next",

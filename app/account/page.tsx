@@ -33,7 +33,7 @@ export default async function AccountPage() {
 
       <Card title="Time zone">
         <p className="mb-3 text-sm text-slate-600" data-testid="time-zone-summary">
-          Booth shows your bookings, shows and reminder emails in <strong>{personalZone(user.timeZone)}</strong>.
+          We show your bookings, shows and reminder emails in <strong>{personalZone(user.timeZone)}</strong>.
         </p>
         <TimeZoneForm
           current={personalZone(user.timeZone)}

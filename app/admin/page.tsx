@@ -86,6 +86,12 @@ export default async function AdminPage({ searchParams }: Props) {
         >
           Creator verification
         </Link>
+        <Link
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+          href="/admin/reconciliation"
+        >
+          Reconciliation
+        </Link>
       </nav>
 
       <Card title={`Payments needing review (${money.review.length})`}>

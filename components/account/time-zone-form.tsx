@@ -4,7 +4,7 @@ import { FieldError, FormMessage, SubmitButton, inputClass } from "@/components/
 import { initialActionState } from "@/lib/action-state";
 import { changeTimeZoneAction } from "@/lib/auth/actions";
 
-/** The zone Booth shows this person's times in: pages, emails and reminders. */
+/** The zone the app shows this person's times in: pages, emails and reminders. */
 export function TimeZoneForm({ current, zones }: { current: string; zones: string[] }) {
   const [state, action] = useActionState(changeTimeZoneAction, initialActionState);
   const id = useId();

@@ -54,7 +54,7 @@ export function ConfirmTwoFactorForm() {
         inputMode="numeric"
         autoComplete="one-time-code"
         required
-        hint="Enter the 6-digit code the app shows for Booth."
+        hint="Enter the 6-digit code your authenticator app shows."
         state={state}
       />
       <SubmitButton pendingText="Checking…">Turn on</SubmitButton>

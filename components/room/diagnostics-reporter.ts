@@ -285,13 +285,17 @@ export function selectedPathFromStats(report: StatsLike): SelectedPath | null {
   if (!pair) return null;
   const local = report.get(pair.localCandidateId as string) as Record<string, unknown> | undefined;
   const remote = report.get(pair.remoteCandidateId as string) as Record<string, unknown> | undefined;
-  const localType = asCandidateType(local?.candidateType);
-  if (!local || !localType) return null;
+  const statedType = asCandidateType(local?.candidateType);
+  if (!local || !statedType) return null;
   const protocol = local.protocol === "tcp" ? "tcp" : "udp";
-  const relayProtocol =
-    localType === "relay" && ["udp", "tcp", "tls"].includes(local.relayProtocol as string)
-      ? (local.relayProtocol as "udp" | "tcp" | "tls")
-      : null;
+  const turnProtocol = ["udp", "tcp", "tls"].includes(local.relayProtocol as string)
+    ? (local.relayProtocol as "udp" | "tcp" | "tls")
+    : null;
+  // A candidate learned through a TURN allocation (Chromium reports it "prflx" when the SFU sees the
+  // relayed packets from another address than the allocation's) still carries the TURN server's
+  // relayProtocol and url: the media is relayed, whatever the type says (the network matrix's TURN/TLS row).
+  const localType = turnProtocol ? "relay" : statedType;
+  const relayProtocol = localType === "relay" ? turnProtocol : null;
   const url = typeof local.url === "string" ? local.url.slice(0, 200) : undefined;
   return {
     localCandidateType: localType,

@@ -22,6 +22,7 @@ export const auditActions = {
   "verification.approved": "Creator identity check approved",
   "verification.declined": "Creator identity check declined",
   "verification.document_viewed": "Creator identity document opened",
+  "alert.dismissed": "Operations alert dismissed",
 } as const;
 
 export type AuditAction = keyof typeof auditActions;
@@ -39,6 +40,7 @@ export const auditSubjectTypes = [
   "payment",
   "brand",
   "verification",
+  "alert",
 ] as const;
 export type AuditSubjectType = (typeof auditSubjectTypes)[number];
 

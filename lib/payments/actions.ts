@@ -1,7 +1,9 @@
 "use server";
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { type ActionState, runAction } from "@/lib/action";
+import { type ActionState, formObject, runAction } from "@/lib/action";
 import { requireUser } from "@/lib/auth/session";
+import { dismissAlert } from "./reconciliation";
 import { cancelTestCheckout, payTestCheckout } from "./test-checkout";
 
 // POST (server action) – "Pay (test mode)": the signed checkout.session.completed goes to the webhook over HTTP
@@ -24,4 +26,13 @@ export async function cancelTestCheckoutAction(_prev: ActionState, form: FormDat
   });
   if (state.ok) redirect(`${back}?checkout=cancelled`);
   return state;
+}
+
+// POST (server action) – an admin dismisses an operations alert on /admin/reconciliation, with a note
+export async function dismissAlertAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(form, async () => {
+    await dismissAlert(await requireUser(), formObject(form));
+    revalidatePath("/admin/reconciliation");
+    return "Alert dismissed; the audit log keeps your note.";
+  });
 }

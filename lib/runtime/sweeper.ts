@@ -6,6 +6,7 @@ import { logger } from "@/lib/logger";
 import { deliverPendingEmails } from "@/lib/mail/service";
 import { runEffects } from "@/lib/ops/outbox";
 import { recordSweep } from "@/lib/ops/prometheus";
+import { nightlyReconciliation } from "@/lib/payments/reconciliation";
 import { reconcileRefunds } from "@/lib/payments/refunds";
 import { sweepSessions } from "@/lib/sessions/lifecycle";
 import { sweepShows } from "@/lib/shows/lifecycle";
@@ -63,12 +64,14 @@ function every(name: string, everyMs: number, fn: () => Promise<unknown>) {
  * Starts this process's background work: every 30 s lapsed holds, refunds still pending at Stripe,
  * reminders before sessions and shows, and mail; every OUTBOX_SWEEP_MS (5 s) outbox effects that are due (left by a crash, or backing off); every
  * SESSION_SWEEP_MS (10 s) live sessions' closing warning, closing and settlement, which should land within
- * seconds of their time. Every app process runs them: rows are claimed, so two never do one thing twice.
+ * seconds of their time; every 15 minutes whether tonight's reconciliation with Stripe is due. Every app process runs them: rows are claimed, so two never do one thing twice.
  */
 export function startSweepers() {
   installEffects();
   every("payments-and-mail", 30_000, sweepOnce);
   every("outbox", env.OUTBOX_SWEEP_MS, () => runEffects());
+  // Once per UTC day from 03:00 (every replica asks; the run's day key lets one do it).
+  every("reconciliation", 15 * 60_000, () => nightlyReconciliation());
   every("sessions", env.SESSION_SWEEP_MS, async () => {
     await sweepSessions();
     await sweepShows();

@@ -552,7 +552,9 @@ function connectedText(c: ConnectionView, join: Join, waitedMs: number): { text:
     text = `connected directly (${c.localCandidateType}/${c.protocol ?? "?"})`;
   } else if (c.localCandidateType === "relay") {
     tone = "warn";
-    text = `connected through TURN/${(c.relayProtocol ?? c.protocol ?? "?").toUpperCase()}`;
+    const via = (c.relayProtocol ?? c.protocol ?? "?").toUpperCase();
+    // TLS is what gets through a firewall that lets only HTTPS out: named so, as support would say it.
+    text = `connected through TURN/${via}${via === "TLS" ? " (relay over TLS)" : ""}`;
     // The attempt this one rescued: the one before it in the same press of Join.
     const failed = join.connections.filter((o) => o.seq < c.seq && o.failure).at(-1);
     if (failed) {

@@ -138,8 +138,8 @@ describe("accessibility in Chromium (axe-core)", () => {
       payload: { role: "viewer", device: "camera", error: "denied", name: "NotAllowedError", joinId: "a11y-join-0001" },
     });
     await step(
-      "the admin: admin, sessions, reports, audit log, support page, metrics with a breach",
-      40_000,
+      "the admin: admin, sessions, reports, audit log, support page, metrics with a breach, reconciliation",
+      55_000,
       async () => {
         const page = await pageAs(admin.email, /\/admin/);
         await check(page, "/admin", "admin");
@@ -149,6 +149,30 @@ describe("accessibility in Chromium (axe-core)", () => {
         await check(page, `/admin/sessions/${live.booking.id}`, "support page");
         await check(page, `/admin/metrics?from=${day}&to=${day}`, "metrics", async () => {
           expect(await page.locator('[data-breached="true"]').count()).toBeGreaterThan(0);
+        });
+        // A run with a mismatch and its alert, as the nightly sweep leaves them.
+        const run = await db.reconciliationRun.create({
+          data: {
+            trigger: "nightly",
+            finishedAt: new Date(),
+            checkedPayments: 1,
+            mismatches: 1,
+            findings: [
+              {
+                kind: "booth_paid_not_in_stripe",
+                paymentId: "pay_a11y",
+                refundId: null,
+                stripeId: "pi_a11y",
+                message: "Booth has €40.00 as paid; Stripe says requires_payment_method",
+              },
+            ],
+          },
+        });
+        await db.opsAlert.create({
+          data: { kind: "reconciliation", runId: run.id, message: "1 mismatch between Booth's ledger and Stripe" },
+        });
+        await check(page, "/admin/reconciliation", "reconciliation", async () => {
+          expect(await page.getByTestId("finding").count()).toBeGreaterThan(0);
         });
         await page.context().close();
       },

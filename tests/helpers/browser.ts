@@ -89,9 +89,17 @@ export async function saveFailureArtifacts(
  * Debian's Chromium, headless, with a fake camera and microphone, and no network but loopback. Every
  * page it opens has its console collected from the start (saved with a screenshot when a test fails).
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(
+  opts: {
+    /** Another way to start Chromium (the network matrix starts it inside a network namespace). */
+    executablePath?: string;
+    /** Replaces the resolver rule (by default every name but 127.0.0.1 fails to resolve). */
+    hostResolverRules?: string;
+    extraArgs?: string[];
+  } = {},
+): Promise<Browser> {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH,
+    executablePath: opts.executablePath ?? process.env.CHROMIUM_PATH,
     headless: true,
     args: [
       "--no-sandbox",
@@ -103,7 +111,8 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-sync",
       "--use-fake-ui-for-media-stream",
       "--use-fake-device-for-media-stream",
-      "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+      `--host-resolver-rules=${opts.hostResolverRules ?? "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"}`,
+      ...(opts.extraArgs ?? []),
     ],
   });
   browser.on("context", (ctx) => ctx.on("page", track));

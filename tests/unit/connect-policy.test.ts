@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   FAILED_MESSAGE,
   FatalConnectError,
+  SIGNALING_FAILED_MESSAGE,
   runConnectPolicy,
   type AttemptContext,
   type AttemptNumber,
@@ -96,7 +97,7 @@ describe("connect policy: direct first, one relay retry inside a window", () => 
     ]);
   });
 
-  it("reports a signalling failure when the server was never reached, with the time it took", async () => {
+  it("reports a signalling failure when the server was never reached, with the time it took, and does not retry", async () => {
     const r = run({ 1: { failAfterMs: 300 }, 2: { signalAfterMs: 50, connectAfterMs: 400 } });
     await vi.advanceTimersByTimeAsync(300);
     expect(r.failed).toEqual([
@@ -109,9 +110,24 @@ describe("connect policy: direct first, one relay retry inside a window", () => 
         timedOut: false,
       },
     ]);
-    expect(r.statuses).toEqual(["connecting", "retrying"]);
-    await vi.advanceTimersByTimeAsync(400);
-    await expect(r.result).resolves.toMatchObject({ ok: true, attempt: 2 });
+    // The relay attempt would signal through the same unreachable server: no retry, the cause in words.
+    expect(r.statuses).toEqual(["connecting", "failed"]);
+    await expect(r.result).resolves.toEqual({
+      ok: false,
+      cancelled: false,
+      message: SIGNALING_FAILED_MESSAGE,
+      failures: r.failed,
+    });
+    expect(r.calls).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("does not retry when the direct window runs out before the server answered (signalling)", async () => {
+    const r = run({ 1: {}, 2: { signalAfterMs: 50, connectAfterMs: 400 } });
+    await vi.advanceTimersByTimeAsync(5000);
+    await expect(r.result).resolves.toMatchObject({ ok: false, message: SIGNALING_FAILED_MESSAGE });
+    expect(r.failed).toMatchObject([{ attempt: 1, stage: "signaling", afterMs: 5000, timedOut: true }]);
+    expect(r.calls).toHaveLength(1);
   });
 
   it("ends failed (never an endless spinner) when the relay retry also runs out of time, reporting both attempts", async () => {
@@ -136,7 +152,7 @@ describe("connect policy: direct first, one relay retry inside a window", () => 
   });
 
   it("retries only once: a third attempt never starts", async () => {
-    const r = run({ 1: { failAfterMs: 10 }, 2: { failAfterMs: 10 } });
+    const r = run({ 1: { signalAfterMs: 5, failAfterMs: 10 }, 2: { failAfterMs: 10 } });
     await vi.advanceTimersByTimeAsync(60_000);
     expect((await r.result).ok).toBe(false);
     expect(r.calls).toHaveLength(2);

@@ -280,6 +280,32 @@ describe("the selected ICE path from WebRTC stats", () => {
     });
   });
 
+  it("counts a peer-reflexive candidate learned through a TURN allocation as relayed (it carries the TURN server's protocol)", () => {
+    // Chromium over TURN/TLS when the SFU sees the relayed packets from another address than the allocation's.
+    const path = selectedPathFromStats(
+      stats([
+        { id: "T1", type: "transport", selectedCandidatePairId: "CP1" },
+        { id: "CP1", type: "candidate-pair", localCandidateId: "L1", remoteCandidateId: "R1", state: "succeeded" },
+        {
+          id: "L1",
+          type: "local-candidate",
+          candidateType: "prflx",
+          protocol: "udp",
+          relayProtocol: "tls",
+          url: "turns:turn.booth.test:443?transport=tcp",
+        },
+        { id: "R1", type: "remote-candidate", candidateType: "host", protocol: "udp" },
+      ]),
+    );
+    expect(path).toEqual({
+      localCandidateType: "relay",
+      remoteCandidateType: "host",
+      protocol: "udp",
+      relayProtocol: "tls",
+      relayUrl: "turns:turn.booth.test:443?transport=tcp",
+    });
+  });
+
   it("falls back to the nominated succeeded pair, and is null before any pair is selected", () => {
     expect(
       selectedPathFromStats(

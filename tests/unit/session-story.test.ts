@@ -189,7 +189,7 @@ describe("session story: verdicts", () => {
         }),
       ],
     });
-    expect(verdicts(s).viewer).toBe("connected through TURN/TLS; first video after 1.5 s");
+    expect(verdicts(s).viewer).toBe("connected through TURN/TLS (relay over TLS); first video after 1.5 s");
     expect(pathText(s.participants[0]!.connections[0]!)).toBe("relay/udp via TURN/TLS");
   });
 

@@ -4,6 +4,7 @@ import { Card } from "@/components/ui/card";
 import { safeCallbackPath } from "@/lib/auth/schemas";
 import { requirePageUser } from "@/lib/auth/session";
 import { getTwoFactorStatus } from "@/lib/auth/two-factor";
+import { getBrand } from "@/lib/branding/queries";
 
 export const metadata: Metadata = { title: "Two-step sign-in" };
 export const dynamic = "force-dynamic";
@@ -14,15 +15,15 @@ type Props = { searchParams: Promise<{ required?: string; next?: string }> };
 export default async function TwoFactorPage({ searchParams }: Props) {
   const user = await requirePageUser("/account/two-factor");
   const sp = await searchParams;
-  const status = await getTwoFactorStatus(user);
+  const [status, brand] = await Promise.all([getTwoFactorStatus(user), getBrand()]);
   const next = safeCallbackPath(sp.next);
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold">Two-step sign-in</h1>
         <p className="text-slate-600">
-          After your password, Booth asks for a 6-digit code from an authenticator app on your phone (any app that reads
-          TOTP codes). Someone who learns your password still cannot sign in.
+          After your password, {brand.name} asks for a 6-digit code from an authenticator app on your phone (any app
+          that reads TOTP codes). Someone who learns your password still cannot sign in.
         </p>
       </div>
       {status.required && !status.enabled ? (
@@ -56,7 +57,7 @@ export default async function TwoFactorPage({ searchParams }: Props) {
           )}
         </Card>
       ) : status.pending ? (
-        <Card title="Add Booth to your authenticator app">
+        <Card title={`Add ${brand.name} to your authenticator app`}>
           <div className="flex flex-wrap gap-6">
             {/* biome-ignore lint/performance/noImgElement: a generated data URL, nothing for next/image to optimise */}
             <img

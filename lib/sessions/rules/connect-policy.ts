@@ -3,6 +3,9 @@
  * path first; if media is not connected within `directWindowMs`, give that attempt up and retry ONCE
  * with a relay-only ICE policy within `relayWindowMs`; if that fails too, end in a failed state with a
  * message the user can act on. Never an endless spinner: every path ends in "connected" or "failed".
+ * A direct attempt that never reached the server (stage "signaling") is not retried: the relay attempt
+ * signals through the same server, so it would only make the person wait another window for nothing
+ * (the network matrix's "signaling blocked" row, tests/networks).
  *
  * No framework, SDK or browser imports: the room component supplies `connect` (token + room.connect),
  * the unit tests supply fakes and fake timers.
@@ -64,6 +67,10 @@ export const STATUS_TEXT: Record<ConnectStatus, string> = {
   connected: "Connected",
   failed: "We could not connect you",
 };
+
+/** The join could not even reach the video service: no ICE policy helps, so this says what does. */
+export const SIGNALING_FAILED_MESSAGE =
+  "We could not reach the video service (signaling). Your network (a firewall, VPN or proxy) may be blocking it: try another network or a phone hotspot, then press Try again.";
 
 export const FAILED_MESSAGE =
   "We could not connect you, even through the more robust route. Your network (a firewall, VPN or strict office or hotel Wi-Fi) may be blocking video calls: try another network or a phone hotspot, then press Try again.";
@@ -142,7 +149,7 @@ function runAttempt<T>(
 }
 
 /**
- * Direct first, then one relay retry. Status goes "connecting" → ("retrying") → "connected" | "failed";
+ * Direct first, then one relay retry (not after a signalling failure). Status goes "connecting" → ("retrying") → "connected" | "failed";
  * each given-up attempt is reported through `onAttemptFailed` before the next status.
  */
 export async function runConnectPolicy<T>(opts: ConnectPolicyOptions<T>): Promise<ConnectResult<T>> {
@@ -164,6 +171,10 @@ export async function runConnectPolicy<T>(opts: ConnectPolicyOptions<T>): Promis
     if (outcome.fatal) {
       opts.onStatus?.("failed", outcome.failure.message);
       return { ok: false, cancelled: false, message: outcome.failure.message, failures };
+    }
+    if (step.attempt === 1 && outcome.failure.stage === "signaling") {
+      opts.onStatus?.("failed", SIGNALING_FAILED_MESSAGE);
+      return { ok: false, cancelled: false, message: SIGNALING_FAILED_MESSAGE, failures };
     }
   }
   opts.onStatus?.("failed", FAILED_MESSAGE);

@@ -1,0 +1,138 @@
+/**
+ * LiveKit on two nodes: two livekit-server v1.13.5 processes on loopback (their own ports) sharing one
+ * redis-server, as production runs N nodes behind one URL (README, "Production topology"). Which node
+ * hosts a room is LiveKit's choice; Booth must not care. Real servers, real rtc-node participants, nothing
+ * mocked. Needs redis-server (installed with apt as root, see scripts/services/redis.ts): without it the
+ * tests are skipped with the reason printed, and fail in CI.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { AccessToken, RoomServiceClient } from "livekit-server-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, portOpen, type Service, startService, waitFor } from "../../scripts/services/proc";
+import { ensureRedisServer, redisMissingHelp, startRedis } from "../../scripts/services/redis";
+import { ensureGoTool, root } from "../../scripts/services/tools";
+import { RoomParticipant } from "../helpers/room-participant";
+
+const redisBin = ensureRedisServer();
+if (!redisBin) {
+  console.log(`livekit cluster: not run (${redisMissingHelp})`);
+  if (process.env.CI) throw new Error(`livekit cluster: cannot run in CI: ${redisMissingHelp}`);
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "booth-lk-cluster-"));
+const services: Service[] = [];
+const key = process.env.LIVEKIT_API_KEY!;
+const secret = process.env.LIVEKIT_API_SECRET!;
+type Node = { name: string; url: string; http: number };
+const nodes: Node[] = [];
+
+async function startNode(name: string, redisAddress: string): Promise<Node> {
+  const http = await freePort();
+  const yaml = `# One node of the cluster test (tests/integration/livekit-cluster.test.ts).
+port: ${http}
+bind_addresses: ["127.0.0.1"]
+log_level: warn
+rtc:
+  tcp_port: ${await freePort()}
+  udp_port: ${await freePort()}
+  use_external_ip: false
+  node_ip: 127.0.0.1
+  enable_loopback_candidate: true
+  ips:
+    includes: ["127.0.0.1/32"]
+redis:
+  address: ${redisAddress}
+room:
+  auto_create: false
+`;
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, yaml);
+  const svc = startService(`livekit-server ${name}`, ensureGoTool("livekit-server")!, ["--config", file], {
+    env: { ...process.env, LIVEKIT_KEYS: `${key}: ${secret}` },
+    logFile: path.join(dir, `${name}.log`),
+  });
+  services.push(svc);
+  await waitFor(`livekit node ${name}`, () => portOpen(http), 20_000, svc);
+  return { name, url: `ws://127.0.0.1:${http}`, http };
+}
+
+const admin = (n: Node) => new RoomServiceClient(`http://127.0.0.1:${n.http}`, key, secret);
+
+async function token(room: string, identity: string) {
+  const at = new AccessToken(key, secret, { identity, ttl: "10m" });
+  at.addGrant({ room, roomJoin: true, canPublish: true, canSubscribe: true });
+  return at.toJwt();
+}
+
+/** Runs one of Booth's room calls in a process whose LIVEKIT_URL is `node` (tests/helpers/livekit-node-child.ts). */
+async function boothCall(node: Node, command: "create" | "close", room: string) {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "--conditions=react-server",
+      "--no-deprecation",
+      path.join(root, "tests/helpers/livekit-node-child.ts"),
+      command,
+      room,
+    ],
+    { cwd: root, env: { ...process.env, LIVEKIT_URL: node.url, LOG_LEVEL: "silent" }, timeout: 30_000 },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { ok: boolean; error?: string };
+}
+
+describe.skipIf(!redisBin)("LiveKit on two nodes with one Redis", () => {
+  beforeAll(async () => {
+    const redis = await startRedis({ bin: redisBin!, port: await freePort(), logFile: path.join(dir, "redis.log") });
+    services.push(redis);
+    nodes.push(await startNode("a", redis.address), await startNode("b", redis.address));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const s of services.reverse()) await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a room created through one node's API is listed by the other", async () => {
+    const [a, b] = nodes as [Node, Node];
+    const room = `cluster-list-${Date.now()}`;
+    await admin(a).createRoom({ name: room, emptyTimeout: 60 });
+    expect((await admin(b).listRooms([room])).map((r) => r.name)).toEqual([room]);
+    await admin(b).deleteRoom(room);
+    expect(await admin(a).listRooms([room])).toEqual([]);
+  });
+
+  it("a publisher on one node and a viewer on the other exchange media; Booth's room calls work through either node", async () => {
+    const [a, b] = nodes as [Node, Node];
+    const room = `cluster-media-${Date.now()}`;
+    // Booth opens the room through node A, as its token endpoint would.
+    expect(await boothCall(a, "create", room)).toEqual({ ok: true });
+    const publisher = await RoomParticipant.join(a.url, await token(room, "creator-on-a"));
+    const viewer = await RoomParticipant.join(b.url, await token(room, "viewer-on-b"));
+    try {
+      expect(await publisher.publish()).toEqual({ ok: true });
+      const frame = await viewer.frameFrom("creator-on-a", 30_000);
+      expect(frame).toMatchObject({ width: 320, height: 240 });
+      // Both nodes see both participants, wherever each one is connected.
+      for (const n of nodes)
+        expect((await admin(n).listParticipants(room)).map((p) => p.identity).sort()).toEqual([
+          "creator-on-a",
+          "viewer-on-b",
+        ]);
+      // Booth closes it through node B: everyone on both nodes is disconnected.
+      expect(await boothCall(b, "close", room)).toEqual({ ok: true });
+      await Promise.all([publisher.disconnected(15_000), viewer.disconnected(15_000)]);
+      expect(await admin(a).listRooms([room])).toEqual([]);
+      // Closing it again through the other node is a no-op, as the outbox's retries need.
+      expect(await boothCall(a, "close", room)).toEqual({ ok: true });
+    } finally {
+      publisher.kill();
+      viewer.kill();
+    }
+  }, 90_000);
+});
