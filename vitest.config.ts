@@ -64,6 +64,20 @@ export default defineConfig({
           setupFiles: ["tests/helpers/require-stack.ts", "tests/helpers/e2e-setup.ts"],
         },
       },
+      {
+        ...shared,
+        test: {
+          // Real LiveKit Egress beside livekit-server and Redis. npm test runs this project last, once Egress
+          // (built in the background while the other projects run) is up; see scripts/test.ts.
+          name: "recording",
+          include: ["tests/recording/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          // Recordings share two cores with everything else: one file at a time.
+          fileParallelism: false,
+          setupFiles: ["tests/helpers/require-stack.ts", "tests/helpers/require-egress.ts"],
+        },
+      },
     ],
   },
 });
