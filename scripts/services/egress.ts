@@ -153,8 +153,8 @@ export function writeEgressConfig(c: EgressConfig) {
 }
 
 /**
- * Starts Egress with `config`. It writes finished files under `spoolDir` (its working directory: local
- * output paths are relative to it), where Booth picks them up and moves them into storage.
+ * Starts Egress with `config`. Booth asks it to write finished files under `spoolDir` (absolute paths: its
+ * recording handlers run from "/"), where Booth picks them up and moves them into storage.
  */
 export async function startEgress(opts: {
   bin: string;

@@ -1,0 +1,354 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { TrackSource, TrackType } from "livekit-server-sdk";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { logger } from "@/lib/logger";
+import { defineEffect, type EffectHandlers, enqueueEffect, handle } from "@/lib/ops/outbox";
+import { roomService } from "@/lib/sessions/livekit";
+import { storage } from "@/lib/storage";
+import { contentTypeFor, storageKey } from "@/lib/storage/keys";
+import { appendTrace } from "@/lib/trace/service";
+import { startTrackRecording } from "./egress";
+import { type RecordingPolicyName, retainUntil, shouldRecord } from "./rules/policy";
+
+const log = logger.child({ module: "recordings" });
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Recording with LiveKit Egress: each published track of a recorded room is one Track egress (no
+ * transcoding), started through the outbox once the creator is in the room, ended by Egress when the track
+ * is unpublished or the room closes. Egress's webhooks (egress_started, egress_ended) update the rows and
+ * the trace; a finished file is moved from Egress's spool folder into storage (lib/storage).
+ */
+
+/** The policy of the offering a room session belongs to (a booking's, or a show's), with its retention. */
+export async function roomRecordingPolicy(tx: Tx | typeof db, roomSessionId: string) {
+  const rs = await tx.roomSession.findUnique({
+    where: { id: roomSessionId },
+    select: {
+      booking: { select: { offering: { select: { recordingPolicy: true, recordingRetentionDays: true } } } },
+      groupEvent: { select: { offering: { select: { recordingPolicy: true, recordingRetentionDays: true } } } },
+    },
+  });
+  const offering = rs?.booking?.offering ?? rs?.groupEvent?.offering ?? null;
+  return {
+    policy: (offering?.recordingPolicy ?? "never") as RecordingPolicyName,
+    retentionDays: offering?.recordingRetentionDays ?? null,
+  };
+}
+
+export const syncRecording = defineEffect(
+  "recordings.sync",
+  z.object({ roomSessionId: z.string(), roomName: z.string(), traceId: z.string() }),
+);
+export const storeRecording = defineEffect(
+  "recordings.store",
+  z.object({ recordingId: z.string(), location: z.string() }),
+);
+
+/**
+ * Called by the LiveKit webhook in its transaction when someone joined or published: if the room's policy
+ * records, an effect (once per webhook event) checks the room and starts an egress for each track not
+ * being recorded yet. A no-op when recording is off (RECORDING_ENABLED=0) or the policy is "never".
+ */
+export async function requestRecordingSync(
+  tx: Tx,
+  room: { roomSessionId: string; roomName: string; traceId: string },
+  cause: string,
+) {
+  if (env.RECORDING_ENABLED !== "1") return false;
+  const { policy } = await roomRecordingPolicy(tx, room.roomSessionId);
+  if (policy === "never") return false;
+  await enqueueEffect(tx, syncRecording, room, {
+    key: `recordings.sync:${room.roomSessionId}:${cause}`,
+    traceId: room.traceId,
+  });
+  return true;
+}
+
+/** A track egress that counts as running (or about to): its track needs no other. */
+const LIVE = ["starting", "active"] as const;
+/** Egress may be started at most this many times for one track: the first, and one retry after a failure. */
+const MAX_EGRESS_PER_TRACK = 2;
+
+type ParticipantMeta = { role?: string };
+const metaRole = (raw: string) => {
+  try {
+    return (JSON.parse(raw) as ParticipantMeta).role ?? null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Starts an egress for each published track of the room that has none running, when the policy says the
+ * room records and the creator is present. Serialised per room (an advisory lock held across the calls), so
+ * two syncs at once start one egress per track.
+ */
+async function runSync(p: z.infer<typeof syncRecording.payload>) {
+  const { policy } = await roomRecordingPolicy(db, p.roomSessionId);
+  const rs = await db.roomSession.findUnique({
+    where: { id: p.roomSessionId },
+    select: { closedAt: true, status: true },
+  });
+  if (!rs || rs.closedAt) return "room closed";
+  let participants: Awaited<ReturnType<ReturnType<typeof roomService>["listParticipants"]>>;
+  try {
+    participants = await roomService().listParticipants(p.roomName);
+  } catch (err) {
+    if (/not.?found|does not exist|404/i.test(String(err))) return "room gone";
+    throw err;
+  }
+  const creatorPresent = participants.some((x) => metaRole(x.metadata) === "creator");
+  if (!shouldRecord({ policy, requested: false, creatorPresent })) return "not recording now";
+  const tracks = participants.flatMap((x) =>
+    x.tracks.map((t) => ({
+      sid: t.sid,
+      identity: x.identity,
+      source: (TrackSource[t.source] ?? "unknown").toLowerCase(),
+      kind: t.type === TrackType.VIDEO ? "video" : t.type === TrackType.AUDIO ? "audio" : "data",
+    })),
+  );
+  const started: string[] = [];
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`recording:${p.roomSessionId}`}))`;
+      for (const t of tracks) {
+        if (t.kind === "data") continue;
+        const rows = await tx.recording.findMany({
+          where: { roomSessionId: p.roomSessionId, trackSid: t.sid },
+          orderBy: { createdAt: "desc" },
+          select: { id: true, egressId: true, status: true, endedAt: true },
+        });
+        if (rows.some((r) => (LIVE as readonly string[]).includes(r.status))) continue;
+        if (rows.length >= MAX_EGRESS_PER_TRACK) continue;
+        // A track whose egress ended without failing (complete) is not restarted: its file is whole.
+        if (rows.some((r) => r.status === "complete" || r.status === "ending")) continue;
+        const { egressId } = await startTrackRecording(
+          p.roomName,
+          t.sid,
+          path.join(spoolDir(), safeSegment(p.roomSessionId), `${safeSegment(t.sid)}-${Date.now()}`),
+        );
+        const previous = rows[0];
+        const row = await tx.recording.upsert({
+          where: { egressId },
+          create: {
+            egressId,
+            roomSessionId: p.roomSessionId,
+            traceId: p.traceId,
+            trackSid: t.sid,
+            identity: t.identity,
+            source: t.source,
+            kind: t.kind,
+            retryOfId: previous?.id ?? null,
+          },
+          update: { trackSid: t.sid, identity: t.identity, source: t.source, kind: t.kind },
+        });
+        if (previous) {
+          const gapMs = previous.endedAt ? Math.max(0, Date.now() - previous.endedAt.getTime()) : 0;
+          await appendTrace(
+            {
+              traceId: p.traceId,
+              type: "recording.retried",
+              source: "app",
+              occurredAt: new Date(),
+              payload: { egressId, retryOf: previous.egressId, trackSid: t.sid, gapMs },
+            },
+            tx,
+          );
+          log.warn({ egressId, retryOf: previous.egressId, gapMs }, "recording retried after its egress failed");
+        }
+        started.push(row.egressId);
+      }
+    },
+    { timeout: 60_000 },
+  );
+  return started.length ? `started ${started.join(", ")}` : "nothing to start";
+}
+
+/** Egress's handlers write from "/", so their file paths are absolute: inside the spool folder, on this machine. */
+function spoolDir() {
+  if (!env.RECORDING_SPOOL_DIR) throw new Error("RECORDING_SPOOL_DIR is not set: Egress needs a folder to write to");
+  return path.resolve(env.RECORDING_SPOOL_DIR);
+}
+
+const safeSegment = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, "_");
+
+/** Moves a finished file from Egress's spool folder into storage, under a key Booth makes. */
+async function runStore(p: z.infer<typeof storeRecording.payload>) {
+  const row = await db.recording.findUnique({ where: { id: p.recordingId } });
+  if (!row) return { key: null, reason: "no such recording" };
+  if (row.storageKey) return { key: row.storageKey, reason: "already stored" };
+  // SECURITY: the location comes from a signed webhook, yet only a file inside the spool folder is taken.
+  const resolved = path.resolve(p.location);
+  const root = spoolDir();
+  if (!resolved.startsWith(`${root}${path.sep}`))
+    throw new Error(`recording file outside the spool folder: ${resolved}`);
+  if (!fs.existsSync(resolved)) throw new Error(`recording file not there (yet): ${resolved}`);
+  const ext = (path.extname(resolved).slice(1) || "bin").toLowerCase().replace(/[^a-z0-9]/g, "");
+  const day = (row.endedAt ?? new Date()).toISOString();
+  const key = storageKey("recordings", day.slice(0, 4), day.slice(5, 7), `${row.egressId.toLowerCase()}.${ext}`);
+  await storage().putFile(key, resolved);
+  return { key, reason: "stored" };
+}
+
+/** What Egress's webhook says about one egress (livekit's EgressInfo as JSON: times in ns, sizes as strings). */
+export type EgressInfoJson = {
+  egressId?: string;
+  roomName?: string;
+  status?: string;
+  startedAt?: string;
+  endedAt?: string;
+  error?: string;
+  track?: { trackId?: string };
+  file?: { filename?: string; duration?: string; size?: string; location?: string };
+  fileResults?: {
+    filename?: string;
+    duration?: string;
+    size?: string;
+    location?: string;
+    startedAt?: string;
+    endedAt?: string;
+  }[];
+};
+
+const fileResult = (info: EgressInfoJson) => info.fileResults?.[0];
+const nsToDate = (ns?: string) => (ns && ns !== "0" ? new Date(Number(BigInt(ns) / 1_000_000n)) : null);
+const nsToMs = (ns?: string) => (ns && ns !== "0" ? Number(BigInt(ns) / 1_000_000n) : null);
+
+/**
+ * Applies one egress_* webhook in the LiveKit webhook's transaction (already verified and deduplicated):
+ * the row (created when the egress was started outside Booth's sync), the trace (recording.started once,
+ * recording.finished or .failed once), and for a finished file the effect that moves it into storage.
+ * A failed egress while the room is still open is retried once (a sync, which starts a second egress).
+ */
+export async function applyEgressEvent(
+  tx: Tx,
+  room: { roomSessionId: string; roomName: string; traceId: string },
+  type: string,
+  info: EgressInfoJson,
+  webhookId: string,
+) {
+  const egressId = info.egressId ?? "";
+  if (!egressId) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`recording:${room.roomSessionId}`}))`;
+  const existing = await tx.recording.findUnique({ where: { egressId } });
+  const row =
+    existing ??
+    (await tx.recording.create({
+      data: {
+        egressId,
+        roomSessionId: room.roomSessionId,
+        traceId: room.traceId,
+        trackSid: info.track?.trackId ?? null,
+      },
+    }));
+  const file = info.fileResults?.[0] ?? info.file;
+  const startedAt = nsToDate(info.startedAt);
+  const status = info.status ?? "";
+  if (type === "egress_started" || (type === "egress_updated" && status === "EGRESS_ACTIVE")) {
+    if (row.status !== "starting") return;
+    await tx.recording.update({
+      where: { id: row.id },
+      data: { status: "active", startedAt: startedAt ?? new Date() },
+    });
+    await appendTrace(
+      {
+        traceId: room.traceId,
+        type: "recording.started",
+        source: "livekit",
+        occurredAt: startedAt ?? new Date(),
+        payload: { egressId, trackSid: row.trackSid, identity: row.identity, source: row.source, webhookId },
+      },
+      tx,
+    );
+    return;
+  }
+  if (type !== "egress_ended") return;
+  if (row.status === "complete" || row.status === "failed" || row.status === "aborted") return;
+  const endedAt = nsToDate(info.endedAt) ?? new Date();
+  // Track egress (v1.12) reports a file's duration against an end time it had not set yet (a negative
+  // number): the file's own start and end, else the egress's, are what it covered.
+  const reported = nsToMs(file?.duration);
+  const fileStart = nsToDate(fileResult(info)?.startedAt) ?? startedAt ?? row.startedAt;
+  const fileEnd = nsToDate(fileResult(info)?.endedAt) ?? endedAt;
+  const durationMs =
+    reported !== null && reported > 0
+      ? reported
+      : fileStart
+        ? Math.max(0, fileEnd.getTime() - fileStart.getTime())
+        : null;
+  const sizeBytes = file?.size ? Number(file.size) : null;
+  const ok = status === "EGRESS_COMPLETE" && !!file?.location && (sizeBytes ?? 0) > 0;
+  const { retentionDays } = await roomRecordingPolicy(tx, room.roomSessionId);
+  await tx.recording.update({
+    where: { id: row.id },
+    data: {
+      status: ok ? "ending" : status === "EGRESS_ABORTED" ? "aborted" : "failed",
+      startedAt: row.startedAt ?? startedAt,
+      endedAt,
+      durationMs: durationMs === null ? null : BigInt(durationMs),
+      sizeBytes: sizeBytes === null ? null : BigInt(sizeBytes),
+      location: file?.location ?? null,
+      contentType: file?.location ? contentTypeFor(file.location) : null,
+      error: ok ? null : info.error || status || "ended without a file",
+      retainUntil: retainUntil(endedAt, retentionDays, env.RECORDING_RETENTION_DAYS),
+    },
+  });
+  if (ok) {
+    await appendTrace(
+      {
+        traceId: room.traceId,
+        type: "recording.finished",
+        source: "livekit",
+        occurredAt: endedAt,
+        payload: { egressId, durationMs, sizeBytes, webhookId },
+      },
+      tx,
+    );
+    await enqueueEffect(
+      tx,
+      storeRecording,
+      { recordingId: row.id, location: file!.location! },
+      { key: `recordings.store:${row.id}`, traceId: room.traceId },
+    );
+    return;
+  }
+  const error = info.error || status || "ended without a file";
+  await appendTrace(
+    {
+      traceId: room.traceId,
+      type: "recording.failed",
+      source: "livekit",
+      occurredAt: endedAt,
+      payload: { egressId, error, durationMs, sizeBytes, webhookId },
+    },
+    tx,
+  );
+  log.warn({ egressId, roomSessionId: room.roomSessionId, error }, "recording failed");
+  // Mid-session (the room still open): try once more for the same track; the sync refuses a third egress.
+  const rs = await tx.roomSession.findUnique({ where: { id: room.roomSessionId }, select: { closedAt: true } });
+  if (!rs?.closedAt && env.RECORDING_ENABLED === "1")
+    await enqueueEffect(tx, syncRecording, room, {
+      key: `recordings.sync:${room.roomSessionId}:retry:${egressId}`,
+      traceId: room.traceId,
+    });
+}
+
+export const recordingEffectHandlers: EffectHandlers = {
+  ...handle(syncRecording, { run: runSync }),
+  ...handle(storeRecording, {
+    run: runStore,
+    done: async (tx, p, result) => {
+      if (!result.key) return;
+      await tx.recording.update({
+        where: { id: p.recordingId },
+        data: { storageKey: result.key, status: "complete", contentType: contentTypeFor(result.key) },
+      });
+    },
+  }),
+};
