@@ -75,7 +75,13 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Recordings share two cores with everything else: one file at a time.
           fileParallelism: false,
-          setupFiles: ["tests/helpers/require-stack.ts", "tests/helpers/require-egress.ts"],
+          expect: { poll: { timeout: 10_000 } },
+          // Browser tests here too: step budgets, and screenshots and console of every page on any failure.
+          setupFiles: [
+            "tests/helpers/require-stack.ts",
+            "tests/helpers/require-egress.ts",
+            "tests/helpers/e2e-setup.ts",
+          ],
         },
       },
     ],

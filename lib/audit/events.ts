@@ -14,6 +14,8 @@ export const auditActions = {
   "report.dismissed": "Report dismissed",
   "report.actioned": "Report handled",
   "room.moderated": "In-room moderation",
+  "recording.viewed": "Recording viewed",
+  "recording.downloaded": "Recording downloaded",
 } as const;
 
 export type AuditAction = keyof typeof auditActions;
@@ -22,7 +24,7 @@ export function isAuditAction(value: string): value is AuditAction {
   return Object.hasOwn(auditActions, value);
 }
 
-export const auditSubjectTypes = ["user", "application", "report", "booking", "show", "payment"] as const;
+export const auditSubjectTypes = ["user", "application", "report", "booking", "show", "payment", "recording"] as const;
 export type AuditSubjectType = (typeof auditSubjectTypes)[number];
 
 /** One CSV field: quoted, quotes doubled, and a leading =+-@ neutralised so a spreadsheet runs no formula. */

@@ -9,6 +9,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { defineEffect, type EffectHandlers, enqueueEffect, handle } from "@/lib/ops/outbox";
 import { roomService } from "@/lib/sessions/livekit";
+import { broadcast } from "@/lib/sessions/room-effects";
 import { storage } from "@/lib/storage";
 import { contentTypeFor, storageKey } from "@/lib/storage/keys";
 import { appendTrace } from "@/lib/trace/service";
@@ -25,16 +26,18 @@ type Tx = Prisma.TransactionClient;
  * the trace; a finished file is moved from Egress's spool folder into storage (lib/storage).
  */
 
-/** The policy of the offering a room session belongs to (a booking's, or a show's), with its retention. */
+/**
+ * The policy of the offering a private session's room belongs to, with its retention. Group shows are not
+ * recorded yet (their room has no recording indicator): their policy reads as "never".
+ */
 export async function roomRecordingPolicy(tx: Tx | typeof db, roomSessionId: string) {
   const rs = await tx.roomSession.findUnique({
     where: { id: roomSessionId },
     select: {
       booking: { select: { offering: { select: { recordingPolicy: true, recordingRetentionDays: true } } } },
-      groupEvent: { select: { offering: { select: { recordingPolicy: true, recordingRetentionDays: true } } } },
     },
   });
-  const offering = rs?.booking?.offering ?? rs?.groupEvent?.offering ?? null;
+  const offering = rs?.booking?.offering ?? null;
   return {
     policy: (offering?.recordingPolicy ?? "never") as RecordingPolicyName,
     retentionDays: offering?.recordingRetentionDays ?? null,
@@ -266,6 +269,13 @@ export async function applyEgressEvent(
       },
       tx,
     );
+    // Everyone in the room sees the indicator (and hears it announced).
+    await enqueueEffect(
+      tx,
+      broadcast,
+      { roomName: room.roomName, message: { type: "recording", on: true } },
+      { key: `recordings.announce:${egressId}:on`, traceId: room.traceId },
+    );
     return;
   }
   if (type !== "egress_ended") return;
@@ -285,6 +295,17 @@ export async function applyEgressEvent(
   const sizeBytes = file?.size ? Number(file.size) : null;
   const ok = status === "EGRESS_COMPLETE" && !!file?.location && (sizeBytes ?? 0) > 0;
   const { retentionDays } = await roomRecordingPolicy(tx, room.roomSessionId);
+  // The last running egress of the room ended: the indicator goes off.
+  const stillLive = await tx.recording.count({
+    where: { roomSessionId: room.roomSessionId, status: { in: [...LIVE] }, id: { not: row.id } },
+  });
+  if (stillLive === 0)
+    await enqueueEffect(
+      tx,
+      broadcast,
+      { roomName: room.roomName, message: { type: "recording", on: false } },
+      { key: `recordings.announce:${egressId}:off`, traceId: room.traceId },
+    );
   await tx.recording.update({
     where: { id: row.id },
     data: {

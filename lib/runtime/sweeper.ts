@@ -7,6 +7,7 @@ import { deliverPendingEmails } from "@/lib/mail/service";
 import { runEffects } from "@/lib/ops/outbox";
 import { recordSweep } from "@/lib/ops/prometheus";
 import { reconcileRefunds } from "@/lib/payments/refunds";
+import { sweepExpiredRecordings } from "@/lib/recordings/retention";
 import { sweepSessions } from "@/lib/sessions/lifecycle";
 import { sweepShows } from "@/lib/shows/lifecycle";
 import { sweepShowReminders } from "@/lib/shows/reminders";
@@ -23,6 +24,7 @@ export async function sweepOnce() {
     holds: sweepLapsedHolds(),
     ticketHolds: sweepLapsedTicketHolds(),
     refunds: reconcileRefunds(purchases),
+    recordings: sweepExpiredRecordings(),
     // Reminders are queued before this pass's delivery reads the mail outbox; the next pass sends any it missed.
     mail: Promise.allSettled([sweepBookingReminders(), sweepShowReminders()]).then((reminders) => {
       for (const r of reminders) if (r.status === "rejected") log.error({ err: r.reason }, "reminder sweep failed");

@@ -45,6 +45,8 @@ export default async function SessionRoomPage({ params }: Props) {
           warningAt={room.warningAt}
           serverNow={room.serverNow}
           selfId={user.id}
+          recordingNotice={room.recordingNotice}
+          recordingActive={room.recordingActive}
           tips={
             room.role === "viewer"
               ? {
