@@ -236,7 +236,15 @@ async function main() {
 
   // The build gets fixed URLs instead of this run's random ports, so that nothing port-specific can be
   // baked into a build that the next run reuses (a page that did bake one fails on every run instead).
-  const buildEnv = { ...env, APP_URL: "http://127.0.0.1:3000", LIVEKIT_URL: "ws://127.0.0.1:7880" };
+  // The same for this run's folders and whether it records: read at run time, never baked in.
+  const buildEnv = {
+    ...env,
+    APP_URL: "http://127.0.0.1:3000",
+    LIVEKIT_URL: "ws://127.0.0.1:7880",
+    STORAGE_DIR: "/booth-build/storage",
+    RECORDING_SPOOL_DIR: "/booth-build/egress-spool",
+    RECORDING_ENABLED: "0",
+  };
   await ensureBuild(root, buildEnv, phase);
   const app = startService(
     "next",
