@@ -233,7 +233,8 @@ export async function startBenchStack(
     const cpuSeconds = () => ({
       app: groupCpuSeconds(app.child.pid),
       livekit: groupCpuSeconds(lk.child.pid),
-      egress: groupCpuSeconds(egressPid),
+      // Egress runs each recording in a handler process of its own session (setsid): its children count too.
+      egress: egressPid ? cpuSecondsWhere((_, g, parent) => g === egressPid || parent === egressPid) : 0,
     });
     return { env, tmp, livekitBin, children, phase, signedIn, cpuSeconds, printLogs, teardown };
   } catch (err) {
@@ -251,15 +252,15 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** User and system CPU seconds of the processes `match` picks by pid and process group (from /proc). */
-function cpuSecondsWhere(match: (pid: number, pgrp: number) => boolean) {
+/** User and system CPU seconds of the processes `match` picks by pid, process group and parent (from /proc). */
+function cpuSecondsWhere(match: (pid: number, pgrp: number, ppid: number) => boolean) {
   let ticks = 0;
   for (const pid of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd (state) on
-      if (!match(Number(pid), Number(fields[2]))) continue; // pgrp is the 5th
+      if (!match(Number(pid), Number(fields[2]), Number(fields[1]))) continue; // ppid, pgrp: the 4th and 5th
       ticks += Number(fields[11]) + Number(fields[12]); // utime, stime: the 14th and 15th
     } catch {}
   }

@@ -33,6 +33,8 @@ export type SessionRoomProps = {
   recordingNotice?: string | null;
   /** A recording runs as the page loads; the server's `recording` messages update it. */
   recordingActive?: boolean;
+  /** Policy "on request", the creator: a button to start or stop recording, and whether it was started. */
+  recordingControl?: { requested: boolean } | null;
 };
 
 /**
@@ -51,7 +53,20 @@ export function SessionRoom({
   tips,
   recordingNotice,
   recordingActive = false,
+  recordingControl,
 }: SessionRoomProps) {
+  const [requested, setRequested] = useState(recordingControl?.requested ?? false);
+  const [requestError, setRequestError] = useState("");
+  const toggleRecording = async () => {
+    setRequestError("");
+    const res = await fetch(`/api/sessions/${bookingId}/recording`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ on: !requested }),
+    }).catch(() => null);
+    if (res?.ok) setRequested(((await res.json()) as { on: boolean }).on);
+    else setRequestError(((await res?.json().catch(() => null)) as { error?: string } | null)?.error ?? "Try again.");
+  };
   const [tipFeed, setTipFeed] = useState<TipNotice[]>([]);
   const [recording, setRecording] = useState({ on: recordingActive, announced: "" });
   const onServerMessage = useCallback((msg: ServerMessage) => {
@@ -88,6 +103,23 @@ export function SessionRoom({
           <span aria-hidden="true" className="h-2 w-2 rounded-full bg-white" />
           Recording
         </p>
+      ) : null}
+      {recordingControl && phase.kind === "call" ? (
+        <div className="mb-3 flex flex-wrap items-center gap-3">
+          <button
+            type="button"
+            onClick={() => void toggleRecording()}
+            className="rounded-md border border-slate-500 px-3 py-1.5 text-sm font-semibold hover:bg-slate-800"
+            data-testid="recording-toggle"
+          >
+            {requested ? "Stop recording" : "Start recording"}
+          </button>
+          {requestError ? (
+            <span role="alert" className="text-sm text-amber-300">
+              {requestError}
+            </span>
+          ) : null}
+        </div>
       ) : null}
       {phase.kind === "prejoin" ? (
         <>

@@ -13,7 +13,7 @@ import { broadcast } from "@/lib/sessions/room-effects";
 import { storage } from "@/lib/storage";
 import { contentTypeFor, storageKey } from "@/lib/storage/keys";
 import { appendTrace } from "@/lib/trace/service";
-import { startTrackRecording } from "./egress";
+import { startTrackRecording, stopRecording } from "./egress";
 import { type RecordingPolicyName, retainUntil, shouldRecord } from "./rules/policy";
 
 const log = logger.child({ module: "recordings" });
@@ -75,8 +75,8 @@ export async function requestRecordingSync(
 
 /** A track egress that counts as running (or about to): its track needs no other. */
 const LIVE = ["starting", "active"] as const;
-/** Egress may be started at most this many times for one track: the first, and one retry after a failure. */
-const MAX_EGRESS_PER_TRACK = 2;
+/** After this many failed egresses of one track, no other is started for it: the first, and one retry. */
+const MAX_FAILURES_PER_TRACK = 2;
 
 type ParticipantMeta = { role?: string };
 const metaRole = (raw: string) => {
@@ -96,7 +96,7 @@ async function runSync(p: z.infer<typeof syncRecording.payload>) {
   const { policy } = await roomRecordingPolicy(db, p.roomSessionId);
   const rs = await db.roomSession.findUnique({
     where: { id: p.roomSessionId },
-    select: { closedAt: true, status: true },
+    select: { closedAt: true, status: true, recordingRequestedAt: true },
   });
   if (!rs || rs.closedAt) return "room closed";
   let participants: Awaited<ReturnType<ReturnType<typeof roomService>["listParticipants"]>>;
@@ -107,7 +107,8 @@ async function runSync(p: z.infer<typeof syncRecording.payload>) {
     throw err;
   }
   const creatorPresent = participants.some((x) => metaRole(x.metadata) === "creator");
-  if (!shouldRecord({ policy, requested: false, creatorPresent })) return "not recording now";
+  if (!shouldRecord({ policy, requested: rs.recordingRequestedAt !== null, creatorPresent }))
+    return "not recording now";
   const tracks = participants.flatMap((x) =>
     x.tracks.map((t) => ({
       sid: t.sid,
@@ -128,15 +129,15 @@ async function runSync(p: z.infer<typeof syncRecording.payload>) {
           select: { id: true, egressId: true, status: true, endedAt: true },
         });
         if (rows.some((r) => (LIVE as readonly string[]).includes(r.status))) continue;
-        if (rows.length >= MAX_EGRESS_PER_TRACK) continue;
-        // A track whose egress ended without failing (complete) is not restarted: its file is whole.
-        if (rows.some((r) => r.status === "complete" || r.status === "ending")) continue;
+        const failed = (r: { status: string }) => r.status === "failed" || r.status === "aborted";
+        if (rows.filter(failed).length >= MAX_FAILURES_PER_TRACK) continue;
         const { egressId } = await startTrackRecording(
           p.roomName,
           t.sid,
           path.join(spoolDir(), safeSegment(p.roomSessionId), `${safeSegment(t.sid)}-${Date.now()}`),
         );
-        const previous = rows[0];
+        // The newest egress of this track failed: this one is its retry (a stopped one, restarted on request, is not).
+        const previous = rows[0] && failed(rows[0]) ? rows[0] : undefined;
         const row = await tx.recording.upsert({
           where: { egressId },
           create: {
@@ -279,7 +280,9 @@ export async function applyEgressEvent(
     return;
   }
   if (type !== "egress_ended") return;
-  if (row.status === "complete" || row.status === "failed" || row.status === "aborted") return;
+  // Ended already (LiveKit can report one egress's end twice, under two event ids): once is enough.
+  if (row.status === "ending" || row.status === "complete" || row.status === "failed" || row.status === "aborted")
+    return;
   const endedAt = nsToDate(info.endedAt) ?? new Date();
   // Track egress (v1.12) reports a file's duration against an end time it had not set yet (a negative
   // number): the file's own start and end, else the egress's, are what it covered.
@@ -360,8 +363,21 @@ export async function applyEgressEvent(
     });
 }
 
+export const stopRecordings = defineEffect("recordings.stop", z.object({ roomSessionId: z.string() }));
+
+/** Stops every running egress of a room (the creator stopped recording); their webhooks finish the rows. */
+async function runStop(p: z.infer<typeof stopRecordings.payload>) {
+  const live = await db.recording.findMany({
+    where: { roomSessionId: p.roomSessionId, status: { in: [...LIVE] } },
+    select: { egressId: true },
+  });
+  for (const r of live) await stopRecording(r.egressId);
+  return `stopped ${live.length}`;
+}
+
 export const recordingEffectHandlers: EffectHandlers = {
   ...handle(syncRecording, { run: runSync }),
+  ...handle(stopRecordings, { run: runStop }),
   ...handle(storeRecording, {
     run: runStore,
     done: async (tx, p, result) => {

@@ -25,7 +25,7 @@ export async function getRoomPage(actor: Actor, bookingId: string, now = new Dat
       viewerId: true,
       currency: true,
       offering: { select: { title: true, kind: true, recordingPolicy: true } },
-      roomSession: { select: { id: true } },
+      roomSession: { select: { id: true, recordingRequestedAt: true } },
       viewer: { select: { name: true } },
       creator: { select: { userId: true, displayName: true } },
     },
@@ -72,6 +72,11 @@ export async function getRoomPage(actor: Actor, bookingId: string, now = new Dat
     recordingNotice: recordingNotice(b.offering.recordingPolicy),
     /** Whether a recording of the room runs now (the indicator's first state; server messages update it). */
     recordingActive: b.roomSession ? await isRecordingNow(b.roomSession.id) : false,
+    /** Policy "on request": the creator gets a start/stop button, here with its current state. */
+    recordingControl:
+      role === "creator" && b.offering.recordingPolicy === "on_request"
+        ? { requested: Boolean(b.roomSession?.recordingRequestedAt) }
+        : null,
   };
 }
 export type RoomPage = NonNullable<Awaited<ReturnType<typeof getRoomPage>>>;

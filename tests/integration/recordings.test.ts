@@ -168,6 +168,21 @@ describe("reviewing recordings", () => {
   });
 });
 
+describe("starting a recording on request", () => {
+  it("is the session's creator's alone, and only for an offering that records on request", async () => {
+    const { s, creatorEmail } = await storedRecording();
+    const viewer = await signedIn(s.viewer.email);
+    const res = await viewer.json(`/api/sessions/${s.booking.id}/recording`, "POST", { on: true });
+    expect(res.status).toBe(404);
+    const creator = await signedIn(creatorEmail);
+    const always = await creator.json(`/api/sessions/${s.booking.id}/recording`, "POST", { on: true });
+    expect(always.status).toBe(409);
+    expect(((await always.json()) as { error: string }).error).toBe("This session is always recorded.");
+    expect((await creator.json(`/api/sessions/${s.booking.id}/recording`, "POST", { on: "yes" })).status).toBe(422);
+    expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, type: "recording.requested" } })).toBe(0);
+  });
+});
+
 describe("retention", () => {
   it("deletes exactly the expired files, keeping those linked to an open report or a dispute", async () => {
     const past = new Date(Date.now() - 60_000);

@@ -27,12 +27,12 @@ async function signedIn(email: string) {
   return c;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 60_000) {
+async function waitFor<T>(what: string | (() => string), fn: () => Promise<T | null | undefined | false>, ms = 60_000) {
   const until = Date.now() + ms;
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${typeof what === "string" ? what : what()}`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }
@@ -49,11 +49,11 @@ async function probeSeconds(file: string) {
   return Math.max(...times) - Math.min(...times);
 }
 
-async function recordedCall(seconds: number) {
-  const s = await paidSession({ startsInMinutes: 1, recordingPolicy: "always" });
-  const creatorEmail = (await db.user.findUniqueOrThrow({ where: { id: s.creator.user.id } })).email;
+/** A paid session whose offering always records: both sides joined and publishing, both cameras recording. */
+async function startRecordedCall(policy: "always" | "on_request" = "always") {
+  const s = await paidSession({ startsInMinutes: 1, recordingPolicy: policy });
   const tokens: TokenResponse[] = [];
-  for (const email of [creatorEmail, s.viewer.email]) {
+  for (const email of [s.creator.user.email, s.viewer.email]) {
     const c = await signedIn(email);
     const res = await c.json(`/api/sessions/${s.booking.id}/token`, "POST", {
       attempt: 1,
@@ -70,22 +70,53 @@ async function recordedCall(seconds: number) {
   expect(await creator.publish()).toEqual({ ok: true });
   expect(await viewer.publish()).toEqual({ ok: true });
   const room = await db.roomSession.findUniqueOrThrow({ where: { bookingId: s.booking.id } });
-  await waitFor("both cameras recording", async () => {
-    const rows = await db.recording.findMany({ where: { roomSessionId: room.id, status: "active" } });
-    return rows.length === 2 ? rows : null;
-  });
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  await creator.leave();
-  await viewer.leave();
-  const rows = await waitFor(
-    "both recordings stored",
+  const active = async () =>
+    waitFor("both cameras recording", async () => {
+      const rows = await db.recording.findMany({ where: { roomSessionId: room.id, status: "active" } });
+      return rows.length === 2 ? rows : null;
+    });
+  return { s, room, creator, viewer, active: policy === "always" ? await active() : [], waitActive: active };
+}
+
+/** Both leave; resolves once every recording of the room has ended and the finished ones are in storage. */
+async function endCall(call: Awaited<ReturnType<typeof startRecordedCall>>, count: number) {
+  await call.creator.leave();
+  await call.viewer.leave();
+  let last = "";
+  return waitFor(
+    () => `the recordings stored (last seen: ${last})`,
     async () => {
-      const r = await db.recording.findMany({ where: { roomSessionId: room.id } });
-      return r.length === 2 && r.every((x) => x.status === "complete" && x.storageKey) ? r : null;
+      const r = await db.recording.findMany({ where: { roomSessionId: call.room.id }, orderBy: { createdAt: "asc" } });
+      last = r.map((x) => `${x.egressId} ${x.status}${x.storageKey ? " stored" : ""}`).join(", ");
+      return r.length === count &&
+        r.every((x) => (x.status === "complete" && x.storageKey) || x.status === "failed" || x.status === "aborted")
+        ? r
+        : null;
     },
     90_000,
   );
-  return { s, room, rows };
+}
+
+async function recordedCall(seconds: number) {
+  const call = await startRecordedCall();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const rows = await endCall(call, 2);
+  return { s: call.s, room: call.room, rows };
+}
+
+/** The Egress handler process recording `egressId` (Egress runs one per recording, in a session of its own). */
+function handlerPid(egressId: string) {
+  const egress = Number(process.env.EGRESS_PID);
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== egress) continue;
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(egressId)) return Number(pid);
+    } catch {}
+  }
+  return null;
 }
 
 describe("recording a paid session with LiveKit Egress", () => {
@@ -140,5 +171,81 @@ describe("recording a paid session with LiveKit Egress", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ result: "duplicate" });
     expect(await db.traceEvent.count({ where: { traceId: s.booking.traceId, type: "recording.finished" } })).toBe(2);
+  }, 180_000);
+
+  it("an Egress that dies mid-session is retried once; the verdict is partial and the gap is on the trace", async () => {
+    const call = await startRecordedCall();
+    await new Promise((r) => setTimeout(r, 4000));
+    const victim = call.active.find((r) => r.identity === call.s.creator.user.id)!;
+    const pid = await waitFor("the creator's recording handler", async () => handlerPid(victim.egressId), 10_000);
+    // The process this test's npm run started (Egress's handler of one recording) dies at once.
+    process.kill(pid, "SIGKILL");
+    const retry = await waitFor("a second egress for the creator's camera", async () =>
+      db.recording.findFirst({ where: { retryOfId: victim.id, status: "active" } }),
+    );
+    await new Promise((r) => setTimeout(r, 6000));
+    const rows = await endCall(call, 3);
+    expect(rows.find((r) => r.id === victim.id)).toMatchObject({ status: "failed" });
+    expect(rows.find((r) => r.id === retry.id)).toMatchObject({ status: "complete", trackSid: victim.trackSid });
+
+    const trace = await db.traceEvent.findMany({
+      where: { traceId: call.s.booking.traceId, type: { startsWith: "recording." } },
+      orderBy: { id: "asc" },
+    });
+    expect(
+      trace.filter((e) => e.type === "recording.failed").map((e) => (e.payload as { egressId: string }).egressId),
+    ).toEqual([victim.egressId]);
+    const retried = trace.filter((e) => e.type === "recording.retried");
+    expect(retried).toHaveLength(1);
+    const gapMs = (retried[0]!.payload as { gapMs: number }).gapMs;
+    expect(retried[0]!.payload).toMatchObject({
+      egressId: retry.egressId,
+      retryOf: victim.egressId,
+      trackSid: victim.trackSid,
+    });
+
+    const { judgeRoomRecordings } = await import("@/lib/recordings/completeness");
+    const judged = await judgeRoomRecordings(call.room.id);
+    expect(judged.verdict).toBe("partial");
+    const camera = judged.tracks.find((t) => t.trackSid === victim.trackSid)!;
+    console.log(
+      `killed ${victim.egressId}: media ${camera.mediaMs} ms, recorded ${camera.recordedMs} ms, gap on the trace ${gapMs} ms, missing ${(camera.missingShare * 100).toFixed(0)}%`,
+    );
+    expect(camera.verdict).toBe("partial");
+    // What is missing is the killed egress's part (its file died with it) and the gap before the retry started.
+    expect(gapMs).toBeGreaterThan(0);
+    expect(camera.mediaMs - camera.recordedMs).toBeGreaterThanOrEqual(gapMs - 2000);
+    expect(camera.recordedMs).toBe(Number(rows.find((r) => r.id === retry.id)!.durationMs));
+    // The viewer's camera was not touched: complete.
+    expect(judged.tracks.find((t) => t.trackSid !== victim.trackSid)?.verdict).toBe("complete");
+  }, 180_000);
+
+  it("on request: nothing is recorded until the creator starts it; stopping ends the files; both are on the trace", async () => {
+    const call = await startRecordedCall("on_request");
+    const creator = await signedIn(call.s.creator.user.email);
+    const viewer = await signedIn(call.s.viewer.email);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await db.recording.count({ where: { roomSessionId: call.room.id } })).toBe(0);
+    // Only the creator may start it.
+    expect((await viewer.json(`/api/sessions/${call.s.booking.id}/recording`, "POST", { on: true })).status).toBe(404);
+    const on = await creator.json(`/api/sessions/${call.s.booking.id}/recording`, "POST", { on: true });
+    expect(on.status).toBe(200);
+    await call.waitActive();
+    await new Promise((r) => setTimeout(r, 4000));
+    expect((await creator.json(`/api/sessions/${call.s.booking.id}/recording`, "POST", { on: false })).status).toBe(
+      200,
+    );
+    const stopped = await waitFor("both recordings stopped and stored", async () => {
+      const r = await db.recording.findMany({ where: { roomSessionId: call.room.id } });
+      return r.length === 2 && r.every((x) => x.status === "complete" && x.storageKey) ? r : null;
+    });
+    expect(stopped.every((r) => Number(r.durationMs) > 2000)).toBe(true);
+    await call.creator.leave();
+    await call.viewer.leave();
+    const requested = await db.traceEvent.findMany({
+      where: { traceId: call.s.booking.traceId, type: "recording.requested" },
+      orderBy: { id: "asc" },
+    });
+    expect(requested.map((e) => (e.payload as { on: boolean }).on)).toEqual([true, false]);
   }, 180_000);
 });

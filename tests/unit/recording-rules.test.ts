@@ -37,20 +37,20 @@ describe("recording completeness", () => {
     const part = judge([{ egressId: "EG_1", trackSid: "TR_cam", status: "complete", durationMs: s(40) }]);
     expect(part[0]?.verdict).toBe("partial");
     expect(part[0]?.missingShare).toBeCloseTo(0.2, 10);
-    const failed = judge([{ egressId: "EG_1", trackSid: "TR_cam", status: "failed", durationMs: null }]);
+    const failed = judge([{ egressId: "EG_1", trackSid: "TR_cam", status: "failed", durationMs: s(10) }]);
     expect(failed[0]).toMatchObject({ verdict: "failed", missingShare: 1 });
     expect(judge([])[0]).toMatchObject({ verdict: "missing", missingShare: 1 });
     // On request, a track nobody asked to record is not missing.
     expect(judge([], false)).toEqual([]);
   });
 
-  it("a retried egress counts both files: the gap between them is what is missing", () => {
+  it("a failed egress left no file: after its retry, what it had covered and the gap are missing", () => {
     const v = judge([
       { egressId: "EG_1", trackSid: "TR_cam", status: "failed", durationMs: s(20) },
       { egressId: "EG_2", trackSid: "TR_cam", status: "complete", durationMs: s(25) },
     ]);
-    expect(v[0]).toMatchObject({ verdict: "partial", recordedMs: s(45) });
-    expect(v[0]?.missingShare).toBeCloseTo(0.1, 10);
+    expect(v[0]).toMatchObject({ verdict: "partial", recordedMs: s(25) });
+    expect(v[0]?.missingShare).toBeCloseTo(0.5, 10);
     expect(roomVerdict(v)).toBe("partial");
   });
 

@@ -47,6 +47,7 @@ export default async function SessionRoomPage({ params }: Props) {
           selfId={user.id}
           recordingNotice={room.recordingNotice}
           recordingActive={room.recordingActive}
+          recordingControl={room.recordingControl}
           tips={
             room.role === "viewer"
               ? {

@@ -2,7 +2,8 @@
  * Recording completeness (pure): for each track that should have been recorded, how much of the time its
  * media flowed ended up in files. Media time is read from the trace (track published → unpublished, within
  * the creator's presence: recording starts only with the creator in the room); recorded time is the sum of
- * its recordings' durations (a retried egress adds its second file; the gap between them is missing).
+ * its recordings' durations that produced a file (a failed egress leaves none: Egress deletes its half-written
+ * file; a retried egress adds its second file, and the gap between them is missing).
  *
  *   complete  recorded within TOLERANCE_MS of the media time
  *   partial   some recorded, some missing (missingShare says how much)
@@ -67,12 +68,13 @@ export function judgeRecordings(input: {
     const mediaMs = total(intersect(t.published, input.creatorPresent));
     const mine = input.recordings.filter((r) => r.trackSid === t.trackSid);
     if (!mine.length && (!input.expectAll || mediaMs < TOLERANCE_MS)) continue;
-    const recordedMs = mine.reduce((n, r) => n + (r.durationMs ?? 0), 0);
+    const withFile = mine.filter((r) => r.status !== "failed" && r.status !== "aborted");
+    const recordedMs = withFile.reduce((n, r) => n + (r.durationMs ?? 0), 0);
     const base = { trackSid: t.trackSid, identity: t.identity, source: t.source, mediaMs, recordedMs };
     const missingShare = mediaMs > 0 ? Math.max(0, Math.min(1, 1 - recordedMs / mediaMs)) : 0;
     let verdict: Verdict;
     if (!mine.length) verdict = "missing";
-    else if (recordedMs === 0 && mine.every((r) => r.status === "failed" || r.status === "aborted")) verdict = "failed";
+    else if (withFile.length === 0) verdict = "failed";
     else if (recordedMs >= mediaMs - TOLERANCE_MS) verdict = "complete";
     else verdict = "partial";
     out.push({ ...base, verdict, missingShare: verdict === "complete" ? 0 : missingShare });
