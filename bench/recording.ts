@@ -11,12 +11,12 @@ import { type BenchStack, startBenchStack } from "./stack";
 const SESSIONS = Number(process.env.SESSIONS ?? 10);
 const SECONDS = Number(process.env.SECONDS ?? 20);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 90_000) {
+async function waitFor<T>(what: string | (() => string), fn: () => Promise<T | null | undefined | false>, ms = 90_000) {
   const until = Date.now() + ms;
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${typeof what === "string" ? what : what()}`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }
@@ -54,10 +54,20 @@ async function oneSession(stack: BenchStack, n: number) {
   const cpu1 = stack.cpuSeconds().egress;
   const recordedWall = (Date.now() - t0) / 1000;
   for (const p of joined) await p.leave();
-  const rows = await waitFor("both recordings stored", async () => {
-    const r = await db.recording.findMany({ where: { roomSessionId: room.id } });
-    return r.length >= 2 && r.every((x) => x.status === "complete" || x.status === "failed") ? r : null;
-  });
+  let last = "";
+  const rows = await waitFor(
+    () => `both recordings stored (last seen: ${last})`,
+    async () => {
+      const r = await db.recording.findMany({ where: { roomSessionId: room.id } });
+      const effects = await db.outboxEffect.findMany({
+        where: { traceId: s.booking.traceId, status: { not: "done" } },
+        select: { type: true, status: true, attempts: true, lastError: true },
+      });
+      last = `${r.map((x) => `${x.egressId} ${x.status}${x.storageKey ? " stored" : ""}`).join(", ")}; effects not done: ${JSON.stringify(effects)}`;
+      return r.length >= 2 && r.every((x) => x.status === "complete" || x.status === "failed") ? r : null;
+    },
+    150_000,
+  );
   const judged = await judgeRoomRecordings(room.id);
   const bytes = rows.reduce((a, r) => a + Number(r.sizeBytes ?? 0), 0);
   const ms = rows.reduce((a, r) => a + Number(r.durationMs ?? 0), 0);

@@ -77,7 +77,7 @@ export async function startBenchStack(
   }
   exitHook((done) => void teardown().finally(done));
   const printLogs = () => {
-    for (const log of ["next.log", "livekit.log"]) {
+    for (const log of ["next.log", "livekit.log", "egress.log"]) {
       const p = path.join(tmp, log);
       if (fs.existsSync(p))
         console.error(`--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-30).join("\n")}`);

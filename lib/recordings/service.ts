@@ -13,7 +13,7 @@ import { broadcast } from "@/lib/sessions/room-effects";
 import { storage } from "@/lib/storage";
 import { contentTypeFor, storageKey } from "@/lib/storage/keys";
 import { appendTrace } from "@/lib/trace/service";
-import { startTrackRecording, stopRecording } from "./egress";
+import { egressClient, startTrackRecording, stopRecording } from "./egress";
 import { type RecordingPolicyName, retainUntil, shouldRecord } from "./rules/policy";
 
 const log = logger.child({ module: "recordings" });
@@ -373,6 +373,53 @@ async function runStop(p: z.infer<typeof stopRecordings.payload>) {
   });
   for (const r of live) await stopRecording(r.egressId);
   return `stopped ${live.length}`;
+}
+
+/**
+ * LiveKit's webhooks are best effort: an egress whose end never reached Booth would stay "active" for ever.
+ * Recordings running (by Booth's rows) for longer than `staleMs` since their last change are asked about
+ * (Egress's list by id); an egress that ended is applied as its egress_ended webhook would have been.
+ */
+export async function reconcileRecordings(staleMs = 60_000, now = new Date()) {
+  const stale = await db.recording.findMany({
+    where: { status: { in: [...LIVE] }, updatedAt: { lt: new Date(now.getTime() - staleMs) } },
+    select: {
+      egressId: true,
+      roomSessionId: true,
+      traceId: true,
+      roomSession: { select: { roomName: true, traceId: true } },
+    },
+    take: 50,
+  });
+  let applied = 0;
+  for (const r of stale) {
+    const [info] = await egressClient().listEgress({ egressId: r.egressId });
+    if (!info) continue;
+    const json = info.toJson() as EgressInfoJson;
+    if (!["EGRESS_COMPLETE", "EGRESS_FAILED", "EGRESS_ABORTED", "EGRESS_LIMIT_REACHED"].includes(json.status ?? ""))
+      continue;
+    await db.$transaction(
+      (tx) =>
+        applyEgressEvent(
+          tx,
+          {
+            roomSessionId: r.roomSessionId,
+            roomName: r.roomSession.roomName,
+            traceId: r.traceId ?? r.roomSession.traceId,
+          },
+          "egress_ended",
+          json,
+          `reconciled:${r.egressId}`,
+        ),
+      { timeout: 30_000 },
+    );
+    applied++;
+    log.warn(
+      { egressId: r.egressId, status: json.status },
+      "recording's end reconciled from Egress (its webhook never came)",
+    );
+  }
+  return applied;
 }
 
 export const recordingEffectHandlers: EffectHandlers = {

@@ -164,18 +164,22 @@ async function processEgressWebhook(
     log.info({ eventId, type, roomName }, "egress event not about a session; acknowledged");
     return { eventId, type, result: "ignored" };
   }
-  const fresh = await db.$transaction(async (tx) => {
-    if (!(await recordEventOnce(tx, "livekit", eventId, type))) return false;
-    const roomSession = await room.roomSession(tx);
-    await applyEgressEvent(
-      tx,
-      { roomSessionId: roomSession.id, roomName, traceId: room.traceId },
-      type,
-      json.egressInfo!,
-      eventId,
-    );
-    return true;
-  });
+  // The room's recording lock may be held by a sync starting an egress (a call to Egress): wait for it.
+  const fresh = await db.$transaction(
+    async (tx) => {
+      if (!(await recordEventOnce(tx, "livekit", eventId, type))) return false;
+      const roomSession = await room.roomSession(tx);
+      await applyEgressEvent(
+        tx,
+        { roomSessionId: roomSession.id, roomName, traceId: room.traceId },
+        type,
+        json.egressInfo!,
+        eventId,
+      );
+      return true;
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
   if (!fresh) return { eventId, type, result: "duplicate" };
   nudgeEffects();
   return { eventId, type, result: "processed" };

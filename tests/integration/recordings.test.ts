@@ -201,16 +201,17 @@ describe("retention", () => {
     const disputed = await storedRecording({ retainUntil: past });
     await db.payment.update({ where: { id: disputed.s.payment.id }, data: { status: "disputed" } });
 
-    const deleted = await sweepExpiredRecordings();
-    const mine = [expired, kept, forever, reported, disputed].map((x) => x.rec.id);
-    expect(deleted.filter((id) => mine.includes(id))).toEqual([expired.rec.id]);
+    // The app's own sweeper runs the same every 30 s: what counts is what is left, not who deleted it.
+    await sweepExpiredRecordings();
     expect(await storage().stat(expired.key)).toBeNull();
     for (const x of [kept, forever, reported, disputed]) expect(await storage().stat(x.key)).not.toBeNull();
     expect((await db.recording.findUniqueOrThrow({ where: { id: expired.rec.id } })).deletedAt).not.toBeNull();
 
     // The report resolved: the next sweep takes it.
     await db.report.updateMany({ where: { roomSessionId: reported.rs.id }, data: { status: "dismissed" } });
-    expect(await sweepExpiredRecordings()).toContain(reported.rec.id);
+    await sweepExpiredRecordings();
+    expect((await db.recording.findUniqueOrThrow({ where: { id: reported.rec.id } })).deletedAt).not.toBeNull();
+    expect(await storage().stat(reported.key)).toBeNull();
     // A deleted recording's page says so and offers no link.
     const admin = await createUser({ role: "admin" });
     const c = await signedIn(admin.email);
