@@ -131,11 +131,8 @@ async function runSync(p: z.infer<typeof syncRecording.payload>) {
         if (rows.some((r) => (LIVE as readonly string[]).includes(r.status))) continue;
         const failed = (r: { status: string }) => r.status === "failed" || r.status === "aborted";
         if (rows.filter(failed).length >= MAX_FAILURES_PER_TRACK) continue;
-        const { egressId } = await startTrackRecording(
-          p.roomName,
-          t.sid,
-          path.join(spoolDir(), safeSegment(p.roomSessionId), `${safeSegment(t.sid)}-${Date.now()}`),
-        );
+        const filepath = path.join(spoolDir(), safeSegment(p.roomSessionId), `${safeSegment(t.sid)}-${Date.now()}`);
+        const { egressId } = await startTrackRecording(p.roomName, t.sid, filepath);
         // The newest egress of this track failed: this one is its retry (a stopped one, restarted on request, is not).
         const previous = rows[0] && failed(rows[0]) ? rows[0] : undefined;
         const row = await tx.recording.upsert({
@@ -149,6 +146,8 @@ async function runSync(p: z.infer<typeof syncRecording.payload>) {
             source: t.source,
             kind: t.kind,
             retryOfId: previous?.id ?? null,
+            // Where the file will be (Egress adds the extension), until its end reports where it is.
+            location: filepath,
           },
           update: { trackSid: t.sid, identity: t.identity, source: t.source, kind: t.kind },
         });
@@ -394,10 +393,14 @@ export async function reconcileRecordings(staleMs = 60_000, now = new Date()) {
   let applied = 0;
   for (const r of stale) {
     const [info] = await egressClient().listEgress({ egressId: r.egressId });
-    if (!info) continue;
-    const json = info.toJson() as EgressInfoJson;
-    if (!["EGRESS_COMPLETE", "EGRESS_FAILED", "EGRESS_ABORTED", "EGRESS_LIMIT_REACHED"].includes(json.status ?? ""))
-      continue;
+    let json = (info?.toJson() ?? { egressId: r.egressId }) as EgressInfoJson;
+    if (!["EGRESS_COMPLETE", "EGRESS_FAILED", "EGRESS_ABORTED", "EGRESS_LIMIT_REACHED"].includes(json.status ?? "")) {
+      // Under load, Egress can finish a file and fail to tell livekit-server, which then reports it running for
+      // ever. Once its track has been gone for staleMs, the file in the spool folder (or its absence) says.
+      const found = await endedWithoutReport(r.egressId, staleMs, now);
+      if (!found) continue;
+      json = found;
+    }
     await db.$transaction(
       (tx) =>
         applyEgressEvent(
@@ -420,6 +423,72 @@ export async function reconcileRecordings(staleMs = 60_000, now = new Date()) {
     );
   }
   return applied;
+}
+
+const toNs = (d: Date) => String(BigInt(d.getTime()) * 1_000_000n);
+
+/** The end of an egress whose track is gone since `staleMs` ago, read from its file; null while it may still run. */
+async function endedWithoutReport(egressId: string, staleMs: number, now: Date): Promise<EgressInfoJson | null> {
+  const row = await db.recording.findUnique({
+    where: { egressId },
+    select: {
+      trackSid: true,
+      identity: true,
+      traceId: true,
+      startedAt: true,
+      location: true,
+      roomSession: { select: { endedAt: true } },
+    },
+  });
+  if (!row?.trackSid || !row.traceId || !row.location) return null;
+  const gone = await db.traceEvent.findFirst({
+    where: {
+      traceId: row.traceId,
+      OR: [
+        { type: "track.unpublished", payload: { path: ["trackSid"], equals: row.trackSid } },
+        // Leaving unpublishes everything; LiveKit does not always say so track by track.
+        {
+          type: { in: ["participant.left", "participant.connection_aborted"] },
+          payload: { path: ["identity"], equals: row.identity ?? "" },
+        },
+      ],
+    },
+    orderBy: { occurredAt: "desc" },
+    select: { occurredAt: true },
+  });
+  const endedAt = gone?.occurredAt ?? row.roomSession.endedAt;
+  if (!endedAt || endedAt.getTime() > now.getTime() - staleMs) return null;
+  const base = path.resolve(row.location);
+  const root = spoolDir();
+  if (!base.startsWith(`${root}${path.sep}`)) return null;
+  const dir = path.dirname(base);
+  const file = fs.existsSync(dir)
+    ? fs.readdirSync(dir).find((f) => f.startsWith(`${path.basename(base)}.`))
+    : undefined;
+  const startedAt = row.startedAt ?? endedAt;
+  if (!file)
+    return {
+      egressId,
+      status: "EGRESS_FAILED",
+      error: "Egress never reported this recording's end, and left no file",
+      startedAt: toNs(startedAt),
+      endedAt: toNs(endedAt),
+    };
+  const location = path.join(dir, file);
+  return {
+    egressId,
+    status: "EGRESS_COMPLETE",
+    startedAt: toNs(startedAt),
+    endedAt: toNs(endedAt),
+    // Its length is estimated from the track's time (the file's own is not read here).
+    fileResults: [
+      {
+        location,
+        size: String(fs.statSync(location).size),
+        duration: String(BigInt(Math.max(0, endedAt.getTime() - startedAt.getTime())) * 1_000_000n),
+      },
+    ],
+  };
 }
 
 export const recordingEffectHandlers: EffectHandlers = {
