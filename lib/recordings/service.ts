@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
-import { defineEffect, type EffectHandlers, enqueueEffect, handle } from "@/lib/ops/outbox";
+import { defineEffect, type EffectHandlers, enqueueEffect, handle, nudgeEffects } from "@/lib/ops/outbox";
 import { roomService } from "@/lib/sessions/livekit";
 import { broadcast } from "@/lib/sessions/room-effects";
 import { storage } from "@/lib/storage";
@@ -422,6 +422,8 @@ export async function reconcileRecordings(staleMs = 60_000, now = new Date()) {
       "recording's end reconciled from Egress (its webhook never came)",
     );
   }
+  // The file's move into storage was just written: run it now rather than after the outbox's grace.
+  if (applied) nudgeEffects();
   return applied;
 }
 
