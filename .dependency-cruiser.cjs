@@ -2,7 +2,8 @@
  * Booth's architecture, checked in CI (`npm run check`, the first step of `npm test`).
  *
  *   app/ (routes)  →  lib/runtime (wiring)  →  features  →  lib/payments  →  shared leaves
- *   features:      lib/bookings, lib/shows, lib/tips, lib/sessions, lib/support, lib/creators, lib/users, lib/moderation
+ *   features:      lib/bookings, lib/shows, lib/tips, lib/sessions, lib/support, lib/creators, lib/users, lib/moderation,
+ *                  lib/recordings
  *   shared leaves: lib/trace, lib/audit, lib/ops, lib/mail, lib/auth, lib/branding and the files at lib/'s top level
  *   components/:   browser code; it may reach lib/ only through pure modules, schemas and server actions
  *                  (checked by scripts/check-architecture.ts on this tool's output: a lib module that
@@ -10,7 +11,7 @@
  *
  * Type-only imports count too, except for the cycle rule (a type import has no run-time order).
  */
-const FEATURES = "^lib/(bookings|shows|tips|sessions|support|creators|users|moderation)/";
+const FEATURES = "^lib/(bookings|shows|tips|sessions|support|creators|users|moderation|recordings)/";
 const SHARED = "^lib/(trace|audit|ops|mail|auth|branding)/|^lib/[^/]+\\.ts$";
 
 module.exports = {

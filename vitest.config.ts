@@ -78,6 +78,26 @@ export default defineConfig({
           setupFiles: ["tests/helpers/require-stack.ts", "tests/helpers/e2e-setup.ts"],
         },
       },
+      {
+        ...shared,
+        test: {
+          // Real LiveKit Egress beside livekit-server and Redis. npm test runs this project last, once Egress
+          // (built in the background while the other projects run) is up; see scripts/test.ts.
+          name: "recording",
+          include: ["tests/recording/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          // Recordings share two cores with everything else: one file at a time.
+          fileParallelism: false,
+          expect: { poll: { timeout: 10_000 } },
+          // Browser tests here too: step budgets, and screenshots and console of every page on any failure.
+          setupFiles: [
+            "tests/helpers/require-stack.ts",
+            "tests/helpers/require-egress.ts",
+            "tests/helpers/e2e-setup.ts",
+          ],
+        },
+      },
     ],
   },
 });

@@ -29,8 +29,8 @@ export type BenchStack = {
   phase: (name: string) => void;
   /** Signs `email` in through next-auth from its own address; returns the Cookie header. */
   signedIn: (email: string, password: string) => Promise<string>;
-  /** CPU seconds used so far by the app's and livekit-server's process groups (from /proc). */
-  cpuSeconds: () => { app: number; livekit: number };
+  /** CPU seconds used so far by the app's, livekit-server's and (with `recording`) Egress's process groups (from /proc). */
+  cpuSeconds: () => { app: number; livekit: number; egress: number };
   /** The last lines of the app's and livekit-server's logs, for a failure. */
   printLogs: () => void;
   teardown: () => Promise<void>;
@@ -41,7 +41,11 @@ export type BenchStack = {
  * process needs (database, secrets, test checkout, BOOTH_BASE_URL) are copied into process.env, so that
  * modules imported afterwards (lib/db, tests/helpers) talk to this stack.
  */
-export async function startBenchStack(name: string, appEnv: Record<string, string> = {}): Promise<BenchStack> {
+export async function startBenchStack(
+  name: string,
+  appEnv: Record<string, string> = {},
+  opts: { recording?: boolean } = {},
+): Promise<BenchStack> {
   const { default: exitHook } = await import("async-exit-hook");
   const { applyMigrations } = await import("../scripts/db/migrate");
   const { writeLivekitConfig } = await import("../scripts/services/livekit");
@@ -73,7 +77,7 @@ export async function startBenchStack(name: string, appEnv: Record<string, strin
   }
   exitHook((done) => void teardown().finally(done));
   const printLogs = () => {
-    for (const log of ["next.log", "livekit.log"]) {
+    for (const log of ["next.log", "livekit.log", "egress.log"]) {
       const p = path.join(tmp, log);
       if (fs.existsSync(p))
         console.error(`--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-30).join("\n")}`);
@@ -103,6 +107,9 @@ export async function startBenchStack(name: string, appEnv: Record<string, strin
       udp: await freePort(),
       turn: await freePort(),
       app: await freePort(),
+      redis: await freePort(),
+      egressHealth: await freePort(),
+      egressTemplate: await freePort(),
     };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -122,6 +129,13 @@ export async function startBenchStack(name: string, appEnv: Record<string, strin
       STRIPE_WEBHOOK_SECRET: "whsec_bench_booth_webhook_secret_0123456789",
       MAIL_OUTBOX: "1",
       BOOTH_BENCH_ROUTES: "1",
+      ...(opts.recording
+        ? {
+            RECORDING_ENABLED: "1",
+            RECORDING_SPOOL_DIR: path.join(tmp, "egress-spool"),
+            STORAGE_DIR: path.join(tmp, "storage"),
+          }
+        : {}),
       ...appEnv,
     };
     for (const k of [
@@ -134,13 +148,27 @@ export async function startBenchStack(name: string, appEnv: Record<string, strin
       "BOOTH_TEST_CHECKOUT",
       "MAIL_OUTBOX",
       "TRUSTED_PROXY_HOPS",
+      "RECORDING_ENABLED",
+      "RECORDING_SPOOL_DIR",
+      "STORAGE_DIR",
     ])
       process.env[k] = env[k];
     process.env.LOG_LEVEL = "silent";
     process.env.BOOTH_BASE_URL = env.APP_URL;
 
+    // Recording: Redis shared by livekit-server and LiveKit Egress (built by scripts/services/egress.ts).
+    let redisAddress: string | undefined;
+    if (opts.recording) {
+      const { ensureRedisServer, startRedis } = await import("../scripts/services/redis");
+      const redisBin = ensureRedisServer();
+      if (!redisBin) throw new Error("recording benches need redis-server");
+      const redis = await startRedis({ bin: redisBin, port: ports.redis, logFile: path.join(tmp, "redis.log") });
+      services.push(redis);
+      redisAddress = redis.address;
+    }
     phase("starting livekit-server");
-    const lk = startService("livekit-server", livekitBin, ["--config", writeLivekitConfig(tmp, ports, null)], {
+    const lkConfig = writeLivekitConfig(tmp, ports, null, env.LIVEKIT_API_KEY, redisAddress);
+    const lk = startService("livekit-server", livekitBin, ["--config", lkConfig], {
       env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
       logFile: path.join(tmp, "livekit.log"),
     });
@@ -166,6 +194,30 @@ export async function startBenchStack(name: string, appEnv: Record<string, strin
     services.push(app);
     await waitFor("livekit-server", () => portOpen(ports.http), 20_000, lk);
     await waitFor("next start", () => httpOk(`${env.APP_URL}/api/health`), 60_000, app);
+    let egressPid: number | undefined;
+    if (opts.recording) {
+      phase("building (first run only) and starting LiveKit Egress");
+      const { buildEgressInBackground, startEgress, writeEgressConfig } = await import("../scripts/services/egress");
+      const build = await buildEgressInBackground(path.join(tmp, "egress-build.log"));
+      if (!build.ok) throw new Error(`recording is off: ${build.reason}`);
+      const egress = await startEgress({
+        bin: build.bin,
+        configFile: writeEgressConfig({
+          dir: tmp,
+          apiKey: env.LIVEKIT_API_KEY!,
+          apiSecret: env.LIVEKIT_API_SECRET!,
+          wsUrl: env.LIVEKIT_URL!,
+          redisAddress: redisAddress!,
+          healthPort: ports.egressHealth,
+          templatePort: ports.egressTemplate,
+        }),
+        spoolDir: env.RECORDING_SPOOL_DIR!,
+        healthPort: ports.egressHealth,
+        logFile: path.join(tmp, "egress.log"),
+      });
+      services.push(egress);
+      egressPid = egress.child.pid;
+    }
 
     const { db } = await import("@/lib/db");
     dbDisconnect = () => db.$disconnect();
@@ -178,7 +230,12 @@ export async function startBenchStack(name: string, appEnv: Record<string, strin
       if (!c.hasSession()) throw new Error(`sign-in of ${email} failed (${res.status})`);
       return c.cookieHeader();
     }
-    const cpuSeconds = () => ({ app: groupCpuSeconds(app.child.pid), livekit: groupCpuSeconds(lk.child.pid) });
+    const cpuSeconds = () => ({
+      app: groupCpuSeconds(app.child.pid),
+      livekit: groupCpuSeconds(lk.child.pid),
+      // Egress runs each recording in a handler process of its own session (setsid): its children count too.
+      egress: egressPid ? cpuSecondsWhere((_, g, parent) => g === egressPid || parent === egressPid) : 0,
+    });
     return { env, tmp, livekitBin, children, phase, signedIn, cpuSeconds, printLogs, teardown };
   } catch (err) {
     printLogs();
@@ -195,15 +252,15 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** User and system CPU seconds of the processes `match` picks by pid and process group (from /proc). */
-function cpuSecondsWhere(match: (pid: number, pgrp: number) => boolean) {
+/** User and system CPU seconds of the processes `match` picks by pid, process group and parent (from /proc). */
+function cpuSecondsWhere(match: (pid: number, pgrp: number, ppid: number) => boolean) {
   let ticks = 0;
   for (const pid of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd (state) on
-      if (!match(Number(pid), Number(fields[2]))) continue; // pgrp is the 5th
+      if (!match(Number(pid), Number(fields[2]), Number(fields[1]))) continue; // ppid, pgrp: the 4th and 5th
       ticks += Number(fields[11]) + Number(fields[12]); // utime, stime: the 14th and 15th
     } catch {}
   }

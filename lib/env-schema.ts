@@ -133,6 +133,15 @@ const schema = z.object({
     .regex(/^[a-z0-9][a-z0-9._-]*\/$/, "must be lower-case letters, digits, . _ - and end with /")
     .optional(),
 
+  /** Record sessions with LiveKit Egress ("1" when an Egress service shares livekit-server's Redis). */
+  RECORDING_ENABLED: z.enum(["0", "1"]).default("0"),
+  /** The folder Egress writes finished files to (its working directory), on this machine; Booth moves them into storage. */
+  RECORDING_SPOOL_DIR: z.string().min(1).optional(),
+  /** Days a recording is kept (the brand's default; an offering may set its own); 0 keeps them until deleted by hand. */
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** /admin/metrics: the share of recorded tracks whose recording is complete, below which it is shown in red. */
+  METRIC_MIN_RECORDING_COMPLETENESS: z.coerce.number().min(0).max(1).default(0.95),
+
   BRAND_NAME: z.string().min(1).default("Booth"),
   BRAND_LOGO_URL: z.string().optional(),
   BRAND_PRIMARY_COLOR: hexColor.default("#4f46e5"),

@@ -104,6 +104,8 @@ const creators = {
         currency: "EUR",
         capacity: null,
         minNoticeMinutes: 0,
+        // Recorded (LiveKit Egress), so the demo shows the consent notice, the indicator and the review page.
+        recordingPolicy: "always" as const,
       },
       {
         kind: "group_room",

@@ -6,9 +6,11 @@
 import path from "node:path";
 import exitHook from "async-exit-hook";
 import { applyMigrations } from "./db/migrate";
+import { buildEgressInBackground, startEgress, writeEgressConfig } from "./services/egress";
 import { writeLivekitConfig } from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
+import { ensureRedisServer, redisMissingHelp, startRedis } from "./services/redis";
 import { devSecrets, loadDotEnv } from "./services/secrets";
 import { ensureGoTool, ensurePrismaClient, goMissingHelp, root } from "./services/tools";
 
@@ -55,6 +57,8 @@ async function main() {
     // The demo's "Quick test call" slots start within 15 minutes: open rooms that early so a newcomer
     // can book one and join at once.
     SESSION_JOIN_EARLY_MINUTES: process.env.SESSION_JOIN_EARLY_MINUTES ?? "15",
+    // Egress writes finished recordings here; the app moves them into storage (.data/storage by default).
+    RECORDING_SPOOL_DIR: process.env.RECORDING_SPOOL_DIR ?? path.join(dataDir, "egress-spool"),
   };
 
   ensurePrismaClient();
@@ -85,6 +89,30 @@ async function main() {
   await db.$disconnect();
 
   const livekitBin = ensureGoTool("livekit-server");
+  // Recording (LiveKit Egress): Redis first (livekit-server must know it at start), then Egress's build in the
+  // background; the app serves meanwhile and starts recording once Egress is there.
+  const recordingOff = !livekitBin
+    ? "media is off"
+    : process.env.RECORDING_ENABLED === "0"
+      ? "RECORDING_ENABLED=0"
+      : process.env.LIVEKIT_CONFIG_FILE
+        ? "LIVEKIT_CONFIG_FILE is set (Booth adds its Redis only to the livekit.yaml it writes)"
+        : null;
+  let redisAddress: string | undefined;
+  let recordingNote = recordingOff ? `Recording is off: ${recordingOff}.` : "";
+  if (!recordingOff) {
+    const redisBin = ensureRedisServer();
+    if (redisBin) {
+      const redis = await startRedis({
+        bin: redisBin,
+        port: Number(process.env.BOOTH_REDIS_PORT ?? 6390),
+        logFile: path.join(dataDir, "redis.log"),
+      });
+      services.push(redis);
+      redisAddress = redis.address;
+    } else recordingNote = `Recording is off: ${redisMissingHelp}`;
+  }
+  env.RECORDING_ENABLED = redisAddress ? "1" : "0";
   if (livekitBin) {
     const lk = startService(
       "livekit-server",
@@ -98,6 +126,7 @@ async function main() {
             { app: port, prometheus: Number(process.env.LIVEKIT_PROMETHEUS_PORT ?? 6789) },
             undefined,
             env.LIVEKIT_API_KEY,
+            redisAddress,
           ),
       ],
       {
@@ -147,13 +176,50 @@ ${
     : ""
 }
   livekit-server log: ${path.relative(root, path.join(dataDir, "livekit.log"))}     Stop: Ctrl-C
-`);
+${recordingNote ? `\n  ${recordingNote}\n` : ""}`);
+  if (redisAddress) void startRecording(env, redisAddress);
   next.child.on("exit", (code) => {
     if (!stopping) {
       console.error(`next dev exited (code ${code})`);
       void stopAll().finally(() => process.exit(1));
     }
   });
+}
+
+/** Builds Egress in the background (first run only) and starts it; says when recording is available, or why not. */
+async function startRecording(env: NodeJS.ProcessEnv, redisAddress: string) {
+  const logFile = path.join(dataDir, "egress-build.log");
+  const build = await buildEgressInBackground(logFile);
+  if (stopping) return;
+  if (!build.ok) {
+    console.warn(`\n! Recording is off: ${build.reason}\n  Everything else works.\n`);
+    return;
+  }
+  const healthPort = Number(process.env.EGRESS_HEALTH_PORT ?? 7990);
+  try {
+    const egress = await startEgress({
+      bin: build.bin,
+      configFile: writeEgressConfig({
+        dir: dataDir,
+        apiKey: env.LIVEKIT_API_KEY!,
+        apiSecret: env.LIVEKIT_API_SECRET!,
+        wsUrl: env.LIVEKIT_URL!,
+        redisAddress,
+        healthPort,
+        templatePort: Number(process.env.EGRESS_TEMPLATE_PORT ?? 7991),
+      }),
+      spoolDir: env.RECORDING_SPOOL_DIR!,
+      healthPort,
+      logFile: path.join(dataDir, "egress.log"),
+    });
+    if (stopping) return void (await egress.stop());
+    services.push(egress);
+    console.log(
+      `\n  Recording is available (LiveKit Egress${build.seconds ? `, built in ${build.seconds} s` : ""}).\n`,
+    );
+  } catch (err) {
+    console.warn(`\n! Recording is off: Egress did not start (${err instanceof Error ? err.message : err}).\n`);
+  }
 }
 
 main().catch(async (err) => {

@@ -13,9 +13,11 @@ import exitHook from "async-exit-hook";
 import { spawnSync } from "node:child_process";
 import { applyMigrations } from "./db/migrate";
 import { ensureBuild } from "./services/build";
+import { buildEgressInBackground, type EgressBuild, startEgress, writeEgressConfig } from "./services/egress";
 import { writeLivekitConfig } from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { freePort, httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
+import { ensureRedisServer, redisMissingHelp, startRedis } from "./services/redis";
 import {
   ensureAptPackages,
   ensureChromium,
@@ -25,7 +27,7 @@ import {
   goMissingHelp,
   root,
 } from "./services/tools";
-import { classifyVitestArgs } from "./vitest-args";
+import { classifyVitestArgs, planRecordingRun } from "./vitest-args";
 
 const t0 = Date.now();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "booth-test-"));
@@ -69,8 +71,8 @@ function runChecks() {
 type VitestReport = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
 
 /** Runs Vitest with `args`; returns its exit code and the summary line from its JSON report. */
-function runVitest(args: string[], env: NodeJS.ProcessEnv) {
-  const report = path.join(tmp, "vitest.json");
+function runVitest(args: string[], env: NodeJS.ProcessEnv, reportName = "vitest.json") {
+  const report = path.join(tmp, reportName);
   const vitest = spawnSync(
     path.join(root, "node_modules/.bin/vitest"),
     ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args],
@@ -82,6 +84,15 @@ function runVitest(args: string[], env: NodeJS.ProcessEnv) {
     summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`;
   }
   return { status: vitest.status ?? 1, summary };
+}
+
+/** One outcome of the (one or two) Vitest runs: the worst exit code and the summed counts. */
+function mergeResults(results: { status: number; summary: string }[]) {
+  const count = (re: RegExp) => results.reduce((n, r) => n + Number(re.exec(r.summary)?.[1] ?? 0), 0);
+  const summary = results.some((r) => r.summary)
+    ? `tests: ${count(/(\d+) passed/)} passed, ${count(/(\d+) failed/)} failed, ${count(/(\d+) skipped/)} skipped`
+    : "";
+  return { status: results.find((r) => r.status !== 0)?.status ?? 0, summary };
 }
 
 function finish(result: { status: number; summary: string }) {
@@ -107,6 +118,16 @@ async function main() {
       }),
     );
   }
+  // The recording tests need LiveKit Egress, built from source (slow when Go's cache is cold): its build
+  // starts now in a process of its own and overlaps everything below; only the recording project waits.
+  const plan = planRecordingRun(vitestArgs, root);
+  let redisBin: string | null = null;
+  let egressBuild: Promise<EgressBuild> | null = null;
+  if (plan.recording) {
+    redisBin = ensureRedisServer();
+    phase("building LiveKit Egress in the background (egress-build.log)");
+    egressBuild = buildEgressInBackground(path.join(tmp, "egress-build.log"));
+  }
   const livekitBin = need("livekit-server");
   const stripeMockBin = need("stripe-mock");
   const fakeS3Bin = need("gofakes3");
@@ -131,6 +152,9 @@ async function main() {
     stripe: await freePort(),
     stripeTls: await freePort(),
     s3: await freePort(),
+    redis: await freePort(),
+    egressHealth: await freePort(),
+    egressTemplate: await freePort(),
   };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -167,6 +191,10 @@ async function main() {
     LIVEKIT_PROMETHEUS_URL: `http://127.0.0.1:${ports.prometheus}/metrics`,
     // The app keeps uploads and recordings under this run's temporary folder.
     STORAGE_DIR: path.join(tmp, "storage"),
+    // Recording: Egress writes finished files here; the app moves them into storage. Off in runs without the
+    // recording tests (no Egress is started there).
+    RECORDING_SPOOL_DIR: path.join(tmp, "egress-spool"),
+    RECORDING_ENABLED: plan.recording ? "1" : "0",
   };
   for (const k of [
     "DATABASE_URL",
@@ -183,11 +211,19 @@ async function main() {
   await seedDemo(db);
   await db.$disconnect();
 
+  let redisAddress: string | undefined;
+  if (plan.recording) {
+    if (!redisBin) throw new Error(`The recording tests need Redis: ${redisMissingHelp}`);
+    const redis = await startRedis({ bin: redisBin, port: ports.redis, logFile: path.join(tmp, "redis.log") });
+    services.push(redis);
+    redisAddress = redis.address;
+  }
+
   phase("starting livekit-server and stripe-mock");
   const lk = startService(
     "livekit-server",
     livekitBin,
-    ["--config", writeLivekitConfig(tmp, ports, undefined, env.LIVEKIT_API_KEY)],
+    ["--config", writeLivekitConfig(tmp, ports, undefined, env.LIVEKIT_API_KEY, redisAddress)],
     {
       env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
       logFile: path.join(tmp, "livekit.log"),
@@ -211,14 +247,16 @@ async function main() {
 
   // The build gets fixed URLs instead of this run's random ports, so that nothing port-specific can be
   // baked into a build that the next run reuses (a page that did bake one fails on every run instead).
-  // The same for the other per-run values the env schema knows (a random port, a temporary folder): any of
-  // them in the build's fingerprint made every run build again.
+  // The same for the other per-run values the env schema knows (a random port, a temporary folder, whether
+  // it records): any of them in the build's fingerprint made every run build again; all are read at run time.
   const buildEnv = {
     ...env,
     APP_URL: "http://127.0.0.1:3000",
     LIVEKIT_URL: "ws://127.0.0.1:7880",
     LIVEKIT_PROMETHEUS_URL: "http://127.0.0.1:6789/metrics",
     STORAGE_DIR: path.join(os.tmpdir(), "booth-test-build-storage"),
+    RECORDING_SPOOL_DIR: path.join(os.tmpdir(), "booth-test-build-spool"),
+    RECORDING_ENABLED: "0",
   };
   await ensureBuild(root, buildEnv, phase);
   const app = startService(
@@ -236,8 +274,7 @@ async function main() {
   await waitFor("gofakes3", () => portOpen(ports.s3), 20000, s3);
   await waitFor("next start", () => httpOk(`${env.APP_URL}/api/health`), 60000, app);
 
-  phase("running the suites");
-  const result = runVitest(vitestArgs, {
+  const testEnv: NodeJS.ProcessEnv = {
     ...env,
     NODE_ENV: "test",
     // Tests provoke failures on purpose; only errors are worth printing from the test process.
@@ -248,9 +285,53 @@ async function main() {
     STRIPE_MOCK_URL: `http://127.0.0.1:${ports.stripe}`,
     FAKE_S3_URL: `http://127.0.0.1:${ports.s3}`,
     CHROMIUM_PATH: chromium,
-  });
+  };
+  const results: { status: number; summary: string }[] = [];
+  if (plan.main) {
+    phase("running the suites");
+    results.push(runVitest(plan.main, testEnv));
+  }
+  if (plan.recording && egressBuild) {
+    phase("waiting for LiveKit Egress (the recording tests need it)");
+    const build = await Promise.race([
+      egressBuild,
+      new Promise<EgressBuild>((r) =>
+        setTimeout(() => r({ ok: false, reason: "the Egress build took longer than 30 minutes" }), 30 * 60_000).unref(),
+      ),
+    ]);
+    const recordingEnv: NodeJS.ProcessEnv = { ...testEnv };
+    if (build.ok) {
+      if (build.seconds) console.log(`  Egress built in ${build.seconds} s`);
+      const configFile = writeEgressConfig({
+        dir: tmp,
+        apiKey: env.LIVEKIT_API_KEY!,
+        apiSecret: env.LIVEKIT_API_SECRET!,
+        wsUrl: env.LIVEKIT_URL!,
+        redisAddress: redisAddress!,
+        healthPort: ports.egressHealth,
+        templatePort: ports.egressTemplate,
+      });
+      const egress = await startEgress({
+        bin: build.bin,
+        configFile,
+        spoolDir: env.RECORDING_SPOOL_DIR!,
+        healthPort: ports.egressHealth,
+        logFile: path.join(tmp, "egress.log"),
+      });
+      services.push(egress);
+      recordingEnv.EGRESS_PID = String(egress.child.pid);
+      recordingEnv.EGRESS_LOG = path.join(tmp, "egress.log");
+    } else {
+      // The recording tests fail with this reason rather than pass without having recorded anything.
+      console.warn(`! recording is off: ${build.reason}`);
+      recordingEnv.RECORDING_OFF_REASON = build.reason;
+    }
+    phase("running the recording tests");
+    results.push(runVitest(plan.recording, recordingEnv, "vitest-recording.json"));
+  }
+  const result = mergeResults(results);
   if (result.status !== 0) {
-    for (const log of ["next.log", "livekit.log"]) {
+    for (const log of ["next.log", "livekit.log", "egress.log", "egress-build.log"]) {
       const p = path.join(tmp, log);
       if (fs.existsSync(p))
         console.log(`\n--- last lines of ${log} ---\n${fs.readFileSync(p, "utf8").split("\n").slice(-40).join("\n")}`);

@@ -7,6 +7,7 @@ import { requirePageRole } from "@/lib/auth/session";
 import { getAdminMoneyOverview } from "@/lib/payments/queries";
 import { formatMoney } from "@/lib/money";
 import { listPendingApplications } from "@/lib/creators/queries";
+import { recordingCompleteness } from "@/lib/recordings/completeness";
 import { listUsers } from "@/lib/users/queries";
 
 export const metadata: Metadata = { title: "Admin" };
@@ -16,10 +17,13 @@ type Props = { searchParams: Promise<{ q?: string }> };
 export default async function AdminPage({ searchParams }: Props) {
   const admin = await requirePageRole("/admin", "admin");
   const q = (await searchParams).q?.trim() || undefined;
-  const [users, applications, money] = await Promise.all([
+  const now = new Date();
+  const [users, applications, money, recordings] = await Promise.all([
     listUsers({ q }),
     listPendingApplications(),
     getAdminMoneyOverview(admin),
+    // Failed, partial or missing recordings of the last 7 days (each also logged as a warning).
+    recordingCompleteness(new Date(now.getTime() - 7 * 86_400_000), now),
   ]);
   const paymentList = (items: typeof money.review, testId: string) => (
     <ul className="divide-y divide-slate-100 text-sm" data-testid={testId}>
@@ -92,7 +96,28 @@ export default async function AdminPage({ searchParams }: Props) {
         >
           Reconciliation
         </Link>
+        <Link
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+          href="/admin/recordings"
+        >
+          Recordings
+        </Link>
       </nav>
+
+      {recordings.alerts.length ? (
+        <Card title={`Recording problems, last 7 days (${recordings.alerts.length})`}>
+          <ul className="divide-y divide-slate-100 text-sm" data-testid="recording-alerts">
+            {recordings.alerts.map((a) => (
+              <li key={`${a.roomSessionId}-${a.track}`} className="py-2">
+                <Link className="font-medium underline" href={`/admin/sessions/${a.bookingId}`}>
+                  {a.verdict}
+                </Link>{" "}
+                · {a.track} · {Math.round(a.missingShare * 100)}% not recorded
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
 
       <Card title={`Payments needing review (${money.review.length})`}>
         {money.review.length ? paymentList(money.review, "payments-review") : <EmptyState title="Nothing to review" />}

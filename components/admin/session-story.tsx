@@ -3,6 +3,7 @@ import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { cn } from "@/lib/cn";
 import { formatMoney } from "@/lib/money";
+import { verdictLabels } from "@/lib/recordings/rules/completeness";
 import type { SupportStory } from "@/lib/support/queries";
 import { pathText, type ConnectionView, type ParticipantStory, type Tone } from "@/lib/support/story";
 import type { TraceSourceName } from "@/lib/trace/events";
@@ -39,6 +40,8 @@ export function SessionStoryView({ view, crumbs }: { view: SupportStory; crumbs:
   const paid = s.payments.find((p) => p.paidAt) ?? s.payments.at(-1);
   const refunds = s.payments.flatMap((p) => p.refunds.map((r) => ({ ...r, currency: p.currency })));
   const emails = { viewer: viewer.email, creator: creator.email };
+  const nameOf = (id: string | null) =>
+    id === viewer.id ? viewer.name : id === creator.userId ? creator.name : (id ?? "someone");
 
   return (
     <div className="space-y-6">
@@ -175,14 +178,34 @@ export function SessionStoryView({ view, crumbs }: { view: SupportStory; crumbs:
       </Card>
 
       <Card title="Recordings">
+        {view.recordingVerdict.verdict ? (
+          <p className="mb-2 text-sm" data-testid="recording-verdict">
+            Completeness: <strong>{verdictLabels[view.recordingVerdict.verdict]}</strong>
+            {view.recordingVerdict.tracks
+              .filter((t) => t.verdict !== "complete")
+              .map((t) => ` · ${t.source} of ${nameOf(t.identity)}: ${Math.round(t.missingShare * 100)}% missing`)
+              .join("")}
+          </p>
+        ) : null}
         {room?.recordings.length ? (
           <ul className="space-y-1 text-sm" data-testid="recordings">
             {room.recordings.map((r) => (
-              <li key={r.id}>
-                {r.status}
+              <li key={r.id} className="break-words">
+                <span className="font-mono text-xs">{r.egressId}</span> · {r.status}
+                {r.source ? ` · ${r.source} of ${nameOf(r.identity)}` : ""}
                 {r.startedAt ? ` · started ${clock(r.startedAt)} UTC` : ""}
-                {r.durationMs !== null ? ` · ${(Number(r.durationMs) / 1000).toFixed(0)} s` : ""}
+                {r.durationMs !== null ? ` · ${(Number(r.durationMs) / 1000).toFixed(1)} s` : ""}
+                {r.sizeBytes !== null ? ` · ${Math.max(1, Math.round(Number(r.sizeBytes) / 1024))} KB` : ""}
                 {r.error ? ` · ${r.error}` : ""}
+                {r.deletedAt ? " · deleted (retention)" : ""}
+                {r.storageKey && !r.deletedAt ? (
+                  <>
+                    {" · "}
+                    <Link className="underline" href={`/recordings/${r.id}`}>
+                      Play
+                    </Link>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -27,6 +27,7 @@ const serverMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("chat_muted"), userId: z.string() }),
   z.object({ type: z.literal("stage"), version: z.number() }),
   z.object({ type: z.literal("removed"), userId: z.string(), reason: z.string() }),
+  z.object({ type: z.literal("recording"), on: z.boolean() }),
 ]) satisfies z.ZodType<ServerMessage>;
 
 /**

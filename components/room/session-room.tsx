@@ -28,6 +28,12 @@ export type SessionRoomProps = {
   selfId?: string;
   /** The viewer may tip the creator during the call (the creator gets none). */
   tips?: TipBounds;
+  /** The offering's recording notice, shown before joining (null: never recorded). */
+  recordingNotice?: string | null;
+  /** A recording runs as the page loads; the server's `recording` messages update it. */
+  recordingActive?: boolean;
+  /** Policy "on request", the creator: a button to start or stop recording, and whether it was started. */
+  recordingControl?: { requested: boolean } | null;
 };
 
 /**
@@ -44,7 +50,22 @@ export function SessionRoom({
   serverNow,
   selfId,
   tips,
+  recordingNotice,
+  recordingActive = false,
+  recordingControl,
 }: SessionRoomProps) {
+  const [requested, setRequested] = useState(recordingControl?.requested ?? false);
+  const [requestError, setRequestError] = useState("");
+  const toggleRecording = async () => {
+    setRequestError("");
+    const res = await fetch(`/api/sessions/${bookingId}/recording`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ on: !requested }),
+    }).catch(() => null);
+    if (res?.ok) setRequested(((await res.json()) as { on: boolean }).on);
+    else setRequestError(((await res?.json().catch(() => null)) as { error?: string } | null)?.error ?? "Try again.");
+  };
   const [tipFeed, setTipFeed] = useState<TipNotice[]>([]);
   const [callModule, setCallModule] = useState<SessionCallModule | null>(null);
   const preloadCall = useCallback(() => {
@@ -54,8 +75,13 @@ export function SessionRoom({
     );
     preloadCallRuntime();
   }, []);
+  const [recording, setRecording] = useState({ on: recordingActive, announced: "" });
   const onServerMessage = useCallback((msg: ServerMessage) => {
     if (msg.type === "tip") setTipFeed((t) => (t.some((x) => x.tipId === msg.tipId) ? t : [msg, ...t].slice(0, 20)));
+    if (msg.type === "recording")
+      setRecording((r) =>
+        r.on === msg.on ? r : { on: msg.on, announced: msg.on ? "Recording started" : "Recording stopped" },
+      );
   }, []);
   const { clock, devices, phase, reconnecting, closingSoon, startJoin, cancelJoin, backToPreJoin, onFirstRemoteFrame } =
     useRoomJoin({
@@ -79,8 +105,46 @@ export function SessionRoom({
       className="room-surface rounded-2xl bg-slate-950 p-4 text-slate-100 shadow-lg sm:p-6"
       aria-label="Session room"
     >
+      {/* Starting and stopping are announced to screen readers; the badge shows while a recording runs. */}
+      <p className="sr-only" role="status" aria-live="polite" data-testid="recording-announcement">
+        {recording.announced}
+      </p>
+      {recording.on && phase.kind !== "ended" ? (
+        <p
+          className="mb-3 inline-flex items-center gap-2 rounded-full bg-red-700 px-3 py-1 text-sm font-semibold text-white"
+          data-testid="recording-indicator"
+        >
+          <span aria-hidden="true" className="h-2 w-2 rounded-full bg-white" />
+          Recording
+        </p>
+      ) : null}
+      {recordingControl && phase.kind === "call" ? (
+        <div className="mb-3 flex flex-wrap items-center gap-3">
+          <button
+            type="button"
+            onClick={() => void toggleRecording()}
+            className="rounded-md border border-slate-500 px-3 py-1.5 text-sm font-semibold hover:bg-slate-800"
+            data-testid="recording-toggle"
+          >
+            {requested ? "Stop recording" : "Start recording"}
+          </button>
+          {requestError ? (
+            <span role="alert" className="text-sm text-amber-300">
+              {requestError}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
       {phase.kind === "prejoin" ? (
         <>
+          {recordingNotice ? (
+            <p
+              className="mb-3 rounded-md bg-amber-100 px-3 py-2 text-sm font-medium text-amber-950"
+              data-testid="recording-notice"
+            >
+              {recordingNotice}
+            </p>
+          ) : null}
           <p className="sr-only" role="status" data-testid="room-status">
             Ready to join
           </p>

@@ -4,6 +4,7 @@ import { Checkbox, Field, FormMessage, SubmitButton, TextArea, inputClass } from
 import { initialActionState } from "@/lib/action-state";
 import { saveOfferingAction } from "@/lib/creators/actions";
 import { centsToAmount, currencies } from "@/lib/money";
+import { type RecordingPolicyName, recordingPolicies, recordingPolicyLabels } from "@/lib/recordings/rules/policy";
 
 export type OfferingDraft = {
   id?: string;
@@ -17,6 +18,8 @@ export type OfferingDraft = {
   minNoticeMinutes: number;
   horizonDays: number;
   freeCancellationHours: number;
+  recordingPolicy: RecordingPolicyName;
+  recordingRetentionDays: number | null;
   active: boolean;
 };
 
@@ -133,6 +136,40 @@ export function OfferingForm({ offering }: { offering: OfferingDraft }) {
           />
         </div>
       </details>
+      {/* Group shows are not recorded yet: the choice is for private sessions. */}
+      <div className={kind === "private_session" ? "grid gap-4 sm:grid-cols-2" : "hidden"}>
+        <div>
+          <label htmlFor={`rec-${offering.id ?? "new"}`} className="block text-sm font-medium text-slate-800">
+            Recording
+          </label>
+          <select
+            id={`rec-${offering.id ?? "new"}`}
+            name="recordingPolicy"
+            defaultValue={v?.recordingPolicy ?? offering.recordingPolicy}
+            key={v?.recordingPolicy ?? offering.recordingPolicy}
+            className={inputClass}
+            aria-describedby={`rec-help-${offering.id ?? "new"}`}
+          >
+            {recordingPolicies.map((p) => (
+              <option key={p} value={p}>
+                {recordingPolicyLabels[p]}
+              </option>
+            ))}
+          </select>
+          <p id={`rec-help-${offering.id ?? "new"}`} className="mt-1 text-xs text-slate-600">
+            Viewers are told before they pay and before they join; everyone sees when a recording runs.
+          </p>
+        </div>
+        <Field
+          label="Keep recordings (days; blank: the platform's default)"
+          name="recordingRetentionDays"
+          type="number"
+          min={1}
+          max={3650}
+          defaultValue={offering.recordingRetentionDays ?? ""}
+          state={state}
+        />
+      </div>
       <Checkbox label="Active: viewers can book it" name="active" defaultChecked={offering.active} state={state} />
       <SubmitButton>{editing ? "Save offering" : "Add offering"}</SubmitButton>
     </form>

@@ -23,6 +23,8 @@ export const auditActions = {
   "verification.declined": "Creator identity check declined",
   "verification.document_viewed": "Creator identity document opened",
   "alert.dismissed": "Operations alert dismissed",
+  "recording.viewed": "Recording viewed",
+  "recording.downloaded": "Recording downloaded",
 } as const;
 
 export type AuditAction = keyof typeof auditActions;
@@ -41,6 +43,7 @@ export const auditSubjectTypes = [
   "brand",
   "verification",
   "alert",
+  "recording",
 ] as const;
 export type AuditSubjectType = (typeof auditSubjectTypes)[number];
 

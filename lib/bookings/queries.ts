@@ -182,6 +182,7 @@ export async function getBookableOffering(offeringId: string) {
       priceCents: true,
       currency: true,
       freeCancellationHours: true,
+      recordingPolicy: true,
       creator: { select: { displayName: true, slug: true, timeZone: true, published: true, userId: true } },
     },
   });

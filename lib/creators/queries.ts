@@ -10,6 +10,7 @@ const publicOffering = {
   priceCents: true,
   currency: true,
   capacity: true,
+  recordingPolicy: true,
 } as const;
 
 /** Published creators whose accounts are active, for the directory. */
@@ -86,6 +87,7 @@ export async function getStudio(userId: string) {
           minNoticeMinutes: true,
           horizonDays: true,
           freeCancellationHours: true,
+          recordingRetentionDays: true,
           active: true,
         },
       },

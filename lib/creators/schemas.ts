@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type RecordingPolicyName, recordingPolicies } from "@/lib/recordings/rules/policy";
 import { currencies, parseAmountToCents } from "@/lib/money";
 import { multiLine, singleLine } from "@/lib/schemas/text";
 import { canonicalTimeZone, isValidTimeZone } from "@/lib/time";
@@ -83,6 +84,8 @@ export const newOfferingDefaults = {
   minNoticeMinutes: 120,
   horizonDays: 60,
   freeCancellationHours: 24,
+  recordingPolicy: "never" as RecordingPolicyName,
+  recordingRetentionDays: null as number | null,
   active: true,
 };
 
@@ -107,6 +110,8 @@ export const saveOfferingInput = z
     freeCancellationHours: blankAsMissing(
       intField("Free cancellation window", 0, 720).default(newOfferingDefaults.freeCancellationHours),
     ),
+    recordingPolicy: z.enum(recordingPolicies, "Choose whether sessions are recorded").default("never"),
+    recordingRetentionDays: blankAsMissing(intField("Days to keep recordings", 1, 3650).optional()),
     active: checkbox,
   })
   .superRefine((v, ctx) => {
@@ -118,8 +123,9 @@ export const saveOfferingInput = z
       });
     }
   })
-  .transform(({ capacity, kind, ...rest }) => ({
+  .transform(({ capacity, kind, recordingRetentionDays, ...rest }) => ({
     ...rest,
+    recordingRetentionDays: recordingRetentionDays ?? null,
     kind,
     capacity: kind === "group_room" ? (capacity ?? null) : null,
   }));

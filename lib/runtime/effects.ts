@@ -1,6 +1,7 @@
 import "server-only";
 import { type EffectHandlers, installEffectHandlers } from "@/lib/ops/outbox";
 import { paymentEffectHandlers } from "@/lib/payments/effects";
+import { recordingEffectHandlers } from "@/lib/recordings/service";
 import { sessionEffectHandlers } from "@/lib/sessions/lifecycle";
 import { roomEffectHandlers } from "@/lib/sessions/room-effects";
 import { purchases } from "./purchases";
@@ -10,6 +11,7 @@ export const effectHandlers: EffectHandlers = {
   ...paymentEffectHandlers(purchases),
   ...sessionEffectHandlers,
   ...roomEffectHandlers,
+  ...recordingEffectHandlers,
 };
 
 /** Lets this process run outbox effects (the app server at start; scripts and tests that write effects). */

@@ -8,6 +8,8 @@ import { runEffects } from "@/lib/ops/outbox";
 import { recordSweep } from "@/lib/ops/prometheus";
 import { nightlyReconciliation } from "@/lib/payments/reconciliation";
 import { reconcileRefunds } from "@/lib/payments/refunds";
+import { sweepExpiredRecordings } from "@/lib/recordings/retention";
+import { reconcileRecordings } from "@/lib/recordings/service";
 import { sweepSessions } from "@/lib/sessions/lifecycle";
 import { sweepShows } from "@/lib/shows/lifecycle";
 import { sweepShowReminders } from "@/lib/shows/reminders";
@@ -26,6 +28,8 @@ export async function sweepOnce() {
     ticketHolds: sweepLapsedTicketHolds(),
     refunds: reconcileRefunds(purchases),
     verificationDocuments: sweepVerificationDocuments(),
+    recordings: sweepExpiredRecordings(),
+    recordingEnds: env.RECORDING_ENABLED === "1" ? reconcileRecordings() : Promise.resolve(0),
     // Reminders are queued before this pass's delivery reads the mail outbox; the next pass sends any it missed.
     mail: Promise.allSettled([sweepBookingReminders(), sweepShowReminders()]).then((reminders) => {
       for (const r of reminders) if (r.status === "rejected") log.error({ err: r.reason }, "reminder sweep failed");

@@ -3,6 +3,8 @@ import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { decideToken } from "./rules/token-policy";
 import { windowConfig } from "./service";
+import { isRecordingNow } from "@/lib/recordings/queries";
+import { recordingNotice } from "@/lib/recordings/rules/policy";
 
 /** What the room page can offer: the pre-join, or why not (yet). */
 export type RoomState = "open" | "not_paid" | "not_open_yet" | "ended";
@@ -22,7 +24,8 @@ export async function getRoomPage(actor: Actor, bookingId: string, now = new Dat
       endsAt: true,
       viewerId: true,
       currency: true,
-      offering: { select: { title: true, kind: true } },
+      offering: { select: { title: true, kind: true, recordingPolicy: true } },
+      roomSession: { select: { id: true, recordingRequestedAt: true } },
       viewer: { select: { name: true } },
       creator: { select: { userId: true, displayName: true } },
     },
@@ -65,6 +68,15 @@ export async function getRoomPage(actor: Actor, bookingId: string, now = new Dat
     warningAt: window.warningAt.toISOString(),
     /** The server's clock at this answer: the page counts down by it, not by the browser's clock. */
     serverNow: now.toISOString(),
+    /** The consent notice shown before joining (null when the offering never records). */
+    recordingNotice: recordingNotice(b.offering.recordingPolicy),
+    /** Whether a recording of the room runs now (the indicator's first state; server messages update it). */
+    recordingActive: b.roomSession ? await isRecordingNow(b.roomSession.id) : false,
+    /** Policy "on request": the creator gets a start/stop button, here with its current state. */
+    recordingControl:
+      role === "creator" && b.offering.recordingPolicy === "on_request"
+        ? { requested: Boolean(b.roomSession?.recordingRequestedAt) }
+        : null,
   };
 }
 export type RoomPage = NonNullable<Awaited<ReturnType<typeof getRoomPage>>>;

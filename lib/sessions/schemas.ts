@@ -70,7 +70,9 @@ export type ServerMessage =
   | { type: "chat_deleted"; id: string }
   | { type: "chat_muted"; userId: string }
   | { type: "stage"; version: number }
-  | { type: "removed"; userId: string; reason: string };
+  | { type: "removed"; userId: string; reason: string }
+  /** A recording of the room started (on) or the last one ended (off): every participant shows it. */
+  | { type: "recording"; on: boolean };
 
 // ---------------------------------------------------------------- client diagnostics
 

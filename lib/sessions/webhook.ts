@@ -6,6 +6,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { nudgeEffects } from "@/lib/ops/outbox";
 import { recordEventOnce } from "@/lib/ops/processed-events";
+import { applyEgressEvent, type EgressInfoJson, requestRecordingSync } from "@/lib/recordings/service";
 import { appendTrace } from "@/lib/trace/service";
 import type { TracePayloadInput } from "@/lib/trace/events";
 import { webhookReceiver } from "./livekit";
@@ -47,6 +48,7 @@ type EventJson = {
   room?: { sid?: string; name?: string };
   participant?: { sid?: string; identity?: string; metadata?: string; disconnectReason?: string };
   track?: { sid?: string; type?: string; source?: string };
+  egressInfo?: EgressInfoJson;
 };
 
 function readMetadata(raw: string | undefined): ParticipantMetadata | null {
@@ -84,6 +86,7 @@ export async function processLivekitWebhook(
   const json = event.toJson() as EventJson;
   const type = json.event ?? "";
   const eventId = json.id ?? "";
+  if (type.startsWith("egress_")) return processEgressWebhook(json, type, eventId, rooms);
   const traceType = Object.hasOwn(traceTypes, type) ? traceTypes[type] : undefined;
   const roomName = json.room?.name ?? "";
   const room = traceType && eventId ? await rooms.resolve(roomName) : null;
@@ -99,6 +102,7 @@ export async function processLivekitWebhook(
   const stamped = json.createdAt ? Number(json.createdAt) * 1000 : received;
   const occurredAt = new Date(received >= stamped && received < stamped + 1000 ? received : stamped);
   let removing = false;
+  let recording = false;
   const fresh = await db.$transaction(async (tx) => {
     if (!(await recordEventOnce(tx, "livekit", eventId, type))) return false;
     const roomSession = await room.roomSession(tx);
@@ -121,6 +125,13 @@ export async function processLivekitWebhook(
         identity,
         json.participant?.sid ?? "",
       );
+    // Someone joined or published: a recorded room starts recording what is not recorded yet (the creator present).
+    if (type === "participant_joined" || type === "track_published")
+      recording = await requestRecordingSync(
+        tx,
+        { roomSessionId: roomSession.id, roomName, traceId: room.traceId },
+        eventId,
+      );
     await appendTrace(
       {
         traceId: payload.traceId ?? room.traceId,
@@ -136,11 +147,45 @@ export async function processLivekitWebhook(
     );
     return true;
   });
-  if (removing) nudgeEffects();
+  if (removing || recording) nudgeEffects();
   if (!fresh) {
     log.info({ eventId, type }, "duplicate livekit event ignored");
     return { eventId, type, result: "duplicate" };
   }
+  return { eventId, type, result: "processed" };
+}
+
+/** egress_started / egress_updated / egress_ended: the recording's row and trace (lib/recordings), deduplicated like the rest. */
+async function processEgressWebhook(
+  json: EventJson,
+  type: string,
+  eventId: string,
+  rooms: Rooms,
+): Promise<LivekitWebhookOutcome> {
+  const roomName = json.egressInfo?.roomName ?? "";
+  const room = eventId && json.egressInfo?.egressId ? await rooms.resolve(roomName) : null;
+  if (!room) {
+    log.info({ eventId, type, roomName }, "egress event not about a session; acknowledged");
+    return { eventId, type, result: "ignored" };
+  }
+  // The room's recording lock may be held by a sync starting an egress (a call to Egress): wait for it.
+  const fresh = await db.$transaction(
+    async (tx) => {
+      if (!(await recordEventOnce(tx, "livekit", eventId, type))) return false;
+      const roomSession = await room.roomSession(tx);
+      await applyEgressEvent(
+        tx,
+        { roomSessionId: roomSession.id, roomName, traceId: room.traceId },
+        type,
+        json.egressInfo!,
+        eventId,
+      );
+      return true;
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+  if (!fresh) return { eventId, type, result: "duplicate" };
+  nudgeEffects();
   return { eventId, type, result: "processed" };
 }
 

@@ -17,6 +17,7 @@ import {
 import { bookingIdFromRoom } from "@/lib/sessions/rules/token-policy";
 import { metricsPeriod, sessionSearch } from "./schemas";
 import { buildSessionStory } from "./story";
+import { judgeRoomRecordings, recordingCompleteness } from "@/lib/recordings/completeness";
 
 /** What a story shows of each payment (who paid, Stripe's ids, refunds). */
 const paymentsForStory = {
@@ -63,7 +64,20 @@ const roomForStory = {
     connections: { orderBy: [{ createdAt: "asc" }, { attempt: "asc" }] },
     recordings: {
       orderBy: { createdAt: "asc" },
-      select: { id: true, status: true, startedAt: true, endedAt: true, durationMs: true, error: true },
+      select: {
+        id: true,
+        egressId: true,
+        status: true,
+        source: true,
+        identity: true,
+        startedAt: true,
+        endedAt: true,
+        durationMs: true,
+        sizeBytes: true,
+        storageKey: true,
+        deletedAt: true,
+        error: true,
+      },
     },
   },
 } satisfies Prisma.Booking$roomSessionArgs;
@@ -119,6 +133,7 @@ export async function getSessionStory(actor: Actor, bookingId: string) {
     viewer: booking.viewer,
     creator: { userId: booking.creator.userId, name: booking.creator.displayName, email: booking.creator.user.email },
     room: roomSession ? (({ connections: _c, ...r }) => r)(roomSession) : null,
+    recordingVerdict: roomSession ? await judgeRoomRecordings(roomSession.id) : { verdict: null, tracks: [] },
     story,
   };
 }
@@ -194,6 +209,8 @@ export async function getTicketStory(actor: Actor, ticketId: string): Promise<Su
     viewer,
     creator: { userId: event.creator.userId, name: event.creator.displayName, email: event.creator.user.email },
     room: room ? (({ connections: _c, ...r }) => r)(room) : null,
+    // Group shows are not recorded yet.
+    recordingVerdict: { verdict: null, tracks: [] },
     story,
   };
 }
@@ -333,6 +350,18 @@ export async function getSessionMetrics(actor: Actor, raw: { from?: string; to?:
   const metrics = computeSessionMetrics(events);
   const byRoomKind = splitByRoomKind(events);
   const evaluations = evaluateThresholds(metrics, metricThresholds());
+  // Recording completeness: the share of recorded tracks whose file covers the time their media flowed.
+  const rec = await recordingCompleteness(period.start, period.end);
+  const recording = {
+    ...rec,
+    threshold: env.METRIC_MIN_RECORDING_COMPLETENESS,
+    breached: rec.share !== null && rec.share < env.METRIC_MIN_RECORDING_COMPLETENESS,
+  };
+  if (recording.breached)
+    logger.warn(
+      { metric: "recordingCompleteness", value: rec.share, threshold: recording.threshold, from: period.from },
+      "session metric breached threshold",
+    );
   for (const e of evaluations) {
     if (e.breached)
       logger.warn(
@@ -348,6 +377,7 @@ export async function getSessionMetrics(actor: Actor, raw: { from?: string; to?:
       group: computeSessionMetrics(byRoomKind.group),
     },
     evaluations,
+    recording,
     events: events.length,
   };
 }

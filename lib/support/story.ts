@@ -335,9 +335,15 @@ export function describeEvent(e: StoryEvent, role: SessionRole | null, currency:
     case "session.settled":
       return `Settled: ${e.payload.explanation || e.payload.outcome}`;
     case "recording.started":
-      return "Recording started";
+      return `Recording started${e.payload.source ? ` (${e.payload.source})` : ""}: ${e.payload.egressId}`;
     case "recording.finished":
-      return "Recording finished";
+      return `Recording finished: ${e.payload.egressId}${e.payload.durationMs != null ? `, ${seconds(e.payload.durationMs)}` : ""}${e.payload.sizeBytes != null ? `, ${Math.round(e.payload.sizeBytes / 1024)} KB` : ""}`;
+    case "recording.failed":
+      return `Recording failed: ${e.payload.egressId}: ${e.payload.error}`;
+    case "recording.retried":
+      return `Recording retried after it failed (${e.payload.retryOf} → ${e.payload.egressId}): ${seconds(e.payload.gapMs)} not recorded`;
+    case "recording.requested":
+      return e.payload.on ? "The creator started recording" : "The creator stopped recording";
   }
 }
 

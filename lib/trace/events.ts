@@ -232,8 +232,33 @@ export const tracePayloads = {
   "client.device_error": client[8].omit(omitted).extend({ role }).loose(),
 
   // ---------------------------------------------------------------- recordings (LiveKit Egress)
-  "recording.started": obj({ egressId: id }),
-  "recording.finished": obj({ egressId: id }),
+  /** Egress began writing a track to its file (egress_started); the track's sid, whose and which source. */
+  "recording.started": obj({
+    egressId: id,
+    trackSid: z.string().nullable().optional(),
+    identity: z.string().nullable().optional(),
+    source: z.string().nullable().optional(),
+    webhookId: z.string().optional(),
+  }),
+  /** The file is complete: its length (ms) and size (bytes). */
+  "recording.finished": obj({
+    egressId: id,
+    durationMs: z.number().int().nullable().optional(),
+    sizeBytes: z.number().int().nullable().optional(),
+    webhookId: z.string().optional(),
+  }),
+  /** Egress failed or was aborted; what it said, and what it had recorded until then. */
+  "recording.failed": obj({
+    egressId: id,
+    error: z.string(),
+    durationMs: z.number().int().nullable().optional(),
+    sizeBytes: z.number().int().nullable().optional(),
+    webhookId: z.string().optional(),
+  }),
+  /** An egress that died mid-session was replaced (once): the gap between the two files, in ms. */
+  "recording.retried": obj({ egressId: id, retryOf: id, trackSid: z.string(), gapMs: z.number().int() }),
+  /** Recording was started or stopped by the creator (policy "on request"), announced in the room. */
+  "recording.requested": obj({ on: z.boolean(), by: id }),
 } as const satisfies Record<string, z.ZodType<Record<string, unknown>>>;
 
 export type TraceEventType = keyof typeof tracePayloads;

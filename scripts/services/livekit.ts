@@ -35,13 +35,15 @@ export type TurnTls = NonNullable<ReturnType<typeof turnTlsFromEnv>>;
  * scripts/services/livekit.yaml with other ports (those given), written to `dir`: the tests run their
  * own livekit-server beside a developer's `npm run dev` without colliding, and `npm run dev` points
  * webhooks at its own port. Webhooks are signed with `apiKey`'s secret (LIVEKIT_API_KEY). With `tls`,
- * the embedded TURN also listens for TURN/TLS.
+ * the embedded TURN also listens for TURN/TLS. With `redisAddress`, livekit-server uses that Redis (Egress,
+ * the recorder, finds it there; several nodes share rooms through it).
  */
 export function writeLivekitConfig(
   dir: string,
   ports: Partial<LivekitPorts>,
   tls: TurnTls | null = turnTlsFromEnv(),
   apiKey = process.env.LIVEKIT_API_KEY ?? "devkey",
+  redisAddress?: string,
 ) {
   if (!/^[\w-]+$/.test(apiKey)) throw new Error("LIVEKIT_API_KEY may hold only letters, digits, _ and -");
   let yaml = fs.readFileSync(livekitConfigPath, "utf8").replace(/^ {2}api_key: .*$/m, `  api_key: ${apiKey}`);
@@ -57,6 +59,7 @@ export function writeLivekitConfig(
       `turn:\n  # TURN/TLS (certificate configured): clients behind firewalls that allow only TLS reach the relay.\n  domain: ${tls.domain}\n  tls_port: ${tls.port}\n  cert_file: ${tls.cert}\n  key_file: ${tls.key}\n`,
     );
   }
+  if (redisAddress) yaml += `redis:\n  address: ${redisAddress}\n`;
   const file = path.join(dir, "livekit.yaml");
   fs.writeFileSync(file, yaml);
   return file;

@@ -53,6 +53,9 @@ export function ensureGoTool(tool: GoTool): string | null {
   return bin;
 }
 
+/** apt-get waits this long for another apt or dpkg to finish instead of failing at once. */
+const aptLockWait = ["-o", "DPkg::Lock::Timeout=900"];
+
 /**
  * Installs Debian packages with apt-get when we are root and any of `commands` is missing; returns the
  * commands still missing afterwards (empty when all are there). Never fails: callers say what is off.
@@ -63,9 +66,13 @@ export function ensureAptPackages(commands: string[], packages: string[], why: s
   if (process.getuid?.() === 0 && which("apt-get")) {
     console.log(`› installing ${packages.join(" ")} with apt-get for ${why} (first run only)…`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    const update = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+    // The build of Egress installs its packages beside the Chromium install of the same run: wait for the lock.
+    const update = spawnSync("apt-get", [...aptLockWait, "update", "-qq"], { stdio: "inherit", env });
     if (update.status === 0)
-      spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], { stdio: "inherit", env });
+      spawnSync("apt-get", [...aptLockWait, "install", "-y", "-qq", "--no-install-recommends", ...packages], {
+        stdio: "inherit",
+        env,
+      });
   }
   return missing();
 }
@@ -86,8 +93,8 @@ export function ensureChromium(): string {
   if (found) return found;
   if (process.getuid?.() === 0 && which("apt-get")) {
     console.log("› installing Debian's chromium with apt-get (first run only)…");
-    run("apt-get", ["update", "-qq"]);
-    run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
+    run("apt-get", [...aptLockWait, "update", "-qq"]);
+    run("apt-get", [...aptLockWait, "install", "-y", "-qq", "--no-install-recommends", "chromium"], {
       ...process.env,
       DEBIAN_FRONTEND: "noninteractive",
     });

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { BookingStatus } from "@/lib/generated/prisma/enums";
+import type { BookingStatus, RecordingPolicy } from "@/lib/generated/prisma/enums";
 import { db } from "@/lib/db";
 import { createCreator, createUser } from "./factories";
 
@@ -9,7 +9,13 @@ import { createCreator, createUser } from "./factories";
  * The payment intent id is unique per call so refunds and searches can find it.
  */
 export async function paidSession(
-  opts: { startsInMinutes?: number; durationMinutes?: number; status?: BookingStatus; priceCents?: number } = {},
+  opts: {
+    startsInMinutes?: number;
+    durationMinutes?: number;
+    status?: BookingStatus;
+    priceCents?: number;
+    recordingPolicy?: RecordingPolicy;
+  } = {},
 ) {
   const creator = await createCreator({ timeZone: "Europe/Lisbon" });
   const viewer = await createUser({ name: "Session Viewer" });
@@ -24,6 +30,7 @@ export async function paidSession(
       currency: "EUR",
       minNoticeMinutes: 0,
       horizonDays: 30,
+      recordingPolicy: opts.recordingPolicy ?? "never",
     },
   });
   const startsAt = new Date(Date.now() + (opts.startsInMinutes ?? 1) * 60_000);

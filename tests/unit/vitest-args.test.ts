@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyVitestArgs } from "../../scripts/vitest-args";
+import { classifyVitestArgs, planRecordingRun } from "../../scripts/vitest-args";
 
 const root = "/repo";
 const unitOnly = (...args: string[]) => classifyVitestArgs(args, root).unitOnly;
@@ -48,5 +48,31 @@ describe("npm test's reading of Vitest's arguments", () => {
       "tests/unit/a.test.ts",
     ]);
     expect(classifyVitestArgs(["tests/e2e"], root).vitestArgs).toEqual(["tests/e2e"]);
+  });
+});
+
+describe("npm test's split of a run around the recording tests (they wait for Egress's build)", () => {
+  const plan = (...args: string[]) => planRecordingRun(args, root);
+  it("runs every other project first and the recording project last when nothing is chosen", () => {
+    expect(plan()).toEqual({
+      main: ["--project", "unit", "--project", "integration", "--project", "e2e"],
+      recording: ["--project", "recording"],
+    });
+    expect(plan("--reporter", "verbose").recording).toEqual(["--reporter", "verbose", "--project", "recording"]);
+  });
+  it("runs only the part the files or projects chosen belong to", () => {
+    expect(plan("tests/integration/auth.test.ts")).toEqual({
+      main: ["tests/integration/auth.test.ts", "--project", "unit", "--project", "integration", "--project", "e2e"],
+      recording: null,
+    });
+    expect(plan("tests/recording/egress.test.ts")).toEqual({
+      main: null,
+      recording: ["tests/recording/egress.test.ts", "--project", "recording"],
+    });
+    expect(plan("--project", "e2e")).toEqual({ main: ["--project", "e2e"], recording: null });
+    expect(plan("--project=recording", "-t", "retention")).toEqual({
+      main: null,
+      recording: ["-t", "retention", "--project", "recording"],
+    });
   });
 });

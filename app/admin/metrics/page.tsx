@@ -129,6 +129,34 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
               </li>
             ))}
           </ul>
+          <Card title="Recording completeness">
+            <div
+              data-testid="metric-recordingCompleteness"
+              data-breached={result.recording.breached ? "true" : "false"}
+              className={cn("text-sm", result.recording.breached ? "text-red-700" : "text-slate-800")}
+            >
+              <p className="text-2xl font-bold">{formatMetric(result.recording.share, "ratio")}</p>
+              <p>
+                {result.recording.complete} of {result.recording.tracks} recorded track
+                {result.recording.tracks === 1 ? "" : "s"} complete in {result.recording.rooms} room
+                {result.recording.rooms === 1 ? "" : "s"} · threshold: at least{" "}
+                {formatMetric(result.recording.threshold, "ratio")}
+                {result.recording.breached ? " · below threshold" : ""}
+              </p>
+              {result.recording.alerts.length ? (
+                <ul className="mt-2 list-disc pl-5">
+                  {result.recording.alerts.map((a) => (
+                    <li key={`${a.roomSessionId}-${a.track}`}>
+                      <Link className="underline" href={`/admin/sessions/${a.bookingId}`}>
+                        {a.verdict}
+                      </Link>
+                      : {a.track}, {Math.round(a.missingShare * 100)}% not recorded
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          </Card>
           <Card title="Private sessions and group shows">
             <div className="-mx-5 overflow-x-auto px-5">
               <table className="w-full min-w-[36rem] text-left text-sm" data-testid="metrics-by-kind">

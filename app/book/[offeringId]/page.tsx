@@ -8,6 +8,7 @@ import { cancellationPolicyText } from "@/lib/bookings/policy";
 import { getBookableOffering, getOpenSlots } from "@/lib/bookings/queries";
 import { env } from "@/lib/env";
 import { formatMoney } from "@/lib/money";
+import { recordingNotice } from "@/lib/recordings/rules/policy";
 
 export const metadata: Metadata = { title: "Book a session" };
 export const dynamic = "force-dynamic";
@@ -93,6 +94,9 @@ export default async function BookPage({ params, searchParams }: Props) {
         <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
           <li>Your time is held for {env.BOOKING_HOLD_MINUTES} minutes while you pay.</li>
           <li data-testid="cancellation-policy">{cancellationPolicyText(offering.freeCancellationHours)}</li>
+          {recordingNotice(offering.recordingPolicy) ? (
+            <li data-testid="recording-notice">{recordingNotice(offering.recordingPolicy)}</li>
+          ) : null}
         </ul>
       </Card>
     </div>

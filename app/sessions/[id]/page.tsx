@@ -45,6 +45,9 @@ export default async function SessionRoomPage({ params }: Props) {
           warningAt={room.warningAt}
           serverNow={room.serverNow}
           selfId={user.id}
+          recordingNotice={room.recordingNotice}
+          recordingActive={room.recordingActive}
+          recordingControl={room.recordingControl}
           tips={
             room.role === "viewer"
               ? {

@@ -1,0 +1,127 @@
+import "server-only";
+import { appendAudit } from "@/lib/audit/service";
+import type { Actor } from "@/lib/auth/permissions";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { storage } from "@/lib/storage";
+import { serveStoredObject } from "@/lib/storage/http";
+import { signGrant, verifyGrant } from "@/lib/storage/signed";
+
+/**
+ * Who may see a recording, and the short-lived signed links its player and download use. An admin may see
+ * every recording; a creator the recordings of their own sessions; nobody else (viewers are not offered
+ * recordings). Every link is signed for one user and one recording, and the file route checks both the
+ * signature and the user's right again. Every view and download is in the audit log.
+ */
+
+/** How long a player or download link works (seconds): enough to start playing, not to pass around. */
+export const LINK_TTL_SECONDS = 300;
+
+const recordingForAccess = {
+  id: true,
+  egressId: true,
+  storageKey: true,
+  deletedAt: true,
+  contentType: true,
+  source: true,
+  identity: true,
+  durationMs: true,
+  sizeBytes: true,
+  status: true,
+  startedAt: true,
+  roomSession: {
+    select: {
+      startedAt: true,
+      booking: {
+        select: {
+          id: true,
+          startsAt: true,
+          offering: { select: { title: true } },
+          viewer: { select: { id: true, name: true } },
+          creator: { select: { userId: true, displayName: true } },
+        },
+      },
+    },
+  },
+} as const;
+
+/** The recording if `actor` may see it; "not found" otherwise (a guessed id learns nothing). */
+export async function getRecordingForActor(actor: Actor, recordingId: string) {
+  const r = await db.recording.findUnique({ where: { id: recordingId }, select: recordingForAccess });
+  const booking = r?.roomSession.booking;
+  const allowed = r && booking && (actor.role === "admin" || booking.creator.userId === actor.id);
+  if (!allowed) throw new AppError("not_found", "No such recording.");
+  return r;
+}
+
+type LinkKind = "view" | "download";
+const resource = (id: string, kind: LinkKind) => `recording:${kind}:${id}`;
+
+/** A signed link to the file for `actor` (checked to have the right first), valid LINK_TTL_SECONDS. */
+export function signedRecordingUrl(actor: Actor, recordingId: string, kind: LinkKind, nowSeconds = Date.now() / 1000) {
+  const expires = Math.floor(nowSeconds) + LINK_TTL_SECONDS;
+  const sig = signGrant(env.AUTH_SECRET, { resource: resource(recordingId, kind), userId: actor.id, expires });
+  const q = new URLSearchParams({ e: String(expires), s: sig });
+  if (kind === "download") q.set("download", "1");
+  return `/api/recordings/${encodeURIComponent(recordingId)}/file?${q}`;
+}
+
+/** The player page: the recording, its signed link, and the view in the audit log. */
+export async function openRecordingPlayer(actor: Actor, recordingId: string) {
+  const r = await getRecordingForActor(actor, recordingId);
+  if (!r.storageKey || r.deletedAt) return { recording: r, playUrl: null, downloadUrl: null };
+  await appendAudit(db, {
+    actor: { id: actor.id, email: actor.email },
+    action: "recording.viewed",
+    subjectType: "recording",
+    subjectId: r.id,
+    subjectUserId: r.identity,
+    details: { egressId: r.egressId, bookingId: r.roomSession.booking?.id ?? null },
+  });
+  return {
+    recording: r,
+    playUrl: signedRecordingUrl(actor, r.id, "view"),
+    downloadUrl: signedRecordingUrl(actor, r.id, "download"),
+  };
+}
+
+/**
+ * GET /api/recordings/:id/file: 403 for a link that is altered, expired or made for someone else; 404 when
+ * the user may not see the recording (or it is gone); else the file with range requests. A download is
+ * audit-logged once per download (its first byte range).
+ */
+export async function serveRecordingFile(actor: Actor, recordingId: string, req: Request) {
+  const url = new URL(req.url);
+  const download = url.searchParams.get("download") === "1";
+  const expires = Number(url.searchParams.get("e"));
+  const check = verifyGrant(
+    env.AUTH_SECRET,
+    { resource: resource(recordingId, download ? "download" : "view"), userId: actor.id, expires },
+    url.searchParams.get("s") ?? "",
+    Date.now() / 1000,
+  );
+  if (!check.ok)
+    throw new AppError(
+      "forbidden",
+      check.reason === "expired"
+        ? "This link has expired: open the recording again for a new one."
+        : "This link is not valid.",
+    );
+  const r = await getRecordingForActor(actor, recordingId);
+  if (!r.storageKey || r.deletedAt) throw new AppError("not_found", "This recording was deleted.");
+  const range = req.headers.get("range");
+  if (download && req.method === "GET" && (!range || /^bytes=0-/.test(range)))
+    await appendAudit(db, {
+      actor: { id: actor.id, email: actor.email },
+      action: "recording.downloaded",
+      subjectType: "recording",
+      subjectId: r.id,
+      subjectUserId: r.identity,
+      details: { egressId: r.egressId },
+    });
+  return serveStoredObject(req, storage(), r.storageKey, {
+    cacheControl: "private, no-store",
+    downloadName: download ? `${r.egressId}${r.storageKey.slice(r.storageKey.lastIndexOf("."))}` : undefined,
+  });
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "room_sessions" ADD COLUMN     "recordingRequestedAt" TIMESTAMP(3);
