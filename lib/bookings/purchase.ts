@@ -14,9 +14,13 @@ import { expireLapsedHolds, transitionBooking } from "./transition";
  * hold lapsed takes the time again if it is still free, or goes back in full.
  */
 
+/** Locks the booking (already held by the money path: re-entrant) and reads what the hooks use, in one statement. */
 const lock = async (tx: Tx, id: string) => {
-  await tx.$queryRaw`SELECT id FROM bookings WHERE id = ${id} FOR UPDATE`; // already held by the money path: re-entrant
-  return tx.booking.findUniqueOrThrow({ where: { id } });
+  const [row] = await tx.$queryRaw<
+    { id: string; status: BookingStatus; holdsSlot: boolean; creatorId: string; startsAt: Date; endsAt: Date }[]
+  >`SELECT id, status::text AS status, "holdsSlot", "creatorId", "startsAt", "endsAt" FROM bookings WHERE id = ${id} FOR UPDATE`;
+  if (!row) throw new Error(`booking ${id} not found`);
+  return row;
 };
 
 async function confirm(tx: Tx, booking: { id: string; status: BookingStatus }, traceId: string, late: boolean) {
