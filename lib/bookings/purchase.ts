@@ -6,7 +6,7 @@ import { appendTrace } from "@/lib/trace/service";
 import { enqueueBookingEmails } from "./emails";
 import { cancellationPolicyText } from "./policy";
 import { canTransition } from "./state";
-import { expireLapsedHolds, transitionBooking } from "./transition";
+import { expireLapsedHolds, transitionBooking, transitionBookingTraced } from "./transition";
 
 /**
  * A private booking as a purchase: it holds a time on the creator's calendar (holdsSlot, guarded by the
@@ -24,8 +24,11 @@ const lock = async (tx: Tx, id: string) => {
 };
 
 async function confirm(tx: Tx, booking: { id: string; status: BookingStatus }, traceId: string, late: boolean) {
-  await transitionBooking(tx, booking, "confirmed", { holdsSlot: true, holdExpiresAt: null });
-  await appendTrace(
+  await transitionBookingTraced(
+    tx,
+    booking,
+    "confirmed",
+    { holdsSlot: true, holdExpiresAt: null },
     {
       traceId,
       type: "booking.confirmed",
@@ -36,7 +39,6 @@ async function confirm(tx: Tx, booking: { id: string; status: BookingStatus }, t
         ...(late ? { explanation: "paid after the hold lapsed; the time was still free" } : {}),
       },
     },
-    tx,
   );
   await enqueueBookingEmails(tx, booking.id, { kind: "confirmed" });
 }
