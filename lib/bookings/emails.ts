@@ -1,5 +1,6 @@
 import "server-only";
-import { brandFrom } from "@/lib/branding/queries";
+import { DEFAULT_BRAND_SETTINGS_ID } from "@/lib/branding/stored";
+import { type BrandRow, brandFromEnv, mergeBrand } from "@/lib/branding/theme";
 import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { BookingStatus } from "@/lib/generated/prisma/enums";
@@ -7,7 +8,6 @@ import { bookingIcs, icsFilename } from "@/lib/mail/ics";
 import { enqueueEmails, type OutgoingEmail } from "@/lib/mail/service";
 import { formatMoney } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
-import { countTrace } from "@/lib/trace/service";
 import { calendarSequence, cancellationPolicyText } from "./policy";
 
 type Tx = Prisma.TransactionClient;
@@ -28,18 +28,16 @@ export type BookingEmailKind =
  */
 export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: BookingEmailKind) {
   const b = await readBookingForEmails(tx, bookingId);
-  const brand = await brandFrom(tx);
+  const brand = b.brand;
   const url = `${env.APP_URL}/bookings/${b.id}`;
   const money = (cents: number) => formatMoney(cents, b.currency);
   const cancelled = what.kind === "cancelled" || b.status === "cancelled";
   // Same UID in every file; SEQUENCE counts the moves (this one included, its trace event is written
   // first) and one more once cancelled, so each file replaces the one before in the calendar.
-  const sequence = calendarSequence(await countTrace(b.traceId, "booking.rescheduled", tx), cancelled);
+  const sequence = calendarSequence(b.reschedules, cancelled);
   // A calendar file only for a booking that is (or was) on the calendars: a refund for a booking that
   // was never confirmed (paid after the time was gone, or after the viewer released it) carries none.
-  const onCalendars =
-    what.kind === "confirmed" ||
-    (await tx.emailMessage.count({ where: { dedupeKey: { startsWith: `booking:${b.id}:confirmed:` } } })) > 0;
+  const onCalendars = what.kind === "confirmed" || b.confirmedMails > 0;
   const recipients = [
     {
       side: "viewer",
@@ -134,8 +132,10 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
 }
 
 /**
- * The booking and the people its emails go to, in one query (a Prisma include of these four relations is
- * five queries, and every booking change that mails, a paid checkout's webhook first of all, reads it).
+ * The booking, the people its emails go to, how often it moved (the calendar SEQUENCE), whether its
+ * confirmation was mailed (calendar files only then) and the brand's stored settings, in one query (a
+ * Prisma include of these four relations is five queries, and every booking change that mails, a paid
+ * checkout's webhook first of all, reads it inside its transaction).
  */
 async function readBookingForEmails(tx: Tx, bookingId: string) {
   const [row] = await tx.$queryRaw<
@@ -156,6 +156,9 @@ async function readBookingForEmails(tx: Tx, bookingId: string) {
       creatorTimeZone: string;
       creatorEmail: string;
       creatorName: string;
+      reschedules: number;
+      confirmedMails: number;
+      brandRow: BrandRow | null;
     }[]
   >`
     SELECT b.id, b.currency, b.status::text AS status, b."traceId", b."startsAt", b."endsAt",
@@ -164,7 +167,13 @@ async function readBookingForEmails(tx: Tx, bookingId: string) {
            b."priceCents", b."freeCancellationHours", o.title AS "offeringTitle",
            v.name AS "viewerName", v.email AS "viewerEmail",
            c."displayName" AS "creatorDisplayName", c."timeZone" AS "creatorTimeZone",
-           cu.email AS "creatorEmail", cu.name AS "creatorName"
+           cu.email AS "creatorEmail", cu.name AS "creatorName",
+           (SELECT count(*)::int FROM trace_events t
+             WHERE t."traceId" = b."traceId" AND t.type = 'booking.rescheduled') AS reschedules,
+           (SELECT count(*)::int FROM email_messages m
+             WHERE m."dedupeKey" IN ('booking:' || b.id || ':confirmed:viewer', 'booking:' || b.id || ':confirmed:creator')
+           ) AS "confirmedMails",
+           (SELECT row_to_json(s) FROM brand_settings s WHERE s.id = ${DEFAULT_BRAND_SETTINGS_ID}) AS "brandRow"
       FROM bookings b
       JOIN offerings o ON o.id = b."offeringId"
       JOIN users v ON v.id = b."viewerId"
@@ -172,8 +181,10 @@ async function readBookingForEmails(tx: Tx, bookingId: string) {
       JOIN users cu ON cu.id = c."userId"
      WHERE b.id = ${bookingId}`;
   if (!row) throw new Error(`booking ${bookingId} not found for its emails`);
+  const { brandRow, ...rest } = row;
   return {
-    ...row,
+    ...rest,
+    brand: mergeBrand(brandFromEnv(env), brandRow),
     status: row.status as BookingStatus,
     offering: { title: row.offeringTitle },
     viewer: { name: row.viewerName, email: row.viewerEmail },

@@ -6,7 +6,7 @@ import { appendTrace } from "@/lib/trace/service";
 import { enqueueBookingEmails } from "./emails";
 import { cancellationPolicyText } from "./policy";
 import { canTransition } from "./state";
-import { expireLapsedHolds, transitionBooking } from "./transition";
+import { expireLapsedHolds, transitionBooking, transitionBookingTraced } from "./transition";
 
 /**
  * A private booking as a purchase: it holds a time on the creator's calendar (holdsSlot, guarded by the
@@ -14,14 +14,21 @@ import { expireLapsedHolds, transitionBooking } from "./transition";
  * hold lapsed takes the time again if it is still free, or goes back in full.
  */
 
+/** Locks the booking (already held by the money path: re-entrant) and reads what the hooks use, in one statement. */
 const lock = async (tx: Tx, id: string) => {
-  await tx.$queryRaw`SELECT id FROM bookings WHERE id = ${id} FOR UPDATE`; // already held by the money path: re-entrant
-  return tx.booking.findUniqueOrThrow({ where: { id } });
+  const [row] = await tx.$queryRaw<
+    { id: string; status: BookingStatus; holdsSlot: boolean; creatorId: string; startsAt: Date; endsAt: Date }[]
+  >`SELECT id, status::text AS status, "holdsSlot", "creatorId", "startsAt", "endsAt" FROM bookings WHERE id = ${id} FOR UPDATE`;
+  if (!row) throw new Error(`booking ${id} not found`);
+  return row;
 };
 
 async function confirm(tx: Tx, booking: { id: string; status: BookingStatus }, traceId: string, late: boolean) {
-  await transitionBooking(tx, booking, "confirmed", { holdsSlot: true, holdExpiresAt: null });
-  await appendTrace(
+  await transitionBookingTraced(
+    tx,
+    booking,
+    "confirmed",
+    { holdsSlot: true, holdExpiresAt: null },
     {
       traceId,
       type: "booking.confirmed",
@@ -32,7 +39,6 @@ async function confirm(tx: Tx, booking: { id: string; status: BookingStatus }, t
         ...(late ? { explanation: "paid after the hold lapsed; the time was still free" } : {}),
       },
     },
-    tx,
   );
   await enqueueBookingEmails(tx, booking.id, { kind: "confirmed" });
 }

@@ -1,9 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { BookingStatus } from "@/lib/generated/prisma/enums";
 import { expirePendingPayments } from "@/lib/payments/ledger";
-import { traceRow } from "@/lib/trace/service";
+import { type TraceEventInput, traceInsertSql, traceRow } from "@/lib/trace/service";
 import { assertTransition } from "./state";
 
 type Tx = Prisma.TransactionClient;
@@ -24,6 +24,30 @@ export async function transitionBooking(
     data: { ...data, status: to },
   });
   if (count !== 1) throw new Error(`booking ${booking.id} changed under its lock (expected ${booking.status})`);
+}
+
+/**
+ * transitionBooking and the trace event that tells of it, in one statement (a paid checkout's webhook
+ * confirms through here): the same state-machine check and the same guard on the status read under the lock.
+ */
+export async function transitionBookingTraced(
+  tx: Tx,
+  booking: { id: string; status: BookingStatus },
+  to: BookingStatus,
+  set: { holdsSlot?: boolean; holdExpiresAt?: Date | null },
+  event: TraceEventInput,
+) {
+  assertTransition(booking.status, to);
+  const sets = [Prisma.sql`status = ${to}::"BookingStatus"`, Prisma.sql`"updatedAt" = timezone('utc', now())`];
+  if (set.holdsSlot !== undefined) sets.push(Prisma.sql`"holdsSlot" = ${set.holdsSlot}`);
+  if (set.holdExpiresAt !== undefined) sets.push(Prisma.sql`"holdExpiresAt" = ${set.holdExpiresAt}::timestamp`);
+  const [row] = await tx.$queryRaw<{ changed: number }[]>`
+    WITH changed AS (
+      UPDATE bookings SET ${Prisma.join(sets)}
+       WHERE id = ${booking.id} AND status = ${booking.status}::"BookingStatus" RETURNING id),
+    traced AS (${traceInsertSql(event)} FROM changed RETURNING id)
+    SELECT count(*)::int AS changed FROM changed`;
+  if (row?.changed !== 1) throw new Error(`booking ${booking.id} changed under its lock (expected ${booking.status})`);
 }
 
 /**

@@ -4,7 +4,7 @@ import { logger } from "@/lib/logger";
 import { appendTrace } from "@/lib/trace/service";
 import { checkoutMismatches } from "./checks";
 import type { HandlerContext } from "./handlers/context";
-import { type LockedPayment, lockPurchaseThenPayment, transitionPayment } from "./ledger";
+import { type LockedPayment, lockPurchaseThenPayment, transitionPayment, transitionPaymentTraced } from "./ledger";
 import { isUnsettled } from "./payment-state";
 import { createRefundInTx } from "./refunds";
 import { idOf } from "./resolve";
@@ -61,8 +61,11 @@ export async function settlePaidCheckout({ tx, event, purchases }: HandlerContex
     return;
   }
 
-  await transitionPayment(tx, payment, "paid", { paidAt: occurredAt, stripePaymentIntentId: paymentIntentId });
-  await appendTrace(
+  await transitionPaymentTraced(
+    tx,
+    payment,
+    "paid",
+    { paidAt: occurredAt, stripePaymentIntentId: paymentIntentId },
     {
       traceId: payment.traceId,
       type: "payment.succeeded",
@@ -70,7 +73,6 @@ export async function settlePaidCheckout({ tx, event, purchases }: HandlerContex
       occurredAt,
       payload: { ...base, amountCents: payment.amountCents, currency: payment.currency },
     },
-    tx,
   );
   const outcome = await purchases.of(payment.purchase.kind).paid(tx, payment.purchase.id, payment, occurredAt);
   if (!outcome.confirmed) {

@@ -1,6 +1,7 @@
 import "server-only";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { type Payment, Prisma } from "@/lib/generated/prisma/client";
 import type { PaymentStatus } from "@/lib/generated/prisma/enums";
+import { type TraceEventInput, traceInsertSql } from "@/lib/trace/service";
 import { assertPaymentTransition, BY_REFUNDS, REFUNDABLE, refundStatus } from "./payment-state";
 import { type PurchaseKindName, type PurchaseRef, purchaseColumn, purchaseOf, type Tx } from "./purchase";
 
@@ -37,10 +38,44 @@ export async function lockPurchaseThenPayment(tx: Tx, where: PaymentWhere) {
   });
   if (!found) return null;
   const purchase = purchaseOf(found);
-  await lockPurchase(tx, purchase);
-  await tx.$queryRaw`SELECT id FROM payments WHERE id = ${found.id} FOR UPDATE`;
-  return { ...(await tx.payment.findUniqueOrThrow({ where: { id: found.id } })), purchase };
+  // One round trip, the lock order kept: the uncorrelated EXISTS is an init plan PostgreSQL runs before the
+  // payments scan (a one-time filter), so the purchase's row is locked first; FOR UPDATE then locks the
+  // payment's row and returns its newest version (a concurrent change is waited for and re-read).
+  const rows = await tx.$queryRaw<Payment[]>`
+    SELECT ${Prisma.raw(PAYMENT_COLUMNS)} FROM payments
+     WHERE id = ${found.id}
+       AND EXISTS (SELECT 1 FROM ${Prisma.raw(tables[purchase.kind])} WHERE id = ${purchase.id} FOR UPDATE)
+       FOR UPDATE OF payments`;
+  const payment = rows[0];
+  if (!payment) throw new Error(`payment ${found.id} or its ${purchase.kind} ${purchase.id} vanished under its lock`);
+  return { ...payment, purchase };
 }
+
+/** Every column of payments, typed as Prisma reads them (enums as their text). */
+const PAYMENT_COLUMNS = [
+  "id",
+  '"traceId"',
+  "kind::text AS kind",
+  '"bookingId"',
+  '"ticketId"',
+  '"tipId"',
+  '"payerId"',
+  '"stripeCheckoutSessionId"',
+  '"stripePaymentIntentId"',
+  '"checkoutUrl"',
+  '"returnPath"',
+  '"checkoutExpiresAt"',
+  '"amountCents"',
+  "currency",
+  '"capturedCents"',
+  "status::text AS status",
+  '"refundedCents"',
+  '"stripeRefundedCents"',
+  '"reviewReason"',
+  '"paidAt"',
+  '"createdAt"',
+  '"updatedAt"',
+].join(", ");
 
 export type LockedPayment = NonNullable<Awaited<ReturnType<typeof lockPurchaseThenPayment>>>;
 
@@ -60,6 +95,32 @@ export async function transitionPayment(
     data: { ...data, status: to },
   });
   if (count !== 1) throw new Error(`payment ${payment.id} changed under its lock (expected ${payment.status})`);
+}
+
+/**
+ * transitionPayment for the arrival of money (paid: when, and the intent that paid) and the trace event
+ * that tells of it, in one statement: the same state-machine check and the same guard on the status read
+ * under the lock.
+ */
+export async function transitionPaymentTraced(
+  tx: Tx,
+  payment: { id: string; status: PaymentStatus },
+  to: PaymentStatus,
+  set: { paidAt?: Date; stripePaymentIntentId?: string | null },
+  event: TraceEventInput,
+) {
+  assertPaymentTransition(payment.status, to);
+  const sets = [Prisma.sql`status = ${to}::"PaymentStatus"`, Prisma.sql`"updatedAt" = timezone('utc', now())`];
+  if (set.paidAt !== undefined) sets.push(Prisma.sql`"paidAt" = ${set.paidAt}::timestamp`);
+  if (set.stripePaymentIntentId !== undefined)
+    sets.push(Prisma.sql`"stripePaymentIntentId" = ${set.stripePaymentIntentId}`);
+  const [row] = await tx.$queryRaw<{ changed: number }[]>`
+    WITH changed AS (
+      UPDATE payments SET ${Prisma.join(sets)}
+       WHERE id = ${payment.id} AND status = ${payment.status}::"PaymentStatus" RETURNING id),
+    traced AS (${traceInsertSql(event)} FROM changed RETURNING id)
+    SELECT count(*)::int AS changed FROM changed`;
+  if (row?.changed !== 1) throw new Error(`payment ${payment.id} changed under its lock (expected ${payment.status})`);
 }
 
 /** The purchase's payment that went through (the first, when a duplicate was paid and refunded): "the" payment. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import {
   parseTracePayload,
   type ReadTraceEvent,
@@ -60,6 +60,18 @@ export function traceRow<T extends TraceEventType>(event: TraceEventInput<T>): P
     occurredAt: event.occurredAt ?? new Date(),
     schemaVersion: event.schemaVersion ?? 1,
   };
+}
+
+/**
+ * `INSERT INTO trace_events … SELECT <the event>` for one checked event, to be completed by the caller
+ * (`FROM changed RETURNING id` in a data-modifying CTE): the event is written in the very statement that
+ * makes the change it describes, and only if that change happened (one round trip instead of two).
+ */
+export function traceInsertSql<T extends TraceEventType>(event: TraceEventInput<T>): Prisma.Sql {
+  const r = traceRow(event);
+  return Prisma.sql`INSERT INTO trace_events ("traceId", type, source, "schemaVersion", "actorId", payload, "occurredAt", "receivedAt")
+    SELECT ${r.traceId}, ${r.type}, ${r.source}::"TraceSource", ${r.schemaVersion ?? 1}::int, ${r.actorId ?? null},
+           ${JSON.stringify(r.payload)}::jsonb, ${r.occurredAt}::timestamp, timezone('utc', now())`;
 }
 
 export type StoredTraceEvent = ReadTraceEvent & {
