@@ -88,13 +88,18 @@ async function main() {
   if (runtime.length)
     finish({
       ok: false,
+      unavailable: true,
       reason:
         `GStreamer, ffmpeg or redis-server are missing (${runtime.join(", ")}). As root they are installed with apt; ` +
         `otherwise run: sudo apt-get install ${egressAptPackages.join(" ")}`,
     });
   if (cachedEgress()) finish({ ok: true, bin: egressBin(), seconds: 0 });
   if (!commandPath("go"))
-    finish({ ok: false, reason: "Go is not installed (Egress is built from source with Go 1.24+ and cgo)" });
+    finish({
+      ok: false,
+      unavailable: true,
+      reason: "Go is not installed (Egress is built from source with Go 1.24+ and cgo)",
+    });
 
   const unlock = await lock(dir);
   let result: EgressBuild;
@@ -112,7 +117,7 @@ function build(dir: string): EgressBuild {
   const src = path.join(dir, "src");
   if (!fs.existsSync(path.join(src, "go.mod"))) {
     const from = moduleSource();
-    if ("reason" in from) return { ok: false, reason: from.reason };
+    if ("reason" in from) return { ok: false, reason: from.reason, unavailable: true };
     fs.rmSync(src, { recursive: true, force: true });
     fs.cpSync(from.dir, src, { recursive: true });
     spawnSync("chmod", ["-R", "u+w", src]);

@@ -63,7 +63,13 @@ export function cachedEgress(): string | null {
   return null;
 }
 
-export type EgressBuild = { ok: true; bin: string; seconds: number } | { ok: false; reason: string };
+/**
+ * `unavailable`: what is missing comes from outside the project (the Go proxy does not serve Egress's source,
+ * no Go, no root for apt) rather than a build that broke; npm test then skips the recording tests, loudly.
+ */
+export type EgressBuild =
+  | { ok: true; bin: string; seconds: number }
+  | { ok: false; reason: string; unavailable?: boolean };
 
 /**
  * Builds Egress (and installs its apt packages when root) in a child process; resolves with the binary or
