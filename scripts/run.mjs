@@ -39,7 +39,9 @@ if (have !== want) {
     stdio: "inherit",
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
-  fs.writeFileSync(stampFile, installStamp());
+  // Replaced, not written in place: a node_modules hard-linked into another checkout keeps its own stamp.
+  fs.writeFileSync(`${stampFile}.tmp`, installStamp());
+  fs.renameSync(`${stampFile}.tmp`, stampFile);
 }
 
 const child = spawn(
