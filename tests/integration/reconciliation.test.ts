@@ -102,7 +102,7 @@ describe("reconciliation with Stripe", () => {
     const row = new RegExp(
       `<tr[^>]*data-testid="finding"[^>]*>(?:(?!</tr>)[\\s\\S])*${payment.id}(?:(?!</tr>)[\\s\\S])*</tr>`,
     ).exec(html);
-    expect(row?.[0]).toContain("Paid in Booth, not in Stripe");
+    expect(row?.[0]).toContain("Paid in our ledger, not in Stripe");
     expect(row?.[0]).toContain("Booth has €40.00 as paid; Stripe says requires_payment_method");
     expect(html).toMatch(/data-testid="ops-alert"[\s\S]*?mismatches between Booth/);
 

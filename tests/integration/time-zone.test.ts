@@ -109,6 +109,6 @@ describe("a personal time zone", () => {
     expect(page).toContain('data-zone="Asia/Kolkata"');
     expect(page).toMatch(/GMT\+5:30|IST/);
     const account = await (await client.fetch("/account")).text();
-    expect(account).toMatch(/Booth shows your bookings, shows and reminder emails in.*Asia\/Kolkata/);
+    expect(account).toMatch(/We show your bookings, shows and reminder emails in.*Asia\/Kolkata/);
   });
 });
