@@ -83,6 +83,12 @@ function moduleSource(): { dir: string } | { reason: string } {
 async function main() {
   const dir = egressDir();
   fs.mkdirSync(dir, { recursive: true });
+  // Whether the source can be had at all, before installing GStreamer for nothing (a new machine, when the
+  // Go proxy does not serve Egress).
+  if (!cachedEgress() && !fs.existsSync(path.join(dir, "src", "go.mod")) && commandPath("go")) {
+    const from = moduleSource();
+    if ("reason" in from) finish({ ok: false, reason: from.reason, unavailable: true });
+  }
   const missing = ensureAptPackages(egressAptCommands, egressAptPackages, "recording (LiveKit Egress)");
   const runtime = missing.length ? missing : missingRuntime();
   if (runtime.length)
