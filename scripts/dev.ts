@@ -6,7 +6,7 @@
 import path from "node:path";
 import exitHook from "async-exit-hook";
 import { applyMigrations } from "./db/migrate";
-import { buildEgressInBackground, startEgress, writeEgressConfig } from "./services/egress";
+import { buildEgressInBackground, type EgressBuild, startEgress, writeEgressConfig } from "./services/egress";
 import { writeLivekitConfig } from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
@@ -112,7 +112,15 @@ async function main() {
       redisAddress = redis.address;
     } else recordingNote = `Recording is off: ${redisMissingHelp}`;
   }
-  env.RECORDING_ENABLED = redisAddress ? "1" : "0";
+  // Egress's build starts now, in the background. Whether it can be had at all (its source, Go, GStreamer) is
+  // known within seconds: when it cannot, the app runs with recording off and says nothing of recording to
+  // anyone; while it is building (first run, minutes), the app records as soon as it is up.
+  const egressBuild = redisAddress ? buildEgressInBackground(path.join(dataDir, "egress-build.log")) : null;
+  const early = egressBuild
+    ? await Promise.race([egressBuild, new Promise<null>((r) => setTimeout(() => r(null), 10_000).unref())])
+    : null;
+  if (early && !early.ok) recordingNote = `Recording is off: ${early.reason}. Everything else works.`;
+  env.RECORDING_ENABLED = redisAddress && !(early && !early.ok) ? "1" : "0";
   if (livekitBin) {
     const lk = startService(
       "livekit-server",
@@ -177,7 +185,7 @@ ${
 }
   livekit-server log: ${path.relative(root, path.join(dataDir, "livekit.log"))}     Stop: Ctrl-C
 ${recordingNote ? `\n  ${recordingNote}\n` : ""}`);
-  if (redisAddress) void startRecording(env, redisAddress);
+  if (egressBuild && redisAddress && env.RECORDING_ENABLED === "1") void startRecording(env, redisAddress, egressBuild);
   next.child.on("exit", (code) => {
     if (!stopping) {
       console.error(`next dev exited (code ${code})`);
@@ -187,9 +195,8 @@ ${recordingNote ? `\n  ${recordingNote}\n` : ""}`);
 }
 
 /** Builds Egress in the background (first run only) and starts it; says when recording is available, or why not. */
-async function startRecording(env: NodeJS.ProcessEnv, redisAddress: string) {
-  const logFile = path.join(dataDir, "egress-build.log");
-  const build = await buildEgressInBackground(logFile);
+async function startRecording(env: NodeJS.ProcessEnv, redisAddress: string, egressBuild: Promise<EgressBuild>) {
+  const build = await egressBuild;
   if (stopping) return;
   if (!build.ok) {
     console.warn(`\n! Recording is off: ${build.reason}\n  Everything else works.\n`);

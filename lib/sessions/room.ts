@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { decideToken } from "./rules/token-policy";
 import { windowConfig } from "./service";
 import { isRecordingNow } from "@/lib/recordings/queries";
-import { recordingNotice } from "@/lib/recordings/rules/policy";
+import { platformRecordingNotice, recordingAvailable } from "@/lib/recordings/notice";
 
 /** What the room page can offer: the pre-join, or why not (yet). */
 export type RoomState = "open" | "not_paid" | "not_open_yet" | "ended";
@@ -68,13 +68,13 @@ export async function getRoomPage(actor: Actor, bookingId: string, now = new Dat
     warningAt: window.warningAt.toISOString(),
     /** The server's clock at this answer: the page counts down by it, not by the browser's clock. */
     serverNow: now.toISOString(),
-    /** The consent notice shown before joining (null when the offering never records). */
-    recordingNotice: recordingNotice(b.offering.recordingPolicy),
+    /** The consent notice shown before joining (null when the offering never records, or the platform cannot). */
+    recordingNotice: platformRecordingNotice(b.offering.recordingPolicy),
     /** Whether a recording of the room runs now (the indicator's first state; server messages update it). */
     recordingActive: b.roomSession ? await isRecordingNow(b.roomSession.id) : false,
     /** Policy "on request": the creator gets a start/stop button, here with its current state. */
     recordingControl:
-      role === "creator" && b.offering.recordingPolicy === "on_request"
+      role === "creator" && b.offering.recordingPolicy === "on_request" && recordingAvailable()
         ? { requested: Boolean(b.roomSession?.recordingRequestedAt) }
         : null,
   };

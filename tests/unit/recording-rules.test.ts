@@ -75,3 +75,11 @@ describe("recording completeness", () => {
     ]);
   });
 });
+
+describe("the notice people see", () => {
+  it("is none where the platform cannot record (RECORDING_ENABLED is unset here), whatever the offering's policy", async () => {
+    const { platformRecordingNotice, recordingAvailable } = await import("@/lib/recordings/notice");
+    expect(recordingAvailable()).toBe(false);
+    for (const policy of ["always", "on_request", "never"] as const) expect(platformRecordingNotice(policy)).toBeNull();
+  });
+});

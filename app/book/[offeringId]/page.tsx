@@ -8,7 +8,7 @@ import { cancellationPolicyText } from "@/lib/bookings/policy";
 import { getBookableOffering, getOpenSlots } from "@/lib/bookings/queries";
 import { env } from "@/lib/env";
 import { formatMoney } from "@/lib/money";
-import { recordingNotice } from "@/lib/recordings/rules/policy";
+import { platformRecordingNotice } from "@/lib/recordings/notice";
 
 export const metadata: Metadata = { title: "Book a session" };
 export const dynamic = "force-dynamic";
@@ -28,6 +28,7 @@ export default async function BookPage({ params, searchParams }: Props) {
   const from = new Date(Date.now() + week * WINDOW_DAYS * 86_400_000);
   const [user, open] = await Promise.all([getCurrentUser(), getOpenSlots(offeringId, { from, days: WINDOW_DAYS })]);
   const price = formatMoney(offering.priceCents, offering.currency);
+  const notice = platformRecordingNotice(offering.recordingPolicy);
   const slots = (open?.slots ?? []).map((s) => ({
     startsAt: s.startsAt.toISOString(),
     endsAt: s.endsAt.toISOString(),
@@ -94,9 +95,7 @@ export default async function BookPage({ params, searchParams }: Props) {
         <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
           <li>Your time is held for {env.BOOKING_HOLD_MINUTES} minutes while you pay.</li>
           <li data-testid="cancellation-policy">{cancellationPolicyText(offering.freeCancellationHours)}</li>
-          {recordingNotice(offering.recordingPolicy) ? (
-            <li data-testid="recording-notice">{recordingNotice(offering.recordingPolicy)}</li>
-          ) : null}
+          {notice ? <li data-testid="recording-notice">{notice}</li> : null}
         </ul>
       </Card>
     </div>
