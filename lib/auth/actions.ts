@@ -137,7 +137,9 @@ export async function startTwoFactorAction(_prev: ActionState, form: FormData): 
 export async function confirmTwoFactorAction(_prev: TwoFactorState, form: FormData): Promise<TwoFactorState> {
   let codes: string[] = [];
   const state = await runAction(form, async () => {
-    codes = await confirmTwoFactor(await requireUser(), formObject(form));
+    const user = await requireUser();
+    const state = await getSessionState();
+    codes = await confirmTwoFactor(user, state.kind === "user" ? state.sessionId : "", formObject(form));
     return "Two-step sign-in is on.";
   });
   return state.ok ? { ...state, recoveryCodes: codes } : state;

@@ -74,7 +74,7 @@ export async function startTwoFactorEnrolment(actor: Actor) {
  * A code from the app confirms the pending secret: two-step sign-in is on, and ten recovery codes are
  * returned, to be shown once (only their hashes are kept). 5 tries an hour per account.
  */
-export async function confirmTwoFactor(actor: Actor, raw: unknown) {
+export async function confirmTwoFactor(actor: Actor, currentSessionId: string, raw: unknown) {
   const input = confirmTwoFactorInput.parse(raw);
   await takeBudget("twoFactorCode", actor.id);
   const user = await db.user.findUniqueOrThrow({
@@ -94,6 +94,12 @@ export async function confirmTwoFactor(actor: Actor, raw: unknown) {
       data: { totpSecret: user.totpPendingSecret, totpPendingSecret: null, totpEnabledAt: new Date() },
     });
     if (!count) throw new AppError("conflict", "Two-step sign-in is already on.");
+    // Sessions opened before, with the password alone (another device, a stolen cookie), would count as
+    // two-step once the account has it: they end; this one, which just proved the code, stays.
+    await tx.authSession.updateMany({
+      where: { userId: actor.id, revokedAt: null, id: { not: currentSessionId } },
+      data: { revokedAt: new Date() },
+    });
     await tx.recoveryCode.deleteMany({ where: { userId: actor.id } });
     await tx.recoveryCode.createMany({
       data: codes.map((c) => ({ userId: actor.id, codeHash: hashRecoveryCode(actor.id, c) })),

@@ -1,6 +1,7 @@
 import "server-only";
 import { appendAudit } from "@/lib/audit/service";
 import type { Actor } from "@/lib/auth/permissions";
+import { lacksRequiredTwoFactor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -50,7 +51,9 @@ const recordingForAccess = {
 export async function getRecordingForActor(actor: Actor, recordingId: string) {
   const r = await db.recording.findUnique({ where: { id: recordingId }, select: recordingForAccess });
   const booking = r?.roomSession.booking;
-  const allowed = r && booking && (actor.role === "admin" || booking.creator.userId === actor.id);
+  // An admin without the two-step sign-in admins must have is no admin here either (as in assertRole).
+  const admin = actor.role === "admin" && !lacksRequiredTwoFactor(actor);
+  const allowed = r && booking && (admin || booking.creator.userId === actor.id);
   if (!allowed) throw new AppError("not_found", "No such recording.");
   return r;
 }

@@ -61,6 +61,7 @@ describe("a personal time zone", () => {
       where: { toAddress: s.creator.user.email },
       select: { textBody: true },
     });
+    expect(creatorMails.length).toBeGreaterThan(0);
     expect(creatorMails.every((m) => m.textBody.includes("(Europe/Lisbon)"))).toBe(true);
     const viewer = await db.user.findUniqueOrThrow({ where: { id: s.viewer.id } });
     const ics = await getBookingCalendar({ ...viewer, twoFactor: false }, s.booking.id);

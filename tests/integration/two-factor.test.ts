@@ -31,7 +31,7 @@ async function enrolled() {
   await startTwoFactorEnrolment(user);
   const { totpPendingSecret } = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   const secret = openTotpSecret(totpPendingSecret!, process.env.AUTH_SECRET!)!;
-  const codes = await confirmTwoFactor(user, { code: totpCode(secret) });
+  const codes = await confirmTwoFactor(user, "", { code: totpCode(secret) });
   return { user: await getActorOrThrow(user.id), secret, codes };
 }
 
@@ -55,12 +55,12 @@ describe("enrolling in two-step sign-in", () => {
     expect(row.totpPendingSecret).not.toContain(key);
     expect(openTotpSecret(row.totpPendingSecret!, "another-secret-another-secret-another")).toBeNull();
 
-    expect(await statusOf(confirmTwoFactor(user, { code: "000000" === totpCode(key) ? "111111" : "000000" }))).toBe(
+    expect(await statusOf(confirmTwoFactor(user, "", { code: "000000" === totpCode(key) ? "111111" : "000000" }))).toBe(
       422,
     );
     expect((await getTwoFactorStatus(user)).enabled).toBe(false);
 
-    const codes = await confirmTwoFactor(user, { code: totpCode(key) });
+    const codes = await confirmTwoFactor(user, "", { code: totpCode(key) });
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
     const stored = await db.recoveryCode.findMany({ where: { userId: user.id } });
@@ -69,7 +69,7 @@ describe("enrolling in two-step sign-in", () => {
     const after = await getTwoFactorStatus(await getActorOrThrow(user.id));
     expect(after).toMatchObject({ enabled: true, recoveryCodesLeft: 10, pending: null });
     // Twice is refused (the codes are not shown again).
-    expect(await statusOf(confirmTwoFactor(user, { code: totpCode(key) }))).toBe(409);
+    expect(await statusOf(confirmTwoFactor(user, "", { code: totpCode(key) }))).toBe(409);
   });
 });
 
@@ -156,11 +156,25 @@ describe("two-step sign-in is required for admins", () => {
     // The set-up page itself is open to them.
     expect((await client.fetch("/account/two-factor?required=1")).status).toBe(200);
 
-    // Enrolled, the same admin gets in.
+    // Another device signed in with the password alone before the admin enrolled (or a stolen cookie).
+    const elsewhere = new HttpClient();
+    await elsewhere.signIn(admin.email, TEST_PASSWORD, ip(), "");
+    expect(elsewhere.hasSession()).toBe(true);
+    // Enrolled from the first session, the same admin gets in there; the other session has ended, so it does
+    // not become a two-step admin session without ever giving a code.
+    const here = await db.authSession.findFirstOrThrow({
+      where: { userId: admin.id, revokedAt: null },
+      orderBy: { createdAt: "asc" },
+    });
     await startTwoFactorEnrolment(admin);
     const { totpPendingSecret } = await db.user.findUniqueOrThrow({ where: { id: admin.id } });
-    await confirmTwoFactor(admin, { code: totpCode(openTotpSecret(totpPendingSecret!, process.env.AUTH_SECRET!)!) });
+    await confirmTwoFactor(admin, here.id, {
+      code: totpCode(openTotpSecret(totpPendingSecret!, process.env.AUTH_SECRET!)!),
+    });
     expect((await client.fetch("/admin")).status).toBe(200);
+    const other = await elsewhere.fetch("/admin");
+    expect(other.status).not.toBe(200);
+    expect(await db.authSession.count({ where: { userId: admin.id, revokedAt: null } })).toBe(1);
   });
 
   it("an admin cannot turn it off; anyone else needs the password and a code", async () => {

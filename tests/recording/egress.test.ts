@@ -126,6 +126,9 @@ function handlerPid(egressId: string) {
 describe("recording a paid session with LiveKit Egress", () => {
   it("records each side's camera into a file ffprobe reads, as long as the media flowed; the trace says so exactly once, redelivered too", async () => {
     const { s, rows } = await recordedCall(12);
+    // Both files finished (not failed, not aborted) before anything is read from them.
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.status, r.egressId).toBe("complete");
     const trace = await db.traceEvent.findMany({
       where: { traceId: s.booking.traceId },
       orderBy: [{ occurredAt: "asc" }, { id: "asc" }],

@@ -15,6 +15,6 @@ export const dynamic = "force-dynamic";
 export default async function ReferenceRoomPage({ searchParams }: { searchParams: Promise<{ room?: string }> }) {
   if (process.env.BOOTH_BENCH_ROUTES !== "1") notFound();
   const { room } = await searchParams;
-  if (!room || !/^[\w-]{1,64}$/.test(room)) notFound();
+  if (!room || !/^reference-[\w-]{1,54}$/.test(room)) notFound();
   return <ReferenceRoom room={room} serverUrl={env.LIVEKIT_PUBLIC_URL ?? env.LIVEKIT_URL} />;
 }

@@ -11,13 +11,13 @@ export const dynamic = "force-dynamic";
 // in development and production alike.
 const enabled = () => process.env.BOOTH_BENCH_ROUTES === "1";
 
-// ?room=<name> (letters, digits, _ and -) signs for that room: npm run bench:join's reference room
-// (app/dev/reference-room) joins its publisher's room through it.
+// ?room=reference-<name> signs for that room: npm run bench:join's reference room (app/dev/reference-room)
+// joins its publisher's room through it. Only reference rooms: never a session's or a show's.
 async function handler(req: Request) {
   if (!enabled()) return Response.json({ error: "Not found.", code: "not_found" }, { status: 404 });
   const room = new URL(req.url).searchParams.get("room");
-  if (room !== null && !/^[\w-]{1,64}$/.test(room))
-    return Response.json({ error: "room must be 1–64 letters, digits, _ or -." }, { status: 400 });
+  if (room !== null && !/^reference-[\w-]{1,54}$/.test(room))
+    return Response.json({ error: "room must be reference- and then 1–54 letters, digits, _ or -." }, { status: 400 });
   return withTimings(async () => {
     const id = randomUUID();
     const token = await timed("sign", () =>
