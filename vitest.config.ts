@@ -31,6 +31,8 @@ const unitEnv = {
   BOOTH_BASE_URL: "",
   BOOTH_PG_URL_PREFIX: "",
   STRIPE_MOCK_URL: "",
+  // npm test turns recording on for the app when Egress runs; pure modules see it off in every run.
+  RECORDING_ENABLED: "",
 };
 
 // Run through `npm test`, which starts PostgreSQL, livekit-server, stripe-mock and the app first
