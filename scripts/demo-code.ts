@@ -4,5 +4,5 @@ import { DEMO_ADMIN_TOTP_SECRET } from "../prisma/seed";
 
 const left = 30 - (Math.floor(Date.now() / 1000) % 30);
 console.log(
-  `${totpCode(DEMO_ADMIN_TOTP_SECRET)}   (admin@booth.test; valid for ${left} more seconds, and the 30 s either side)`,
+  `${totpCode(DEMO_ADMIN_TOTP_SECRET)}   (admin@booth.test; good once, for ${left} more seconds; once used, run this again for the next one)`,
 );

@@ -10,6 +10,7 @@ import { Secret, TOTP } from "otpauth";
 export const TOTP_ISSUER_FALLBACK = "Booth";
 /** Codes one step either side of now are accepted (clock drift between phone and server). */
 const WINDOW = 1;
+const TOTP_PERIOD_SECONDS = 30;
 
 export function newTotpSecret(): string {
   return new Secret({ size: 20 }).base32;
@@ -29,11 +30,25 @@ export function totpCode(secretBase32: string, timestamp = Date.now()) {
   return totpFor(secretBase32).generate({ timestamp });
 }
 
-/** True when `code` (spaces ignored) is the secret's code within one step of `timestamp`. */
-export function checkTotpCode(secretBase32: string, code: string, timestamp = Date.now()) {
+/** The 30-second step `timestamp` falls in (the counter RFC 6238 hashes). */
+export function totpStep(timestamp = Date.now()) {
+  return Math.floor(timestamp / 1000 / TOTP_PERIOD_SECONDS);
+}
+
+/**
+ * The step whose code `code` (spaces ignored) is, when it is the secret's code within one step of
+ * `timestamp`; null otherwise. The caller accepts each step once (see `checkSecondFactor`).
+ */
+export function matchTotpStep(secretBase32: string, code: string, timestamp = Date.now()): number | null {
   const token = code.replace(/\s+/g, "");
-  if (!/^\d{6}$/.test(token)) return false;
-  return totpFor(secretBase32).validate({ token, timestamp, window: WINDOW }) !== null;
+  if (!/^\d{6}$/.test(token)) return null;
+  const delta = totpFor(secretBase32).validate({ token, timestamp, window: WINDOW });
+  return delta === null ? null : totpStep(timestamp) + delta;
+}
+
+/** True when `code` is the secret's code within one step of `timestamp` (enrolment, where no step was used yet). */
+export function checkTotpCode(secretBase32: string, code: string, timestamp = Date.now()) {
+  return matchTotpStep(secretBase32, code, timestamp) !== null;
 }
 
 /** The manual key, grouped by four for people typing it into an app. */

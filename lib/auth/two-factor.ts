@@ -11,7 +11,7 @@ import { verifyPassword } from "./password";
 import type { Actor } from "./permissions";
 import { confirmTwoFactorInput, disableTwoFactorInput } from "./schemas";
 import {
-  checkTotpCode,
+  matchTotpStep,
   groupedKey,
   hashRecoveryCode,
   isRecoveryCodeShape,
@@ -84,14 +84,21 @@ export async function confirmTwoFactor(actor: Actor, currentSessionId: string, r
   if (user.totpEnabledAt) throw new AppError("conflict", "Two-step sign-in is already on.");
   const secret = user.totpPendingSecret ? openTotpSecret(user.totpPendingSecret, env.AUTH_SECRET) : null;
   if (!secret) throw new AppError("conflict", "Start again: press “Set up two-step sign-in” to get a new key.");
-  if (!checkTotpCode(secret, input.code))
+  const step = matchTotpStep(secret, input.code);
+  if (step === null)
     throw fieldError("code", "That code does not match. Check the app shows Booth's entry and try the newest code.");
   const codes = newRecoveryCodes();
   await db.$transaction(async (tx) => {
     // Conditional: two confirmations at once turn it on once.
     const { count } = await tx.user.updateMany({
       where: { id: actor.id, totpEnabledAt: null, totpPendingSecret: user.totpPendingSecret },
-      data: { totpSecret: user.totpPendingSecret, totpPendingSecret: null, totpEnabledAt: new Date() },
+      data: {
+        totpSecret: user.totpPendingSecret,
+        totpPendingSecret: null,
+        totpEnabledAt: new Date(),
+        // The confirming code is spent: it cannot open a session afterwards.
+        totpLastStep: step,
+      },
     });
     if (!count) throw new AppError("conflict", "Two-step sign-in is already on.");
     // Sessions opened before, with the password alone (another device, a stolen cookie), would count as
@@ -127,7 +134,7 @@ export async function disableTwoFactor(actor: Actor, raw: unknown) {
   await db.$transaction([
     db.user.update({
       where: { id: actor.id },
-      data: { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null },
+      data: { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null },
       select: { id: true },
     }),
     db.recoveryCode.deleteMany({ where: { userId: actor.id } }),
@@ -157,7 +164,16 @@ export async function checkSecondFactor(userId: string, sealedSecret: string, co
     );
     return false;
   }
-  return checkTotpCode(secret, code);
+  const step = matchTotpStep(secret, code);
+  if (step === null) return false;
+  // Each code is good once: the step is recorded by a conditional update, so the same code (a replay, or
+  // two sign-ins racing with it) or an older one is refused even within its 30-second window.
+  const { count } = await db.user.updateMany({
+    where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
+    data: { totpLastStep: step },
+  });
+  if (!count) logger.warn({ userId }, "a TOTP code was refused because it (or a newer one) was already used");
+  return count === 1;
 }
 
 // The sign-in form's second step carries this instead of the password: the account, its token version

@@ -4,7 +4,7 @@ import { partyOf } from "@/lib/auth/parties";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { adminRefundBooking } from "@/lib/bookings/service";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ModerationActionType } from "@/lib/generated/prisma/enums";
 import { logger } from "@/lib/logger";
@@ -19,6 +19,8 @@ import { enqueueReportOutcomeEmails } from "./emails";
 import { fileReportInput, handleReportInput, type ReportAction } from "./schemas";
 
 type Tx = Prisma.TransactionClient;
+
+const ALREADY_REPORTED = "You already reported this message. Our team will review it; we'll email you the outcome.";
 
 /**
  * Reports: a viewer reports the creator of their booking (or the reverse) from the room or the booking
@@ -94,6 +96,11 @@ export async function fileReport(actor: Actor, raw: unknown, now = new Date()) {
     };
   }
   if (subjectUserId === actor.id) throw new AppError("invalid", "You can't report yourself.");
+  // A chat message is reported once per person: again (a double click, a second try) is the same report.
+  const already = message
+    ? await db.report.findFirst({ where: { reporterId: actor.id, chatMessageId: message.id }, select: { id: true } })
+    : null;
+  if (already) return { id: already.id, message: ALREADY_REPORTED };
   await takeBudget("report", actor.id);
   const live = booking ?? show;
   const inRoom = input.context === "room" || input.context === "show_room" || input.context === "chat";
@@ -103,45 +110,57 @@ export async function fileReport(actor: Actor, raw: unknown, now = new Date()) {
       ? Math.max(0, Math.floor(((message?.at ?? now).getTime() - live.startedAt.getTime()) / 1000))
       : null;
   const traceId = live?.traceId ?? null;
-  const report = await db.$transaction(async (tx) => {
-    const row = await tx.report.create({
-      data: {
-        reporterId: actor.id,
-        subjectUserId,
-        reason: input.reason,
-        details: input.details,
-        context: input.context,
-        bookingId: booking?.id ?? null,
-        groupEventId: show?.id ?? null,
-        roomSessionId: inRoom ? (live?.roomSessionId ?? null) : null,
-        traceId,
-        offsetSeconds,
-        chatMessageId: message?.id ?? null,
-        chatMessageText: message?.text ?? null,
-      },
-      select: { id: true },
-    });
-    if (traceId)
-      await appendTrace(
-        {
+  const report = await db
+    .$transaction(async (tx) => {
+      const row = await tx.report.create({
+        data: {
+          reporterId: actor.id,
+          subjectUserId,
+          reason: input.reason,
+          details: input.details,
+          context: input.context,
+          bookingId: booking?.id ?? null,
+          groupEventId: show?.id ?? null,
+          roomSessionId: inRoom ? (live?.roomSessionId ?? null) : null,
           traceId,
-          type: "report.filed",
-          source: "app",
-          actorId: actor.id,
-          payload: {
-            reportId: row.id,
-            reporterId: actor.id,
-            subjectUserId,
-            reason: input.reason,
-            context: input.context,
-            offsetSeconds,
-            messageId: message?.id ?? null,
-          },
+          offsetSeconds,
+          chatMessageId: message?.id ?? null,
+          chatMessageText: message?.text ?? null,
         },
-        tx,
-      );
-    return row;
-  });
+        select: { id: true },
+      });
+      if (traceId)
+        await appendTrace(
+          {
+            traceId,
+            type: "report.filed",
+            source: "app",
+            actorId: actor.id,
+            payload: {
+              reportId: row.id,
+              reporterId: actor.id,
+              subjectUserId,
+              reason: input.reason,
+              context: input.context,
+              offsetSeconds,
+              messageId: message?.id ?? null,
+            },
+          },
+          tx,
+        );
+      return row;
+    })
+    .catch(async (err: unknown) => {
+      // Two at once both passed the check above: the database keeps one (its guard index), and the trace
+      // event went with the transaction that lost.
+      if (!message || !isUniqueViolation(err)) throw err;
+      const kept = await db.report.findFirstOrThrow({
+        where: { reporterId: actor.id, chatMessageId: message.id },
+        select: { id: true },
+      });
+      return { ...kept, duplicate: true as const };
+    });
+  if ("duplicate" in report) return { id: report.id, message: ALREADY_REPORTED };
   logger.info({ reportId: report.id, reporterId: actor.id, subjectUserId }, "report filed");
   return { id: report.id, message: "Thank you. Our team will review your report; we'll email you the outcome." };
 }

@@ -5,7 +5,7 @@ import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { brandFrom } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { AppError, fieldError } from "@/lib/errors";
+import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { deliverSoon, enqueueEmails } from "@/lib/mail/service";
 import { takeBudget } from "@/lib/rate-limit";
@@ -41,6 +41,8 @@ export async function getMyVerification(actor: Actor) {
   return { verifiedAt: user.creatorVerifiedAt, latest, maxUploadMb: env.VERIFICATION_MAX_UPLOAD_MB };
 }
 
+const ALREADY_PENDING = "Your documents are already waiting for review; we'll email you the decision.";
+
 /**
  * A creator sends an ID document and a selfie (JPEG, PNG or PDF, recognised by content, within the size
  * limit). They are stored privately by the provider and wait for an admin. One check at a time; 5 a day.
@@ -54,7 +56,7 @@ export async function submitVerification(actor: Actor, files: { document: Buffer
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { creatorVerifiedAt: true } });
   if (user.creatorVerifiedAt) throw new AppError("conflict", "Your identity and age are already verified.");
   if (await db.creatorVerification.count({ where: { userId: actor.id, status: "pending" } }))
-    throw new AppError("conflict", "Your documents are already waiting for review; we'll email you the decision.");
+    throw new AppError("conflict", ALREADY_PENDING);
   await takeBudget("verification", actor.id);
   // Lower-case, so it can name storage keys.
   const id = `c${randomBytes(12).toString("hex")}`;
@@ -78,6 +80,8 @@ export async function submitVerification(actor: Actor, files: { document: Buffer
     });
   } catch (err) {
     await activeProvider.discard(started).catch(() => {});
+    // Two uploads at once both passed the check above; the database keeps one pending check per creator.
+    if (isUniqueViolation(err)) throw new AppError("conflict", ALREADY_PENDING);
     throw err;
   }
   logger.info({ userId: actor.id, verificationId: id }, "verification documents submitted");

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { baseUrl } from "./http";
-import { currentTestCode } from "./totp";
+import { freshTestCode } from "./totp";
 
 /** Every page opened by a browser from launchBrowser(), with what its console said since it opened. */
 type Tracked = { page: Page; n: number; log: string[] };
@@ -128,14 +128,14 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
 /**
  * Signs in through the real form and waits for the role's home page. An account with two-step sign-in
  * (admins, the demo admin) is asked for its code next: `code` gives it, by default the current code of
- * the test accounts' key (tests/helpers/totp.ts).
+ * the test accounts' key that this account has not used yet (tests/helpers/totp.ts).
  */
 export async function signInThroughForm(
   page: Page,
   email: string,
   password: string,
   expectPath: RegExp,
-  code: () => string = currentTestCode,
+  code: () => string | Promise<string> = () => freshTestCode(email),
 ) {
   await page.goto("/signin");
   await page.getByLabel("Email").fill(email);
@@ -153,7 +153,7 @@ export async function signInThroughForm(
     ),
   ]);
   if (next === "code") {
-    await codeField.fill(code());
+    await codeField.fill(await code());
     await page.getByRole("button", { name: "Verify" }).click();
     await page.waitForURL(expectPath);
   } else if (next === "none") {

@@ -1,4 +1,4 @@
-import { currentTestCode } from "./totp";
+import { freshTestCode } from "./totp";
 
 /** HTTP against the running app (`next start` from npm test), with a cookie jar per client. */
 export const baseUrl = () => process.env.BOOTH_BASE_URL!;
@@ -46,9 +46,11 @@ export class HttpClient {
   /**
    * Signs in through next-auth's own credentials endpoint, as a browser form post would. `code` is sent
    * for accounts with two-step sign-in: by default the current code of the test accounts' secret
-   * (admins', the demo admin's; lib/auth ignores it for accounts without a second factor). Pass "" to send none.
+   * (admins', the demo admin's), one this account has not used yet; lib/auth ignores it for accounts without a
+   * second factor. Pass "" to send none.
    */
-  async signIn(email: string, password: string, ip = "203.0.113.10", code = currentTestCode()) {
+  async signIn(email: string, password: string, ip = "203.0.113.10", givenCode?: string) {
+    const code = givenCode ?? (await freshTestCode(email));
     const { csrfToken } = (await (await this.fetch("/api/auth/csrf")).json()) as { csrfToken: string };
     const fields: Record<string, string> = { csrfToken, email, password, callbackUrl: "/dashboard" };
     if (code) fields.code = code;

@@ -74,6 +74,23 @@ describe("reports from a show's room and chat", () => {
     });
   });
 
+  it("a chat message is reported once per person: again, or twice at once, gives the same report and one trace event", async () => {
+    const s = await liveShowWithChat();
+    const input = { context: "chat", eventId: s.event.id, messageId: s.message.id, reason: "other" };
+    const [a, b] = await Promise.all([fileReport(s.viewer, input), fileReport(s.viewer, input)]);
+    const again = await fileReport(s.viewer, { ...input, reason: "harassment" });
+    expect(new Set([a.id, b.id, again.id]).size).toBe(1);
+    expect(again.message).toMatch(/already reported this message/);
+    expect(await db.report.count({ where: { chatMessageId: s.message.id } })).toBe(1);
+    const filed = (await readTrace(s.event.traceId)).filter((e) => e.type === "report.filed");
+    expect(filed).toHaveLength(1);
+    // Another person reporting the same message is a report of its own.
+    const second = await createUser();
+    await db.ticket.create({ data: { eventId: s.event.id, viewerId: second.id, status: "paid" } });
+    expect((await fileReport(second, input)).id).not.toBe(a.id);
+    expect(await db.report.count({ where: { chatMessageId: s.message.id } })).toBe(2);
+  });
+
   it("refuses strangers, one's own message, a message of another show, and the host reporting their own show", async () => {
     const s = await liveShowWithChat();
     const other = await liveShowWithChat();

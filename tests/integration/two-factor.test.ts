@@ -13,7 +13,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { TEST_PASSWORD, createUser } from "../helpers/factories";
 import { HttpClient } from "../helpers/http";
-import { TEST_TOTP_SECRET } from "../helpers/totp";
+import { TEST_TOTP_SECRET, freshTestCode, noteUsedStep } from "../helpers/totp";
 
 const ip = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
 
@@ -32,6 +32,7 @@ async function enrolled() {
   const { totpPendingSecret } = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   const secret = openTotpSecret(totpPendingSecret!, process.env.AUTH_SECRET!)!;
   const codes = await confirmTwoFactor(user, "", { code: totpCode(secret) });
+  await noteUsedStep(user.email);
   return { user: await getActorOrThrow(user.id), secret, codes };
 }
 
@@ -87,8 +88,27 @@ describe("signing in with two-step sign-in", () => {
     expect(bare.hasSession()).toBe(false);
 
     const ok = new HttpClient();
-    await ok.signIn(user.email, TEST_PASSWORD, from, totpCode(secret));
+    await ok.signIn(user.email, TEST_PASSWORD, from, await freshTestCode(user.email, secret));
     expect(ok.hasSession()).toBe(true);
+  });
+
+  it("each code is good once: the code that turned it on, a code already used, or an older one cannot sign in", async () => {
+    const { user, secret } = await enrolled();
+    const from = ip();
+    // The code that confirmed enrolment was spent there.
+    expect(refusalOf(await new HttpClient().signIn(user.email, TEST_PASSWORD, from, totpCode(secret)))).toBe(
+      "code_invalid",
+    );
+    // Two sign-ins racing with one fresh code: one gets in.
+    const code = await freshTestCode(user.email, secret);
+    const racers = [new HttpClient(), new HttpClient()];
+    await Promise.all(racers.map((c) => c.signIn(user.email, TEST_PASSWORD, from, code)));
+    expect(racers.filter((c) => c.hasSession())).toHaveLength(1);
+    // Replayed afterwards (seen over a shoulder, kept by a phishing form): refused.
+    const replay = new HttpClient();
+    expect(refusalOf(await replay.signIn(user.email, TEST_PASSWORD, from, code))).toBe("code_invalid");
+    expect(replay.hasSession()).toBe(false);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).totpLastStep).not.toBeNull();
   });
 
   it("the form's second step carries a signed note instead of the password; a forged or voided note is refused", async () => {
@@ -109,7 +129,7 @@ describe("signing in with two-step sign-in", () => {
     // The note names its account: it does not sign in another.
     const other = await createUser();
     expect(refusalOf((await post({ email: other.email, pending, code: totpCode(secret) })).res)).toBe("invalid");
-    const good = await post({ email: user.email, pending, code: totpCode(secret) });
+    const good = await post({ email: user.email, pending, code: await freshTestCode(user.email, secret) });
     expect(good.client.hasSession()).toBe(true);
     // A password reset (token version bump) voids notes issued before it.
     await db.user.update({ where: { id: user.id }, data: { tokenVersion: { increment: 1 } } });
@@ -186,7 +206,7 @@ describe("two-step sign-in is required for admins", () => {
     expect(await statusOf(disableTwoFactor(user, { password: "not the password", code: totpCode(secret) }))).toBe(422);
     expect(await statusOf(disableTwoFactor(user, { password: TEST_PASSWORD, code: "000001" }))).toBe(422);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).totpEnabledAt).not.toBeNull();
-    await disableTwoFactor(user, { password: TEST_PASSWORD, code: totpCode(secret) });
+    await disableTwoFactor(user, { password: TEST_PASSWORD, code: await freshTestCode(user.email, secret) });
     const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row).toMatchObject({ totpEnabledAt: null, totpSecret: null });
     expect(await db.recoveryCode.count({ where: { userId: user.id } })).toBe(0);

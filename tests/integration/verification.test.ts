@@ -175,6 +175,20 @@ describe("creator verification", () => {
     });
   });
 
+  it("two uploads at once leave one check waiting for review; the others are told so", async () => {
+    const creator = await unverifiedCreator();
+    const c = await signedIn(creator.email);
+    const statuses = (await Promise.all([1, 2, 3].map(() => upload(c, { document: JPEG, selfie: PNG })))).map(
+      (r) => r.status,
+    );
+    expect(statuses.filter((st) => st === 201)).toHaveLength(1);
+    expect(statuses.filter((st) => st === 409)).toHaveLength(2);
+    const rows = await db.creatorVerification.findMany({ where: { userId: creator.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe("pending");
+    expect(await storage().stat(rows[0]!.documentKey!)).not.toBeNull();
+  });
+
   it("a declined creator is told why and may send new documents", async () => {
     const creator = await unverifiedCreator();
     const c = await signedIn(creator.email);
