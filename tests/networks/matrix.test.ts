@@ -94,13 +94,24 @@ type RtpStats = {
   outVideo: { rid: string | null; width: number; frames: number; bytes: number; limitation: string }[];
   outAudioPackets: number;
   audioFractionLost: number | null;
-  inVideo: { width: number; frames: number }[];
+  /** The microphone's packets the SFU reported lost (RTCP receiver reports; audio is not retransmitted). */
+  outAudioLost: number;
+  inVideo: { width: number; frames: number; nacks: number }[];
+  /** The selected ICE pair's round trip (its latest STUN check), in ms. */
+  pairRttMs: number | null;
 };
 
 /** The page's RTP stats, summed over its live peer connections. */
 const rtpStats = (page: Page) =>
   page.evaluate(async (): Promise<RtpStats> => {
-    const out: RtpStats = { outVideo: [], outAudioPackets: 0, audioFractionLost: null, inVideo: [] };
+    const out: RtpStats = {
+      outVideo: [],
+      outAudioPackets: 0,
+      audioFractionLost: null,
+      outAudioLost: 0,
+      inVideo: [],
+      pairRttMs: null,
+    };
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
       if (pc.connectionState === "closed") continue;
       (await pc.getStats()).forEach((s: Record<string, unknown>) => {
@@ -113,10 +124,18 @@ const rtpStats = (page: Page) =>
             limitation: (s.qualityLimitationReason as string) ?? "none",
           });
         if (s.type === "outbound-rtp" && s.kind === "audio") out.outAudioPackets += (s.packetsSent as number) ?? 0;
-        if (s.type === "remote-inbound-rtp" && s.kind === "audio")
+        if (s.type === "remote-inbound-rtp" && s.kind === "audio") {
           out.audioFractionLost = (s.fractionLost as number) ?? out.audioFractionLost;
+          out.outAudioLost += (s.packetsLost as number) ?? 0;
+        }
         if (s.type === "inbound-rtp" && s.kind === "video")
-          out.inVideo.push({ width: (s.frameWidth as number) ?? 0, frames: (s.framesDecoded as number) ?? 0 });
+          out.inVideo.push({
+            width: (s.frameWidth as number) ?? 0,
+            frames: (s.framesDecoded as number) ?? 0,
+            nacks: (s.nackCount as number) ?? 0,
+          });
+        if (s.type === "candidate-pair" && s.nominated && typeof s.currentRoundTripTime === "number")
+          out.pairRttMs = Math.max(out.pairRttMs ?? 0, Math.round(s.currentRoundTripTime * 1000));
       });
     }
     return out;
@@ -259,15 +278,30 @@ const rows: Row[] = [
     net: { kind: "loss", percent: 5 },
     must: "connects, frames keep advancing",
     check: async (page, o) => {
+      const start = await rtpStats(page);
       // Several looks 2 s apart: the picture keeps moving (decoded frames go up every time).
       let before = (await remoteVideo(page)).frames;
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 4; i++) {
         await page.waitForTimeout(2000);
         const now = (await remoteVideo(page)).frames;
         expect(now, `frames after ${2 * (i + 1)} s`).toBeGreaterThan(before);
         o.notes.push(`+${now - before} frames/2 s`);
         before = now;
       }
+      // The loss is real and about what the row set: the SFU's receiver reports count the microphone's
+      // packets that never arrived (audio is not retransmitted), and the viewer asked for lost video again.
+      const end = await rtpStats(page);
+      const sent = end.outAudioPackets - start.outAudioPackets;
+      const lost = end.outAudioLost - start.outAudioLost;
+      const nacks = (st: RtpStats) => st.inVideo.reduce((n, v) => n + v.nacks, 0);
+      o.notes.push(
+        `measured uplink loss ${((100 * lost) / Math.max(sent, 1)).toFixed(1)}% (${lost}/${sent} audio packets), ` +
+          `${nacks(end) - nacks(start)} NACKs sent for the creator's video`,
+      );
+      expect(sent, "microphone packets sent in 8 s").toBeGreaterThan(200);
+      expect(lost / sent, "measured loss of the microphone's packets").toBeGreaterThan(0.015);
+      expect(lost / sent, "measured loss of the microphone's packets").toBeLessThan(0.12);
+      expect(nacks(end) - nacks(start), "NACKs for lost video packets").toBeGreaterThan(0);
     },
   },
   {
@@ -275,6 +309,17 @@ const rows: Row[] = [
     net: { kind: "delay", oneWayMs: 150 },
     must: "connects, first media ≤ 4 s",
     firstMediaMaxMs: 4000,
+    check: async (page, o) => {
+      // The delay is real: the selected ICE pair's own STUN checks measure about 300 ms there and back.
+      let rtt: number | null = null;
+      for (let i = 0; i < 10 && rtt === null; i++) {
+        rtt = (await rtpStats(page)).pairRttMs;
+        if (rtt === null) await page.waitForTimeout(500);
+      }
+      o.notes.push(`measured round trip ${rtt} ms (ICE pair)`);
+      expect(rtt, "the selected pair's measured round trip (ms)").toBeGreaterThanOrEqual(280);
+      expect(rtt, "the selected pair's measured round trip (ms)").toBeLessThan(1000);
+    },
   },
   {
     name: "500 kbit/s",
