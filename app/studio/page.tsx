@@ -38,6 +38,10 @@ export default async function StudioPage() {
             Live shows
           </Link>{" "}
           ·{" "}
+          <Link href="/studio/recordings" className="text-sm font-medium text-brand underline">
+            Recordings
+          </Link>{" "}
+          ·{" "}
           <Link href="/studio/verification" className="text-sm font-medium text-brand underline">
             Verification
           </Link>

@@ -93,3 +93,56 @@ export async function listRecordings(actor: Actor, raw: unknown) {
     };
   });
 }
+
+/**
+ * Creator: the recordings of their own private sessions, newest first (the last 200), with the session
+ * each belongs to and whose track it is. Files deleted by retention are listed as such.
+ */
+export async function listCreatorRecordings(actor: Actor) {
+  assertRole(actor, ["creator"]);
+  const rows = await db.recording.findMany({
+    where: { roomSession: { booking: { creator: { userId: actor.id } } } },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    select: {
+      id: true,
+      status: true,
+      source: true,
+      identity: true,
+      durationMs: true,
+      createdAt: true,
+      storageKey: true,
+      deletedAt: true,
+      retainUntil: true,
+      roomSession: {
+        select: {
+          booking: {
+            select: {
+              id: true,
+              startsAt: true,
+              offering: { select: { title: true } },
+              viewer: { select: { id: true, name: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+  return rows.map((r) => {
+    const b = r.roomSession.booking!;
+    return {
+      id: r.id,
+      status: r.status,
+      source: r.source,
+      durationMs: r.durationMs === null ? null : Number(r.durationMs),
+      retainUntil: r.retainUntil,
+      playable: Boolean(r.storageKey) && !r.deletedAt,
+      deleted: r.deletedAt !== null,
+      bookingId: b.id,
+      startsAt: b.startsAt,
+      title: b.offering.title,
+      viewerName: b.viewer.name,
+      whose: r.identity === b.viewer.id ? b.viewer.name : "you",
+    };
+  });
+}

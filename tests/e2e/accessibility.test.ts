@@ -115,10 +115,11 @@ describe("accessibility in Chromium (axe-core)", () => {
       await page.context().close();
     });
 
-    await step("the creator: studio, studio bookings; a new creator's studio", 40_000, async () => {
+    await step("the creator: studio, studio bookings, recordings; a new creator's studio", 40_000, async () => {
       const page = await pageAs(creator.user.email, /\/studio/);
       await check(page, "/studio", "studio");
       await check(page, "/studio/bookings", "studio bookings");
+      await check(page, "/studio/recordings", "studio recordings");
       await page.context().close();
       const fresh = await createUser({ role: "creator", name: "New Creator" });
       const newPage = await pageAs(fresh.email, /\/studio/, "America/Chicago");

@@ -126,6 +126,43 @@ describe("reviewing recordings", () => {
     expect((await creator.fetch(`/recordings/${rec.id}x`)).status).toBe(404);
   });
 
+  it("a creator's studio lists their own sessions' recordings, linked to the player, and nobody else's", async () => {
+    const { rec, creatorEmail, s } = await storedRecording();
+    const gone = await db.recording.create({
+      data: {
+        roomSessionId: rec.roomSessionId,
+        traceId: rec.traceId,
+        egressId: `EG_${crypto.randomBytes(6).toString("hex")}`,
+        status: "complete",
+        storageKey: null,
+        contentType: "audio/ogg",
+        trackSid: "TR_gone",
+        identity: s.viewer.id,
+        source: "microphone",
+        kind: "audio",
+        durationMs: 40_000n,
+        deletedAt: new Date(),
+      },
+    });
+    const other = await storedRecording();
+    const creator = await signedIn(creatorEmail);
+    const res = await creator.fetch("/studio/recordings");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const items = html.match(/<li[^>]*data-testid="creator-recording"[\s\S]*?<\/li>/g) ?? [];
+    expect(items).toHaveLength(2);
+    const playable = items.find((i) => i.includes(`/recordings/${rec.id}`));
+    expect(playable).toContain("camera of you");
+    expect(playable).toContain("Watch");
+    const deleted = items.find((i) => i.includes("Deleted after its retention period"));
+    expect(deleted).toContain(`microphone of ${s.viewer.name}`);
+    expect(deleted).not.toContain(`/recordings/${gone.id}`);
+    expect(html).not.toContain(other.rec.id);
+    // Only creators have a studio: the viewer is turned away.
+    const viewer = await signedIn(s.viewer.email);
+    expect((await viewer.fetch("/studio/recordings")).status).not.toBe(200);
+  });
+
   it("an altered or expired link is refused with 403", async () => {
     const { rec } = await storedRecording();
     const admin = await createUser({ role: "admin" });

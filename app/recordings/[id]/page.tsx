@@ -41,9 +41,15 @@ export default async function RecordingPage({ params, searchParams }: Props) {
             </Link>
           </>
         ) : (
-          <Link className="text-brand underline" href={`/bookings/${booking.id}`}>
-            Booking
-          </Link>
+          <>
+            <Link className="text-brand underline" href="/studio/recordings">
+              Recordings
+            </Link>{" "}
+            /{" "}
+            <Link className="text-brand underline" href={`/bookings/${booking.id}`}>
+              Booking
+            </Link>
+          </>
         )}
       </p>
       <h1 className="text-2xl font-bold">
