@@ -137,6 +137,8 @@ const schema = z.object({
   RECORDING_ENABLED: z.enum(["0", "1"]).default("0"),
   /** The folder Egress writes finished files to (its working directory), on this machine; Booth moves them into storage. */
   RECORDING_SPOOL_DIR: z.string().min(1).optional(),
+  /** "1": a session's viewer may watch its recordings too (from the booking page); by default only its creator and admins. */
+  RECORDINGS_FOR_VIEWERS: z.enum(["0", "1"]).default("0"),
   /** Days a recording is kept (the brand's default; an offering may set its own); 0 keeps them until deleted by hand. */
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** /admin/metrics: the share of recorded tracks whose recording is complete, below which it is shown in red. */

@@ -8,11 +8,12 @@ import { AppError } from "@/lib/errors";
 import { storage } from "@/lib/storage";
 import { serveStoredObject } from "@/lib/storage/http";
 import { signGrant, verifyGrant } from "@/lib/storage/signed";
+import { mayOpenRecording } from "./rules";
 
 /**
- * Who may see a recording, and the short-lived signed links its player and download use. An admin may see
- * every recording; a creator the recordings of their own sessions; nobody else (viewers are not offered
- * recordings). Every link is signed for one user and one recording, and the file route checks both the
+ * Who may see a recording (the rule: ./rules.ts), and the short-lived signed links its player and download
+ * use. An admin may see every recording; a creator the recordings of their own sessions; a viewer those of
+ * their own sessions only where the operator allows it (RECORDINGS_FOR_VIEWERS=1). Every link is signed for one user and one recording, and the file route checks both the
  * signature and the user's right again. Every view and download is in the audit log.
  */
 
@@ -51,11 +52,69 @@ const recordingForAccess = {
 export async function getRecordingForActor(actor: Actor, recordingId: string) {
   const r = await db.recording.findUnique({ where: { id: recordingId }, select: recordingForAccess });
   const booking = r?.roomSession.booking;
-  // An admin without the two-step sign-in admins must have is no admin here either (as in assertRole).
-  const admin = actor.role === "admin" && !lacksRequiredTwoFactor(actor);
-  const allowed = r && booking && (admin || booking.creator.userId === actor.id);
+  const allowed =
+    r &&
+    booking &&
+    mayOpenRecording(
+      whoOpens(actor),
+      { creatorUserId: booking.creator.userId, viewerId: booking.viewer.id },
+      recordingsForViewers(),
+    );
   if (!allowed) throw new AppError("not_found", "No such recording.");
   return r;
+}
+
+/** The actor as the rule sees them: an admin without the two-step sign-in admins must have is no admin here. */
+const whoOpens = (actor: Actor) => ({
+  id: actor.id,
+  fullAdmin: actor.role === "admin" && !lacksRequiredTwoFactor(actor),
+});
+const recordingsForViewers = () => env.RECORDINGS_FOR_VIEWERS === "1";
+
+/**
+ * The booking page's list: the recordings of booking `bookingId` that `actor` may open (none for a viewer
+ * unless the operator lets viewers watch). The page has checked that the actor is a party or an admin.
+ */
+export async function listBookingRecordings(actor: Actor, bookingId: string) {
+  const rows = await db.recording.findMany({
+    where: { roomSession: { bookingId } },
+    orderBy: { createdAt: "asc" },
+    select: {
+      id: true,
+      status: true,
+      source: true,
+      identity: true,
+      durationMs: true,
+      storageKey: true,
+      deletedAt: true,
+      roomSession: {
+        select: {
+          booking: {
+            select: {
+              viewer: { select: { id: true, name: true } },
+              creator: { select: { userId: true, displayName: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+  return rows.flatMap((r) => {
+    const b = r.roomSession.booking;
+    if (!b) return [];
+    const parties = { creatorUserId: b.creator.userId, viewerId: b.viewer.id };
+    if (!mayOpenRecording(whoOpens(actor), parties, recordingsForViewers())) return [];
+    return [
+      {
+        id: r.id,
+        status: r.status,
+        label: `${r.source ?? "track"} of ${r.identity === b.viewer.id ? b.viewer.name : b.creator.displayName}`,
+        durationMs: r.durationMs === null ? null : Number(r.durationMs),
+        playable: Boolean(r.storageKey) && !r.deletedAt,
+        deleted: r.deletedAt !== null,
+      },
+    ];
+  });
 }
 
 type LinkKind = "view" | "download";

@@ -158,6 +158,13 @@ describe("reviewing recordings", () => {
     expect(deleted).toContain(`microphone of ${s.viewer.name}`);
     expect(deleted).not.toContain(`/recordings/${gone.id}`);
     expect(html).not.toContain(other.rec.id);
+    // The booking page lists them for its creator; its viewer sees none (the operator has not let viewers watch).
+    const bookingPage = await (await creator.fetch(`/bookings/${s.booking.id}`)).text();
+    expect(bookingPage).toMatch(new RegExp(`data-testid="booking-recordings"[\\s\\S]*href="/recordings/${rec.id}"`));
+    expect(bookingPage).toContain("deleted after its retention period");
+    const viewerPage = await (await (await signedIn(s.viewer.email)).fetch(`/bookings/${s.booking.id}`)).text();
+    expect(viewerPage).toContain(s.booking.id);
+    expect(viewerPage).not.toContain('data-testid="booking-recordings"');
     // Only creators have a studio: the viewer is turned away.
     const viewer = await signedIn(s.viewer.email);
     expect((await viewer.fetch("/studio/recordings")).status).not.toBe(200);

@@ -12,6 +12,7 @@ import { cancellationPolicyText } from "@/lib/bookings/policy";
 import { getBookingPage } from "@/lib/bookings/queries";
 import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
+import { listBookingRecordings } from "@/lib/recordings/access";
 
 export const metadata: Metadata = { title: "Booking" };
 export const dynamic = "force-dynamic";
@@ -44,6 +45,7 @@ export default async function BookingPage({ params, searchParams }: Props) {
     throw err;
   });
   const { booking: b, role, trace, payment, confirming } = view;
+  const recordings = await listBookingRecordings(user, b.id);
   const money = (c: number) => formatMoney(c, b.currency);
 
   return (
@@ -200,6 +202,25 @@ export default async function BookingPage({ params, searchParams }: Props) {
         ) : null}
         <p className="mt-3 text-xs text-slate-500">{cancellationPolicyText(b.freeCancellationHours)}</p>
       </Card>
+
+      {recordings.length ? (
+        <Card title="Recordings">
+          <ul className="space-y-1 text-sm" data-testid="booking-recordings">
+            {recordings.map((r) => (
+              <li key={r.id}>
+                {r.playable ? (
+                  <Link className="font-medium text-brand underline" href={`/recordings/${r.id}`}>
+                    {r.label}
+                  </Link>
+                ) : (
+                  r.label
+                )}
+                {` · ${r.durationMs !== null ? `${Math.round(r.durationMs / 1000)} s · ` : ""}${r.deleted ? "deleted after its retention period" : r.status}`}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
 
       {view.reschedule ? (
         <Card title="Reschedule">

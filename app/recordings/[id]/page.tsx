@@ -11,7 +11,8 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ t?: string }> };
 
-// GET /recordings/:id?t=<seconds> – one recording's player (admins; the session's creator), starting at t
+// GET /recordings/:id?t=<seconds> – one recording's player (admins; the session's creator; its viewer where
+// the operator allows it), starting at t
 // (a report's offset). The file streams through a short-lived signed link; opening this page is audit-logged.
 export default async function RecordingPage({ params, searchParams }: Props) {
   const { id } = await params;
@@ -40,6 +41,10 @@ export default async function RecordingPage({ params, searchParams }: Props) {
               Session
             </Link>
           </>
+        ) : user.id !== booking.creator.userId ? (
+          <Link className="text-brand underline" href={`/bookings/${booking.id}`}>
+            Booking
+          </Link>
         ) : (
           <>
             <Link className="text-brand underline" href="/studio/recordings">
