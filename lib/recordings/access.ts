@@ -8,10 +8,10 @@ import { AppError } from "@/lib/errors";
 import { storage } from "@/lib/storage";
 import { serveStoredObject } from "@/lib/storage/http";
 import { signGrant, verifyGrant } from "@/lib/storage/signed";
-import { mayOpenRecording } from "./rules";
+import { mayOpenRecording } from "./rules/access";
 
 /**
- * Who may see a recording (the rule: ./rules.ts), and the short-lived signed links its player and download
+ * Who may see a recording (the rule: ./rules/access.ts), and the short-lived signed links its player and download
  * use. An admin may see every recording; a creator the recordings of their own sessions; a viewer those of
  * their own sessions only where the operator allows it (RECORDINGS_FOR_VIEWERS=1). Every link is signed for one user and one recording, and the file route checks both the
  * signature and the user's right again. Every view and download is in the audit log.

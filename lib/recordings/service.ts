@@ -364,8 +364,16 @@ export async function applyEgressEvent(
 
 export const stopRecordings = defineEffect("recordings.stop", z.object({ roomSessionId: z.string() }));
 
-/** Stops every running egress of a room (the creator stopped recording); their webhooks finish the rows. */
+/**
+ * Stops every running egress of a room (the creator stopped recording); their webhooks finish the rows. A
+ * creator who turned recording on again before this ran wants it on: nothing is stopped.
+ */
 async function runStop(p: z.infer<typeof stopRecordings.payload>) {
+  const rs = await db.roomSession.findUnique({
+    where: { id: p.roomSessionId },
+    select: { recordingRequestedAt: true },
+  });
+  if (rs?.recordingRequestedAt) return "requested again before the stop ran: nothing stopped";
   const live = await db.recording.findMany({
     where: { roomSessionId: p.roomSessionId, status: { in: [...LIVE] } },
     select: { egressId: true },

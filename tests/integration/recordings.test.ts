@@ -1,11 +1,14 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { enqueueEffect } from "@/lib/ops/outbox";
+import { stopRecordings } from "@/lib/recordings/service";
 import { getRecordingForActor } from "@/lib/recordings/access";
 import { sweepExpiredRecordings } from "@/lib/recordings/retention";
 import { storage } from "@/lib/storage";
 import { signGrant } from "@/lib/storage/signed";
 import { createUser, TEST_PASSWORD } from "../helpers/factories";
+import { flushEffects } from "../helpers/effects";
 import { HttpClient } from "../helpers/http";
 import { paidSession, signedLivekitWebhook } from "../helpers/sessions";
 
@@ -168,6 +171,20 @@ describe("reviewing recordings", () => {
     // Only creators have a studio: the viewer is turned away.
     const viewer = await signedIn(s.viewer.email);
     expect((await viewer.fetch("/studio/recordings")).status).not.toBe(200);
+  });
+
+  it("a stop the creator took back (recording turned on again before it ran) stops nothing", async () => {
+    const { rs, rec } = await storedRecording();
+    await db.recording.update({ where: { id: rec.id }, data: { status: "active" } });
+    const key = `recordings.stop:test:${rs.id}`;
+    // Stopped, then on again: the stop effect runs after the new request (this room has no Egress to ask, so
+    // a stop that went ahead would fail on the call).
+    await db.roomSession.update({ where: { id: rs.id }, data: { recordingRequestedAt: new Date() } });
+    await db.$transaction((tx) => enqueueEffect(tx, stopRecordings, { roomSessionId: rs.id }, { key }));
+    await flushEffects();
+    const effect = await db.outboxEffect.findUniqueOrThrow({ where: { dedupeKey: key } });
+    expect(effect).toMatchObject({ status: "done", lastError: null });
+    expect((await db.recording.findUniqueOrThrow({ where: { id: rec.id } })).status).toBe("active");
   });
 
   it("an altered or expired link is refused with 403", async () => {
