@@ -348,11 +348,8 @@ export function stripePaymentHref(paymentIntentId: string | null | undefined, li
   return `https://dashboard.stripe.com/${live ? "" : "test/"}payments/${encodeURIComponent(paymentIntentId)}`;
 }
 
-const note = z
-  .string()
-  .trim()
-  .min(3, "Say in a few words why this needs nothing more (the audit log keeps it).")
-  .max(500, "Keep the note under 500 characters.");
+const NOTE_NEEDED = "Say in a few words why this needs nothing more (the audit log keeps it).";
+const note = z.string(NOTE_NEEDED).trim().min(3, NOTE_NEEDED).max(500, "Keep the note under 500 characters.");
 const findingId = z.string().trim().min(1, "Which finding?").max(64);
 const optionalNote = z
   .string()

@@ -253,7 +253,8 @@ export async function compareSessions(since: Date, now: Date, opts: { recordings
  * Records one run's findings as findings across runs, set-based: new ones are inserted, ones seen before
  * are brought up to date (a dismissed or refunded one stays resolved; one a run had cleared opens again),
  * Stripe's are given the booking, ticket or show of their payment (for the story link), and open ones of
- * the kinds this run checked that it no longer found are cleared.
+ * the kinds this run checked that no run has found since this one started are cleared (a run alongside,
+ * the nightly one and an admin's, keeps what it found).
  */
 async function storeFindings(
   tx: Prisma.TransactionClient,
@@ -300,7 +301,8 @@ async function storeFindings(
   await tx.$executeRaw`
     UPDATE reconciliation_findings
        SET "resolvedAt" = timezone('utc', now()), resolution = 'cleared'
-     WHERE "resolvedAt" IS NULL AND "lastRunId" <> ${runId} AND kind = ANY(${[...checkedKinds]})`;
+     WHERE "resolvedAt" IS NULL AND kind = ANY(${[...checkedKinds]})
+       AND "lastSeenAt" < (SELECT "startedAt" FROM reconciliation_runs WHERE id = ${runId})`;
 }
 
 /**

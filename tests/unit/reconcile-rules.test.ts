@@ -267,7 +267,9 @@ describe("reconciliation rules: findings across runs and their one-click resolut
   });
 
   it("dismissing needs a note; refund and confirm do not; anything else is refused by name", () => {
-    expect(resolveFindingInput.safeParse({ action: "dismiss", findingId: "f" }).success).toBe(false);
+    expect(resolveFindingInput.safeParse({ action: "dismiss", findingId: "f" }).error?.issues[0]?.message).toBe(
+      "Say in a few words why this needs nothing more (the audit log keeps it).",
+    );
     const short = resolveFindingInput.safeParse({ action: "dismiss", findingId: "f", note: " ok " });
     expect(short.error?.issues[0]?.message).toBe(
       "Say in a few words why this needs nothing more (the audit log keeps it).",
