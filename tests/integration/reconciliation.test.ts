@@ -28,6 +28,7 @@ const { TEST_PASSWORD } = await import("../helpers/factories");
 const { paidSession } = await import("../helpers/sessions");
 const { createUser } = await import("../helpers/factories");
 const { bookableOffering, hold, sessionFor } = await import("../helpers/bookings");
+const { paidTicket, scheduledShow } = await import("../helpers/shows");
 const { resolveFinding } = await import("@/lib/payments/reconciliation");
 const { purchases } = await import("@/lib/runtime/purchases");
 const { refundPurchase } = await import("@/lib/payments/refunds");
@@ -256,6 +257,46 @@ describe("reconciliation of sessions with their rooms", () => {
     expect(row).toContain(`href="/admin/sessions/${never.booking.id}"`);
     expect(row).toContain(`href="https://dashboard.stripe.com/test/payments/${never.payment.stripePaymentIntentId}"`);
     expect(row).toContain(">Refund<");
+  });
+
+  it("finds a show's ticket holder who never joined, linked to the ticket's story; the one who joined is not", async () => {
+    const { event, creator } = await scheduledShow({ startsInMinutes: 24 * 60, durationMinutes: 30 });
+    const [absent, present] = [await createUser(), await createUser()];
+    const absentTicket = await paidTicket(absent, event.id);
+    const presentTicket = await paidTicket(present, event.id);
+    // The show took place two hours ago (moved back in time), and one of the two holders came.
+    const startsAt = new Date(Date.now() - 120 * MIN);
+    await db.groupEvent.update({
+      where: { id: event.id },
+      data: { startsAt, endsAt: new Date(startsAt.getTime() + 30 * MIN), status: "ended" },
+    });
+    const room = await db.roomSession.create({
+      data: {
+        traceId: event.traceId,
+        groupEventId: event.id,
+        roomName: `reconcile-show-${crypto.randomBytes(6).toString("hex")}`,
+        status: "ended",
+      },
+    });
+    await joined(room.id, present.id);
+    await joined(room.id, creator.user.id, "creator");
+
+    await runReconciliation({ trigger: "admin" });
+    const found = await db.reconciliationFinding.findMany({
+      where: { groupEventId: event.id, kind: { in: ["paid_never_joined", "joined_without_purchase"] } },
+    });
+    expect(found).toMatchObject([
+      {
+        kind: "paid_never_joined",
+        ticketId: absentTicket.ticketId,
+        paymentId: absentTicket.payment.id,
+        roomSessionId: room.id,
+      },
+    ]);
+    expect(found[0]!.message).toMatch(/^Paid €15\.00 for a show ticket that ended .* UTC; the payer never connected$/);
+    expect(presentTicket.ticketId).not.toBe(absentTicket.ticketId);
+    const html = await (await (await adminClient()).fetch("/admin/reconciliation")).text();
+    expect(findingRow(html, found[0]!.id)).toContain(`href="/admin/tickets/${absentTicket.ticketId}"`);
   });
 
   it("finds a participant who joined without a paid purchase (and not the payer or the creator)", async () => {
