@@ -1,14 +1,15 @@
 /**
  * npm run bench:reconciliation — the reconciliation sweep over BENCH_SESSIONS (10,000) past paid sessions,
- * on a throwaway embedded PostgreSQL (bench/setup.ts), seeded in bulk: private sessions of the last 30 days,
- * each with its paid payment, its closed room, the creator's and the viewer's connections, and (for the
- * offering that always records) a complete recording. A few are broken on purpose, so the run has findings
- * to store: 3% paid but never joined, 1% joined by someone without a purchase, 2% with the recording missing.
+ * on a throwaway embedded PostgreSQL (bench/setup.ts), seeded set-based in SQL (a few INSERT … SELECT over
+ * generate_series, seconds): private sessions of the last 30 days, each with its paid payment, its closed
+ * room, the creator's and the viewer's connections, and (for the offering that always records, 1 in 5) a
+ * recording. A few are broken on purpose, so the run has findings to store: 3% paid but never joined, 1%
+ * joined by someone without a purchase, 2% with a failed recording and no complete one.
  *
- * Runs the sweep (runReconciliation, sessions against their rooms and the findings kept across runs; there
- * is no Stripe key, so the comparison with Stripe is skipped: it is bounded by RECONCILE_LIMIT objects of each
- * kind and measured by nothing here) BENCH_RUNS (3) times after the seed, and prints each run's wall time,
- * the rows it compared per second and the sessions per second. The first run inserts its findings, later ones
+ * Runs the sweep (runReconciliation: sessions against their rooms, and the findings kept across runs; there
+ * is no Stripe key, so the comparison with Stripe is skipped: it is bounded by RECONCILE_LIMIT objects of
+ * each kind and not measured here) BENCH_RUNS (3) times after the seed, and prints each run's wall time, the
+ * rows it compared per second and the sessions per second. The first run inserts its findings, later ones
  * find the same and update them.
  */
 import crypto from "node:crypto";
@@ -18,7 +19,6 @@ import { benchDatabase } from "./setup";
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const VIEWERS = 200;
-const CHUNK = 2000;
 
 const load = os.loadavg()[0]!;
 if (load >= 2) console.log(`! load average is ${load.toFixed(2)} on ${os.cpus().length} cores: figures will be noisy`);
@@ -67,93 +67,62 @@ try {
     data: { email: `stranger-${Date.now()}@bench.test`, name: "Bench Stranger", passwordHash: "x" },
   });
 
-  const now = Date.now();
-  const span = 30 * 86_400_000;
-  const broken = { neverJoined: 0, stranger: 0, recordingMissing: 0 };
-  for (let from = 0; from < SESSIONS; from += CHUNK) {
-    const bookings = [];
-    const payments = [];
-    const rooms = [];
-    const connections = [];
-    const recordings = [];
-    for (let i = from; i < Math.min(SESSIONS, from + CHUNK); i++) {
-      const startsAt = new Date(now - 2 * 3_600_000 - Math.floor((i / SESSIONS) * span));
-      const endsAt = new Date(startsAt.getTime() + 30 * 60_000);
-      const alwaysRecorded = i % 5 === 0;
-      const viewer = viewers[i % VIEWERS]!;
-      const booking = {
-        id: id(),
-        traceId: id(),
-        offeringId: alwaysRecorded ? recorded.id : plain.id,
-        creatorId: profile.id,
-        viewerId: viewer.id,
-        startsAt,
-        endsAt,
-        status: "completed" as const,
-        holdsSlot: false,
-        priceCents: 4500,
-        currency: "EUR",
-      };
-      bookings.push(booking);
-      payments.push({
-        traceId: booking.traceId,
-        kind: "booking" as const,
-        bookingId: booking.id,
-        payerId: viewer.id,
-        amountCents: 4500,
-        currency: "EUR",
-        status: "paid" as const,
-        paidAt: new Date(startsAt.getTime() - 86_400_000),
-        stripeCheckoutSessionId: `cs_bench_${booking.id}`,
-        stripePaymentIntentId: `pi_bench_${booking.id}`,
-      });
-      const room = {
-        id: id(),
-        traceId: booking.traceId,
-        bookingId: booking.id,
-        roomName: `bench-${booking.id}`,
-        status: "ended" as const,
-        startedAt: startsAt,
-        endedAt: endsAt,
-        closedAt: endsAt,
-        settledAt: endsAt,
-        outcome: "completed",
-      };
-      rooms.push(room);
-      const join = (userId: string, role: "viewer" | "creator") => ({
-        roomSessionId: room.id,
-        userId,
-        identity: userId,
-        role,
-        joinedAt: new Date(startsAt.getTime() + 60_000),
-        leftAt: endsAt,
-      });
-      connections.push(join(creatorUser.id, "creator"));
-      if (i % 100 < 3) broken.neverJoined++;
-      else connections.push(join(viewer.id, "viewer"));
-      if (i % 100 === 50) {
-        connections.push(join(stranger.id, "viewer"));
-        broken.stranger++;
-      }
-      if (alwaysRecorded) {
-        const missing = i % 50 === 0;
-        if (missing) broken.recordingMissing++;
-        recordings.push({
-          roomSessionId: room.id,
-          egressId: `EG_${room.id}`,
-          traceId: booking.traceId,
-          status: missing ? ("failed" as const) : ("complete" as const),
-          startedAt: startsAt,
-          endedAt: endsAt,
-        });
-      }
-    }
-    await db.booking.createMany({ data: bookings });
-    await db.payment.createMany({ data: payments });
-    await db.roomSession.createMany({ data: rooms });
-    await db.participantConnection.createMany({ data: connections });
-    await db.recording.createMany({ data: recordings });
-  }
+  // Set-based, in SQL (a few statements over generate_series): session i started (i / SESSIONS) of 30 days
+  // before two hours ago and lasted 30 minutes; its ids are derived from i.
+  const now = new Date();
+  const n = SESSIONS;
+  const viewerIds = viewers.map((v) => v.id);
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`
+        CREATE TEMP TABLE bench_sessions ON COMMIT DROP AS
+        SELECT i, ${now}::timestamp - interval '2 hours' - (i::float8 / ${n}) * interval '30 days' AS "startsAt",
+               (${viewerIds}::text[])[1 + i % ${VIEWERS}] AS viewer
+          FROM generate_series(0, ${n} - 1) AS i`;
+      await tx.$executeRaw`
+        INSERT INTO bookings (id, "traceId", "offeringId", "creatorId", "viewerId", "startsAt", "endsAt", status,
+                              "holdsSlot", "priceCents", currency, "updatedAt")
+        SELECT 'bk-' || i, 'tr-' || i, CASE WHEN i % 5 = 0 THEN ${recorded.id} ELSE ${plain.id} END, ${profile.id},
+               viewer, "startsAt", "startsAt" + interval '30 minutes', 'completed', false, 4500, 'EUR', ${now}::timestamp
+          FROM bench_sessions`;
+      await tx.$executeRaw`
+        INSERT INTO payments (id, "traceId", kind, "bookingId", "payerId", "stripeCheckoutSessionId",
+                              "stripePaymentIntentId", "amountCents", currency, status, "paidAt", "updatedAt")
+        SELECT 'pay-' || i, 'tr-' || i, 'booking', 'bk-' || i, viewer, 'cs_bench_' || i, 'pi_bench_' || i, 4500, 'EUR',
+               'paid', "startsAt" - interval '1 day', ${now}::timestamp
+          FROM bench_sessions`;
+      await tx.$executeRaw`
+        INSERT INTO room_sessions (id, "traceId", "bookingId", "roomName", status, "startedAt", "endedAt", "closedAt",
+                                   "settledAt", outcome, "updatedAt")
+        SELECT 'rs-' || i, 'tr-' || i, 'bk-' || i, 'bench-' || i, 'ended', "startsAt", "startsAt" + interval '30 minutes',
+               "startsAt" + interval '30 minutes', "startsAt" + interval '30 minutes', 'completed', ${now}::timestamp
+          FROM bench_sessions`;
+      // The creator in every room; the viewer in all but 3 in 100; a stranger in 1 in 100.
+      await tx.$executeRaw`
+        INSERT INTO participant_connections (id, "roomSessionId", "userId", identity, role, "joinedAt", "leftAt",
+                                             "updatedAt")
+        SELECT who || '-' || i, 'rs-' || i, uid, uid, role::"Role", "startsAt" + interval '1 minute',
+               "startsAt" + interval '30 minutes', ${now}::timestamp
+          FROM bench_sessions,
+               LATERAL (VALUES ('pc-creator', ${creatorUser.id}, 'creator'),
+                               ('pc-viewer', CASE WHEN i % 100 >= 3 THEN viewer END, 'viewer'),
+                               ('pc-stranger', CASE WHEN i % 100 = 50 THEN ${stranger.id} END, 'viewer')) AS c(who, uid, role)
+         WHERE uid IS NOT NULL`;
+      // The always-recorded offering (1 in 5): a complete recording, but a failed one in 1 in 50 sessions.
+      await tx.$executeRaw`
+        INSERT INTO recordings (id, "roomSessionId", "egressId", "traceId", status, "startedAt", "endedAt", "updatedAt")
+        SELECT 'rec-' || i, 'rs-' || i, 'EG_bench_' || i, 'tr-' || i,
+               (CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'complete' END)::"RecordingStatus",
+               "startsAt", "startsAt" + interval '30 minutes', ${now}::timestamp
+          FROM bench_sessions WHERE i % 5 = 0`;
+    },
+    { timeout: 600_000 },
+  );
+  const broken = {
+    neverJoined: Array.from({ length: n }, (_, i) => i).filter((i) => i % 100 < 3).length,
+    stranger: Array.from({ length: n }, (_, i) => i).filter((i) => i % 100 === 50).length,
+    recordingMissing: Array.from({ length: n }, (_, i) => i).filter((i) => i % 50 === 0).length,
+  };
   await db.$executeRawUnsafe("ANALYZE");
   const seedMs = performance.now() - seedStart;
   console.log(
