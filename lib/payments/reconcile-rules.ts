@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { formatMoney } from "@/lib/money";
+import { refundableCents, refundCeiling } from "./refund-math";
 
 export type FindingKind =
   | "paid_in_stripe_not_in_booth"
@@ -193,7 +194,11 @@ export type PaidSessionRow = {
   paymentStatus: string;
   stripePaymentIntentId: string | null;
   amountCents: number;
+  capturedCents: number | null;
   refundedCents: number;
+  /** Its refunds not failed (requested, pending at Stripe or succeeded), and those Stripe has not seen yet. */
+  liveRefundCents: number;
+  unseenRefundCents: number;
   currency: string;
   endsAt: Date;
   payerJoined: boolean;
@@ -209,7 +214,17 @@ export function paidNeverJoined(rows: readonly PaidSessionRow[], now: Date): Fin
     if (r.payerJoined || r.endsAt > now) continue;
     if (!(HELD_PAYMENT as readonly string[]).includes(r.paymentStatus)) continue;
     if (!STANDING_PURCHASE.has(r.purchaseStatus) || r.eventStatus === "cancelled") continue;
-    const held = r.amountCents - r.refundedCents;
+    // What is still held: the ledger's own sum (refunds on their way back count as gone), from the refund rows
+    // summed by the query (the live ones that Stripe has seen, and those it has not).
+    const held = refundableCents({
+      ...r,
+      refunds: [
+        { amountCents: r.liveRefundCents - r.unseenRefundCents, status: "succeeded", stripeRefundId: "seen" },
+        { amountCents: r.unseenRefundCents, status: "requested", stripeRefundId: null },
+      ],
+    });
+    if (held <= 0) continue;
+    const paid = refundCeiling(r);
     out.push({
       kind: "paid_never_joined",
       paymentId: r.paymentId,
@@ -219,7 +234,7 @@ export function paidNeverJoined(rows: readonly PaidSessionRow[], now: Date): Fin
       ticketId: r.ticketId,
       groupEventId: r.groupEventId,
       roomSessionId: r.roomSessionId,
-      message: `Paid ${money(r.amountCents, r.currency)}${r.refundedCents ? ` (${money(held, r.currency)} still held)` : ""} for a ${r.kind === "booking" ? "session" : "show ticket"} that ended ${r.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC; the payer never connected`,
+      message: `Paid ${money(paid, r.currency)}${held < paid ? ` (${money(held, r.currency)} still held)` : ""} for a ${r.kind === "booking" ? "session" : "show ticket"} that ended ${r.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC; the payer never connected`,
     });
   }
   return out;

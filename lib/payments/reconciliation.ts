@@ -5,7 +5,7 @@ import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, isUniqueViolation } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { formatMoney } from "@/lib/money";
 import { nudgeEffects } from "@/lib/ops/outbox";
@@ -174,28 +174,36 @@ export async function compareWithStripe(api: StripeReader, since: Date, limit = 
  */
 export async function compareSessions(since: Date, now: Date, opts: { recordings: boolean }) {
   const held = [...HELD_PAYMENT];
+  // Per payment: its refunds not failed, and those of them Stripe has not acknowledged yet (refund-math's inputs).
+  const refundSums = Prisma.sql`
+    SELECT COALESCE(sum(r."amountCents") FILTER (WHERE r.status <> 'failed'), 0)::int AS live,
+           COALESCE(sum(r."amountCents") FILTER (WHERE r.status <> 'failed' AND r."stripeRefundId" IS NULL), 0)::int
+             AS unseen
+      FROM refunds r WHERE r."paymentId" = p.id`;
   const paid = await db.$queryRaw<PaidSessionRow[]>`
     SELECT 'booking' AS kind, b.id AS "purchaseId", b.status::text AS "purchaseStatus", b.id AS "bookingId",
            NULL::text AS "ticketId", NULL::text AS "groupEventId", NULL::text AS "eventStatus",
            rs.id AS "roomSessionId", p.id AS "paymentId", p.status::text AS "paymentStatus",
-           p."stripePaymentIntentId", COALESCE(p."capturedCents", p."amountCents") AS "amountCents",
-           p."refundedCents", p.currency, b."endsAt",
+           p."stripePaymentIntentId", p."amountCents", p."capturedCents", p."refundedCents",
+           rf.live AS "liveRefundCents", rf.unseen AS "unseenRefundCents", p.currency, b."endsAt",
            EXISTS (SELECT 1 FROM participant_connections pc
                     WHERE pc."roomSessionId" = rs.id AND pc."userId" = p."payerId" AND pc."joinedAt" IS NOT NULL)
              AS "payerJoined"
       FROM bookings b
       JOIN payments p ON p."bookingId" = b.id AND p.status::text = ANY(${held})
+      CROSS JOIN LATERAL (${refundSums}) rf
       LEFT JOIN room_sessions rs ON rs."bookingId" = b.id
      WHERE b."endsAt" >= ${since}::timestamp AND b."endsAt" < ${now}::timestamp
     UNION ALL
     SELECT 'ticket', t.id, t.status::text, NULL, t.id, e.id, e.status::text,
-           rs.id, p.id, p.status::text, p."stripePaymentIntentId", COALESCE(p."capturedCents", p."amountCents"),
-           p."refundedCents", p.currency, e."endsAt",
+           rs.id, p.id, p.status::text, p."stripePaymentIntentId", p."amountCents", p."capturedCents",
+           p."refundedCents", rf.live, rf.unseen, p.currency, e."endsAt",
            EXISTS (SELECT 1 FROM participant_connections pc
                     WHERE pc."roomSessionId" = rs.id AND pc."userId" = p."payerId" AND pc."joinedAt" IS NOT NULL)
       FROM tickets t
       JOIN group_events e ON e.id = t."eventId"
       JOIN payments p ON p."ticketId" = t.id AND p.status::text = ANY(${held})
+      CROSS JOIN LATERAL (${refundSums}) rf
       LEFT JOIN room_sessions rs ON rs."groupEventId" = e.id
      WHERE e."endsAt" >= ${since}::timestamp AND e."endsAt" < ${now}::timestamp`;
 

@@ -132,7 +132,10 @@ describe("reconciliation rules: paid sessions against their rooms", () => {
     paymentStatus: "paid",
     stripePaymentIntentId: "pi_1",
     amountCents: 4000,
+    capturedCents: null,
     refundedCents: 0,
+    liveRefundCents: 0,
+    unseenRefundCents: 0,
     currency: "EUR",
     endsAt: new Date("2026-12-02T10:30:00Z"),
     payerJoined: false,
@@ -154,7 +157,10 @@ describe("reconciliation rules: paid sessions against their rooms", () => {
     ]);
     // Part refunded already: what is still held is said.
     expect(
-      paidNeverJoined([{ ...paidRow, paymentStatus: "partially_refunded", refundedCents: 1000 }], now)[0]!.message,
+      paidNeverJoined(
+        [{ ...paidRow, paymentStatus: "partially_refunded", refundedCents: 1000, liveRefundCents: 1000 }],
+        now,
+      )[0]!.message,
     ).toBe("Paid €40.00 (€30.00 still held) for a session that ended 2026-12-02 10:30 UTC; the payer never connected");
   });
 
@@ -164,6 +170,11 @@ describe("reconciliation rules: paid sessions against their rooms", () => {
     expect(paidNeverJoined([{ ...paidRow, paymentStatus: "refunded" }], now)).toEqual([]);
     expect(paidNeverJoined([{ ...paidRow, paymentStatus: "disputed" }], now)).toEqual([]);
     expect(paidNeverJoined([{ ...paidRow, purchaseStatus: "cancelled" }], now)).toEqual([]);
+    // A refund of all of it on its way to Stripe (still "paid" until Stripe answers): nothing is held.
+    expect(paidNeverJoined([{ ...paidRow, liveRefundCents: 4000, unseenRefundCents: 4000 }], now)).toEqual([]);
+    expect(
+      paidNeverJoined([{ ...paidRow, liveRefundCents: 1500, unseenRefundCents: 1500 }], now)[0]!.message,
+    ).toContain("Paid €40.00 (€25.00 still held)");
     const ticket = {
       ...paidRow,
       kind: "ticket" as const,
