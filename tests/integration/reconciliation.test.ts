@@ -454,6 +454,11 @@ describe("resolving findings with one click", () => {
     expect(
       (await db.reconciliationFinding.findUniqueOrThrow({ where: { id: other.finding.id } })).resolvedAt,
     ).toBeNull();
+    // The next run counts that refund (on its way to Stripe, or back) as money no longer held: no longer found.
+    await runReconciliation({ trigger: "admin" });
+    expect((await db.reconciliationFinding.findUniqueOrThrow({ where: { id: other.finding.id } })).resolution).toBe(
+      "cleared",
+    );
   });
 
   it("dismiss needs a note (4xx without one); with one it is resolved, audit-logged; the wrong action is refused", async () => {
