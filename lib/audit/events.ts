@@ -23,6 +23,8 @@ export const auditActions = {
   "verification.declined": "Creator identity check declined",
   "verification.document_viewed": "Creator identity document opened",
   "alert.dismissed": "Operations alert dismissed",
+  "finding.dismissed": "Reconciliation finding dismissed",
+  "payment.confirmed": "Payment confirmed from Stripe",
   "recording.viewed": "Recording viewed",
   "recording.downloaded": "Recording downloaded",
 } as const;
@@ -44,6 +46,7 @@ export const auditSubjectTypes = [
   "verification",
   "alert",
   "recording",
+  "finding",
 ] as const;
 export type AuditSubjectType = (typeof auditSubjectTypes)[number];
 

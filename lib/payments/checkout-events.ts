@@ -29,11 +29,24 @@ const eventTime = (event: Stripe.Event) => new Date(event.created * 1000);
  * was already paid).
  */
 export async function settlePaidCheckout({ tx, event, purchases }: HandlerContext, session: Stripe.Checkout.Session) {
+  await settlePaidSession(tx, purchases, session, { occurredAt: eventTime(event), eventId: event.id });
+}
+
+/**
+ * The settle path itself, for a paid Checkout Session from an event or read from Stripe's API (an admin
+ * confirming, from reconciliation, a payment Stripe took that Booth never heard of: `eventId` then names
+ * that confirmation). A payment already settled or flagged is left as it is, so applying it twice is a no-op.
+ */
+export async function settlePaidSession(
+  tx: HandlerContext["tx"],
+  purchases: HandlerContext["purchases"],
+  session: Stripe.Checkout.Session,
+  { occurredAt, eventId }: { occurredAt: Date; eventId: string },
+) {
   const payment = await paymentForSession(tx, session);
   if (!payment || !isUnsettled(payment.status)) return; // already settled or flagged
-  const occurredAt = eventTime(event);
   const paymentIntentId = idOf(session.payment_intent);
-  const base = { checkoutSessionId: session.id, paymentIntentId, eventId: event.id };
+  const base = { checkoutSessionId: session.id, paymentIntentId, eventId };
 
   const problems = checkoutMismatches(session, payment);
   if (problems.length) {

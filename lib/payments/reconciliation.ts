@@ -3,9 +3,17 @@ import type Stripe from "stripe";
 import { appendAudit } from "@/lib/audit/service";
 import { assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import { AppError, isUniqueViolation } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
+import { formatMoney } from "@/lib/money";
+import { nudgeEffects } from "@/lib/ops/outbox";
+import { takeBudget } from "@/lib/rate-limit";
+import { settlePaidSession } from "./checkout-events";
+import { lockPurchaseThenPayment } from "./ledger";
+import { HAS_MONEY_LEFT } from "./payment-state";
+import type { Purchases } from "./purchase";
 import {
   type BoothPayment,
   type BoothRefund,
@@ -14,13 +22,28 @@ import {
   dismissAlertInput,
   compareStripeIntents,
   type Finding,
+  findingKey,
+  HELD_PAYMENT,
+  joinedWithoutPurchase,
+  type JoinedRow,
   NIGHTLY_HOUR_UTC,
   nightlyKey,
+  type PaidSessionRow,
+  paidNeverJoined,
+  RECORDING_GRACE_MS,
+  type RecordedRoomRow,
+  recordingMissing,
+  resolutionsFor,
+  resolveFindingInput,
+  SESSION_FINDING_KINDS,
   SETTLED_PAYMENT,
+  STRIPE_FINDING_KINDS,
   type StripeIntent,
   type StripeRefund,
 } from "./reconcile-rules";
-import { stripe, stripeConfigured } from "./stripe";
+import { createRefundInTx } from "./refunds";
+import { refundableCents } from "./refund-math";
+import { liveMode, stripe, stripeConfigured } from "./stripe";
 
 const log = logger.child({ module: "reconciliation" });
 
@@ -29,6 +52,8 @@ export type StripeReader = {
   paymentIntents: Pick<Stripe["paymentIntents"], "retrieve" | "list">;
   refunds: Pick<Stripe["refunds"], "retrieve">;
 };
+/** The part of the Stripe API confirming a payment reads: the Checkout Session it was paid through. */
+export type CheckoutReader = { checkout: { sessions: Pick<Stripe["checkout"]["sessions"], "retrieve"> } };
 
 /** How far back a run looks, and how many objects of each kind it compares at most (bounded work). */
 export const RECONCILE_LOOKBACK_DAYS = 35;
@@ -143,15 +168,164 @@ export async function compareWithStripe(api: StripeReader, since: Date, limit = 
 }
 
 /**
- * One reconciliation run, recorded: the run row, and on any mismatch an ops alert and a log warning.
+ * Paid sessions against what happened in their rooms, in three set-based statements over the sessions whose
+ * window ended in [since, now): paid but never joined, joined without a paid purchase, and (when the platform
+ * records) sessions whose policy asked for a recording that never completed.
+ */
+export async function compareSessions(since: Date, now: Date, opts: { recordings: boolean }) {
+  const held = [...HELD_PAYMENT];
+  // Per payment: its refunds not failed, and those of them Stripe has not acknowledged yet (refund-math's inputs).
+  const refundSums = Prisma.sql`
+    SELECT COALESCE(sum(r."amountCents") FILTER (WHERE r.status <> 'failed'), 0)::int AS live,
+           COALESCE(sum(r."amountCents") FILTER (WHERE r.status <> 'failed' AND r."stripeRefundId" IS NULL), 0)::int
+             AS unseen
+      FROM refunds r WHERE r."paymentId" = p.id`;
+  const paid = await db.$queryRaw<PaidSessionRow[]>`
+    SELECT 'booking' AS kind, b.id AS "purchaseId", b.status::text AS "purchaseStatus", b.id AS "bookingId",
+           NULL::text AS "ticketId", NULL::text AS "groupEventId", NULL::text AS "eventStatus",
+           rs.id AS "roomSessionId", p.id AS "paymentId", p.status::text AS "paymentStatus",
+           p."stripePaymentIntentId", p."amountCents", p."capturedCents", p."refundedCents",
+           rf.live AS "liveRefundCents", rf.unseen AS "unseenRefundCents", p.currency, b."endsAt",
+           EXISTS (SELECT 1 FROM participant_connections pc
+                    WHERE pc."roomSessionId" = rs.id AND pc."userId" = p."payerId" AND pc."joinedAt" IS NOT NULL)
+             AS "payerJoined"
+      FROM bookings b
+      JOIN payments p ON p."bookingId" = b.id AND p.status::text = ANY(${held})
+      CROSS JOIN LATERAL (${refundSums}) rf
+      LEFT JOIN room_sessions rs ON rs."bookingId" = b.id
+     WHERE b."endsAt" >= ${since}::timestamp AND b."endsAt" < ${now}::timestamp
+    UNION ALL
+    SELECT 'ticket', t.id, t.status::text, NULL, t.id, e.id, e.status::text,
+           rs.id, p.id, p.status::text, p."stripePaymentIntentId", p."amountCents", p."capturedCents",
+           p."refundedCents", rf.live, rf.unseen, p.currency, e."endsAt",
+           EXISTS (SELECT 1 FROM participant_connections pc
+                    WHERE pc."roomSessionId" = rs.id AND pc."userId" = p."payerId" AND pc."joinedAt" IS NOT NULL)
+      FROM tickets t
+      JOIN group_events e ON e.id = t."eventId"
+      JOIN payments p ON p."ticketId" = t.id AND p.status::text = ANY(${held})
+      CROSS JOIN LATERAL (${refundSums}) rf
+      LEFT JOIN room_sessions rs ON rs."groupEventId" = e.id
+     WHERE e."endsAt" >= ${since}::timestamp AND e."endsAt" < ${now}::timestamp`;
+
+  const settled = [...SETTLED_PAYMENT];
+  const joined = await db.$queryRaw<JoinedRow[]>`
+    WITH joined AS (
+      SELECT pc."roomSessionId", pc."userId", min(pc."joinedAt") AS "firstJoinedAt"
+        FROM participant_connections pc
+       WHERE pc."joinedAt" >= ${since}::timestamp AND pc."joinedAt" < ${now}::timestamp AND pc."userId" IS NOT NULL
+       GROUP BY pc."roomSessionId", pc."userId")
+    SELECT j."roomSessionId", rs."bookingId", rs."groupEventId", j."userId", j."firstJoinedAt",
+           t.id AS "ticketId", cp."userId" = j."userId" AS "isCreator",
+           pay.id AS "paymentId", pay.status AS "paymentStatus"
+      FROM joined j
+      JOIN room_sessions rs ON rs.id = j."roomSessionId"
+      LEFT JOIN bookings b ON b.id = rs."bookingId"
+      LEFT JOIN group_events e ON e.id = rs."groupEventId"
+      JOIN creator_profiles cp ON cp.id = COALESCE(b."creatorId", e."creatorId")
+      LEFT JOIN tickets t ON t."eventId" = e.id AND t."viewerId" = j."userId"
+      LEFT JOIN LATERAL (
+        SELECT x.id, x.status FROM (
+          SELECT p.id, p.status::text AS status, p."createdAt" FROM payments p
+           WHERE p."bookingId" = b.id AND b."viewerId" = j."userId"
+          UNION ALL
+          SELECT p.id, p.status::text, p."createdAt" FROM payments p WHERE p."ticketId" = t.id) x
+         ORDER BY (x.status = ANY(${settled})) DESC, x."createdAt" ASC
+         LIMIT 1) pay ON true`;
+
+  const recorded = opts.recordings
+    ? await db.$queryRaw<RecordedRoomRow[]>`
+    SELECT rs.id AS "roomSessionId", rs."bookingId", rs."groupEventId", o."recordingPolicy"::text AS policy,
+           rs."recordingRequestedAt",
+           EXISTS (SELECT 1 FROM participant_connections pc
+                    WHERE pc."roomSessionId" = rs.id AND pc."joinedAt" IS NOT NULL) AS "anyoneJoined",
+           COALESCE(r.recordings, 0)::int AS recordings, COALESCE(r.complete, 0)::int AS "completeRecordings"
+      FROM room_sessions rs
+      LEFT JOIN bookings b ON b.id = rs."bookingId"
+      LEFT JOIN group_events e ON e.id = rs."groupEventId"
+      JOIN offerings o ON o.id = COALESCE(b."offeringId", e."offeringId")
+      LEFT JOIN (SELECT "roomSessionId", count(*) AS recordings,
+                        count(*) FILTER (WHERE status = 'complete') AS complete
+                   FROM recordings GROUP BY "roomSessionId") r ON r."roomSessionId" = rs.id
+     WHERE o."recordingPolicy" <> 'never'
+       AND COALESCE(b."endsAt", e."endsAt") >= ${since}::timestamp
+       AND COALESCE(b."endsAt", e."endsAt") < ${new Date(now.getTime() - RECORDING_GRACE_MS)}::timestamp`
+    : [];
+
+  return {
+    checkedSessions: paid.length + joined.length + recorded.length,
+    findings: [...paidNeverJoined(paid, now), ...joinedWithoutPurchase(joined), ...recordingMissing(recorded)],
+  };
+}
+
+/**
+ * Records one run's findings as findings across runs, set-based: new ones are inserted, ones seen before
+ * are brought up to date (a dismissed or refunded one stays resolved; one a run had cleared opens again),
+ * Stripe's are given the booking, ticket or show of their payment (for the story link), and open ones of
+ * the kinds this run checked that no run has found since this one started are cleared (a run alongside,
+ * the nightly one and an admin's, keeps what it found).
+ */
+async function storeFindings(
+  tx: Prisma.TransactionClient,
+  runId: string,
+  findings: Finding[],
+  checkedKinds: readonly string[],
+) {
+  const byKey = new Map(findings.map((f) => [findingKey(f), f]));
+  const rows = [...byKey].map(([key, f]) => ({
+    key,
+    kind: f.kind,
+    message: f.message,
+    paymentId: f.paymentId,
+    refundId: f.refundId,
+    stripeId: f.stripeId,
+    bookingId: f.bookingId ?? null,
+    ticketId: f.ticketId ?? null,
+    groupEventId: f.groupEventId ?? null,
+    roomSessionId: f.roomSessionId ?? null,
+    userId: f.userId ?? null,
+  }));
+  if (rows.length) {
+    await tx.$executeRaw`
+      INSERT INTO reconciliation_findings AS f
+             (id, key, kind, message, "paymentId", "refundId", "stripeId", "bookingId", "ticketId", "groupEventId",
+              "roomSessionId", "userId", "firstRunId", "lastRunId", "firstSeenAt", "lastSeenAt")
+      SELECT gen_random_uuid()::text, x.key, x.kind, x.message, x."paymentId", x."refundId", x."stripeId",
+             x."bookingId", x."ticketId", x."groupEventId", x."roomSessionId", x."userId", ${runId}, ${runId},
+             timezone('utc', now()), timezone('utc', now())
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(key text, kind text, message text,
+             "paymentId" text, "refundId" text, "stripeId" text, "bookingId" text, "ticketId" text,
+             "groupEventId" text, "roomSessionId" text, "userId" text)
+      ON CONFLICT (key) DO UPDATE SET
+             message = EXCLUDED.message, "lastRunId" = EXCLUDED."lastRunId", "lastSeenAt" = EXCLUDED."lastSeenAt",
+             "resolvedAt" = CASE WHEN f.resolution = 'cleared' THEN NULL ELSE f."resolvedAt" END,
+             resolution = CASE WHEN f.resolution = 'cleared' THEN NULL ELSE f.resolution END`;
+    await tx.$executeRaw`
+      UPDATE reconciliation_findings f
+         SET "bookingId" = p."bookingId", "ticketId" = p."ticketId", "groupEventId" = t."eventId"
+        FROM payments p LEFT JOIN tickets t ON t.id = p."ticketId"
+       WHERE f."lastRunId" = ${runId} AND f."paymentId" = p.id
+         AND f."bookingId" IS NULL AND f."ticketId" IS NULL AND f."groupEventId" IS NULL`;
+  }
+  await tx.$executeRaw`
+    UPDATE reconciliation_findings
+       SET "resolvedAt" = timezone('utc', now()), resolution = 'cleared'
+     WHERE "resolvedAt" IS NULL AND kind = ANY(${[...checkedKinds]})
+       AND "lastSeenAt" < (SELECT "startedAt" FROM reconciliation_runs WHERE id = ${runId})`;
+}
+
+/**
+ * One reconciliation run, recorded: the run row, the findings (./reconcile-rules.ts) kept across runs, and on
+ * any mismatch an ops alert and a log warning. Sessions are compared with their rooms on every run; Booth's
+ * ledger with Stripe when Stripe is configured (without a key, Booth's test checkout, the run says so).
  * `day` (the nightly key) makes the run happen once per day across replicas: null when another has it.
- * Without a Stripe key (Booth's test checkout) there is nothing to compare; the run says so.
+ * `recordings` (default: the platform records, RECORDING_ENABLED) checks that required recordings exist.
  */
 export async function runReconciliation(opts: {
   trigger: "nightly" | "admin";
   day?: string;
   api?: StripeReader;
   now?: Date;
+  recordings?: boolean;
 }) {
   const now = opts.now ?? new Date();
   let run: { id: string };
@@ -164,54 +338,66 @@ export async function runReconciliation(opts: {
     if (opts.day && isUniqueViolation(err, "day")) return null;
     throw err;
   }
+  const since = new Date(now.getTime() - RECONCILE_LOOKBACK_DAYS * 86_400_000);
+  const sessions = await compareSessions(since, now, { recordings: opts.recordings ?? env.RECORDING_ENABLED === "1" });
+
   const api = opts.api ?? (stripeConfigured() ? stripe() : null);
+  let error: string | null = null;
+  let withStripe: Awaited<ReturnType<typeof compareWithStripe>> | null = null;
   if (!api) {
-    return db.reconciliationRun.update({
-      where: { id: run.id },
-      data: { finishedAt: new Date(), error: "Stripe is not configured (Booth's test checkout): nothing to compare" },
-    });
+    error = "Stripe is not configured (Booth's test checkout): nothing to compare with Stripe";
+  } else {
+    try {
+      withStripe = await compareWithStripe(api, since);
+    } catch (err) {
+      error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      log.warn({ err, runId: run.id }, "reconciliation could not compare with Stripe");
+    }
   }
-  try {
-    const since = new Date(now.getTime() - RECONCILE_LOOKBACK_DAYS * 86_400_000);
-    const r = await compareWithStripe(api, since);
-    return await db.$transaction(async (tx) => {
+  const findings = [...(withStripe?.findings ?? []), ...sessions.findings];
+  const checkedKinds = withStripe ? [...STRIPE_FINDING_KINDS, ...SESSION_FINDING_KINDS] : SESSION_FINDING_KINDS;
+  return db.$transaction(
+    async (tx) => {
       const done = await tx.reconciliationRun.update({
         where: { id: run.id },
         data: {
           finishedAt: new Date(),
-          checkedPayments: r.checkedPayments,
-          checkedRefunds: r.checkedRefunds,
-          mismatches: r.findings.length,
-          findings: r.findings as unknown as Prisma.InputJsonValue,
+          checkedPayments: withStripe?.checkedPayments ?? 0,
+          checkedRefunds: withStripe?.checkedRefunds ?? 0,
+          checkedSessions: sessions.checkedSessions,
+          mismatches: findings.length,
+          findings: findings as unknown as Prisma.InputJsonValue,
+          error,
         },
       });
-      if (r.findings.length) {
+      await storeFindings(tx, run.id, findings, checkedKinds);
+      if (api && error) {
+        await tx.opsAlert.create({
+          data: {
+            kind: "reconciliation_failed",
+            runId: run.id,
+            message: `Reconciliation could not compare with Stripe: ${error}`,
+          },
+        });
+      }
+      if (findings.length) {
+        const inStripe = withStripe?.findings.length ?? 0;
         await tx.opsAlert.create({
           data: {
             kind: "reconciliation",
             runId: run.id,
-            message: `${r.findings.length} mismatch${r.findings.length === 1 ? "" : "es"} between Booth's ledger and Stripe`,
+            message: `${findings.length} mismatch${findings.length === 1 ? "" : "es"} found by reconciliation: ${inStripe} between the ledger and Stripe, ${sessions.findings.length} in sessions`,
           },
         });
         log.warn(
-          { runId: run.id, mismatches: r.findings.length, kinds: [...new Set(r.findings.map((f) => f.kind))] },
-          "reconciliation found mismatches with Stripe",
+          { runId: run.id, mismatches: findings.length, kinds: [...new Set(findings.map((f) => f.kind))] },
+          "reconciliation found mismatches",
         );
       }
       return done;
-    });
-  } catch (err) {
-    const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
-    log.warn({ err, runId: run.id }, "reconciliation could not compare with Stripe");
-    await db.opsAlert.create({
-      data: {
-        kind: "reconciliation_failed",
-        runId: run.id,
-        message: `Reconciliation could not compare with Stripe: ${message}`,
-      },
-    });
-    return db.reconciliationRun.update({ where: { id: run.id }, data: { finishedAt: new Date(), error: message } });
-  }
+    },
+    { timeout: 60_000, maxWait: 20_000 },
+  );
 }
 
 /** The sweep's part: once per UTC day, from NIGHTLY_HOUR_UTC on (every replica asks; one runs it). */
@@ -220,17 +406,239 @@ export async function nightlyReconciliation(now = new Date(), api?: StripeReader
   return runReconciliation({ trigger: "nightly", day: nightlyKey(now), api, now });
 }
 
-/** /admin/reconciliation: the latest runs (newest first) and the alerts not resolved yet. Admins only. */
+/** How many open findings /admin/reconciliation lists (newest first; the count says how many in all). */
+export const OPEN_FINDINGS_SHOWN = 200;
+
+/**
+ * /admin/reconciliation: the latest runs (newest first), the alerts not resolved yet, the open findings with
+ * what one click can do about each, and the latest ones an admin resolved (who, when, how). Admins only.
+ */
 export async function getReconciliationPage(actor: Actor) {
   assertRole(actor, ["admin"]);
-  const [runs, alerts] = await Promise.all([
+  const [runs, alerts, open, openCount, resolved] = await Promise.all([
     db.reconciliationRun.findMany({ orderBy: { startedAt: "desc" }, take: 10 }),
     db.opsAlert.findMany({ where: { resolvedAt: null }, orderBy: { createdAt: "desc" }, take: 50 }),
+    db.reconciliationFinding.findMany({
+      where: { resolvedAt: null },
+      orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],
+      take: OPEN_FINDINGS_SHOWN,
+    }),
+    db.reconciliationFinding.count({ where: { resolvedAt: null } }),
+    db.reconciliationFinding.findMany({
+      where: { resolvedAt: { not: null }, resolution: { not: "cleared" } },
+      orderBy: { resolvedAt: "desc" },
+      take: 20,
+    }),
   ]);
+  const paymentIds = [...new Set([...open, ...resolved].flatMap((f) => (f.paymentId ? [f.paymentId] : [])))];
+  const intents = new Map(
+    (
+      await db.payment.findMany({
+        where: { id: { in: paymentIds } },
+        select: { id: true, stripePaymentIntentId: true },
+      })
+    ).map((p) => [p.id, p.stripePaymentIntentId]),
+  );
+  const withLinks = <F extends { paymentId: string | null; stripeId: string | null; kind: string }>(f: F) => ({
+    ...f,
+    paymentIntentId:
+      (f.paymentId ? intents.get(f.paymentId) : null) ?? (f.stripeId?.startsWith("pi_") ? f.stripeId : null),
+    actions: resolutionsFor(f),
+  });
   return {
     runs: runs.map((r) => ({ ...r, findings: (Array.isArray(r.findings) ? r.findings : []) as unknown as Finding[] })),
     alerts,
+    open: open.map(withLinks),
+    openCount,
+    resolved: resolved.map(withLinks),
+    liveMode: liveMode(),
   };
+}
+
+/** The finding under its row lock, open: else a 404 or a 409 that says who resolved it, when and how. */
+async function lockOpenFinding(tx: Prisma.TransactionClient, findingId: string) {
+  const [f] = await tx.$queryRaw<
+    {
+      id: string;
+      kind: string;
+      paymentId: string | null;
+      bookingId: string | null;
+      ticketId: string | null;
+      groupEventId: string | null;
+      resolvedAt: Date | null;
+      resolution: string | null;
+      resolvedByEmail: string | null;
+    }[]
+  >`SELECT id, kind, "paymentId", "bookingId", "ticketId", "groupEventId", "resolvedAt", resolution, "resolvedByEmail"
+      FROM reconciliation_findings WHERE id = ${findingId} FOR UPDATE`;
+  if (!f) throw new AppError("not_found", "This finding does not exist.");
+  if (f.resolvedAt) {
+    const by =
+      f.resolution === "cleared"
+        ? "a later run no longer found it"
+        : `${f.resolvedByEmail ?? "someone"} ${f.resolution}`;
+    throw new AppError(
+      "conflict",
+      `This finding is already resolved (${by}, ${f.resolvedAt.toISOString().slice(0, 16).replace("T", " ")} UTC); reload the page.`,
+    );
+  }
+  return f;
+}
+
+const KIND_ACTION_REFUSED: Record<string, string> = {
+  refund: "Only a paid session nobody attended can be refunded from here; use the session page for other refunds.",
+  confirm: "Only a payment Stripe took that the ledger has not settled can be confirmed.",
+};
+
+/**
+ * One click on a finding, admins only (with their two-step sign-in, like every admin money action), in one
+ * transaction with the finding's row locked, so a double click or two admins at once resolve it once:
+ * - refund (paid but never joined): all that is left of the payment, through the refund service (the
+ *   ledger's checks under the purchase's and the payment's locks, the outbox sends it to Stripe, one
+ *   idempotency key per finding);
+ * - confirm (paid in Stripe, not in the ledger): the Checkout Session as Stripe has it now goes through the
+ *   settle path the webhook uses (a payment already settled is left alone);
+ * - dismiss, with a note.
+ * The finding keeps who, when and how; the audit log keeps it too, in the same transaction.
+ */
+export async function resolveFinding(actor: Actor, raw: unknown, deps: { purchases: Purchases; api?: CheckoutReader }) {
+  assertRole(actor, ["admin"]);
+  const input = resolveFindingInput.parse(raw);
+  await takeBudget("adminAction", actor.id);
+  const seen = await db.reconciliationFinding.findUnique({ where: { id: input.findingId } });
+  if (!seen) throw new AppError("not_found", "This finding does not exist.");
+  if (!resolutionsFor(seen).includes(input.action)) {
+    throw new AppError("invalid", KIND_ACTION_REFUSED[input.action] ?? "This finding can only be dismissed.");
+  }
+  const resolvedBy = { resolvedById: actor.id, resolvedByEmail: actor.email, resolutionNote: input.note ?? null };
+  const audit = { actor: { id: actor.id, email: actor.email } };
+
+  if (input.action === "dismiss") {
+    return db.$transaction(async (tx) => {
+      const f = await lockOpenFinding(tx, input.findingId);
+      await tx.reconciliationFinding.update({
+        where: { id: f.id },
+        data: { ...resolvedBy, resolvedAt: new Date(), resolution: "dismissed" },
+      });
+      await appendAudit(tx, {
+        ...audit,
+        action: "finding.dismissed",
+        subjectType: "finding",
+        subjectId: f.id,
+        reason: input.note,
+        details: { kind: f.kind, paymentId: f.paymentId, bookingId: f.bookingId, ticketId: f.ticketId },
+      });
+      return { findingId: f.id, resolution: "dismissed" as const };
+    });
+  }
+
+  if (input.action === "refund") {
+    const result = await db.$transaction(async (tx) => {
+      const f = await lockOpenFinding(tx, input.findingId);
+      const payment = await lockPurchaseThenPayment(tx, { id: f.paymentId });
+      if (!payment) throw new AppError("not_found", "The payment of this finding no longer exists.");
+      const refunds = await tx.refund.findMany({
+        where: { paymentId: payment.id },
+        select: { amountCents: true, status: true, stripeRefundId: true },
+      });
+      const left = HAS_MONEY_LEFT.has(payment.status) ? refundableCents({ ...payment, refunds }) : 0;
+      if (left <= 0) {
+        throw new AppError(
+          "conflict",
+          `This payment has nothing left to refund (it is ${payment.status.replace("_", " ")}); dismiss the finding instead.`,
+        );
+      }
+      const refund = await createRefundInTx(tx, {
+        paymentId: payment.id,
+        amountCents: left,
+        reason: "reconciliation: paid but never joined",
+        explanation:
+          "The session's window ended and the payer never connected; an admin refunded it from reconciliation.",
+        idempotencyKey: `reconcile:${f.id}`,
+        requestedById: actor.id,
+      });
+      await tx.reconciliationFinding.update({
+        where: { id: f.id },
+        data: { ...resolvedBy, resolvedAt: new Date(), resolution: "refunded" },
+      });
+      await appendAudit(tx, {
+        ...audit,
+        action: "payment.refunded",
+        subjectType: "payment",
+        subjectId: refund.id,
+        subjectUserId: payment.payerId,
+        reason: input.note ?? "Paid but never joined (reconciliation)",
+        details: {
+          findingId: f.id,
+          paymentId: payment.id,
+          amountCents: refund.amountCents,
+          ...(f.bookingId ? { bookingId: f.bookingId } : {}),
+          ...(f.ticketId ? { ticketId: f.ticketId } : {}),
+        },
+      });
+      return {
+        findingId: f.id,
+        resolution: "refunded" as const,
+        refundId: refund.id,
+        message: `Refund of ${formatMoney(refund.amountCents, payment.currency)} recorded; it goes to Stripe now.`,
+      };
+    });
+    nudgeEffects();
+    return result;
+  }
+
+  // confirm: what Stripe says about the Checkout Session now, read before any lock is taken.
+  const payment = seen.paymentId
+    ? await db.payment.findUnique({
+        where: { id: seen.paymentId },
+        select: { id: true, stripeCheckoutSessionId: true },
+      })
+    : null;
+  if (!payment?.stripeCheckoutSessionId) {
+    throw new AppError("conflict", "This payment has no Stripe Checkout Session to confirm it from.");
+  }
+  const api = deps.api ?? (stripeConfigured() ? stripe() : null);
+  if (!api) throw new AppError("conflict", "Stripe is not configured: there is nothing to confirm against.");
+  const session = await api.checkout.sessions.retrieve(payment.stripeCheckoutSessionId).catch((err: unknown) => {
+    if (isMissing(err)) throw new AppError("conflict", "Stripe has no such Checkout Session: nothing to confirm.");
+    throw err;
+  });
+  if (session.payment_status !== "paid") {
+    throw new AppError(
+      "conflict",
+      `Stripe says this checkout is ${session.payment_status} (${session.status ?? "no status"}): there is no payment to confirm.`,
+    );
+  }
+  return db.$transaction(async (tx) => {
+    const f = await lockOpenFinding(tx, input.findingId);
+    await settlePaidSession(tx, deps.purchases, session, { occurredAt: new Date(), eventId: `reconcile:${f.id}` });
+    const after = await tx.payment.findUniqueOrThrow({
+      where: { id: payment.id },
+      select: { status: true, reviewReason: true, payerId: true },
+    });
+    await tx.reconciliationFinding.update({
+      where: { id: f.id },
+      data: { ...resolvedBy, resolvedAt: new Date(), resolution: "confirmed" },
+    });
+    await appendAudit(tx, {
+      ...audit,
+      action: "payment.confirmed",
+      subjectType: "payment",
+      subjectId: payment.id,
+      subjectUserId: after.payerId,
+      reason: input.note ?? "Paid in Stripe, not in the ledger (reconciliation)",
+      details: { findingId: f.id, checkoutSessionId: session.id, status: after.status },
+    });
+    return {
+      findingId: f.id,
+      resolution: "confirmed" as const,
+      status: after.status,
+      message:
+        after.status === "needs_review"
+          ? `Applied, but Stripe's checkout does not match the purchase: the payment is flagged for review (${after.reviewReason ?? ""}).`
+          : `Payment confirmed: it is ${after.status.replace("_", " ")} now.`,
+    };
+  });
 }
 
 /**

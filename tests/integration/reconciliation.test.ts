@@ -26,6 +26,13 @@ const { DEMO_PASSWORD } = await import("../../prisma/seed");
 const { HttpClient, callServerAction } = await import("../helpers/http");
 const { TEST_PASSWORD } = await import("../helpers/factories");
 const { paidSession } = await import("../helpers/sessions");
+const { createUser } = await import("../helpers/factories");
+const { bookableOffering, hold, sessionFor } = await import("../helpers/bookings");
+const { paidTicket, scheduledShow } = await import("../helpers/shows");
+const { resolveFinding } = await import("@/lib/payments/reconciliation");
+const { purchases } = await import("@/lib/runtime/purchases");
+const { refundPurchase } = await import("@/lib/payments/refunds");
+const { stripe } = await import("@/lib/payments/stripe");
 
 type Finding = { kind: string; paymentId: string | null; refundId: string | null; stripeId: string; message: string };
 
@@ -72,7 +79,11 @@ describe("reconciliation with Stripe", () => {
     expect(alerts).toMatchObject([
       {
         kind: "reconciliation",
-        message: `${findings.length} mismatches between Booth's ledger and Stripe`,
+        message: expect.stringMatching(
+          new RegExp(
+            `^${findings.length} mismatches found by reconciliation: \\d+ between the ledger and Stripe, \\d+ in sessions$`,
+          ),
+        ),
         resolvedAt: null,
       },
     ]);
@@ -104,7 +115,7 @@ describe("reconciliation with Stripe", () => {
     ).exec(html);
     expect(row?.[0]).toContain("Paid in our ledger, not in Stripe");
     expect(row?.[0]).toContain("Booth has €40.00 as paid; Stripe says requires_payment_method");
-    expect(html).toMatch(/data-testid="ops-alert"[\s\S]*?mismatches between Booth/);
+    expect(html).toMatch(/data-testid="ops-alert"[\s\S]*?mismatches found by reconciliation/);
 
     const other = new HttpClient();
     await other.signIn(viewer.email, TEST_PASSWORD);
@@ -156,5 +167,431 @@ describe("reconciliation with Stripe", () => {
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as InstanceType<typeof AppError>).status).toBe(403);
     expect((await db.opsAlert.findUniqueOrThrow({ where: { id: other.id } })).resolvedAt).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------- sessions against their rooms
+
+const MIN = 60_000;
+
+/** A paid private session whose window ended an hour and a half ago (30 minutes, two hours ago). */
+const endedSession = (opts: Parameters<typeof paidSession>[0] = {}) =>
+  paidSession({ startsInMinutes: -120, durationMinutes: 30, ...opts });
+
+/** The booking's room, closed after the session. */
+async function closedRoom(s: Awaited<ReturnType<typeof paidSession>>) {
+  return db.roomSession.create({
+    data: {
+      traceId: s.booking.traceId,
+      bookingId: s.booking.id,
+      roomName: `reconcile-${crypto.randomBytes(6).toString("hex")}`,
+      status: "ended",
+      startedAt: s.booking.startsAt,
+      endedAt: s.booking.endsAt,
+      closedAt: s.booking.endsAt,
+    },
+  });
+}
+
+/** A participant who connected to the room (LiveKit said participant_joined). */
+const joined = (roomSessionId: string, userId: string, role: "viewer" | "creator" = "viewer") =>
+  db.participantConnection.create({
+    data: { roomSessionId, userId, identity: userId, role, joinedAt: new Date(Date.now() - 115 * MIN) },
+  });
+
+/** The findings about a booking or payment: by default those about sessions (stripe-mock, which keeps no state,
+ * makes every Booth payment "paid in Booth, not in Stripe" as well). */
+const findingsOf = (
+  where: { bookingId?: string; paymentId?: string },
+  kinds = ["paid_never_joined", "joined_without_purchase", "recording_missing"],
+) => db.reconciliationFinding.findMany({ where: { ...where, kind: { in: kinds } }, orderBy: { kind: "asc" } });
+
+const adminClient = async () => {
+  const admin = new HttpClient();
+  await admin.signIn("admin@booth.test", DEMO_PASSWORD);
+  return admin;
+};
+const resolveOverHttp = (client: InstanceType<typeof HttpClient>, fields: Record<string, string>) =>
+  callServerAction(client, "lib/runtime/actions.ts", "resolveFindingAction", fields, "/admin/reconciliation");
+
+/** An open-findings row of the page, by finding id. */
+const findingRow = (html: string, id: string) =>
+  new RegExp(`<tr[^>]*data-finding-id="${id}"[^>]*>(?:(?!</tr>)[\\s\\S])*</tr>`).exec(html)?.[0];
+
+describe("reconciliation of sessions with their rooms", () => {
+  it("finds a paid session whose payer never connected, and none where the payer did; links story and payment", async () => {
+    const never = await endedSession();
+    const attended = await endedSession();
+    const room = await closedRoom(attended);
+    await joined(room.id, attended.viewer.id);
+    await joined(room.id, attended.creator.user.id, "creator");
+    const open = await endedSession({ startsInMinutes: 10 }); // not over yet
+
+    const run = (await runReconciliation({ trigger: "admin" }))!;
+    expect(run.checkedSessions).toBeGreaterThanOrEqual(2);
+    const [f] = await findingsOf({ bookingId: never.booking.id });
+    expect(f).toMatchObject({
+      kind: "paid_never_joined",
+      paymentId: never.payment.id,
+      stripeId: never.payment.stripePaymentIntentId,
+      resolvedAt: null,
+      lastRunId: run.id,
+    });
+    expect(f!.message).toMatch(/^Paid €40\.00 for a session that ended .* UTC; the payer never connected$/);
+    expect(await findingsOf({ bookingId: attended.booking.id })).toEqual([]);
+    expect(await findingsOf({ bookingId: open.booking.id })).toEqual([]);
+    expect(
+      (run.findings as unknown as Finding[]).some(
+        (x) => x.kind === "paid_never_joined" && x.paymentId === never.payment.id,
+      ),
+    ).toBe(true);
+
+    // A second run finds the same thing: the same finding, seen again.
+    const again = (await runReconciliation({ trigger: "admin" }))!;
+    const [same] = await findingsOf({ bookingId: never.booking.id });
+    expect(same).toMatchObject({ id: f!.id, firstRunId: run.id, lastRunId: again.id });
+
+    const html = await (await (await adminClient()).fetch("/admin/reconciliation")).text();
+    const row = findingRow(html, f!.id);
+    expect(row).toContain("Paid, never joined");
+    expect(row).toContain(`href="/admin/sessions/${never.booking.id}"`);
+    expect(row).toContain(`href="https://dashboard.stripe.com/test/payments/${never.payment.stripePaymentIntentId}"`);
+    expect(row).toContain(">Refund<");
+  });
+
+  it("finds a show's ticket holder who never joined, linked to the ticket's story; the one who joined is not", async () => {
+    const { event, creator } = await scheduledShow({ startsInMinutes: 24 * 60, durationMinutes: 30 });
+    const [absent, present] = [await createUser(), await createUser()];
+    const absentTicket = await paidTicket(absent, event.id);
+    const presentTicket = await paidTicket(present, event.id);
+    // The show took place two hours ago (moved back in time), and one of the two holders came.
+    const startsAt = new Date(Date.now() - 120 * MIN);
+    await db.groupEvent.update({
+      where: { id: event.id },
+      data: { startsAt, endsAt: new Date(startsAt.getTime() + 30 * MIN), status: "ended" },
+    });
+    const room = await db.roomSession.create({
+      data: {
+        traceId: event.traceId,
+        groupEventId: event.id,
+        roomName: `reconcile-show-${crypto.randomBytes(6).toString("hex")}`,
+        status: "ended",
+      },
+    });
+    await joined(room.id, present.id);
+    await joined(room.id, creator.user.id, "creator");
+
+    await runReconciliation({ trigger: "admin" });
+    const found = await db.reconciliationFinding.findMany({
+      where: { groupEventId: event.id, kind: { in: ["paid_never_joined", "joined_without_purchase"] } },
+    });
+    expect(found).toMatchObject([
+      {
+        kind: "paid_never_joined",
+        ticketId: absentTicket.ticketId,
+        paymentId: absentTicket.payment.id,
+        roomSessionId: room.id,
+      },
+    ]);
+    expect(found[0]!.message).toMatch(/^Paid €15\.00 for a show ticket that ended .* UTC; the payer never connected$/);
+    expect(presentTicket.ticketId).not.toBe(absentTicket.ticketId);
+    const html = await (await (await adminClient()).fetch("/admin/reconciliation")).text();
+    expect(findingRow(html, found[0]!.id)).toContain(`href="/admin/tickets/${absentTicket.ticketId}"`);
+  });
+
+  it("finds a participant who joined without a paid purchase (and not the payer or the creator)", async () => {
+    const s = await endedSession();
+    const room = await closedRoom(s);
+    const stranger = await createUser({ name: "Gate Crasher" });
+    await joined(room.id, s.viewer.id);
+    await joined(room.id, s.creator.user.id, "creator");
+    await joined(room.id, stranger.id);
+    // The booking's own viewer whose payment never went through is flagged too.
+    const unpaid = await endedSession();
+    await db.payment.update({ where: { id: unpaid.payment.id }, data: { status: "failed", paidAt: null } });
+    const unpaidRoom = await closedRoom(unpaid);
+    await joined(unpaidRoom.id, unpaid.viewer.id);
+
+    await runReconciliation({ trigger: "admin" });
+    const found = await findingsOf({ bookingId: s.booking.id });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      kind: "joined_without_purchase",
+      userId: stranger.id,
+      roomSessionId: room.id,
+      paymentId: null,
+    });
+    expect(found[0]!.message).toContain(`User ${stranger.id} joined the room`);
+    expect(found[0]!.message).toContain("without a paid booking (no payment of theirs): this should be impossible");
+    const theirs = await findingsOf({ bookingId: unpaid.booking.id });
+    expect(theirs.map((f) => [f.kind, f.userId])).toEqual([["joined_without_purchase", unpaid.viewer.id]]);
+    expect(theirs[0]!.message).toContain("their payment is failed");
+    // Only dismissing makes sense for it.
+    const html = await (await (await adminClient()).fetch("/admin/reconciliation")).text();
+    const row = findingRow(html, found[0]!.id)!;
+    expect(row).toContain(`href="/admin/sessions/${s.booking.id}"`);
+    expect(row).not.toContain(">Refund<");
+    expect(row).toContain(">Dismiss<");
+  });
+
+  it("finds a session the policy records whose recording never completed (when the platform records)", async () => {
+    const failed = await endedSession({ recordingPolicy: "always", startsInMinutes: -180 });
+    const failedRoom = await closedRoom(failed);
+    await joined(failedRoom.id, failed.viewer.id);
+    await db.recording.create({
+      data: { roomSessionId: failedRoom.id, egressId: `EG_${crypto.randomBytes(6).toString("hex")}`, status: "failed" },
+    });
+    const complete = await endedSession({ recordingPolicy: "always", startsInMinutes: -180 });
+    const completeRoom = await closedRoom(complete);
+    await joined(completeRoom.id, complete.viewer.id);
+    await db.recording.create({
+      data: {
+        roomSessionId: completeRoom.id,
+        egressId: `EG_${crypto.randomBytes(6).toString("hex")}`,
+        status: "complete",
+      },
+    });
+    const never = await endedSession({ recordingPolicy: "never", startsInMinutes: -180 });
+    const neverRoom = await closedRoom(never);
+    await joined(neverRoom.id, never.viewer.id);
+
+    await runReconciliation({ trigger: "admin", recordings: true });
+    const found = await findingsOf({ bookingId: failed.booking.id });
+    expect(found).toMatchObject([
+      {
+        kind: "recording_missing",
+        roomSessionId: failedRoom.id,
+        message: "Recording is always on for this offering, but none of its 1 recording completed",
+      },
+    ]);
+    expect(await findingsOf({ bookingId: complete.booking.id })).toEqual([]);
+    expect(await findingsOf({ bookingId: never.booking.id })).toEqual([]);
+
+    // A platform that does not record promised no recording: the next run clears the finding.
+    await runReconciliation({ trigger: "admin", recordings: false });
+    expect(await db.reconciliationFinding.findUniqueOrThrow({ where: { id: found[0]!.id } })).toMatchObject({
+      resolution: "cleared",
+      resolvedById: null,
+    });
+  });
+});
+
+describe("resolving findings with one click", () => {
+  async function neverJoinedFinding() {
+    const s = await endedSession();
+    await runReconciliation({ trigger: "admin" });
+    const [f] = await findingsOf({ bookingId: s.booking.id });
+    expect(f?.kind).toBe("paid_never_joined");
+    return { ...s, finding: f! };
+  }
+
+  it("refund: a double click refunds once, all that was paid, through the refund service; audit-logged", async () => {
+    const { finding, payment, viewer } = await neverJoinedFinding();
+    const admin = await adminClient();
+    const clicks = await Promise.all([
+      resolveOverHttp(admin, { findingId: finding.id, action: "refund" }),
+      resolveOverHttp(admin, { findingId: finding.id, action: "refund" }),
+    ]);
+    const texts = clicks.map((c) => c.text);
+    expect(texts.filter((t) => t.includes("Refund of €40.00 recorded; it goes to Stripe now."))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes("This finding is already resolved (admin@booth.test refunded"))).toHaveLength(
+      1,
+    );
+
+    const refunds = await db.refund.findMany({ where: { paymentId: payment.id } });
+    expect(refunds).toMatchObject([
+      { amountCents: 4000, reason: "reconciliation: paid but never joined", idempotencyKey: `reconcile:${finding.id}` },
+    ]);
+    expect(await db.outboxEffect.count({ where: { dedupeKey: `refund:${refunds[0]!.id}` } })).toBe(1);
+    const resolved = await db.reconciliationFinding.findUniqueOrThrow({ where: { id: finding.id } });
+    expect(resolved).toMatchObject({ resolution: "refunded", resolvedByEmail: "admin@booth.test" });
+    expect(resolved.resolvedAt).not.toBeNull();
+    expect(
+      await db.auditEvent.findMany({ where: { action: "payment.refunded", subjectId: refunds[0]!.id } }),
+    ).toMatchObject([
+      {
+        actorEmail: "admin@booth.test",
+        subjectType: "payment",
+        subjectUserId: viewer.id,
+        details: { findingId: finding.id, paymentId: payment.id, amountCents: 4000 },
+      },
+    ]);
+    // The page shows who resolved it, when and how.
+    const html = await (await admin.fetch("/admin/reconciliation")).text();
+    expect(findingRow(html, finding.id)).toBeUndefined();
+    const item = new RegExp(`<li[^>]*data-finding-id="${finding.id}"[^>]*>(?:(?!</li>)[\\s\\S])*</li>`).exec(html)?.[0];
+    expect(item).toMatch(
+      /Refunded<\/span> by(<!-- -->)? <span data-testid="resolved-by">admin@booth\.test<\/span>,(<!-- -->)? <time/,
+    );
+  });
+
+  it("refund: two admins at once refund once; a payment refunded meanwhile is a 409 that says so", async () => {
+    const { finding, payment } = await neverJoinedFinding();
+    const [a, b] = await Promise.all([createUser({ role: "admin" }), createUser({ role: "admin" })]);
+    const results = await Promise.allSettled([
+      resolveFinding(a, { findingId: finding.id, action: "refund" }, { purchases }),
+      resolveFinding(b, { findingId: finding.id, action: "refund" }, { purchases }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(AppError);
+    expect((refused.reason as InstanceType<typeof AppError>).status).toBe(409);
+    expect(await db.refund.count({ where: { paymentId: payment.id } })).toBe(1);
+
+    // Another finding whose payment an admin refunded from the session page first: nothing left, 409 over HTTP.
+    const other = await neverJoinedFinding();
+    await refundPurchase({
+      purchase: { kind: "booking", id: other.booking.id },
+      reason: "admin: refunded from the session page",
+      requestedById: a.id,
+      idempotencyKey: `test:${other.booking.id}`,
+    });
+    const res = await resolveOverHttp(await adminClient(), { findingId: other.finding.id, action: "refund" });
+    expect(res.text).toMatch(
+      /This payment has nothing left to refund \(it is (paid|refunded)\); dismiss the finding instead\./,
+    );
+    expect(await db.refund.count({ where: { paymentId: other.payment.id } })).toBe(1);
+    expect(
+      (await db.reconciliationFinding.findUniqueOrThrow({ where: { id: other.finding.id } })).resolvedAt,
+    ).toBeNull();
+    // The next run counts that refund (on its way to Stripe, or back) as money no longer held: no longer found.
+    await runReconciliation({ trigger: "admin" });
+    expect((await db.reconciliationFinding.findUniqueOrThrow({ where: { id: other.finding.id } })).resolution).toBe(
+      "cleared",
+    );
+  });
+
+  it("dismiss needs a note (4xx without one); with one it is resolved, audit-logged; the wrong action is refused", async () => {
+    const { finding } = await neverJoinedFinding();
+    const admin = await adminClient();
+    expect((await resolveOverHttp(admin, { findingId: finding.id, action: "dismiss" })).text).toContain(
+      "Say in a few words why this needs nothing more",
+    );
+    expect((await resolveOverHttp(admin, { findingId: finding.id, action: "dismiss", note: "ok" })).text).toContain(
+      "Say in a few words why this needs nothing more",
+    );
+    expect((await resolveOverHttp(admin, { findingId: finding.id, action: "confirm" })).text).toContain(
+      "Only a payment Stripe took that the ledger has not settled can be confirmed.",
+    );
+    expect(
+      (await resolveOverHttp(admin, { findingId: "no-such-finding", action: "dismiss", note: "whatever it is" })).text,
+    ).toContain("This finding does not exist.");
+    expect((await db.reconciliationFinding.findUniqueOrThrow({ where: { id: finding.id } })).resolvedAt).toBeNull();
+
+    const done = await resolveOverHttp(admin, {
+      findingId: finding.id,
+      action: "dismiss",
+      note: "viewer no-show, policy keeps it",
+    });
+    expect(done.text).toContain("Finding dismissed; the audit log keeps your note.");
+    expect(await db.reconciliationFinding.findUniqueOrThrow({ where: { id: finding.id } })).toMatchObject({
+      resolution: "dismissed",
+      resolutionNote: "viewer no-show, policy keeps it",
+      resolvedByEmail: "admin@booth.test",
+    });
+    expect(await db.auditEvent.findMany({ where: { subjectType: "finding", subjectId: finding.id } })).toMatchObject([
+      { action: "finding.dismissed", actorEmail: "admin@booth.test", reason: "viewer no-show, policy keeps it" },
+    ]);
+    expect((await resolveOverHttp(admin, { findingId: finding.id, action: "refund" })).text).toContain(
+      "This finding is already resolved (admin@booth.test dismissed",
+    );
+    // A dismissed finding stays dismissed when the next run finds the same thing.
+    await runReconciliation({ trigger: "admin" });
+    expect((await db.reconciliationFinding.findUniqueOrThrow({ where: { id: finding.id } })).resolution).toBe(
+      "dismissed",
+    );
+  });
+
+  it("only admins with two-step sign-in resolve findings", async () => {
+    const { finding, viewer } = await neverJoinedFinding();
+    const attempt = async (actor: Awaited<ReturnType<typeof createUser>>) =>
+      (await resolveFinding(actor, { findingId: finding.id, action: "refund" }, { purchases }).catch(
+        (e) => e,
+      )) as InstanceType<typeof AppError>;
+    expect((await attempt(await getActorOrThrow(viewer.id))).status).toBe(403);
+    const noTwoStep = await attempt(await createUser({ role: "admin", twoFactor: false }));
+    expect(noTwoStep.status).toBe(403);
+    expect(noTwoStep.message).toContain("Admins need two-step sign-in");
+    const other = new HttpClient();
+    await other.signIn(viewer.email, TEST_PASSWORD);
+    expect((await resolveOverHttp(other, { findingId: finding.id, action: "refund" })).text).toContain(
+      "You don't have permission to do that.",
+    );
+    expect(await db.refund.count({ where: { paymentId: finding.paymentId! } })).toBe(0);
+  });
+
+  it("confirm: a payment Stripe took that the ledger never settled goes through the settle path, once", async () => {
+    const { offering, slots } = await bookableOffering();
+    const { bookingId, payment } = await hold(offering.id, slots[0]!);
+    expect(payment.status).toBe("pending");
+    const intentId = `pi_reconcile_${crypto.randomBytes(6).toString("hex")}`;
+    // stripe-mock answers every list with one fixture intent that has not succeeded, so Stripe's side of this
+    // payment (succeeded, naming the payment in its metadata) is given here; everything else is stripe-mock's.
+    const api = {
+      paymentIntents: {
+        retrieve: stripe().paymentIntents.retrieve.bind(stripe().paymentIntents),
+        list: async function* () {
+          yield {
+            ...(await stripe().paymentIntents.retrieve(intentId)),
+            id: intentId,
+            status: "succeeded",
+            amount: payment.amountCents,
+            amount_received: payment.amountCents,
+            currency: payment.currency.toLowerCase(),
+            metadata: { paymentId: payment.id },
+          };
+        },
+      },
+      refunds: stripe().refunds,
+    } as unknown as Parameters<typeof runReconciliation>[0]["api"];
+    await runReconciliation({ trigger: "admin", api });
+    const [f] = await findingsOf({ paymentId: payment.id }, ["paid_in_stripe_not_in_booth"]);
+    expect(f).toMatchObject({ kind: "paid_in_stripe_not_in_booth", stripeId: intentId, bookingId });
+    expect(f!.message).toBe("Stripe received €45.00; Booth has the payment as pending");
+
+    // stripe-mock's Checkout Session is unpaid: there is nothing to confirm, and nothing changes. (The app under
+    // test runs Booth's test checkout, without a Stripe key: over HTTP it says there is no Stripe to ask.)
+    const a = await createUser({ role: "admin" });
+    const unpaid = await resolveFinding(a, { findingId: f!.id, action: "confirm" }, { purchases }).catch((e) => e);
+    expect((unpaid as InstanceType<typeof AppError>).status).toBe(409);
+    expect((unpaid as Error).message).toMatch(
+      /^Stripe says this checkout is unpaid \(\w+\): there is no payment to confirm\.$/,
+    );
+    const refused = await resolveOverHttp(await adminClient(), { findingId: f!.id, action: "confirm" });
+    expect(refused.text).toContain("Stripe is not configured: there is nothing to confirm against.");
+    expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status).toBe("pending");
+    expect((await db.reconciliationFinding.findUniqueOrThrow({ where: { id: f!.id } })).resolvedAt).toBeNull();
+
+    // Stripe's paid session (as the webhook tests send it): the settle path confirms the booking.
+    const paid = {
+      checkout: { sessions: { retrieve: async () => sessionFor(payment, { payment_intent: intentId }) } },
+    };
+    const done = await resolveFinding(
+      a,
+      { findingId: f!.id, action: "confirm", note: "customer sent the receipt" },
+      { purchases, api: paid as never },
+    );
+    expect(done).toMatchObject({ resolution: "confirmed", status: "paid" });
+    expect(await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({
+      status: "paid",
+      stripePaymentIntentId: intentId,
+    });
+    expect((await db.booking.findUniqueOrThrow({ where: { id: bookingId } })).status).toBe("confirmed");
+    const succeeded = await db.traceEvent.findMany({ where: { traceId: payment.traceId, type: "payment.succeeded" } });
+    expect(succeeded).toHaveLength(1);
+    expect(succeeded[0]!.payload).toMatchObject({ eventId: `reconcile:${f!.id}`, paymentIntentId: intentId });
+    expect(
+      await db.auditEvent.findMany({ where: { action: "payment.confirmed", subjectId: payment.id } }),
+    ).toMatchObject([
+      { actorId: a.id, reason: "customer sent the receipt", details: { findingId: f!.id, status: "paid" } },
+    ]);
+    // Once: a second click says it is resolved and settles nothing again.
+    const again = await resolveFinding(
+      a,
+      { findingId: f!.id, action: "confirm" },
+      { purchases, api: paid as never },
+    ).catch((e) => e);
+    expect((again as InstanceType<typeof AppError>).status).toBe(409);
+    expect(await db.traceEvent.count({ where: { traceId: payment.traceId, type: "payment.succeeded" } })).toBe(1);
   });
 });
