@@ -105,8 +105,7 @@ describe("reconciliation with Stripe", () => {
   it("/admin/reconciliation shows the latest run's mismatches and the open alerts, to admins only", async () => {
     const { payment, viewer } = await paidWithRefund();
     await runReconciliation({ trigger: "admin" });
-    const admin = new HttpClient();
-    await admin.signIn("admin@booth.test", DEMO_PASSWORD);
+    const admin = await adminClient();
     const res = await admin.fetch("/admin/reconciliation");
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -128,8 +127,7 @@ describe("reconciliation with Stripe", () => {
     const { viewer } = await paidWithRefund();
     const run = (await runReconciliation({ trigger: "admin" }))!;
     const alert = await db.opsAlert.findFirstOrThrow({ where: { runId: run.id } });
-    const admin = new HttpClient();
-    await admin.signIn("admin@booth.test", DEMO_PASSWORD);
+    const admin = await adminClient();
     const dismiss = (note: string) =>
       callServerAction(
         admin,
@@ -206,11 +204,19 @@ const findingsOf = (
   kinds = ["paid_never_joined", "joined_without_purchase", "recording_missing"],
 ) => db.reconciliationFinding.findMany({ where: { ...where, kind: { in: kinds } }, orderBy: { kind: "asc" } });
 
-const adminClient = async () => {
-  const admin = new HttpClient();
-  await admin.signIn("admin@booth.test", DEMO_PASSWORD);
-  return admin;
-};
+/**
+ * The demo admin, signed in once for the whole file: each two-step code is good once, so signing in
+ * afresh in every test would wait for new codes.
+ */
+let demoAdmin: Promise<InstanceType<typeof HttpClient>> | null = null;
+function adminClient() {
+  demoAdmin ??= (async () => {
+    const admin = new HttpClient();
+    await admin.signIn("admin@booth.test", DEMO_PASSWORD);
+    return admin;
+  })();
+  return demoAdmin;
+}
 const resolveOverHttp = (client: InstanceType<typeof HttpClient>, fields: Record<string, string>) =>
   callServerAction(client, "lib/runtime/actions.ts", "resolveFindingAction", fields, "/admin/reconciliation");
 
