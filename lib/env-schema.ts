@@ -148,7 +148,6 @@ const schema = z.object({
   BRAND_LOGO_URL: z.string().optional(),
   BRAND_PRIMARY_COLOR: hexColor.default("#4f46e5"),
   BRAND_ACCENT_COLOR: hexColor.default("#db2777"),
-  BRAND_DOMAIN: z.string().optional(),
   BRAND_LEGAL_NAME: z.string().optional(),
   BRAND_SUPPORT_EMAIL: z.email("must be an email address").optional(),
   BRAND_TERMS_TEXT: z.string().optional(),

@@ -12,7 +12,6 @@ export type Brand = {
   primaryColor: string;
   accentColor: string;
   roomTheme: RoomTheme;
-  domain: string | null;
   legalName: string;
   supportEmail: string | null;
   termsText: string | null;
@@ -26,7 +25,6 @@ type BrandEnv = {
   BRAND_LOGO_URL?: string;
   BRAND_PRIMARY_COLOR: string;
   BRAND_ACCENT_COLOR: string;
-  BRAND_DOMAIN?: string;
   BRAND_LEGAL_NAME?: string;
   BRAND_SUPPORT_EMAIL?: string;
   BRAND_TERMS_TEXT?: string;
@@ -44,7 +42,6 @@ export function brandFromEnv(e: BrandEnv): Brand {
     primaryColor: e.BRAND_PRIMARY_COLOR,
     accentColor: e.BRAND_ACCENT_COLOR,
     roomTheme: e.BRAND_ROOM_THEME ?? "dark",
-    domain: e.BRAND_DOMAIN ?? null,
     legalName: e.BRAND_LEGAL_NAME ?? e.BRAND_NAME,
     supportEmail: e.BRAND_SUPPORT_EMAIL ?? null,
     termsText: e.BRAND_TERMS_TEXT ?? null,
