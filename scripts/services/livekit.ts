@@ -129,8 +129,14 @@ export async function startLivekitNode(opts: {
   logFile?: string;
   timeoutMs?: number;
 }): Promise<LivekitNode> {
+  // livekit-server takes every LIVEKIT_<SETTING> in its environment as that setting (LIVEKIT_PORT is `port`,
+  // LIVEKIT_PROMETHEUS_PORT `prometheus.port`): Booth's own LIVEKIT_* variables would give every node the first
+  // node's ports. None reach it; each node runs on its config file, and its keys.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(opts.env ?? process.env).filter(([k]) => !k.startsWith("LIVEKIT_")),
+  ) as NodeJS.ProcessEnv;
   const svc = startService(opts.name, opts.bin, ["--config", opts.configFile], {
-    env: { ...(opts.env ?? process.env), LIVEKIT_KEYS: `${opts.apiKey}: ${opts.apiSecret}` },
+    env: { ...env, LIVEKIT_KEYS: `${opts.apiKey}: ${opts.apiSecret}` },
     logFile: opts.logFile,
   });
   try {

@@ -96,7 +96,7 @@ it("`npm run dev` serves the app with demo data and logins, restarts without rei
         interval: 250,
       })
       .toBe(true);
-    expect(run.out).not.toContain("✗");
+    expect(run.out, `npm run dev failed:\n${run.out}`).not.toContain("✗");
   }
   const stop = (
     dev: ReturnType<typeof startDev>,
