@@ -1,13 +1,21 @@
 /**
  * npm run dev: prepares what is missing (Prisma client, embedded PostgreSQL, migrations, demo
  * data, livekit-server), starts everything, prints the URL and the demo logins, and stops it all
- * on Ctrl-C.
+ * on Ctrl-C. `npm run dev -- --nodes 2` (or LIVEKIT_NODES=2) runs LiveKit as a cluster of two nodes
+ * sharing rooms through Redis (scripts/services/livekit.ts has their ports).
  */
 import path from "node:path";
 import exitHook from "async-exit-hook";
 import { applyMigrations } from "./db/migrate";
 import { buildEgressInBackground, type EgressBuild, startEgress, writeEgressConfig } from "./services/egress";
-import { writeLivekitConfig } from "./services/livekit";
+import {
+  devNodePorts,
+  type LivekitNode,
+  livekitNodeCount,
+  startLivekitNode,
+  turnTlsFromEnv,
+  writeLivekitConfig,
+} from "./services/livekit";
 import { startEmbeddedPostgres, type Postgres } from "./services/postgres";
 import { httpOk, portOpen, startService, waitFor, type Service } from "./services/proc";
 import { ensureRedisServer, redisMissingHelp, startRedis } from "./services/redis";
@@ -39,6 +47,13 @@ exitHook((done) => void stopAll().finally(done));
 
 async function main() {
   loadDotEnv(root);
+  // `npm run dev -- --nodes 2` (or LIVEKIT_NODES=2): a LiveKit cluster of that many nodes sharing rooms through Redis.
+  const nodeCount = livekitNodeCount(process.argv.slice(2));
+  if (nodeCount > 1 && process.env.LIVEKIT_CONFIG_FILE)
+    throw new Error(
+      "LIVEKIT_CONFIG_FILE runs the one livekit-server you configured; unset it to run several nodes (--nodes).",
+    );
+  const nodePorts = Array.from({ length: nodeCount }, (_, k) => devNodePorts(k));
   const port = Number(process.env.PORT ?? 3000);
   if (await portOpen(port))
     throw new Error(`Port ${port} is already in use. Stop what is using it, or set PORT in .env.`);
@@ -49,7 +64,13 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
     APP_URL: process.env.APP_URL ?? `http://localhost:${port}`,
     AUTH_SECRET: process.env.AUTH_SECRET ?? secrets.AUTH_SECRET,
-    LIVEKIT_URL: process.env.LIVEKIT_URL ?? "ws://127.0.0.1:7880",
+    // Booth's server calls the first node; with several, browsers are sent to the second (LIVEKIT_PUBLIC_URL), so
+    // every session in development crosses nodes: the room lives on one of them (LiveKit's choice) and the
+    // other relays the browser's signalling to it through Redis (README, "Production topology").
+    LIVEKIT_URL: process.env.LIVEKIT_URL || `ws://127.0.0.1:${nodePorts[0]!.http}`,
+    ...(nodeCount > 1 && !process.env.LIVEKIT_PUBLIC_URL
+      ? { LIVEKIT_PUBLIC_URL: `ws://127.0.0.1:${nodePorts[1]!.http}` }
+      : {}),
     LIVEKIT_API_KEY: process.env.LIVEKIT_API_KEY ?? "devkey",
     LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET ?? secrets.LIVEKIT_API_SECRET,
     // Without STRIPE_SECRET_KEY, checkout is Booth's test page, signing its events with this secret.
@@ -100,7 +121,8 @@ async function main() {
         : null;
   let redisAddress: string | undefined;
   let recordingNote = recordingOff ? `Recording is off: ${recordingOff}.` : "";
-  if (!recordingOff) {
+  // Several LiveKit nodes share rooms through Redis, so they need it whether or not anything records.
+  if (livekitBin && (!recordingOff || nodeCount > 1)) {
     const redisBin = ensureRedisServer();
     if (redisBin) {
       const redis = await startRedis({
@@ -110,40 +132,49 @@ async function main() {
       });
       services.push(redis);
       redisAddress = redis.address;
-    } else recordingNote = `Recording is off: ${redisMissingHelp}`;
+    } else if (nodeCount > 1) throw new Error(`${nodeCount} LiveKit nodes need Redis: ${redisMissingHelp}`);
+    else recordingNote = `Recording is off: ${redisMissingHelp}`;
   }
   // Egress's build starts now, in the background. Whether it can be had at all (its source, Go, GStreamer) is
   // known within seconds: when it cannot, the app runs with recording off and says nothing of recording to
   // anyone; while it is building (first run, minutes), the app records as soon as it is up.
-  const egressBuild = redisAddress ? buildEgressInBackground(path.join(dataDir, "egress-build.log")) : null;
+  const egressBuild =
+    redisAddress && !recordingOff ? buildEgressInBackground(path.join(dataDir, "egress-build.log")) : null;
   const early = egressBuild
     ? await Promise.race([egressBuild, new Promise<null>((r) => setTimeout(() => r(null), 10_000).unref())])
     : null;
   if (early && !early.ok) recordingNote = `Recording is off: ${early.reason}. Everything else works.`;
-  env.RECORDING_ENABLED = redisAddress && !(early && !early.ok) ? "1" : "0";
+  env.RECORDING_ENABLED = egressBuild && !(early && !early.ok) ? "1" : "0";
+  const nodes: LivekitNode[] = [];
   if (livekitBin) {
-    const lk = startService(
-      "livekit-server",
-      livekitBin,
-      [
-        "--config",
-        process.env.LIVEKIT_CONFIG_FILE ??
+    const configured = process.env.LIVEKIT_CONFIG_FILE;
+    const tls = configured ? null : turnTlsFromEnv();
+    for (const [k, ports] of nodePorts.entries()) {
+      // The first node keeps the single node's files (.data/livekit.yaml, livekit.log); the others get their own.
+      const suffix = k === 0 ? "" : `-node-${k + 1}`;
+      const lk = await startLivekitNode({
+        bin: livekitBin,
+        name: nodeCount > 1 ? `livekit-server node ${k + 1}` : "livekit-server",
+        // livekit-server's own Prometheus metrics on 127.0.0.1:6789 (LIVEKIT_PROMETHEUS_PORT; 0 turns them off),
+        // the next port for each further node; its TURN/TLS port (when configured) likewise.
+        configFile:
+          configured ??
           writeLivekitConfig(
-            dataDir,
-            // livekit-server's own Prometheus metrics on 127.0.0.1:6789 (LIVEKIT_PROMETHEUS_PORT; 0 turns them off).
-            { app: port, prometheus: Number(process.env.LIVEKIT_PROMETHEUS_PORT ?? 6789) },
-            undefined,
+            path.join(dataDir, suffix ? `livekit${suffix}` : ""),
+            { ...ports, app: port },
+            tls && { ...tls, port: tls.port + k },
             env.LIVEKIT_API_KEY,
             redisAddress,
           ),
-      ],
-      {
-        env: { ...env, LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}` },
-        logFile: path.join(dataDir, "livekit.log"),
-      },
-    );
-    services.push(lk);
-    await waitFor("livekit-server", () => portOpen(Number(new URL(env.LIVEKIT_URL!).port || 7880)), 15000, lk);
+        port: configured ? Number(new URL(env.LIVEKIT_URL!).port || 7880) : ports.http,
+        apiKey: env.LIVEKIT_API_KEY!,
+        apiSecret: env.LIVEKIT_API_SECRET!,
+        env,
+        logFile: path.join(dataDir, `livekit${suffix}.log`),
+      });
+      services.push(lk);
+      nodes.push(lk);
+    }
   } else {
     console.warn(
       `\n! Media is off: ${goMissingHelp("livekit-server")}\n  Every page that does not need media still works.\n`,
@@ -183,7 +214,7 @@ ${
 `
     : ""
 }
-  livekit-server log: ${path.relative(root, path.join(dataDir, "livekit.log"))}     Stop: Ctrl-C
+${clusterBanner(nodes, env, redisAddress)}  livekit-server log: ${nodes.length > 1 ? nodes.map((_, k) => logOf(k)).join(", ") : logOf(0)}     Stop: Ctrl-C
 ${recordingNote ? `\n  ${recordingNote}\n` : ""}`);
   if (egressBuild && redisAddress && env.RECORDING_ENABLED === "1") void startRecording(env, redisAddress, egressBuild);
   next.child.on("exit", (code) => {
@@ -192,6 +223,26 @@ ${recordingNote ? `\n  ${recordingNote}\n` : ""}`);
       void stopAll().finally(() => process.exit(1));
     }
   });
+}
+
+const logOf = (k: number) => path.relative(root, path.join(dataDir, `livekit${k === 0 ? "" : `-node-${k + 1}`}.log`));
+
+/** With several LiveKit nodes: that they run as one cluster, each node's URL, and which one Booth's server and browsers use. */
+function clusterBanner(nodes: LivekitNode[], env: NodeJS.ProcessEnv, redisAddress: string | undefined) {
+  if (nodes.length < 2) return "";
+  const roles = (url: string) =>
+    [
+      url === env.LIVEKIT_URL && "Booth's server calls this one (LIVEKIT_URL)",
+      url === env.LIVEKIT_PUBLIC_URL && "browsers connect here (LIVEKIT_PUBLIC_URL)",
+    ]
+      .filter(Boolean)
+      .join("; ");
+  return `  LiveKit cluster is running: ${nodes.length} livekit-server nodes sharing rooms through Redis at ${redisAddress}
+${nodes.map((n, k) => `    node ${k + 1}  ${n.url}   ${roles(n.url)}`.trimEnd()).join("\n")}
+  A room lives on one node, chosen by LiveKit; any node's API reaches it, and a browser connected to
+  another node has its signalling relayed there through Redis (media goes to the room's node directly).
+
+`;
 }
 
 /** Builds Egress in the background (first run only) and starts it; says when recording is available, or why not. */

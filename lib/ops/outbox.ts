@@ -183,13 +183,17 @@ export async function runMine() {
   const r = registry();
   if (!r.handlers || r.mine.size === 0) return;
   const ids = [...r.mine.keys()];
-  await runEffects({ ids, limit: ids.length });
-  // Whatever was tried is no longer this process's to nudge (a failure waits for its back-off and the sweep).
-  // An id with no row yet belongs to a transaction still open, or one rolled back: kept a while, then dropped.
+  // Only effects whose transaction has committed are tried. Which those are is asked before the claim, not
+  // after: a transaction that commits in between (this process runs its requests while a pass runs) would
+  // otherwise count as tried and its effect wait for the sweep.
   const rows = await db.outboxEffect.findMany({ where: { id: { in: ids } }, select: { id: true } });
-  const exists = new Set(rows.map((row) => row.id));
+  const committed = new Set(rows.map((row) => row.id));
+  await runEffects({ ids: [...committed], limit: committed.size });
+  // Whatever was tried is no longer this process's to nudge (a failure waits for its back-off and the sweep).
+  // An id with no row yet belongs to a transaction still open (its commit nudges again), or one rolled back:
+  // kept a while, then dropped.
   const stale = Date.now() - env.OUTBOX_GRACE_MS;
-  for (const id of ids) if (exists.has(id) || (r.mine.get(id) ?? 0) < stale) r.mine.delete(id);
+  for (const id of ids) if (committed.has(id) || (r.mine.get(id) ?? 0) < stale) r.mine.delete(id);
 }
 
 /** Waits for a nudge that is running (tests and scripts that must see its effects). */

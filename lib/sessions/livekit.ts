@@ -135,9 +135,31 @@ export function forgetLivekitRoom(roomName: string) {
 
 /** Sends a server message to everyone in the room (reliable data, topic SERVER_TOPIC). */
 export async function sendServerMessage(roomName: string, message: ServerMessage) {
-  await roomService().sendData(roomName, new TextEncoder().encode(JSON.stringify(message)), DataPacket_Kind.RELIABLE, {
-    topic: SERVER_TOPIC,
-  });
+  await sendToRoom(roomName, message);
+}
+
+/**
+ * A server message as reliable data on SERVER_TOPIC (to `identities` only, when given). A room that does not
+ * exist (closed when it emptied, or never opened) fails with a not-found error that isRoomGone recognises:
+ * livekit-server answers a message to a room no node hosts with "no response from servers" (503, after waiting
+ * seconds for a node), which would otherwise be retried as if the server were down.
+ */
+async function sendToRoom(roomName: string, message: ServerMessage, identities?: string[]) {
+  try {
+    await roomService().sendData(
+      roomName,
+      new TextEncoder().encode(JSON.stringify(message)),
+      DataPacket_Kind.RELIABLE,
+      { topic: SERVER_TOPIC, ...(identities ? { destinationIdentities: identities } : {}) },
+    );
+  } catch (err) {
+    if (isRoomGone(err)) throw err;
+    const rooms = await roomService()
+      .listRooms([roomName])
+      .catch(() => null);
+    if (rooms?.length === 0) throw new Error(`room ${roomName} not found: nobody is in it`, { cause: err });
+    throw err;
+  }
 }
 
 /** True when livekit-server answered that the room does not exist (closed, or nobody ever joined). */
@@ -183,8 +205,5 @@ export async function setPublishPermission(roomName: string, identity: string, o
 
 /** Sends a server message to some participants only (by identity). */
 export async function sendServerMessageTo(roomName: string, identities: string[], message: ServerMessage) {
-  await roomService().sendData(roomName, new TextEncoder().encode(JSON.stringify(message)), DataPacket_Kind.RELIABLE, {
-    topic: SERVER_TOPIC,
-    destinationIdentities: identities,
-  });
+  await sendToRoom(roomName, message, identities);
 }

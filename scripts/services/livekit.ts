@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { portOpen, type Service, startService, waitFor } from "./proc";
 import { root } from "./tools";
 
 export const livekitConfigPath = path.join(root, "scripts/services/livekit.yaml");
@@ -60,7 +61,89 @@ export function writeLivekitConfig(
     );
   }
   if (redisAddress) yaml += `redis:\n  address: ${redisAddress}\n`;
+  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "livekit.yaml");
   fs.writeFileSync(file, yaml);
   return file;
+}
+
+/**
+ * How many livekit-server nodes `npm run dev` runs: `--nodes N` (or `--nodes=N`) on its command line, else
+ * LIVEKIT_NODES, else 1. Two or more share rooms through Redis (README, "Production topology").
+ */
+export function livekitNodeCount(argv: string[], e: Record<string, string | undefined> = process.env) {
+  let raw = e.LIVEKIT_NODES || "1";
+  let from = "LIVEKIT_NODES";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--nodes") [raw, from] = [argv[++i] ?? "", "--nodes"];
+    else if (arg.startsWith("--nodes=")) [raw, from] = [arg.slice("--nodes=".length), "--nodes"];
+    else throw new Error(`Unknown argument "${arg}": npm run dev takes --nodes N (e.g. \`npm run dev -- --nodes 2\`).`);
+  }
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 9)
+    throw new Error(`${from} must be a whole number from 1 to 9, not "${raw}".`);
+  return n;
+}
+
+/**
+ * The ports of node `k` (0 for the first) of `npm run dev`'s LiveKit. The first has the usual ones (HTTP and
+ * WebSocket 7880, ICE/TCP 7881, media UDP 7882, TURN/UDP 3478, Prometheus 6789); each further node's HTTP,
+ * ICE/TCP and UDP ports are 10 higher (7890, 7891, 7892 for the second) and its TURN and Prometheus ports one
+ * higher. LIVEKIT_PORT, LIVEKIT_TURN_PORT and LIVEKIT_PROMETHEUS_PORT move the first node's (0 turns
+ * Prometheus off on every node).
+ */
+export function devNodePorts(k: number, e: Record<string, string | undefined> = process.env) {
+  const num = (name: string, fallback: number) => {
+    const v = e[name] ? Number(e[name]) : fallback;
+    if (!Number.isInteger(v) || v < 0 || v > 65_535)
+      throw new Error(`${name} must be a port number, not "${e[name]}".`);
+    return v;
+  };
+  const http = num("LIVEKIT_PORT", 7880) + 10 * k;
+  const prometheus = num("LIVEKIT_PROMETHEUS_PORT", 6789);
+  return {
+    http,
+    tcp: http + 1,
+    udp: http + 2,
+    turn: num("LIVEKIT_TURN_PORT", 3478) + k,
+    prometheus: prometheus ? prometheus + k : 0,
+  };
+}
+
+export type LivekitNode = Service & { url: string; httpUrl: string };
+
+/**
+ * Starts one livekit-server with `configFile` (from writeLivekitConfig) and waits until its `port` answers.
+ * Its keys come from the environment (LIVEKIT_KEYS), never from a file. Nodes of a cluster each get their own
+ * config, ports and log, and the same `redis:`.
+ */
+export async function startLivekitNode(opts: {
+  bin: string;
+  name: string;
+  configFile: string;
+  port: number;
+  apiKey: string;
+  apiSecret: string;
+  env?: NodeJS.ProcessEnv;
+  logFile?: string;
+  timeoutMs?: number;
+}): Promise<LivekitNode> {
+  // livekit-server takes every LIVEKIT_<SETTING> in its environment as that setting (LIVEKIT_PORT is `port`,
+  // LIVEKIT_PROMETHEUS_PORT `prometheus.port`): Booth's own LIVEKIT_* variables would give every node the first
+  // node's ports. None reach it; each node runs on its config file, and its keys.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(opts.env ?? process.env).filter(([k]) => !k.startsWith("LIVEKIT_")),
+  ) as NodeJS.ProcessEnv;
+  const svc = startService(opts.name, opts.bin, ["--config", opts.configFile], {
+    env: { ...env, LIVEKIT_KEYS: `${opts.apiKey}: ${opts.apiSecret}` },
+    logFile: opts.logFile,
+  });
+  try {
+    await waitFor(opts.name, () => portOpen(opts.port), opts.timeoutMs ?? 20_000, svc);
+  } catch (err) {
+    await svc.stop();
+    throw err;
+  }
+  return { ...svc, url: `ws://127.0.0.1:${opts.port}`, httpUrl: `http://127.0.0.1:${opts.port}` };
 }

@@ -2,9 +2,12 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { RoomServiceClient } from "livekit-server-sdk";
 import { expect, it } from "vitest";
 import { writeLivekitConfig } from "../../scripts/services/livekit";
 import { freePort, portOpen } from "../../scripts/services/proc";
+import { ensureRedisServer, redisMissingHelp } from "../../scripts/services/redis";
+import { devSecrets } from "../../scripts/services/secrets";
 import { launchBrowser } from "../helpers/browser";
 import { step } from "../helpers/steps";
 
@@ -22,9 +25,28 @@ function processesMentioning(needle: string) {
     });
 }
 
-/** Starts `npm run dev`'s entry point in its own process group, as a terminal would. */
-function startDev(env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, ["scripts/run.mjs", "dev"], {
+// `npm run dev -- --nodes 2` needs redis-server (installed with apt as root): without it that part is not run, and
+// fails in CI.
+const redisBin = ensureRedisServer();
+if (!redisBin) {
+  console.log(`npm run dev --nodes 2: not run (${redisMissingHelp})`);
+  if (process.env.CI) throw new Error(`npm run dev --nodes 2: cannot run in CI: ${redisMissingHelp}`);
+}
+
+/** A port p with p+1, p+2 and p+10 to p+12 free too: two LiveKit nodes' HTTP, ICE/TCP and UDP ports from one base. */
+async function freeNodePortBase() {
+  for (let i = 0; i < 50; i++) {
+    const p = await freePort();
+    if (p + 12 > 65_535) continue;
+    const taken = await Promise.all([1, 2, 10, 11, 12].map((d) => portOpen(p + d)));
+    if (!taken.some(Boolean)) return p;
+  }
+  throw new Error("no free run of ports for two LiveKit nodes");
+}
+
+/** Starts `npm run dev`'s entry point (with `args`) in its own process group, as a terminal would. */
+function startDev(env: Record<string, string | undefined>, args: string[] = []) {
+  const child = spawn(process.execPath, ["scripts/run.mjs", "dev", ...args], {
     cwd: process.cwd(),
     env: env as NodeJS.ProcessEnv,
     detached: true,
@@ -38,9 +60,9 @@ function startDev(env: Record<string, string | undefined>) {
   return { run, ctrlC };
 }
 
-// Typically 40-60 s; a first start on a cold machine (PostgreSQL's initdb, next dev compiling) takes longest.
-it("`npm run dev` serves the app with demo data and logins, restarts without reinstalling, and Ctrl-C leaves nothing running", {
-  timeout: 400_000,
+// Typically 60-90 s; a first start on a cold machine (PostgreSQL's initdb, next dev compiling) takes longest.
+it("`npm run dev` serves the app with demo data and logins, restarts without reinstalling, runs a LiveKit cluster with --nodes 2, and Ctrl-C leaves nothing running", {
+  timeout: 590_000,
 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "booth-devcmd-"));
   fs.chmodSync(dir, 0o755);
@@ -74,14 +96,17 @@ it("`npm run dev` serves the app with demo data and logins, restarts without rei
         interval: 250,
       })
       .toBe(true);
-    expect(run.out).not.toContain("✗");
+    expect(run.out, `npm run dev failed:\n${run.out}`).not.toContain("✗");
   }
-  const stop = (dev: ReturnType<typeof startDev>) =>
+  const stop = (
+    dev: ReturnType<typeof startDev>,
+    stopped = /stopped next[\s\S]*stopped livekit-server[\s\S]*stopped PostgreSQL/,
+  ) =>
     step("Ctrl-C stops next, livekit-server and PostgreSQL", 30_000, async () => {
       dev.ctrlC();
       // 130 = 128 + SIGINT, the shell convention for a command stopped with Ctrl-C.
       expect(await dev.run.exited).toBe(130);
-      expect(dev.run.out).toMatch(/stopped next[\s\S]*stopped livekit-server[\s\S]*stopped PostgreSQL/);
+      expect(dev.run.out).toMatch(stopped);
     });
 
   const first = startDev(env);
@@ -131,7 +156,59 @@ it("`npm run dev` serves the app with demo data and logins, restarts without rei
     await stop(second);
   }
 
+  // `npm run dev -- --nodes 2`: Redis and two livekit-server nodes on ports of their own (the first node's from
+  // LIVEKIT_PORT, the second's 10 higher); recording off, so no Egress is built here.
+  const nodeBase = await freeNodePortBase();
+  const cluster = {
+    redis: await freePort(),
+    node1: `ws://127.0.0.1:${nodeBase}`,
+    node2: `ws://127.0.0.1:${nodeBase + 10}`,
+  };
+  if (redisBin) {
+    const { LIVEKIT_CONFIG_FILE: _own, LIVEKIT_URL: _url, ...devEnv } = env;
+    const third = startDev(
+      {
+        ...devEnv,
+        LIVEKIT_PORT: String(nodeBase),
+        LIVEKIT_TURN_PORT: String(await freePort()),
+        LIVEKIT_PROMETHEUS_PORT: "0",
+        BOOTH_REDIS_PORT: String(cluster.redis),
+        RECORDING_ENABLED: "0",
+      },
+      ["--nodes", "2"],
+    );
+    try {
+      await step("the start with --nodes 2 serves with two LiveKit nodes", 90_000, () => untilServing(third.run));
+      expect(third.run.out).toContain(
+        `LiveKit cluster is running: 2 livekit-server nodes sharing rooms through Redis at 127.0.0.1:${cluster.redis}`,
+      );
+      expect(third.run.out).toContain(`node 1  ${cluster.node1}   Booth's server calls this one (LIVEKIT_URL)`);
+      expect(third.run.out).toContain(`node 2  ${cluster.node2}   browsers connect here (LIVEKIT_PUBLIC_URL)`);
+      await step("the app uses node 1, sends browsers to node 2, and both nodes share rooms", 60_000, async () => {
+        // Booth's server reaches LiveKit (node 1) and sends browsers to node 2 (the pages' connect-src allows it).
+        expect(await (await fetch(`${base}/api/health`)).json()).toMatchObject({ checks: { livekit: { ok: true } } });
+        const page = await fetch(`${base}/signin`);
+        expect(page.headers.get("content-security-policy")).toContain(cluster.node2);
+
+        // Both nodes share rooms through Redis: a room created through node 1's API is listed by node 2.
+        const { LIVEKIT_API_SECRET } = devSecrets(env.BOOTH_DATA_DIR);
+        const admin = (ws: string) => new RoomServiceClient(ws.replace(/^ws/, "http"), "devkey", LIVEKIT_API_SECRET);
+        const room = `dev-cluster-${Date.now()}`;
+        await admin(cluster.node1).createRoom({ name: room, emptyTimeout: 60 });
+        expect((await admin(cluster.node2).listRooms([room])).map((r) => r.name)).toEqual([room]);
+        await admin(cluster.node2).deleteRoom(room);
+        expect(await admin(cluster.node1).listRooms([room])).toEqual([]);
+      });
+    } finally {
+      await stop(
+        third,
+        /stopped next[\s\S]*stopped livekit-server node 2[\s\S]*stopped livekit-server node 1[\s\S]*stopped redis-server[\s\S]*stopped PostgreSQL/,
+      );
+    }
+  }
+
   expect(processesMentioning(dir)).toEqual([]);
-  for (const port of [ports.app, ports.pg, ports.http]) expect(await portOpen(port), `port ${port}`).toBe(false);
+  for (const port of [ports.app, ports.pg, ports.http, nodeBase, nodeBase + 10, cluster.redis])
+    expect(await portOpen(port), `port ${port}`).toBe(false);
   fs.rmSync(dir, { recursive: true, force: true });
 });

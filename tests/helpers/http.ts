@@ -6,6 +6,19 @@ export const baseUrl = () => process.env.BOOTH_BASE_URL!;
 export class HttpClient {
   private cookies = new Map<string, string>();
 
+  /** `base`: the app process this client talks to, the suite's by default. */
+  constructor(private readonly base = baseUrl()) {}
+
+  /**
+   * The same browser (one cookie jar) talking to another app process at `base`, as a load balancer may send
+   * any request of a visit to any replica (tests/integration/two-apps.test.ts).
+   */
+  at(base: string) {
+    const other = new HttpClient(base);
+    other.cookies = this.cookies;
+    return other;
+  }
+
   private store(res: Response) {
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
@@ -30,7 +43,7 @@ export class HttpClient {
   }
 
   async fetch(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
-    const res = await fetch(baseUrl() + path, {
+    const res = await fetch(this.base + path, {
       redirect: "manual",
       ...init,
       headers: { ...(init.headers ?? {}), cookie: this.cookieHeader() },

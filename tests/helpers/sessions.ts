@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { BookingStatus, RecordingPolicy } from "@/lib/generated/prisma/enums";
 import { db } from "@/lib/db";
+import { appendTrace } from "@/lib/trace/service";
 import { createCreator, createUser } from "./factories";
 
 /**
@@ -96,4 +97,40 @@ export async function deliverLivekit(hook: { body: string; authorization?: strin
     },
     body: hook.body,
   });
+}
+
+/**
+ * LiveKit's record of a session, as its webhooks leave it on the trace: each event `atMin` minutes after the
+ * start, by the viewer or the creator (`source`: the track's, for track events).
+ */
+export async function recordPresence(
+  s: Awaited<ReturnType<typeof paidSession>>,
+  events: { type: string; role: "viewer" | "creator"; atMin: number; source?: string }[],
+) {
+  for (const [i, e] of events.entries()) {
+    const identity = e.role === "viewer" ? s.viewer.id : s.creator.user.id;
+    await appendTrace({
+      traceId: s.booking.traceId,
+      type: e.type as "participant.joined",
+      source: "livekit",
+      actorId: identity,
+      occurredAt: new Date(s.booking.startsAt.getTime() + e.atMin * 60_000),
+      payload: {
+        role: e.role,
+        seq: null,
+        attempt: null,
+        policy: null,
+        joinId: null,
+        webhookId: `wh_${s.booking.id}_${i}`,
+        ...(e.type === "participant.left" || e.type === "participant.connection_aborted"
+          ? { disconnectReason: null }
+          : {}),
+        identity,
+        participantSid: `PA_${e.role}_${s.booking.id}`,
+        ...(e.source
+          ? { trackSid: `TR_${e.role}_${i}`, source: e.source, kind: e.source === "camera" ? "video" : "audio" }
+          : {}),
+      },
+    });
+  }
 }

@@ -12,7 +12,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { AccessToken, RoomServiceClient } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, portOpen, type Service, startService, waitFor } from "../../scripts/services/proc";
+import { startLivekitNode, writeLivekitConfig } from "../../scripts/services/livekit";
+import { freePort, type Service } from "../../scripts/services/proc";
 import { ensureRedisServer, redisMissingHelp, startRedis } from "../../scripts/services/redis";
 import { ensureGoTool, root } from "../../scripts/services/tools";
 import { RoomParticipant } from "../helpers/room-participant";
@@ -30,34 +31,27 @@ const secret = process.env.LIVEKIT_API_SECRET!;
 type Node = { name: string; url: string; http: number };
 const nodes: Node[] = [];
 
+/** One node: scripts/services/livekit.yaml on free ports with the cluster's Redis, as `npm run dev -- --nodes 2` runs them. */
 async function startNode(name: string, redisAddress: string): Promise<Node> {
-  const http = await freePort();
-  const yaml = `# One node of the cluster test (tests/integration/livekit-cluster.test.ts).
-port: ${http}
-bind_addresses: ["127.0.0.1"]
-log_level: warn
-rtc:
-  tcp_port: ${await freePort()}
-  udp_port: ${await freePort()}
-  use_external_ip: false
-  node_ip: 127.0.0.1
-  enable_loopback_candidate: true
-  ips:
-    includes: ["127.0.0.1/32"]
-redis:
-  address: ${redisAddress}
-room:
-  auto_create: false
-`;
-  const file = path.join(dir, `${name}.yaml`);
-  fs.writeFileSync(file, yaml);
-  const svc = startService(`livekit-server ${name}`, ensureGoTool("livekit-server")!, ["--config", file], {
-    env: { ...process.env, LIVEKIT_KEYS: `${key}: ${secret}` },
+  const ports = {
+    http: await freePort(),
+    tcp: await freePort(),
+    udp: await freePort(),
+    turn: await freePort(),
+    // Its webhooks go to the suite's app, as every node's go to Booth.
+    app: Number(new URL(process.env.APP_URL!).port),
+  };
+  const node = await startLivekitNode({
+    bin: ensureGoTool("livekit-server")!,
+    name: `livekit-server ${name}`,
+    configFile: writeLivekitConfig(path.join(dir, name), ports, null, key, redisAddress),
+    port: ports.http,
+    apiKey: key,
+    apiSecret: secret,
     logFile: path.join(dir, `${name}.log`),
   });
-  services.push(svc);
-  await waitFor(`livekit node ${name}`, () => portOpen(http), 20_000, svc);
-  return { name, url: `ws://127.0.0.1:${http}`, http };
+  services.push(node);
+  return { name, url: node.url, http: ports.http };
 }
 
 const admin = (n: Node) => new RoomServiceClient(`http://127.0.0.1:${n.http}`, key, secret);

@@ -8,11 +8,13 @@ import {
   effectRetryDelayMs,
   enqueueEffect,
   handle,
+  installEffectHandlers,
   MAX_EFFECT_ATTEMPTS,
   runEffects,
+  runMine,
 } from "@/lib/ops/outbox";
 import { createRefundInTx } from "@/lib/payments/refunds";
-import { effectHandlers } from "@/lib/runtime/effects";
+import { effectHandlers, installEffects } from "@/lib/runtime/effects";
 import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
 
 // Effects after a commit (a Stripe refund here) are outbox rows written in the committing transaction. These
@@ -143,5 +145,54 @@ describe("a crash between a commit and its effect loses nothing and doubles noth
     expect((await db.outboxEffect.findUniqueOrThrow({ where: { id: orphan! } })).lastError).toBe(
       "no handler for effect type test.nobody",
     );
+  });
+
+  it("an effect whose transaction commits while this process is running its other effects is run by this process", async () => {
+    // A busy app process: a pass over its own effects is running while a request's transaction, which wrote
+    // another effect, is still open; that transaction commits in the middle of the pass (here: when the pass
+    // runs the first effect). The second effect must not count as tried: this process runs it at its next pass,
+    // not the sweep half a minute later.
+    const first = defineEffect("test.first", z.object({}));
+    const late = defineEffect("test.late", z.object({}));
+    const key = `${Date.now()}:${Math.random()}`;
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let lateId: string | null = null;
+    const open = db.$transaction(
+      async (tx) => {
+        lateId = await enqueueEffect(tx, late, {}, { key: `late:${key}` });
+        await committed;
+      },
+      { timeout: 30_000 },
+    );
+    const ran: string[] = [];
+    installEffectHandlers({
+      ...effectHandlers,
+      ...handle(first, {
+        run: async () => {
+          ran.push("first");
+          commit();
+          await open; // the request's transaction has committed before the pass finishes
+        },
+      }),
+      ...handle(late, { run: async () => void ran.push("late") }),
+    });
+    try {
+      await expect.poll(() => lateId).not.toBeNull();
+      await db.$transaction((tx) => enqueueEffect(tx, first, {}, { key: `first:${key}` }));
+      await runMine();
+      expect(ran).toEqual(["first"]);
+      // The request's own nudge after its commit: the late effect is still this process's to run.
+      await runMine();
+      expect(ran).toEqual(["first", "late"]);
+      expect(await db.outboxEffect.findUniqueOrThrow({ where: { id: lateId! } })).toMatchObject({
+        status: "done",
+        attempts: 1,
+      });
+    } finally {
+      installEffects();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { settleSession } from "@/lib/sessions/lifecycle";
 import { appendTrace } from "@/lib/trace/service";
 import { TEST_PASSWORD, createUser } from "../helpers/factories";
 import { HttpClient } from "../helpers/http";
-import { deliverLivekit, paidSession, signedLivekitWebhook } from "../helpers/sessions";
+import { deliverLivekit, paidSession, recordPresence, signedLivekitWebhook } from "../helpers/sessions";
 
 // Against the running app and PostgreSQL: the token rules, LiveKit webhooks (signed as livekit-server
 // signs them), client diagnostics, and the no-show settlement.
@@ -578,43 +578,11 @@ describe("POST /api/sessions/:id/diagnostics", () => {
 });
 
 describe("settling an ended session", () => {
-  /** LiveKit's record of a session (as its webhooks leave it on the trace). */
-  async function presence(
-    s: Awaited<ReturnType<typeof paidSession>>,
-    events: { type: string; role: "viewer" | "creator"; atMin: number; source?: string }[],
-  ) {
-    for (const [i, e] of events.entries()) {
-      const identity = e.role === "viewer" ? s.viewer.id : s.creator.user.id;
-      await appendTrace({
-        traceId: s.booking.traceId,
-        type: e.type as "participant.joined",
-        source: "livekit",
-        actorId: identity,
-        occurredAt: new Date(s.booking.startsAt.getTime() + e.atMin * 60_000),
-        payload: {
-          role: e.role,
-          seq: null,
-          attempt: null,
-          policy: null,
-          joinId: null,
-          webhookId: `wh_${s.booking.id}_${i}`,
-          ...(e.type === "participant.left" || e.type === "participant.connection_aborted"
-            ? { disconnectReason: null }
-            : {}),
-          identity,
-          participantSid: `PA_${e.role}_${s.booking.id}`,
-          ...(e.source
-            ? { trackSid: `TR_${e.role}_${i}`, source: e.source, kind: e.source === "camera" ? "video" : "audio" }
-            : {}),
-        },
-      });
-    }
-  }
   const ended = () => paidSession({ startsInMinutes: -60, durationMinutes: 30 });
 
   it("refunds the viewer in full, once, when the creator never published media while the viewer was there", async () => {
     const s = await ended();
-    await presence(s, [
+    await recordPresence(s, [
       { type: "participant.joined", role: "viewer", atMin: 0 },
       { type: "participant.joined", role: "creator", atMin: 1 },
       { type: "participant.left", role: "viewer", atMin: 20 },
@@ -646,7 +614,7 @@ describe("settling an ended session", () => {
   it("refunds nothing when LiveKit's record and the viewer's browser disagree, and flags the payment", async () => {
     const s = await ended();
     // The creator's track_published webhook was lost (a restart), but the viewer's browser decoded video.
-    await presence(s, [
+    await recordPresence(s, [
       { type: "participant.joined", role: "viewer", atMin: 0 },
       { type: "participant.joined", role: "creator", atMin: 0 },
     ]);
@@ -674,7 +642,7 @@ describe("settling an ended session", () => {
     const admin = await createUser({ role: "admin" });
     for (let round = 0; round < 3; round++) {
       const s = await ended();
-      await presence(s, [{ type: "participant.joined", role: "viewer", atMin: 0 }]);
+      await recordPresence(s, [{ type: "participant.joined", role: "viewer", atMin: 0 }]);
       await Promise.allSettled([
         settleSession(s.booking.id),
         refundPurchase({
@@ -695,7 +663,7 @@ describe("settling an ended session", () => {
 
   it("keeps the payment with the creator when the viewer never came, and says so", async () => {
     const s = await ended();
-    await presence(s, [
+    await recordPresence(s, [
       { type: "participant.joined", role: "creator", atMin: 0 },
       { type: "track.published", role: "creator", atMin: 0, source: "camera" },
     ]);
@@ -714,7 +682,7 @@ describe("settling an ended session", () => {
 
   it("completes a session where the creator's media reached the viewer, and leaves a session not yet over alone", async () => {
     const s = await ended();
-    await presence(s, [
+    await recordPresence(s, [
       { type: "track.published", role: "creator", atMin: -2, source: "microphone" },
       { type: "participant.joined", role: "creator", atMin: -3 },
       { type: "participant.joined", role: "viewer", atMin: 1 },
@@ -732,6 +700,24 @@ describe("settling an ended session", () => {
 });
 
 describe("the server's closing of a room (livekit-server)", () => {
+  it("warns a room LiveKit already closed (everyone left) once and is done: nobody is in it, nothing to retry", async () => {
+    const { sweepSessions } = await import("@/lib/sessions/lifecycle");
+    const { ensureRoomSession } = await import("@/lib/sessions/service");
+    // Someone was given a token (the room-session row), but the room is gone from livekit-server.
+    const s = await paidSession({ startsInMinutes: -29, durationMinutes: 30 });
+    await ensureRoomSession(s.booking);
+    const result = await sweepSessions(new Date(s.booking.endsAt.getTime() - 60_000), { bookingIds: [s.booking.id] });
+    expect(result.warned).toBe(1);
+    const warned = await db.traceEvent.findMany({ where: { traceId: s.booking.traceId, type: "session.warned" } });
+    expect(warned.map((e) => (e.payload as { result: string }).result)).toEqual(["nobody in the room"]);
+    expect(
+      await db.outboxEffect.findMany({
+        where: { traceId: s.booking.traceId },
+        select: { status: true, attempts: true },
+      }),
+    ).toEqual([{ status: "done", attempts: 1 }]);
+  });
+
   it("leaves sessions that ended more than a week ago to a person (bookings from before live sessions)", async () => {
     const { sweepSessions } = await import("@/lib/sessions/lifecycle");
     const old = await paidSession({ startsInMinutes: -8 * 24 * 60, durationMinutes: 30 });
