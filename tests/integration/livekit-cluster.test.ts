@@ -16,7 +16,9 @@ import { startLivekitNode, writeLivekitConfig } from "../../scripts/services/liv
 import { freePort, type Service } from "../../scripts/services/proc";
 import { ensureRedisServer, redisMissingHelp, startRedis } from "../../scripts/services/redis";
 import { ensureGoTool, root } from "../../scripts/services/tools";
+import { db } from "@/lib/db";
 import { RoomParticipant } from "../helpers/room-participant";
+import { paidSession } from "../helpers/sessions";
 
 const redisBin = ensureRedisServer();
 if (!redisBin) {
@@ -63,7 +65,7 @@ async function token(room: string, identity: string) {
 }
 
 /** Runs one of Booth's room calls in a process whose LIVEKIT_URL is `node` (tests/helpers/livekit-node-child.ts). */
-async function boothCall(node: Node, command: "create" | "close", room: string) {
+async function boothCall(node: Node, command: "create" | "close" | "token", room: string, userId?: string) {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -74,10 +76,22 @@ async function boothCall(node: Node, command: "create" | "close", room: string) 
       path.join(root, "tests/helpers/livekit-node-child.ts"),
       command,
       room,
+      ...(userId ? [userId] : []),
     ],
-    { cwd: root, env: { ...process.env, LIVEKIT_URL: node.url, LOG_LEVEL: "silent" }, timeout: 30_000 },
+    {
+      cwd: root,
+      // The node is where Booth's server calls and where it sends browsers (no separate public URL).
+      env: { ...process.env, LIVEKIT_URL: node.url, LIVEKIT_PUBLIC_URL: "", LOG_LEVEL: "silent" },
+      timeout: 30_000,
+    },
   );
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { ok: boolean; error?: string };
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as {
+    ok: boolean;
+    error?: string;
+    token?: string;
+    url?: string;
+    roomName?: string;
+  };
 }
 
 describe.skipIf(!redisBin)("LiveKit on two nodes with one Redis", () => {
@@ -127,6 +141,42 @@ describe.skipIf(!redisBin)("LiveKit on two nodes with one Redis", () => {
     } finally {
       publisher.kill();
       viewer.kill();
+    }
+  }, 90_000);
+
+  it("a paid session with its creator on one node and its viewer on the other: Booth's tokens, media, and both joins on the session's trace", async () => {
+    const [a, b] = nodes as [Node, Node];
+    const { booking, viewer, creator } = await paidSession({ startsInMinutes: 2 });
+    // Booth's token service, with its server on node A for the creator and on node B for the viewer.
+    const forCreator = await boothCall(a, "token", booking.id, creator.user.id);
+    const forViewer = await boothCall(b, "token", booking.id, viewer.id);
+    expect(forCreator).toMatchObject({ ok: true, url: a.url });
+    expect(forViewer).toMatchObject({ ok: true, url: b.url, roomName: forCreator.roomName });
+    const creatorSide = await RoomParticipant.join(forCreator.url!, forCreator.token!);
+    const viewerSide = await RoomParticipant.join(forViewer.url!, forViewer.token!);
+    try {
+      expect(await creatorSide.publish()).toEqual({ ok: true });
+      expect(await viewerSide.frameFrom(creator.user.id, 30_000)).toMatchObject({ width: 320, height: 240 });
+      // Each node sends its webhooks to Booth: both joins reach the session's trace, with one room SID.
+      await expect
+        .poll(
+          async () =>
+            (await db.traceEvent.findMany({ where: { traceId: booking.traceId, type: "participant.joined" } })).map(
+              (e) => (e.payload as { identity?: string }).identity,
+            ),
+          { timeout: 20_000, interval: 500 },
+        )
+        .toEqual(expect.arrayContaining([creator.user.id, viewer.id]));
+      const rs = await db.roomSession.findUniqueOrThrow({ where: { bookingId: booking.id } });
+      expect(rs.livekitRoomSid).toMatch(/^RM_/);
+      const sids = await db.participantConnection.findMany({
+        where: { roomSessionId: rs.id, livekitParticipantSid: { not: null } },
+        select: { identity: true },
+      });
+      expect(sids.map((c) => c.identity).sort()).toEqual([creator.user.id, viewer.id].sort());
+    } finally {
+      creatorSide.kill();
+      viewerSide.kill();
     }
   }, 90_000);
 });
