@@ -1,5 +1,6 @@
 import "server-only";
 import { sweepBookingReminders } from "@/lib/bookings/reminders";
+import { sweepUnusedBrandAssets } from "@/lib/branding/cleanup";
 import { sweepLapsedHolds } from "@/lib/bookings/transition";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -76,6 +77,8 @@ export function startSweepers() {
   every("outbox", env.OUTBOX_SWEEP_MS, () => runEffects());
   // Once per UTC day from 03:00 (every replica asks; the run's day key lets one do it).
   every("reconciliation", 15 * 60_000, () => nightlyReconciliation());
+  // Brand images uploaded and never saved, a day on (listing a bucket is not free: four times a day).
+  every("brand-assets", 6 * 3600_000, () => sweepUnusedBrandAssets());
   every("sessions", env.SESSION_SWEEP_MS, async () => {
     await sweepSessions();
     await sweepShows();

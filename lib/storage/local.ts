@@ -71,6 +71,25 @@ export class LocalDiskStorage implements ObjectStorage {
     return this.info(key, await fsp.stat(full));
   }
 
+  async list(prefix: string): Promise<StoredObjectInfo[]> {
+    if (!prefix.endsWith("/")) throw new Error(`list a folder (ending in "/"), not ${prefix}`);
+    const folder = path.dirname(this.pathOf(`${prefix}x`));
+    const entries = await fsp.readdir(folder, { recursive: true, withFileTypes: true }).catch((err) => {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw err;
+    });
+    const out: StoredObjectInfo[] = [];
+    for (const e of entries) {
+      // Only regular files (never links), and never a write in progress.
+      if (!e.isFile() || e.name.endsWith(".partial")) continue;
+      const full = path.join(e.parentPath, e.name);
+      const key = path.relative(this.root, full).split(path.sep).join("/");
+      const st = await fsp.lstat(full).catch(() => null);
+      if (st?.isFile()) out.push(this.info(key, st));
+    }
+    return out;
+  }
+
   async stat(key: string): Promise<StoredObjectInfo | null> {
     const full = this.pathOf(key);
     const st = await fsp.lstat(full).catch(() => null);

@@ -5,6 +5,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
@@ -119,6 +120,36 @@ export class S3Storage implements ObjectStorage {
       if (isMissing(err)) return null;
       throw err;
     }
+  }
+
+  async list(prefix: string): Promise<StoredObjectInfo[]> {
+    if (!prefix.endsWith("/")) throw new Error(`list a folder (ending in "/"), not ${prefix}`);
+    const own = this.config.prefix ?? "";
+    const out: StoredObjectInfo[] = [];
+    let token: string | undefined;
+    // Pages of 1,000 (S3's most), bounded: a folder of a million objects is not something to list here.
+    for (let page = 0; page < 1000; page++) {
+      const res = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.config.bucket,
+          Prefix: this.objectKey(`${prefix}x`).slice(0, -1),
+          ContinuationToken: token,
+        }),
+      );
+      for (const o of res.Contents ?? []) {
+        if (!o.Key?.startsWith(own)) continue;
+        const key = o.Key.slice(own.length);
+        out.push({
+          key,
+          size: o.Size ?? 0,
+          contentType: contentTypeFor(key),
+          modifiedAt: o.LastModified ?? new Date(0),
+        });
+      }
+      if (!res.IsTruncated || !res.NextContinuationToken) return out;
+      token = res.NextContinuationToken;
+    }
+    return out;
   }
 
   async delete(key: string): Promise<void> {

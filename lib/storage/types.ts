@@ -17,6 +17,11 @@ export interface ObjectStorage {
   stat(key: string): Promise<StoredObjectInfo | null>;
   /** The object's bytes (all, or one inclusive range); null when there is no such object. */
   read(key: string, range?: ByteRange): Promise<{ info: StoredObjectInfo; body: Readable } | null>;
+  /**
+   * The objects whose keys start with `prefix` (a folder, ending in "/"), in no particular order. Files being
+   * written (not yet renamed into place) are not objects.
+   */
+  list(prefix: string): Promise<StoredObjectInfo[]>;
   /** Removes the object; no error when it is already gone. */
   delete(key: string): Promise<void>;
 }

@@ -1,11 +1,13 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { sweepUnusedBrandAssets, UNUSED_ASSET_GRACE_MS } from "@/lib/branding/cleanup";
 import { brandFrom, getBrandConsole } from "@/lib/branding/queries";
 import { restoreBrandVersion, saveBrand } from "@/lib/branding/service";
 import { storeBrandLogo } from "@/lib/branding/uploads";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { deliverPendingEmails, enqueueEmails } from "@/lib/mail/service";
+import { storage } from "@/lib/storage";
 import type { Actor } from "@/lib/auth/permissions";
 import { currentBrandVersion, restoreBrand, withBrandLock } from "../helpers/brand";
 import { TEST_PASSWORD, createUser } from "../helpers/factories";
@@ -143,6 +145,29 @@ describe("the brand console's saves", () => {
       ).catch((e: unknown) => e);
       expect((missing as AppError).fieldErrors?.logoKey?.[0]).toMatch(/Upload the logo again/);
       expect(await db.brandVersion.count()).toBe(versions);
+    }));
+
+  it("deletes uploaded images no version uses once a day old, and keeps every image a version names", () =>
+    rebranding(async (admin) => {
+      const first = await storeBrandLogo(admin, await png(310, 90));
+      await saveBrand(admin, await formFor({ ...first }));
+      const second = await storeBrandLogo(admin, await png(320, 80));
+      await saveBrand(admin, await formFor({ ...second }));
+      // Uploaded in the console, never saved.
+      const abandoned = await storeBrandLogo(admin, await png(330, 70));
+      const exists = async (key: string) => (await storage().stat(key)) !== null;
+      // Still within its day: kept (its save may be on the way).
+      expect(await sweepUnusedBrandAssets()).toBe(0);
+      expect(await exists(abandoned.logoKey)).toBe(true);
+      // A day on: the abandoned logo and its favicon go; the one in force and the earlier version's stay.
+      const dayOn = new Date(Date.now() + UNUSED_ASSET_GRACE_MS + 60_000);
+      expect(await sweepUnusedBrandAssets(dayOn)).toBeGreaterThanOrEqual(2);
+      expect(await exists(abandoned.logoKey)).toBe(false);
+      expect(await exists(abandoned.faviconKey)).toBe(false);
+      for (const key of [first.logoKey, first.faviconKey, second.logoKey, second.faviconKey])
+        expect(await exists(key), key).toBe(true);
+      // Nothing is left to delete; the storage lists exactly what is used.
+      expect(await sweepUnusedBrandAssets(dayOn)).toBe(0);
     }));
 
   it("puts the logo, colour and footer in every email's HTML and the footer in its plain text", () =>

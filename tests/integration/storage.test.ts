@@ -50,6 +50,21 @@ describe.each(drivers)("storage on %s", (_name, make) => {
     await store.delete(key); // already gone: no error
   });
 
+  it("lists a folder's objects with their sizes, and nothing outside it", async () => {
+    const folder = `list-${Date.now().toString(36)}`;
+    await store.put(`${folder}/a.png`, Buffer.from("aa"));
+    await store.put(`${folder}/deeper/b.webm`, Buffer.from("bbb"));
+    await store.put(`${folder}-other/c.png`, Buffer.from("c"));
+    const listed = await store.list(`${folder}/`);
+    expect(listed.map((o) => [o.key, o.size]).sort()).toEqual([
+      [`${folder}/a.png`, 2],
+      [`${folder}/deeper/b.webm`, 3],
+    ]);
+    expect(listed.every((o) => o.modifiedAt instanceof Date)).toBe(true);
+    expect(await store.list(`${folder}-none/`)).toEqual([]);
+    await expect(store.list("../")).rejects.toThrow();
+  });
+
   it("takes a stream, and moves a finished file in (the source is gone after)", async () => {
     await store.put("a/streamed.txt", Readable.from([Buffer.from("hello "), Buffer.from("world")]));
     const read = await store.read("a/streamed.txt");
