@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { deliverSoon } from "@/lib/mail/service";
 import { fault } from "./faults";
@@ -69,16 +69,33 @@ export async function enqueueEffect<P>(
   payload: P,
   opts: { key: string; traceId?: string | null },
 ): Promise<string | null> {
+  const sql = effectInsertSql(kind, payload, opts);
+  const rows = await tx.$queryRaw<{ id: string }[]>`${sql.insert} ${sql.onConflict}`;
+  const id = rows[0]?.id ?? null;
+  effectWritten(id);
+  return id;
+}
+
+/**
+ * `INSERT INTO outbox_effects … SELECT <the effect>` for one checked effect, to be completed by the caller
+ * (`FROM changed`) inside a data-modifying CTE, so the effect is written in the very statement that makes
+ * the change it follows, and only if that change happened. The caller selects the CTE's `RETURNING id`
+ * and hands it to `effectWritten` (null when the key existed: nothing new to run).
+ */
+export function effectInsertSql<P>(kind: EffectKind<P>, payload: P, opts: { key: string; traceId?: string | null }) {
   const checked = kind.payload.parse(payload) as Prisma.InputJsonValue;
   const runAfter = new Date(Date.now() + env.OUTBOX_GRACE_MS);
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO outbox_effects (id, type, "dedupeKey", "traceId", payload, status, attempts, "runAfter", "createdAt", "updatedAt")
-    VALUES (gen_random_uuid()::text, ${kind.type}, ${opts.key}, ${opts.traceId ?? null}, ${JSON.stringify(checked)}::jsonb,
-            'pending', 0, ${runAfter}, timezone('utc', now()), timezone('utc', now()))
-    ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`;
-  const id = rows[0]?.id ?? null;
+  return {
+    insert: Prisma.sql`INSERT INTO outbox_effects (id, type, "dedupeKey", "traceId", payload, status, attempts, "runAfter", "createdAt", "updatedAt")
+      SELECT gen_random_uuid()::text, ${kind.type}, ${opts.key}, ${opts.traceId ?? null}, ${JSON.stringify(checked)}::jsonb,
+             'pending'::"EffectStatus", 0, ${runAfter}::timestamp, timezone('utc', now()), timezone('utc', now())`,
+    onConflict: Prisma.sql`ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
+  };
+}
+
+/** An effect written by effectInsertSql: this process runs it after the commit (nudgeEffects), as enqueueEffect's. */
+export function effectWritten(id: string | null) {
   if (id) registry().mine.set(id, Date.now());
-  return id;
 }
 
 type Claimed = { id: string; type: string; payload: unknown; attempts: number; traceId: string | null };
@@ -168,6 +185,7 @@ export function nudgeEffects(): void {
     return;
   }
   r.running = runMine()
+    .then(() => deliverSoon()) // mail an effect wrote (a confirmation composed after its commit)
     .catch((err: unknown) => log.error({ err }, "outbox pass failed"))
     .finally(() => {
       r.running = null;

@@ -11,11 +11,13 @@ import { idOf } from "./resolve";
 
 const log = logger.child({ module: "stripe-checkout" });
 
-async function paymentForSession(tx: HandlerContext["tx"], session: Stripe.Checkout.Session) {
-  const payment = await lockPurchaseThenPayment(tx, {
-    checkoutSessionId: session.id,
-    id: session.metadata?.paymentId ?? null,
-  });
+/** The handler's first statement: records the event once (claimsInLock), finds the payment and locks it. */
+async function paymentForSession({ tx, claim }: HandlerContext, session: Stripe.Checkout.Session) {
+  const payment = await lockPurchaseThenPayment(
+    tx,
+    { checkoutSessionId: session.id, id: session.metadata?.paymentId ?? null },
+    claim,
+  );
   if (!payment) log.warn({ checkoutSessionId: session.id }, "checkout session unknown to Booth; ignored");
   return payment;
 }
@@ -28,8 +30,9 @@ const eventTime = (event: Stripe.Event) => new Date(event.created * 1000);
  * is confirmed or the money goes back in full (its hold lapsed and the thing is gone, it was cancelled, it
  * was already paid).
  */
-export async function settlePaidCheckout({ tx, event, purchases }: HandlerContext, session: Stripe.Checkout.Session) {
-  const payment = await paymentForSession(tx, session);
+export async function settlePaidCheckout(ctx: HandlerContext, session: Stripe.Checkout.Session) {
+  const { tx, event, purchases } = ctx;
+  const payment = await paymentForSession(ctx, session);
   if (!payment || !isUnsettled(payment.status)) return; // already settled or flagged
   const occurredAt = eventTime(event);
   const paymentIntentId = idOf(session.payment_intent);
@@ -101,14 +104,14 @@ async function endCheckout(
 
 /** checkout.session.expired: the buyer never paid; what the purchase held is free again. */
 export async function expireCheckout(ctx: HandlerContext, session: Stripe.Checkout.Session) {
-  const payment = await paymentForSession(ctx.tx, session);
+  const payment = await paymentForSession(ctx, session);
   if (payment?.status !== "pending") return; // paid first (events out of order) or already expired
   await endCheckout(ctx, payment, "expired", "checkout_expired");
 }
 
 /** checkout.session.async_payment_failed. */
 export async function failCheckout(ctx: HandlerContext, session: Stripe.Checkout.Session) {
-  const payment = await paymentForSession(ctx.tx, session);
+  const payment = await paymentForSession(ctx, session);
   if (!payment || (payment.status !== "pending" && payment.status !== "expired")) return;
   await appendTrace(
     {
@@ -124,8 +127,9 @@ export async function failCheckout(ctx: HandlerContext, session: Stripe.Checkout
 }
 
 /** checkout.session.completed with payment_status "unpaid": a delayed method; the outcome follows. */
-export async function notePendingCheckout({ tx, event }: HandlerContext, session: Stripe.Checkout.Session) {
-  const payment = await paymentForSession(tx, session);
+export async function notePendingCheckout(ctx: HandlerContext, session: Stripe.Checkout.Session) {
+  const { tx, event } = ctx;
+  const payment = await paymentForSession(ctx, session);
   if (payment?.status !== "pending") return;
   await tx.payment.update({ where: { id: payment.id }, data: { stripePaymentIntentId: idOf(session.payment_intent) } });
   await appendTrace(

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { freePort, httpOk, type Service, startService, waitFor } from "../../scripts/services/proc";
 import { root } from "../../scripts/services/tools";
-import { bookableOffering, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
+import { bookableOffering, hold, mailComposed, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
 import { baseUrl } from "../helpers/http";
 import { roomAdmin } from "../helpers/room-participant";
 
@@ -77,6 +77,7 @@ describe("two app processes, one database", () => {
       "payment.succeeded",
       "booking.confirmed",
     ]);
+    await mailComposed(b.traceId);
     expect(await db.emailMessage.count({ where: { traceId: b.traceId } })).toBe(2);
   });
 
