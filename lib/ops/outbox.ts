@@ -204,10 +204,15 @@ export async function runMine() {
   await runEffects({ ids, limit: ids.length });
   // Whatever was tried is no longer this process's to nudge (a failure waits for its back-off and the sweep).
   // An id with no row yet belongs to a transaction still open, or one rolled back: kept a while, then dropped.
-  const rows = await db.outboxEffect.findMany({ where: { id: { in: ids } }, select: { id: true } });
+  // A row never tried committed after the claim above (its writer's nudge, after that commit, runs it next).
+  const rows = await db.outboxEffect.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, status: true, attempts: true },
+  });
+  const tried = new Set(rows.filter((row) => row.status !== "pending" || row.attempts > 0).map((row) => row.id));
   const exists = new Set(rows.map((row) => row.id));
   const stale = Date.now() - env.OUTBOX_GRACE_MS;
-  for (const id of ids) if (exists.has(id) || (r.mine.get(id) ?? 0) < stale) r.mine.delete(id);
+  for (const id of ids) if (tried.has(id) || (!exists.has(id) && (r.mine.get(id) ?? 0) < stale)) r.mine.delete(id);
 }
 
 /** Waits for a nudge that is running (tests and scripts that must see its effects). */

@@ -8,8 +8,10 @@ import {
   effectRetryDelayMs,
   enqueueEffect,
   handle,
+  installEffectHandlers,
   MAX_EFFECT_ATTEMPTS,
   runEffects,
+  runMine,
 } from "@/lib/ops/outbox";
 import { createRefundInTx } from "@/lib/payments/refunds";
 import { effectHandlers } from "@/lib/runtime/effects";
@@ -174,6 +176,51 @@ describe("a crash between a commit and its effect loses nothing and doubles noth
     expect(cancelled?.icsContent).toMatch(/METHOD:CANCEL/);
     expect(cancelled?.icsContent).toMatch(/SEQUENCE:1/);
   }, 90_000);
+
+  it("an effect that commits while this process's nudge is running is run by the next nudge, not dropped", async () => {
+    const kind = defineEffect("test.gate", z.object({ n: z.number() }));
+    let open!: () => void;
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    let ran = 0;
+    installEffectHandlers({
+      ...effectHandlers,
+      ...handle(kind, {
+        run: async ({ n }) => {
+          ran++;
+          if (n === 1) await gate;
+        },
+      }),
+    });
+    try {
+      const key = `gate:${Date.now()}:${Math.random()}`;
+      await db.$transaction((tx) => enqueueEffect(tx, kind, { n: 1 }, { key: `${key}:1` }));
+      // The second effect's transaction is still open when the nudge claims: it cannot see it yet.
+      let commit!: () => void;
+      const committing = new Promise<void>((r) => {
+        commit = r;
+      });
+      let second: string | null = null;
+      const writer = db.$transaction(async (tx) => {
+        second = await enqueueEffect(tx, kind, { n: 2 }, { key: `${key}:2` });
+        await committing;
+      });
+      while (!second) await new Promise((r) => setTimeout(r, 10));
+      const nudge = runMine(); // claims the first, whose run waits at the gate
+      while (ran === 0) await new Promise((r) => setTimeout(r, 10));
+      commit();
+      await writer; // committed while the nudge is still running
+      open();
+      await nudge;
+      expect((await db.outboxEffect.findUniqueOrThrow({ where: { id: second! } })).status).toBe("pending");
+      await runMine(); // the writer's own nudge after its commit
+      expect((await db.outboxEffect.findUniqueOrThrow({ where: { id: second! } })).status).toBe("done");
+      expect(ran).toBe(2);
+    } finally {
+      installEffectHandlers(effectHandlers);
+    }
+  });
 
   it("an effect that fails backs off and is retried; after its last attempt it is given up for a person", async () => {
     const kind = defineEffect("test.flaky", z.object({ n: z.number() }));
