@@ -27,8 +27,26 @@ export async function benchDatabase() {
     STRIPE_WEBHOOK_SECRET: "whsec_bench_bench_bench_bench_0123",
     APP_URL: "http://127.0.0.1:3000",
   });
+  const dataDir = path.join(dir, "pg");
   return {
     url,
+    /** CPU time (ms) used so far by this PostgreSQL's processes that are still running (its postmaster's children). */
+    cpuMs() {
+      const postmaster = fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]!.trim();
+      const tick = 1000 / 100; // USER_HZ
+      let ms = 0;
+      for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        try {
+          // Fields after the command name: state ppid … utime (14th) stime (15th).
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+          const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          if (pid === postmaster || f[1] === postmaster) ms += (Number(f[11]) + Number(f[12])) * tick;
+        } catch {
+          // the process ended meanwhile
+        }
+      }
+      return ms;
+    },
     async stop() {
       const { db } = await import("@/lib/db");
       await db.$disconnect();

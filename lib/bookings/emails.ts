@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { DEFAULT_BRAND_SETTINGS_ID } from "@/lib/branding/stored";
 import { type BrandRow, brandFromEnv, mergeBrand } from "@/lib/branding/theme";
 import { env } from "@/lib/env";
@@ -6,6 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { BookingStatus } from "@/lib/generated/prisma/enums";
 import { bookingIcs, icsFilename } from "@/lib/mail/ics";
 import { enqueueEmails, type OutgoingEmail } from "@/lib/mail/service";
+import { defineEffect, type EffectHandlers, effectInsertSql, handle } from "@/lib/ops/outbox";
 import { formatMoney } from "@/lib/money";
 import { formatDateTime } from "@/lib/time";
 import { calendarSequence, cancellationPolicyText } from "./policy";
@@ -23,6 +25,25 @@ export type BookingEmailKind =
   | { kind: "rescheduled"; by: Side; fromStartsAt: Date };
 
 /**
+ * The confirmation mail of a paid booking, composed after the commit: the paid checkout's webhook writes only
+ * this effect (with the change, in one statement), and the outbox worker reads the booking and writes the two
+ * emails (enqueueBookingEmails) in the transaction that records the effect done. A crash in between delays
+ * the mail, never loses or doubles it (the effect's and each email's dedupe keys).
+ */
+export const mailConfirmedBooking = defineEffect("bookings.mail_confirmed", z.object({ bookingId: z.string() }));
+
+/** The effect for `bookingId`, as the confirming statement writes it (effectInsertSql). */
+export const confirmedMailEffect = (bookingId: string, traceId: string) =>
+  effectInsertSql(mailConfirmedBooking, { bookingId }, { key: `booking-mail:${bookingId}:confirmed`, traceId });
+
+export const bookingEffectHandlers: EffectHandlers = handle(mailConfirmedBooking, {
+  run: async () => null,
+  done: async (tx, { bookingId }) => {
+    await enqueueBookingEmails(tx, bookingId, { kind: "confirmed" });
+  },
+});
+
+/**
  * Writes the emails about a booking change to both sides, in the caller's transaction, each with a
  * calendar file in the recipient's own time zone. The dedupe key makes a repeated event mail nothing.
  */
@@ -31,13 +52,16 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
   const brand = b.brand;
   const url = `${env.APP_URL}/bookings/${b.id}`;
   const money = (cents: number) => formatMoney(cents, b.currency);
-  const cancelled = what.kind === "cancelled" || b.status === "cancelled";
+  // A confirmation composed after a cancellation that followed it (the outbox ran late) still announces the
+  // booked time: the cancellation's file, one SEQUENCE higher, replaces it in any order they arrive.
+  const cancelled = what.kind === "cancelled" || (what.kind !== "confirmed" && b.status === "cancelled");
   // Same UID in every file; SEQUENCE counts the moves (this one included, its trace event is written
   // first) and one more once cancelled, so each file replaces the one before in the calendar.
   const sequence = calendarSequence(b.reschedules, cancelled);
-  // A calendar file only for a booking that is (or was) on the calendars: a refund for a booking that
+  // A calendar file only for a booking that is (or was) on the calendars, i.e. was confirmed (its
+  // confirmation mail carries the file, even when composed after this one): a refund for a booking that
   // was never confirmed (paid after the time was gone, or after the viewer released it) carries none.
-  const onCalendars = what.kind === "confirmed" || b.confirmedMails > 0;
+  const onCalendars = what.kind === "confirmed" || b.confirmations > 0;
   const recipients = [
     {
       side: "viewer",
@@ -132,8 +156,8 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
 }
 
 /**
- * The booking, the people its emails go to, how often it moved (the calendar SEQUENCE), whether its
- * confirmation was mailed (calendar files only then) and the brand's stored settings, in one query (a
+ * The booking, the people its emails go to, how often it moved (the calendar SEQUENCE), whether it was
+ * confirmed (calendar files only then) and the brand's stored settings, in one query (a
  * Prisma include of these four relations is five queries, and every booking change that mails, a paid
  * checkout's webhook first of all, reads it inside its transaction).
  */
@@ -157,7 +181,7 @@ async function readBookingForEmails(tx: Tx, bookingId: string) {
       creatorEmail: string;
       creatorName: string;
       reschedules: number;
-      confirmedMails: number;
+      confirmations: number;
       brandRow: BrandRow | null;
     }[]
   >`
@@ -170,9 +194,8 @@ async function readBookingForEmails(tx: Tx, bookingId: string) {
            cu.email AS "creatorEmail", cu.name AS "creatorName",
            (SELECT count(*)::int FROM trace_events t
              WHERE t."traceId" = b."traceId" AND t.type = 'booking.rescheduled') AS reschedules,
-           (SELECT count(*)::int FROM email_messages m
-             WHERE m."dedupeKey" IN ('booking:' || b.id || ':confirmed:viewer', 'booking:' || b.id || ':confirmed:creator')
-           ) AS "confirmedMails",
+           (SELECT count(*)::int FROM trace_events t
+             WHERE t."traceId" = b."traceId" AND t.type = 'booking.confirmed') AS confirmations,
            (SELECT row_to_json(s) FROM brand_settings s WHERE s.id = ${DEFAULT_BRAND_SETTINGS_ID}) AS "brandRow"
       FROM bookings b
       JOIN offerings o ON o.id = b."offeringId"

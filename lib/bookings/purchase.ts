@@ -3,10 +3,10 @@ import { isExclusionViolation } from "@/lib/errors";
 import type { BookingStatus } from "@/lib/generated/prisma/enums";
 import type { PurchaseKind, Tx } from "@/lib/payments/purchase";
 import { appendTrace } from "@/lib/trace/service";
-import { enqueueBookingEmails } from "./emails";
+import { confirmedMailEffect, enqueueBookingEmails } from "./emails";
 import { cancellationPolicyText } from "./policy";
 import { canTransition } from "./state";
-import { expireLapsedHolds, transitionBooking, transitionBookingTraced } from "./transition";
+import { confirmHeldBooking, expireLapsedHolds, transitionBooking, transitionBookingTraced } from "./transition";
 
 /**
  * A private booking as a purchase: it holds a time on the creator's calendar (holdsSlot, guarded by the
@@ -23,24 +23,28 @@ const lock = async (tx: Tx, id: string) => {
   return row;
 };
 
+const confirmedEvent = (bookingId: string, traceId: string, late: boolean) =>
+  ({
+    traceId,
+    type: "booking.confirmed",
+    source: "app",
+    payload: {
+      bookingId,
+      late,
+      ...(late ? { explanation: "paid after the hold lapsed; the time was still free" } : {}),
+    },
+  }) as const;
+
+/** Confirms a booking read under its lock, with its trace event and the effect that mails both sides. */
 async function confirm(tx: Tx, booking: { id: string; status: BookingStatus }, traceId: string, late: boolean) {
   await transitionBookingTraced(
     tx,
     booking,
     "confirmed",
     { holdsSlot: true, holdExpiresAt: null },
-    {
-      traceId,
-      type: "booking.confirmed",
-      source: "app",
-      payload: {
-        bookingId: booking.id,
-        late,
-        ...(late ? { explanation: "paid after the hold lapsed; the time was still free" } : {}),
-      },
-    },
+    confirmedEvent(booking.id, traceId, late),
+    confirmedMailEffect(booking.id, traceId),
   );
-  await enqueueBookingEmails(tx, booking.id, { kind: "confirmed" });
 }
 
 /**
@@ -65,11 +69,16 @@ export const bookingPurchase: PurchaseKind = {
   kind: "booking",
 
   async paid(tx, bookingId, payment) {
+    // The common case (it still holds its time, waiting for this money) in one statement; the money path
+    // holds the booking's lock, so what that statement finds is what a read here would have found.
+    const held = await confirmHeldBooking(
+      tx,
+      bookingId,
+      confirmedEvent(bookingId, payment.traceId, false),
+      confirmedMailEffect(bookingId, payment.traceId),
+    );
+    if (held) return { confirmed: true };
     const booking = await lock(tx, bookingId);
-    if (booking.status === "pending_payment" && booking.holdsSlot) {
-      await confirm(tx, booking, payment.traceId, false);
-      return { confirmed: true };
-    }
     if (booking.status === "pending_payment" || booking.status === "expired") {
       // The hold lapsed before the money arrived. Take the time again if nobody else has it.
       if (await reacquireSlot(tx, booking)) {

@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { deliverSoon } from "@/lib/mail/service";
 import { fault } from "./faults";
@@ -69,16 +69,33 @@ export async function enqueueEffect<P>(
   payload: P,
   opts: { key: string; traceId?: string | null },
 ): Promise<string | null> {
+  const sql = effectInsertSql(kind, payload, opts);
+  const rows = await tx.$queryRaw<{ id: string }[]>`${sql.insert} ${sql.onConflict}`;
+  const id = rows[0]?.id ?? null;
+  effectWritten(id);
+  return id;
+}
+
+/**
+ * `INSERT INTO outbox_effects … SELECT <the effect>` for one checked effect, to be completed by the caller
+ * (`FROM changed`) inside a data-modifying CTE, so the effect is written in the very statement that makes
+ * the change it follows, and only if that change happened. The caller selects the CTE's `RETURNING id`
+ * and hands it to `effectWritten` (null when the key existed: nothing new to run).
+ */
+export function effectInsertSql<P>(kind: EffectKind<P>, payload: P, opts: { key: string; traceId?: string | null }) {
   const checked = kind.payload.parse(payload) as Prisma.InputJsonValue;
   const runAfter = new Date(Date.now() + env.OUTBOX_GRACE_MS);
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO outbox_effects (id, type, "dedupeKey", "traceId", payload, status, attempts, "runAfter", "createdAt", "updatedAt")
-    VALUES (gen_random_uuid()::text, ${kind.type}, ${opts.key}, ${opts.traceId ?? null}, ${JSON.stringify(checked)}::jsonb,
-            'pending', 0, ${runAfter}, timezone('utc', now()), timezone('utc', now()))
-    ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`;
-  const id = rows[0]?.id ?? null;
+  return {
+    insert: Prisma.sql`INSERT INTO outbox_effects (id, type, "dedupeKey", "traceId", payload, status, attempts, "runAfter", "createdAt", "updatedAt")
+      SELECT gen_random_uuid()::text, ${kind.type}, ${opts.key}, ${opts.traceId ?? null}, ${JSON.stringify(checked)}::jsonb,
+             'pending'::"EffectStatus", 0, ${runAfter}::timestamp, timezone('utc', now()), timezone('utc', now())`,
+    onConflict: Prisma.sql`ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id`,
+  };
+}
+
+/** An effect written by effectInsertSql: this process runs it after the commit (nudgeEffects), as enqueueEffect's. */
+export function effectWritten(id: string | null) {
   if (id) registry().mine.set(id, Date.now());
-  return id;
 }
 
 type Claimed = { id: string; type: string; payload: unknown; attempts: number; traceId: string | null };
@@ -168,6 +185,7 @@ export function nudgeEffects(): void {
     return;
   }
   r.running = runMine()
+    .then(() => deliverSoon()) // mail an effect wrote (a confirmation composed after its commit)
     .catch((err: unknown) => log.error({ err }, "outbox pass failed"))
     .finally(() => {
       r.running = null;
@@ -183,17 +201,18 @@ export async function runMine() {
   const r = registry();
   if (!r.handlers || r.mine.size === 0) return;
   const ids = [...r.mine.keys()];
-  // Only effects whose transaction has committed are tried. Which those are is asked before the claim, not
-  // after: a transaction that commits in between (this process runs its requests while a pass runs) would
-  // otherwise count as tried and its effect wait for the sweep.
-  const rows = await db.outboxEffect.findMany({ where: { id: { in: ids } }, select: { id: true } });
-  const committed = new Set(rows.map((row) => row.id));
-  await runEffects({ ids: [...committed], limit: committed.size });
+  await runEffects({ ids, limit: ids.length });
   // Whatever was tried is no longer this process's to nudge (a failure waits for its back-off and the sweep).
-  // An id with no row yet belongs to a transaction still open (its commit nudges again), or one rolled back:
-  // kept a while, then dropped.
+  // An id with no row yet belongs to a transaction still open, or one rolled back: kept a while, then dropped.
+  // A row never tried committed after the claim above (its writer's nudge, after that commit, runs it next).
+  const rows = await db.outboxEffect.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, status: true, attempts: true },
+  });
+  const tried = new Set(rows.filter((row) => row.status !== "pending" || row.attempts > 0).map((row) => row.id));
+  const exists = new Set(rows.map((row) => row.id));
   const stale = Date.now() - env.OUTBOX_GRACE_MS;
-  for (const id of ids) if (committed.has(id) || (r.mine.get(id) ?? 0) < stale) r.mine.delete(id);
+  for (const id of ids) if (tried.has(id) || (!exists.has(id) && (r.mine.get(id) ?? 0) < stale)) r.mine.delete(id);
 }
 
 /** Waits for a nudge that is running (tests and scripts that must see its effects). */

@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import { logger } from "@/lib/logger";
 import { appendTrace } from "@/lib/trace/service";
 import { checkoutMismatches } from "./checks";
+import type { EventClaim } from "@/lib/ops/processed-events";
 import type { HandlerContext } from "./handlers/context";
 import { type LockedPayment, lockPurchaseThenPayment, transitionPayment, transitionPaymentTraced } from "./ledger";
 import { isUnsettled } from "./payment-state";
@@ -11,11 +12,13 @@ import { idOf } from "./resolve";
 
 const log = logger.child({ module: "stripe-checkout" });
 
-async function paymentForSession(tx: HandlerContext["tx"], session: Stripe.Checkout.Session) {
-  const payment = await lockPurchaseThenPayment(tx, {
-    checkoutSessionId: session.id,
-    id: session.metadata?.paymentId ?? null,
-  });
+/** The handler's first statement: records the event once (claimsInLock), finds the payment and locks it. */
+async function paymentForSession(tx: HandlerContext["tx"], session: Stripe.Checkout.Session, claim?: EventClaim) {
+  const payment = await lockPurchaseThenPayment(
+    tx,
+    { checkoutSessionId: session.id, id: session.metadata?.paymentId ?? null },
+    claim,
+  );
   if (!payment) log.warn({ checkoutSessionId: session.id }, "checkout session unknown to Booth; ignored");
   return payment;
 }
@@ -28,22 +31,27 @@ const eventTime = (event: Stripe.Event) => new Date(event.created * 1000);
  * is confirmed or the money goes back in full (its hold lapsed and the thing is gone, it was cancelled, it
  * was already paid).
  */
-export async function settlePaidCheckout({ tx, event, purchases }: HandlerContext, session: Stripe.Checkout.Session) {
-  await settlePaidSession(tx, purchases, session, { occurredAt: eventTime(event), eventId: event.id });
+export async function settlePaidCheckout(ctx: HandlerContext, session: Stripe.Checkout.Session) {
+  await settlePaidSession(ctx.tx, ctx.purchases, session, {
+    occurredAt: eventTime(ctx.event),
+    eventId: ctx.event.id,
+    claim: ctx.claim,
+  });
 }
 
 /**
- * The settle path itself, for a paid Checkout Session from an event or read from Stripe's API (an admin
- * confirming, from reconciliation, a payment Stripe took that Booth never heard of: `eventId` then names
- * that confirmation). A payment already settled or flagged is left as it is, so applying it twice is a no-op.
+ * The settle path itself, for a paid Checkout Session from an event (whose record-once claim is made in the
+ * statement that locks the payment) or read from Stripe's API (an admin confirming, from reconciliation, a
+ * payment Stripe took that Booth never heard of: `eventId` then names that confirmation, and there is no
+ * claim). A payment already settled or flagged is left as it is, so applying it twice is a no-op.
  */
 export async function settlePaidSession(
   tx: HandlerContext["tx"],
   purchases: HandlerContext["purchases"],
   session: Stripe.Checkout.Session,
-  { occurredAt, eventId }: { occurredAt: Date; eventId: string },
+  { occurredAt, eventId, claim }: { occurredAt: Date; eventId: string; claim?: EventClaim },
 ) {
-  const payment = await paymentForSession(tx, session);
+  const payment = await paymentForSession(tx, session, claim);
   if (!payment || !isUnsettled(payment.status)) return; // already settled or flagged
   const paymentIntentId = idOf(session.payment_intent);
   const base = { checkoutSessionId: session.id, paymentIntentId, eventId };
@@ -114,14 +122,14 @@ async function endCheckout(
 
 /** checkout.session.expired: the buyer never paid; what the purchase held is free again. */
 export async function expireCheckout(ctx: HandlerContext, session: Stripe.Checkout.Session) {
-  const payment = await paymentForSession(ctx.tx, session);
+  const payment = await paymentForSession(ctx.tx, session, ctx.claim);
   if (payment?.status !== "pending") return; // paid first (events out of order) or already expired
   await endCheckout(ctx, payment, "expired", "checkout_expired");
 }
 
 /** checkout.session.async_payment_failed. */
 export async function failCheckout(ctx: HandlerContext, session: Stripe.Checkout.Session) {
-  const payment = await paymentForSession(ctx.tx, session);
+  const payment = await paymentForSession(ctx.tx, session, ctx.claim);
   if (!payment || (payment.status !== "pending" && payment.status !== "expired")) return;
   await appendTrace(
     {
@@ -137,8 +145,9 @@ export async function failCheckout(ctx: HandlerContext, session: Stripe.Checkout
 }
 
 /** checkout.session.completed with payment_status "unpaid": a delayed method; the outcome follows. */
-export async function notePendingCheckout({ tx, event }: HandlerContext, session: Stripe.Checkout.Session) {
-  const payment = await paymentForSession(tx, session);
+export async function notePendingCheckout(ctx: HandlerContext, session: Stripe.Checkout.Session) {
+  const { tx, event } = ctx;
+  const payment = await paymentForSession(ctx.tx, session, ctx.claim);
   if (payment?.status !== "pending") return;
   await tx.payment.update({ where: { id: payment.id }, data: { stripePaymentIntentId: idOf(session.payment_intent) } });
   await appendTrace(

@@ -1,6 +1,7 @@
 import "server-only";
 import { type Payment, Prisma } from "@/lib/generated/prisma/client";
 import type { PaymentStatus } from "@/lib/generated/prisma/enums";
+import { DuplicateEvent, type EventClaim, recordEventSql } from "@/lib/ops/processed-events";
 import { type TraceEventInput, traceInsertSql } from "@/lib/trace/service";
 import { assertPaymentTransition, BY_REFUNDS, REFUNDABLE, refundStatus } from "./payment-state";
 import { type PurchaseKindName, type PurchaseRef, purchaseColumn, purchaseOf, type Tx } from "./purchase";
@@ -23,32 +24,62 @@ export type PaymentWhere = { id?: string | null; checkoutSessionId?: string | nu
 /**
  * Finds the payment a Stripe object or a person names, locks its purchase and then the payment, and returns
  * the payment as it is under the locks. Null when Booth has no such payment.
+ *
+ * With an event `claim` not yet made (a webhook handler's first statement), the event is recorded once in
+ * the same statement, before anything is looked up or locked; when it was recorded already, this throws
+ * DuplicateEvent (the caller's transaction rolls back and the delivery is a duplicate).
  */
-export async function lockPurchaseThenPayment(tx: Tx, where: PaymentWhere) {
+export async function lockPurchaseThenPayment(tx: Tx, where: PaymentWhere, claim?: EventClaim) {
   const or = [
-    where.id ? { id: where.id } : null,
-    where.checkoutSessionId ? { stripeCheckoutSessionId: where.checkoutSessionId } : null,
-    where.paymentIntentId ? { stripePaymentIntentId: where.paymentIntentId } : null,
+    where.id ? Prisma.sql`id = ${where.id}` : null,
+    where.checkoutSessionId ? Prisma.sql`"stripeCheckoutSessionId" = ${where.checkoutSessionId}` : null,
+    where.paymentIntentId ? Prisma.sql`"stripePaymentIntentId" = ${where.paymentIntentId}` : null,
   ].filter((w) => w !== null);
   if (or.length === 0) return null;
-  const found = await tx.payment.findFirst({
-    where: { OR: or },
-    orderBy: { createdAt: "asc" },
-    select: { id: true, kind: true, bookingId: true, ticketId: true, tipId: true },
-  });
-  if (!found) return null;
-  const purchase = purchaseOf(found);
-  // One round trip, the lock order kept: the uncorrelated EXISTS is an init plan PostgreSQL runs before the
+  const claiming = claim && !claim.made ? claim : null;
+  // One round trip, the lock order kept: `found` names the payment and its purchase (columns that never
+  // change); in `locked`, the uncorrelated CASE over EXISTS is an init plan PostgreSQL runs before the
   // payments scan (a one-time filter), so the purchase's row is locked first; FOR UPDATE then locks the
-  // payment's row and returns its newest version (a concurrent change is waited for and re-read).
-  const rows = await tx.$queryRaw<Payment[]>`
-    SELECT ${Prisma.raw(PAYMENT_COLUMNS)} FROM payments
-     WHERE id = ${found.id}
-       AND EXISTS (SELECT 1 FROM ${Prisma.raw(tables[purchase.kind])} WHERE id = ${purchase.id} FOR UPDATE)
-       FOR UPDATE OF payments`;
-  const payment = rows[0];
-  if (!payment) throw new Error(`payment ${found.id} or its ${purchase.kind} ${purchase.id} vanished under its lock`);
-  return { ...payment, purchase };
+  // payment's row and returns its newest version (a concurrent change is waited for and re-read). The
+  // claim's insert runs before `found` (which waits for it) and, for a duplicate, stops it finding anything.
+  const rows = await tx.$queryRaw<
+    (Payment & { fresh: number; foundId: string | null; foundKind: PurchaseKindName | null } & Record<
+        "foundBookingId" | "foundTicketId" | "foundTipId",
+        string | null
+      >)[]
+  >`
+    WITH ${claiming ? Prisma.sql`claimed AS (${recordEventSql(claiming)}),` : Prisma.empty}
+    found AS (
+      SELECT id, kind::text AS kind, "bookingId", "ticketId", "tipId" FROM payments
+       WHERE ${claiming ? Prisma.sql`EXISTS (SELECT 1 FROM claimed) AND` : Prisma.empty} (${Prisma.join(or, " OR ")})
+       ORDER BY "createdAt" LIMIT 1),
+    locked AS MATERIALIZED (
+      SELECT ${Prisma.raw(PAYMENT_COLUMNS)} FROM payments
+       WHERE id = (SELECT id FROM found)
+         AND CASE (SELECT kind FROM found)
+               WHEN 'booking' THEN EXISTS (SELECT 1 FROM bookings WHERE id = (SELECT "bookingId" FROM found) FOR UPDATE)
+               WHEN 'ticket' THEN EXISTS (SELECT 1 FROM tickets WHERE id = (SELECT "ticketId" FROM found) FOR UPDATE)
+               WHEN 'tip' THEN EXISTS (SELECT 1 FROM tips WHERE id = (SELECT "tipId" FROM found) FOR UPDATE)
+             END
+         FOR UPDATE OF payments)
+    SELECT ${claiming ? Prisma.sql`(SELECT count(*) FROM claimed)::int` : Prisma.sql`1`} AS fresh,
+           f.id AS "foundId", f.kind AS "foundKind", f."bookingId" AS "foundBookingId", f."ticketId" AS "foundTicketId",
+           f."tipId" AS "foundTipId", l.*
+      FROM (SELECT 1) AS one LEFT JOIN found f ON true LEFT JOIN locked l ON true`;
+  const { fresh, foundId, foundKind, foundBookingId, foundTicketId, foundTipId, ...payment } = rows[0]!;
+  if (claiming) {
+    if (!fresh) throw new DuplicateEvent(claiming.eventId);
+    claiming.made = true;
+  }
+  if (!foundId || !foundKind) return null;
+  const purchase = purchaseOf({
+    kind: foundKind,
+    bookingId: foundBookingId,
+    ticketId: foundTicketId,
+    tipId: foundTipId,
+  });
+  if (!payment.id) throw new Error(`payment ${foundId} or its ${purchase.kind} ${purchase.id} vanished under its lock`);
+  return { ...(payment as Payment), purchase };
 }
 
 /** Every column of payments, typed as Prisma reads them (enums as their text). */

@@ -4,9 +4,9 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { nudgeEffects } from "@/lib/ops/outbox";
-import { recordEventOnce } from "@/lib/ops/processed-events";
+import { DuplicateEvent, type EventClaim, recordEventOnce } from "@/lib/ops/processed-events";
 import { appendTrace } from "@/lib/trace/service";
-import { stripeHandlers } from "./handlers";
+import { claimsInLock, stripeHandlers } from "./handlers";
 import type { Purchases, Tx } from "./purchase";
 import { eventShapeProblem } from "./event-shapes";
 import { lockPurchaseThenPayment } from "./ledger";
@@ -68,15 +68,29 @@ export async function processStripeWebhook(
     return { eventId: event.id, type: event.type, result: first ? "flagged" : "duplicate", problem };
   }
 
-  const fresh = await db.$transaction(
-    async (tx) => {
-      // Waits for a concurrent delivery of the same event to finish; then conflicts if it committed.
-      if (!(await recordEventOnce(tx, "stripe", event.id, event.type))) return false;
-      await handler({ tx, event, purchases });
-      return true;
-    },
-    { timeout: 20_000, maxWait: 20_000 },
-  );
+  // Recording the event waits for a concurrent delivery of the same event to finish; then conflicts if it
+  // committed. A handler that looks its payment up first records it in that statement (claimsInLock);
+  // otherwise it is recorded before the handler runs. Either way before any change, in its transaction.
+  const claim: EventClaim = { source: "stripe", eventId: event.id, type: event.type, made: false };
+  const fresh = await db
+    .$transaction(
+      async (tx) => {
+        if (!claimsInLock.has(event.type)) {
+          if (!(await recordEventOnce(tx, "stripe", event.id, event.type))) return false;
+          claim.made = true;
+        }
+        await handler({ tx, event, purchases, claim });
+        // A handler that found nothing to lock has not recorded it yet (its lookup needed no statement).
+        if (!claim.made && !(await recordEventOnce(tx, "stripe", event.id, event.type)))
+          throw new DuplicateEvent(event.id);
+        return true;
+      },
+      { timeout: 20_000, maxWait: 20_000 },
+    )
+    .catch((err: unknown) => {
+      if (err instanceof DuplicateEvent) return false;
+      throw err;
+    });
   if (!fresh) {
     log.info({ eventId: event.id, type: event.type }, "duplicate stripe event ignored");
     return { eventId: event.id, type: event.type, result: "duplicate" };

@@ -1,4 +1,5 @@
 import "server-only";
+import { bookingEffectHandlers } from "@/lib/bookings/emails";
 import { type EffectHandlers, installEffectHandlers } from "@/lib/ops/outbox";
 import { paymentEffectHandlers } from "@/lib/payments/effects";
 import { recordingEffectHandlers } from "@/lib/recordings/service";
@@ -9,6 +10,7 @@ import { purchases } from "./purchases";
 /** Every outbox effect type and how it is carried out. */
 export const effectHandlers: EffectHandlers = {
   ...paymentEffectHandlers(purchases),
+  ...bookingEffectHandlers,
   ...sessionEffectHandlers,
   ...roomEffectHandlers,
   ...recordingEffectHandlers,

@@ -4,7 +4,7 @@ import { sweepUnusedBrandAssets } from "@/lib/branding/cleanup";
 import { sweepLapsedHolds } from "@/lib/bookings/transition";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { deliverPendingEmails } from "@/lib/mail/service";
+import { deliverPendingEmails, deliverSoon } from "@/lib/mail/service";
 import { runEffects } from "@/lib/ops/outbox";
 import { recordSweep } from "@/lib/ops/prometheus";
 import { nightlyReconciliation } from "@/lib/payments/reconciliation";
@@ -74,7 +74,10 @@ function every(name: string, everyMs: number, fn: () => Promise<unknown>) {
 export function startSweepers() {
   installEffects();
   every("payments-and-mail", 30_000, sweepOnce);
-  every("outbox", env.OUTBOX_SWEEP_MS, () => runEffects());
+  // Mail an effect wrote (a confirmation composed after its commit) goes out now, not on the next mail pass.
+  every("outbox", env.OUTBOX_SWEEP_MS, async () => {
+    if ((await runEffects()).done > 0) deliverSoon();
+  });
   // Once per UTC day from 03:00 (every replica asks; the run's day key lets one do it).
   every("reconciliation", 15 * 60_000, () => nightlyReconciliation());
   // Brand images uploaded and never saved, a day on (listing a bucket is not free: four times a day).

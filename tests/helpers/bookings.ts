@@ -110,7 +110,25 @@ export async function deliver(ev: { payload: string; signature: string }) {
     body: ev.payload,
     headers: { "content-type": "application/json", "stripe-signature": ev.signature },
   });
-  return { status: res.status, body: (await res.json()) as { result?: string; error?: string } };
+  const body = (await res.json()) as { result?: string; error?: string };
+  // A confirmation's mail is composed by the app's outbox right after the webhook's commit: wait for it, so a
+  // test reads the mail as a viewer would find it moments later.
+  const traceId = (JSON.parse(ev.payload) as { data?: { object?: { metadata?: { traceId?: unknown } } } }).data?.object
+    ?.metadata?.traceId;
+  if (body.result === "processed" && typeof traceId === "string") await mailComposed(traceId);
+  return { status: res.status, body };
+}
+
+/** Waits until the outbox has composed the confirmation mail a paid booking of this trace is owed (if any). */
+export async function mailComposed(traceId: string) {
+  for (let i = 0; i < 200; i++) {
+    const pending = await db.outboxEffect.count({
+      where: { traceId, type: "bookings.mail_confirmed", status: "pending" },
+    });
+    if (pending === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the confirmation mail of trace ${traceId} was not composed within 10 s`);
 }
 
 export async function traceTypes(traceId: string) {

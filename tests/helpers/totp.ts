@@ -25,6 +25,9 @@ function ledgerFile() {
 }
 
 type Ledger = Record<string, number>;
+/** Steps more than one behind the clock can no longer be used anyway: they are forgotten. */
+const pruned = (ledger: Ledger): Ledger =>
+  Object.fromEntries(Object.entries(ledger).filter(([, step]) => step >= totpStep() - 1));
 const readLedger = (file: string): Ledger =>
   JSON.parse(fs.readFileSync(file, { encoding: "utf8", flag: "a+" }) || "{}");
 
@@ -49,6 +52,16 @@ async function withLock<T>(file: string, fn: () => T): Promise<T> {
   throw new Error(`the TOTP step lock ${lock} stayed taken for 10 s`);
 }
 
+/** Whether the account signs in with a second factor (only then does a sign-in helper send a code). */
+export async function hasSecondFactor(email: string) {
+  const { db } = await import("@/lib/db");
+  const user = await db.user.findFirst({
+    where: { email: { equals: email, mode: "insensitive" } },
+    select: { totpEnabledAt: true },
+  });
+  return Boolean(user?.totpEnabledAt);
+}
+
 /**
  * A code for `account` that the server has not accepted yet. The server takes each 30-second code once
  * (lib/auth/two-factor.ts), so the steps handed out are remembered per account: within one step an account
@@ -63,7 +76,7 @@ export async function freshTestCode(account: string, secret = TEST_TOTP_SECRET):
       const ledger = readLedger(file);
       const want = Math.max(totpStep(), (ledger[who] ?? Number.NEGATIVE_INFINITY) + 1);
       if (want > totpStep() + 1) return null;
-      fs.writeFileSync(file, JSON.stringify({ ...ledger, [who]: want }));
+      fs.writeFileSync(file, JSON.stringify(pruned({ ...ledger, [who]: want })));
       return want;
     });
     if (step !== null) return totpCode(secret, step * STEP_MS);
@@ -78,6 +91,9 @@ export async function noteUsedStep(account: string, timestamp = Date.now()) {
   const who = account.toLowerCase();
   await withLock(file, () => {
     const ledger = readLedger(file);
-    fs.writeFileSync(file, JSON.stringify({ ...ledger, [who]: Math.max(ledger[who] ?? 0, totpStep(timestamp)) }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(pruned({ ...ledger, [who]: Math.max(ledger[who] ?? 0, totpStep(timestamp)) })),
+    );
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { transitionBookingTraced } from "@/lib/bookings/transition";
+import { DuplicateEvent, type EventClaim } from "@/lib/ops/processed-events";
 import { lockPurchaseThenPayment, transitionPaymentTraced } from "@/lib/payments/ledger";
 import { bookableOffering, hold } from "../helpers/bookings";
 
@@ -77,6 +78,71 @@ describe("lockPurchaseThenPayment", () => {
     expect(byId?.id).toBe(payment.id);
     const unknown = await db.$transaction((tx) => lockPurchaseThenPayment(tx, { checkoutSessionId: "cs_nobody" }));
     expect(unknown).toBeNull();
+  });
+});
+
+describe("lockPurchaseThenPayment with an event claim (a webhook's first statement)", () => {
+  const claimOf = (eventId: string): EventClaim => ({
+    source: "stripe",
+    eventId,
+    type: "checkout.session.completed",
+    made: false,
+  });
+
+  it("records the event once: a concurrent delivery waits for the first; a duplicate if it committed, applied if it rolled back", async () => {
+    const { offering, slots } = await bookableOffering();
+    const { payment } = await hold(offering.id, slots[1]!);
+    for (const firstCommits of [true, false]) {
+      const eventId = `evt_claim_${payment.id}_${firstCommits}`;
+      let release!: () => void;
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      let claimed!: () => void;
+      const holding = new Promise<void>((r) => {
+        claimed = r;
+      });
+      const first = claimOf(eventId);
+      const firstTx = db
+        .$transaction(
+          async (tx) => {
+            expect((await lockPurchaseThenPayment(tx, { id: payment.id }, first))?.id).toBe(payment.id);
+            claimed();
+            await released;
+            if (!firstCommits) throw new Error("the first delivery's handler failed");
+          },
+          { timeout: 20_000 },
+        )
+        .catch((err: unknown) => err);
+      await holding;
+      expect(first.made).toBe(true);
+
+      const second = claimOf(eventId);
+      const secondTx = db
+        .$transaction((tx) => lockPurchaseThenPayment(tx, { id: payment.id }, second), { timeout: 20_000 })
+        .catch((err: unknown) => err);
+      await waitingOnLock(); // on the first's uncommitted record of the event
+      release();
+      await firstTx;
+      const got = await secondTx;
+      if (firstCommits) {
+        expect(got).toBeInstanceOf(DuplicateEvent);
+        expect(second.made).toBe(false);
+      } else {
+        expect((got as { id?: string }).id).toBe(payment.id);
+        expect(second.made).toBe(true);
+      }
+      expect(await db.processedWebhookEvent.count({ where: { eventId } })).toBe(1);
+    }
+  });
+
+  it("records an event about a payment Booth does not know, and finds nothing", async () => {
+    const claim = claimOf(`evt_claim_nobody_${Date.now()}`);
+    expect(
+      await db.$transaction((tx) => lockPurchaseThenPayment(tx, { checkoutSessionId: "cs_nobody" }, claim)),
+    ).toBeNull();
+    expect(claim.made).toBe(true);
+    expect(await db.processedWebhookEvent.count({ where: { eventId: claim.eventId } })).toBe(1);
   });
 });
 

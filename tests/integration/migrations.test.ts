@@ -73,6 +73,43 @@ describe("migrations", () => {
     expect(diff).toContainEqual(expect.stringMatching(/^\+ columns: users \| nickname \| text/));
   });
 
+  it("the one-pending-check and one-report-per-message guards keep data a race left before them", async () => {
+    const url = await createScratchDatabase("mig_guards");
+    const all = listMigrations();
+    const at = all.findIndex((m) => m.name.endsWith("_one_time_codes_and_guards"));
+    expect(at).toBeGreaterThan(0);
+    for (const m of all.slice(0, at)) await execSql(url, m.sql);
+    await execSql(
+      url,
+      `INSERT INTO users (id, email, name, "passwordHash", "updatedAt") VALUES
+         ('u1', 'a@x.test', 'A', 'x', now()), ('u2', 'b@x.test', 'B', 'x', now());
+       INSERT INTO creator_verifications (id, "userId", "createdAt", "updatedAt") VALUES
+         ('v1', 'u1', now() - interval '2 minutes', now()), ('v2', 'u1', now() - interval '1 minute', now());
+       INSERT INTO reports (id, "reporterId", "subjectUserId", reason, context, "chatMessageId", "chatMessageText", "createdAt") VALUES
+         ('r1', 'u1', 'u2', 'other', 'chat', 'm1', 'hi', now() - interval '2 minutes'),
+         ('r2', 'u1', 'u2', 'other', 'chat', 'm1', 'hi', now() - interval '1 minute');`,
+    );
+    await execSql(url, all[at]!.sql);
+    expect(await rows(url, `SELECT id, status::text, note FROM creator_verifications ORDER BY id`)).toEqual([
+      { id: "v1", status: "pending", note: null },
+      { id: "v2", status: "declined", note: "Sent twice at once; the earlier copy is the one under review." },
+    ]);
+    expect(await rows(url, `SELECT id, "chatMessageId", "chatMessageText" FROM reports ORDER BY id`)).toEqual([
+      { id: "r1", chatMessageId: "m1", chatMessageText: "hi" },
+      { id: "r2", chatMessageId: null, chatMessageText: "hi" },
+    ]);
+    // And from now on the database refuses a second of either.
+    await expect(
+      execSql(url, `INSERT INTO creator_verifications (id, "userId", "updatedAt") VALUES ('v3', 'u1', now())`),
+    ).rejects.toThrow(/creator_verifications_one_pending_guard/);
+    await expect(
+      execSql(
+        url,
+        `INSERT INTO reports (id, "reporterId", "subjectUserId", reason, context, "chatMessageId") VALUES ('r3', 'u1', 'u2', 'other', 'chat', 'm1')`,
+      ),
+    ).rejects.toThrow(/reports_chat_message_once_guard/);
+  });
+
   it("keeps the session trace append-only: UPDATE and DELETE are refused by the database", async () => {
     const url = await createScratchDatabase("trace_append_only");
     await applyMigrations(url);

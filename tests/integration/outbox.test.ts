@@ -15,7 +15,9 @@ import {
 } from "@/lib/ops/outbox";
 import { createRefundInTx } from "@/lib/payments/refunds";
 import { effectHandlers, installEffects } from "@/lib/runtime/effects";
+import { cancelBooking } from "@/lib/bookings/service";
 import { bookableOffering, deliver, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
+import { flushEffects } from "../helpers/effects";
 
 // Effects after a commit (a Stripe refund here) are outbox rows written in the committing transaction. These
 // tests kill a real process (SIGKILL, no cleanup) at the two moments that matter and check that the effect
@@ -109,6 +111,116 @@ describe("a crash between a commit and its effect loses nothing and doubles noth
     expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedCents).toBe(2000);
     expect((await traceTypes(payment.traceId)).filter((t) => t === "refund.issued")).toHaveLength(1);
   }, 90_000);
+
+  it("killed right after a paid checkout's commit: the confirmation mail is composed once, by the outbox, as it was", async () => {
+    const { offering, slots } = await bookableOffering();
+    const h = await hold(offering.id, slots[2]!);
+    const ev = signedEvent("checkout.session.completed", sessionFor(h.payment));
+    // The webhook's transaction commits the confirmation and the effect that mails it; the process dies.
+    const ended = await child(["pay", ev.payload, ev.signature], { BOOTH_FAULTS: "effects.after-commit" });
+    expect(ended.signal, ended.stderr).toBe("SIGKILL");
+    expect((await db.booking.findUniqueOrThrow({ where: { id: h.bookingId } })).status).toBe("confirmed");
+    const effect = await db.outboxEffect.findUniqueOrThrow({
+      where: { dedupeKey: `booking-mail:${h.bookingId}:confirmed` },
+    });
+    expect([effect.type, effect.status, effect.attempts]).toEqual(["bookings.mail_confirmed", "pending", 0]);
+    const mailsOf = () =>
+      db.emailMessage.findMany({ where: { traceId: h.payment.traceId }, orderBy: { dedupeKey: "asc" } });
+    expect(await mailsOf()).toEqual([]);
+
+    // Stripe retries the event (no answer came): a duplicate, which writes no second effect.
+    expect((await deliver(ev)).body.result).toBe("duplicate");
+    expect(await db.outboxEffect.count({ where: { traceId: h.payment.traceId, type: effect.type } })).toBe(1);
+    // Another worker runs the effect; a second pass finds nothing to do.
+    expect(await runEffects({ ids: [effect.id], handlers: effectHandlers })).toMatchObject({ done: 1 });
+    expect(await runEffects({ ids: [effect.id], handlers: effectHandlers })).toMatchObject({ done: 0 });
+
+    const mails = await mailsOf();
+    expect(mails.map((m) => [m.dedupeKey, m.toAddress])).toEqual([
+      [`booking:${h.bookingId}:confirmed:creator`, expect.any(String)],
+      [`booking:${h.bookingId}:confirmed:viewer`, h.viewer.email],
+    ]);
+    const [toCreator, toViewer] = mails;
+    expect(toCreator!.toAddress).not.toBe(h.viewer.email);
+    for (const m of mails) {
+      expect(m.subject).toMatch(new RegExp(`^Booked: ${offering.title} with `));
+      expect(m.textBody).toMatch(/is confirmed for /);
+      expect(m.icsContent).toMatch(/BEGIN:VEVENT[\s\S]*STATUS:CONFIRMED/);
+      expect(m.icsContent).toMatch(/SEQUENCE:0/);
+    }
+    expect(toViewer!.textBody).toMatch(/You paid /);
+    expect(toCreator!.textBody).not.toMatch(/You paid /);
+  }, 90_000);
+
+  it("a booking cancelled before its confirmation mail was composed: the cancellation still carries the file that removes it", async () => {
+    const { offering, slots } = await bookableOffering();
+    const h = await hold(offering.id, slots[3]!);
+    const ev = signedEvent("checkout.session.completed", sessionFor(h.payment));
+    const ended = await child(["pay", ev.payload, ev.signature], { BOOTH_FAULTS: "effects.after-commit" });
+    expect(ended.signal, ended.stderr).toBe("SIGKILL");
+    const effect = await db.outboxEffect.findUniqueOrThrow({
+      where: { dedupeKey: `booking-mail:${h.bookingId}:confirmed` },
+    });
+    await cancelBooking(h.viewer, h.bookingId);
+    await flushEffects();
+    expect(await runEffects({ ids: [effect.id], handlers: effectHandlers })).toMatchObject({ done: 1 });
+
+    const viewerMails = await db.emailMessage.findMany({
+      where: { traceId: h.payment.traceId, toAddress: h.viewer.email },
+    });
+    const booked = viewerMails.find((m) => m.subject.startsWith("Booked:"));
+    const cancelled = viewerMails.find((m) => m.subject.startsWith("Cancelled:"));
+    // The later-composed confirmation publishes the event; the cancellation, one SEQUENCE higher, cancels it.
+    expect(booked?.icsContent).toMatch(/STATUS:CONFIRMED/);
+    expect(booked?.icsContent).toMatch(/SEQUENCE:0/);
+    expect(cancelled?.icsContent).toMatch(/METHOD:CANCEL/);
+    expect(cancelled?.icsContent).toMatch(/SEQUENCE:1/);
+  }, 90_000);
+
+  it("an effect that commits while this process's nudge is running is run by the next nudge, not dropped", async () => {
+    const kind = defineEffect("test.gate", z.object({ n: z.number() }));
+    let open!: () => void;
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    let ran = 0;
+    installEffectHandlers({
+      ...effectHandlers,
+      ...handle(kind, {
+        run: async ({ n }) => {
+          ran++;
+          if (n === 1) await gate;
+        },
+      }),
+    });
+    try {
+      const key = `gate:${Date.now()}:${Math.random()}`;
+      await db.$transaction((tx) => enqueueEffect(tx, kind, { n: 1 }, { key: `${key}:1` }));
+      // The second effect's transaction is still open when the nudge claims: it cannot see it yet.
+      let commit!: () => void;
+      const committing = new Promise<void>((r) => {
+        commit = r;
+      });
+      let second: string | null = null;
+      const writer = db.$transaction(async (tx) => {
+        second = await enqueueEffect(tx, kind, { n: 2 }, { key: `${key}:2` });
+        await committing;
+      });
+      while (!second) await new Promise((r) => setTimeout(r, 10));
+      const nudge = runMine(); // claims the first, whose run waits at the gate
+      while (ran === 0) await new Promise((r) => setTimeout(r, 10));
+      commit();
+      await writer; // committed while the nudge is still running
+      open();
+      await nudge;
+      expect((await db.outboxEffect.findUniqueOrThrow({ where: { id: second! } })).status).toBe("pending");
+      await runMine(); // the writer's own nudge after its commit
+      expect((await db.outboxEffect.findUniqueOrThrow({ where: { id: second! } })).status).toBe("done");
+      expect(ran).toBe(2);
+    } finally {
+      installEffectHandlers(effectHandlers);
+    }
+  });
 
   it("an effect that fails backs off and is retried; after its last attempt it is given up for a person", async () => {
     const kind = defineEffect("test.flaky", z.object({ n: z.number() }));

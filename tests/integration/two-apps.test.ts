@@ -18,7 +18,7 @@ import { SETTLE_DELAY_MS, sweepSessions } from "@/lib/sessions/lifecycle";
 import { ensureRoomSession, windowConfig } from "@/lib/sessions/service";
 import { freePort, httpOk, type Service, startService, waitFor } from "../../scripts/services/proc";
 import { root } from "../../scripts/services/tools";
-import { bookableOffering, hold, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
+import { bookableOffering, hold, mailComposed, sessionFor, signedEvent, traceTypes } from "../helpers/bookings";
 import { flushEffects } from "../helpers/effects";
 import { createUser, TEST_PASSWORD } from "../helpers/factories";
 import { baseUrl, callServerAction, HttpClient } from "../helpers/http";
@@ -87,6 +87,7 @@ describe("two app processes, one database", () => {
       "payment.succeeded",
       "booking.confirmed",
     ]);
+    await mailComposed(b.traceId);
     expect(await db.emailMessage.count({ where: { traceId: b.traceId } })).toBe(2);
   });
 
