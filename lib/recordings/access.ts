@@ -69,7 +69,8 @@ const whoOpens = (actor: Actor) => ({
   id: actor.id,
   fullAdmin: actor.role === "admin" && !lacksRequiredTwoFactor(actor),
 });
-const recordingsForViewers = () => env.RECORDINGS_FOR_VIEWERS === "1";
+/** Whether the operator lets a session's viewer watch its recordings (RECORDINGS_FOR_VIEWERS=1). */
+export const recordingsForViewers = () => env.RECORDINGS_FOR_VIEWERS === "1";
 
 /**
  * The booking page's list: the recordings of booking `bookingId` that `actor` may open (none for a viewer

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageRole } from "@/lib/auth/session";
+import { recordingsForViewers } from "@/lib/recordings/access";
 import { recordingAvailable } from "@/lib/recordings/notice";
 import { listCreatorRecordings } from "@/lib/recordings/queries";
 
@@ -32,8 +33,11 @@ export default async function StudioRecordingsPage() {
         </p>
         <h1 className="text-2xl font-bold">Recordings</h1>
         <p className="text-slate-600">
-          Your private sessions that were recorded, one file per camera or microphone. Only you and the platform's
-          reviewers can open them; every viewing is logged.
+          Your private sessions that were recorded, one file per camera or microphone.{" "}
+          {recordingsForViewers()
+            ? "You, each session's viewer and the platform's reviewers can open them"
+            : "Only you and the platform's reviewers can open them"}
+          ; every viewing is logged.
         </p>
       </div>
       {rows.length ? (
