@@ -207,13 +207,27 @@ export type PaidSessionRow = {
 /** Purchases that still stand once paid (a cancelled one was refunded by its cancellation). */
 const STANDING_PURCHASE = new Set(["confirmed", "completed", "paid"]);
 
+/**
+ * What no longer holds of "paid, the window is over, the payer never connected" for one paid session (null:
+ * all of it still holds), in words an admin reads: the refund button checks it again under the purchase's lock.
+ */
+export function neverJoinedChange(r: PaidSessionRow, now: Date): string | null {
+  if (!(HELD_PAYMENT as readonly string[]).includes(r.paymentStatus))
+    return `the payment is ${r.paymentStatus.replaceAll("_", " ")} now`;
+  if (r.eventStatus === "cancelled") return "the show was cancelled";
+  if (!STANDING_PURCHASE.has(r.purchaseStatus))
+    return `the ${r.kind === "booking" ? "booking" : "ticket"} is ${r.purchaseStatus.replaceAll("_", " ")} now`;
+  if (r.endsAt > now)
+    return `the session now ends ${r.endsAt.toISOString().slice(0, 16).replace("T", " ")} UTC, which is not over yet`;
+  if (r.payerJoined) return "the payer has connected to the room since";
+  return null;
+}
+
 /** Paid, the session's window is over, and the payer never connected: money held for nothing delivered. */
 export function paidNeverJoined(rows: readonly PaidSessionRow[], now: Date): Finding[] {
   const out: Finding[] = [];
   for (const r of rows) {
-    if (r.payerJoined || r.endsAt > now) continue;
-    if (!(HELD_PAYMENT as readonly string[]).includes(r.paymentStatus)) continue;
-    if (!STANDING_PURCHASE.has(r.purchaseStatus) || r.eventStatus === "cancelled") continue;
+    if (neverJoinedChange(r, now)) continue;
     // What is still held: the ledger's own sum (refunds on their way back count as gone), from the refund rows
     // summed by the query (the live ones that Stripe has seen, and those it has not).
     const held = refundableCents({

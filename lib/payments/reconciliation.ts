@@ -27,6 +27,7 @@ import {
   joinedWithoutPurchase,
   type JoinedRow,
   NIGHTLY_HOUR_UTC,
+  neverJoinedChange,
   nightlyKey,
   type PaidSessionRow,
   paidNeverJoined,
@@ -35,9 +36,7 @@ import {
   recordingMissing,
   resolutionsFor,
   resolveFindingInput,
-  SESSION_FINDING_KINDS,
   SETTLED_PAYMENT,
-  STRIPE_FINDING_KINDS,
   type StripeIntent,
   type StripeRefund,
 } from "./reconcile-rules";
@@ -164,23 +163,41 @@ export async function compareWithStripe(api: StripeReader, since: Date, limit = 
       })),
     ),
   );
-  return { checkedPayments: payments.length, checkedRefunds: refunds.length, stripeIntents: intents.length, findings };
+  return {
+    checkedPayments: payments.length,
+    checkedRefunds: refunds.length,
+    stripeIntents: intents.length,
+    findings,
+    // What this run looked at (within the lookback and the limit): only findings about these can be cleared.
+    checked: {
+      paymentIds: payments.map((p) => p.id),
+      refundIds: refunds.map((r) => r.id),
+      intentIds: intents.map((i) => i.id),
+    },
+  };
 }
 
 /**
- * Paid sessions against what happened in their rooms, in three set-based statements over the sessions whose
- * window ended in [since, now): paid but never joined, joined without a paid purchase, and (when the platform
- * records) sessions whose policy asked for a recording that never completed.
+ * Paid bookings and tickets with their session's end and whether the payer ever connected: those whose window
+ * ended in [since, now) with money held (a run), or the one purchase of a payment whatever its state (the
+ * refund button's check under the purchase's lock).
  */
-export async function compareSessions(since: Date, now: Date, opts: { recordings: boolean }) {
+async function paidSessionRows(
+  client: Prisma.TransactionClient | typeof db,
+  scope: { since: Date; now: Date } | { paymentId: string },
+) {
   const held = [...HELD_PAYMENT];
+  const where = (endsAt: Prisma.Sql) =>
+    "paymentId" in scope
+      ? Prisma.sql`p.id = ${scope.paymentId}`
+      : Prisma.sql`p.status::text = ANY(${held}) AND ${endsAt} >= ${scope.since}::timestamp AND ${endsAt} < ${scope.now}::timestamp`;
   // Per payment: its refunds not failed, and those of them Stripe has not acknowledged yet (refund-math's inputs).
   const refundSums = Prisma.sql`
     SELECT COALESCE(sum(r."amountCents") FILTER (WHERE r.status <> 'failed'), 0)::int AS live,
            COALESCE(sum(r."amountCents") FILTER (WHERE r.status <> 'failed' AND r."stripeRefundId" IS NULL), 0)::int
              AS unseen
       FROM refunds r WHERE r."paymentId" = p.id`;
-  const paid = await db.$queryRaw<PaidSessionRow[]>`
+  return client.$queryRaw<PaidSessionRow[]>`
     SELECT 'booking' AS kind, b.id AS "purchaseId", b.status::text AS "purchaseStatus", b.id AS "bookingId",
            NULL::text AS "ticketId", NULL::text AS "groupEventId", NULL::text AS "eventStatus",
            rs.id AS "roomSessionId", p.id AS "paymentId", p.status::text AS "paymentStatus",
@@ -190,10 +207,10 @@ export async function compareSessions(since: Date, now: Date, opts: { recordings
                     WHERE pc."roomSessionId" = rs.id AND pc."userId" = p."payerId" AND pc."joinedAt" IS NOT NULL)
              AS "payerJoined"
       FROM bookings b
-      JOIN payments p ON p."bookingId" = b.id AND p.status::text = ANY(${held})
+      JOIN payments p ON p."bookingId" = b.id
       CROSS JOIN LATERAL (${refundSums}) rf
       LEFT JOIN room_sessions rs ON rs."bookingId" = b.id
-     WHERE b."endsAt" >= ${since}::timestamp AND b."endsAt" < ${now}::timestamp
+     WHERE ${where(Prisma.sql`b."endsAt"`)}
     UNION ALL
     SELECT 'ticket', t.id, t.status::text, NULL, t.id, e.id, e.status::text,
            rs.id, p.id, p.status::text, p."stripePaymentIntentId", p."amountCents", p."capturedCents",
@@ -202,10 +219,19 @@ export async function compareSessions(since: Date, now: Date, opts: { recordings
                     WHERE pc."roomSessionId" = rs.id AND pc."userId" = p."payerId" AND pc."joinedAt" IS NOT NULL)
       FROM tickets t
       JOIN group_events e ON e.id = t."eventId"
-      JOIN payments p ON p."ticketId" = t.id AND p.status::text = ANY(${held})
+      JOIN payments p ON p."ticketId" = t.id
       CROSS JOIN LATERAL (${refundSums}) rf
       LEFT JOIN room_sessions rs ON rs."groupEventId" = e.id
-     WHERE e."endsAt" >= ${since}::timestamp AND e."endsAt" < ${now}::timestamp`;
+     WHERE ${where(Prisma.sql`e."endsAt"`)}`;
+}
+
+/**
+ * Paid sessions against what happened in their rooms, in three set-based statements over the sessions whose
+ * window ended in [since, now): paid but never joined, joined without a paid purchase, and (when the platform
+ * records) sessions whose policy asked for a recording that never completed.
+ */
+export async function compareSessions(since: Date, now: Date, opts: { recordings: boolean }) {
+  const paid = await paidSessionRows(db, { since, now });
 
   const settled = [...SETTLED_PAYMENT];
   const joined = await db.$queryRaw<JoinedRow[]>`
@@ -258,18 +284,30 @@ export async function compareSessions(since: Date, now: Date, opts: { recordings
 }
 
 /**
- * Records one run's findings as findings across runs, set-based: new ones are inserted, ones seen before
- * are brought up to date (a dismissed or refunded one stays resolved; one a run had cleared opens again),
- * Stripe's are given the booking, ticket or show of their payment (for the story link), and open ones of
- * the kinds this run checked that no run has found since this one started are cleared (a run alongside,
- * the nightly one and an admin's, keeps what it found).
+ * What one run actually looked at: the window of session ends (and of first joins) it compared, whether it
+ * compared recordings, and the payments, refunds and payment intents it compared with Stripe (null: it did
+ * not reach Stripe). Only an open finding about something inside it can be "no longer found".
  */
-async function storeFindings(
-  tx: Prisma.TransactionClient,
-  runId: string,
-  findings: Finding[],
-  checkedKinds: readonly string[],
-) {
+type RunScope = {
+  since: Date;
+  now: Date;
+  recordings: boolean;
+  stripe: { paymentIds: string[]; refundIds: string[]; intentIds: string[] } | null;
+};
+
+/** The note a finding an admin refunded carries when a later run finds the same money still held. */
+const REFUND_DID_NOT_SETTLE =
+  "Opened again: a later run found this again, so the refund made from here did not settle (the money is still held).";
+
+/**
+ * Records one run's findings as findings across runs, set-based: new ones are inserted, ones seen before
+ * are brought up to date (a dismissed one stays resolved; one a run had cleared opens again, and so does one
+ * refunded from here, with a note: the refund did not settle), Stripe's are given the booking, ticket or show
+ * of their payment (for the story link), and open ones about something this run looked at (its scope) that
+ * no run has found since this one started are cleared (a run alongside, the nightly one and an admin's, keeps
+ * what it found; what no run looked at again stays open).
+ */
+async function storeFindings(tx: Prisma.TransactionClient, runId: string, findings: Finding[], scope: RunScope) {
   const byKey = new Map(findings.map((f) => [findingKey(f), f]));
   const rows = [...byKey].map(([key, f]) => ({
     key,
@@ -297,8 +335,15 @@ async function storeFindings(
              "groupEventId" text, "roomSessionId" text, "userId" text)
       ON CONFLICT (key) DO UPDATE SET
              message = EXCLUDED.message, "lastRunId" = EXCLUDED."lastRunId", "lastSeenAt" = EXCLUDED."lastSeenAt",
-             "resolvedAt" = CASE WHEN f.resolution = 'cleared' THEN NULL ELSE f."resolvedAt" END,
-             resolution = CASE WHEN f.resolution = 'cleared' THEN NULL ELSE f.resolution END`;
+             "resolvedAt" = CASE WHEN f.resolution IN ('cleared', 'refunded') THEN NULL ELSE f."resolvedAt" END,
+             resolution = CASE WHEN f.resolution IN ('cleared', 'refunded') THEN NULL ELSE f.resolution END,
+             "resolutionNote" = CASE WHEN f.resolution = 'refunded'
+                                     THEN ${REFUND_DID_NOT_SETTLE} || ' Refunded by ' || COALESCE(f."resolvedByEmail", 'someone')
+                                          || to_char(f."resolvedAt", ' "on" YYYY-MM-DD HH24:MI "UTC"')
+                                          || COALESCE(' (note: ' || f."resolutionNote" || ')', '') || '.'
+                                     ELSE f."resolutionNote" END,
+             "resolvedById" = CASE WHEN f.resolution = 'refunded' THEN NULL ELSE f."resolvedById" END,
+             "resolvedByEmail" = CASE WHEN f.resolution = 'refunded' THEN NULL ELSE f."resolvedByEmail" END`;
     await tx.$executeRaw`
       UPDATE reconciliation_findings f
          SET "bookingId" = p."bookingId", "ticketId" = p."ticketId", "groupEventId" = t."eventId"
@@ -306,11 +351,37 @@ async function storeFindings(
        WHERE f."lastRunId" = ${runId} AND f."paymentId" = p.id
          AND f."bookingId" IS NULL AND f."ticketId" IS NULL AND f."groupEventId" IS NULL`;
   }
+  const { since, now } = scope;
+  const stripeIds = scope.stripe ?? { paymentIds: [], refundIds: [], intentIds: [] };
+  const endedInWindow = (endsAt: Prisma.Sql, until: Date) =>
+    Prisma.sql`${endsAt} >= ${since}::timestamp AND ${endsAt} < ${until}::timestamp`;
   await tx.$executeRaw`
-    UPDATE reconciliation_findings
+    UPDATE reconciliation_findings f
        SET "resolvedAt" = timezone('utc', now()), resolution = 'cleared'
-     WHERE "resolvedAt" IS NULL AND kind = ANY(${[...checkedKinds]})
-       AND "lastSeenAt" < (SELECT "startedAt" FROM reconciliation_runs WHERE id = ${runId})`;
+     WHERE f."resolvedAt" IS NULL
+       AND f."lastSeenAt" < (SELECT "startedAt" FROM reconciliation_runs WHERE id = ${runId})
+       AND CASE f.kind
+             WHEN 'booth_paid_not_in_stripe' THEN f."paymentId" = ANY(${stripeIds.paymentIds})
+             WHEN 'amount_differs' THEN f."paymentId" = ANY(${stripeIds.paymentIds})
+             WHEN 'refund_missing_in_stripe' THEN f."refundId" = ANY(${stripeIds.refundIds})
+             WHEN 'refund_differs' THEN f."refundId" = ANY(${stripeIds.refundIds})
+             WHEN 'paid_in_stripe_not_in_booth' THEN f."stripeId" = ANY(${stripeIds.intentIds})
+             WHEN 'paid_never_joined' THEN
+               EXISTS (SELECT 1 FROM bookings b WHERE b.id = f."bookingId" AND ${endedInWindow(Prisma.sql`b."endsAt"`, now)})
+               OR EXISTS (SELECT 1 FROM group_events e
+                           WHERE e.id = f."groupEventId" AND ${endedInWindow(Prisma.sql`e."endsAt"`, now)})
+             WHEN 'joined_without_purchase' THEN
+               EXISTS (SELECT 1 FROM participant_connections pc
+                        WHERE pc."roomSessionId" = f."roomSessionId" AND pc."userId" = f."userId"
+                          AND ${endedInWindow(Prisma.sql`pc."joinedAt"`, now)})
+             WHEN 'recording_missing' THEN ${scope.recordings}::boolean AND EXISTS (
+               SELECT 1 FROM room_sessions rs
+                 LEFT JOIN bookings b ON b.id = rs."bookingId"
+                 LEFT JOIN group_events e ON e.id = rs."groupEventId"
+                WHERE rs.id = f."roomSessionId"
+                  AND ${endedInWindow(Prisma.sql`COALESCE(b."endsAt", e."endsAt")`, new Date(now.getTime() - RECORDING_GRACE_MS))})
+             ELSE false
+           END`;
 }
 
 /**
@@ -338,8 +409,30 @@ export async function runReconciliation(opts: {
     if (opts.day && isUniqueViolation(err, "day")) return null;
     throw err;
   }
+  try {
+    return await compareAndRecord(run.id, now, opts);
+  } catch (err) {
+    // Whatever broke after the run row was made (a query, a timeout, the final transaction): the run says so
+    // and an alert is raised, so nobody takes a run that never finished for a clean night.
+    const error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+    log.error({ err, runId: run.id }, "reconciliation failed");
+    return db.$transaction(async (tx) => {
+      const failed = await tx.reconciliationRun.update({
+        where: { id: run.id },
+        data: { finishedAt: new Date(), error: `Reconciliation failed: ${error}` },
+      });
+      await tx.opsAlert.create({
+        data: { kind: "reconciliation_failed", runId: run.id, message: `Reconciliation failed: ${error}` },
+      });
+      return failed;
+    });
+  }
+}
+
+async function compareAndRecord(runId: string, now: Date, opts: { api?: StripeReader; recordings?: boolean }) {
   const since = new Date(now.getTime() - RECONCILE_LOOKBACK_DAYS * 86_400_000);
-  const sessions = await compareSessions(since, now, { recordings: opts.recordings ?? env.RECORDING_ENABLED === "1" });
+  const recordings = opts.recordings ?? env.RECORDING_ENABLED === "1";
+  const sessions = await compareSessions(since, now, { recordings });
 
   const api = opts.api ?? (stripeConfigured() ? stripe() : null);
   let error: string | null = null;
@@ -351,15 +444,15 @@ export async function runReconciliation(opts: {
       withStripe = await compareWithStripe(api, since);
     } catch (err) {
       error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
-      log.warn({ err, runId: run.id }, "reconciliation could not compare with Stripe");
+      log.warn({ err, runId }, "reconciliation could not compare with Stripe");
     }
   }
   const findings = [...(withStripe?.findings ?? []), ...sessions.findings];
-  const checkedKinds = withStripe ? [...STRIPE_FINDING_KINDS, ...SESSION_FINDING_KINDS] : SESSION_FINDING_KINDS;
+  const scope: RunScope = { since, now, recordings, stripe: withStripe?.checked ?? null };
   return db.$transaction(
     async (tx) => {
       const done = await tx.reconciliationRun.update({
-        where: { id: run.id },
+        where: { id: runId },
         data: {
           finishedAt: new Date(),
           checkedPayments: withStripe?.checkedPayments ?? 0,
@@ -370,12 +463,12 @@ export async function runReconciliation(opts: {
           error,
         },
       });
-      await storeFindings(tx, run.id, findings, checkedKinds);
+      await storeFindings(tx, runId, findings, scope);
       if (api && error) {
         await tx.opsAlert.create({
           data: {
             kind: "reconciliation_failed",
-            runId: run.id,
+            runId,
             message: `Reconciliation could not compare with Stripe: ${error}`,
           },
         });
@@ -385,12 +478,12 @@ export async function runReconciliation(opts: {
         await tx.opsAlert.create({
           data: {
             kind: "reconciliation",
-            runId: run.id,
+            runId,
             message: `${findings.length} mismatch${findings.length === 1 ? "" : "es"} found by reconciliation: ${inStripe} between the ledger and Stripe, ${sessions.findings.length} in sessions`,
           },
         });
         log.warn(
-          { runId: run.id, mismatches: findings.length, kinds: [...new Set(findings.map((f) => f.kind))] },
+          { runId, mismatches: findings.length, kinds: [...new Set(findings.map((f) => f.kind))] },
           "reconciliation found mismatches",
         );
       }
@@ -465,11 +558,13 @@ async function lockOpenFinding(tx: Prisma.TransactionClient, findingId: string) 
       bookingId: string | null;
       ticketId: string | null;
       groupEventId: string | null;
+      lastRunId: string;
       resolvedAt: Date | null;
       resolution: string | null;
       resolvedByEmail: string | null;
     }[]
-  >`SELECT id, kind, "paymentId", "bookingId", "ticketId", "groupEventId", "resolvedAt", resolution, "resolvedByEmail"
+  >`SELECT id, kind, "paymentId", "bookingId", "ticketId", "groupEventId", "lastRunId", "resolvedAt", resolution,
+            "resolvedByEmail"
       FROM reconciliation_findings WHERE id = ${findingId} FOR UPDATE`;
   if (!f) throw new AppError("not_found", "This finding does not exist.");
   if (f.resolvedAt) {
@@ -548,13 +643,29 @@ export async function resolveFinding(actor: Actor, raw: unknown, deps: { purchas
           `This payment has nothing left to refund (it is ${payment.status.replace("_", " ")}); dismiss the finding instead.`,
         );
       }
+      // The finding may be stale: under the purchase's lock, what it says must still hold (paid and standing,
+      // the window over, the payer never connected). If not, it is no longer found, and nothing is refunded.
+      const rows = await paidSessionRows(tx, { paymentId: payment.id });
+      const now = new Date();
+      const changed = rows.length
+        ? (rows.map((r) => neverJoinedChange(r, now)).find((c) => c !== null) ?? null)
+        : "the payment no longer belongs to a booking or ticket";
+      if (changed) {
+        await tx.reconciliationFinding.update({
+          where: { id: f.id },
+          data: { resolvedAt: now, resolution: "cleared" },
+        });
+        return { changed };
+      }
       const refund = await createRefundInTx(tx, {
         paymentId: payment.id,
         amountCents: left,
         reason: "reconciliation: paid but never joined",
         explanation:
           "The session's window ended and the payer never connected; an admin refunded it from reconciliation.",
-        idempotencyKey: `reconcile:${f.id}`,
+        // One per finding and sighting: a double click refunds once; a finding opened again because that
+        // refund did not settle (a later run found it again) can be refunded anew.
+        idempotencyKey: `reconcile:${f.id}:${f.lastRunId}`,
         requestedById: actor.id,
       });
       await tx.reconciliationFinding.update({
@@ -565,12 +676,12 @@ export async function resolveFinding(actor: Actor, raw: unknown, deps: { purchas
         ...audit,
         action: "payment.refunded",
         subjectType: "payment",
-        subjectId: refund.id,
+        subjectId: payment.id,
         subjectUserId: payment.payerId,
         reason: input.note ?? "Paid but never joined (reconciliation)",
         details: {
           findingId: f.id,
-          paymentId: payment.id,
+          refundId: refund.id,
           amountCents: refund.amountCents,
           ...(f.bookingId ? { bookingId: f.bookingId } : {}),
           ...(f.ticketId ? { ticketId: f.ticketId } : {}),
@@ -583,6 +694,12 @@ export async function resolveFinding(actor: Actor, raw: unknown, deps: { purchas
         message: `Refund of ${formatMoney(refund.amountCents, payment.currency)} recorded; it goes to Stripe now.`,
       };
     });
+    if ("changed" in result) {
+      throw new AppError(
+        "conflict",
+        `Nothing was refunded: this finding no longer holds (${result.changed}). It is marked no longer found; reload the page.`,
+      );
+    }
     nudgeEffects();
     return result;
   }
@@ -609,7 +726,14 @@ export async function resolveFinding(actor: Actor, raw: unknown, deps: { purchas
       `Stripe says this checkout is ${session.payment_status} (${session.status ?? "no status"}): there is no payment to confirm.`,
     );
   }
-  return db.$transaction(async (tx) => {
+  const paidWith = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+  if (!seen.stripeId || paidWith !== seen.stripeId) {
+    throw new AppError(
+      "conflict",
+      `Stripe's Checkout Session for this payment was paid with ${paidWith ?? "no payment intent"}, not ${seen.stripeId ?? "the payment this finding is about"}: nothing was confirmed; look at both in Stripe.`,
+    );
+  }
+  const confirmed = await db.$transaction(async (tx) => {
     const f = await lockOpenFinding(tx, input.findingId);
     await settlePaidSession(tx, deps.purchases, session, { occurredAt: new Date(), eventId: `reconcile:${f.id}` });
     const after = await tx.payment.findUniqueOrThrow({
@@ -639,6 +763,8 @@ export async function resolveFinding(actor: Actor, raw: unknown, deps: { purchas
           : `Payment confirmed: it is ${after.status.replace("_", " ")} now.`,
     };
   });
+  nudgeEffects();
+  return confirmed;
 }
 
 /**

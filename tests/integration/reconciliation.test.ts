@@ -33,6 +33,8 @@ const { resolveFinding } = await import("@/lib/payments/reconciliation");
 const { purchases } = await import("@/lib/runtime/purchases");
 const { refundPurchase } = await import("@/lib/payments/refunds");
 const { stripe } = await import("@/lib/payments/stripe");
+const { applyRefundResult } = await import("@/lib/payments/refunds");
+const { settleNudges } = await import("@/lib/ops/outbox");
 
 type Finding = { kind: string; paymentId: string | null; refundId: string | null; stripeId: string; message: string };
 
@@ -100,6 +102,18 @@ describe("reconciliation with Stripe", () => {
     expect(runs[0]).toMatchObject({ day: "nightly:2031-01-15", trigger: "nightly", mismatches: 0, error: null });
     expect(await nightlyReconciliation(at(23))).toBeNull();
     expect(await db.opsAlert.count({ where: { runId: runs[0]!.id } })).toBe(0);
+  });
+
+  it("a run that breaks after it started is finished with its error and raises an alert (the nightly key is spent)", async () => {
+    // A date no query can take makes the session comparison throw, as a database error or a timeout would.
+    const day = `nightly:broken-${crypto.randomBytes(4).toString("hex")}`;
+    const run = (await runReconciliation({ trigger: "nightly", day, now: new Date(Number.NaN) }))!;
+    expect(run).toMatchObject({ day, trigger: "nightly", mismatches: 0 });
+    expect(run.finishedAt).not.toBeNull();
+    expect(run.error).toMatch(/^Reconciliation failed: ./);
+    expect(await db.opsAlert.findMany({ where: { runId: run.id } })).toMatchObject([
+      { kind: "reconciliation_failed", message: run.error, resolvedAt: null },
+    ]);
   });
 
   it("/admin/reconciliation shows the latest run's mismatches and the open alerts, to admins only", async () => {
@@ -373,12 +387,34 @@ describe("reconciliation of sessions with their rooms", () => {
     expect(await findingsOf({ bookingId: complete.booking.id })).toEqual([]);
     expect(await findingsOf({ bookingId: never.booking.id })).toEqual([]);
 
-    // A platform that does not record promised no recording: the next run clears the finding.
+    // A run that does not compare recordings did not look again: the finding stays open.
     await runReconciliation({ trigger: "admin", recordings: false });
     expect(await db.reconciliationFinding.findUniqueOrThrow({ where: { id: found[0]!.id } })).toMatchObject({
-      resolution: "cleared",
-      resolvedById: null,
+      resolution: null,
+      resolvedAt: null,
     });
+  });
+
+  it("a finding about something older than the lookback stays open: no run looked at it again", async () => {
+    const s = await endedSession();
+    await runReconciliation({ trigger: "admin" });
+    const kinds = ["paid_never_joined", "booth_paid_not_in_stripe"];
+    const found = await findingsOf({ paymentId: s.payment.id }, kinds);
+    expect(found.map((f) => f.kind)).toEqual(["booth_paid_not_in_stripe", "paid_never_joined"]);
+    // The session and its payment move 40 days back, out of the 35 days a run looks at.
+    const back = (d: Date) => new Date(d.getTime() - 40 * 24 * 60 * MIN);
+    await db.booking.update({
+      where: { id: s.booking.id },
+      data: { startsAt: back(s.booking.startsAt), endsAt: back(s.booking.endsAt) },
+    });
+    await db.payment.update({ where: { id: s.payment.id }, data: { createdAt: back(s.payment.createdAt) } });
+    await runReconciliation({ trigger: "admin" });
+    expect(
+      (await findingsOf({ paymentId: s.payment.id }, kinds)).map((f) => [f.kind, f.resolution, f.resolvedAt]),
+    ).toEqual([
+      ["booth_paid_not_in_stripe", null, null],
+      ["paid_never_joined", null, null],
+    ]);
   });
 });
 
@@ -406,20 +442,24 @@ describe("resolving findings with one click", () => {
 
     const refunds = await db.refund.findMany({ where: { paymentId: payment.id } });
     expect(refunds).toMatchObject([
-      { amountCents: 4000, reason: "reconciliation: paid but never joined", idempotencyKey: `reconcile:${finding.id}` },
+      {
+        amountCents: 4000,
+        reason: "reconciliation: paid but never joined",
+        idempotencyKey: `reconcile:${finding.id}:${finding.lastRunId}`,
+      },
     ]);
     expect(await db.outboxEffect.count({ where: { dedupeKey: `refund:${refunds[0]!.id}` } })).toBe(1);
     const resolved = await db.reconciliationFinding.findUniqueOrThrow({ where: { id: finding.id } });
     expect(resolved).toMatchObject({ resolution: "refunded", resolvedByEmail: "admin@booth.test" });
     expect(resolved.resolvedAt).not.toBeNull();
     expect(
-      await db.auditEvent.findMany({ where: { action: "payment.refunded", subjectId: refunds[0]!.id } }),
+      await db.auditEvent.findMany({ where: { action: "payment.refunded", subjectId: payment.id } }),
     ).toMatchObject([
       {
         actorEmail: "admin@booth.test",
         subjectType: "payment",
         subjectUserId: viewer.id,
-        details: { findingId: finding.id, paymentId: payment.id, amountCents: 4000 },
+        details: { findingId: finding.id, refundId: refunds[0]!.id, amountCents: 4000 },
       },
     ]);
     // The page shows who resolved it, when and how.
@@ -465,6 +505,60 @@ describe("resolving findings with one click", () => {
     expect((await db.reconciliationFinding.findUniqueOrThrow({ where: { id: other.finding.id } })).resolution).toBe(
       "cleared",
     );
+  });
+
+  it("refund: a refund that did not settle opens the finding again when the next run finds the money still held", async () => {
+    const { finding, payment } = await neverJoinedFinding();
+    const a = await createUser({ role: "admin" });
+    await resolveFinding(a, { findingId: finding.id, action: "refund" }, { purchases });
+    await settleNudges();
+    const first = await db.refund.findFirstOrThrow({ where: { paymentId: payment.id } });
+    // Stripe says the refund failed (whether or not it had succeeded first): the money is with the platform again.
+    await db.$transaction((tx) =>
+      applyRefundResult(tx, purchases, first.id, {
+        stripeRefundId: `re_failed_${crypto.randomBytes(4).toString("hex")}`,
+        status: "failed",
+        source: "stripe",
+      }),
+    );
+    const run = (await runReconciliation({ trigger: "admin" }))!;
+    const reopened = await db.reconciliationFinding.findUniqueOrThrow({ where: { id: finding.id } });
+    expect(reopened).toMatchObject({ resolution: null, resolvedAt: null, resolvedById: null, lastRunId: run.id });
+    expect(reopened.resolutionNote).toContain("the refund made from here did not settle (the money is still held)");
+    expect(reopened.resolutionNote).toContain(`Refunded by ${a.email} on `);
+    const html = await (await (await adminClient()).fetch("/admin/reconciliation")).text();
+    expect(findingRow(html, finding.id)).toContain("the refund made from here did not settle");
+    // It can be refunded again: a new refund, not the failed one given back.
+    expect(await resolveFinding(a, { findingId: finding.id, action: "refund" }, { purchases })).toMatchObject({
+      resolution: "refunded",
+    });
+    expect(
+      (await db.refund.findMany({ where: { paymentId: payment.id }, orderBy: { createdAt: "asc" } })).map((r) => [
+        r.amountCents,
+        r.status,
+      ]),
+    ).toEqual([
+      [4000, "failed"],
+      [4000, expect.stringMatching(/^(requested|pending|succeeded)$/)],
+    ]);
+  });
+
+  it("refund: a finding that no longer holds (the payer connected since) is a 409 saying so, cleared, nothing refunded", async () => {
+    const s = await neverJoinedFinding();
+    const room = await closedRoom(s);
+    await joined(room.id, s.viewer.id);
+    const a = await createUser({ role: "admin" });
+    const refused = await resolveFinding(a, { findingId: s.finding.id, action: "refund" }, { purchases }).catch(
+      (e) => e,
+    );
+    expect((refused as InstanceType<typeof AppError>).status).toBe(409);
+    expect((refused as Error).message).toBe(
+      "Nothing was refunded: this finding no longer holds (the payer has connected to the room since). It is marked no longer found; reload the page.",
+    );
+    expect(await db.refund.count({ where: { paymentId: s.payment.id } })).toBe(0);
+    expect(await db.reconciliationFinding.findUniqueOrThrow({ where: { id: s.finding.id } })).toMatchObject({
+      resolution: "cleared",
+    });
   });
 
   it("dismiss needs a note (4xx without one); with one it is resolved, audit-logged; the wrong action is refused", async () => {
@@ -567,6 +661,21 @@ describe("resolving findings with one click", () => {
     expect(refused.text).toContain("Stripe is not configured: there is nothing to confirm against.");
     expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status).toBe("pending");
     expect((await db.reconciliationFinding.findUniqueOrThrow({ where: { id: f!.id } })).resolvedAt).toBeNull();
+
+    // A paid Checkout Session whose payment intent is not the one the finding is about: nothing is settled.
+    const otherIntent = {
+      checkout: { sessions: { retrieve: async () => sessionFor(payment, { payment_intent: "pi_someone_else" }) } },
+    };
+    const mismatch = await resolveFinding(
+      a,
+      { findingId: f!.id, action: "confirm" },
+      { purchases, api: otherIntent as never },
+    ).catch((e) => e);
+    expect((mismatch as InstanceType<typeof AppError>).status).toBe(409);
+    expect((mismatch as Error).message).toContain(
+      `was paid with pi_someone_else, not ${intentId}: nothing was confirmed`,
+    );
+    expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status).toBe("pending");
 
     // Stripe's paid session (as the webhook tests send it): the settle path confirms the booking.
     const paid = {

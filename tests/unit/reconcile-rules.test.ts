@@ -5,6 +5,7 @@ import {
   compareStripeIntents,
   findingKey,
   joinedWithoutPurchase,
+  neverJoinedChange,
   nightlyKey,
   paidNeverJoined,
   recordingMissing,
@@ -186,6 +187,21 @@ describe("reconciliation rules: paid sessions against their rooms", () => {
     };
     expect(paidNeverJoined([ticket], now)[0]).toMatchObject({ ticketId: "tk_1", groupEventId: "ev_1" });
     expect(paidNeverJoined([{ ...ticket, eventStatus: "cancelled" }], now)).toEqual([]);
+  });
+
+  it("says what no longer holds of a paid session nobody attended (the refund button checks it again)", () => {
+    expect(neverJoinedChange(paidRow, now)).toBeNull();
+    expect(neverJoinedChange({ ...paidRow, payerJoined: true }, now)).toBe("the payer has connected to the room since");
+    expect(neverJoinedChange({ ...paidRow, paymentStatus: "needs_review" }, now)).toBe(
+      "the payment is needs review now",
+    );
+    expect(neverJoinedChange({ ...paidRow, purchaseStatus: "cancelled" }, now)).toBe("the booking is cancelled now");
+    expect(neverJoinedChange({ ...paidRow, kind: "ticket", eventStatus: "cancelled" }, now)).toBe(
+      "the show was cancelled",
+    );
+    expect(neverJoinedChange({ ...paidRow, endsAt: new Date("2026-12-02T13:00:00Z") }, now)).toBe(
+      "the session now ends 2026-12-02 13:00 UTC, which is not over yet",
+    );
   });
 
   it("joined without a settled purchase: flagged, unless it is the creator or a holder whose money went through", () => {

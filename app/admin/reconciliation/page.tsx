@@ -109,7 +109,14 @@ export default async function ReconciliationPage() {
                     data-kind={f.kind}
                   >
                     <td className="py-2 pr-3">{KIND_WORDS[f.kind] ?? f.kind}</td>
-                    <td className="py-2 pr-3">{f.message}</td>
+                    <td className="py-2 pr-3">
+                      {f.message}
+                      {f.resolutionNote ? (
+                        <p className="mt-1 text-amber-800" data-testid="finding-note">
+                          {f.resolutionNote}
+                        </p>
+                      ) : null}
+                    </td>
                     <td className="py-2 pr-3">
                       <FindingLinks f={f} live={liveMode} />
                     </td>
