@@ -136,7 +136,7 @@ export function CallView({
           />
         ) : (
           <div
-            className="flex h-full flex-col items-center justify-center gap-2 p-6 text-center text-slate-300"
+            className="flex h-full flex-col items-center justify-center gap-2 p-6 text-center text-white/90"
             data-testid="remote-placeholder"
           >
             {present ? (
@@ -148,7 +148,7 @@ export function CallView({
             ) : (
               <>
                 <p className="text-lg">Waiting for the other side…</p>
-                <p className="text-sm text-slate-400">
+                <p className="text-sm text-white/75">
                   {otherName} is not in the room. You will see them here as soon as they join.
                 </p>
               </>

@@ -245,7 +245,7 @@ export function PreJoin({
         {cameraOk ? (
           <LocalPreviewVideo track={preview.video} className="h-full w-full object-cover" />
         ) : (
-          <div className="flex h-full items-center justify-center p-6 text-center text-slate-400">
+          <div className="flex h-full items-center justify-center p-6 text-center text-white/80">
             {asking
               ? "Starting your camera… If your browser asks, choose Allow."
               : "No camera picture: see what to do beside this."}
