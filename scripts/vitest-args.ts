@@ -61,7 +61,7 @@ export function classifyVitestArgs(args: string[], root = process.cwd()): Select
 
 /** The Vitest project of the recording tests: it needs LiveKit Egress, whose first build is slow, so it runs last. */
 export const RECORDING_PROJECT = "recording";
-const PROJECTS_BUT_RECORDING = ["unit", "integration", "e2e"];
+const PROJECTS_BUT_RECORDING = ["unit", "integration", "e2e", "networks"];
 
 /**
  * Splits a run that needs the stack in two: everything but the recording project first (while Egress builds

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyVitestArgs, planRecordingRun } from "../../scripts/vitest-args";
+import config from "../../vitest.config";
 
 const root = "/repo";
 const unitOnly = (...args: string[]) => classifyVitestArgs(args, root).unitOnly;
@@ -55,14 +56,31 @@ describe("npm test's split of a run around the recording tests (they wait for Eg
   const plan = (...args: string[]) => planRecordingRun(args, root);
   it("runs every other project first and the recording project last when nothing is chosen", () => {
     expect(plan()).toEqual({
-      main: ["--project", "unit", "--project", "integration", "--project", "e2e"],
+      main: ["--project", "unit", "--project", "integration", "--project", "e2e", "--project", "networks"],
       recording: ["--project", "recording"],
     });
     expect(plan("--reporter", "verbose").recording).toEqual(["--reporter", "verbose", "--project", "recording"]);
   });
+  it("a plain npm test runs every project vitest.config.ts defines (a project left out would never run)", () => {
+    const defined = (config.test?.projects ?? []).map((p) => (p as { test?: { name?: string } }).test?.name).sort();
+    const { main, recording } = plan();
+    const run = [...(main ?? []), ...(recording ?? [])].filter((a, i, all) => all[i - 1] === "--project").sort();
+    expect(defined.length).toBeGreaterThan(3);
+    expect(run).toEqual(defined);
+  });
   it("runs only the part the files or projects chosen belong to", () => {
     expect(plan("tests/integration/auth.test.ts")).toEqual({
-      main: ["tests/integration/auth.test.ts", "--project", "unit", "--project", "integration", "--project", "e2e"],
+      main: [
+        "tests/integration/auth.test.ts",
+        "--project",
+        "unit",
+        "--project",
+        "integration",
+        "--project",
+        "e2e",
+        "--project",
+        "networks",
+      ],
       recording: null,
     });
     expect(plan("tests/recording/egress.test.ts")).toEqual({
