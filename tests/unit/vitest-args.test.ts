@@ -64,7 +64,7 @@ describe("npm test's split of a run around the recording tests (they wait for Eg
   it("a plain npm test runs every project vitest.config.ts defines (a project left out would never run)", () => {
     const defined = (config.test?.projects ?? []).map((p) => (p as { test?: { name?: string } }).test?.name).sort();
     const { main, recording } = plan();
-    const run = [...(main ?? []), ...(recording ?? [])].filter((a, i, all) => all[i - 1] === "--project").sort();
+    const run = [...(main ?? []), ...(recording ?? [])].filter((_a, i, all) => all[i - 1] === "--project").sort();
     expect(defined.length).toBeGreaterThan(3);
     expect(run).toEqual(defined);
   });
