@@ -27,7 +27,7 @@ import {
   goMissingHelp,
   root,
 } from "./services/tools";
-import { classifyVitestArgs, planRecordingRun } from "./vitest-args";
+import { classifyVitestArgs, planRecordingRun, splitNetworksRun } from "./vitest-args";
 
 const t0 = Date.now();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "booth-test-"));
@@ -298,9 +298,14 @@ async function main() {
     CHROMIUM_PATH: chromium,
   };
   const results: { status: number; summary: string }[] = [];
-  if (plan.main) {
+  const firstPart = plan.main ? splitNetworksRun(plan.main, root) : { others: null, networks: null };
+  if (firstPart.others) {
     phase("running the suites");
-    results.push(runVitest(plan.main, testEnv));
+    results.push(runVitest(firstPart.others, testEnv));
+  }
+  if (firstPart.networks) {
+    phase("running the network matrix (on its own: it measures time to first media)");
+    results.push(runVitest(firstPart.networks, testEnv, "vitest-networks.json"));
   }
   if (plan.recording && egressBuild) {
     phase("waiting for LiveKit Egress (the recording tests need it)");

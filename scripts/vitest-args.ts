@@ -108,3 +108,42 @@ export function planRecordingRun(
   }
   return { main: withProjects(PROJECTS_BUT_RECORDING, []), recording: withProjects([RECORDING_PROJECT], []) };
 }
+
+/** The network matrix (tests/networks): it measures time to first media, so it runs on its own. */
+export const NETWORKS_PROJECT = "networks";
+
+/**
+ * Splits the first part of a run (Vitest arguments with explicit `--project` flags, as planRecordingRun
+ * gives them) so the network matrix runs after the other projects, alone: run beside them on a loaded
+ * 2-core machine, its Chromium (inside a network namespace) was closed in the middle of a row. Files named
+ * go to the part they belong to; a part that the arguments leave nothing in is null.
+ */
+export function splitNetworksRun(
+  args: string[],
+  root = process.cwd(),
+): { others: string[] | null; networks: string[] | null } {
+  const projects: string[] = [];
+  const files: string[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--project" && i + 1 < args.length) projects.push(args[++i]!);
+    else if (arg.startsWith("-")) {
+      flags.push(arg);
+      if (takesValue.has(arg) && i + 1 < args.length) flags.push(args[++i]!);
+    } else files.push(arg);
+  }
+  if (!projects.includes(NETWORKS_PROJECT)) return { others: args, networks: null };
+  const underNetworks = (f: string) => {
+    const rel = path.relative(root, path.resolve(root, f)).split(path.sep).join("/");
+    return rel === "tests/networks" || rel.startsWith("tests/networks/");
+  };
+  const netFiles = files.filter(underNetworks);
+  const otherFiles = files.filter((f) => !underNetworks(f));
+  const rest = projects.filter((p) => p !== NETWORKS_PROJECT);
+  const part = (ps: string[], fs: string[]) => [...flags, ...fs, ...ps.flatMap((p) => ["--project", p])];
+  return {
+    others: rest.length && (files.length === 0 || otherFiles.length) ? part(rest, otherFiles) : null,
+    networks: files.length === 0 || netFiles.length ? part([NETWORKS_PROJECT], netFiles) : null,
+  };
+}

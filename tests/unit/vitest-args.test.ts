@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyVitestArgs, planRecordingRun } from "../../scripts/vitest-args";
+import { classifyVitestArgs, planRecordingRun, splitNetworksRun } from "../../scripts/vitest-args";
 import config from "../../vitest.config";
 
 const root = "/repo";
@@ -92,5 +92,34 @@ describe("npm test's split of a run around the recording tests (they wait for Eg
       main: null,
       recording: ["-t", "retention", "--project", "recording"],
     });
+  });
+});
+
+describe("npm test's first part: the network matrix runs after the other projects, on its own", () => {
+  const split = (...args: string[]) => splitNetworksRun(args, root);
+  const all = ["--project", "unit", "--project", "integration", "--project", "e2e", "--project", "networks"];
+  it("a plain run: the other projects, then the matrix alone", () => {
+    expect(split(...all)).toEqual({
+      others: ["--project", "unit", "--project", "integration", "--project", "e2e"],
+      networks: ["--project", "networks"],
+    });
+    expect(split("-t", "money", ...all)).toEqual({
+      others: ["-t", "money", "--project", "unit", "--project", "integration", "--project", "e2e"],
+      networks: ["-t", "money", "--project", "networks"],
+    });
+  });
+  it("files go to the part they belong to; a part with none of them does not run", () => {
+    expect(split("tests/integration/auth.test.ts", ...all)).toEqual({
+      others: ["tests/integration/auth.test.ts", "--project", "unit", "--project", "integration", "--project", "e2e"],
+      networks: null,
+    });
+    expect(split("tests/networks/matrix.test.ts", ...all)).toEqual({
+      others: null,
+      networks: ["tests/networks/matrix.test.ts", "--project", "networks"],
+    });
+  });
+  it("a run without the matrix is left as it is; the matrix named alone runs alone", () => {
+    expect(split("--project", "e2e")).toEqual({ others: ["--project", "e2e"], networks: null });
+    expect(split("--project", "networks")).toEqual({ others: null, networks: ["--project", "networks"] });
   });
 });
