@@ -5,6 +5,7 @@
  */
 import { hashPassword } from "@/lib/auth/password";
 import { sealTotpSecret } from "@/lib/auth/totp";
+import { DEFAULT_BRAND_ID } from "@/lib/branding/theme";
 import type { Db } from "@/lib/db";
 
 export const DEMO_PASSWORD = "booth-demo-pass";
@@ -143,7 +144,7 @@ export async function seedDemo(db: Db) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const account of demoAccounts) {
     const user = await db.user.upsert({
-      where: { email: account.email },
+      where: { brandId_email: { brandId: DEFAULT_BRAND_ID, email: account.email } },
       // Demo addresses are confirmed (nobody can open a @booth.test inbox) and agreed to the default terms.
       create: {
         email: account.email,
@@ -187,7 +188,10 @@ export async function seedDemo(db: Db) {
 async function seedModeration(db: Db) {
   if ((await db.report.count()) > 0) return;
   const byEmail = async (email: string) =>
-    db.user.findUniqueOrThrow({ where: { email }, select: { id: true, email: true } });
+    db.user.findUniqueOrThrow({
+      where: { brandId_email: { brandId: DEFAULT_BRAND_ID, email } },
+      select: { id: true, email: true },
+    });
   const admin = await byEmail("admin@booth.test");
   const viewer = await byEmail("viewer@booth.test");
   const leo = await byEmail("leo@booth.test");

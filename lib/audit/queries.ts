@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { assertRole, type Actor, inActorsBrand } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { singleLine } from "@/lib/schemas/text";
@@ -20,17 +20,23 @@ export const auditFilterInput = z.object({
 export type AuditFilter = z.infer<typeof auditFilterInput>;
 
 /** A person given by email is looked up; anything else is taken as an id. */
-async function userIdsFor(who: string) {
+async function userIdsFor(actor: Actor, who: string) {
   if (!who.includes("@")) return [who];
-  const u = await db.user.findUnique({ where: { email: who.toLowerCase() }, select: { id: true } });
-  return u ? [u.id] : [];
+  const users = await db.user.findMany({
+    where: { email: who.toLowerCase(), ...inActorsBrand(actor) },
+    select: { id: true },
+    take: 100,
+  });
+  return users.map((u) => u.id);
 }
 
-async function whereOf(f: AuditFilter): Promise<Prisma.AuditEventWhereInput> {
-  const where: Prisma.AuditEventWhereInput = {};
-  if (f.actor) where.OR = [{ actorId: { in: await userIdsFor(f.actor) } }, { actorEmail: f.actor.toLowerCase() }];
+/** The filter's rows among those the actor may see: their brand's (every brand's for a platform admin). */
+async function whereOf(actor: Actor, f: AuditFilter): Promise<Prisma.AuditEventWhereInput> {
+  const where: Prisma.AuditEventWhereInput = { ...inActorsBrand(actor) };
+  if (f.actor)
+    where.OR = [{ actorId: { in: await userIdsFor(actor, f.actor) } }, { actorEmail: f.actor.toLowerCase() }];
   if (f.subject) {
-    const ids = await userIdsFor(f.subject);
+    const ids = await userIdsFor(actor, f.subject);
     where.AND = [{ OR: [{ subjectUserId: { in: ids } }, { subjectId: f.subject }] }];
   }
   if (f.action) where.action = f.action;
@@ -60,7 +66,7 @@ export async function listAudit(actor: Actor, raw: unknown, limit = 200) {
   assertRole(actor, ["admin"]);
   const filter = auditFilterInput.parse(raw);
   const rows = await db.auditEvent.findMany({
-    where: await whereOf(filter),
+    where: await whereOf(actor, filter),
     orderBy: { id: "desc" },
     take: limit,
     select: columns,

@@ -53,7 +53,7 @@ export async function changePassword(actor: Actor, currentSessionId: string, raw
       data: { revokedAt: new Date() },
     });
     await enqueueEmails(tx, [
-      passwordChangedEmail(await brandFrom(tx), user, `change-${crypto.randomUUID()}`, "others"),
+      passwordChangedEmail(await brandFrom(tx, actor.brandId), user, `change-${crypto.randomUUID()}`, "others"),
     ]);
     return count;
   });

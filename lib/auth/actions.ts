@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { runAction, formObject, type ActionState } from "@/lib/action";
+import { getRequestBrandId } from "@/lib/branding/queries";
 import { AppError } from "@/lib/errors";
 import { clientIp } from "@/lib/request";
 import { getRoleByEmail } from "./queries";
@@ -51,7 +52,12 @@ async function signInWith(provider: "credentials" | "email-link", fields: Record
 // POST (server action) – create a viewer account (or mail the address's owner); the same answer either way
 export async function signUpAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return runAction(form, async () => {
-    const { message } = await registerUser(formObject(form), clientIp(await headers()), form.get("callbackUrl"));
+    const { message } = await registerUser(
+      formObject(form),
+      clientIp(await headers()),
+      await getRequestBrandId(),
+      form.get("callbackUrl"),
+    );
     return message;
   });
 }
@@ -74,7 +80,9 @@ export async function resendVerificationAction(_prev: ActionState, form: FormDat
 
 // POST (server action) – mail a password reset link if the address has an account; the same answer either way
 export async function forgotPasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(form, async () => requestPasswordReset(formObject(form), clientIp(await headers())));
+  return runAction(form, async () =>
+    requestPasswordReset(formObject(form), clientIp(await headers()), await getRequestBrandId()),
+  );
 }
 
 // POST (server action) – set a new password with the emailed link (every session ends), then sign in with it
@@ -84,7 +92,7 @@ export async function resetPasswordAction(_prev: ActionState, form: FormData): P
     const { email } = await resetPassword(formObject(form));
     try {
       await signInWithCredentials(email, String(form.get("password")));
-      destination = homeFor((await getRoleByEmail(email)) ?? "viewer");
+      destination = homeFor((await getRoleByEmail(email, await getRequestBrandId())) ?? "viewer");
     } catch (err) {
       // Two-step accounts: the password is changed; signing in still needs the code.
       if (!(err instanceof CodeRequired)) throw err;
@@ -112,10 +120,12 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
       else await signInWithCredentials(input!.email, input!.password);
     } catch (err) {
       // Only a right password gets here (lib/auth/service.ts), so the note may be issued.
-      if (err instanceof CodeRequired) pending = await issuePendingSignIn(email);
+      if (err instanceof CodeRequired) pending = await issuePendingSignIn(email, await getRequestBrandId());
       throw err;
     }
-    destination = safeCallbackPath(form.get("callbackUrl")) ?? homeFor((await getRoleByEmail(email)) ?? "viewer");
+    destination =
+      safeCallbackPath(form.get("callbackUrl")) ??
+      homeFor((await getRoleByEmail(email, await getRequestBrandId())) ?? "viewer");
   });
   if (state.ok) redirect(destination);
   const carried = pending ?? (typeof form.get("pending") === "string" ? String(form.get("pending")) : null);

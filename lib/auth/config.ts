@@ -1,5 +1,6 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { brandIdOfRequest } from "@/lib/branding/queries";
 import { env } from "@/lib/env";
 import { logger, withLogContext } from "@/lib/logger";
 import { clientIp, requestIdOf } from "@/lib/request";
@@ -82,12 +83,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       },
       async authorize(credentials, request) {
         const ip = clientIp(request.headers);
+        const brandId = await brandIdOfRequest(request.headers);
         const withCode = credentials?.pending ? signInCodeInput.safeParse(credentials) : null;
         const parsed = withCode ? null : signInInput.safeParse(credentials);
         if (withCode ? !withCode.success : !parsed?.success) throw new InvalidCredentials();
         try {
           const user = await withLogContext(requestIdOf(request.headers), () =>
-            withCode ? authenticateWithCode(withCode.data!, ip) : authenticate(parsed!.data!, ip),
+            withCode ? authenticateWithCode(withCode.data!, ip, brandId) : authenticate(parsed!.data!, ip, brandId),
           );
           return { id: user.id, email: user.email, name: user.name, role: user.role, tokenVersion: user.tokenVersion };
         } catch (err) {

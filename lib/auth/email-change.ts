@@ -31,13 +31,18 @@ export async function requestEmailChange(actor: Actor, raw: unknown) {
     throw fieldError("currentPassword", "That is not your current password.");
   if (input.newEmail === user.email) throw fieldError("newEmail", "That is already your address.");
   await db.$transaction(async (tx) => {
-    const taken = await tx.user.findUnique({ where: { email: input.newEmail }, select: { id: true } });
+    const taken = await tx.user.findUnique({
+      where: { brandId_email: { brandId: actor.brandId, email: input.newEmail } },
+      select: { id: true },
+    });
     if (taken) {
       logger.info({ userId: user.id }, "email change to an address that has an account: nothing sent");
       return;
     }
     const { token, id } = await issueAccountToken(tx, { id: user.id, email: input.newEmail }, "email_change");
-    await enqueueEmails(tx, [emailChangeLinkEmail(await brandFrom(tx), { ...user, email: input.newEmail }, token, id)]);
+    await enqueueEmails(tx, [
+      emailChangeLinkEmail(await brandFrom(tx, actor.brandId), { ...user, email: input.newEmail }, token, id),
+    ]);
   });
   deliverSoon();
   return emailChangeRequestedMessage(input.newEmail);
@@ -56,14 +61,14 @@ export async function confirmEmailChange(raw: unknown) {
       if (!token) throw new AppError("invalid", EMAIL_CHANGE_LINK_INVALID);
       const before = await tx.user.findUniqueOrThrow({
         where: { id: token.userId },
-        select: { id: true, name: true, email: true },
+        select: { id: true, brandId: true, name: true, email: true },
       });
       await tx.user.update({
         where: { id: before.id },
         data: { email: token.email, emailVerifiedAt: new Date() },
         select: { id: true },
       });
-      await enqueueEmails(tx, [emailChangedEmail(await brandFrom(tx), before, token.email, token.id)]);
+      await enqueueEmails(tx, [emailChangedEmail(await brandFrom(tx, before.brandId), before, token.email, token.id)]);
       logger.info({ userId: before.id }, "email address changed");
       return token.email;
     });

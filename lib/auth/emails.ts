@@ -1,13 +1,12 @@
 import "server-only";
 import type { Brand } from "@/lib/branding/theme";
-import { env } from "@/lib/env";
 import type { OutgoingEmail } from "@/lib/mail/service";
 
 /**
  * The account emails. Each says why it was sent; none says more about an account than its owner already
- * knows. Links are absolute (APP_URL); a token travels only in the link.
+ * knows. Links are absolute (the brand's address); a token travels only in the link.
  */
-const link = (path: string) => new URL(path, env.APP_URL).toString();
+const link = (brand: Brand, path: string) => new URL(path, brand.url).toString();
 
 function body(brand: Brand, name: string, lines: string[], why: string) {
   return [`Hi ${name},`, "", ...lines, "", `— ${brand.name}`, "", `You get this email because ${why}`].join("\n");
@@ -23,6 +22,7 @@ export function welcomeEmail(
   const q = new URLSearchParams({ token, ...(callbackUrl ? { callbackUrl } : {}) });
   return {
     dedupeKey: `account:${user.id}:welcome`,
+    brandId: brand.id,
     to: user.email,
     subject: `Welcome to ${brand.name}: confirm your email`,
     text: body(
@@ -31,7 +31,7 @@ export function welcomeEmail(
       [
         `Welcome to ${brand.name}. Confirm your email address to finish signing up:`,
         "",
-        link(`/verify-email?${q}`),
+        link(brand, `/verify-email?${q}`),
         "",
         "The link works once, for 7 days. Then you can book private sessions and buy tickets to live shows.",
       ],
@@ -49,6 +49,7 @@ export function verificationEmail(
 ): OutgoingEmail {
   return {
     dedupeKey: `account:${user.id}:verify:${tokenId}`,
+    brandId: brand.id,
     to: user.email,
     subject: `Confirm your email for ${brand.name}`,
     text: body(
@@ -57,7 +58,7 @@ export function verificationEmail(
       [
         "Confirm this address for your account:",
         "",
-        link(`/verify-email?${new URLSearchParams({ token })}`),
+        link(brand, `/verify-email?${new URLSearchParams({ token })}`),
         "",
         "The link works once, for 7 days.",
       ],
@@ -77,6 +78,7 @@ export function signUpTakenEmail(
 ): OutgoingEmail {
   return {
     dedupeKey: `account:${user.id}:signup-taken:${now.toISOString().slice(0, 13)}`,
+    brandId: brand.id,
     to: user.email,
     subject: `You already have a ${brand.name} account`,
     text: body(
@@ -85,8 +87,8 @@ export function signUpTakenEmail(
       [
         `Someone tried to create a new ${brand.name} account with this email address, which already has one. No new account was made.`,
         "",
-        `If it was you, sign in: ${link("/signin")}`,
-        `Forgot your password? Choose a new one: ${link("/forgot-password")}`,
+        `If it was you, sign in: ${link(brand, "/signin")}`,
+        `Forgot your password? Choose a new one: ${link(brand, "/forgot-password")}`,
         "",
         "If it wasn't you, you need not do anything: your account and password are unchanged.",
       ],
@@ -103,6 +105,7 @@ export function passwordResetEmail(
 ): OutgoingEmail {
   return {
     dedupeKey: `account:${user.id}:password-reset:${tokenId}`,
+    brandId: brand.id,
     to: user.email,
     subject: `Reset your ${brand.name} password`,
     text: body(
@@ -111,7 +114,7 @@ export function passwordResetEmail(
       [
         "Choose a new password here:",
         "",
-        link(`/reset-password?${new URLSearchParams({ token })}`),
+        link(brand, `/reset-password?${new URLSearchParams({ token })}`),
         "",
         "The link works once, within 1 hour. Choosing a new password signs you out on every device.",
         "If you didn't ask for this, ignore this email: your password stays as it is.",
@@ -129,6 +132,7 @@ export function passwordChangedEmail(
 ): OutgoingEmail {
   return {
     dedupeKey: `account:${user.id}:password-changed:${tokenId}`,
+    brandId: brand.id,
     to: user.email,
     subject: `Your ${brand.name} password was changed`,
     text: body(
@@ -139,7 +143,7 @@ export function passwordChangedEmail(
           ? "Your password was just changed, and every device that was signed in has been signed out."
           : "Your password was just changed from your account page; every other device was signed out.",
         "",
-        `If this wasn't you, reset your password now (${link("/forgot-password")}) and contact support.`,
+        `If this wasn't you, reset your password now (${link(brand, "/forgot-password")}) and contact support.`,
       ],
       `the password of your ${brand.name} account changed.`,
     ),
@@ -155,6 +159,7 @@ export function emailChangeLinkEmail(
 ): OutgoingEmail {
   return {
     dedupeKey: `account:${user.id}:email-change:${tokenId}`,
+    brandId: brand.id,
     to: user.email,
     subject: `Confirm your new email address for ${brand.name}`,
     text: body(
@@ -163,7 +168,7 @@ export function emailChangeLinkEmail(
       [
         `Open this link to make ${user.email} the address of your ${brand.name} account:`,
         "",
-        link(`/confirm-email-change?${new URLSearchParams({ token })}`),
+        link(brand, `/confirm-email-change?${new URLSearchParams({ token })}`),
         "",
         "The link works once, for 7 days. Until then your old address stays.",
       ],
@@ -181,6 +186,7 @@ export function emailChangedEmail(
 ): OutgoingEmail {
   return {
     dedupeKey: `account:${before.id}:email-changed:${tokenId}`,
+    brandId: brand.id,
     to: before.email,
     subject: `Your ${brand.name} email address was changed`,
     text: body(

@@ -1,3 +1,4 @@
+import { DEFAULT_BRAND_ID } from "@/lib/branding/theme";
 import { AppError } from "@/lib/errors";
 import type { Role, UserStatus } from "@/lib/generated/prisma/enums";
 
@@ -7,6 +8,8 @@ import type { Role, UserStatus } from "@/lib/generated/prisma/enums";
  */
 export type Actor = {
   id: string;
+  /** The brand the account belongs to; always the request's brand (lib/auth/session.ts checks). */
+  brandId: string;
   email: string;
   name: string;
   role: Role;
@@ -39,7 +42,27 @@ export function assertRole(actor: Actor | null | undefined, roles: readonly Role
     throw new AppError("forbidden", ADMIN_NEEDS_TWO_FACTOR).withDetails({ reason: "two_factor_required" });
 }
 
+/** An admin of the platform brand: manages every brand (creates them, gives them hosts, sees their records). */
+export function isPlatformAdmin(actor: Pick<Actor, "role" | "brandId">) {
+  return actor.role === "admin" && actor.brandId === DEFAULT_BRAND_ID;
+}
+
 /** Where each role lands after signing in. */
 export function homeFor(role: Role) {
   return role === "admin" ? "/admin" : role === "creator" ? "/studio" : "/dashboard";
+}
+
+/**
+ * The brand whose records an actor sees and changes: their own, or null for every brand (a platform
+ * admin). Every query over creators, bookings, reports, sessions and money filters through
+ * inActorsBrand, next to the data, as roles are checked.
+ */
+export function actorsBrandId(actor: Pick<Actor, "role" | "brandId">): string | null {
+  return isPlatformAdmin(actor) ? null : actor.brandId;
+}
+
+/** A Prisma filter for a users relation (or the users table): accounts the actor may see. */
+export function inActorsBrand(actor: Pick<Actor, "role" | "brandId">): { brandId?: string } {
+  const brandId = actorsBrandId(actor);
+  return brandId === null ? {} : { brandId };
 }

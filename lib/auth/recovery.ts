@@ -39,7 +39,7 @@ async function atLeast<T>(ms: number, work: () => Promise<T>): Promise<T> {
  * nothing about any account) and per address (silently: the 4th request of an hour mails nothing but
  * answers the same). Returns the one message every caller sees.
  */
-export async function requestPasswordReset(raw: unknown, ip: string) {
+export async function requestPasswordReset(raw: unknown, ip: string, brandId: string) {
   const input = forgotPasswordInput.parse(raw);
   await takeBudget("passwordResetIp", ip);
   return atLeast(RESET_ANSWER_FLOOR_MS, async () => {
@@ -50,12 +50,12 @@ export async function requestPasswordReset(raw: unknown, ip: string) {
     }
     const mailed = await db.$transaction(async (tx) => {
       const user = await tx.user.findUnique({
-        where: { email: input.email },
+        where: { brandId_email: { brandId, email: input.email } },
         select: { id: true, name: true, email: true },
       });
       if (!user) return false;
       const { token, id } = await issueAccountToken(tx, user, "password_reset");
-      await enqueueEmails(tx, [passwordResetEmail(await brandFrom(tx), user, token, id)]);
+      await enqueueEmails(tx, [passwordResetEmail(await brandFrom(tx, brandId), user, token, id)]);
       logger.info({ userId: user.id }, "password reset link mailed");
       return true;
     });
@@ -82,7 +82,7 @@ export async function resetPassword(raw: unknown) {
     if (!token) throw new AppError("invalid", RESET_LINK_INVALID, { token: [RESET_LINK_INVALID] });
     const owner = await tx.user.findUniqueOrThrow({
       where: { id: token.userId },
-      select: { id: true, name: true, email: true },
+      select: { id: true, brandId: true, name: true, email: true },
     });
     // The policy needs the address, which only the token names: checked here, and the transaction
     // (with the token's use) rolls back on a refusal, so the link still works for a better password.
@@ -101,7 +101,7 @@ export async function resetPassword(raw: unknown) {
       where: { userId: owner.id, revokedAt: null },
       data: { revokedAt: new Date() },
     });
-    await enqueueEmails(tx, [passwordChangedEmail(await brandFrom(tx), owner, token.id)]);
+    await enqueueEmails(tx, [passwordChangedEmail(await brandFrom(tx, owner.brandId), owner, token.id)]);
     logger.info({ userId: owner.id, sessionsRevoked: revoked.count }, "password reset");
     return owner;
   });

@@ -29,7 +29,7 @@ const SIGNUP_ANSWER_FLOOR_MS = 400;
  * the address and signs it in (then goes on to `callbackUrl`, e.g. the time the viewer had picked).
  * A common password, or one made of the email address, is a field error saying so. Throttled per IP.
  */
-export async function registerUser(raw: unknown, ip: string, callbackUrl?: unknown) {
+export async function registerUser(raw: unknown, ip: string, brandId: string, callbackUrl?: unknown) {
   const input = signUpInput.parse(raw);
   assertPasswordAllowed(input.password, input.email);
   if ((await takeSignUpAttempt(ip)) > 0) {
@@ -42,10 +42,10 @@ export async function registerUser(raw: unknown, ip: string, callbackUrl?: unkno
   let userId: string | null = null;
   try {
     userId = await db.$transaction(async (tx) => {
-      const brand = await brandFrom(tx);
+      const brand = await brandFrom(tx, brandId);
       const now = new Date();
       const existing = await tx.user.findUnique({
-        where: { email: input.email },
+        where: { brandId_email: { brandId, email: input.email } },
         select: { id: true, name: true, email: true },
       });
       if (existing) {
@@ -55,6 +55,7 @@ export async function registerUser(raw: unknown, ip: string, callbackUrl?: unkno
       }
       const user = await tx.user.create({
         data: {
+          brandId,
           email: input.email,
           name: input.name,
           passwordHash,
@@ -93,6 +94,7 @@ export class SignInRefused extends Error {
 
 const signInSelect = {
   id: true,
+  brandId: true,
   email: true,
   name: true,
   role: true,
@@ -110,13 +112,17 @@ const signInSelect = {
  * sign-in also needs its code: without one the answer is "code_required" (only after the password was
  * right; the budget is not given back until the code is), with a wrong one "code_invalid".
  */
-export async function authenticate(input: SignInInput, ip: string) {
+export async function authenticate(input: SignInInput, ip: string, brandId: string) {
   const wait = await takeSignInAttempt(input.email, ip);
   if (wait > 0) {
     logger.warn({ ip, retryAfterMs: wait }, "sign-in refused: too many attempts");
     throw new SignInRefused("rate_limited", wait);
   }
-  const user = await db.user.findUnique({ where: { email: input.email }, select: signInSelect });
+  // Accounts are per brand: the address is looked up among the accounts of the brand signed in to.
+  const user = await db.user.findUnique({
+    where: { brandId_email: { brandId, email: input.email } },
+    select: signInSelect,
+  });
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password);
   if (!user || !ok) {
     logger.info({ ip, knownAccount: Boolean(user) }, "sign-in failed");
@@ -137,7 +143,11 @@ export async function authenticate(input: SignInInput, ip: string) {
  * The sign-in form's second step: the signed note from the first (the password was right, this account,
  * not since reset) and the code. Throttled with the same budgets as passwords.
  */
-export async function authenticateWithCode(input: { email: string; pending: string; code: string }, ip: string) {
+export async function authenticateWithCode(
+  input: { email: string; pending: string; code: string },
+  ip: string,
+  brandId: string,
+) {
   const wait = await takeSignInAttempt(input.email, ip);
   if (wait > 0) {
     logger.warn({ ip, retryAfterMs: wait }, "sign-in code refused: too many attempts");
@@ -145,7 +155,7 @@ export async function authenticateWithCode(input: { email: string; pending: stri
   }
   const userId = await readPendingSignIn(input.pending);
   const user = userId ? await db.user.findUnique({ where: { id: userId }, select: signInSelect }) : null;
-  if (!user || user.email !== input.email) throw new SignInRefused("invalid");
+  if (!user || user.email !== input.email || user.brandId !== brandId) throw new SignInRefused("invalid");
   if (user.status === "suspended") throw new SignInRefused("suspended");
   return finishSignIn(user, input.code, ip);
 }

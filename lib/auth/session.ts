@@ -2,6 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
+import { getRequestBrandId } from "@/lib/branding/queries";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -29,7 +30,10 @@ export const getSessionState = cache(async (): Promise<SessionState> => {
     if (token === null) continue;
     try {
       const claims = await decodeSessionJwt(token, env.AUTH_SECRET, name);
-      const state = claims ? await resolveSession(claims) : null;
+      const [state, brandId] = await Promise.all([claims ? resolveSession(claims) : null, getRequestBrandId()]);
+      // An account counts only on its own brand's hosts (accounts are per brand; cookies are per host, so
+      // this is a cookie carried over by hand): there it is nobody.
+      if (state?.kind === "user" && state.user.brandId !== brandId) return { kind: "anonymous" };
       // A cookie that decodes to no user (or does not decode: another secret, expired) is an ended session.
       if (state && state.kind !== "anonymous") return state;
     } catch {

@@ -57,7 +57,7 @@ export async function resolveSession(claims: SessionClaims, now = new Date()): P
   // One round trip (a join, not a query per relation): every request, page and route goes through here.
   const [found] = await db.$queryRaw<SessionRow[]>`
     SELECT s."userId", s."createdAt", s."expiresAt", s."revokedAt",
-           u.id, u.email, u.name, u.role::text AS role, u.status::text AS status, u."tokenVersion",
+           u.id, u."brandId", u.email, u.name, u.role::text AS role, u.status::text AS status, u."tokenVersion",
            (u."totpEnabledAt" IS NOT NULL) AS "twoFactor", u."timeZone"
       FROM auth_sessions s JOIN users u ON u.id = s."userId"
      WHERE s.id = ${claims.sid}`;
@@ -68,6 +68,7 @@ export async function resolveSession(claims: SessionClaims, now = new Date()): P
     revokedAt: found.revokedAt,
     user: {
       id: found.id,
+      brandId: found.brandId,
       email: found.email,
       name: found.name,
       role: found.role as Role,
@@ -91,6 +92,7 @@ type SessionRow = {
   expiresAt: Date;
   revokedAt: Date | null;
   id: string;
+  brandId: string;
   email: string;
   name: string;
   role: string;

@@ -185,8 +185,11 @@ function pendingMac(body: string) {
 }
 
 /** Issued only after the password was checked (the sign-in answered "code required"). */
-export async function issuePendingSignIn(email: string, now = Date.now()) {
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, tokenVersion: true } });
+export async function issuePendingSignIn(email: string, brandId: string, now = Date.now()) {
+  const user = await db.user.findUnique({
+    where: { brandId_email: { brandId, email } },
+    select: { id: true, tokenVersion: true },
+  });
   if (!user) return null;
   const body = Buffer.from(JSON.stringify({ u: user.id, v: user.tokenVersion, e: now + PENDING_LIFETIME_MS })).toString(
     "base64url",

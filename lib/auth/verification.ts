@@ -73,7 +73,7 @@ export async function resendVerification(actor: Actor) {
       select: { id: true, name: true, email: true },
     });
     const { token, id } = await issueAccountToken(tx, user, "email_verification");
-    await enqueueEmails(tx, [verificationEmail(await brandFrom(tx), user, token, id)]);
+    await enqueueEmails(tx, [verificationEmail(await brandFrom(tx, actor.brandId), user, token, id)]);
   });
   deliverSoon();
   return `We sent a new link to ${actor.email}. It works once, for 7 days.`;

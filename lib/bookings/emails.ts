@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { DEFAULT_BRAND_SETTINGS_ID } from "@/lib/branding/stored";
-import { type BrandRow, brandFromEnv, mergeBrand } from "@/lib/branding/theme";
+import { brandOf } from "@/lib/branding/queries";
+import type { Brand, BrandRow } from "@/lib/branding/theme";
 import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { BookingStatus } from "@/lib/generated/prisma/enums";
@@ -50,7 +50,7 @@ export const bookingEffectHandlers: EffectHandlers = handle(mailConfirmedBooking
 export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: BookingEmailKind) {
   const b = await readBookingForEmails(tx, bookingId);
   const brand = b.brand;
-  const url = `${env.APP_URL}/bookings/${b.id}`;
+  const url = `${brand.url}/bookings/${b.id}`;
   const money = (cents: number) => formatMoney(cents, b.currency);
   // A confirmation composed after a cancellation that followed it (the outbox ran late) still announces the
   // booked time: the cancellation's file, one SEQUENCE higher, replaces it in any order they arrive.
@@ -137,7 +137,7 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
     const ics = onCalendars
       ? bookingCalendarFile(
           { ...b, viewerName: b.viewer.name, creatorName: b.creator.displayName },
-          brand.name,
+          brand,
           r.timeZone,
           cancelled,
           sequence,
@@ -145,6 +145,7 @@ export async function enqueueBookingEmails(tx: Tx, bookingId: string, what: Book
       : null;
     return {
       dedupeKey: key,
+      brandId: brand.id,
       traceId: b.traceId,
       to: r.email,
       subject,
@@ -182,6 +183,8 @@ async function readBookingForEmails(tx: Tx, bookingId: string) {
       creatorName: string;
       reschedules: number;
       confirmations: number;
+      brandId: string;
+      brandUrl: string | null;
       brandRow: BrandRow | null;
     }[]
   >`
@@ -196,7 +199,9 @@ async function readBookingForEmails(tx: Tx, bookingId: string) {
              WHERE t."traceId" = b."traceId" AND t.type = 'booking.rescheduled') AS reschedules,
            (SELECT count(*)::int FROM trace_events t
              WHERE t."traceId" = b."traceId" AND t.type = 'booking.confirmed') AS confirmations,
-           (SELECT row_to_json(s) FROM brand_settings s WHERE s.id = ${DEFAULT_BRAND_SETTINGS_ID}) AS "brandRow"
+           -- The brand of the booking's people (one brand: it was booked on it), and its stored look.
+           v."brandId", (SELECT url FROM brands WHERE id = v."brandId") AS "brandUrl",
+           (SELECT row_to_json(s) FROM brand_settings s WHERE s.id = v."brandId") AS "brandRow"
       FROM bookings b
       JOIN offerings o ON o.id = b."offeringId"
       JOIN users v ON v.id = b."viewerId"
@@ -204,10 +209,10 @@ async function readBookingForEmails(tx: Tx, bookingId: string) {
       JOIN users cu ON cu.id = c."userId"
      WHERE b.id = ${bookingId}`;
   if (!row) throw new Error(`booking ${bookingId} not found for its emails`);
-  const { brandRow, ...rest } = row;
+  const { brandRow, brandId, brandUrl, ...rest } = row;
   return {
     ...rest,
-    brand: mergeBrand(brandFromEnv(env), brandRow),
+    brand: brandOf(brandId, brandUrl, brandRow),
     status: row.status as BookingStatus,
     offering: { title: row.offeringTitle },
     viewer: { name: row.viewerName, email: row.viewerEmail },
@@ -229,24 +234,24 @@ function addressOf(from: string) {
  */
 export function bookingCalendarFile(
   b: { id: string; startsAt: Date; endsAt: Date; offering: { title: string }; viewerName: string; creatorName: string },
-  brandName: string,
+  brand: Pick<Brand, "name" | "url">,
   timeZone: string,
   cancelled: boolean,
   sequence: number,
 ) {
-  const url = `${env.APP_URL}/bookings/${b.id}`;
+  const url = `${brand.url}/bookings/${b.id}`;
   const content = bookingIcs({
     uid: `booking-${b.id}@${new URL(env.APP_URL).hostname}`,
     title: `${b.offering.title}: ${b.viewerName} with ${b.creatorName}`,
-    description: `${b.offering.title} on ${brandName}. ${url}`,
+    description: `${b.offering.title} on ${brand.name}. ${url}`,
     startsAt: b.startsAt,
     endsAt: b.endsAt,
     timeZone,
     url,
-    organizer: { name: brandName, email: addressOf(env.MAIL_FROM) },
+    organizer: { name: brand.name, email: addressOf(env.MAIL_FROM) },
     status: cancelled ? "cancelled" : "confirmed",
     sequence,
-    productId: brandName,
+    productId: brand.name,
   });
   return { filename: icsFilename(b.offering.title), content };
 }

@@ -389,7 +389,7 @@ export async function getBookingCalendar(actor: Actor, bookingId: string) {
   const cancelled = booking.status === "cancelled";
   return bookingCalendarFile(
     { ...booking, viewerName: booking.viewer.name, creatorName: booking.creator.displayName },
-    (await getBrand()).name,
+    await getBrand(),
     zone,
     cancelled,
     calendarSequence(await countTrace(booking.traceId, "booking.rescheduled"), cancelled),

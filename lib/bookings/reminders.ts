@@ -1,5 +1,5 @@
 import "server-only";
-import { brandFrom } from "@/lib/branding/queries";
+import { brandLoader } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -24,16 +24,18 @@ export async function sweepBookingReminders(now = new Date()) {
       createdAt: true,
       viewerTimeZone: true,
       offering: { select: { title: true } },
-      viewer: { select: { name: true, email: true, timeZone: true } },
+      viewer: { select: { name: true, email: true, timeZone: true, brandId: true } },
       creator: { select: { displayName: true, timeZone: true, user: { select: { name: true, email: true } } } },
     },
   });
   const emails: OutgoingEmail[] = [];
-  const brand = bookings.length ? await brandFrom(db) : null;
+  const brandOf = brandLoader(db);
   for (const b of bookings) {
     const lead = dueReminder(now, b.startsAt, b.createdAt);
-    if (!lead || !brand) continue;
-    const join = new URL(`/sessions/${b.id}`, env.APP_URL).toString();
+    if (!lead) continue;
+    // Both sides are accounts of one brand (a booking is made on its creator's brand).
+    const brand = await brandOf(b.viewer.brandId);
+    const join = new URL(`/sessions/${b.id}`, brand.url).toString();
     const sides = [
       {
         side: "viewer",
@@ -54,6 +56,7 @@ export async function sweepBookingReminders(now = new Date()) {
       const when = formatDateTime(b.startsAt, s.zone);
       emails.push({
         dedupeKey: `reminder:booking:${b.id}:${lead.name}:${b.startsAt.getTime()}:${s.side}`,
+        brandId: brand.id,
         traceId: b.traceId,
         to: s.to,
         subject: `Reminder: ${b.offering.title} with ${s.other} ${lead.words}, ${when}`,

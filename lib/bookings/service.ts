@@ -143,6 +143,7 @@ export async function bookSlot(
     purchase: { kind: "booking", id: held.bookingId },
     traceId: held.traceId,
     actorId: actor.id,
+    brandId: actor.brandId,
     customerEmail: actor.email,
     title: `${offering.title} with ${offering.creator.displayName}`,
     description: `${offering.durationMinutes}-minute private video session`,

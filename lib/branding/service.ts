@@ -15,7 +15,7 @@ import {
   restoreVersionInput,
   type StoredBrandSettings,
 } from "./schemas";
-import { DEFAULT_BRAND_SETTINGS_ID, storedSettingsFromJson, storedSettingsOf } from "./stored";
+import { storedSettingsFromJson, storedSettingsOf } from "./stored";
 import { brandFromEnv, mergeBrand } from "./theme";
 
 export type BrandSaveResult =
@@ -27,7 +27,8 @@ export type BrandSaveResult =
  * transaction that holds the settings row's lock (two admins saving at once get consecutive versions,
  * each diffed against the one before). The first save also records what was in force before it
  * (version 1, usually the environment's defaults), so the very first look can be restored too.
- * Nothing is cached: every page, email and room reads the row on its next request.
+ * Nothing is cached: every page, email and room reads the row on its next request. An admin changes the
+ * brand they belong to (the request's: a session counts only on its own brand's hosts).
  */
 async function applySettings(
   actor: Actor,
@@ -40,7 +41,7 @@ async function applySettings(
     throw new AppError("invalid", "A colour is too hard to read text on; pick the suggested shade.", contrast);
 
   return db.$transaction(async (tx) => {
-    const id = DEFAULT_BRAND_SETTINGS_ID;
+    const id = actor.brandId;
     await tx.$executeRaw`INSERT INTO brand_settings (id, "updatedAt") VALUES (${id}, now()) ON CONFLICT (id) DO NOTHING`;
     await tx.$queryRaw`SELECT id FROM brand_settings WHERE id = ${id} FOR UPDATE`;
     const current = storedSettingsOf(await tx.brandSettings.findUniqueOrThrow({ where: { id } }));
@@ -85,7 +86,7 @@ async function audit(
     actor,
     action: restoredFrom === null ? "brand.updated" : "brand.restored",
     subjectType: "brand",
-    subjectId: DEFAULT_BRAND_SETTINGS_ID,
+    subjectId: actor.brandId,
     details: {
       version: number,
       ...(restoredFrom === null ? {} : { restoredFrom }),
@@ -122,7 +123,7 @@ export async function restoreBrandVersion(actor: Actor, raw: unknown): Promise<B
   assertRole(actor, ["admin"]);
   const { versionId } = restoreVersionInput.parse(raw);
   const version = await db.brandVersion.findFirst({
-    where: { id: versionId, brandSettingsId: DEFAULT_BRAND_SETTINGS_ID },
+    where: { id: versionId, brandSettingsId: actor.brandId },
   });
   if (!version) throw new AppError("not_found", "That version does not exist.");
   return applySettings(actor, storedSettingsFromJson(version.settings), version.number);

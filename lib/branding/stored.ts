@@ -2,9 +2,6 @@
 import type { BrandSettings, Prisma } from "@/lib/generated/prisma/client";
 import { brandSettingFields, type StoredBrandSettings } from "./schemas";
 
-/** The one brand settings row until brands are chosen by host (then each brand has its own row). */
-export const DEFAULT_BRAND_SETTINGS_ID = "default";
-
 export function storedSettingsOf(row: Partial<BrandSettings> | null): StoredBrandSettings {
   const out = {} as StoredBrandSettings;
   for (const f of brandSettingFields) {

@@ -1,9 +1,16 @@
 import { brandAssetUrl } from "./assets-keys";
 
+/** The brand every host not listed in brand_domains gets; its admins are the platform admins. */
+export const DEFAULT_BRAND_ID = "default";
+
 /** White-label brand: defaults from the environment, overridden by the brand_settings row. No I/O here. */
 export type RoomTheme = "dark" | "light";
 
 export type Brand = {
+  /** The brand's id (brands.id; "default" for the one unknown hosts get). */
+  id: string;
+  /** Its public address, the base of the links in its emails and checkouts (no trailing slash). */
+  url: string;
   name: string;
   /** The uploaded logo (served by /brand-assets/…), or BRAND_LOGO_URL. */
   logoUrl: string | null;
@@ -21,6 +28,7 @@ export type Brand = {
 };
 
 type BrandEnv = {
+  APP_URL?: string;
   BRAND_NAME: string;
   BRAND_LOGO_URL?: string;
   BRAND_PRIMARY_COLOR: string;
@@ -36,6 +44,8 @@ type BrandEnv = {
 
 export function brandFromEnv(e: BrandEnv): Brand {
   return {
+    id: DEFAULT_BRAND_ID,
+    url: (e.APP_URL ?? "http://localhost:3000").replace(/\/+$/, ""),
     name: e.BRAND_NAME,
     logoUrl: e.BRAND_LOGO_URL || null,
     faviconUrl: null,
@@ -52,7 +62,7 @@ export function brandFromEnv(e: BrandEnv): Brand {
 }
 
 /** The columns of brand_settings this module reads (every one optional: null means "the default"). */
-export type BrandRow = Partial<Record<keyof Brand | "logoKey" | "faviconKey", string | null>>;
+export type BrandRow = Partial<Record<Exclude<keyof Brand, "id" | "url"> | "logoKey" | "faviconKey", string | null>>;
 
 /**
  * Non-empty values of the stored row win over the defaults. An uploaded logo (logoKey) wins over a
@@ -62,6 +72,7 @@ export function mergeBrand(defaults: Brand, row: BrandRow | null): Brand {
   if (!row) return defaults;
   const out = { ...defaults };
   for (const key of Object.keys(defaults) as (keyof Brand)[]) {
+    if (key === "id" || key === "url") continue;
     const v = row[key];
     if (typeof v === "string" && v.trim() !== "") (out as Record<string, unknown>)[key] = v;
   }

@@ -22,6 +22,8 @@ export type OutgoingEmail = {
   /** Same key, same email: a repeated event (a webhook redelivery) mails nothing twice. */
   dedupeKey: string;
   traceId?: string | null;
+  /** The brand it is sent in (its recipient's: Brand.id), for the logo, colours and footer at sending. */
+  brandId: string;
   to: string;
   subject: string;
   text: string;
@@ -47,6 +49,7 @@ function toRow(e: OutgoingEmail): Prisma.EmailMessageCreateManyInput {
   return {
     dedupeKey: e.dedupeKey,
     traceId: e.traceId ?? null,
+    brandId: e.brandId,
     toAddress: e.to,
     subject: e.subject,
     textBody: e.text,
@@ -66,7 +69,7 @@ function calendarMethod(ics: string): "PUBLISH" | "CANCEL" {
 export function emailBrandOf(brand: Brand): EmailBrand {
   return {
     name: brand.name,
-    logoUrl: brand.logoUrl ? new URL(brand.logoUrl, env.APP_URL).href : null,
+    logoUrl: brand.logoUrl ? new URL(brand.logoUrl, brand.url).href : null,
     primaryColor: brand.primaryColor,
     legalName: brand.legalName,
     supportEmail: brand.supportEmail,
@@ -136,7 +139,7 @@ async function deliverOne(id: string): Promise<Outcome> {
       const attempts = row.attempts + 1;
       try {
         // The brand in force now (rendered at sending, like the copy kept): logo, colour and footer.
-        const { raw, messageId } = await send(row, emailBrandOf(await brandFrom(tx)));
+        const { raw, messageId } = await send(row, emailBrandOf(await brandFrom(tx, row.brandId)));
         await tx.emailMessage.update({
           where: { id },
           data: { status: "sent", sentAt: new Date(), attempts, raw, lastError: null },

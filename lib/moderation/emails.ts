@@ -1,6 +1,5 @@
 import "server-only";
 import { brandFrom } from "@/lib/branding/queries";
-import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { enqueueEmails, type OutgoingEmail } from "@/lib/mail/service";
 import type { ReportAction } from "./schemas";
@@ -27,11 +26,14 @@ export async function enqueueReportOutcomeEmails(
   action: ReportAction,
   note: string,
 ) {
-  const brand = await brandFrom(tx);
+  // Reporter and reported are accounts of one brand: the report was made on it.
+  const { brandId } = await tx.user.findUniqueOrThrow({ where: { id: report.reporter.id }, select: { brandId: true } });
+  const brand = await brandFrom(tx, brandId);
   const sign = [`— ${brand.name}`, ""];
   const emails: OutgoingEmail[] = [
     {
       dedupeKey: `report:${report.id}:outcome`,
+      brandId: brand.id,
       traceId: report.traceId,
       to: report.reporter.email,
       subject: `Your report about ${report.subject.name}`,
@@ -48,6 +50,7 @@ export async function enqueueReportOutcomeEmails(
   if (action === "warn")
     emails.push({
       dedupeKey: `report:${report.id}:warning`,
+      brandId: brand.id,
       traceId: report.traceId,
       to: report.subject.email,
       subject: `A warning from ${brand.name}`,
@@ -58,7 +61,7 @@ export async function enqueueReportOutcomeEmails(
         "",
         `“${note}”`,
         "",
-        `Please read our terms: ${new URL("/legal/terms", env.APP_URL)}. A further breach can lead to suspension.`,
+        `Please read our terms: ${new URL("/legal/terms", brand.url)}. A further breach can lead to suspension.`,
         "",
         ...sign,
         `You get this email because of a moderation decision about your ${brand.name} account.`,

@@ -85,6 +85,8 @@ export async function openCheckout(
     purchase: PurchaseRef;
     traceId: string;
     actorId: string;
+    /** The buyer's brand (Actor.brandId), which the purchase was checked to belong to. */
+    brandId: string;
     customerEmail: string;
     title: string;
     description: string;
@@ -95,9 +97,10 @@ export async function openCheckout(
   },
 ): Promise<{ checkoutUrl: string }> {
   const gateway = paymentGateway();
-  const back = new URL(req.returnPath, env.APP_URL);
   try {
-    const brand = await brandFrom(db);
+    // The buyer's brand (their account's): its name on the product, its address to come back to.
+    const brand = await brandFrom(db, req.brandId);
+    const back = new URL(req.returnPath, brand.url);
     const checkout = await gateway.createCheckout({
       paymentId: req.paymentId,
       purchase: req.purchase,
@@ -112,6 +115,7 @@ export async function openCheckout(
       cancelUrl: `${back.href}?checkout=cancelled`,
       idempotencyKey: `checkout:${req.paymentId}`,
       brand: {
+        id: brand.id,
         name: brand.name,
         statementDescriptorSuffix: brand.statementDescriptorSuffix,
         supportEmail: brand.supportEmail,
@@ -136,6 +140,7 @@ export async function openCheckout(
             paymentId: req.paymentId,
             checkoutSessionId: checkout.id,
             mode: gateway.mode,
+            brandId: brand.id,
             expiresAt: checkout.expiresAt.toISOString(),
           },
         },

@@ -16,7 +16,7 @@ export type CheckoutRequest = {
   cancelUrl: string;
   idempotencyKey: string;
   /** The brand in force: prefixes the product name, ends the card statement line, and gives the support address. */
-  brand: { name: string; statementDescriptorSuffix: string | null; supportEmail: string | null };
+  brand: { id: string; name: string; statementDescriptorSuffix: string | null; supportEmail: string | null };
 };
 export type CheckoutCreated = { id: string; url: string; expiresAt: Date };
 

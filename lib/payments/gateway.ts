@@ -8,16 +8,17 @@ import { testGateway } from "./test-gateway";
 
 /**
  * What every Checkout Session carries (as metadata of the session and of its payment intent): the purchase
- * (`bookingId`, `ticketId` or `tipId`, and its kind), the trace id and Booth's payment id.
+ * (`bookingId`, `ticketId` or `tipId`, and its kind), the trace id, Booth's payment id and the brand sold on.
  */
 export function checkoutMetadata(
-  req: Pick<CheckoutRequest, "purchase" | "traceId" | "paymentId">,
+  req: Pick<CheckoutRequest, "purchase" | "traceId" | "paymentId"> & { brand: { id: string } },
 ): Record<string, string> {
   return {
     [metadataKey(req.purchase.kind)]: req.purchase.id,
     purchaseKind: req.purchase.kind,
     traceId: req.traceId,
     paymentId: req.paymentId,
+    brandId: req.brand.id,
   };
 }
 

@@ -33,6 +33,7 @@ async function loadOwnCheckout(userId: string, sessionId: string) {
       tipId: true,
       traceId: true,
       payerId: true,
+      payer: { select: { brandId: true } },
       amountCents: true,
       currency: true,
       status: true,
@@ -69,7 +70,12 @@ function sessionObject(
     amount_total: p.amountCents,
     currency: p.currency.toLowerCase(),
     client_reference_id: p.purchase.id,
-    metadata: checkoutMetadata({ purchase: p.purchase, traceId: p.traceId, paymentId: p.id }),
+    metadata: checkoutMetadata({
+      purchase: p.purchase,
+      traceId: p.traceId,
+      paymentId: p.id,
+      brand: { id: p.payer.brandId },
+    }),
     payment_intent: status === "complete" ? (p.stripePaymentIntentId ?? `pi_test_booth_${short(sessionId)}`) : null,
     expires_at: Math.floor((p.checkoutExpiresAt ?? new Date()).getTime() / 1000),
   };

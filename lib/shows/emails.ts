@@ -27,7 +27,7 @@ export async function enqueueTicketEmails(tx: Tx, ticketId: string, what: Ticket
     select: {
       id: true,
       traceId: true,
-      viewer: { select: { name: true, email: true, timeZone: true } },
+      viewer: { select: { name: true, email: true, timeZone: true, brandId: true } },
       event: {
         select: {
           id: true,
@@ -40,10 +40,10 @@ export async function enqueueTicketEmails(tx: Tx, ticketId: string, what: Ticket
       },
     },
   });
-  const brand = await brandFrom(tx);
+  const brand = await brandFrom(tx, t.viewer.brandId);
   const zone = personalZone(t.viewer.timeZone);
   const when = formatDateTime(t.event.startsAt, zone);
-  const url = `${env.APP_URL}/shows/${t.event.id}`;
+  const url = `${brand.url}/shows/${t.event.id}`;
   const lines = [`Hi ${t.viewer.name},`, ""];
   let subject: string;
   let key: string;
@@ -106,6 +106,7 @@ export async function enqueueTicketEmails(tx: Tx, ticketId: string, what: Ticket
   return enqueueEmails(tx, [
     {
       dedupeKey: key,
+      brandId: brand.id,
       traceId: t.traceId,
       to: t.viewer.email,
       subject,

@@ -1,5 +1,5 @@
 import "server-only";
-import { brandFrom } from "@/lib/branding/queries";
+import { brandLoader } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -23,7 +23,9 @@ export async function sweepShowReminders(now = new Date()) {
       title: true,
       startsAt: true,
       createdAt: true,
-      creator: { select: { displayName: true, timeZone: true, user: { select: { name: true, email: true } } } },
+      creator: {
+        select: { displayName: true, timeZone: true, user: { select: { name: true, email: true, brandId: true } } },
+      },
       tickets: {
         where: { status: "paid" },
         take: 5000,
@@ -37,10 +39,11 @@ export async function sweepShowReminders(now = new Date()) {
     },
   });
   const emails: OutgoingEmail[] = [];
-  const brand = shows.length ? await brandFrom(db) : null;
+  const brandOf = brandLoader(db);
   for (const show of shows) {
-    if (!brand) break;
-    const room = new URL(`/shows/${show.id}/room`, env.APP_URL).toString();
+    // A show and its tickets belong to its creator's brand.
+    const brand = await brandOf(show.creator.user.brandId);
+    const room = new URL(`/shows/${show.id}/room`, brand.url).toString();
     const mail = (p: {
       key: string;
       traceId: string;
@@ -52,6 +55,7 @@ export async function sweepShowReminders(now = new Date()) {
     }) =>
       emails.push({
         dedupeKey: p.key,
+        brandId: brand.id,
         traceId: p.traceId,
         to: p.to,
         subject: `Reminder: ${show.title} ${p.lead}, ${formatDateTime(show.startsAt, p.zone)}`,

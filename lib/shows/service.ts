@@ -124,6 +124,7 @@ export async function buyTicket(
     purchase: { kind: "ticket", id: held.ticketId },
     traceId: held.traceId,
     actorId: actor.id,
+    brandId: actor.brandId,
     customerEmail: actor.email,
     title: `Ticket: ${event.title} with ${event.creator.displayName}`,
     description: `${Math.round((event.endsAt.getTime() - event.startsAt.getTime()) / 60_000)}-minute live show`,

@@ -123,6 +123,7 @@ export async function createTip(actor: Actor, room: TipRoom, raw: unknown, now =
     purchase: { kind: "tip", id: held.tipId },
     traceId: held.traceId,
     actorId: actor.id,
+    brandId: actor.brandId,
     customerEmail: actor.email,
     title: `Tip for ${r.creatorName}`,
     description: input.message ?? "",

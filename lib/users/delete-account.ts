@@ -28,7 +28,7 @@ export async function deleteOwnAccount(actor: Actor, raw: unknown, now = new Dat
   await takeBudget("passwordChange", actor.id);
   const user = await db.user.findUniqueOrThrow({
     where: { id: actor.id },
-    select: { id: true, name: true, email: true, passwordHash: true },
+    select: { id: true, brandId: true, name: true, email: true, passwordHash: true },
   });
   if (!(await verifyPassword(user.passwordHash, input.currentPassword)))
     throw fieldError("currentPassword", "That is not your current password.");
@@ -55,10 +55,11 @@ export async function deleteOwnAccount(actor: Actor, raw: unknown, now = new Dat
   const unusable = await hashPassword(crypto.randomBytes(32).toString("base64url"));
   await db.$transaction(async (tx) => {
     // The goodbye goes to the old address, written before the address is gone.
-    const brand = await brandFrom(tx);
+    const brand = await brandFrom(tx, user.brandId);
     await enqueueEmails(tx, [
       {
         dedupeKey: `account:${user.id}:deleted`,
+        brandId: brand.id,
         to: user.email,
         subject: `Your ${brand.name} account was deleted`,
         text: [

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { appendAudit } from "@/lib/audit/service";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { assertRole, type Actor, inActorsBrand } from "@/lib/auth/permissions";
 import { brandFrom } from "@/lib/branding/queries";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -200,9 +200,9 @@ export async function decideVerification(actor: Actor, raw: unknown, now = new D
   await takeBudget("adminAction", actor.id);
   const approve = input.decision === "approve";
   await db.$transaction(async (tx) => {
-    const row = await tx.creatorVerification.findUnique({
-      where: { id: input.verificationId },
-      select: { id: true, userId: true, user: { select: { name: true, email: true } } },
+    const row = await tx.creatorVerification.findFirst({
+      where: { id: input.verificationId, user: inActorsBrand(actor) },
+      select: { id: true, userId: true, user: { select: { name: true, email: true, brandId: true } } },
     });
     if (!row) throw new AppError("not_found", "No such verification.");
     if (row.userId === actor.id) throw new AppError("conflict", "Ask another admin to review your own documents.");
@@ -221,10 +221,11 @@ export async function decideVerification(actor: Actor, raw: unknown, now = new D
       subjectUserId: row.userId,
       reason: input.note,
     });
-    const brand = await brandFrom(tx);
+    const brand = await brandFrom(tx, row.user.brandId);
     await enqueueEmails(tx, [
       {
         dedupeKey: `verification:${row.id}:decided`,
+        brandId: brand.id,
         to: row.user.email,
         subject: approve
           ? `Your identity check on ${brand.name} is approved`

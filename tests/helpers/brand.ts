@@ -2,7 +2,7 @@ import pg from "pg";
 import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { restoreBrandVersion } from "@/lib/branding/service";
-import { DEFAULT_BRAND_SETTINGS_ID } from "@/lib/branding/stored";
+import { DEFAULT_BRAND_ID as DEFAULT_BRAND_SETTINGS_ID } from "@/lib/branding/theme";
 
 /**
  * The brand is global: every page, email and checkout reads it. Test files run at the same time, so a

@@ -28,12 +28,15 @@ export async function createUser(
     twoFactor?: boolean;
     /** Creators are verified (identity and age) unless this is true. */
     unverifiedCreator?: boolean;
+    /** The brand the account belongs to (default: the default brand). */
+    brandId?: string;
   } = {},
 ): Promise<Actor> {
   hashed ??= hashPassword(TEST_PASSWORD);
   const twoFactor = opts.twoFactor ?? opts.role === "admin";
   const { totpEnabledAt, ...row } = await db.user.create({
     data: {
+      brandId: opts.brandId ?? "default",
       email: opts.email ?? uniqueEmail(opts.role ?? "viewer"),
       name: opts.name ?? "Test User",
       role: opts.role ?? "viewer",
@@ -45,7 +48,7 @@ export async function createUser(
         ? { totpSecret: sealTotpSecret(TEST_TOTP_SECRET, process.env.AUTH_SECRET!), totpEnabledAt: new Date() }
         : {}),
     },
-    select: { id: true, email: true, name: true, role: true, status: true, totpEnabledAt: true },
+    select: { id: true, brandId: true, email: true, name: true, role: true, status: true, totpEnabledAt: true },
   });
   return { ...row, twoFactor: totpEnabledAt !== null };
 }

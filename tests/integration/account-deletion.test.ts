@@ -31,7 +31,9 @@ describe("deleting an account", () => {
     expect(row.deletedAt).toBeInstanceOf(Date);
     expect(await db.authSession.count({ where: { userId: viewer.id, revokedAt: null } })).toBe(0);
     expect(((await (await c.fetch("/api/auth/session")).json()) as { user?: unknown } | null)?.user).toBeUndefined();
-    const refused = await authenticate({ email: viewer.email, password: TEST_PASSWORD }, ip()).catch((e) => e);
+    const refused = await authenticate({ email: viewer.email, password: TEST_PASSWORD }, ip(), "default").catch(
+      (e) => e,
+    );
     expect(refused).toBeInstanceOf(SignInRefused);
     // The booking and its payment are still there, linked to the anonymised row.
     expect((await db.booking.findUniqueOrThrow({ where: { id: s.booking.id } })).viewerId).toBe(viewer.id);
@@ -42,6 +44,7 @@ describe("deleting an account", () => {
     const again = await registerUser(
       { name: "Back Again", email: viewer.email, password: "a brand new sturdy secret", acceptTerms: "on" },
       ip(),
+      "default",
     );
     expect(again.userId).not.toBeNull();
   });

@@ -44,7 +44,7 @@ async function sessionUser(client: HttpClient) {
 
 async function signInResult(email: string, password: string) {
   try {
-    return (await authenticate({ email, password }, ip())).id;
+    return (await authenticate({ email, password }, ip(), "default")).id;
   } catch (err) {
     if (err instanceof SignInRefused) return err.reason;
     throw err;
@@ -56,9 +56,9 @@ describe("password reset", () => {
     const user = await createUser();
     const stranger = uniqueEmail("nobody");
     const t0 = Date.now();
-    const known = await requestPasswordReset({ email: user.email.toUpperCase() }, ip());
+    const known = await requestPasswordReset({ email: user.email.toUpperCase() }, ip(), "default");
     const t1 = Date.now();
-    const unknown = await requestPasswordReset({ email: stranger }, ip());
+    const unknown = await requestPasswordReset({ email: stranger }, ip(), "default");
     const t2 = Date.now();
     expect(known).toBe(RESET_REQUESTED_MESSAGE);
     expect(unknown).toBe(RESET_REQUESTED_MESSAGE);
@@ -75,7 +75,7 @@ describe("password reset", () => {
 
   it("stores only a hash of the token, valid for one hour", async () => {
     const user = await createUser();
-    await requestPasswordReset({ email: user.email }, ip());
+    await requestPasswordReset({ email: user.email }, ip(), "default");
     const token = await tokenMailedTo(user.email, "/reset-password");
     const row = await db.accountToken.findFirstOrThrow({
       where: { userId: user.id, purpose: "password_reset" },
@@ -90,7 +90,7 @@ describe("password reset", () => {
     const user = await createUser();
     const laptop = await signedIn(user);
     const phone = await signedIn(user);
-    await requestPasswordReset({ email: user.email }, ip());
+    await requestPasswordReset({ email: user.email }, ip(), "default");
     const token = await tokenMailedTo(user.email, "/reset-password");
 
     expect(await resetPassword({ token, password: NEW_PASSWORD })).toEqual({ email: user.email });
@@ -114,9 +114,9 @@ describe("password reset", () => {
 
   it("refuses an expired link, an earlier link once a newer one was sent, and a made-up one", async () => {
     const user = await createUser();
-    await requestPasswordReset({ email: user.email }, ip());
+    await requestPasswordReset({ email: user.email }, ip(), "default");
     const first = await tokenMailedTo(user.email, "/reset-password");
-    await requestPasswordReset({ email: user.email }, ip());
+    await requestPasswordReset({ email: user.email }, ip(), "default");
     const second = await tokenMailedTo(user.email, "/reset-password");
     expect(second).not.toBe(first);
     const refusal = (token: string) =>
@@ -137,7 +137,7 @@ describe("password reset", () => {
 
   it("a refused new password (too common) leaves the link usable", async () => {
     const user = await createUser();
-    await requestPasswordReset({ email: user.email }, ip());
+    await requestPasswordReset({ email: user.email }, ip(), "default");
     const token = await tokenMailedTo(user.email, "/reset-password");
     const err = await resetPassword({ token, password: "password123" }).catch((e) => e);
     expect(err.fieldErrors.password[0]).toMatch(/most commonly used passwords/);
@@ -146,7 +146,7 @@ describe("password reset", () => {
 
   it("two uses of one link at once: exactly one succeeds", async () => {
     const user = await createUser();
-    await requestPasswordReset({ email: user.email }, ip());
+    await requestPasswordReset({ email: user.email }, ip(), "default");
     const token = await tokenMailedTo(user.email, "/reset-password");
     const results = await Promise.allSettled([
       resetPassword({ token, password: NEW_PASSWORD }),
@@ -158,21 +158,21 @@ describe("password reset", () => {
   it("throttles: 3 emails an hour per address (the 4th answers the same and mails nothing), 10 requests an hour per IP", async () => {
     const user = await createUser();
     for (let i = 0; i < 4; i++)
-      expect(await requestPasswordReset({ email: user.email }, ip())).toBe(RESET_REQUESTED_MESSAGE);
+      expect(await requestPasswordReset({ email: user.email }, ip(), "default")).toBe(RESET_REQUESTED_MESSAGE);
     expect(await db.emailMessage.count({ where: { toAddress: user.email, subject: { contains: "Reset your" } } })).toBe(
       3,
     );
 
     const addr = ip();
-    for (let i = 0; i < 10; i++) await requestPasswordReset({ email: uniqueEmail("spray") }, addr);
-    const err = await requestPasswordReset({ email: uniqueEmail("spray") }, addr).catch((e) => e);
+    for (let i = 0; i < 10; i++) await requestPasswordReset({ email: uniqueEmail("spray") }, addr, "default");
+    const err = await requestPasswordReset({ email: uniqueEmail("spray") }, addr, "default").catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err.status).toBe(429);
     expect(err.message).toMatch(/Too many password reset requests from your network; try again in/);
   });
 
   it("refuses a malformed address with a field error", async () => {
-    const err = await requestPasswordReset({ email: "not-an-address" }, ip()).catch((e) => e);
+    const err = await requestPasswordReset({ email: "not-an-address" }, ip(), "default").catch((e) => e);
     expect(err.issues?.[0]?.path).toEqual(["email"]);
   });
 
@@ -223,13 +223,13 @@ describe("sign-up", () => {
       expect(norm(b.text)).toBe(norm(a.text));
 
       const created = await db.user.findUniqueOrThrow({
-        where: { email: fresh },
+        where: { brandId_email: { brandId: "default", email: fresh } },
         select: { termsVersion: true, termsAcceptedAt: true, emailVerifiedAt: true },
       });
       expect(created.termsVersion).toBe(legalDocument(await getBrand(), "terms").version);
       expect(created.termsAcceptedAt).toBeInstanceOf(Date);
       expect(created.emailVerifiedAt).toBeNull();
-      expect(await db.user.count({ where: { email: existing.email } })).toBe(1);
+      expect(await db.user.count({ where: { brandId: "default", email: existing.email } })).toBe(1);
       expect(
         await db.emailMessage.count({
           where: { toAddress: existing.email, subject: { startsWith: "You already have" } },
@@ -251,13 +251,23 @@ describe("sign-up", () => {
 
   it("the welcome link confirms the address and signs in, once, and goes on to where the person was headed", async () => {
     const email = uniqueEmail("welcome");
-    await registerUser({ name: "Wendy", email, password: NEW_PASSWORD, acceptTerms: "on" }, ip(), "/creators");
+    await registerUser(
+      { name: "Wendy", email, password: NEW_PASSWORD, acceptTerms: "on" },
+      ip(),
+      "default",
+      "/creators",
+    );
     const mail = await db.emailMessage.findFirstOrThrow({ where: { toAddress: email }, select: { textBody: true } });
     expect(mail.textBody).toContain("callbackUrl=%2Fcreators");
     const token = await tokenMailedTo(email, "/verify-email");
     expect((await new HttpClient().fetch(`/verify-email?token=${token}`)).status).toBe(200);
     // Opening the page spent nothing (mail scanners open links): the button does.
-    expect(await db.user.findUniqueOrThrow({ where: { email }, select: { emailVerifiedAt: true } })).toEqual({
+    expect(
+      await db.user.findUniqueOrThrow({
+        where: { brandId_email: { brandId: "default", email } },
+        select: { emailVerifiedAt: true },
+      }),
+    ).toEqual({
       emailVerifiedAt: null,
     });
     const browser = new HttpClient();
@@ -270,7 +280,10 @@ describe("sign-up", () => {
     );
     expect(res.text).not.toMatch(/expired or was already used|Something went wrong/);
     expect(browser.hasSession()).toBe(true);
-    const row = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true, emailVerifiedAt: true } });
+    const row = await db.user.findUniqueOrThrow({
+      where: { brandId_email: { brandId: "default", email } },
+      select: { id: true, emailVerifiedAt: true },
+    });
     expect(row.emailVerifiedAt).toBeInstanceOf(Date);
     expect(await sessionUser(browser)).toBe(row.id);
 

@@ -25,6 +25,7 @@ describe("sign-up", () => {
     const { userId } = await registerUser(
       { name: "New Person", email, password: "long enough password", acceptTerms: "on" },
       ip(),
+      "default",
     );
     const row = await db.user.findUniqueOrThrow({
       where: { id: userId! },
@@ -40,10 +41,12 @@ describe("sign-up", () => {
     const first = await registerUser(
       { name: "First", email, password: "long enough password", acceptTerms: "on" },
       ip(),
+      "default",
     );
     const second = await registerUser(
       { name: "Second", email, password: "another long password", acceptTerms: "on" },
       ip(),
+      "default",
     );
     expect(second.message).toBe(first.message);
     expect(second.userId).toBeNull();
@@ -66,10 +69,12 @@ it("throttles sign-ups per IP (10 an hour)", async () => {
     await registerUser(
       { name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password", acceptTerms: "on" },
       addr,
+      "default",
     );
   const err = await registerUser(
     { name: "Bulk", email: uniqueEmail("bulk"), password: "long enough password", acceptTerms: "on" },
     addr,
+    "default",
   ).catch((e) => e);
   expect(err).toBeInstanceOf(AppError);
   expect(err.status).toBe(429);
@@ -77,6 +82,7 @@ it("throttles sign-ups per IP (10 an hour)", async () => {
     registerUser(
       { name: "Other", email: uniqueEmail("other"), password: "long enough password", acceptTerms: "on" },
       ip(),
+      "default",
     ),
   ).resolves.toBeTruthy();
 });
@@ -85,18 +91,22 @@ describe("sign-in", () => {
   it("accepts the right password and refuses a wrong one or an unknown email the same way", async () => {
     const user = await createUser();
     const addr = ip();
-    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, addr)).id).toBe(user.id);
-    expect(await refusal(authenticate({ email: user.email, password: "wrong password" }, addr))).toBe("invalid");
-    expect(await refusal(authenticate({ email: uniqueEmail("nobody"), password: "wrong password" }, addr))).toBe(
+    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, addr, "default")).id).toBe(user.id);
+    expect(await refusal(authenticate({ email: user.email, password: "wrong password" }, addr, "default"))).toBe(
       "invalid",
     );
+    expect(
+      await refusal(authenticate({ email: uniqueEmail("nobody"), password: "wrong password" }, addr, "default")),
+    ).toBe("invalid");
   });
 
   it("blocks an account after 5 failures, even with the right password, from any IP", async () => {
     const user = await createUser();
     for (let i = 0; i < 5; i++)
-      expect(await refusal(authenticate({ email: user.email, password: "nope" }, ip()))).toBe("invalid");
-    expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, ip()))).toBe("rate_limited");
+      expect(await refusal(authenticate({ email: user.email, password: "nope" }, ip(), "default"))).toBe("invalid");
+    expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, ip(), "default"))).toBe(
+      "rate_limited",
+    );
     // The count lives in PostgreSQL, so every app server sees it.
     const row = await db.rateLimit.findUnique({ where: { key: `signin:account:${user.email}` } });
     expect(row?.points).toBeGreaterThanOrEqual(5);
@@ -105,32 +115,41 @@ describe("sign-in", () => {
   it("a burst of 20 parallel guesses gets at most 5 password checks; the rest are refused", async () => {
     const user = await createUser();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => refusal(authenticate({ email: user.email, password: "guess" }, ip()))),
+      Array.from({ length: 20 }, () =>
+        refusal(authenticate({ email: user.email, password: "guess" }, ip(), "default")),
+      ),
     );
     expect(results.filter((r) => r === "invalid")).toHaveLength(5);
     expect(results.filter((r) => r === "rate_limited")).toHaveLength(15);
-    expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, ip()))).toBe("rate_limited");
+    expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, ip(), "default"))).toBe(
+      "rate_limited",
+    );
   });
 
   it("blocks an IP after 30 failures across many accounts", async () => {
     const addr = ip();
-    for (let i = 0; i < 30; i++) await refusal(authenticate({ email: uniqueEmail("spray"), password: "nope" }, addr));
+    for (let i = 0; i < 30; i++)
+      await refusal(authenticate({ email: uniqueEmail("spray"), password: "nope" }, addr, "default"));
     const user = await createUser();
-    expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, addr))).toBe("rate_limited");
-    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, ip())).id).toBe(user.id);
+    expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, addr, "default"))).toBe(
+      "rate_limited",
+    );
+    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, ip(), "default")).id).toBe(user.id);
   });
 
   it("clears an account's failures after a successful sign-in", async () => {
     const user = await createUser();
-    for (let i = 0; i < 4; i++) await refusal(authenticate({ email: user.email, password: "nope" }, ip()));
-    await authenticate({ email: user.email, password: TEST_PASSWORD }, ip());
-    for (let i = 0; i < 4; i++) await refusal(authenticate({ email: user.email, password: "nope" }, ip()));
-    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, ip())).id).toBe(user.id);
+    for (let i = 0; i < 4; i++) await refusal(authenticate({ email: user.email, password: "nope" }, ip(), "default"));
+    await authenticate({ email: user.email, password: TEST_PASSWORD }, ip(), "default");
+    for (let i = 0; i < 4; i++) await refusal(authenticate({ email: user.email, password: "nope" }, ip(), "default"));
+    expect((await authenticate({ email: user.email, password: TEST_PASSWORD }, ip(), "default")).id).toBe(user.id);
   });
 
   it("refuses a suspended account", async () => {
     const user = await createUser({ suspended: true });
-    expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, ip()))).toBe("suspended");
+    expect(await refusal(authenticate({ email: user.email, password: TEST_PASSWORD }, ip(), "default"))).toBe(
+      "suspended",
+    );
   });
 
   it("over HTTP: a wrong password gets next-auth's generic refusal and no session; the right one a session", async () => {

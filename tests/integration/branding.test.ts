@@ -103,7 +103,7 @@ describe("the brand console's saves", () => {
 
       const restored = await restoreBrandVersion(admin, { versionId: a.versionId });
       if (!restored.changed) throw new Error("the restore changes something");
-      const brand = await brandFrom(db);
+      const brand = await brandFrom(db, "default");
       expect(brand).toMatchObject({ emailFooter: "Footer A", roomTheme: "light" });
       expect(brand.accentColor).not.toBe("#0f766e");
       const row = await db.brandVersion.findUniqueOrThrow({ where: { id: restored.versionId } });
@@ -176,7 +176,7 @@ describe("the brand console's saves", () => {
       await saveBrand(admin, await formFor({ ...logo, emailFooter: "Agency Live, 1 Main St" }));
       const dedupeKey = `brand-mail-${Date.now()}-${Math.random()}`;
       await enqueueEmails(db, [
-        { dedupeKey, to: "someone@test.booth", subject: "Hello", text: "Your session is booked." },
+        { dedupeKey, brandId: "default", to: "someone@test.booth", subject: "Hello", text: "Your session is booked." },
       ]);
       await deliverPendingEmails(5, { dedupeKeys: [dedupeKey] });
       const sent = await db.emailMessage.findFirstOrThrow({ where: { dedupeKey } });

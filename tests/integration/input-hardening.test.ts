@@ -216,7 +216,9 @@ describe("control characters in text get a 422 naming the field, never a 500", (
 
 describe("passwords", () => {
   const refusal = async (password: string, email = uniqueEmail("pw")) => {
-    const err = await registerUser({ name: "Pat", email, password, acceptTerms: "on" }, ip()).catch((e) => e);
+    const err = await registerUser({ name: "Pat", email, password, acceptTerms: "on" }, ip(), "default").catch(
+      (e) => e,
+    );
     expect(err, password).toBeInstanceOf(AppError);
     expect(err.status).toBe(422);
     return err.fieldErrors.password[0] as string;
@@ -239,7 +241,7 @@ describe("passwords", () => {
     expect(await refusal(`${tagged.split("+")[0]}!secret`, tagged)).toMatch(/from your email address/);
     // Anything else of 10+ characters is fine.
     await expect(
-      registerUser({ name: "Pat", email, password: "violet lantern harbour", acceptTerms: "on" }, ip()),
+      registerUser({ name: "Pat", email, password: "violet lantern harbour", acceptTerms: "on" }, ip(), "default"),
     ).resolves.toBeTruthy();
   });
 

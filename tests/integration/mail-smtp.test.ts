@@ -45,6 +45,7 @@ afterAll(async () => {
 });
 
 const email = (tag: string) => ({
+  brandId: "default",
   dedupeKey: `smtp-test:${tag}:${Date.now()}`,
   to: `${tag}@example.test`,
   subject: `Booked: ${tag}`,

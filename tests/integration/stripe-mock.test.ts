@@ -67,7 +67,7 @@ describe("Stripe API through stripe-mock", () => {
         successUrl: "http://x/s",
         cancelUrl: "http://x/c",
         idempotencyKey: "k-invalid",
-        brand: { name: "Booth", statementDescriptorSuffix: null, supportEmail: null },
+        brand: { id: "default", name: "Booth", statementDescriptorSuffix: null, supportEmail: null },
       }),
     ).rejects.toThrow(/validation/i);
   });
@@ -89,14 +89,24 @@ describe("Stripe API through stripe-mock", () => {
     const ok = await stripeGateway.createCheckout({
       ...req,
       idempotencyKey: `k-brand-${Date.now()}`,
-      brand: { name: "Agency Live", statementDescriptorSuffix: "AGENCY LIVE", supportEmail: "help@agency.test" },
+      brand: {
+        id: "default",
+        name: "Agency Live",
+        statementDescriptorSuffix: "AGENCY LIVE",
+        supportEmail: "help@agency.test",
+      },
     });
     expect(ok.id).toMatch(/^cs_/);
     // What was sent (stripe-mock answers fixtures, so the request itself is checked).
     const params = checkoutSessionParams({
       ...req,
       idempotencyKey: "k",
-      brand: { name: "Agency Live", statementDescriptorSuffix: "AGENCY LIVE", supportEmail: "help@agency.test" },
+      brand: {
+        id: "default",
+        name: "Agency Live",
+        statementDescriptorSuffix: "AGENCY LIVE",
+        supportEmail: "help@agency.test",
+      },
     });
     expect(params.line_items![0]!.price_data!.product_data!.name).toBe("Agency Live · Quick call");
     expect(params.payment_intent_data).toMatchObject({ statement_descriptor_suffix: "AGENCY LIVE" });
@@ -106,7 +116,7 @@ describe("Stripe API through stripe-mock", () => {
     const plain = checkoutSessionParams({
       ...req,
       idempotencyKey: "k",
-      brand: { name: "B", statementDescriptorSuffix: null, supportEmail: null },
+      brand: { id: "default", name: "B", statementDescriptorSuffix: null, supportEmail: null },
     });
     expect(plain.payment_intent_data).not.toHaveProperty("statement_descriptor_suffix");
     expect(plain).not.toHaveProperty("custom_text");

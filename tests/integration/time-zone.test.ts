@@ -21,9 +21,13 @@ describe("a personal time zone", () => {
   it("sign-up keeps the browser's zone (UTC when it is missing or unknown)", async () => {
     const base = { name: "Zoe Zone", password: "a long enough password", acceptTerms: "on" };
     const ip = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
-    const tokyo = await registerUser({ ...base, email: uniqueEmail("tz"), timeZone: "Asia/Tokyo" }, ip);
-    const bogus = await registerUser({ ...base, email: uniqueEmail("tz"), timeZone: "Mars/Olympus_Mons" }, ip);
-    const none = await registerUser({ ...base, email: uniqueEmail("tz") }, ip);
+    const tokyo = await registerUser({ ...base, email: uniqueEmail("tz"), timeZone: "Asia/Tokyo" }, ip, "default");
+    const bogus = await registerUser(
+      { ...base, email: uniqueEmail("tz"), timeZone: "Mars/Olympus_Mons" },
+      ip,
+      "default",
+    );
+    const none = await registerUser({ ...base, email: uniqueEmail("tz") }, ip, "default");
     expect(await zoneOf(tokyo.userId!)).toBe("Asia/Tokyo");
     expect(await zoneOf(bogus.userId!)).toBe("UTC");
     expect(await zoneOf(none.userId!)).toBe("UTC");

@@ -117,7 +117,7 @@ describe("signing in with two-step sign-in", () => {
 
   it("the form's second step carries a signed note instead of the password; a forged or voided note is refused", async () => {
     const { user, secret } = await enrolled();
-    const pending = (await issuePendingSignIn(user.email))!;
+    const pending = (await issuePendingSignIn(user.email, "default"))!;
     const post = async (fields: Record<string, string>) => {
       const client = new HttpClient();
       const { csrfToken } = (await (await client.fetch("/api/auth/csrf")).json()) as { csrfToken: string };

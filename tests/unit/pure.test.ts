@@ -98,7 +98,15 @@ describe("brand theme", () => {
 });
 
 describe("permissions", () => {
-  const actor = { id: "u1", email: "a@b.c", name: "A", role: "creator", status: "active", twoFactor: false } as const;
+  const actor = {
+    id: "u1",
+    brandId: "default",
+    email: "a@b.c",
+    name: "A",
+    role: "creator",
+    status: "active",
+    twoFactor: false,
+  } as const;
   it("maps each refusal to its status", () => {
     const status = (fn: () => void) => {
       try {
@@ -114,7 +122,15 @@ describe("permissions", () => {
     expect(status(() => assertRole(actor, ["creator", "admin"]))).toBe(200);
   });
   it("refuses an admin without two-step sign-in wherever admin rights are checked", () => {
-    const admin = { id: "a1", email: "a@b.c", name: "A", role: "admin", status: "active", twoFactor: true } as const;
+    const admin = {
+      id: "a1",
+      brandId: "default",
+      email: "a@b.c",
+      name: "A",
+      role: "admin",
+      status: "active",
+      twoFactor: true,
+    } as const;
     expect(() => assertRole(admin, ["admin"])).not.toThrow();
     expect(() => assertRole({ ...admin, twoFactor: false }, ["admin"])).toThrow(/two-step sign-in/);
     expect(() => assertRole({ ...admin, twoFactor: false }, ["creator", "admin"])).toThrow(/two-step sign-in/);
