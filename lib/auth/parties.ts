@@ -1,8 +1,9 @@
 /**
  * The one "participant of" rule (pure): which side of a purchase (a booking, a ticket) a user is on.
  * The viewer is the buyer; the creator is the creator profile's user. Everyone else is nobody's party,
- * and only an admin may act on a purchase that is not theirs.
+ * and only an admin of the purchase's brand (or a platform admin) may act on a purchase that is not theirs.
  */
+import { DEFAULT_BRAND_ID } from "@/lib/branding/theme";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 export type Party = "viewer" | "creator";
@@ -15,7 +16,16 @@ export function partyOf(userId: string, p: Parties): Party | null {
   return null;
 }
 
-/** The side the actor is on, or "admin" for an admin who is neither, or null for anyone else. */
-export function actingPartyOf(actor: { id: string; role: Role }, p: Parties): Party | "admin" | null {
-  return partyOf(actor.id, p) ?? (actor.role === "admin" ? "admin" : null);
+/**
+ * The side the actor is on, or "admin" for an admin who is neither (of the purchase's brand, `p.brandId`:
+ * its viewer's; or of the platform brand, who see every brand), or null for anyone else.
+ */
+export function actingPartyOf(
+  actor: { id: string; role: Role; brandId: string },
+  p: Parties & { brandId: string },
+): Party | "admin" | null {
+  const party = partyOf(actor.id, p);
+  if (party) return party;
+  const adminHere = actor.role === "admin" && (actor.brandId === p.brandId || actor.brandId === DEFAULT_BRAND_ID);
+  return adminHere ? "admin" : null;
 }

@@ -200,12 +200,16 @@ export async function getBookingForActor(actor: Actor, bookingId: string) {
     include: {
       offering: { select: { title: true, durationMinutes: true, minNoticeMinutes: true, horizonDays: true } },
       creator: { select: { displayName: true, slug: true, userId: true, timeZone: true } },
-      viewer: { select: { name: true, email: true, timeZone: true } },
+      viewer: { select: { name: true, email: true, timeZone: true, brandId: true } },
       payments: { orderBy: { createdAt: "asc" }, include: { refunds: { orderBy: { createdAt: "asc" } } } },
     },
   });
   if (!booking) throw new AppError("not_found", "No such booking.");
-  const role = actingPartyOf(actor, { viewerId: booking.viewerId, creatorUserId: booking.creator.userId });
+  const role = actingPartyOf(actor, {
+    viewerId: booking.viewerId,
+    creatorUserId: booking.creator.userId,
+    brandId: booking.viewer.brandId,
+  });
   if (!role) throw new AppError("not_found", "No such booking.");
   const trace = role === "admin" ? await readTrace(booking.traceId) : [];
   // Stripe's figures are stored as reported; a page never shows a refund above what was captured.

@@ -51,10 +51,15 @@ export async function rescheduleBooking(actor: Actor, bookingId: string, raw: un
               blackouts: { select: { date: true } },
             },
           },
+          viewer: { select: { brandId: true } },
         },
       });
       const who = booking
-        ? actingPartyOf(actor, { viewerId: booking.viewerId, creatorUserId: booking.creator.userId })
+        ? actingPartyOf(actor, {
+            viewerId: booking.viewerId,
+            creatorUserId: booking.creator.userId,
+            brandId: booking.viewer.brandId,
+          })
         : null;
       if (!booking || !who) throw new AppError("not_found", "No such booking.");
       const now = new Date();

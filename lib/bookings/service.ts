@@ -170,11 +170,16 @@ export async function cancelBooking(actor: Actor, bookingId: string, raw: unknow
       where: { id: bookingId },
       include: {
         creator: { select: { userId: true } },
+        viewer: { select: { brandId: true } },
         payments: { select: { id: true, status: true, stripeCheckoutSessionId: true } },
       },
     });
     const who = booking
-      ? actingPartyOf(actor, { viewerId: booking.viewerId, creatorUserId: booking.creator.userId })
+      ? actingPartyOf(actor, {
+          viewerId: booking.viewerId,
+          creatorUserId: booking.creator.userId,
+          brandId: booking.viewer.brandId,
+        })
       : null;
     if (!booking || !who) throw new AppError("not_found", "No such booking.");
     const now = new Date();
