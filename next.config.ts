@@ -6,6 +6,9 @@ const config: NextConfig = {
   // Tests build into their own folder so they never fight a running `next dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // `npm run dev` serves the demo's second brand on nightowl.localhost: let its pages load the dev
+  // server's scripts and hot reload (development only; production serves whichever hosts brands list).
+  allowedDevOrigins: ["*.localhost"],
   experimental: {
     // forbidden() renders app/forbidden.tsx with status 403.
     authInterrupts: true,

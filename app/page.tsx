@@ -4,7 +4,8 @@ import { listPublishedCreators } from "@/lib/creators/queries";
 import { CreatorCard } from "@/components/creators/creator-card";
 
 export default async function LandingPage() {
-  const [brand, creators] = await Promise.all([getBrand(), listPublishedCreators()]);
+  const brand = await getBrand();
+  const creators = await listPublishedCreators(brand.id);
   return (
     <div className="space-y-12">
       <section className="rounded-2xl bg-brand px-6 py-14 text-on-brand sm:px-12">

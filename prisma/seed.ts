@@ -1,7 +1,9 @@
 /**
  * Demo data for `npm run dev` (and the end-to-end tests): one admin, three creators with published
  * profiles, offerings and weekly hours, one viewer, and a demo show that is on sale and opens at once. Safe to run again: it upserts by email
- * and slug and leaves edits made since alone.
+ * and slug and leaves edits made since alone. A second brand (Night Owl Live) on its own local host
+ * (nightowl.localhost, which browsers resolve to this machine) has its own admin, creator and viewer:
+ * one deployment, two brands that see nothing of each other.
  */
 import { hashPassword } from "@/lib/auth/password";
 import { sealTotpSecret } from "@/lib/auth/totp";
@@ -17,12 +19,38 @@ export const DEMO_PASSWORD = "booth-demo-pass";
  */
 export const DEMO_ADMIN_TOTP_SECRET = "BOOTHDEMOADMINTOTPKEY234BOOTHDEM";
 
+/** The demo's second brand, served on its own host (any port: the host alone picks the brand). */
+export const DEMO_SECOND_BRAND = {
+  id: "nightowl",
+  slug: "nightowl",
+  host: "nightowl.localhost",
+  settings: {
+    name: "Night Owl Live",
+    legalName: "Night Owl Live Ltd",
+    supportEmail: "help@nightowl.test",
+    primaryColor: "#6d28d9",
+    accentColor: "#0e7490",
+    roomTheme: "light",
+    emailFooter: "Night Owl Live · late-night sessions with the people you follow",
+  },
+} as const;
+
+/** Its address: the app's own (APP_URL) with the brand's host, so the port is the one the app listens on. */
+export function demoSecondBrandUrl(appUrl = process.env.APP_URL ?? "http://localhost:3000") {
+  const url = new URL(appUrl);
+  url.hostname = DEMO_SECOND_BRAND.host;
+  return url.origin;
+}
+
 export const demoAccounts = [
-  { email: "admin@booth.test", name: "Ada Admin", role: "admin" },
-  { email: "maya@booth.test", name: "Maya Chen", role: "creator" },
-  { email: "leo@booth.test", name: "Leo Park", role: "creator" },
-  { email: "sam@booth.test", name: "Sam Rivera", role: "creator" },
-  { email: "viewer@booth.test", name: "Vic Viewer", role: "viewer" },
+  { email: "admin@booth.test", name: "Ada Admin", role: "admin", brandId: DEFAULT_BRAND_ID },
+  { email: "maya@booth.test", name: "Maya Chen", role: "creator", brandId: DEFAULT_BRAND_ID },
+  { email: "leo@booth.test", name: "Leo Park", role: "creator", brandId: DEFAULT_BRAND_ID },
+  { email: "sam@booth.test", name: "Sam Rivera", role: "creator", brandId: DEFAULT_BRAND_ID },
+  { email: "viewer@booth.test", name: "Vic Viewer", role: "viewer", brandId: DEFAULT_BRAND_ID },
+  { email: "admin@nightowl.test", name: "Nia Admin", role: "admin", brandId: DEMO_SECOND_BRAND.id },
+  { email: "ivy@nightowl.test", name: "Ivy Moreau", role: "creator", brandId: DEMO_SECOND_BRAND.id },
+  { email: "viewer@nightowl.test", name: "Noor Viewer", role: "viewer", brandId: DEMO_SECOND_BRAND.id },
 ] as const;
 
 const h = (hh: number, mm = 0) => hh * 60 + mm;
@@ -121,6 +149,26 @@ const creators = {
     // Until 23:59, not 24:00: the studio's time fields (<input type="time">) cannot show 24:00.
     availability: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ weekday: d, startMinute: 0, endMinute: h(23, 59) })),
   },
+  // The second brand's creator: open late every night, bookable a few minutes ahead like Sam.
+  "ivy@nightowl.test": {
+    slug: "ivy-moreau",
+    displayName: "Ivy Moreau",
+    timeZone: "UTC",
+    bio: "Tarot and late-night talks. Book a short reading and meet in the room.",
+    offerings: [
+      {
+        kind: "private_session",
+        title: "Short reading",
+        description: "Twenty minutes, one question, one spread.",
+        durationMinutes: 20,
+        priceCents: 1500,
+        currency: "GBP",
+        capacity: null,
+        minNoticeMinutes: 0,
+      },
+    ],
+    availability: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ weekday: d, startMinute: 0, endMinute: h(23, 59) })),
+  },
 } as const;
 
 /**
@@ -140,13 +188,27 @@ export async function ensureDemoAdminTwoFactor(db: Db, email = "admin@booth.test
   });
 }
 
+/** The second brand, its host and its look (added once; later edits in its console are left alone). */
+export async function seedSecondBrand(db: Db) {
+  const { id, slug, host, settings } = DEMO_SECOND_BRAND;
+  await db.brand.upsert({
+    where: { id },
+    create: { id, slug, url: demoSecondBrandUrl(), settings: { create: settings } },
+    // The app's port can change between runs; the address follows it.
+    update: { url: demoSecondBrandUrl() },
+  });
+  await db.brandDomain.upsert({ where: { host }, create: { host, brandId: id }, update: {} });
+}
+
 export async function seedDemo(db: Db) {
+  await seedSecondBrand(db);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const account of demoAccounts) {
     const user = await db.user.upsert({
-      where: { brandId_email: { brandId: DEFAULT_BRAND_ID, email: account.email } },
+      where: { brandId_email: { brandId: account.brandId, email: account.email } },
       // Demo addresses are confirmed (nobody can open a @booth.test inbox) and agreed to the default terms.
       create: {
+        brandId: account.brandId,
         email: account.email,
         name: account.name,
         role: account.role,

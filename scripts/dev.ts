@@ -98,12 +98,26 @@ async function main() {
   if (applied.length) console.log(`› applied ${applied.length} migration(s)`);
 
   const { db } = await import("@/lib/db");
-  const { seedDemo, ensureDemoShow, ensureDemoAdminTwoFactor, demoAccounts, DEMO_PASSWORD, DEMO_ADMIN_TOTP_SECRET } =
-    await import("../prisma/seed");
-  if ((await db.user.count()) === 0) {
+  const {
+    seedDemo,
+    ensureDemoShow,
+    ensureDemoAdminTwoFactor,
+    demoAccounts,
+    DEMO_PASSWORD,
+    DEMO_ADMIN_TOTP_SECRET,
+    DEMO_SECOND_BRAND,
+    demoSecondBrandUrl,
+  } = await import("../prisma/seed");
+  if ((await db.user.count()) === 0 || !(await db.brand.findUnique({ where: { id: DEMO_SECOND_BRAND.id } }))) {
+    // A new database, or one from before brands: seeding upserts, so what is there stays as it is.
     console.log("› adding demo data…");
     await seedDemo(db);
   }
+  // The second brand's address follows the port the app listens on now.
+  await db.brand.updateMany({
+    where: { id: DEMO_SECOND_BRAND.id, url: { contains: `//${DEMO_SECOND_BRAND.host}` } },
+    data: { url: demoSecondBrandUrl() },
+  });
   // A database seeded before two-step sign-in existed: the demo admin gets the documented key.
   await ensureDemoAdminTwoFactor(db);
   const demoShow = await ensureDemoShow(db);
@@ -198,7 +212,18 @@ async function main() {
   Booth is running at ${url}   (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
   Demo logins (password for all: ${DEMO_PASSWORD})
-${demoAccounts.map((a) => `    ${a.email.padEnd(pad)}  ${a.role}`).join("\n")}
+${demoAccounts
+  .filter((a) => a.brandId !== DEMO_SECOND_BRAND.id)
+  .map((a) => `    ${a.email.padEnd(pad)}  ${a.role}`)
+  .join("\n")}
+
+  A second brand, ${DEMO_SECOND_BRAND.settings.name}, runs from the same app at ${demoSecondBrandUrl(url)}
+  (its own look, accounts and creators; Chrome, Firefox and curl resolve *.localhost to this machine):
+${demoAccounts
+  .filter((a) => a.brandId === DEMO_SECOND_BRAND.id)
+  .map((a) => `    ${a.email.padEnd(pad)}  ${a.role}`)
+  .join("\n")}
+  Platform admins (admins of the first brand) manage brands at ${url}/admin/brands.
 
   Admins need two-step sign-in: after the password, enter the code for key ${DEMO_ADMIN_TOTP_SECRET}
   (add it to an authenticator app, or run \`npm run demo:code\` for the current code).

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { CreatorCard } from "@/components/creators/creator-card";
 import { EmptyState } from "@/components/ui/card";
+import { getRequestBrandId } from "@/lib/branding/queries";
 import { getCreatorDirectory } from "@/lib/creators/queries";
 
 export const metadata: Metadata = { title: "Creators" };
 
 export default async function CreatorsPage() {
-  const { creators, currencies } = await getCreatorDirectory();
+  const { creators, currencies } = await getCreatorDirectory(await getRequestBrandId());
   return (
     <div>
       <h1 className="text-2xl font-bold">Creators</h1>

@@ -124,6 +124,35 @@ export function passwordResetEmail(
   };
 }
 
+/** A platform admin made this account the first admin of a new brand: choose a password to start. */
+export function brandAdminInviteEmail(
+  brand: Brand,
+  user: { id: string; name: string; email: string },
+  token: string,
+  tokenId: string,
+): OutgoingEmail {
+  return {
+    dedupeKey: `account:${user.id}:brand-admin-invite:${tokenId}`,
+    brandId: brand.id,
+    to: user.email,
+    subject: `You're the admin of ${brand.name}: choose your password`,
+    text: body(
+      brand,
+      user.name,
+      [
+        `${brand.name} is ready for you at ${brand.url}. You are its admin: its brand console, creators, people, sessions and money are yours to run.`,
+        "",
+        "Choose your password here:",
+        "",
+        link(brand, `/reset-password?${new URLSearchParams({ token })}`),
+        "",
+        `The link works once, within 1 hour; after that, use "Forgot password" at ${brand.url}/forgot-password. Admins then set up two-step sign-in (the account page asks for it).`,
+      ],
+      `a platform admin created ${brand.name} with you as its admin.`,
+    ),
+  };
+}
+
 export function passwordChangedEmail(
   brand: Brand,
   user: { id: string; name: string; email: string },

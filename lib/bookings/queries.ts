@@ -49,9 +49,15 @@ export async function listViewerBookings(viewerId: string) {
  * Open slots of one offering between `from` and `from + days`: the creator's weekly hours minus
  * blackout days, minimum notice, the horizon, confirmed bookings and live holds.
  */
-export async function getOpenSlots(offeringId: string, range: { from?: Date; days: number }, now = new Date()) {
-  const offering = await db.offering.findUnique({
-    where: { id: offeringId },
+export async function getOpenSlots(
+  offeringId: string,
+  range: { from?: Date; days: number },
+  brandId: string,
+  now = new Date(),
+) {
+  // Only the request's brand sells its creators' times: another brand's offering is a missing one.
+  const offering = await db.offering.findFirst({
+    where: { id: offeringId, creator: { user: { brandId } } },
     select: {
       id: true,
       kind: true,
@@ -167,10 +173,10 @@ async function rescheduleSlotsOf(
     .map((s) => ({ startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() }));
 }
 
-/** An offering as the booking page shows it (null when not on sale). */
-export async function getBookableOffering(offeringId: string) {
-  const o = await db.offering.findUnique({
-    where: { id: offeringId },
+/** An offering as the booking page shows it (null when not on sale, or not on sale on `brandId`, the request's brand). */
+export async function getBookableOffering(offeringId: string, brandId: string) {
+  const o = await db.offering.findFirst({
+    where: { id: offeringId, creator: { user: { brandId } } },
     select: {
       id: true,
       title: true,

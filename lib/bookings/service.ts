@@ -38,9 +38,13 @@ export async function bookSlot(
   const input = bookSlotInput.parse(raw);
   const offering = await db.offering.findUnique({
     where: { id: input.offeringId },
-    include: { creator: { include: { availability: true, blackouts: true, user: { select: { status: true } } } } },
+    include: {
+      creator: { include: { availability: true, blackouts: true, user: { select: { status: true, brandId: true } } } },
+    },
   });
-  if (!offering?.active || !offering.creator.published || offering.creator.user.status !== "active") {
+  // Accounts book on their own brand only: another brand's offering is not on sale here.
+  const otherBrand = offering && offering.creator.user.brandId !== actor.brandId;
+  if (!offering?.active || otherBrand || !offering.creator.published || offering.creator.user.status !== "active") {
     throw new AppError("not_found", "This session is not on sale.");
   }
   if (offering.kind !== "private_session")

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { multiLine, singleLine } from "@/lib/schemas/text";
+import { emailField } from "@/lib/auth/schemas";
 import { isBrandAssetKey } from "./assets-keys";
+import { normalizeHost } from "./host";
 
 /**
  * What the brand console (/admin/brand) saves. Pure: the console's client component validates with the
@@ -88,3 +90,40 @@ export function diffBrandSettings(before: StoredBrandSettings, after: StoredBran
 }
 
 export const restoreVersionInput = z.object({ versionId: singleLine().trim().min(1).max(64) });
+
+/** A host a brand is served on, as brand_domains keeps it (lib/branding/host.ts normalises it). */
+const hostField = singleLine()
+  .trim()
+  .transform((s, ctx) => {
+    const host = normalizeHost(s);
+    if (!host || !host.includes(".")) {
+      ctx.addIssue({ code: "custom", message: "Enter a host name like live.example.com (no https://, no path)." });
+      return z.NEVER;
+    }
+    return host;
+  });
+
+/** What a platform admin gives to create a brand (/admin/brands). */
+export const createBrandInput = z.object({
+  slug: singleLine()
+    .trim()
+    .toLowerCase()
+    .regex(
+      /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
+      "Use 1–40 lower-case letters, digits and dashes, like agency-live.",
+    ),
+  name: singleLine().trim().min(1, "Give the brand a name.").max(60, "At most 60 characters."),
+  /** The brand's public address; its host is the brand's first host (more can be added). */
+  url: z
+    .url({ protocol: /^https?$/, message: "Enter the brand's address, like https://live.example.com." })
+    .transform((u) => new URL(u).origin)
+    .refine(
+      (u) => normalizeHost(new URL(u).host) !== null,
+      "Enter the brand's address, like https://live.example.com.",
+    ),
+  adminName: singleLine().trim().min(1, "Name the brand's first admin.").max(100, "At most 100 characters."),
+  adminEmail: emailField,
+});
+
+/** A host to add to a brand, or to take off one. */
+export const brandDomainInput = z.object({ brandId: z.string().min(1).max(64), host: hostField });

@@ -13,10 +13,10 @@ const publicOffering = {
   recordingPolicy: true,
 } as const;
 
-/** Published creators whose accounts are active, for the directory. */
-export async function listPublishedCreators() {
+/** Published creators of `brandId` (the request's brand) whose accounts are active, for the directory. */
+export async function listPublishedCreators(brandId: string) {
   const rows = await db.creatorProfile.findMany({
-    where: { published: true, user: { status: "active", role: "creator" } },
+    where: { published: true, user: { status: "active", role: "creator", brandId } },
     orderBy: { displayName: "asc" },
     select: {
       slug: true,
@@ -44,16 +44,19 @@ export async function listPublishedCreators() {
  * The directory: published creators, and the currencies their prices are in, so the page can say that
  * prices are in each creator's own currency when there is more than one.
  */
-export async function getCreatorDirectory() {
-  const creators = await listPublishedCreators();
+export async function getCreatorDirectory(brandId: string) {
+  const creators = await listPublishedCreators(brandId);
   const currencies = [...new Set(creators.flatMap((c) => c.prices.map((p) => p.currency)))].sort();
   return { creators, currencies };
 }
 
-/** A public profile, or null when it does not exist, is unpublished, or its creator is suspended. */
-export async function getPublicProfile(slug: string) {
+/**
+ * A public profile on `brandId` (the request's brand), or null when it does not exist there, is
+ * unpublished, or its creator is suspended.
+ */
+export async function getPublicProfile(slug: string, brandId: string) {
   return db.creatorProfile.findFirst({
-    where: { slug, published: true, user: { status: "active", role: "creator" } },
+    where: { slug, published: true, user: { status: "active", role: "creator", brandId } },
     select: {
       id: true,
       slug: true,

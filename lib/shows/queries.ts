@@ -10,9 +10,10 @@ import { ON_SALE } from "./state";
  * A show's public page (view model): what it is, when, seats left, and what the asker can do — buy a
  * ticket, finish a held one, join the room, cancel their ticket — decided here, not in JSX.
  */
-export async function getShowPage(actor: Actor | null, eventId: string, now = new Date()) {
-  const show = await db.groupEvent.findUnique({
-    where: { id: eventId },
+export async function getShowPage(actor: Actor | null, eventId: string, brandId: string, now = new Date()) {
+  // A show is on its creator's brand only (`brandId`: the request's); elsewhere it does not exist.
+  const show = await db.groupEvent.findFirst({
+    where: { id: eventId, creator: { user: { brandId } } },
     select: {
       id: true,
       title: true,

@@ -46,10 +46,17 @@ export async function buyTicket(
   const event = await db.groupEvent.findUnique({
     where: { id: eventId },
     include: {
-      creator: { select: { userId: true, displayName: true, published: true, user: { select: { status: true } } } },
+      creator: {
+        select: { userId: true, displayName: true, published: true, user: { select: { status: true, brandId: true } } },
+      },
     },
   });
-  if (!event?.creator.published || event.creator.user.status !== "active")
+  // Accounts buy on their own brand only: another brand's show is a missing one here.
+  if (
+    !event?.creator.published ||
+    event.creator.user.status !== "active" ||
+    event.creator.user.brandId !== actor.brandId
+  )
     throw new AppError("not_found", "No such show.");
   const now = new Date();
   if (event.status === "cancelled") throw new AppError("conflict", "This show was cancelled, so it sells no tickets.");

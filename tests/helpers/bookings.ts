@@ -33,7 +33,7 @@ export async function bookableOffering(opts: { timeZone?: string; priceCents?: n
       endMinute: 1440,
     })),
   });
-  const open = await getOpenSlots(offering.id, { days: 30 });
+  const open = await getOpenSlots(offering.id, { days: 30 }, "default");
   // Slots a few minutes clear of the 60-minute notice, so the first is still bookable a moment later
   // (on a slow machine, an hour can turn between listing the slots and booking one).
   const clear = Date.now() + 65 * 60_000;

@@ -6,8 +6,20 @@ export const baseUrl = () => process.env.BOOTH_BASE_URL!;
 export class HttpClient {
   private cookies = new Map<string, string>();
 
-  /** `base`: the app process this client talks to, the suite's by default. */
-  constructor(private readonly base = baseUrl()) {}
+  /**
+   * `base`: the app process this client talks to, the suite's by default. `host`: the host name the
+   * browser would have addressed (a brand's, like nightowl.localhost), sent as the Host header while the
+   * connection still goes to `base` (Node does not resolve *.localhost names as browsers do).
+   */
+  constructor(
+    private readonly base = baseUrl(),
+    private readonly host?: string,
+  ) {}
+
+  /** The same app addressed by another host name: a visitor of the brand served there (own cookie jar). */
+  static onHost(host: string, base = baseUrl()) {
+    return new HttpClient(base, host);
+  }
 
   /**
    * The same browser (one cookie jar) talking to another app process at `base`, as a load balancer may send
@@ -43,11 +55,14 @@ export class HttpClient {
   }
 
   async fetch(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
-    const res = await fetch(this.base + path, {
-      redirect: "manual",
+    const request = {
+      redirect: "manual" as const,
       ...init,
       headers: { ...(init.headers ?? {}), cookie: this.cookieHeader() },
-    });
+    };
+    const res = this.host
+      ? await requestWithHost(this.base + path, request, this.host)
+      : await fetch(this.base + path, request);
     this.store(res);
     return res;
   }
@@ -108,4 +123,37 @@ export async function callServerAction(
     headers: { ...headers, "next-action": id, accept: "text/x-component" },
   });
   return { status: res.status, text: await res.text() };
+}
+
+/**
+ * A request to `url` with the Host header set to `host` (and the URL's port), which fetch() does not allow:
+ * through node:http, the body and headers normalised by a Request first (forms, JSON), no redirects followed.
+ */
+async function requestWithHost(url: string, init: RequestInit, host: string): Promise<Response> {
+  const http = await import("node:http");
+  const req = new Request(url, init);
+  const body = init.body === undefined || init.body === null ? undefined : Buffer.from(await req.arrayBuffer());
+  const headers: Record<string, string> = Object.fromEntries(req.headers);
+  const port = new URL(url).port;
+  headers.host = port ? `${host}:${port}` : host;
+  if (body) headers["content-length"] = String(body.length);
+  return new Promise((resolve, reject) => {
+    const out = http.request(url, { method: req.method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (Array.isArray(v)) for (const one of v) h.append(k, one);
+          else if (v !== undefined) h.set(k, String(v));
+        }
+        const status = res.statusCode ?? 500;
+        const empty = [101, 204, 205, 304].includes(status);
+        resolve(new Response(empty ? null : Buffer.concat(chunks), { status, headers: h }));
+      });
+    });
+    out.on("error", reject);
+    out.end(body);
+  });
 }

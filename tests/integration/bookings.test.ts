@@ -25,14 +25,14 @@ const appError = (p: Promise<unknown>) =>
 describe("slots and holds", () => {
   it("hides held and booked times from the slot list and frees them when a hold lapses", async () => {
     const { offering, slots } = await bookableOffering();
-    const before = (await getOpenSlots(offering.id, { days: 30 }))!.slots.length;
+    const before = (await getOpenSlots(offering.id, { days: 30 }, "default"))!.slots.length;
     const { bookingId } = await hold(offering.id, slots[3]!);
-    const held = (await getOpenSlots(offering.id, { days: 30 }))!.slots;
+    const held = (await getOpenSlots(offering.id, { days: 30 }, "default"))!.slots;
     expect(held).toHaveLength(before - 1);
     expect(held.some((s) => s.startsAt.getTime() === slots[3]!.getTime())).toBe(false);
 
     await db.booking.update({ where: { id: bookingId }, data: { holdExpiresAt: new Date(Date.now() - 1000) } });
-    expect((await getOpenSlots(offering.id, { days: 30 }))!.slots).toHaveLength(before); // a lapsed hold no longer counts
+    expect((await getOpenSlots(offering.id, { days: 30 }, "default"))!.slots).toHaveLength(before); // a lapsed hold no longer counts
     await sweepLapsedHolds();
     const b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: true } });
     expect([b.status, b.holdsSlot, b.payments[0]!.status]).toEqual(["expired", false, "expired"]);

@@ -55,12 +55,12 @@ describe("creator profile", () => {
     const { user } = await createCreator({ published: false });
     const slug = `pub-${user.id.slice(-8)}`;
     await updateProfile(user, profile({ slug, published: undefined }));
-    expect(await getPublicProfile(slug)).toBeNull();
+    expect(await getPublicProfile(slug, "default")).toBeNull();
     await updateProfile(user, profile({ slug, published: "on" }));
-    expect(await getPublicProfile(slug)).toMatchObject({ slug, timeZone: "Europe/Paris" });
-    expect((await listPublishedCreators()).map((c) => c.slug)).toContain(slug);
+    expect(await getPublicProfile(slug, "default")).toMatchObject({ slug, timeZone: "Europe/Paris" });
+    expect((await listPublishedCreators("default")).map((c) => c.slug)).toContain(slug);
     await db.user.update({ where: { id: user.id }, data: { status: "suspended" } });
-    expect(await getPublicProfile(slug)).toBeNull();
+    expect(await getPublicProfile(slug, "default")).toBeNull();
   });
 });
 

@@ -72,7 +72,7 @@ describe("moving a booking to another time", () => {
     expect(await db.refund.count({ where: { paymentId: payment.id } })).toBe(0);
 
     // The old time is open again; the new one is not.
-    const open = (await getOpenSlots(offering.id, { days: 30 }))!.slots.map((s) => s.startsAt.getTime());
+    const open = (await getOpenSlots(offering.id, { days: 30 }, "default"))!.slots.map((s) => s.startsAt.getTime());
     expect(open).toContain(first!.getTime());
     expect(open).not.toContain(second!.getTime());
 

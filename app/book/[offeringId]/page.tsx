@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { SlotPicker } from "@/components/bookings/slot-picker";
 import { Card } from "@/components/ui/card";
 import { getCurrentUser } from "@/lib/auth/session";
+import { getRequestBrandId } from "@/lib/branding/queries";
 import { cancellationPolicyText } from "@/lib/bookings/policy";
 import { getBookableOffering, getOpenSlots } from "@/lib/bookings/queries";
 import { env } from "@/lib/env";
@@ -19,14 +20,18 @@ type Props = { params: Promise<{ offeringId: string }>; searchParams: Promise<{ 
 
 export default async function BookPage({ params, searchParams }: Props) {
   const { offeringId } = await params;
-  const offering = await getBookableOffering(offeringId);
+  const brandId = await getRequestBrandId();
+  const offering = await getBookableOffering(offeringId, brandId);
   if (!offering) notFound();
   // ?week=N shows the N-th two-week window (0 = from now), up to the offering's horizon.
   const maxWeek = Math.max(0, Math.ceil(offering.horizonDays / WINDOW_DAYS) - 1);
   const query = await searchParams;
   const week = Math.min(maxWeek, Math.max(0, Number.parseInt(query.week ?? "0", 10) || 0));
   const from = new Date(Date.now() + week * WINDOW_DAYS * 86_400_000);
-  const [user, open] = await Promise.all([getCurrentUser(), getOpenSlots(offeringId, { from, days: WINDOW_DAYS })]);
+  const [user, open] = await Promise.all([
+    getCurrentUser(),
+    getOpenSlots(offeringId, { from, days: WINDOW_DAYS }, brandId),
+  ]);
   const price = formatMoney(offering.priceCents, offering.currency);
   const notice = platformRecordingNotice(offering.recordingPolicy);
   const slots = (open?.slots ?? []).map((s) => ({

@@ -6,6 +6,7 @@ import { notFound } from "next/navigation";
 import { Avatar } from "@/components/creators/creator-card";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { summariseWeek } from "@/lib/creators/availability";
+import { getRequestBrandId } from "@/lib/branding/queries";
 import { getPublicProfile } from "@/lib/creators/queries";
 import { LocalTime } from "@/components/ui/local-time";
 import { formatMoney } from "@/lib/money";
@@ -15,12 +16,12 @@ import { timeZoneLabel } from "@/lib/time";
 type Props = { params: Promise<{ slug: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const profile = await getPublicProfile((await params).slug);
+  const profile = await getPublicProfile((await params).slug, await getRequestBrandId());
   return { title: profile?.displayName ?? "Creator not found" };
 }
 
 export default async function CreatorProfilePage({ params }: Props) {
-  const profile = await getPublicProfile((await params).slug);
+  const profile = await getPublicProfile((await params).slug, await getRequestBrandId());
   if (!profile) notFound();
   const week = summariseWeek(profile.availability);
   const [shows, user] = await Promise.all([listUpcomingShows(profile.id), getCurrentUser()]);

@@ -7,6 +7,7 @@ import { Badge, Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { getCurrentUser } from "@/lib/auth/session";
 import { formatMoney } from "@/lib/money";
+import { getRequestBrandId } from "@/lib/branding/queries";
 import { getShowPage } from "@/lib/shows/queries";
 
 export const metadata: Metadata = { title: "Live show" };
@@ -26,7 +27,7 @@ export default async function ShowPage({ params, searchParams }: Props) {
   const { id } = await params;
   const { checkout } = await searchParams;
   const user = await getCurrentUser();
-  const show = await getShowPage(user, id);
+  const show = await getShowPage(user, id, await getRequestBrandId());
   if (!show) notFound();
   const badge = statusBadge[show.status];
   const awaiting = checkout === "success" && show.ticket?.status === "pending_payment";

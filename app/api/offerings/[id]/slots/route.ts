@@ -1,4 +1,5 @@
 import { getOpenSlots } from "@/lib/bookings/queries";
+import { getRequestBrandId } from "@/lib/branding/queries";
 import { slotRangeInput } from "@/lib/bookings/schemas";
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http";
@@ -12,7 +13,7 @@ export const GET = route(
       from: url.searchParams.get("from") ?? undefined,
       days: url.searchParams.get("days") ?? undefined,
     });
-    const result = await getOpenSlots((await params).id, range);
+    const result = await getOpenSlots((await params).id, range, await getRequestBrandId());
     if (!result) throw new AppError("not_found", "This session is not on sale.");
     return Response.json({
       creatorTimeZone: result.creatorTimeZone,
