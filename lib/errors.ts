@@ -73,7 +73,10 @@ export function isUniqueViolation(err: unknown, field?: string): boolean {
   const constraint = e.meta?.driverAdapterError?.cause?.constraint;
   const fields = constraint?.fields ?? (Array.isArray(e.meta?.target) ? (e.meta.target as string[]) : []);
   if (fields.some((f) => f.replace(/"/g, "") === field)) return true;
-  return typeof constraint?.index === "string" && constraint.index.endsWith(`_${field}_key`);
+  // A column's unique index ("users_email_key"), or a constraint named in full ("brand_domains_pkey").
+  return (
+    typeof constraint?.index === "string" && (constraint.index === field || constraint.index.endsWith(`_${field}_key`))
+  );
 }
 
 /** The PostgreSQL error code under a Prisma error raised through the pg adapter, when there is one. */

@@ -257,7 +257,8 @@ async function seedModeration(db: Db) {
   const admin = await byEmail("admin@booth.test");
   const viewer = await byEmail("viewer@booth.test");
   const leo = await byEmail("leo@booth.test");
-  for (const email of Object.keys(creators)) {
+  const firstBrandCreators = demoAccounts.filter((a) => a.role === "creator" && a.brandId === DEFAULT_BRAND_ID);
+  for (const { email } of firstBrandCreators) {
     const creator = await byEmail(email);
     await db.auditEvent.create({
       data: {

@@ -96,7 +96,7 @@ export async function createBrand(actor: Actor, raw: unknown) {
     return { brandId: brand.id, host };
   } catch (err) {
     if (isUniqueViolation(err, "slug")) throw fieldError("slug", "Another brand has this short name.");
-    if (isUniqueViolation(err, "host"))
+    if (isUniqueViolation(err, "brand_domains_pkey"))
       throw fieldError("url", `${host} already serves a brand; each host serves one.`);
     throw err;
   }
@@ -121,7 +121,7 @@ export async function addBrandDomain(actor: Actor, raw: unknown) {
       });
     });
   } catch (err) {
-    if (isUniqueViolation(err, "host")) throw fieldError("host", `${host} already serves a brand.`);
+    if (isUniqueViolation(err, "brand_domains_pkey")) throw fieldError("host", `${host} already serves a brand.`);
     throw err;
   }
   return { host };

@@ -96,7 +96,7 @@ const hostField = singleLine()
   .trim()
   .transform((s, ctx) => {
     const host = normalizeHost(s);
-    if (!host || !host.includes(".")) {
+    if (!host?.includes(".")) {
       ctx.addIssue({ code: "custom", message: "Enter a host name like live.example.com (no https://, no path)." });
       return z.NEVER;
     }

@@ -102,13 +102,16 @@ describe("Stripe API through stripe-mock", () => {
       ...req,
       idempotencyKey: "k",
       brand: {
-        id: "default",
+        id: "agency-live",
         name: "Agency Live",
         statementDescriptorSuffix: "AGENCY LIVE",
         supportEmail: "help@agency.test",
       },
     });
     expect(params.line_items![0]!.price_data!.product_data!.name).toBe("Agency Live · Quick call");
+    // The brand sold on travels with the payment, on the session and on its payment intent.
+    expect(params.metadata).toMatchObject({ brandId: "agency-live", traceId: "t", paymentId: "p" });
+    expect(params.payment_intent_data?.metadata).toMatchObject({ brandId: "agency-live" });
     expect(params.payment_intent_data).toMatchObject({ statement_descriptor_suffix: "AGENCY LIVE" });
     expect(params.custom_text).toMatchObject({
       submit: { message: "Questions about this payment? Write to help@agency.test." },
