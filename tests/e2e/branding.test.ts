@@ -8,13 +8,17 @@ import { currentBrandVersion, restoreBrand, withBrandLock } from "../helpers/bra
 import { bookableOffering, deliver, hold, sessionFor, signedEvent } from "../helpers/bookings";
 import { launchBrowser, newContext, signInThroughForm } from "../helpers/browser";
 import { TEST_PASSWORD, createUser } from "../helpers/factories";
-import { HttpClient } from "../helpers/http";
+import { HttpClient, baseUrl } from "../helpers/http";
+import { DEMO_SECOND_BRAND } from "../../prisma/seed";
 import { paidSession } from "../helpers/sessions";
 import { step } from "../helpers/steps";
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await launchBrowser();
+  // The demo's second brand is served on nightowl.localhost: this machine, as browsers resolve *.localhost.
+  browser = await launchBrowser({
+    hostResolverRules: `MAP ${DEMO_SECOND_BRAND.host} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`,
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -30,7 +34,7 @@ describe("rebranding with the console in Chromium", () => {
   it(
     "an admin uploads a logo, picks colours, sees the preview follow, saves; the landing, a booking email and the room show the new brand",
     {
-      timeout: 200_000,
+      timeout: 220_000,
     },
     () =>
       withBrandLock("change", async () => {
@@ -119,6 +123,22 @@ describe("rebranding with the console in Chromium", () => {
             const og = await visitor.request.get("/opengraph-image");
             expect(og.status()).toBe(200);
             expect(og.headers()["content-type"]).toBe("image/png");
+          });
+
+          await step("the second brand, on its own host of the same app, keeps its own look", 20_000, async () => {
+            const other = await (await newContext(browser)).newPage();
+            const url = new URL(baseUrl());
+            url.hostname = DEMO_SECOND_BRAND.host;
+            await other.goto(url.href);
+            expect(await other.title()).toBe(DEMO_SECOND_BRAND.settings.name);
+            const nav = await other.getByTestId("site-nav").textContent();
+            expect(nav).toContain(DEMO_SECOND_BRAND.settings.name);
+            expect(nav).not.toContain(name);
+            const signUp = other.getByRole("link", { name: "Sign up" });
+            expect(await signUp.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+              rgb(DEMO_SECOND_BRAND.settings.primaryColor),
+            );
+            expect(await other.getByRole("contentinfo").textContent()).toContain(DEMO_SECOND_BRAND.settings.legalName);
           });
 
           await step(
