@@ -1,9 +1,10 @@
 import "server-only";
 import { db } from "@/lib/db";
 
-/** The outbox, newest first (the list at /dev/outbox). */
-export function listOutbox(limit = 100) {
+/** The outbox of `brandId` (the request's: each brand's host shows its own mail), newest first (/dev/outbox). */
+export function listOutbox(brandId: string, limit = 100) {
   return db.emailMessage.findMany({
+    where: { brandId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
     select: {
@@ -19,7 +20,7 @@ export function listOutbox(limit = 100) {
   });
 }
 
-/** One message with its body, calendar file and rendered copy; null when there is none. */
-export function getOutboxMessage(id: string) {
-  return db.emailMessage.findUnique({ where: { id } });
+/** One message of `brandId` with its body, calendar file and rendered copy; null when there is none. */
+export function getOutboxMessage(id: string, brandId: string) {
+  return db.emailMessage.findFirst({ where: { id, brandId } });
 }

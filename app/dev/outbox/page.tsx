@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
+import { getRequestBrandId } from "@/lib/branding/queries";
 import { listOutbox } from "@/lib/mail/queries";
 import { outboxEnabled } from "@/lib/mail/service";
 
@@ -14,7 +15,7 @@ const statusTone = { sent: "good", pending: "warn", failed: "bad" } as const;
 /** Only while mail is kept (no SMTP_URL): the mail the app would have sent. 404 when mail is really sent. */
 export default async function OutboxPage() {
   if (!outboxEnabled()) notFound();
-  const messages = await listOutbox();
+  const messages = await listOutbox(await getRequestBrandId());
   return (
     <div className="space-y-6">
       <div>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge, Card } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
+import { getRequestBrandId } from "@/lib/branding/queries";
 import { getOutboxMessage } from "@/lib/mail/queries";
 import { outboxEnabled } from "@/lib/mail/service";
 
@@ -19,7 +20,7 @@ function headerBlock(raw: string): string {
 
 export default async function OutboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
   if (!outboxEnabled()) notFound();
-  const m = await getOutboxMessage((await params).id);
+  const m = await getOutboxMessage((await params).id, await getRequestBrandId());
   if (!m) notFound();
   return (
     <div className="space-y-6">

@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http";
+import { getRequestBrandId } from "@/lib/branding/queries";
 import { getOutboxMessage } from "@/lib/mail/queries";
 import { outboxEnabled } from "@/lib/mail/service";
 
@@ -11,7 +12,7 @@ function attachmentName(name: string | null): string {
 
 // GET /dev/outbox/:id/ics – the calendar file attached to an outbox message (only while mail is kept)
 export const GET = route("GET /dev/outbox/:id/ics", async (_req, { params }: { params: Promise<{ id: string }> }) => {
-  const m = outboxEnabled() ? await getOutboxMessage((await params).id) : null;
+  const m = outboxEnabled() ? await getOutboxMessage((await params).id, await getRequestBrandId()) : null;
   if (!m?.icsContent) throw new AppError("not_found", "No such calendar file.");
   return new Response(m.icsContent, {
     headers: {
