@@ -21,7 +21,7 @@ import { paidSession } from "../helpers/sessions";
 import { paidTicket, scheduledShow } from "../helpers/shows";
 
 type Fixture = Awaited<ReturnType<typeof makeOtherBrandRecords>>;
-type Case = { method: string; path: (f: Fixture) => string; body?: unknown };
+type Case = { method: string; path: (f: Fixture) => string; body?: (f: Fixture) => unknown };
 
 /** Every route file with a record in its path: what brand A asks for (brand B's record). */
 const cases: Record<string, Case[]> = {
@@ -45,21 +45,25 @@ const cases: Record<string, Case[]> = {
     {
       method: "POST",
       path: (f) => `/api/admin/bookings/${f.bookingId}/refunds`,
-      body: { amountCents: 100, reason: "walk" },
+      body: () => ({ amountCents: 100, reason: "walk" }),
     },
   ],
   "app/api/admin/users/[id]/route.ts": [
-    { method: "PATCH", path: (f) => `/api/admin/users/${f.viewerId}`, body: { status: "suspended", reason: "walk" } },
+    {
+      method: "PATCH",
+      path: (f) => `/api/admin/users/${f.viewerId}`,
+      body: () => ({ status: "suspended", reason: "walk" }),
+    },
   ],
   "app/api/admin/verifications/[id]/[which]/route.ts": [
     { method: "GET", path: (f) => `/api/admin/verifications/${f.verificationId}/document` },
   ],
   "app/api/bookings/[id]/route.ts": [{ method: "GET", path: (f) => `/api/bookings/${f.bookingId}` }],
   "app/api/bookings/[id]/cancel/route.ts": [
-    { method: "POST", path: (f) => `/api/bookings/${f.bookingId}/cancel`, body: { reason: "walk" } },
+    { method: "POST", path: (f) => `/api/bookings/${f.bookingId}/cancel`, body: () => ({ reason: "walk" }) },
   ],
   "app/api/bookings/[id]/reschedule/route.ts": [
-    { method: "POST", path: (f) => `/api/bookings/${f.bookingId}/reschedule`, body: { startsAt: f_future() } },
+    { method: "POST", path: (f) => `/api/bookings/${f.bookingId}/reschedule`, body: () => ({ startsAt: f_future() }) },
   ],
   "app/api/offerings/[id]/slots/route.ts": [{ method: "GET", path: (f) => `/api/offerings/${f.offeringId}/slots` }],
   "app/api/recordings/[id]/file/route.ts": [{ method: "GET", path: (f) => `/api/recordings/${f.recordingId}/file` }],
@@ -67,39 +71,49 @@ const cases: Record<string, Case[]> = {
     {
       method: "POST",
       path: (f) => `/api/sessions/${f.bookingId}/diagnostics`,
-      body: { batchId: "walk-1", events: [] },
+      body: () => ({ batchId: "walk-1", events: [] }),
     },
   ],
   "app/api/sessions/[id]/recording/route.ts": [
-    { method: "POST", path: (f) => `/api/sessions/${f.bookingId}/recording`, body: { action: "start" } },
+    { method: "POST", path: (f) => `/api/sessions/${f.bookingId}/recording`, body: () => ({ action: "start" }) },
   ],
   "app/api/sessions/[id]/token/route.ts": [
-    { method: "POST", path: (f) => `/api/sessions/${f.bookingId}/token`, body: {} },
+    { method: "POST", path: (f) => `/api/sessions/${f.bookingId}/token`, body: () => ({}) },
   ],
   "app/api/shows/[id]/cancel/route.ts": [
-    { method: "POST", path: (f) => `/api/shows/${f.eventId}/cancel`, body: { reason: "walk" } },
+    { method: "POST", path: (f) => `/api/shows/${f.eventId}/cancel`, body: () => ({ reason: "walk" }) },
   ],
   "app/api/shows/[id]/chat/route.ts": [
     { method: "GET", path: (f) => `/api/shows/${f.eventId}/chat` },
-    { method: "POST", path: (f) => `/api/shows/${f.eventId}/chat`, body: { body: "hello from another brand" } },
+    { method: "POST", path: (f) => `/api/shows/${f.eventId}/chat`, body: () => ({ body: "hello from another brand" }) },
   ],
   "app/api/shows/[id]/chat/[messageId]/route.ts": [
     { method: "DELETE", path: (f) => `/api/shows/${f.eventId}/chat/${f.chatMessageId}` },
   ],
   "app/api/shows/[id]/diagnostics/route.ts": [
-    { method: "POST", path: (f) => `/api/shows/${f.eventId}/diagnostics`, body: { batchId: "walk-2", events: [] } },
+    {
+      method: "POST",
+      path: (f) => `/api/shows/${f.eventId}/diagnostics`,
+      body: () => ({ batchId: "walk-2", events: [] }),
+    },
   ],
   "app/api/shows/[id]/moderation/[action]/route.ts": [
-    { method: "POST", path: (f) => `/api/shows/${f.eventId}/moderation/mute`, body: { userId: f.viewerId } },
+    { method: "POST", path: (f) => `/api/shows/${f.eventId}/moderation/mute`, body: (f) => ({ userId: f.viewerId }) },
   ],
-  "app/api/shows/[id]/stage/route.ts": [{ method: "POST", path: (f) => `/api/shows/${f.eventId}/stage`, body: {} }],
+  "app/api/shows/[id]/stage/route.ts": [
+    { method: "POST", path: (f) => `/api/shows/${f.eventId}/stage`, body: () => ({}) },
+  ],
   "app/api/shows/[id]/stage/[requestId]/[action]/route.ts": [
     { method: "POST", path: (f) => `/api/shows/${f.eventId}/stage/${f.stageRequestId}/invite` },
   ],
-  "app/api/shows/[id]/tickets/route.ts": [{ method: "POST", path: (f) => `/api/shows/${f.eventId}/tickets`, body: {} }],
-  "app/api/shows/[id]/token/route.ts": [{ method: "POST", path: (f) => `/api/shows/${f.eventId}/token`, body: {} }],
+  "app/api/shows/[id]/tickets/route.ts": [
+    { method: "POST", path: (f) => `/api/shows/${f.eventId}/tickets`, body: () => ({}) },
+  ],
+  "app/api/shows/[id]/token/route.ts": [
+    { method: "POST", path: (f) => `/api/shows/${f.eventId}/token`, body: () => ({}) },
+  ],
   "app/api/tickets/[id]/cancel/route.ts": [
-    { method: "POST", path: (f) => `/api/tickets/${f.ticketId}/cancel`, body: {} },
+    { method: "POST", path: (f) => `/api/tickets/${f.ticketId}/cancel`, body: () => ({}) },
   ],
 };
 
@@ -263,7 +277,7 @@ describe("brand isolation over the route table", () => {
           method: c.method,
           ...(c.body === undefined
             ? {}
-            : { body: JSON.stringify(c.body), headers: { "content-type": "application/json" } }),
+            : { body: JSON.stringify(c.body(fixture)), headers: { "content-type": "application/json" } }),
         });
         if (res.status !== 404) answers.push(`${c.method} ${file}: ${res.status} ${(await res.text()).slice(0, 160)}`);
       }
