@@ -108,8 +108,11 @@ export async function recordDiagnostics(actor: Actor, bookingId: string, text: s
       startsAt: true,
       endsAt: true,
       creator: { select: { userId: true } },
+      viewer: { select: { brandId: true } },
     },
   });
+  // Another brand's session is a missing one (its people are accounts of that brand only).
+  if (!booking || booking.viewer.brandId !== actor.brandId) throw new AppError("not_found", "No such session.");
   const role = booking
     ? partyOf(actor.id, { viewerId: booking.viewerId, creatorUserId: booking.creator.userId })
     : null;

@@ -39,9 +39,10 @@ export async function closeShowRoomInTx(tx: Tx, eventId: string, at: Date) {
  * Who someone is in a show: its creator, a viewer with a paid ticket (the ticket's trace is theirs), or
  * nobody. Checked next to the data on every show endpoint.
  */
-export async function showParty(actor: Pick<Actor, "id" | "role">, eventId: string) {
-  const show = await db.groupEvent.findUnique({
-    where: { id: eventId },
+export async function showParty(actor: Pick<Actor, "id" | "role" | "brandId">, eventId: string) {
+  // A show exists only on its creator's brand: to anyone else's account it is a missing one.
+  const show = await db.groupEvent.findFirst({
+    where: { id: eventId, creator: { user: { brandId: actor.brandId } } },
     include: { creator: { select: { userId: true, displayName: true } }, offering: { select: { title: true } } },
   });
   if (!show) return null;
@@ -194,7 +195,8 @@ async function markShowLive(eventId: string) {
 /** POST /api/shows/:id/diagnostics: a participant's reports, on their own trace (a ticket's, or the show's). */
 export async function recordShowDiagnostics(actor: Actor, eventId: string, text: string, now = new Date()) {
   const party = await showParty(actor, eventId);
-  if (!party?.role || !party.traceId)
+  if (!party) throw new AppError("not_found", "No such show.");
+  if (!party.role || !party.traceId)
     throw new AppError("forbidden", "Only this show's creator and ticket holders can report on it.");
   const { show } = party;
   return recordRoomDiagnostics(

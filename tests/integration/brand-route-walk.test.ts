@@ -75,7 +75,7 @@ const cases: Record<string, Case[]> = {
     },
   ],
   "app/api/sessions/[id]/recording/route.ts": [
-    { method: "POST", path: (f) => `/api/sessions/${f.bookingId}/recording`, body: () => ({ action: "start" }) },
+    { method: "POST", path: (f) => `/api/sessions/${f.bookingId}/recording`, body: () => ({ on: true }) },
   ],
   "app/api/sessions/[id]/token/route.ts": [
     { method: "POST", path: (f) => `/api/sessions/${f.bookingId}/token`, body: () => ({}) },
@@ -98,7 +98,11 @@ const cases: Record<string, Case[]> = {
     },
   ],
   "app/api/shows/[id]/moderation/[action]/route.ts": [
-    { method: "POST", path: (f) => `/api/shows/${f.eventId}/moderation/mute`, body: (f) => ({ userId: f.viewerId }) },
+    {
+      method: "POST",
+      path: (f) => `/api/shows/${f.eventId}/moderation/mute`,
+      body: (f) => ({ userId: f.viewerId, source: "microphone" }),
+    },
   ],
   "app/api/shows/[id]/stage/route.ts": [
     { method: "POST", path: (f) => `/api/shows/${f.eventId}/stage`, body: () => ({}) },
