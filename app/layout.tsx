@@ -6,7 +6,6 @@ import { SiteHeader } from "@/components/site/header";
 import { PersonalZoneProvider } from "@/components/ui/personal-zone";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getBrand } from "@/lib/branding/queries";
-import { env } from "@/lib/env";
 import { brandStyleSheet } from "@/lib/branding/theme";
 import { outboxEnabled } from "@/lib/mail/service";
 import { personalZone } from "@/lib/time";
@@ -15,7 +14,7 @@ import "./globals.css";
 export async function generateMetadata(): Promise<Metadata> {
   const brand = await getBrand();
   return {
-    metadataBase: new URL(env.APP_URL),
+    metadataBase: new URL(brand.url),
     title: { default: brand.name, template: `%s · ${brand.name}` },
     description: `${brand.name}: private video sessions and live rooms with creators.`,
     // The favicon made from the uploaded logo, else the logo URL, else the neutral default.
