@@ -8,7 +8,9 @@ import { writeLivekitConfig } from "../../scripts/services/livekit";
 import { freePort, portOpen } from "../../scripts/services/proc";
 import { ensureRedisServer, redisMissingHelp } from "../../scripts/services/redis";
 import { devSecrets } from "../../scripts/services/secrets";
+import { DEMO_SECOND_BRAND } from "../../prisma/seed";
 import { launchBrowser } from "../helpers/browser";
+import { HttpClient } from "../helpers/http";
 import { step } from "../helpers/steps";
 
 /** PIDs of processes whose command line mentions `needle`. */
@@ -125,6 +127,14 @@ it("`npm run dev` serves the app with demo data and logins, restarts without rei
     const profile = await fetch(`${base}/creators/maya-chen`);
     expect(profile.status).toBe(200);
     expect(await profile.text()).toContain("Portfolio review");
+    // The second brand: named in the banner with its logins, and served on its own host by the same app.
+    expect(first.run.out).toContain(`http://${DEMO_SECOND_BRAND.host}:${ports.app}`);
+    expect(first.run.out).toContain("admin@nightowl.test");
+    const night = HttpClient.onHost(DEMO_SECOND_BRAND.host, base);
+    const other = await night.fetch("/creators/ivy-moreau");
+    expect(other.status).toBe(200);
+    expect(await other.text()).toContain(DEMO_SECOND_BRAND.settings.name);
+    expect((await night.fetch("/creators/maya-chen")).status).toBe(404);
   } finally {
     await stop(first);
   }
