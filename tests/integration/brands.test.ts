@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { getActorOrThrow } from "@/lib/auth/queries";
 import { registerUser } from "@/lib/auth/service";
 import { addBrandDomain, createBrand, listBrands, removeBrandDomain } from "@/lib/branding/brands";
-import { brandFrom } from "@/lib/branding/queries";
+import { brandFrom, getBrandConsole } from "@/lib/branding/queries";
+import { restoreBrandVersion, saveBrand } from "@/lib/branding/service";
 import { bookSlot } from "@/lib/bookings/service";
 import { getOpenSlots } from "@/lib/bookings/queries";
 import { getPublicProfile, listPublishedCreators } from "@/lib/creators/queries";
@@ -135,6 +136,47 @@ describe("accounts are per brand", () => {
     const res = await carried.fetch("/dashboard");
     expect(res.status).toBe(307);
     expect(res.headers.get("location")).toContain("/signin");
+  });
+});
+
+describe("each brand's console", () => {
+  it("saves, versions and restores a brand admin's own brand only, and the brand's host shows it at once", async () => {
+    const id = `console-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const host = `${id}.example.test`;
+    await db.brand.create({
+      data: {
+        id,
+        slug: id,
+        url: `https://${host}`,
+        domains: { create: { host } },
+        settings: { create: { name: "Before" } },
+      },
+    });
+    const admin = await createUser({ role: "admin", brandId: id });
+    const defaultBefore = await db.brandSettings.findUnique({ where: { id: "default" } });
+    const defaultVersions = await db.brandVersion.count({ where: { brandSettingsId: "default" } });
+
+    const { stored, brand } = await getBrandConsole(admin);
+    expect(brand).toMatchObject({ id, name: "Before", url: `https://${host}` });
+    const form = { ...stored, primaryColor: brand.primaryColor, accentColor: brand.accentColor, roomTheme: "light" };
+    const saved = await saveBrand(admin, { ...form, name: "After" });
+    if (!saved.changed) throw new Error("the save changes the name");
+    expect(await (await HttpClient.onHost(host).fetch("/")).text()).toContain("After");
+    const versions = await db.brandVersion.findMany({ where: { brandSettingsId: id }, orderBy: { number: "asc" } });
+    expect(versions.map((v) => v.number)).toEqual([1, 2]);
+    await restoreBrandVersion(admin, { versionId: versions[0]!.id });
+    expect((await brandFrom(db, id)).name).toBe("Before");
+    // The default brand, and its versions, are as they were; the audit rows are the brand's.
+    expect(await db.brandSettings.findUnique({ where: { id: "default" } })).toEqual(defaultBefore);
+    expect(await db.brandVersion.count({ where: { brandSettingsId: "default" } })).toBe(defaultVersions);
+    const audit = await db.auditEvent.findMany({
+      where: { actorId: admin.id },
+      select: { brandId: true, action: true },
+    });
+    expect(audit).toEqual([
+      { brandId: id, action: "brand.updated" },
+      { brandId: id, action: "brand.restored" },
+    ]);
   });
 });
 
