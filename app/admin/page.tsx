@@ -19,8 +19,8 @@ export default async function AdminPage({ searchParams }: Props) {
   const q = (await searchParams).q?.trim() || undefined;
   const now = new Date();
   const [users, applications, money, recordings] = await Promise.all([
-    listUsers({ q }),
-    listPendingApplications(),
+    listUsers(admin, { q }),
+    listPendingApplications(admin),
     getAdminMoneyOverview(admin),
     // Failed, partial or missing recordings of the last 7 days (each also logged as a warning).
     recordingCompleteness(new Date(now.getTime() - 7 * 86_400_000), now),

@@ -1,6 +1,6 @@
 import "server-only";
 import { appendAudit } from "@/lib/audit/service";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { assertRole, type Actor, inActorsBrand } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -36,7 +36,8 @@ async function freeSlug(tx: Prisma.TransactionClient, base: string) {
 }
 
 /**
- * Admin: approve (the user becomes a creator with a draft, unpublished profile) or decline.
+ * Admin: approve (the user becomes a creator with a draft, unpublished profile) or decline. A brand's admin
+ * decides their brand's applications only; a platform admin any brand's.
  * Only a pending application can be decided, so a double click decides once.
  */
 export async function decideApplication(actor: Actor, raw: unknown) {
@@ -45,8 +46,9 @@ export async function decideApplication(actor: Actor, raw: unknown) {
   await takeBudget("adminAction", actor.id);
   const approve = input.decision === "approve";
   const result = await db.$transaction(async (tx) => {
-    const app = await tx.creatorApplication.findUnique({
-      where: { id: input.applicationId },
+    // Another brand's application is, to a brand's admin, one that does not exist.
+    const app = await tx.creatorApplication.findFirst({
+      where: { id: input.applicationId, user: inActorsBrand(actor) },
       select: { id: true, userId: true, displayName: true },
     });
     if (!app) throw new AppError("not_found", "That application no longer exists.");

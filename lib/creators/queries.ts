@@ -1,4 +1,5 @@
 import "server-only";
+import { assertRole, type Actor, inActorsBrand } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 
 const publicOffering = {
@@ -111,9 +112,11 @@ export async function getLatestApplication(userId: string) {
   });
 }
 
-export async function listPendingApplications() {
+/** Admins only: the applications waiting for a decision, of their brand's accounts (every brand's for a platform admin). */
+export async function listPendingApplications(actor: Actor) {
+  assertRole(actor, ["admin"]);
   return db.creatorApplication.findMany({
-    where: { status: "pending" },
+    where: { status: "pending", user: inActorsBrand(actor) },
     orderBy: { createdAt: "asc" },
     select: {
       id: true,

@@ -1,13 +1,23 @@
 import "server-only";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { assertRole, type Actor, inActorsBrand } from "@/lib/auth/permissions";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db";
 
 const person = { id: true, name: true, email: true, role: true, status: true } as const;
 
 /**
+ * The reports an admin may see and handle: between accounts of their brand (reporter and reported are of
+ * one brand); every brand's for a platform admin. Another brand's report is, to them, one that does not exist.
+ */
+export function reportsInActorsBrand(actor: Actor): Prisma.ReportWhereInput {
+  return { reporter: inActorsBrand(actor), subject: inActorsBrand(actor) };
+}
+
+/**
  * Admins only: the moderation queue. Open reports first, the most-reported people first, newest first
  * within; each with the reporter's and the subject's history (reports filed and received, the subject's
  * last moderation actions) and the booking whose session story the reviewer opens. Then the latest handled.
+ * A brand's admin sees their brand's reports only.
  */
 export async function getReportQueue(actor: Actor) {
   assertRole(actor, ["admin"]);
@@ -31,17 +41,31 @@ export async function getReportQueue(actor: Actor) {
     subject: { select: person },
     resolvedBy: { select: { email: true } },
   } as const;
+  const inBrand = reportsInActorsBrand(actor);
   const [open, handled] = await Promise.all([
-    db.report.findMany({ where: { status: "open" }, orderBy: { createdAt: "desc" }, take: 200, select }),
-    db.report.findMany({ where: { status: { not: "open" } }, orderBy: { resolvedAt: "desc" }, take: 20, select }),
+    db.report.findMany({ where: { ...inBrand, status: "open" }, orderBy: { createdAt: "desc" }, take: 200, select }),
+    db.report.findMany({
+      where: { ...inBrand, status: { not: "open" } },
+      orderBy: { resolvedAt: "desc" },
+      take: 20,
+      select,
+    }),
   ]);
   const people = [...new Set([...open, ...handled].flatMap((r) => [r.reporter.id, r.subject.id]))];
   const [received, filed, openAbout, actions] = await Promise.all([
-    db.report.groupBy({ by: ["subjectUserId"], where: { subjectUserId: { in: people } }, _count: { _all: true } }),
-    db.report.groupBy({ by: ["reporterId"], where: { reporterId: { in: people } }, _count: { _all: true } }),
     db.report.groupBy({
       by: ["subjectUserId"],
-      where: { subjectUserId: { in: people }, status: "open" },
+      where: { ...inBrand, subjectUserId: { in: people } },
+      _count: { _all: true },
+    }),
+    db.report.groupBy({
+      by: ["reporterId"],
+      where: { ...inBrand, reporterId: { in: people } },
+      _count: { _all: true },
+    }),
+    db.report.groupBy({
+      by: ["subjectUserId"],
+      where: { ...inBrand, subjectUserId: { in: people }, status: "open" },
       _count: { _all: true },
     }),
     db.moderationAction.findMany({

@@ -16,6 +16,7 @@ import { showParty } from "@/lib/shows/live";
 import { appendTrace } from "@/lib/trace/service";
 import { applyStatus } from "@/lib/users/service";
 import { enqueueReportOutcomeEmails } from "./emails";
+import { reportsInActorsBrand } from "./queries";
 import { fileReportInput, handleReportInput, type ReportAction } from "./schemas";
 
 type Tx = Prisma.TransactionClient;
@@ -37,8 +38,10 @@ export async function fileReport(actor: Actor, raw: unknown, now = new Date()) {
   let show: { id: string; traceId: string; roomSessionId: string | null; startedAt: Date | null } | null = null;
   let message: { id: string; text: string; at: Date } | null = null;
   if (input.context === "profile") {
-    const profile = await db.creatorProfile.findUnique({
-      where: { slug: input.creatorSlug! },
+    // A creator of the actor's own brand (reporter and reported are accounts of one brand); an unpublished
+    // profile is seen by that brand's admins only.
+    const profile = await db.creatorProfile.findFirst({
+      where: { slug: input.creatorSlug!, user: { brandId: actor.brandId } },
       select: { userId: true, published: true },
     });
     if (!profile || (!profile.published && actor.role !== "admin")) throw new AppError("not_found", "No such creator.");
@@ -175,17 +178,19 @@ const moderationType = {
 } as const satisfies Record<ReportAction, ModerationActionType>;
 
 /**
- * Admin: handle an open report. One action per report (a second admin, or a double click, finds it
- * handled: 409). Each is a moderation action row, a trace event on the report's booking, an audit row and
- * the outcome email to the reporter (and a warning email to the reported person), all in one transaction;
- * a refund goes through the purchase pipeline first, a removal from the room follows the commit.
+ * Admin: handle an open report of their brand (any brand's for a platform admin; another brand's is a 404).
+ * One action per report (a second admin, or a double click, finds it handled: 409). Each is a moderation
+ * action row, a trace event on the report's booking, an audit row and the outcome email to the reporter
+ * (and a warning email to the reported person), all in one transaction; a refund goes through the purchase
+ * pipeline first, a removal from the room follows the commit.
  */
 export async function handleReport(actor: Actor, raw: unknown) {
   assertRole(actor, ["admin"]);
   const input = handleReportInput.parse(raw);
   await takeBudget("adminAction", actor.id);
-  const report = await db.report.findUnique({
-    where: { id: input.reportId },
+  // Another brand's report is, to a brand's admin, one that does not exist.
+  const report = await db.report.findFirst({
+    where: { id: input.reportId, ...reportsInActorsBrand(actor) },
     select: {
       id: true,
       status: true,

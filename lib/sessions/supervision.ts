@@ -1,6 +1,6 @@
 import "server-only";
 import { appendAudit } from "@/lib/audit/service";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { assertRole, type Actor, inActorsBrand } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -19,15 +19,21 @@ const SUPERVISION_TTL_SECONDS = 60 * 60;
  * Supervision: an admin watches a live private session or group show unseen. The grant is LiveKit's hidden,
  * subscribe-only kind (hidden, no publishing, no data; livekit-server keeps hidden participants out of
  * everyone else's participant list), issued only to admins (with their second factor), for a room that is
- * open. The grant is an audit row and an event on the room's trace, written before the token is returned;
- * the join and the leave are audit rows too, written as LiveKit reports them (lib/sessions/webhook.ts).
+ * open and of their brand (any brand's for a platform admin). The grant is an audit row and an event on the
+ * room's trace, written before the token is returned; the join and the leave are audit rows too, written as
+ * LiveKit reports them (lib/sessions/webhook.ts).
  */
 export async function superviseRoom(actor: Actor, raw: unknown, now = new Date()) {
   assertRole(actor, ["admin"]);
   const input = superviseInput.parse(raw);
   await takeBudget("adminAction", actor.id);
+  // A room of the admin's brand (its creator's; any brand's for a platform admin): another brand's room
+  // is, to a brand's admin, one that is not open.
+  const creator = { user: inActorsBrand(actor) };
   const rs = await db.roomSession.findFirst({
-    where: input.bookingId ? { bookingId: input.bookingId } : { groupEventId: input.eventId! },
+    where: input.bookingId
+      ? { bookingId: input.bookingId, booking: { creator } }
+      : { groupEventId: input.eventId!, groupEvent: { creator } },
     select: { id: true, roomName: true, traceId: true, closedAt: true, bookingId: true, groupEventId: true },
   });
   if (!rs || rs.closedAt) throw new AppError("conflict", "This room is not open: there is nothing to watch.");

@@ -1,6 +1,6 @@
 import "server-only";
 import { appendAudit } from "@/lib/audit/service";
-import type { Actor } from "@/lib/auth/permissions";
+import { type Actor, isPlatformAdmin } from "@/lib/auth/permissions";
 import { getActorOrThrow } from "@/lib/auth/queries";
 import { cancelBooking } from "@/lib/bookings/service";
 import { db } from "@/lib/db";
@@ -14,7 +14,7 @@ import { moderateParticipantInput, muteTrackInput } from "./schemas";
 import { cancelTicketByCreator } from "./service";
 
 /**
- * Moderation in a show's room, by its creator or an admin: mute a participant's track, remove them (their
+ * Moderation in a show's room, by its creator or an admin of its brand (or a platform admin): mute a participant's track, remove them (their
  * page says why; their ticket gets no new token for this room), ban them from the creator's future shows
  * and bookings (refused from then on; future tickets and bookings cancelled and refunded), delete a chat
  * message, mute a chatter. Each is a moderation action row and a trace event, written with the change; the
@@ -23,12 +23,25 @@ import { cancelTicketByCreator } from "./service";
 type Tx = Prisma.TransactionClient;
 type Action = "mute_track" | "remove_from_room" | "ban_from_creator" | "delete_chat_message" | "mute_chat";
 
+/**
+ * Staff of a show beside its creator: an admin of the show's brand (its creator's), or a platform admin, who
+ * sees every brand (as actingPartyOf in lib/auth/parties.ts). An admin of another brand is nobody there.
+ */
+export function adminOfShow(actor: Pick<Actor, "role" | "brandId">, showBrandId: string) {
+  return actor.role === "admin" && (actor.brandId === showBrandId || isPlatformAdmin(actor));
+}
+
 async function moderatedRoom(actor: Actor, eventId: string) {
   const show = await db.groupEvent.findUnique({
     where: { id: eventId },
-    select: { id: true, traceId: true, creatorId: true, creator: { select: { userId: true } } },
+    select: {
+      id: true,
+      traceId: true,
+      creatorId: true,
+      creator: { select: { userId: true, user: { select: { brandId: true } } } },
+    },
   });
-  const allowed = show && (show.creator.userId === actor.id || actor.role === "admin");
+  const allowed = show && (show.creator.userId === actor.id || adminOfShow(actor, show.creator.user.brandId));
   if (!show || !allowed) throw new AppError("not_found", "No such show.");
   await takeBudget("adminAction", actor.id);
   const rs = await db.roomSession.findUnique({

@@ -1,6 +1,6 @@
 import "server-only";
 import { appendAudit } from "@/lib/audit/service";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { actorsBrandId, assertRole, type Actor, inActorsBrand } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { nudgeEffects } from "@/lib/ops/outbox";
 import { removeEverywhereInTx, SUSPENDED_REMOVAL } from "@/lib/sessions/room-effects";
@@ -19,21 +19,25 @@ function refuseSelf(actor: Actor, userId: string) {
     throw new AppError("conflict", "You can't change your own role or access; ask another admin.");
 }
 
-/** Locks the user row for the rest of the transaction, so what we read is what we change. */
-async function lockTarget(tx: Tx, userId: string) {
-  await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${userId} FOR UPDATE`;
-  return findTarget(tx, userId);
+/**
+ * Locks the user row for the rest of the transaction, so what we read is what we change. Only a user the
+ * admin may see (their brand's; any brand's for a platform admin): another brand's is "no such user".
+ */
+async function lockTarget(tx: Tx, actor: Actor, userId: string) {
+  const brandId = actorsBrandId(actor);
+  await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${userId} AND (${brandId}::text IS NULL OR "brandId" = ${brandId}) FOR UPDATE`;
+  return findTarget(tx, actor, userId);
 }
 
-async function findTarget(tx: Tx, userId: string) {
-  const user = await tx.user.findUnique({ where: { id: userId }, select: userSummary });
+async function findTarget(tx: Tx, actor: Actor, userId: string) {
+  const user = await tx.user.findFirst({ where: { id: userId, ...inActorsBrand(actor) }, select: userSummary });
   if (!user) throw new AppError("not_found", "That user no longer exists.");
   return user;
 }
 
 // Each change is a conditional update, so two admins (or a double click) change and log it once.
 async function applyRole(tx: Tx, actor: Actor, userId: string, role: Role) {
-  const before = await lockTarget(tx, userId);
+  const before = await lockTarget(tx, actor, userId);
   const { count } = await tx.user.updateMany({ where: { id: userId, role: { not: role } }, data: { role } });
   if (count === 0) return;
   await tx.moderationAction.create({
@@ -59,7 +63,7 @@ export async function applyStatus(
   reason?: string,
   reportId?: string,
 ) {
-  await lockTarget(tx, userId);
+  await lockTarget(tx, actor, userId);
   const suspending = status === "suspended";
   const { count } = await tx.user.updateMany({
     where: { id: userId, status: { not: status } },
@@ -99,7 +103,7 @@ export async function changeUserRole(actor: Actor, raw: unknown) {
   await takeBudget("adminAction", actor.id);
   return db.$transaction(async (tx) => {
     await applyRole(tx, actor, input.userId, input.role);
-    return findTarget(tx, input.userId);
+    return findTarget(tx, actor, input.userId);
   });
 }
 
@@ -111,7 +115,7 @@ export async function setUserStatus(actor: Actor, raw: unknown) {
   await takeBudget("adminAction", actor.id);
   const target = await db.$transaction(async (tx) => {
     await applyStatus(tx, actor, input.userId, input.status, input.reason);
-    return findTarget(tx, input.userId);
+    return findTarget(tx, actor, input.userId);
   });
   nudgeEffects();
   return target;
@@ -126,7 +130,7 @@ export async function updateUser(actor: Actor, userId: string, raw: unknown) {
   const target = await db.$transaction(async (tx) => {
     if (input.role) await applyRole(tx, actor, userId, input.role);
     if (input.status) await applyStatus(tx, actor, userId, input.status, input.reason);
-    return findTarget(tx, userId);
+    return findTarget(tx, actor, userId);
   });
   nudgeEffects();
   return target;

@@ -88,7 +88,10 @@ export async function submitVerification(actor: Actor, files: { document: Buffer
   return "Thank you. An admin will review your documents, usually within a day; we'll email you the decision.";
 }
 
-/** Admins only: the checks waiting for review, oldest first, and the latest decided. */
+/**
+ * Admins only: the checks waiting for review, oldest first, and the latest decided; of their brand's
+ * creators (every brand's for a platform admin).
+ */
 export async function getVerificationQueue(actor: Actor, now = new Date()) {
   assertRole(actor, ["admin"]);
   const select = {
@@ -104,10 +107,16 @@ export async function getVerificationQueue(actor: Actor, now = new Date()) {
     user: { select: { id: true, name: true, email: true } },
     decidedBy: { select: { email: true } },
   } as const;
+  const user = inActorsBrand(actor);
   const [pending, decided] = await Promise.all([
-    db.creatorVerification.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, take: 100, select }),
     db.creatorVerification.findMany({
-      where: { status: { not: "pending" } },
+      where: { status: "pending", user },
+      orderBy: { createdAt: "asc" },
+      take: 100,
+      select,
+    }),
+    db.creatorVerification.findMany({
+      where: { status: { not: "pending" }, user },
       orderBy: { decidedAt: "desc" },
       take: 20,
       select,
@@ -145,7 +154,8 @@ export function documentLink(
 
 /**
  * Opening a document link: an admin, the admin the link was made for, before it expires, for a document not
- * yet deleted. Each view is an audit row. Returns the storage key to serve.
+ * yet deleted, of their brand's creator (any brand's for a platform admin). Each view is an audit row.
+ * Returns the storage key to serve.
  */
 export async function openVerificationDocument(
   actor: Actor,
@@ -170,8 +180,9 @@ export async function openVerificationDocument(
         ? "This link has expired: open the document again from the verification queue."
         : "This link is not valid for you.",
     );
-  const row = await db.creatorVerification.findUnique({
-    where: { id: verificationId },
+  // Another brand's check is, to a brand's admin, one whose documents are gone.
+  const row = await db.creatorVerification.findFirst({
+    where: { id: verificationId, user: inActorsBrand(actor) },
     select: { id: true, userId: true, documentKey: true, selfieKey: true },
   });
   const key = row ? (which === "document" ? row.documentKey : row.selfieKey) : null;
