@@ -48,17 +48,6 @@ async function creatorIn(brandId: string) {
   return { ...c, user: { ...c.user, brandId } };
 }
 
-/** A browser on one brand's host (the suite's app trusts one proxy hop, so X-Forwarded-Host names the host). */
-class BrandHost extends HttpClient {
-  constructor(private readonly host: string) {
-    super();
-  }
-  override fetch(path: string, init: Parameters<HttpClient["fetch"]>[1] = {}) {
-    const headers = { ...(init.headers as Record<string, string> | undefined), "x-forwarded-host": this.host };
-    return super.fetch(path, { ...init, headers });
-  }
-}
-
 const errorOf = (p: Promise<unknown>) =>
   p.then(
     () => null,
@@ -127,7 +116,7 @@ describe("users: list, search, role and status", () => {
     const host = `admin-${tag}-${seq++}.brands.test`;
     await db.brandDomain.create({ data: { host, brandId: A.brandId } });
     const admin = await createUser({ role: "admin", brandId: A.brandId });
-    const http = new BrandHost(host);
+    const http = HttpClient.onHost(host);
     await http.signIn(admin.email, TEST_PASSWORD, `198.18.230.${(seq % 250) + 1}`);
     expect(http.hasSession()).toBe(true);
     const [theirs, own] = await Promise.all([createUser({ brandId: B.brandId }), createUser({ brandId: A.brandId })]);
