@@ -1,5 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/auth/permissions";
+import { type Actor, inActorsBrand } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -40,9 +40,10 @@ export async function closeShowRoomInTx(tx: Tx, eventId: string, at: Date) {
  * nobody. Checked next to the data on every show endpoint.
  */
 export async function showParty(actor: Pick<Actor, "id" | "role" | "brandId">, eventId: string) {
-  // A show exists only on its creator's brand: to anyone else's account it is a missing one.
+  // A show exists only on its creator's brand: to another brand's account it is a missing one (platform
+  // admins see every brand's).
   const show = await db.groupEvent.findFirst({
-    where: { id: eventId, creator: { user: { brandId: actor.brandId } } },
+    where: { id: eventId, creator: { user: inActorsBrand(actor) } },
     include: { creator: { select: { userId: true, displayName: true } }, offering: { select: { title: true } } },
   });
   if (!show) return null;
