@@ -293,6 +293,7 @@ export async function adminRefundBooking(actor: Actor, bookingId: string, raw: u
     reason: `admin: ${input.reason}`,
     requestedById: actor.id,
     idempotencyKey: `admin:${bookingId}:${input.idempotencyKey ?? crypto.randomUUID()}`,
+    admin: actor,
   });
   // After the refund's own transaction (the purchase pipeline's); a repeated key finds the row already logged.
   const logged = await db.auditEvent.count({

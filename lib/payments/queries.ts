@@ -1,14 +1,18 @@
 import "server-only";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { assertRole, inActorsBrand, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { EARNING } from "./payment-state";
 import { earnings } from "./refund-math";
 
-/** Admin: payments a person must look at (mismatches, disputes, failed refunds) and the latest paid ones. */
+/**
+ * Admin: payments a person must look at (mismatches, disputes, failed refunds) and the latest paid ones; a
+ * brand's admin sees their brand's payments only (by the payer's account).
+ */
 export async function getAdminMoneyOverview(actor: Actor) {
   assertRole(actor, ["admin"]);
+  const payer = inActorsBrand(actor);
   const select = {
     id: true,
     kind: true,
@@ -25,13 +29,13 @@ export async function getAdminMoneyOverview(actor: Actor) {
   } as const;
   const [review, recent] = await Promise.all([
     db.payment.findMany({
-      where: { OR: [{ status: { in: ["needs_review", "disputed"] } }, { reviewReason: { not: null } }] },
+      where: { payer, OR: [{ status: { in: ["needs_review", "disputed"] } }, { reviewReason: { not: null } }] },
       orderBy: { updatedAt: "desc" },
       take: 50,
       select,
     }),
     db.payment.findMany({
-      where: { status: { in: [...EARNING] } },
+      where: { payer, status: { in: [...EARNING] } },
       orderBy: { paidAt: "desc" },
       take: 20,
       select,

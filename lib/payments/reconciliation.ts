@@ -1,7 +1,7 @@
 import "server-only";
 import type Stripe from "stripe";
 import { appendAudit } from "@/lib/audit/service";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { actorsBrandId, assertRole, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, isUniqueViolation } from "@/lib/errors";
@@ -503,24 +503,75 @@ export async function nightlyReconciliation(now = new Date(), api?: StripeReader
 export const OPEN_FINDINGS_SHOWN = 200;
 
 /**
+ * The brand a finding is about (SQL over `f`, a reconciliation_findings row): its payment's payer's, else its
+ * booking's, ticket's, show's or room's (their creator's), else the person's it names. Null: none of them is
+ * known (a Stripe object the ledger has never seen): such a finding is the platform admins' alone.
+ */
+const findingBrand = Prisma.sql`COALESCE(
+  (SELECT u."brandId" FROM payments p JOIN users u ON u.id = p."payerId" WHERE p.id = f."paymentId"),
+  (SELECT u."brandId" FROM bookings b JOIN creator_profiles c ON c.id = b."creatorId"
+     JOIN users u ON u.id = c."userId" WHERE b.id = f."bookingId"),
+  (SELECT u."brandId" FROM tickets t JOIN group_events g ON g.id = t."eventId"
+     JOIN creator_profiles c ON c.id = g."creatorId" JOIN users u ON u.id = c."userId" WHERE t.id = f."ticketId"),
+  (SELECT u."brandId" FROM group_events g JOIN creator_profiles c ON c.id = g."creatorId"
+     JOIN users u ON u.id = c."userId" WHERE g.id = f."groupEventId"),
+  (SELECT u."brandId" FROM room_sessions rs LEFT JOIN bookings b ON b.id = rs."bookingId"
+     LEFT JOIN group_events g ON g.id = rs."groupEventId"
+     JOIN creator_profiles c ON c.id = COALESCE(b."creatorId", g."creatorId")
+     JOIN users u ON u.id = c."userId" WHERE rs.id = f."roomSessionId"),
+  (SELECT u."brandId" FROM users u WHERE u.id = f."userId"))`;
+
+/** How many resolved findings the page lists (the latest). */
+const RESOLVED_SHOWN = 20;
+
+/**
+ * The findings an actor sees, as a Prisma filter: every one for a platform admin; for a brand's admin, their
+ * brand's open findings and the latest RESOLVED_SHOWN of their brand's resolved ones (what the page lists).
+ */
+async function findingsInActorsBrand(actor: Actor): Promise<Prisma.ReconciliationFindingWhereInput> {
+  const brandId = actorsBrandId(actor);
+  if (brandId === null) return {};
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    (SELECT f.id FROM reconciliation_findings f WHERE f."resolvedAt" IS NULL AND ${findingBrand} = ${brandId})
+    UNION ALL
+    (SELECT f.id FROM reconciliation_findings f
+      WHERE f."resolvedAt" IS NOT NULL AND f.resolution <> 'cleared' AND ${findingBrand} = ${brandId}
+      ORDER BY f."resolvedAt" DESC LIMIT ${RESOLVED_SHOWN})`;
+  return { id: { in: rows.map((r) => r.id) } };
+}
+
+/** Whether one finding is in the brand the actor sees (a platform admin: every one). */
+async function findingInActorsBrand(actor: Actor, findingId: string) {
+  const brandId = actorsBrandId(actor);
+  if (brandId === null) return true;
+  const [hit] = await db.$queryRaw<{ id: string }[]>`
+    SELECT f.id FROM reconciliation_findings f WHERE f.id = ${findingId} AND ${findingBrand} = ${brandId}`;
+  return !!hit;
+}
+
+/**
  * /admin/reconciliation: the latest runs (newest first), the alerts not resolved yet, the open findings with
  * what one click can do about each, and the latest ones an admin resolved (who, when, how). Admins only.
+ * The runs and their alerts are the platform's (one run compares every brand's ledger with the one Stripe
+ * account): a platform admin sees them; a brand's admin sees their brand's findings only (`platformWide`: false).
  */
 export async function getReconciliationPage(actor: Actor) {
   assertRole(actor, ["admin"]);
+  const platformWide = actorsBrandId(actor) === null;
+  const scope = await findingsInActorsBrand(actor);
   const [runs, alerts, open, openCount, resolved] = await Promise.all([
-    db.reconciliationRun.findMany({ orderBy: { startedAt: "desc" }, take: 10 }),
-    db.opsAlert.findMany({ where: { resolvedAt: null }, orderBy: { createdAt: "desc" }, take: 50 }),
+    db.reconciliationRun.findMany({ orderBy: { startedAt: "desc" }, take: platformWide ? 10 : 0 }),
+    db.opsAlert.findMany({ where: { resolvedAt: null }, orderBy: { createdAt: "desc" }, take: platformWide ? 50 : 0 }),
     db.reconciliationFinding.findMany({
-      where: { resolvedAt: null },
+      where: { ...scope, resolvedAt: null },
       orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],
       take: OPEN_FINDINGS_SHOWN,
     }),
-    db.reconciliationFinding.count({ where: { resolvedAt: null } }),
+    db.reconciliationFinding.count({ where: { ...scope, resolvedAt: null } }),
     db.reconciliationFinding.findMany({
-      where: { resolvedAt: { not: null }, resolution: { not: "cleared" } },
+      where: { ...scope, resolvedAt: { not: null }, resolution: { not: "cleared" } },
       orderBy: { resolvedAt: "desc" },
-      take: 20,
+      take: RESOLVED_SHOWN,
     }),
   ]);
   const paymentIds = [...new Set([...open, ...resolved].flatMap((f) => (f.paymentId ? [f.paymentId] : [])))];
@@ -545,6 +596,7 @@ export async function getReconciliationPage(actor: Actor) {
     openCount,
     resolved: resolved.map(withLinks),
     liveMode: liveMode(),
+    platformWide,
   };
 }
 
@@ -594,14 +646,17 @@ const KIND_ACTION_REFUSED: Record<string, string> = {
  * - confirm (paid in Stripe, not in the ledger): the Checkout Session as Stripe has it now goes through the
  *   settle path the webhook uses (a payment already settled is left alone);
  * - dismiss, with a note.
- * The finding keeps who, when and how; the audit log keeps it too, in the same transaction.
+ * The finding keeps who, when and how; the audit log keeps it too, in the same transaction. A brand's admin
+ * resolves their brand's findings only.
  */
 export async function resolveFinding(actor: Actor, raw: unknown, deps: { purchases: Purchases; api?: CheckoutReader }) {
   assertRole(actor, ["admin"]);
   const input = resolveFindingInput.parse(raw);
   await takeBudget("adminAction", actor.id);
   const seen = await db.reconciliationFinding.findUnique({ where: { id: input.findingId } });
-  if (!seen) throw new AppError("not_found", "This finding does not exist.");
+  // Another brand's finding is missing to a brand's admin; its brand never changes (the ids it names are fixed).
+  if (!seen || !(await findingInActorsBrand(actor, seen.id)))
+    throw new AppError("not_found", "This finding does not exist.");
   if (!resolutionsFor(seen).includes(input.action)) {
     throw new AppError("invalid", KIND_ACTION_REFUSED[input.action] ?? "This finding can only be dismissed.");
   }
@@ -769,14 +824,16 @@ export async function resolveFinding(actor: Actor, raw: unknown, deps: { purchas
 
 /**
  * An admin dismisses an open alert with a note: it leaves the page's open alerts, and the audit log keeps
- * who, when and why (in the same transaction). An alert already resolved is a 409 that says so.
+ * who, when and why (in the same transaction). An alert already resolved is a 409 that says so. Platform
+ * admins only: to a brand's admin an alert does not exist.
  */
 export async function dismissAlert(actor: Actor, raw: unknown) {
   assertRole(actor, ["admin"]);
   const input = dismissAlertInput.parse(raw);
   return db.$transaction(async (tx) => {
     const alert = await tx.opsAlert.findUnique({ where: { id: input.alertId }, select: { kind: true, runId: true } });
-    if (!alert) throw new AppError("not_found", "This alert does not exist.");
+    // Alerts are the platform's (runs compare every brand): a brand's admin sees none.
+    if (!alert || actorsBrandId(actor) !== null) throw new AppError("not_found", "This alert does not exist.");
     const changed = await tx.opsAlert.updateMany({
       where: { id: input.alertId, resolvedAt: null },
       data: { resolvedAt: new Date() },

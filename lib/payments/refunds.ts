@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { type Actor, inActorsBrand } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -331,8 +332,23 @@ export async function reconcileRefunds(
 }
 
 /**
+ * Whether a purchase is in the brand an actor sees (the brand of its creator; a platform admin sees every one).
+ */
+async function purchaseInActorsBrand(tx: Tx, purchase: PurchaseRef, actor: Pick<Actor, "role" | "brandId">) {
+  const creator = { user: inActorsBrand(actor) };
+  const found =
+    purchase.kind === "booking"
+      ? await tx.booking.count({ where: { id: purchase.id, creator } })
+      : purchase.kind === "ticket"
+        ? await tx.ticket.count({ where: { id: purchase.id, event: { creator } } })
+        : await tx.tip.count({ where: { id: purchase.id, creator } });
+  return found > 0;
+}
+
+/**
  * A refund a person asks for (an admin, a cancellation) of a purchase's payment: `amountCents`, or all that
- * is left. The refund is recorded and its effect written in one transaction; the outbox sends it.
+ * is left. The refund is recorded and its effect written in one transaction; the outbox sends it. `admin`: the
+ * admin who asks, who refunds only their brand's purchases (another brand's is missing, a 404).
  */
 export async function refundPurchase(input: {
   purchase: PurchaseRef;
@@ -340,9 +356,12 @@ export async function refundPurchase(input: {
   reason: string;
   requestedById: string;
   idempotencyKey: string;
+  admin?: Pick<Actor, "role" | "brandId">;
 }) {
   const refund = await db.$transaction(async (tx) => {
     await lockPurchase(tx, input.purchase); // the purchase before its payment, as every path locks them
+    if (input.admin && !(await purchaseInActorsBrand(tx, input.purchase, input.admin)))
+      throw new AppError("not_found", `No such ${input.purchase.kind}.`);
     // A repeated "refund all that is left" with the same key is the same request, not a new one.
     const repeated =
       input.amountCents === undefined

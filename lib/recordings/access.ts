@@ -1,7 +1,7 @@
 import "server-only";
 import { appendAudit } from "@/lib/audit/service";
 import type { Actor } from "@/lib/auth/permissions";
-import { lacksRequiredTwoFactor } from "@/lib/auth/permissions";
+import { actorsBrandId, lacksRequiredTwoFactor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -12,8 +12,8 @@ import { mayOpenRecording } from "./rules/access";
 
 /**
  * Who may see a recording (the rule: ./rules/access.ts), and the short-lived signed links its player and download
- * use. An admin may see every recording; a creator the recordings of their own sessions; a viewer those of
- * their own sessions only where the operator allows it (RECORDINGS_FOR_VIEWERS=1). Every link is signed for one user and one recording, and the file route checks both the
+ * use. An admin may see every recording of their brand (a platform admin every brand's); a creator the
+ * recordings of their own sessions; a viewer those of their own sessions only where the operator allows it (RECORDINGS_FOR_VIEWERS=1). Every link is signed for one user and one recording, and the file route checks both the
  * signature and the user's right again. Every view and download is in the audit log.
  */
 
@@ -41,7 +41,7 @@ const recordingForAccess = {
           startsAt: true,
           offering: { select: { title: true } },
           viewer: { select: { id: true, name: true } },
-          creator: { select: { userId: true, displayName: true } },
+          creator: { select: { userId: true, displayName: true, user: { select: { brandId: true } } } },
         },
       },
     },
@@ -56,7 +56,7 @@ export async function getRecordingForActor(actor: Actor, recordingId: string) {
     r &&
     booking &&
     mayOpenRecording(
-      whoOpens(actor),
+      whoOpens(actor, booking.creator.user.brandId),
       { creatorUserId: booking.creator.userId, viewerId: booking.viewer.id },
       recordingsForViewers(),
     );
@@ -64,10 +64,14 @@ export async function getRecordingForActor(actor: Actor, recordingId: string) {
   return r;
 }
 
-/** The actor as the rule sees them: an admin without the two-step sign-in admins must have is no admin here. */
-const whoOpens = (actor: Actor) => ({
+/**
+ * The actor as the rule sees them for a recording of brand `brandId`: an admin of another brand (unless a
+ * platform admin), or without the two-step sign-in admins must have, is no admin here.
+ */
+const whoOpens = (actor: Actor, brandId: string) => ({
   id: actor.id,
-  fullAdmin: actor.role === "admin" && !lacksRequiredTwoFactor(actor),
+  fullAdmin:
+    actor.role === "admin" && !lacksRequiredTwoFactor(actor) && (actorsBrandId(actor) ?? brandId) === brandId,
 });
 /** Whether the operator lets a session's viewer watch its recordings (RECORDINGS_FOR_VIEWERS=1). */
 export const recordingsForViewers = () => env.RECORDINGS_FOR_VIEWERS === "1";
@@ -93,7 +97,7 @@ export async function listBookingRecordings(actor: Actor, bookingId: string) {
           booking: {
             select: {
               viewer: { select: { id: true, name: true } },
-              creator: { select: { userId: true, displayName: true } },
+              creator: { select: { userId: true, displayName: true, user: { select: { brandId: true } } } },
             },
           },
         },
@@ -104,7 +108,7 @@ export async function listBookingRecordings(actor: Actor, bookingId: string) {
     const b = r.roomSession.booking;
     if (!b) return [];
     const parties = { creatorUserId: b.creator.userId, viewerId: b.viewer.id };
-    if (!mayOpenRecording(whoOpens(actor), parties, recordingsForViewers())) return [];
+    if (!mayOpenRecording(whoOpens(actor, b.creator.user.brandId), parties, recordingsForViewers())) return [];
     return [
       {
         id: r.id,

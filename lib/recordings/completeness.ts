@@ -56,11 +56,13 @@ export async function judgeRoomRecordings(
 /**
  * Completeness over the rooms that ended in [from, to): the share of tracks whose recording is complete,
  * with each failed, partial or missing one (the alert rows on the admin page; each logged as a warning).
+ * `brandId`: the rooms of that brand's sessions only (null: every brand's; callers scope it by the actor).
  */
-export async function recordingCompleteness(from: Date, to: Date) {
+export async function recordingCompleteness(from: Date, to: Date, brandId: string | null = null) {
   const rooms = await db.roomSession.findMany({
     where: {
       bookingId: { not: null },
+      ...(brandId === null ? {} : { booking: { creator: { user: { brandId } } } }),
       endedAt: { gte: from, lt: to },
       OR: [{ recordings: { some: {} } }, { booking: { offering: { recordingPolicy: "always" } } }],
     },

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { type Actor, assertRole } from "@/lib/auth/permissions";
+import { type Actor, assertRole, inActorsBrand } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 
 /** Whether an egress of the room runs now (starting or active). */
@@ -21,18 +21,22 @@ export type RecordingFilters = z.infer<typeof recordingFilters>;
  * Admin: recordings of private sessions, newest first, filtered by the creator (name or email, in part), the
  * day it was made (UTC), its status, and whether its session was reported. A reported one links each report
  * to the second of the recording the report was filed at (its offset in the room, less the recording's start).
+ * A brand's admin lists their brand's sessions' recordings only.
  */
 export async function listRecordings(actor: Actor, raw: unknown) {
   assertRole(actor, ["admin"]);
   const f = recordingFilters.parse(raw ?? {});
-  const creator = f.creator
-    ? {
-        OR: [
-          { displayName: { contains: f.creator, mode: "insensitive" as const } },
-          { user: { email: { contains: f.creator, mode: "insensitive" as const } } },
-        ],
-      }
-    : undefined;
+  const creator = {
+    user: inActorsBrand(actor),
+    ...(f.creator
+      ? {
+          OR: [
+            { displayName: { contains: f.creator, mode: "insensitive" as const } },
+            { user: { email: { contains: f.creator, mode: "insensitive" as const } } },
+          ],
+        }
+      : {}),
+  };
   const rows = await db.recording.findMany({
     where: {
       status: f.status,
@@ -41,7 +45,7 @@ export async function listRecordings(actor: Actor, raw: unknown) {
         lt: f.to ? new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
       },
       roomSession: {
-        booking: creator ? { creator } : { isNot: null },
+        booking: { is: { creator } },
         ...(f.reported ? { reports: { some: {} } } : {}),
       },
     },

@@ -1,5 +1,5 @@
 import "server-only";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { actorsBrandId, assertRole, inActorsBrand, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { sessionWindow } from "@/lib/sessions/rules/token-policy";
@@ -27,12 +27,15 @@ export async function getShowPage(actor: Actor | null, eventId: string, brandId:
       freeCancellationHours: true,
       cancelReason: true,
       offering: { select: { description: true } },
-      creator: { select: { displayName: true, slug: true, userId: true, published: true } },
+      creator: {
+        select: { displayName: true, slug: true, userId: true, published: true, user: { select: { brandId: true } } },
+      },
     },
   });
   if (!show) return null;
   const isCreator = actor?.id === show.creator.userId;
-  if (!show.creator.published && !isCreator && actor?.role !== "admin") return null;
+  const isAdmin = !!actor && adminOfShowsBrand(actor, show.creator.user.brandId);
+  if (!show.creator.published && !isCreator && !isAdmin) return null;
   const ticket = actor
     ? await db.ticket.findUnique({
         where: { eventId_viewerId: { eventId, viewerId: actor.id } },
@@ -80,10 +83,16 @@ export async function getShowPage(actor: Actor | null, eventId: string, brandId:
     canJoin: roomOpen && (hasTicket || isCreator),
     canCancelTicket: hasTicket && show.startsAt > now && onSale,
     cancelRefunds: hasTicket && (show.startsAt.getTime() - now.getTime()) / 3_600_000 >= show.freeCancellationHours,
-    canCancelShow: (isCreator || actor?.role === "admin") && onSale,
+    canCancelShow: (isCreator || isAdmin) && onSale,
   };
 }
+
 export type ShowPage = NonNullable<Awaited<ReturnType<typeof getShowPage>>>;
+
+/** An admin of the show's brand (`brandId`: its creator's), or a platform admin: the show's staff with its creator. */
+export function adminOfShowsBrand(actor: Actor, brandId: string) {
+  return actor.role === "admin" && (actorsBrandId(actor) ?? brandId) === brandId;
+}
 
 /** A creator's upcoming shows, for their public profile. */
 export function listUpcomingShows(creatorId: string, now = new Date()) {
@@ -150,13 +159,13 @@ export function listViewerTickets(viewerId: string) {
   });
 }
 
-/** An admin's or the creator's view that a show exists (for the support page), else 404. */
+/** An admin's (of the show's brand) or the creator's view that a show exists (for the support page), else 404. */
 export async function requireShowForStaff(actor: Actor, eventId: string) {
   const show = await db.groupEvent.findUnique({
     where: { id: eventId },
-    select: { id: true, creator: { select: { userId: true } } },
+    select: { id: true, creator: { select: { userId: true, user: { select: { brandId: true } } } } },
   });
-  if (!show || (show.creator.userId !== actor.id && actor.role !== "admin"))
+  if (!show || (show.creator.userId !== actor.id && !adminOfShowsBrand(actor, show.creator.user.brandId)))
     throw new AppError("not_found", "No such show.");
   return show;
 }
@@ -164,12 +173,12 @@ export async function requireShowForStaff(actor: Actor, eventId: string) {
 /**
  * Admin: a show's page for support and moderation — the show, every ticket (its holder, status, what was
  * paid and refunded, a link to its story), who is in the live room now (as LiveKit's webhooks told Booth),
- * and its tips.
+ * and its tips. Another brand's show is missing to a brand's admin.
  */
 export async function getShowAdminPage(actor: Actor, eventId: string) {
   assertRole(actor, ["admin"]);
-  const show = await db.groupEvent.findUnique({
-    where: { id: eventId },
+  const show = await db.groupEvent.findFirst({
+    where: { id: eventId, creator: { user: inActorsBrand(actor) } },
     select: {
       id: true,
       traceId: true,

@@ -17,6 +17,7 @@ import { createRefundInTx } from "@/lib/payments/refunds";
 import { takeBudget } from "@/lib/rate-limit";
 import { appendTrace } from "@/lib/trace/service";
 import { enqueueTicketEmails } from "./emails";
+import { adminOfShowsBrand } from "./queries";
 import { closeShowRoomInTx } from "./live";
 import { ticketPurchase } from "./purchase";
 import { cancelShowInput, scheduleShowInput } from "./schemas";
@@ -193,7 +194,7 @@ export async function scheduleShow(actor: Actor, raw: unknown) {
 }
 
 /**
- * Cancels a show (its creator or an admin): every ticket is cancelled and its seat given back; every paid
+ * Cancels a show (its creator, or an admin of its brand or the platform's): every ticket is cancelled and its seat given back; every paid
  * ticket is refunded in full, exactly once (the refund key is the ticket's, and the show's lock makes a
  * second cancel, or two admins at once, find it cancelled already); each holder gets an email; an open room
  * is closed. Returns how many tickets were refunded by this call.
@@ -206,9 +207,15 @@ export async function cancelShow(actor: Actor, eventId: string, raw: unknown = {
     await tx.$queryRaw`SELECT id FROM group_events WHERE id = ${eventId} FOR UPDATE`;
     const show = await tx.groupEvent.findUnique({
       where: { id: eventId },
-      include: { creator: { select: { userId: true } } },
+      include: { creator: { select: { userId: true, user: { select: { brandId: true } } } } },
     });
-    const by = !show ? null : show.creator.userId === actor.id ? "creator" : actor.role === "admin" ? "admin" : null;
+    const by = !show
+      ? null
+      : show.creator.userId === actor.id
+        ? "creator"
+        : adminOfShowsBrand(actor, show.creator.user.brandId)
+          ? "admin"
+          : null;
     if (!show || !by) throw new AppError("not_found", "No such show.");
     if (show.status === "cancelled") return 0; // cancelled already: nothing twice
     if (show.status === "ended")

@@ -1,9 +1,9 @@
 import "server-only";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { actorsBrandId, assertRole, inActorsBrand, isPlatformAdmin, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { parseTracePayload } from "@/lib/trace/events";
 import { readTrace } from "@/lib/trace/service";
@@ -84,12 +84,13 @@ const roomForStory = {
 
 /**
  * Admin: everything support needs about one session on one page — the booking, who paid, payments
- * and refunds, the room and its connections, recordings, and the story built from the trace.
+ * and refunds, the room and its connections, recordings, and the story built from the trace. A booking of
+ * another brand is missing to a brand's admin (platform admins see every brand's).
  */
 export async function getSessionStory(actor: Actor, bookingId: string) {
   assertRole(actor, ["admin"]);
-  const booking = await db.booking.findUnique({
-    where: { id: bookingId },
+  const booking = await db.booking.findFirst({
+    where: { id: bookingId, creator: { user: inActorsBrand(actor) } },
     select: {
       id: true,
       traceId: true,
@@ -143,12 +144,13 @@ export type SupportStory = Awaited<ReturnType<typeof getSessionStory>>;
  * Admin: one ticket's story, as a session's — the ticket holder is the viewer, the show's creator the
  * creator. Its events are the ticket's trace (payment, the holder's tokens, joins, paths, tips' and
  * moderation's events about them) and the show's (the room, the creator's side); its connections, those
- * two people's in the show's room; its tips, the holder's tips in that room.
+ * two people's in the show's room; its tips, the holder's tips in that room. Another brand's ticket is
+ * missing to a brand's admin.
  */
 export async function getTicketStory(actor: Actor, ticketId: string): Promise<SupportStory> {
   assertRole(actor, ["admin"]);
-  const ticket = await db.ticket.findUnique({
-    where: { id: ticketId },
+  const ticket = await db.ticket.findFirst({
+    where: { id: ticketId, event: { creator: { user: inActorsBrand(actor) } } },
     select: {
       id: true,
       traceId: true,
@@ -220,13 +222,16 @@ export type SessionSearchResult = Awaited<ReturnType<typeof searchSessions>>;
 /**
  * Admin: sessions matching what support was handed — an email (part of it is enough), a booking id,
  * a Stripe checkout (cs_…) or payment-intent (pi_…) id, a LiveKit room name, room SID (RM_…) or
- * participant SID (PA_…). At most 50, the latest session first. A too-short query is a 422.
+ * participant SID (PA_…). At most 50, the latest session first. A too-short query is a 422. A brand's
+ * admin finds their brand's sessions and tickets only.
  */
 export async function searchSessions(actor: Actor, raw: string | undefined) {
   assertRole(actor, ["admin"]);
   const { q } = sessionSearch.parse({ q: raw ?? "" });
   const ids = [q, bookingIdFromRoom(q)].filter((s): s is string => !!s);
+  const inBrand = { creator: { user: inActorsBrand(actor) } };
   const where: Prisma.BookingWhereInput = {
+    ...inBrand,
     OR: [
       { id: { in: ids } },
       { viewer: { email: { contains: q, mode: "insensitive" } } },
@@ -260,6 +265,7 @@ export async function searchSessions(actor: Actor, raw: string | undefined) {
   const lower = q.toLowerCase();
   const tickets = await db.ticket.findMany({
     where: {
+      event: inBrand,
       OR: [
         { id: q },
         { eventId: q },
@@ -340,18 +346,38 @@ export function resolveMetricsPeriod(raw: { from?: string; to?: string }, now = 
 }
 
 /**
- * Admin: the session metrics of a period, computed from the trace, each beside its threshold from the
- * environment. Every breach is logged as a warning, so an alert can follow the log.
+ * The brand whose figures the metrics page shows: a brand's admin always their own; a platform admin every
+ * brand (null) or the one they pick by slug (an unknown slug is a 422), with the brands to pick from.
  */
-export async function getSessionMetrics(actor: Actor, raw: { from?: string; to?: string }, now = new Date()) {
+async function metricsBrand(actor: Actor, slug: string | undefined) {
+  if (!isPlatformAdmin(actor)) return { brandId: actorsBrandId(actor), slug: null, brands: null };
+  const brands = await db.brand.findMany({ orderBy: { slug: "asc" }, select: { id: true, slug: true } });
+  if (!slug) return { brandId: null, slug: null, brands };
+  const picked = brands.find((b) => b.slug === slug);
+  if (!picked)
+    throw new AppError("invalid", `There is no brand “${slug}”: pick one from the list.`, { brand: ["unknown brand"] });
+  return { brandId: picked.id, slug: picked.slug, brands };
+}
+
+/**
+ * Admin: the session metrics of a period, computed from the trace, each beside its threshold from the
+ * environment. Every breach is logged as a warning, so an alert can follow the log. A brand's admin sees
+ * their brand's sessions only; a platform admin every brand's, or one brand's (`brand`: its slug).
+ */
+export async function getSessionMetrics(
+  actor: Actor,
+  raw: { from?: string; to?: string; brand?: string },
+  now = new Date(),
+) {
   assertRole(actor, ["admin"]);
   const period = resolveMetricsPeriod(raw, now);
-  const events = await loadMetricEvents(period.start, period.end);
+  const brand = await metricsBrand(actor, raw.brand || undefined);
+  const events = await loadMetricEvents(period.start, period.end, brand.brandId);
   const metrics = computeSessionMetrics(events);
   const byRoomKind = splitByRoomKind(events);
   const evaluations = evaluateThresholds(metrics, metricThresholds());
   // Recording completeness: the share of recorded tracks whose file covers the time their media flowed.
-  const rec = await recordingCompleteness(period.start, period.end);
+  const rec = await recordingCompleteness(period.start, period.end, brand.brandId);
   const recording = {
     ...rec,
     threshold: env.METRIC_MIN_RECORDING_COMPLETENESS,
@@ -359,18 +385,26 @@ export async function getSessionMetrics(actor: Actor, raw: { from?: string; to?:
   };
   if (recording.breached)
     logger.warn(
-      { metric: "recordingCompleteness", value: rec.share, threshold: recording.threshold, from: period.from },
+      {
+        metric: "recordingCompleteness",
+        value: rec.share,
+        threshold: recording.threshold,
+        from: period.from,
+        brandId: brand.brandId,
+      },
       "session metric breached threshold",
     );
   for (const e of evaluations) {
     if (e.breached)
       logger.warn(
-        { metric: e.key, value: e.value, threshold: e.threshold, from: period.from, to: period.to },
+        { metric: e.key, value: e.value, threshold: e.threshold, from: period.from, to: period.to, brandId: brand.brandId },
         "session metric breached threshold",
       );
   }
   return {
     period: { from: period.from, to: period.to },
+    /** The brand shown (its slug; null: every brand, or a brand admin's own) and, for a platform admin, the choice. */
+    brand: { slug: brand.slug, brands: brand.brands },
     metrics,
     byRoomKind: {
       private: computeSessionMetrics(byRoomKind.private),
@@ -383,14 +417,30 @@ export async function getSessionMetrics(actor: Actor, raw: { from?: string; to?:
 }
 
 /**
- * The trace events the session metrics read, in [start, end), each through its schema: one that fails it
- * (an old or foreign writer) is left out and counted in a warning. No authorisation: callers check it.
+ * The traces of one brand's purchases and shows (the brand of their creator): SQL for `"traceId" IN (…)`.
  */
-export async function loadMetricEvents(start: Date, end: Date) {
-  const rows = await db.traceEvent.findMany({
-    where: { type: { in: [...metricEventTypes] }, occurredAt: { gte: start, lt: end } },
-    select: { id: true, traceId: true, type: true, actorId: true, payload: true, occurredAt: true },
-  });
+const tracesOfBrand = (brandId: string) => Prisma.sql`
+  SELECT b."traceId" FROM bookings b JOIN creator_profiles c ON c.id = b."creatorId"
+    JOIN users u ON u.id = c."userId" WHERE u."brandId" = ${brandId}
+  UNION ALL SELECT g."traceId" FROM group_events g JOIN creator_profiles c ON c.id = g."creatorId"
+    JOIN users u ON u.id = c."userId" WHERE u."brandId" = ${brandId}
+  UNION ALL SELECT t."traceId" FROM tickets t JOIN group_events g ON g.id = t."eventId"
+    JOIN creator_profiles c ON c.id = g."creatorId" JOIN users u ON u.id = c."userId" WHERE u."brandId" = ${brandId}
+  UNION ALL SELECT tp."traceId" FROM tips tp JOIN creator_profiles c ON c.id = tp."creatorId"
+    JOIN users u ON u.id = c."userId" WHERE u."brandId" = ${brandId}`;
+
+/**
+ * The trace events the session metrics read, in [start, end), each through its schema: one that fails it
+ * (an old or foreign writer) is left out and counted in a warning. `brandId`: only the traces of that brand's
+ * sessions (null: every brand's). No authorisation: callers check it.
+ */
+export async function loadMetricEvents(start: Date, end: Date, brandId: string | null = null) {
+  const rows = await db.$queryRaw<
+    { id: bigint; traceId: string; type: string; actorId: string | null; payload: unknown; occurredAt: Date }[]
+  >`SELECT te.id, te."traceId", te.type, te."actorId", te.payload, te."occurredAt"
+      FROM trace_events te
+     WHERE te.type = ANY(${[...metricEventTypes]}::text[]) AND te."occurredAt" >= ${start} AND te."occurredAt" < ${end}
+       AND ${brandId === null ? Prisma.sql`true` : Prisma.sql`te."traceId" IN (${tracesOfBrand(brandId)})`}`;
   // Each row through its schema: one that fails it (an old or foreign writer) is left out and counted.
   let unreadable = 0;
   const events = rows.flatMap((r) => {

@@ -11,7 +11,9 @@ import { getSessionMetrics } from "@/lib/support/queries";
 export const metadata: Metadata = { title: "Session metrics" };
 export const dynamic = "force-dynamic";
 
-type Props = { searchParams: Promise<{ from?: string | string[]; to?: string | string[] }> };
+type Props = {
+  searchParams: Promise<{ from?: string | string[]; to?: string | string[]; brand?: string | string[] }>;
+};
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
 
 const causes = [
@@ -21,11 +23,12 @@ const causes = [
   ["other", "Other", "left after reaching the server, before a media path"],
 ] as const;
 
-// GET /admin/metrics?from=&to= – session quality over a period, each metric beside its threshold; breaches in red.
+// GET /admin/metrics?from=&to=&brand= – session quality over a period, each metric beside its threshold; breaches
+// in red. A brand's admin sees their brand's sessions; a platform admin every brand's, or one brand's (`brand`).
 export default async function AdminMetricsPage({ searchParams }: Props) {
   const admin = await requirePageRole("/admin/metrics", "admin");
   const sp = await searchParams;
-  const asked = { from: one(sp.from), to: one(sp.to) };
+  const asked = { from: one(sp.from), to: one(sp.to), brand: one(sp.brand) };
   let result: Awaited<ReturnType<typeof getSessionMetrics>> | null = null;
   let problem: string | null = null;
   try {
@@ -70,6 +73,24 @@ export default async function AdminMetricsPage({ searchParams }: Props) {
               className="mt-1 rounded-md border border-slate-300 px-3 py-2 font-normal"
             />
           </label>
+          {result?.brand.brands ? (
+            <label className="flex flex-col text-sm font-medium">
+              Brand
+              <select
+                name="brand"
+                defaultValue={result.brand.slug ?? ""}
+                data-testid="metrics-brand"
+                className="mt-1 rounded-md border border-slate-300 px-3 py-2 font-normal"
+              >
+                <option value="">Every brand</option>
+                {result.brand.brands.map((b) => (
+                  <option key={b.id} value={b.slug}>
+                    {b.slug}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
           <button
             type="submit"
             className="rounded-md bg-brand px-4 py-2 text-sm font-semibold text-on-brand hover:opacity-90"

@@ -50,7 +50,7 @@ function FindingLinks({ f, live }: { f: FindingRow; live: boolean }) {
 // findings still open (each with its story, its payment and what one click can do), the resolved ones, open alerts.
 export default async function ReconciliationPage() {
   const admin = await requirePageRole("/admin/reconciliation", "admin");
-  const { runs, alerts, open, openCount, resolved, liveMode } = await getReconciliationPage(admin);
+  const { runs, alerts, open, openCount, resolved, liveMode, platformWide } = await getReconciliationPage(admin);
   const latest = runs[0];
 
   return (
@@ -69,6 +69,14 @@ export default async function ReconciliationPage() {
         </p>
       </div>
 
+      {platformWide ? null : (
+        <p className="text-sm text-slate-600" data-testid="brand-findings-note">
+          You see the findings about your brand's payments and sessions. The runs and their alerts cover every brand:
+          the platform's admins look after them.
+        </p>
+      )}
+
+      {platformWide ? (
       <Card title={`Open alerts (${alerts.length})`}>
         {alerts.length ? (
           <ul className="space-y-2 text-sm" data-testid="ops-alerts">
@@ -85,6 +93,7 @@ export default async function ReconciliationPage() {
           <EmptyState title="No open alerts" />
         )}
       </Card>
+      ) : null}
 
       <Card title={`Open findings (${openCount})`}>
         {open.length ? (
@@ -160,6 +169,7 @@ export default async function ReconciliationPage() {
         </Card>
       ) : null}
 
+      {platformWide ? (
       <Card title="Latest run">
         {!latest ? (
           <EmptyState title="No run yet">The first nightly run records itself here.</EmptyState>
@@ -202,6 +212,7 @@ export default async function ReconciliationPage() {
           </div>
         )}
       </Card>
+      ) : null}
     </div>
   );
 }
