@@ -70,8 +70,7 @@ export async function getRecordingForActor(actor: Actor, recordingId: string) {
  */
 const whoOpens = (actor: Actor, brandId: string) => ({
   id: actor.id,
-  fullAdmin:
-    actor.role === "admin" && !lacksRequiredTwoFactor(actor) && (actorsBrandId(actor) ?? brandId) === brandId,
+  fullAdmin: actor.role === "admin" && !lacksRequiredTwoFactor(actor) && (actorsBrandId(actor) ?? brandId) === brandId,
 });
 /** Whether the operator lets a session's viewer watch its recordings (RECORDINGS_FOR_VIEWERS=1). */
 export const recordingsForViewers = () => env.RECORDINGS_FOR_VIEWERS === "1";

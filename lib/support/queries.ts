@@ -397,7 +397,14 @@ export async function getSessionMetrics(
   for (const e of evaluations) {
     if (e.breached)
       logger.warn(
-        { metric: e.key, value: e.value, threshold: e.threshold, from: period.from, to: period.to, brandId: brand.brandId },
+        {
+          metric: e.key,
+          value: e.value,
+          threshold: e.threshold,
+          from: period.from,
+          to: period.to,
+          brandId: brand.brandId,
+        },
         "session metric breached threshold",
       );
   }

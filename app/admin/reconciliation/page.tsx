@@ -77,22 +77,22 @@ export default async function ReconciliationPage() {
       )}
 
       {platformWide ? (
-      <Card title={`Open alerts (${alerts.length})`}>
-        {alerts.length ? (
-          <ul className="space-y-2 text-sm" data-testid="ops-alerts">
-            {alerts.map((a) => (
-              <li key={a.id} data-testid="ops-alert" data-alert-id={a.id}>
-                <p>
-                  <time dateTime={a.createdAt.toISOString()}>{when(a.createdAt)}</time>: {a.message}
-                </p>
-                <AlertDismiss alertId={a.id} />
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <EmptyState title="No open alerts" />
-        )}
-      </Card>
+        <Card title={`Open alerts (${alerts.length})`}>
+          {alerts.length ? (
+            <ul className="space-y-2 text-sm" data-testid="ops-alerts">
+              {alerts.map((a) => (
+                <li key={a.id} data-testid="ops-alert" data-alert-id={a.id}>
+                  <p>
+                    <time dateTime={a.createdAt.toISOString()}>{when(a.createdAt)}</time>: {a.message}
+                  </p>
+                  <AlertDismiss alertId={a.id} />
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <EmptyState title="No open alerts" />
+          )}
+        </Card>
       ) : null}
 
       <Card title={`Open findings (${openCount})`}>
@@ -170,48 +170,48 @@ export default async function ReconciliationPage() {
       ) : null}
 
       {platformWide ? (
-      <Card title="Latest run">
-        {!latest ? (
-          <EmptyState title="No run yet">The first nightly run records itself here.</EmptyState>
-        ) : (
-          <div className="space-y-3" data-testid="latest-run">
-            <p className="text-sm text-slate-700" data-testid="latest-run-summary">
-              {when(latest.startedAt)} ({latest.trigger}):{" "}
-              {latest.error
-                ? `${latest.error}; ${latest.checkedSessions} session rows compared, ${latest.mismatches} mismatch${latest.mismatches === 1 ? "" : "es"}`
-                : `${latest.checkedPayments} payments, ${latest.checkedRefunds} refunds and ${latest.checkedSessions} session rows compared, ${latest.mismatches} mismatch${latest.mismatches === 1 ? "" : "es"}`}
-            </p>
-            {latest.findings.length ? (
-              <div className="-mx-5 overflow-x-auto px-5">
-                <table className="w-full min-w-[40rem] text-left text-sm" data-testid="findings">
-                  <thead className="border-b border-slate-200 text-slate-600">
-                    <tr>
-                      <th className="py-2 pr-3 font-medium">Mismatch</th>
-                      <th className="py-2 pr-3 font-medium">Stripe object</th>
-                      <th className="py-2 pr-3 font-medium">Our payment</th>
-                      <th className="py-2 pr-3 font-medium">What differs</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {latest.findings.map((f) => (
-                      <tr
-                        key={`${f.kind}:${f.stripeId ?? ""}:${f.refundId ?? ""}:${f.roomSessionId ?? ""}:${f.userId ?? ""}`}
-                        className="border-b border-slate-100"
-                        data-testid="finding"
-                      >
-                        <td className="py-2 pr-3">{KIND_WORDS[f.kind] ?? f.kind}</td>
-                        <td className="py-2 pr-3 font-mono text-xs">{f.stripeId ?? "—"}</td>
-                        <td className="py-2 pr-3 font-mono text-xs">{f.paymentId ?? "—"}</td>
-                        <td className="py-2 pr-3">{f.message}</td>
+        <Card title="Latest run">
+          {!latest ? (
+            <EmptyState title="No run yet">The first nightly run records itself here.</EmptyState>
+          ) : (
+            <div className="space-y-3" data-testid="latest-run">
+              <p className="text-sm text-slate-700" data-testid="latest-run-summary">
+                {when(latest.startedAt)} ({latest.trigger}):{" "}
+                {latest.error
+                  ? `${latest.error}; ${latest.checkedSessions} session rows compared, ${latest.mismatches} mismatch${latest.mismatches === 1 ? "" : "es"}`
+                  : `${latest.checkedPayments} payments, ${latest.checkedRefunds} refunds and ${latest.checkedSessions} session rows compared, ${latest.mismatches} mismatch${latest.mismatches === 1 ? "" : "es"}`}
+              </p>
+              {latest.findings.length ? (
+                <div className="-mx-5 overflow-x-auto px-5">
+                  <table className="w-full min-w-[40rem] text-left text-sm" data-testid="findings">
+                    <thead className="border-b border-slate-200 text-slate-600">
+                      <tr>
+                        <th className="py-2 pr-3 font-medium">Mismatch</th>
+                        <th className="py-2 pr-3 font-medium">Stripe object</th>
+                        <th className="py-2 pr-3 font-medium">Our payment</th>
+                        <th className="py-2 pr-3 font-medium">What differs</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            ) : null}
-          </div>
-        )}
-      </Card>
+                    </thead>
+                    <tbody>
+                      {latest.findings.map((f) => (
+                        <tr
+                          key={`${f.kind}:${f.stripeId ?? ""}:${f.refundId ?? ""}:${f.roomSessionId ?? ""}:${f.userId ?? ""}`}
+                          className="border-b border-slate-100"
+                          data-testid="finding"
+                        >
+                          <td className="py-2 pr-3">{KIND_WORDS[f.kind] ?? f.kind}</td>
+                          <td className="py-2 pr-3 font-mono text-xs">{f.stripeId ?? "—"}</td>
+                          <td className="py-2 pr-3 font-mono text-xs">{f.paymentId ?? "—"}</td>
+                          <td className="py-2 pr-3">{f.message}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              ) : null}
+            </div>
+          )}
+        </Card>
       ) : null}
     </div>
   );
