@@ -1,3 +1,4 @@
+import { isPlatformAdmin } from "@/lib/auth/permissions";
 import type { Metadata } from "next";
 import { ApplicationDecision } from "@/components/admin/application-decision";
 import { RoleControl, StatusControl } from "@/components/admin/user-controls";
@@ -84,6 +85,14 @@ export default async function AdminPage({ searchParams }: Props) {
         >
           Brand
         </Link>
+        {isPlatformAdmin(admin) ? (
+          <Link
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+            href="/admin/brands"
+          >
+            Brands
+          </Link>
+        ) : null}
         <Link
           className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
           href="/admin/verifications"

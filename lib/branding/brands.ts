@@ -5,6 +5,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { type Actor, isPlatformAdmin } from "@/lib/auth/permissions";
 import { issueAccountToken } from "@/lib/auth/tokens";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import { AppError, fieldError, isUniqueViolation } from "@/lib/errors";
 import { deliverSoon, enqueueEmails } from "@/lib/mail/service";
 import { normalizeHost } from "./host";
@@ -17,6 +18,12 @@ import { DEFAULT_BRAND_ID } from "./theme";
  * brand is served on its hosts (brand_domains), has its own accounts, look, creators and money, and its
  * own admins, who see nothing of the others. Checked here, next to the data.
  */
+/** The default brand's own host (APP_URL's): it stays the default brand's, or the platform admins lose their site. */
+function assertNotPlatformHost(host: string, field: string) {
+  if (host === normalizeHost(new URL(env.APP_URL).host))
+    throw fieldError(field, `${host} is the platform's own address (APP_URL); it serves the default brand.`);
+}
+
 function assertPlatformAdmin(actor: Actor) {
   if (!isPlatformAdmin(actor) || !actor.twoFactor || actor.status !== "active")
     throw new AppError("not_found", "No such page.");
@@ -57,6 +64,7 @@ export async function createBrand(actor: Actor, raw: unknown) {
   assertPlatformAdmin(actor);
   const input = createBrandInput.parse(raw);
   const host = normalizeHost(new URL(input.url).host)!;
+  assertNotPlatformHost(host, "url");
   const unusable = await hashPassword(crypto.randomUUID() + crypto.randomUUID());
   try {
     const brand = await db.$transaction(async (tx) => {
@@ -64,7 +72,8 @@ export async function createBrand(actor: Actor, raw: unknown) {
         data: {
           slug: input.slug,
           url: input.url,
-          settings: { create: { name: input.name } },
+          // Its own name, legal name and support address from the start (not the platform's defaults).
+          settings: { create: { name: input.name, legalName: input.name, supportEmail: input.adminEmail } },
           domains: { create: { host } },
         },
         select: { id: true },
@@ -106,6 +115,7 @@ export async function createBrand(actor: Actor, raw: unknown) {
 export async function addBrandDomain(actor: Actor, raw: unknown) {
   assertPlatformAdmin(actor);
   const { brandId, host } = brandDomainInput.parse(raw);
+  assertNotPlatformHost(host, "host");
   const brand = await db.brand.findUnique({ where: { id: brandId }, select: { id: true } });
   if (!brand) throw new AppError("not_found", "No such brand.");
   try {
@@ -131,6 +141,10 @@ export async function addBrandDomain(actor: Actor, raw: unknown) {
 export async function removeBrandDomain(actor: Actor, raw: unknown) {
   assertPlatformAdmin(actor);
   const { brandId, host } = brandDomainInput.parse(raw);
+  const brand = await db.brand.findUnique({ where: { id: brandId }, select: { url: true } });
+  // The host of the brand's own address stays: its emails and checkouts link there.
+  if (brand?.url && normalizeHost(new URL(brand.url).host) === host)
+    throw fieldError("host", `${host} is the brand's own address (its emails and checkouts link there); it stays.`);
   await db.$transaction(async (tx) => {
     const { count } = await tx.brandDomain.deleteMany({ where: { host, brandId } });
     if (!count) throw new AppError("not_found", "That host does not serve this brand.");

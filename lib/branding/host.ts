@@ -1,11 +1,11 @@
 /**
  * The host a request was sent to, as brand_domains stores it: lower case, no port, no trailing dot.
- * Pure (unit-tested). X-Forwarded-Host counts only behind proxies of our own (TRUSTED_PROXY_HOPS > 0), as
- * X-Forwarded-For does in lib/request.ts: a client cannot pick another brand's look by sending the header.
+ * Pure (unit-tested). Only the Host header counts, never X-Forwarded-Host: many proxies pass a client's
+ * X-Forwarded-Host through untouched, which would let a client pick another brand's look and accounts on
+ * any host. A proxy in front must keep the Host (nginx: `proxy_set_header Host $host`; README, Production).
  */
-export function requestHost(h: Pick<Headers, "get">, trustedHops: number): string | null {
-  const forwarded = trustedHops > 0 ? h.get("x-forwarded-host")?.split(",")[0] : undefined;
-  return normalizeHost(forwarded ?? h.get("host") ?? "");
+export function requestHost(h: Pick<Headers, "get">): string | null {
+  return normalizeHost(h.get("host") ?? "");
 }
 
 /** "Studio.Example.com:3000." → "studio.example.com"; "[::1]:3000" → "::1"; anything else that is no host: null. */

@@ -27,7 +27,7 @@ export const getRequestBrandId = cache(async (): Promise<string> => {
 
 /** The brand of a request with these headers (for next-auth's callbacks, which are handed the request). */
 export async function brandIdOfRequest(h: Pick<Headers, "get">): Promise<string> {
-  const host = requestHost(h, env.TRUSTED_PROXY_HOPS);
+  const host = requestHost(h);
   if (!host) return DEFAULT_BRAND_ID;
   try {
     return (await brandIdForHost(host)) ?? DEFAULT_BRAND_ID;

@@ -117,9 +117,11 @@ export const createBrandInput = z.object({
   url: z
     .url({ protocol: /^https?$/, message: "Enter the brand's address, like https://live.example.com." })
     .transform((u) => new URL(u).origin)
+    .refine((u) => normalizeHost(new URL(u).host) !== null, "Enter the brand's address, like https://live.example.com.")
+    // Sign-in, reset and invite links travel to it: https in production.
     .refine(
-      (u) => normalizeHost(new URL(u).host) !== null,
-      "Enter the brand's address, like https://live.example.com.",
+      (u) => process.env.NODE_ENV !== "production" || u.startsWith("https://"),
+      "Use an https:// address: sign-in and reset links go to it.",
     ),
   adminName: singleLine().trim().min(1, "Name the brand's first admin.").max(100, "At most 100 characters."),
   adminEmail: emailField,

@@ -12,7 +12,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
+import { signedRecordingUrl } from "@/lib/recordings/access";
+import { documentLink } from "@/lib/verification/service";
 import { ensureRoomSession, ensureShowRoomSession } from "@/lib/sessions/service";
 import { DEMO_PASSWORD } from "../../prisma/seed";
 import { createUser, TEST_PASSWORD } from "../helpers/factories";
@@ -56,7 +59,8 @@ const cases: Record<string, Case[]> = {
     },
   ],
   "app/api/admin/verifications/[id]/[which]/route.ts": [
-    { method: "GET", path: (f) => `/api/admin/verifications/${f.verificationId}/document` },
+    // A link signed for the asker (an unsigned one is refused before any lookup, 403): the record is what fails.
+    { method: "GET", path: (f) => documentLink(walker, f.verificationId, "document") },
   ],
   "app/api/bookings/[id]/route.ts": [{ method: "GET", path: (f) => `/api/bookings/${f.bookingId}` }],
   "app/api/bookings/[id]/cancel/route.ts": [
@@ -66,7 +70,9 @@ const cases: Record<string, Case[]> = {
     { method: "POST", path: (f) => `/api/bookings/${f.bookingId}/reschedule`, body: () => ({ startsAt: f_future() }) },
   ],
   "app/api/offerings/[id]/slots/route.ts": [{ method: "GET", path: (f) => `/api/offerings/${f.offeringId}/slots` }],
-  "app/api/recordings/[id]/file/route.ts": [{ method: "GET", path: (f) => `/api/recordings/${f.recordingId}/file` }],
+  "app/api/recordings/[id]/file/route.ts": [
+    { method: "GET", path: (f) => signedRecordingUrl(walker, f.recordingId, "view") },
+  ],
   "app/api/sessions/[id]/diagnostics/route.ts": [
     {
       method: "POST",
@@ -236,6 +242,8 @@ async function makeOtherBrandRecords() {
 }
 
 let fixture: Fixture;
+/** The asker: the made brand's admin. */
+let walker: Actor;
 let brandAdmin: HttpClient;
 let platformAdmin: HttpClient;
 
@@ -253,6 +261,7 @@ beforeAll(async () => {
     },
   });
   const admin = await createUser({ role: "admin", brandId: id });
+  walker = admin;
   brandAdmin = HttpClient.onHost(host);
   await brandAdmin.signIn(admin.email, TEST_PASSWORD);
   platformAdmin = new HttpClient();

@@ -212,6 +212,12 @@ describe("platform admins manage brands", () => {
     expect(await codeOf(addBrandDomain(platform, { brandId: DEMO_SECOND_BRAND.id, host }))).toBe("invalid");
     await removeBrandDomain(platform, { brandId, host: `www.live-${suffix}.example.com` });
     expect(await db.brandDomain.count({ where: { brandId } })).toBe(1);
+    // The host of its own address stays (its mail links there), and the platform's own host is the default brand's.
+    expect(await codeOf(removeBrandDomain(platform, { brandId, host }))).toBe("invalid");
+    const platformHost = new URL(process.env.APP_URL!).hostname;
+    expect(await codeOf(addBrandDomain(platform, { brandId, host: platformHost }))).toBe("invalid");
+    // It starts with its own legal name and support address, not the platform's.
+    expect(brand).toMatchObject({ legalName: "Agency Live", supportEmail: adminEmail });
     expect(
       await codeOf(
         createBrand(platform, {
