@@ -3,7 +3,7 @@
  * The viewer is the buyer; the creator is the creator profile's user. Everyone else is nobody's party,
  * and only an admin of the purchase's brand (or a platform admin) may act on a purchase that is not theirs.
  */
-import { DEFAULT_BRAND_ID } from "@/lib/branding/theme";
+import { isAdminOfBrand } from "./permissions";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 export type Party = "viewer" | "creator";
@@ -26,6 +26,5 @@ export function actingPartyOf(
 ): Party | "admin" | null {
   const party = partyOf(actor.id, p);
   if (party) return party;
-  const adminHere = actor.role === "admin" && (actor.brandId === p.brandId || actor.brandId === DEFAULT_BRAND_ID);
-  return adminHere ? "admin" : null;
+  return isAdminOfBrand(actor, p.brandId) ? "admin" : null;
 }

@@ -53,6 +53,14 @@ export function homeFor(role: Role) {
 }
 
 /**
+ * An admin of brand `brandId` (the brand of the record at hand: its people's), or a platform admin, who
+ * is an admin of every brand. The one rule behind actingPartyOf, show staff and recording access.
+ */
+export function isAdminOfBrand(actor: Pick<Actor, "role" | "brandId">, brandId: string) {
+  return actor.role === "admin" && (actor.brandId === brandId || actor.brandId === DEFAULT_BRAND_ID);
+}
+
+/**
  * The brand whose records an actor sees and changes: their own, or null for every brand (a platform
  * admin). Every query over creators, bookings, reports, sessions and money filters through
  * inActorsBrand, next to the data, as roles are checked.

@@ -1,7 +1,7 @@
 import "server-only";
 import { appendAudit } from "@/lib/audit/service";
 import type { Actor } from "@/lib/auth/permissions";
-import { actorsBrandId, lacksRequiredTwoFactor } from "@/lib/auth/permissions";
+import { isAdminOfBrand, lacksRequiredTwoFactor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -70,7 +70,7 @@ export async function getRecordingForActor(actor: Actor, recordingId: string) {
  */
 const whoOpens = (actor: Actor, brandId: string) => ({
   id: actor.id,
-  fullAdmin: actor.role === "admin" && !lacksRequiredTwoFactor(actor) && (actorsBrandId(actor) ?? brandId) === brandId,
+  fullAdmin: isAdminOfBrand(actor, brandId) && !lacksRequiredTwoFactor(actor),
 });
 /** Whether the operator lets a session's viewer watch its recordings (RECORDINGS_FOR_VIEWERS=1). */
 export const recordingsForViewers = () => env.RECORDINGS_FOR_VIEWERS === "1";

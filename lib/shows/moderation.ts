@@ -1,6 +1,6 @@
 import "server-only";
 import { appendAudit } from "@/lib/audit/service";
-import { type Actor, isPlatformAdmin } from "@/lib/auth/permissions";
+import { type Actor, isAdminOfBrand } from "@/lib/auth/permissions";
 import { getActorOrThrow } from "@/lib/auth/queries";
 import { cancelBooking } from "@/lib/bookings/service";
 import { db } from "@/lib/db";
@@ -23,14 +23,6 @@ import { cancelTicketByCreator } from "./service";
 type Tx = Prisma.TransactionClient;
 type Action = "mute_track" | "remove_from_room" | "ban_from_creator" | "delete_chat_message" | "mute_chat";
 
-/**
- * Staff of a show beside its creator: an admin of the show's brand (its creator's), or a platform admin, who
- * sees every brand (as actingPartyOf in lib/auth/parties.ts). An admin of another brand is nobody there.
- */
-export function adminOfShow(actor: Pick<Actor, "role" | "brandId">, showBrandId: string) {
-  return actor.role === "admin" && (actor.brandId === showBrandId || isPlatformAdmin(actor));
-}
-
 async function moderatedRoom(actor: Actor, eventId: string) {
   const show = await db.groupEvent.findUnique({
     where: { id: eventId },
@@ -41,7 +33,7 @@ async function moderatedRoom(actor: Actor, eventId: string) {
       creator: { select: { userId: true, user: { select: { brandId: true } } } },
     },
   });
-  const allowed = show && (show.creator.userId === actor.id || adminOfShow(actor, show.creator.user.brandId));
+  const allowed = show && (show.creator.userId === actor.id || isAdminOfBrand(actor, show.creator.user.brandId));
   if (!show || !allowed) throw new AppError("not_found", "No such show.");
   await takeBudget("adminAction", actor.id);
   const rs = await db.roomSession.findUnique({
@@ -96,20 +88,32 @@ async function record(
 }
 
 /** The target's own trace in this show (their ticket's), else the show's. */
-const traceOf = async (tx: Tx, eventId: string, userId: string, fallback: string) =>
-  (
-    await tx.ticket.findUnique({
-      where: { eventId_viewerId: { eventId, viewerId: userId } },
-      select: { traceId: true },
-    })
-  )?.traceId ?? fallback;
+/**
+ * The trace a moderation of `userId` goes on (their ticket's, else the show's), once the target is checked
+ * to be an account of the show's brand: an id from another brand is no participant here.
+ */
+async function traceOf(
+  tx: Tx,
+  eventId: string,
+  userId: string,
+  show: { traceId: string; creator: { user: { brandId: string } } },
+) {
+  const target = await tx.user.findUnique({ where: { id: userId }, select: { brandId: true } });
+  if (!target || target.brandId !== show.creator.user.brandId)
+    throw new AppError("not_found", "No such participant in this show.");
+  const ticket = await tx.ticket.findUnique({
+    where: { eventId_viewerId: { eventId, viewerId: userId } },
+    select: { traceId: true },
+  });
+  return ticket?.traceId ?? show.traceId;
+}
 
 export async function muteParticipantTrack(actor: Actor, eventId: string, raw: unknown) {
   const input = muteTrackInput.parse(raw);
   const { show, rs } = await moderatedRoom(actor, eventId);
   if (!rs) throw new AppError("conflict", "The show's room is not open.");
   await db.$transaction(async (tx) => {
-    const traceId = await traceOf(tx, eventId, input.userId, show.traceId);
+    const traceId = await traceOf(tx, eventId, input.userId, show);
     await record(tx, {
       actorId: actor.id,
       actorEmail: actor.email,
@@ -138,7 +142,7 @@ export async function removeParticipant(actor: Actor, eventId: string, raw: unkn
   if (!rs) throw new AppError("conflict", "The show's room is not open.");
   const reason = input.reason || REMOVED_DEFAULT;
   await db.$transaction(async (tx) => {
-    const traceId = await traceOf(tx, eventId, input.userId, show.traceId);
+    const traceId = await traceOf(tx, eventId, input.userId, show);
     await record(tx, {
       actorId: actor.id,
       actorEmail: actor.email,
@@ -172,7 +176,7 @@ export async function banFromCreator(actor: Actor, eventId: string, raw: unknown
   const { show, rs } = await moderatedRoom(actor, eventId);
   const reason = input.reason || "Banned by the host.";
   await db.$transaction(async (tx) => {
-    const traceId = await traceOf(tx, eventId, input.userId, show.traceId);
+    const traceId = await traceOf(tx, eventId, input.userId, show);
     await tx.creatorBan.upsert({
       where: { creatorId_userId: { creatorId: show.creatorId, userId: input.userId } },
       create: { creatorId: show.creatorId, userId: input.userId, bannedById: actor.id, reason },
@@ -239,7 +243,7 @@ export async function deleteChatMessage(actor: Actor, eventId: string, messageId
     if (!m || m.roomSessionId !== rs.id) throw new AppError("not_found", "No such message.");
     if (m.deletedAt) return;
     await tx.chatMessage.update({ where: { id: messageId }, data: { deletedAt: new Date(), deletedById: actor.id } });
-    const traceId = await traceOf(tx, eventId, m.userId, show.traceId);
+    const traceId = await traceOf(tx, eventId, m.userId, show);
     if (m.userId !== actor.id)
       await record(tx, {
         actorId: actor.id,
@@ -266,7 +270,7 @@ export async function muteChatter(actor: Actor, eventId: string, raw: unknown) {
   const { show, rs } = await moderatedRoom(actor, eventId);
   if (!rs) throw new AppError("conflict", "The show's room is not open.");
   await db.$transaction(async (tx) => {
-    const traceId = await traceOf(tx, eventId, input.userId, show.traceId);
+    const traceId = await traceOf(tx, eventId, input.userId, show);
     const existing = await tx.chatMute.findUnique({
       where: { roomSessionId_userId: { roomSessionId: rs.id, userId: input.userId } },
     });

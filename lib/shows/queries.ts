@@ -1,5 +1,5 @@
 import "server-only";
-import { actorsBrandId, assertRole, inActorsBrand, type Actor } from "@/lib/auth/permissions";
+import { assertRole, inActorsBrand, isAdminOfBrand, type Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { sessionWindow } from "@/lib/sessions/rules/token-policy";
@@ -34,7 +34,7 @@ export async function getShowPage(actor: Actor | null, eventId: string, brandId:
   });
   if (!show) return null;
   const isCreator = actor?.id === show.creator.userId;
-  const isAdmin = !!actor && adminOfShowsBrand(actor, show.creator.user.brandId);
+  const isAdmin = !!actor && isAdminOfBrand(actor, show.creator.user.brandId);
   if (!show.creator.published && !isCreator && !isAdmin) return null;
   const ticket = actor
     ? await db.ticket.findUnique({
@@ -90,10 +90,6 @@ export async function getShowPage(actor: Actor | null, eventId: string, brandId:
 export type ShowPage = NonNullable<Awaited<ReturnType<typeof getShowPage>>>;
 
 /** An admin of the show's brand (`brandId`: its creator's), or a platform admin: the show's staff with its creator. */
-export function adminOfShowsBrand(actor: Actor, brandId: string) {
-  return actor.role === "admin" && (actorsBrandId(actor) ?? brandId) === brandId;
-}
-
 /** A creator's upcoming shows, for their public profile. */
 export function listUpcomingShows(creatorId: string, now = new Date()) {
   return db.groupEvent.findMany({
@@ -165,7 +161,7 @@ export async function requireShowForStaff(actor: Actor, eventId: string) {
     where: { id: eventId },
     select: { id: true, creator: { select: { userId: true, user: { select: { brandId: true } } } } },
   });
-  if (!show || (show.creator.userId !== actor.id && !adminOfShowsBrand(actor, show.creator.user.brandId)))
+  if (!show || (show.creator.userId !== actor.id && !isAdminOfBrand(actor, show.creator.user.brandId)))
     throw new AppError("not_found", "No such show.");
   return show;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { assertCreatorVerified } from "@/lib/verification/gate";
-import { assertRole, type Actor } from "@/lib/auth/permissions";
+import { assertRole, type Actor, isAdminOfBrand } from "@/lib/auth/permissions";
 import { assertNotBanned } from "@/lib/creators/bans";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -17,7 +17,6 @@ import { createRefundInTx } from "@/lib/payments/refunds";
 import { takeBudget } from "@/lib/rate-limit";
 import { appendTrace } from "@/lib/trace/service";
 import { enqueueTicketEmails } from "./emails";
-import { adminOfShowsBrand } from "./queries";
 import { closeShowRoomInTx } from "./live";
 import { ticketPurchase } from "./purchase";
 import { cancelShowInput, scheduleShowInput } from "./schemas";
@@ -213,7 +212,7 @@ export async function cancelShow(actor: Actor, eventId: string, raw: unknown = {
       ? null
       : show.creator.userId === actor.id
         ? "creator"
-        : adminOfShowsBrand(actor, show.creator.user.brandId)
+        : isAdminOfBrand(actor, show.creator.user.brandId)
           ? "admin"
           : null;
     if (!show || !by) throw new AppError("not_found", "No such show.");

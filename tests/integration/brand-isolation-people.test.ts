@@ -317,6 +317,10 @@ describe("a show's room: chat and moderation by admins", () => {
     expect(await errorOf(deleteChatMessage(A.admin, b.eventId, b.message.id))).toEqual(missing);
     expect(await db.chatMute.count({ where: { userId: b.viewer.id } })).toBe(0);
     expect(await db.chatMessage.findUniqueOrThrow({ where: { id: b.message.id } })).toMatchObject({ deletedAt: null });
+    // In their own show, an account of another brand is no participant: nothing is written about it.
+    const stranger = { status: 404, message: "No such participant in this show." };
+    expect(await errorOf(muteChatter(A.admin, a.eventId, { userId: b.viewer.id }))).toEqual(stranger);
+    expect(await errorOf(removeParticipant(A.admin, a.eventId, { userId: b.viewer.id }))).toEqual(stranger);
     expect(await db.moderationAction.count({ where: { targetUserId: b.viewer.id } })).toBe(0);
 
     await muteChatter(A.admin, a.eventId, { userId: a.viewer.id });
